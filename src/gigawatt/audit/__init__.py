@@ -1,0 +1,1 @@
+"""Claim audit: reproduce, re-estimate, verdict, drivers, break-even."""

@@ -1,0 +1,198 @@
+"""Schema of public claims to audit.
+
+Owned by the audit subsystem; see docs/claims.md. A claim names the estimator chain that
+evaluates it, the claimant's inputs (each a ``scenario`` input that defines the question or an
+``assumption`` that we re-estimate with catalogue evidence, every one with its source) and the
+claimed value of one output node. This module checks structure and syntax only (every
+distribution parses, in the dimension its node name implies); whether the estimators exist
+and use the named inputs is checked by :mod:`gigawatt.audit.claims`, which knows the graphs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from gigawatt.catalog.schema import Record, Source
+from gigawatt.dist import Dist, parse_dist
+from gigawatt.errors import UserInputError
+from gigawatt.units import dimension_of_name
+
+__all__ = ["Claim", "ClaimInput", "ClaimedValue", "OutOfScope", "SweepAxis", "dist_text"]
+
+Role = Literal["scenario", "assumption"]
+
+
+def dist_text(value: str | float | list[float] | tuple[float, ...], unit: str | None = None) -> str:
+    """The distribution string of a value written as a number, ``[low, high]`` or a string.
+
+    ``unit`` is appended (``[1, 2]`` with ``GW`` → ``"1 GW to 2 GW"``).
+    """
+    suffix = f" {unit}" if unit else ""
+    if isinstance(value, list | tuple):
+        if len(value) != 2:
+            raise UserInputError(f"a range is [low, high], got {list(value)!r}")
+        return f"{value[0]}{suffix} to {value[1]}{suffix}"
+    return f"{value}{suffix}"
+
+
+def _check_dist(text: str, name: str) -> Dist:
+    """Parse ``text`` in the dimension implied by the node ``name`` (ValueError if malformed)."""
+    try:
+        return parse_dist(text, dimension_of_name(name))
+    except UserInputError as exc:
+        raise ValueError(f"malformed distribution {text!r} for {name!r}: {exc}") from None
+
+
+class ClaimInput(BaseModel):
+    """One input of a claim: the claimant's value, its role and where it is stated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: Role = Field(description="scenario: defines the question (held fixed); assumption: re-estimated")
+    value: str | float | list[float] = Field(description="the claimant's value: number, [low, high] or distribution")
+    unit: str | None = None
+    source: Source
+    locator: str | None = None
+    quote: str | None = None
+    note: str | None = None
+    estimate: str | float | list[float] | None = Field(
+        default=None, description="our evidence for an assumption the catalogue has no default for"
+    )
+    estimate_source: Source | None = None
+
+    @model_validator(mode="after")
+    def _estimate_cited(self) -> ClaimInput:
+        if self.estimate is not None and self.estimate_source is None:
+            raise ValueError("an 'estimate' needs an 'estimate_source'")
+        if self.estimate is not None and self.role == "scenario":
+            raise ValueError("a scenario input is held fixed; only assumptions take an 'estimate'")
+        return self
+
+    @property
+    def text(self) -> str:
+        """The claimant's value as a distribution string."""
+        return dist_text(self.value, self.unit)
+
+    @property
+    def estimate_text(self) -> str | None:
+        """Our estimate as a distribution string (None when the catalogue provides it)."""
+        return None if self.estimate is None else dist_text(self.estimate, self.unit)
+
+
+class ClaimedValue(BaseModel):
+    """The claimed value of one output node of the estimator chain."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    output: str = Field(description="graph node the claim is about, e.g. units_needed or power_w")
+    value: str | float | list[float]
+    unit: str | None = Field(default=None, description="unit of value, parsed (e.g. GW, Wh)")
+    label: str | None = Field(default=None, description="display name of the unit, e.g. 'reactors'")
+    note: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The claimed value as a distribution string."""
+        return dist_text(self.value, self.unit)
+
+    def to_dist(self) -> Dist:
+        """The claimed value in SI, in the dimension the output name implies."""
+        return _check_dist(self.text, self.output)
+
+
+class OutOfScope(BaseModel):
+    """A part of the question the claim leaves out, re-estimated separately with overrides."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")
+    description: str
+    set: dict[str, str | float | list[float]] = Field(description="node overrides: name → distribution")
+    source: Source
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _dists(self) -> OutOfScope:
+        for name, value in self.set.items():
+            _check_dist(dist_text(value), name)
+        return self
+
+
+class SweepAxis(BaseModel):
+    """One axis of a sweep table: an estimator choice (``inference.model``) or a node."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    choice: str | None = Field(default=None, description="ESTIMATOR.CHOICE, e.g. inference.model")
+    node: str | None = None
+    values: tuple[str | float, ...] = Field(min_length=1)
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> SweepAxis:
+        if (self.choice is None) == (self.node is None):
+            raise ValueError("a sweep axis gives exactly one of 'choice' or 'node'")
+        if self.choice is not None and "." not in self.choice:
+            raise ValueError(f"a sweep choice is ESTIMATOR.CHOICE, e.g. inference.model; got {self.choice!r}")
+        if self.node is not None:
+            for value in self.values:
+                _check_dist(dist_text(value), self.node)
+        return self
+
+
+class Claim(Record):
+    """A public claim about AI and energy, with the claimant's inputs and the claimed value."""
+
+    kind: ClassVar[str] = "claim"
+
+    source: Source  # where the statement was made (required)
+    statement: str = Field(min_length=10)
+    claimant: str
+    date: str
+    venue: str | None = None
+    quote: str | None = Field(default=None, description="the source's own wording")
+    locator: str | None = None
+    status: Literal["primary", "secondary", "unverified"] = "secondary"
+    estimator: tuple[str, ...] = Field(min_length=1, description="estimator chain, upstream first")
+    links: dict[str, str] = Field(default_factory=dict, description="downstream input → upstream output")
+    choices: dict[str, dict[str, Any]] = Field(default_factory=dict, description="estimator → choices")
+    inputs: dict[str, ClaimInput] = Field(min_length=1)
+    claimed: ClaimedValue
+    out_of_scope: tuple[OutOfScope, ...] = ()
+    sweep: tuple[SweepAxis, ...] = ()
+    related: tuple[str, ...] = Field(default=(), description="ids of claims audited alongside")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_text(cls, value: Any) -> Any:
+        if isinstance(value, _dt.date):
+            return value.isoformat()
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("estimator", "related", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _parse_values(self) -> Claim:
+        for name, item in self.inputs.items():
+            _check_dist(item.text, name)
+            if item.estimate_text is not None:
+                _check_dist(item.estimate_text, name)
+        self.claimed.to_dist()
+        for name in self.links:
+            if name in self.inputs:
+                raise ValueError(f"{name!r} is both linked and given as an input")
+        return self
+
+    def scenario_inputs(self) -> dict[str, ClaimInput]:
+        """Inputs that define the question (held fixed in the re-estimate)."""
+        return {k: v for k, v in self.inputs.items() if v.role == "scenario"}
+
+    def assumption_inputs(self) -> dict[str, ClaimInput]:
+        """Inputs the claimant assumed (replaced by our evidence in the re-estimate)."""
+        return {k: v for k, v in self.inputs.items() if v.role == "assumption"}

@@ -1,0 +1,254 @@
+"""Load, validate and look up catalogue records (built-in YAML plus user overlays).
+
+Files hold one kind each::
+
+    kind: accelerator
+    sources:                      # citations referenced by key from the records below
+      nvidia-h100:
+        title: NVIDIA H100 Tensor Core GPU datasheet
+        publisher: NVIDIA
+        year: 2023
+        url: https://...
+    records:
+      - id: h100-sxm
+        ...
+        tdp_w: {value: 700, source: nvidia-h100, locator: "Specifications"}
+
+A ``source`` may be a key of the file's ``sources`` map, a key of the built-in
+``sources.yaml``, or an inline mapping. User files (``--catalog FILE`` or the
+``GIGAWATT_CATALOG`` environment variable, several paths separated by ``os.pathsep``) are
+validated the same way; a user record with a built-in id replaces it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from gigawatt.catalog.kinds import KIND_ALIASES, KINDS
+from gigawatt.catalog.schema import Record
+from gigawatt.catalog.yamlio import LineDict, line_of, read_yaml
+from gigawatt.errors import CatalogError, UnknownIdError, UserInputError
+
+__all__ = ["Catalog", "builtin_files", "catalog", "reset_catalog"]
+
+R = TypeVar("R", bound=Record)
+
+ENV_VAR = "GIGAWATT_CATALOG"
+
+
+def builtin_files() -> list[Path]:
+    """The catalogue's built-in YAML files, from the installed package."""
+    root = resources.files("gigawatt.catalog") / "data"
+    return sorted(Path(str(p)) for p in root.iterdir() if str(p).endswith(".yaml"))
+
+
+def _shared_sources() -> dict[str, Any]:
+    root = resources.files("gigawatt.catalog") / "data" / "sources.yaml"
+    data = read_yaml(Path(str(root)))
+    return dict(data.get("sources", {})) if isinstance(data, dict) else {}
+
+
+@dataclass
+class Catalog:
+    """Validated records by kind and id, with alias resolution and "did you mean" hints."""
+
+    records: dict[str, dict[str, Record]] = field(default_factory=dict)
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    overridden: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, extra: Sequence[Path | str] = (), use_env: bool = True) -> Catalog:
+        """Load the built-in files, then ``extra`` and ``$GIGAWATT_CATALOG`` user files."""
+        shared = _shared_sources()
+        cat = cls()
+        for path in builtin_files():
+            if path.name == "sources.yaml":
+                continue
+            cat._add_file(path, shared, layer="built-in")
+        user_files = [Path(p) for p in extra]
+        env = os.environ.get(ENV_VAR, "") if use_env else ""
+        user_files += [Path(p) for p in env.split(os.pathsep) if p]
+        for path in user_files:
+            cat._add_file(path, shared, layer=str(path))
+        cat.files = [*builtin_files(), *user_files]
+        return cat
+
+    def _add_file(self, path: Path, shared: dict[str, Any], layer: str) -> None:
+        data = read_yaml(path)
+        if not isinstance(data, dict) or "records" not in data:
+            raise CatalogError(f"{path}: expected a mapping with 'kind' and 'records'")
+        file_sources = {**shared, **(data.get("sources") or {})}
+        file_kind = data.get("kind")
+        records = data["records"]
+        if not isinstance(records, list):
+            raise CatalogError(f"{path}: 'records' must be a list")
+        seen_here: set[tuple[str, str]] = set()
+        for raw in records:
+            if not isinstance(raw, dict):
+                raise CatalogError(f"{path}: each record must be a mapping, got {raw!r}")
+            kind = _resolve_kind(raw.get("kind", file_kind), path, getattr(raw, "line", None))
+            record = self._validate(kind, raw, file_sources, path)
+            key = (kind, record.id)
+            if key in seen_here:
+                raise CatalogError(
+                    f"{path}:{getattr(raw, 'line', '?')}: duplicate id {record.id!r}"
+                )
+            seen_here.add(key)
+            existing = self.records.setdefault(kind, {})
+            if record.id in existing:
+                if layer == "built-in":
+                    raise CatalogError(
+                        f"{path}: duplicate {kind} id {record.id!r} in built-in data"
+                    )
+                self.overridden.append(f"{kind}:{record.id}")
+            existing[record.id] = record
+            names = self.aliases.setdefault(kind, {})
+            for alias in (record.id, *record.aliases):
+                names[alias.lower()] = record.id
+
+    def _validate(
+        self, kind: str, raw: dict[str, Any], sources: dict[str, Any], path: Path
+    ) -> Record:
+        model = KINDS[kind]
+        data = _resolve_sources({k: v for k, v in raw.items() if k != "kind"}, sources, path)
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            line = line_of(raw, tuple(err["loc"]))
+            where = ".".join(str(p) for p in err["loc"]) or "record"
+            ident = raw.get("id", "?")
+            message = err["msg"].removeprefix("Value error, ")
+            more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+            raise CatalogError(
+                f"{path}:{line or '?'}: {kind} {ident!r}, field {where!r}: {message}{more}"
+            ) from None
+        except UserInputError as exc:
+            raise CatalogError(
+                f"{path}:{getattr(raw, 'line', '?')}: {kind} {raw.get('id', '?')!r}: {exc}"
+            ) from None
+
+    # -- lookup --------------------------------------------------------------------------------
+
+    def kinds(self) -> list[str]:
+        """Kinds with at least one record."""
+        return sorted(self.records)
+
+    def get(self, kind: str, ident: str) -> Record:
+        """The record of ``kind`` named ``ident`` (an id or alias, any case).
+
+        Raises :class:`UnknownIdError` with the closest ids when it is unknown.
+        """
+        kind = resolve_kind_name(kind)
+        names = self.aliases.get(kind, {})
+        key = ident.strip().lower()
+        if key in names:
+            return self.records[kind][names[key]]
+        close = get_close_matches(key, list(names), n=3, cutoff=0.5)
+        suggestions = list(dict.fromkeys(names[c] for c in close))
+        hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        raise UnknownIdError(
+            f"unknown {kind} {ident!r}{hint} (list them with: gigawatt catalog {kind})"
+        )
+
+    def typed(self, model: type[R], ident: str) -> R:
+        """Like :meth:`get`, typed by the record model."""
+        record = self.get(model.kind, ident)
+        assert isinstance(record, model)
+        return record
+
+    def list(self, kind: str) -> list[Record]:
+        """All records of a kind, in file order."""
+        return list(self.records.get(resolve_kind_name(kind), {}).values())
+
+    def parameters(self, estimator: str) -> dict[str, Record]:
+        """The cited defaults (kind ``parameter``) of one estimator, by id."""
+        return {
+            r.id: r for r in self.list("parameter") if getattr(r, "estimator", None) == estimator
+        }
+
+    @property
+    def data_version(self) -> str:
+        """A short hash of every catalogue file's content (changes when any number changes)."""
+        digest = hashlib.sha256()
+        for path in self.files:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()[:12]
+
+    def all_records(self) -> Iterable[Record]:
+        """Every record of every kind."""
+        for kind in self.kinds():
+            yield from self.records[kind].values()
+
+
+def resolve_kind_name(kind: str) -> str:
+    """Map a kind as typed (``gpus``, ``models``) to its canonical name, or raise."""
+    key = kind.strip().lower()
+    key = KIND_ALIASES.get(key, key)
+    if key not in KINDS:
+        close = get_close_matches(key, [*KINDS, *KIND_ALIASES], n=1)
+        hint = f"; did you mean {KIND_ALIASES.get(close[0], close[0])!r}?" if close else ""
+        raise UserInputError(f"unknown catalogue kind {kind!r}{hint} (kinds: {', '.join(KINDS)})")
+    return key
+
+
+def _resolve_kind(kind: Any, path: Path, line: int | None) -> str:
+    if not isinstance(kind, str):
+        raise CatalogError(
+            f"{path}:{line or '?'}: record has no 'kind' (give it in the file or record)"
+        )
+    try:
+        return resolve_kind_name(kind)
+    except UserInputError as exc:
+        raise CatalogError(f"{path}:{line or '?'}: {exc}") from None
+
+
+def _resolve_sources(value: Any, sources: dict[str, Any], path: Path) -> Any:
+    """Replace every ``source: KEY`` by the cited mapping; unknown keys are an error."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = LineDict() if isinstance(value, LineDict) else {}
+        if isinstance(value, LineDict) and isinstance(out, LineDict):
+            out.line, out.key_lines = value.line, value.key_lines
+        for key, item in value.items():
+            if key == "source" and isinstance(item, str):
+                if item not in sources:
+                    close = get_close_matches(item, list(sources), n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    line = value.key_lines.get(key) if isinstance(value, LineDict) else None
+                    raise CatalogError(f"{path}:{line or '?'}: unknown source key {item!r}{hint}")
+                out[key] = sources[item]
+            else:
+                out[key] = _resolve_sources(item, sources, path)
+        return out
+    if isinstance(value, list):
+        return [_resolve_sources(v, sources, path) for v in value]
+    return value
+
+
+@cache
+def _default_catalog(env: str) -> Catalog:
+    return Catalog.load(use_env=bool(env))
+
+
+def catalog(extra: Sequence[Path | str] = ()) -> Catalog:
+    """The default catalogue (built-in + ``$GIGAWATT_CATALOG``), or with ``extra`` files."""
+    if extra:
+        return Catalog.load(extra)
+    return _default_catalog(os.environ.get(ENV_VAR, ""))
+
+
+def reset_catalog() -> None:
+    """Forget the cached default catalogue (after editing files or the environment)."""
+    _default_catalog.cache_clear()

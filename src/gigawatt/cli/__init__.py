@@ -1,0 +1,65 @@
+"""The ``gigawatt`` command line (Typer + Rich), a thin layer over the Python API.
+
+Exit codes: 0 ok, 2 user error (one line naming the bad value, with a hint; no traceback),
+1 internal failure. Heavy libraries are imported inside commands, so ``gigawatt --help``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+__all__ = ["main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns (and, as a console script, exits with) the exit code."""
+    import typer
+    from typer._click import exceptions as click_exceptions  # typer >= 0.20 vendors click
+
+    from gigawatt.cli.app import build_app
+    from gigawatt.errors import UserInputError
+
+    command = build_app()
+    try:
+        command.main(args=argv, prog_name="gigawatt", standalone_mode=False)
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        return 130
+    except click_exceptions.NoArgsIsHelpError as exc:
+        exc.show()
+        return 0
+    except click_exceptions.ClickException as exc:
+        exc.show()
+        return 2
+    except UserInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:  # an internal failure: show it, it is a bug to report
+        import traceback
+
+        traceback.print_exc()
+        print(
+            "internal error: this is a bug in gigawatt; please report it with the command above "
+            "(set GIGAWATT_DEBUG=1 for more detail)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    code = main()
+    sys.stdout.flush()
+    if os.environ.get("GIGAWATT_DEBUG"):
+        print(f"[gigawatt exit {code}]", file=sys.stderr)
+    raise SystemExit(code)

@@ -1,0 +1,121 @@
+"""Options and output helpers shared by every command (a public contract: keep them stable)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from gigawatt.errors import UserInputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from gigawatt.catalog import Catalog
+    from gigawatt.dist import Summary
+
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print JSON: SI units, the unit in each key's suffix.")
+]
+SamplesOpt = Annotated[
+    int, typer.Option("--samples", min=1, help="Monte Carlo samples (1 = point estimate).")
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same numbers).")]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override any graph node: NAME=DIST, e.g. --set pue='1.1 to 1.4' (repeatable).",
+    ),
+]
+CatalogOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--catalog", help="Extra catalogue YAML file(s) that add or override records."),
+]
+
+DEFAULT_SAMPLES = 10_000
+
+
+def parse_sets(values: Sequence[str] | None) -> dict[str, str]:
+    """Parse repeated ``--set NAME=DIST`` options into a mapping."""
+    overrides: dict[str, str] = {}
+    for item in values or ():
+        name, sep, dist = item.partition("=")
+        if not sep or not name.strip() or not dist.strip():
+            raise UserInputError(
+                f"--set expects NAME=VALUE, e.g. --set pue='1.1 to 1.4'; got {item!r}"
+            )
+        overrides[name.strip()] = dist.strip()
+    return overrides
+
+
+def load_catalog(files: Sequence[Path] | None) -> Catalog:
+    """The default catalogue plus ``--catalog`` files."""
+    from gigawatt.catalog import catalog
+
+    return catalog(list(files or ()))
+
+
+def console(stderr: bool = False) -> Console:
+    """A Rich console (stderr for progress and messages when stdout carries JSON)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def emit_json(data: Any) -> None:
+    """Print ``data`` as JSON on stdout (numpy values converted)."""
+    from gigawatt.result import to_jsonable
+
+    sys.stdout.write(json.dumps(to_jsonable(data), indent=2) + "\n")
+
+
+def format_summary(summary: Summary, unit: str, count: bool = False) -> tuple[str, str]:
+    """(median, "p5 – p95") in readable units for a table row."""
+    from gigawatt.units import format_count, format_quantity
+
+    def fmt(value: float) -> str:
+        return format_count(value, unit) if count else format_quantity(value, unit)
+
+    if summary.p5 == summary.p95:
+        return fmt(summary.median), "(point)"
+    return fmt(summary.median), f"{fmt(summary.p5)} – {fmt(summary.p95)}"
+
+
+def summary_table(title: str, rows: Sequence[tuple[str, Summary, str, bool]]) -> Any:
+    """A Rich table of (label, summary, display unit, is-count) rows: median and 90% interval."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    table.add_column("quantity")
+    table.add_column("median", justify="right")
+    table.add_column("90% interval", justify="right")
+    for label, summary, unit, count in rows:
+        median, interval = format_summary(summary, unit, count)
+        table.add_row(label, median, interval)
+    return table
+
+
+@contextmanager
+def progress(description: str, total: int | None = None, enabled: bool = True) -> Iterator[Any]:
+    """A Rich progress bar on stderr (disabled when not a terminal or when ``enabled`` is false)."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda advance=1: bar.advance(task, advance)

@@ -1,0 +1,1 @@
+"""Demand estimators: inference, training, fleet."""

@@ -1,0 +1,379 @@
+"""Uncertain inputs: distributions parsed from strings, sampled with a seeded generator.
+
+Syntax (the Squiggle convention, each value optionally with a unit, see :mod:`gigawatt.units`):
+
+============================== =========================================================
+``"700 W"``                    a point value
+``"3 to 5"``                   lognormal whose 5th and 95th percentiles are 3 and 5
+``"600 W to 800 W"``           the same with units (both ends must share a dimension)
+``"normal(m, s)"``             normal with mean m and standard deviation s
+``"uniform(a, b)"``            uniform between a and b
+``"triangular(a, mode, b)"``   triangular
+``"lognormal(mu, sigma)"``     lognormal with log-mean mu, log-sd sigma (of the value in the
+                               unit written after the parenthesis: ``lognormal(0, 0.2) kW``)
+============================== =========================================================
+
+A unit written after a function call applies to every argument: ``"uniform(1.1, 1.4)"``
+or ``"uniform(600, 800) W"``. Values are converted to SI at parse time.
+
+Every distribution has a ``central`` value (its median) that the point estimate uses, so
+``N=1`` evaluation at central values is the same code path as a Monte Carlo.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gigawatt.errors import UserInputError
+from gigawatt.units import Quantity, dimension_info, parse_quantity
+
+__all__ = [
+    "Dist",
+    "LogNormal",
+    "Normal",
+    "Point",
+    "Summary",
+    "Triangular",
+    "Uniform",
+    "as_dist",
+    "parse_dist",
+    "summarize",
+]
+
+#: z-score of the 95th percentile of a standard normal, so that "a to b" is a 90% interval.
+Z95 = 1.6448536269514722
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Dist(ABC):
+    """An uncertain quantity in SI units (``unit`` is the SI unit, ``dimension`` its name)."""
+
+    unit: str = ""
+    dimension: str = "dimensionless number"
+
+    @abstractmethod
+    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
+        """Draw ``n`` samples [SI unit of ``unit``]."""
+
+    @abstractmethod
+    def ppf(self, q: FloatArray) -> FloatArray:
+        """Inverse CDF at probabilities ``q`` (for quasi-random sampling and sensitivity)."""
+
+    @property
+    @abstractmethod
+    def central(self) -> float:
+        """The median, used for point estimates."""
+
+    @property
+    def is_point(self) -> bool:
+        """Whether this distribution is a single value."""
+        return False
+
+    @abstractmethod
+    def describe(self) -> str:
+        """A short human description in display units."""
+
+    def _fmt(self, value: float) -> str:
+        from gigawatt.units import format_quantity, significant
+
+        return format_quantity(value, self.unit) if self.unit else significant(value)
+
+
+@dataclass(frozen=True)
+class Point(Dist):
+    """A known value [SI]."""
+
+    value: float = 0.0
+
+    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
+        return np.full(n, self.value)
+
+    def ppf(self, q: FloatArray) -> FloatArray:
+        return np.full(np.shape(q), self.value)
+
+    @property
+    def central(self) -> float:
+        return self.value
+
+    @property
+    def is_point(self) -> bool:
+        return True
+
+    def describe(self) -> str:
+        return self._fmt(self.value)
+
+
+@dataclass(frozen=True)
+class LogNormal(Dist):
+    """Lognormal: ``log(x) ~ Normal(mu, sigma)`` with x in SI units."""
+
+    mu: float = 0.0
+    sigma: float = 1.0
+
+    @classmethod
+    def from_ci90(cls, low: float, high: float, unit: str = "", dimension: str = "") -> LogNormal:
+        """The lognormal whose 5th and 95th percentiles are ``low`` and ``high`` (> 0)."""
+        mu = (math.log(low) + math.log(high)) / 2
+        sigma = (math.log(high) - math.log(low)) / (2 * Z95)
+        return cls(unit=unit, dimension=dimension or "dimensionless number", mu=mu, sigma=sigma)
+
+    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
+        return rng.lognormal(self.mu, self.sigma, n)
+
+    def ppf(self, q: FloatArray) -> FloatArray:
+        from scipy.special import ndtri
+
+        z = np.asarray(ndtri(np.asarray(q, dtype=float)), dtype=float)
+        return np.exp(self.mu + self.sigma * z)
+
+    @property
+    def central(self) -> float:
+        return math.exp(self.mu)
+
+    def describe(self) -> str:
+        low = math.exp(self.mu - Z95 * self.sigma)
+        high = math.exp(self.mu + Z95 * self.sigma)
+        return f"{self._fmt(low)} to {self._fmt(high)} (lognormal, 90% CI)"
+
+
+@dataclass(frozen=True)
+class Normal(Dist):
+    """Normal with mean ``mean`` and standard deviation ``sd`` [SI]."""
+
+    mean: float = 0.0
+    sd: float = 1.0
+
+    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
+        return rng.normal(self.mean, self.sd, n)
+
+    def ppf(self, q: FloatArray) -> FloatArray:
+        from scipy.special import ndtri
+
+        z = np.asarray(ndtri(np.asarray(q, dtype=float)), dtype=float)
+        return self.mean + self.sd * z
+
+    @property
+    def central(self) -> float:
+        return self.mean
+
+    def describe(self) -> str:
+        return f"normal({self._fmt(self.mean)}, sd {self._fmt(self.sd)})"
+
+
+@dataclass(frozen=True)
+class Uniform(Dist):
+    """Uniform on ``[low, high]`` [SI]."""
+
+    low: float = 0.0
+    high: float = 1.0
+
+    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
+        return rng.uniform(self.low, self.high, n)
+
+    def ppf(self, q: FloatArray) -> FloatArray:
+        return self.low + (self.high - self.low) * np.asarray(q, dtype=float)
+
+    @property
+    def central(self) -> float:
+        return (self.low + self.high) / 2
+
+    def describe(self) -> str:
+        return f"uniform({self._fmt(self.low)}, {self._fmt(self.high)})"
+
+
+@dataclass(frozen=True)
+class Triangular(Dist):
+    """Triangular on ``[low, high]`` with ``mode`` [SI]."""
+
+    low: float = 0.0
+    mode: float = 0.5
+    high: float = 1.0
+
+    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
+        return rng.triangular(self.low, self.mode, self.high, n)
+
+    def ppf(self, q: FloatArray) -> FloatArray:
+        q = np.asarray(q, dtype=float)
+        a, c, b = self.low, self.mode, self.high
+        split = (c - a) / (b - a)
+        left = a + np.sqrt(q * (b - a) * (c - a))
+        right = b - np.sqrt((1 - q) * (b - a) * (b - c))
+        return np.where(q < split, left, right)
+
+    @property
+    def central(self) -> float:
+        return float(self.ppf(np.array([0.5]))[0])
+
+    def describe(self) -> str:
+        return f"triangular({self._fmt(self.low)}, {self._fmt(self.mode)}, {self._fmt(self.high)})"
+
+
+_FUNCTION = re.compile(r"^\s*(?P<name>[A-Za-z_]+)\s*\((?P<args>[^()]*)\)\s*(?P<unit>.*?)\s*$", re.S)
+_ARITY = {"normal": 2, "uniform": 2, "triangular": 3, "lognormal": 2, "point": 1}
+
+
+def parse_dist(text: str | float | int | Dist, expect: str | None = None) -> Dist:
+    """Parse a distribution string (see module docstring) into a :class:`Dist` in SI units.
+
+    ``expect`` names the expected dimension (``"power"``...): a value of another dimension is a
+    :class:`UserInputError`. Invalid specifications (low > high, lognormal with a non-positive
+    bound, NaN, unknown function, wrong number of arguments) raise :class:`UserInputError`.
+    """
+    if isinstance(text, Dist):
+        if expect is not None and text.dimension not in {expect, "dimensionless number"}:
+            raise UserInputError(
+                f"expected a {expect}, got a {text.dimension} distribution {text.describe()!r}"
+            )
+        return text
+    if isinstance(text, bool) or not isinstance(text, str | int | float):
+        raise UserInputError(f"expected a value or distribution such as '3 to 5', got {text!r}")
+    if isinstance(text, int | float):
+        q = parse_quantity(text, expect)
+        return Point(unit=q.unit, dimension=q.dimension, value=q.value)
+    source = text.strip()
+    if not source:
+        raise UserInputError("expected a value or distribution such as '3 to 5', got ''")
+    function = _FUNCTION.match(source)
+    if function:
+        return _parse_function(function["name"], function["args"], function["unit"], expect, text)
+    parts = re.split(r"\s+to\s+", source)
+    if len(parts) == 2:
+        return _parse_range(parts[0], parts[1], expect, text)
+    if len(parts) > 2:
+        raise UserInputError(f"{text!r}: a range has exactly one 'to', like '3 to 5'")
+    q = parse_quantity(source, expect)
+    return Point(unit=q.unit, dimension=q.dimension, value=q.value)
+
+
+def _parse_range(low_text: str, high_text: str, expect: str | None, original: str) -> Dist:
+    high = parse_quantity(high_text, expect)
+    low = _parse_with_unit_of(low_text, high, expect)
+    if low.dimension != high.dimension:
+        raise UserInputError(
+            f"{original!r}: both ends need the same dimension, got {low.dimension} and "
+            f"{high.dimension}"
+        )
+    if low.value > high.value:
+        raise UserInputError(f"{original!r}: low end is above the high end")
+    if low.value <= 0:
+        raise UserInputError(
+            f"{original!r}: 'a to b' is a lognormal and needs positive bounds; "
+            "use uniform(a, b) or normal(mean, sd) for values that can be zero or negative"
+        )
+    if low.value == high.value:
+        return Point(unit=high.unit, dimension=high.dimension, value=high.value)
+    return LogNormal.from_ci90(low.value, high.value, unit=high.unit, dimension=high.dimension)
+
+
+def _parse_with_unit_of(text: str, other: Quantity, expect: str | None) -> Quantity:
+    """Parse ``text``; a bare number borrows the unit written on the other end (``3 to 5 W``)."""
+    q = parse_quantity(text, None)
+    if q.dimension == "dimensionless number" and other.dimension != "dimensionless number":
+        unit_text = _trailing_unit(other.text)
+        return parse_quantity(f"{text} {unit_text}", expect)
+    return parse_quantity(text, expect)
+
+
+def _trailing_unit(text: str) -> str:
+    match = re.match(r"^\s*\$?[+-]?[\d.,_]+(?:[eE][+-]?\d+)?[kKMBT]?(?=$|\s|/)\s*(.*)$", text)
+    return match[1] if match else ""
+
+
+def _parse_function(
+    name: str, args_text: str, unit_text: str, expect: str | None, original: str
+) -> Dist:
+    key = name.lower()
+    if key not in _ARITY:
+        from difflib import get_close_matches
+
+        close = get_close_matches(key, list(_ARITY), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise UserInputError(
+            f"unknown distribution {name!r} in {original!r}{hint} "
+            f"(known: {', '.join(_ARITY)}, or 'a to b')"
+        )
+    raw_args = [a.strip() for a in args_text.split(",")] if args_text.strip() else []
+    if len(raw_args) != _ARITY[key]:
+        raise UserInputError(
+            f"{name}() takes {_ARITY[key]} arguments, got {len(raw_args)} in {original!r}"
+        )
+    if key == "lognormal":
+        mu, sigma = (parse_quantity(a).value for a in raw_args)
+        if sigma <= 0:
+            raise UserInputError(f"{original!r}: lognormal sigma must be positive")
+        scale = parse_quantity(f"1 {unit_text}", expect) if unit_text else _unitless(expect)
+        return LogNormal(
+            unit=scale.unit, dimension=scale.dimension, mu=mu + math.log(scale.value), sigma=sigma
+        )
+    values = [
+        parse_quantity(f"{a} {unit_text}".strip() if unit_text else a, expect) for a in raw_args
+    ]
+    dimensions = {v.dimension for v in values}
+    if len(dimensions) > 1:
+        raise UserInputError(f"{original!r}: arguments mix dimensions {sorted(dimensions)}")
+    unit, dimension = values[0].unit, values[0].dimension
+    numbers = [v.value for v in values]
+    if key == "point":
+        return Point(unit=unit, dimension=dimension, value=numbers[0])
+    if key == "normal":
+        if numbers[1] <= 0:
+            raise UserInputError(f"{original!r}: the standard deviation must be positive")
+        return Normal(unit=unit, dimension=dimension, mean=numbers[0], sd=numbers[1])
+    if key == "uniform":
+        if numbers[0] > numbers[1]:
+            raise UserInputError(f"{original!r}: low end is above the high end")
+        if numbers[0] == numbers[1]:
+            return Point(unit=unit, dimension=dimension, value=numbers[0])
+        return Uniform(unit=unit, dimension=dimension, low=numbers[0], high=numbers[1])
+    low, mode, high = numbers
+    if not low <= mode <= high or low == high:
+        raise UserInputError(f"{original!r}: triangular needs low <= mode <= high and low < high")
+    return Triangular(unit=unit, dimension=dimension, low=low, mode=mode, high=high)
+
+
+def _unitless(expect: str | None) -> Quantity:
+    if expect is None:
+        return Quantity(1.0, "", "dimensionless number")
+    info = dimension_info(expect)
+    return Quantity(1.0, info.si_unit, expect)
+
+
+def as_dist(value: str | float | int | Dist, expect: str | None = None) -> Dist:
+    """Coerce a number, string or :class:`Dist` to a :class:`Dist` (alias of :func:`parse_dist`)."""
+    return parse_dist(value, expect)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Median, mean and 90% interval of a sample [SI unit of the quantity]."""
+
+    median: float
+    mean: float
+    p5: float
+    p95: float
+    samples: FloatArray = field(repr=False, compare=False, default_factory=lambda: np.empty(0))
+
+    def percentile(self, q: float) -> float:
+        """The ``q``-th percentile (0-100) of the underlying sample."""
+        if not 0 <= q <= 100:
+            raise UserInputError(f"percentile must be between 0 and 100, got {q}")
+        return float(np.percentile(self.samples, q))
+
+    def to_dict(self) -> dict[str, float]:
+        """The stable JSON shape: ``{"median", "mean", "p5", "p95"}``."""
+        return {"median": self.median, "mean": self.mean, "p5": self.p5, "p95": self.p95}
+
+
+def summarize(samples: FloatArray | float) -> Summary:
+    """Summarise samples (or one value) as a :class:`Summary`."""
+    array = np.atleast_1d(np.asarray(samples, dtype=float))
+    p5, median, p95 = np.percentile(array, [5, 50, 95])
+    return Summary(float(median), float(array.mean()), float(p5), float(p95), array)

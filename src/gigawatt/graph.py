@@ -1,0 +1,289 @@
+"""The estimator graph: small named formulas wired by parameter names.
+
+A formula is a pure function whose *name* is the quantity it computes and whose *parameter
+names* are the quantities it needs, each with its unit in the name::
+
+    def energy_per_output_token_j(step_time_s, batch, power_w): ...
+
+:class:`Graph` resolves which formulas an output needs (``graphlib``), samples every input
+once into a numpy array of length N, and evaluates the formulas in topological order with
+array arithmetic only. Any node can be overridden with a value or a distribution (then the
+formula that would compute it is skipped), and :meth:`Evaluation.explain` shows a node's
+inputs with their values and sources. A point estimate is the same evaluation with N=1 and
+every input at its central value (median).
+"""
+
+from __future__ import annotations
+
+import graphlib
+import inspect
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from gigawatt.dist import Dist, FloatArray, Point, Summary, parse_dist, summarize
+from gigawatt.errors import UserInputError
+from gigawatt.units import dimension_of_name
+
+if TYPE_CHECKING:
+    from gigawatt.catalog.schema import Source
+
+__all__ = ["Evaluation", "Formula", "Graph", "Input", "InputKind"]
+
+InputKind = Literal["scenario", "assumption", "default", "override", "catalogue"]
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One node: ``name`` = f(``inputs``). ``doc`` is the function's docstring."""
+
+    name: str
+    func: Callable[..., Any]
+    inputs: tuple[str, ...]
+    doc: str
+
+    @classmethod
+    def from_function(cls, func: Callable[..., Any]) -> Formula:
+        """Wrap a plain function: its name is the output, its parameters are the inputs."""
+        params = tuple(inspect.signature(func).parameters)
+        return cls(func.__name__, func, params, inspect.getdoc(func) or "")
+
+
+@dataclass(frozen=True)
+class Input:
+    """A leaf value of the graph with its provenance.
+
+    ``value`` is a :class:`~gigawatt.dist.Dist` (or an array of pre-drawn samples, used by
+    sensitivity analysis). ``kind`` says where it came from: the question being asked
+    (``scenario``), a claimant's or our assumption, a catalogue record, a default, or a
+    user override.
+    """
+
+    name: str
+    value: Dist | FloatArray
+    source: Source | None = None
+    kind: InputKind = "default"
+    note: str = ""
+
+    @property
+    def dist(self) -> Dist | None:
+        """The distribution, or None when the input is a pre-drawn sample array."""
+        return self.value if isinstance(self.value, Dist) else None
+
+    def describe(self) -> str:
+        """Human description of the value."""
+        value = self.value
+        if isinstance(value, Dist):
+            return value.describe()
+        return f"{value.size} pre-drawn samples"
+
+
+def _stream_seed(seed: int, name: str) -> list[int]:
+    """A per-input seed, so adding or overriding one input never changes another's samples."""
+    return [seed, zlib.crc32(name.encode())]
+
+
+class Graph:
+    """A set of formulas that can be evaluated for any subset of outputs."""
+
+    def __init__(self, formulas: Iterable[Callable[..., Any] | Formula], name: str = "graph"):
+        self.name = name
+        self.formulas: dict[str, Formula] = {}
+        for item in formulas:
+            f = item if isinstance(item, Formula) else Formula.from_function(item)
+            if f.name in self.formulas:
+                raise ValueError(f"two formulas compute {f.name!r} in graph {name!r}")
+            self.formulas[f.name] = f
+
+    # -- structure -----------------------------------------------------------------------------
+
+    @property
+    def node_names(self) -> set[str]:
+        """Every name the graph knows: formula outputs and the inputs they need."""
+        names = set(self.formulas)
+        for f in self.formulas.values():
+            names.update(f.inputs)
+        return names
+
+    @property
+    def leaf_names(self) -> set[str]:
+        """Names no formula computes: they must be given as inputs."""
+        return self.node_names - set(self.formulas)
+
+    def check_name(self, name: str) -> None:
+        """Raise a :class:`UserInputError` with suggestions if ``name`` is not a graph node."""
+        if name not in self.node_names:
+            close = get_close_matches(name, sorted(self.node_names), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise UserInputError(f"no formula in the {self.name} graph uses {name!r}{hint}")
+
+    def plan(self, outputs: Sequence[str], given: Iterable[str]) -> list[Formula]:
+        """The formulas needed for ``outputs``, in evaluation order, given leaf names.
+
+        A name in ``given`` is an override: the formula that would compute it is skipped.
+        Raises :class:`UserInputError` naming the formula that needs a missing input.
+        """
+        given_set = set(given)
+        for out in outputs:
+            if out not in self.formulas and out not in given_set:
+                self.check_name(out)
+        needed: dict[str, Formula] = {}
+        needed_by: dict[str, str] = {}
+        stack = [o for o in outputs]
+        while stack:
+            name = stack.pop()
+            if name in given_set or name in needed:
+                continue
+            formula = self.formulas.get(name)
+            if formula is None:
+                user = needed_by.get(name, name)
+                raise UserInputError(
+                    f"input {name!r} is needed by formula {user!r} and was not "
+                    f"given{_hint_for(name, given_set)}; set it, e.g. --set {name}=VALUE"
+                )
+            needed[name] = formula
+            for dep in formula.inputs:
+                needed_by.setdefault(dep, name)
+                stack.append(dep)
+        sorter = graphlib.TopologicalSorter(
+            {n: [d for d in f.inputs if d in needed] for n, f in needed.items()}
+        )
+        try:
+            order = list(sorter.static_order())
+        except graphlib.CycleError as exc:
+            raise ValueError(f"formula cycle in {self.name}: {exc.args[1]}") from None
+        return [needed[n] for n in order]
+
+    # -- evaluation ----------------------------------------------------------------------------
+
+    def evaluate(
+        self,
+        outputs: Sequence[str],
+        inputs: Mapping[str, Input | Dist | str | float | FloatArray],
+        n: int = 10_000,
+        seed: int = 0,
+        point: bool = False,
+    ) -> Evaluation:
+        """Evaluate ``outputs`` over ``n`` samples (or at central values when ``point``).
+
+        ``inputs`` maps leaf (or overridden) names to :class:`Input`, a :class:`Dist`, a
+        distribution string, a number or a sample array of length ``n``.
+        """
+        if n < 1:
+            raise UserInputError(f"the number of samples must be at least 1, got {n}")
+        leaves = {name: self._as_input(name, value) for name, value in inputs.items()}
+        plan = self.plan(outputs, leaves)
+        used: set[str] = set(outputs)
+        for f in plan:
+            used.update(f.inputs)
+        values: dict[str, FloatArray] = {}
+        size = 1 if point else n
+        for name in sorted(used & set(leaves)):
+            values[name] = _draw(leaves[name], size, seed, point)
+        for f in plan:
+            values[f.name] = np.asarray(f.func(*(values[p] for p in f.inputs)), dtype=float)
+        return Evaluation(
+            self,
+            values,
+            {k: v for k, v in leaves.items() if k in used},
+            size,
+            seed,
+            point,
+            tuple(outputs),
+        )
+
+    def _as_input(self, name: str, value: Input | Dist | str | float | FloatArray) -> Input:
+        if isinstance(value, Input):
+            return value
+        if isinstance(value, np.ndarray):
+            return Input(name, value.astype(float), kind="override")
+        return Input(name, parse_dist(value, dimension_of_name(name)), kind="override")
+
+
+def _hint_for(name: str, given: set[str]) -> str:
+    close = get_close_matches(name, sorted(given), n=1, cutoff=0.6)
+    return f" (you gave {close[0]!r}; a typo?)" if close else ""
+
+
+def _draw(item: Input, size: int, seed: int, point: bool) -> FloatArray:
+    dist = item.dist
+    if dist is None:
+        samples = np.asarray(item.value, dtype=float)
+        if point:
+            return np.array([float(np.median(samples))])
+        if samples.shape not in {(size,), (1,)}:
+            raise UserInputError(
+                f"input {item.name!r} has {samples.shape[0]} samples, expected {size}"
+            )
+        return samples
+    if point or isinstance(dist, Point):
+        return np.array([dist.central])
+    return dist.sample(size, np.random.default_rng(_stream_seed(seed, item.name)))
+
+
+@dataclass
+class Evaluation:
+    """The sampled values of every node touched by an evaluation."""
+
+    graph: Graph
+    values: dict[str, FloatArray]
+    inputs: dict[str, Input]
+    n: int
+    seed: int
+    point: bool
+    outputs: tuple[str, ...] = field(default_factory=tuple)
+
+    def __getitem__(self, name: str) -> FloatArray:
+        try:
+            value = self.values[name]
+        except KeyError:
+            raise KeyError(
+                f"{name!r} was not evaluated; evaluated: {sorted(self.values)}"
+            ) from None
+        return np.broadcast_to(value, (self.n,)) if value.shape != (self.n,) else value
+
+    def summary(self, name: str) -> Summary:
+        """Median, mean and 90% interval of a node."""
+        return summarize(self[name])
+
+    def central(self, name: str) -> float:
+        """The median of a node (its value, for a point evaluation)."""
+        return float(np.median(self.values[name]))
+
+    def explain(self, name: str) -> dict[str, Any]:
+        """A node's formula, value and direct inputs with their values and sources."""
+        formula = self.graph.formulas.get(name)
+        entry: dict[str, Any] = {"name": name, "value": self.summary(name).to_dict()}
+        if name in self.inputs or formula is None:
+            item = self.inputs.get(name)
+            entry.update(
+                formula=None,
+                kind=item.kind if item else "unknown",
+                value_text=item.describe() if item else "",
+                source=item.source.cite() if item and item.source else None,
+                note=item.note if item else "",
+            )
+            return entry
+        entry.update(
+            formula=formula.name,
+            doc=formula.doc,
+            inputs=[self.explain(dep) for dep in formula.inputs],
+        )
+        return entry
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Every leaf input used, with its value description, kind and source."""
+        return [
+            {
+                "name": name,
+                "value": item.describe(),
+                "kind": item.kind,
+                "source": item.source.cite() if item.source else None,
+                "note": item.note,
+            }
+            for name, item in sorted(self.inputs.items())
+        ]

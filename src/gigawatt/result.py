@@ -1,0 +1,101 @@
+"""The result object every estimator returns: distributions, summaries, provenance.
+
+A :class:`Result` wraps an :class:`~gigawatt.graph.Evaluation` with what a reader needs to
+trust or reproduce a number: the boundary of each output (``gpu``, ``server``,
+``facility``), the inputs used with their sources, warnings with stable codes, the
+``methodology_version`` of the estimator and the catalogue ``data_version``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gigawatt import __version__
+from gigawatt.dist import Summary
+from gigawatt.graph import Evaluation
+
+__all__ = ["Result", "Warning_", "to_jsonable"]
+
+
+@dataclass(frozen=True)
+class Warning_:  # noqa: N801 - avoid shadowing the builtin Warning
+    """A caveat on a result, with a stable code (``GW101``) users can search for."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class Result:
+    """Outputs of one estimator run.
+
+    ``outputs`` maps a JSON key (unit in its suffix, e.g. ``energy_per_output_token_j``) to the
+    graph node it reads; ``groups`` optionally nests keys under a boundary name.
+    """
+
+    estimator: str
+    evaluation: Evaluation
+    outputs: dict[str, str]
+    methodology_version: str
+    data_version: str
+    groups: dict[str, dict[str, str]] = field(default_factory=dict)
+    boundary: str | None = None
+    choices: dict[str, Any] = field(default_factory=dict)
+    warnings: list[Warning_] = field(default_factory=list)
+
+    def summary(self, key: str) -> Summary:
+        """Summary of an output key, or of any evaluated node by name."""
+        node = self.outputs.get(key, key)
+        for group in self.groups.values():
+            if key in group:
+                node = group[key]
+        return self.evaluation.summary(node)
+
+    def samples(self, key: str) -> np.ndarray:
+        """The Monte Carlo samples of an output key or node [SI]."""
+        return self.evaluation[self.outputs.get(key, key)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON schema: summaries in SI, inputs with sources, versions."""
+        data: dict[str, Any] = {"estimator": self.estimator}
+        if self.boundary:
+            data["boundary"] = self.boundary
+        for group, keys in self.groups.items():
+            data[group] = {k: self.evaluation.summary(node).to_dict() for k, node in keys.items()}
+        for key, node in self.outputs.items():
+            data[key] = self.evaluation.summary(node).to_dict()
+        data["choices"] = self.choices
+        data["inputs"] = self.evaluation.sources()
+        data["warnings"] = [{"code": w.code, "message": w.message} for w in self.warnings]
+        data["samples"] = self.evaluation.n
+        data["seed"] = self.evaluation.seed
+        data["methodology_version"] = self.methodology_version
+        data["data_version"] = self.data_version
+        data["gigawatt_version"] = __version__
+        return data
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(to_jsonable(self.to_dict()), indent=indent)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert numpy scalars/arrays, tuples and dataclass-like objects to JSON types."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist())
+    if isinstance(value, np.floating | float):
+        number = float(value)
+        return number if np.isfinite(number) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    if hasattr(value, "to_dict"):
+        return to_jsonable(value.to_dict())
+    return value

@@ -1,0 +1,1 @@
+"""Supply: technology equivalents and hourly capacity expansion."""

@@ -1,0 +1,463 @@
+"""Parse and format physical quantities at the edges; compute in SI floats inside.
+
+Strings such as ``"1.5 GW"``, ``"100k tokens/day"``, ``"$326/kWh"`` or ``"989 TFLOP/s"`` are
+parsed with pint into a :class:`Quantity`: an SI float plus its dimension. Formulas never see
+pint objects (a pint operation costs ~125 µs; a numpy one on a float array costs nanoseconds
+per element).
+
+SI here means: joule [J], watt [W], second [s], kilogram [kg], byte [B] (not bit), floating
+point operation [FLOP], US dollar [USD], token, request, person and accelerator as counted
+units. Time-rates are per second: ``17.5 TWh/yr`` is a power of ~5.5e8 W (a Julian year of
+365.25 days, as pint defines ``year``).
+
+Magnitude suffixes ``k``, ``M``, ``B`` (billion), ``T`` (trillion) written directly after a
+number (``100k tokens/day``, ``1.5M``) are applied before pint sees the string, since pint
+would read ``k`` as the Boltzmann constant.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from gigawatt.errors import UserInputError
+
+__all__ = [
+    "DIMENSIONS",
+    "Quantity",
+    "dimension_of_name",
+    "format_count",
+    "format_quantity",
+    "parse_number",
+    "parse_quantity",
+]
+
+#: Magnitude suffixes written directly after a number.
+MAGNITUDE_SUFFIXES: dict[str, float] = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+
+_NUMBER = r"[+-]?(?:\d+(?:[.,_]\d+)*\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+# A suffix counts only when it is followed by the end, whitespace or '/', so that '1GW', '1kW'
+# and '80GB' keep their SI prefixes while '100k tokens/day' and '1.5M' are magnitudes.
+_SUFFIXED = re.compile(rf"^\s*(?P<num>{_NUMBER})(?P<suf>[kKMBT])(?=$|\s|/)(?P<rest>.*)$", re.S)
+_LEADING_NUMBER = re.compile(rf"^\s*(?P<num>{_NUMBER})(?P<rest>.*)$", re.S)
+
+# Units pint does not know, in pint's definition syntax.
+_EXTRA_DEFINITIONS = (
+    "token = [token] = tokens = tok",
+    "request = [request] = requests = query = queries = prompt = prompts",
+    "person = [person] = people = persons = capita",
+    "accelerator = [accelerator] = accelerators = GPU = GPUs = gpu = gpus = chip = chips",
+    "FLOP = [compute] = flop = FLOPs = flops",
+    "FLOPS = FLOP / second",
+    "USD = [currency] = dollar = dollars = usd",
+    "CO2e = [] = co2e = CO2",
+    "unit = [] = units",
+    # pint >= 0.25 treats bits and bytes as dimensionless; data sizes need their own dimension.
+    "xbyte = [data]",
+)
+
+_PREFIX_NAMES = {
+    "": "",
+    "k": "kilo",
+    "K": "kilo",
+    "M": "mega",
+    "G": "giga",
+    "T": "tera",
+    "P": "peta",
+    "E": "exa",
+    "Ki": "kibi",
+    "Mi": "mebi",
+    "Gi": "gibi",
+    "Ti": "tebi",
+    "Pi": "pebi",
+}
+_BYTE_UNIT = re.compile(r"(?<![A-Za-z])(Ki|Mi|Gi|Ti|Pi|[kKMGTPE])?(B|bytes?)(?![A-Za-z])")
+
+
+@dataclass(frozen=True)
+class DimensionInfo:
+    """A named physical dimension: how to describe it, an example, and its SI display unit."""
+
+    name: str
+    article: str
+    example: str
+    si_unit: str
+
+
+#: Named dimensions users meet; the key is pint's dimensionality string after our SI mapping.
+DIMENSIONS: dict[str, DimensionInfo] = {}
+
+
+def _register(dimensionality: str, name: str, article: str, example: str, si_unit: str) -> None:
+    DIMENSIONS[name] = DimensionInfo(name, article, example, si_unit)
+    _DIM_BY_SIGNATURE[dimensionality] = name
+
+
+_DIM_BY_SIGNATURE: dict[str, str] = {}
+
+
+@cache
+def ureg() -> Any:
+    """The shared pint registry with gigawatt's extra units (created on first use: ~0.4 s)."""
+    import pint
+
+    registry: Any = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    for definition in _EXTRA_DEFINITIONS:
+        registry.define(definition)
+    return registry
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A parsed quantity: ``value`` in SI, ``unit`` the SI unit string, ``dimension`` its name."""
+
+    value: float
+    unit: str
+    dimension: str
+    text: str = ""
+
+    def __float__(self) -> float:
+        return self.value
+
+
+def _clean_text(text: str) -> str:
+    cleaned = text.strip()
+    replacements = {
+        "µ": "u",
+        "μ": "u",
+        "×": "*",
+        "·": "*",
+        "²": "**2",
+        "³": "**3",
+        "per ": "/ ",
+        "gCO2e": "g",
+        "kgCO2e": "kg",
+        "tCO2e": "t",
+        "CO2e": "",
+    }
+    for old, new in replacements.items():
+        cleaned = cleaned.replace(old, new)
+    return cleaned
+
+
+def _apply_magnitude(text: str) -> tuple[float, str]:
+    """Split a leading number with an optional magnitude suffix from the rest of the string."""
+    match = _SUFFIXED.match(text)
+    if match:
+        number = _to_float(match["num"], text)
+        return number * MAGNITUDE_SUFFIXES[match["suf"]], match["rest"].strip()
+    match = _LEADING_NUMBER.match(text)
+    if match:
+        return _to_float(match["num"], text), match["rest"].strip()
+    return 1.0, text.strip()
+
+
+def _to_float(number: str, original: str) -> float:
+    if "," in number and "." not in number and re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", number):
+        number = number.replace(",", "")
+    try:
+        return float(number.replace("_", ""))
+    except ValueError as exc:
+        raise UserInputError(f"cannot read the number in {original!r}") from exc
+
+
+def _bytes_to_data_unit(rest: str) -> str:
+    """Rewrite byte units (``GB``, ``TB/s``, ``bytes``) into the ``[data]``-dimensioned unit."""
+    return _BYTE_UNIT.sub(lambda m: _PREFIX_NAMES[m[1] or ""] + "xbyte", rest)
+
+
+def _si_unit_of(q: Any) -> tuple[float, str]:
+    """Convert a pint quantity to SI base units and give (value, unit expression)."""
+    base = q.to_base_units()
+    return float(base.magnitude), _units_expression(dict(base.unit_items()))
+
+
+def _units_expression(units: dict[str, Any]) -> str:
+    if not units:
+        return "dimensionless"
+    numerator = [_power(name, exp) for name, exp in units.items() if exp > 0]
+    denominator = [_power(name, -exp) for name, exp in units.items() if exp < 0]
+    text = " * ".join(numerator) if numerator else "1"
+    if denominator:
+        text += " / " + (
+            denominator[0] if len(denominator) == 1 else "(" + " * ".join(denominator) + ")"
+        )
+    return text
+
+
+def _power(name: str, exponent: float) -> str:
+    return name if exponent == 1 else f"{name} ** {exponent:g}"
+
+
+def _signature(q: Any) -> str:
+    dims = {k: v for k, v in q.dimensionality.items() if v}
+    return " ".join(f"{k}^{v:g}" for k, v in sorted(dims.items()))
+
+
+def _describe_dimension(q: Any) -> str:
+    name = _DIM_BY_SIGNATURE.get(_signature(q))
+    return name or f"a quantity of dimension {q.dimensionality}"
+
+
+@cache
+def _reference_signatures() -> None:
+    """Fill the named-dimension table from pint (done once, lazily)."""
+    table = [
+        ("1 W", "power", "a", "700 W", "W"),
+        ("1 J", "energy", "an", "1 kWh", "J"),
+        ("1 s", "time", "a", "14.8 days", "s"),
+        ("1 kg", "mass", "a", "552 t", "kg"),
+        ("1 xbyte", "data size", "a", "80 GB", "B"),
+        ("1 xbyte/s", "data rate", "a", "3.35 TB/s", "B/s"),
+        ("1 FLOP", "compute", "a", "3.14e23 FLOP", "FLOP"),
+        ("1 FLOP/s", "compute rate", "a", "989 TFLOP/s", "FLOP/s"),
+        ("1 USD", "cost", "a", "$1.2B", "USD"),
+        ("1 USD/J", "cost per energy", "a", "$60/MWh", "USD/J"),
+        ("1 USD/W", "cost per power", "a", "$6000/kW", "USD/W"),
+        ("1 kg/J", "carbon intensity", "a", "0.429 kg/kWh", "kg/J"),
+        ("1 token", "token count", "a", "2T tokens", "token"),
+        ("1 token/s", "token rate", "a", "100k tokens/day", "token/s"),
+        (
+            "1 token/s/person",
+            "token rate per person",
+            "a",
+            "100k tokens/day/person",
+            "token/s/person",
+        ),
+        ("1 J/token", "energy per token", "an", "0.12 J/token", "J/token"),
+        ("1 J/request", "energy per request", "an", "0.34 Wh/query", "J/request"),
+        ("1 request", "request count", "a", "195M requests", "request"),
+        ("1 request/s", "request rate", "a", "195M requests/day", "request/s"),
+        ("1 person", "population", "a", "8.1e9 people", "person"),
+        ("1 accelerator", "accelerator count", "an", "1M GPUs", "accelerator"),
+        ("1 W/accelerator", "power per accelerator", "a", "1 kW/GPU", "W/accelerator"),
+        ("1 m**2", "area", "an", "1.2 km**2", "m**2"),
+        ("1 m**2/W", "area per power", "an", "5 acre/MW", "m**2/W"),
+        ("1", "dimensionless number", "a", "1.5M", ""),
+    ]
+    registry = ureg()
+    for expr, name, article, example, si_unit in table:
+        _register(_signature(registry.Quantity(expr)), name, article, example, si_unit)
+
+
+def dimension_info(name: str) -> DimensionInfo:
+    """Return the :class:`DimensionInfo` for a named dimension such as ``"power"``."""
+    _reference_signatures()
+    try:
+        return DIMENSIONS[name]
+    except KeyError:
+        raise KeyError(f"unknown dimension {name!r}; known: {', '.join(DIMENSIONS)}") from None
+
+
+def parse_quantity(text: str | float | int, expect: str | None = None) -> Quantity:
+    """Parse ``text`` such as ``"1.5 GW"`` or ``"100k tokens/day"`` into SI.
+
+    Parameters
+    ----------
+    text
+        The quantity. A bare number is dimensionless (or, when ``expect`` is given, taken to be
+        already in SI units of that dimension).
+    expect
+        Name of the expected dimension (``"power"``, ``"energy"``, ...; see :data:`DIMENSIONS`).
+        A quantity of another dimension raises :class:`UserInputError` naming both.
+
+    Returns
+    -------
+    Quantity
+        ``value`` in SI [J, W, s, kg, B, FLOP, USD, token, ...].
+    """
+    _reference_signatures()
+    if isinstance(text, bool):
+        raise UserInputError(f"expected a quantity, got the boolean {text!r}")
+    if isinstance(text, int | float):
+        value = float(text)
+        _check_finite(value, str(text))
+        if expect is None:
+            return Quantity(value, "", "dimensionless number", str(text))
+        info = dimension_info(expect)
+        return Quantity(value, info.si_unit, expect, str(text))
+    if not isinstance(text, str):
+        raise UserInputError(f"expected a quantity such as '700 W', got {text!r}")
+    original = text
+    cleaned = _clean_text(text)
+    if not cleaned:
+        raise UserInputError(_expect_hint("got an empty string", expect))
+    currency = False
+    if cleaned.startswith("$"):
+        currency, cleaned = True, cleaned[1:].strip()
+    elif cleaned.startswith("-$"):
+        currency, cleaned = True, "-" + cleaned[2:].strip()
+    if re.match(r"^[+-]?(nan|inf)", cleaned, re.I):
+        raise UserInputError(f"{original!r} is not a finite number")
+    magnitude, rest = _apply_magnitude(cleaned)
+    if not math.isfinite(magnitude):
+        raise UserInputError(f"{original!r} is not a finite number")
+    if currency:
+        rest = "USD" + (f" {rest}" if rest.startswith("/") else (f" * {rest}" if rest else ""))
+    rest = _bytes_to_data_unit(rest.replace("$", "USD"))
+    registry = ureg()
+    try:
+        q = (
+            registry.Quantity(magnitude, registry.parse_units(rest))
+            if rest
+            else registry.Quantity(magnitude)
+        )
+    except Exception as exc:  # pint raises many exception types for bad units
+        raise UserInputError(
+            f"unknown unit in {original!r} ({exc.__class__.__name__}: {exc}); "
+            "units look like 'W', 'kWh', 'TB/s', 'TFLOP/s', 'tokens/day', '$/kWh'"
+        ) from None
+    value, unit = _si_unit_of(q)
+    _check_finite(value, original)
+    dimension = _describe_dimension(q)
+    if dimension in DIMENSIONS:
+        unit = DIMENSIONS[dimension].si_unit
+    if expect is not None:
+        info = dimension_info(expect)
+        if dimension != expect:
+            if dimension == "dimensionless number" and not rest:
+                return Quantity(value, info.si_unit, expect, original)
+            raise UserInputError(
+                f"expected {info.article} {info.name} such as {info.example!r}, "
+                f"got {_article(dimension)} {dimension} {original!r}"
+            )
+    return Quantity(value, unit, dimension, original)
+
+
+def _article(dimension: str) -> str:
+    info = DIMENSIONS.get(dimension)
+    if info is not None:
+        return info.article
+    return "an" if dimension[:1] in "aeiou" else "a"
+
+
+def _expect_hint(problem: str, expect: str | None) -> str:
+    if expect is None:
+        return f"expected a quantity such as '700 W', {problem}"
+    info = dimension_info(expect)
+    return f"expected {info.article} {info.name} such as {info.example!r}, {problem}"
+
+
+def _check_finite(value: float, original: str) -> None:
+    if not math.isfinite(value):
+        raise UserInputError(f"{original!r} is not a finite number")
+
+
+def parse_number(text: str | float | int) -> float:
+    """Parse a dimensionless number with optional k/M/B/T suffix: ``"1.5M"`` → 1.5e6."""
+    return parse_quantity(text, expect="dimensionless number").value
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting
+# ---------------------------------------------------------------------------------------------
+
+_PREFIXES = [(1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
+_SMALL_PREFIXES = [(1e-3, "m"), (1e-6, "µ"), (1e-9, "n")]
+_COUNT_SUFFIXES = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
+
+#: Display units and the SI factor that converts an SI value into them.
+DISPLAY_FACTORS: dict[str, float] = {
+    "W": 1.0,
+    "J": 1.0,
+    "Wh": 3600.0,
+    "Wh/yr": 3600.0 / (365.25 * 86400.0),
+    "B": 1.0,
+    "B/s": 1.0,
+    "FLOP": 1.0,
+    "FLOP/s": 1.0,
+    "s": 1.0,
+    "g": 1e-3,
+    "t": 1e3,
+    "J/token": 1.0,
+    "Wh/request": 3600.0,
+    "g/kWh": 1e-3 / 3.6e6,
+    "USD/MWh": 1.0 / 3.6e9,
+    "m²": 1.0,
+}
+
+
+def significant(value: float, digits: int = 3) -> str:
+    """Format ``value`` with ``digits`` significant digits, without trailing zeros."""
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = max(digits - 1 - magnitude, 0)
+    text = f"{round(value, decimals):.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def format_quantity(value_si: float, unit: str, digits: int = 3, prefix: bool = True) -> str:
+    """Format an SI value in ``unit`` with a readable SI prefix: ``1.27e9, "W"`` → ``"1.27 GW"``.
+
+    ``unit`` is a display unit from :data:`DISPLAY_FACTORS` (``"Wh"`` shows an SI energy in
+    watt-hours) or any unit string whose SI factor is 1. Values between 0.001 and 1 keep the
+    bare unit (``0.24 Wh``); larger ones get k, M, G, T, P, E; smaller ones m, µ, n.
+    """
+    factor = DISPLAY_FACTORS.get(unit, 1.0)
+    value = value_si / factor
+    if not math.isfinite(value):
+        return f"{value} {unit}"
+    if not prefix or value == 0:
+        return f"{significant(value, digits)} {unit}".strip()
+    magnitude = abs(value)
+    for scale, symbol in _PREFIXES:
+        if magnitude >= scale * 0.9995:
+            return f"{significant(value / scale, digits)} {symbol}{unit}"
+    if magnitude >= 1e-3:
+        return f"{significant(value, digits)} {unit}"
+    for scale, symbol in _SMALL_PREFIXES:
+        if magnitude >= scale * 0.9995:
+            return f"{significant(value / scale, digits)} {symbol}{unit}"
+    return f"{value:.{digits - 1}e} {unit}"
+
+
+def format_count(value: float, unit: str = "", digits: int = 3) -> str:
+    """Format a count with k/M/B/T suffixes: ``1.5e6, "GPUs"`` → ``"1.5M GPUs"``."""
+    magnitude = abs(value)
+    text = significant(value, digits)
+    for scale, symbol in _COUNT_SUFFIXES:
+        if magnitude >= scale * 0.9995:
+            text = f"{significant(value / scale, digits)}{symbol}"
+            break
+    return f"{text} {unit}".strip()
+
+
+#: Field-name suffixes and the dimension they imply (pvlib-style units in names).
+NAME_SUFFIX_DIMENSIONS: tuple[tuple[str, str], ...] = (
+    ("_j_per_token", "energy per token"),
+    ("_j_per_request", "energy per request"),
+    ("_kg_per_j", "carbon intensity"),
+    ("_usd_per_j", "cost per energy"),
+    ("_usd_per_w_per_s", "cost per energy"),
+    ("_usd_per_w", "cost per power"),
+    ("_m2_per_w", "area per power"),
+    ("_bytes_per_s", "data rate"),
+    ("_flop_per_s", "compute rate"),
+    ("_tokens_per_s", "token rate"),
+    ("_requests_per_s", "request rate"),
+    ("_bytes", "data size"),
+    ("_flop", "compute"),
+    ("_w", "power"),
+    ("_j", "energy"),
+    ("_s", "time"),
+    ("_kg", "mass"),
+    ("_usd", "cost"),
+    ("_m2", "area"),
+    ("_tokens", "token count"),
+    ("_requests", "request count"),
+    ("_people", "population"),
+)
+
+
+def dimension_of_name(name: str) -> str | None:
+    """The dimension a field or node name implies by its unit suffix (``power_w`` → power)."""
+    for suffix, dimension in NAME_SUFFIX_DIMENSIONS:
+        if name.endswith(suffix) or name == suffix.lstrip("_"):
+            return dimension
+    return None

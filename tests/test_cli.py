@@ -1,0 +1,85 @@
+"""CLI foundation: exit codes, JSON, lazy imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from gigawatt import __version__
+from gigawatt.cli import main
+from gigawatt.cli.common import parse_sets
+from gigawatt.errors import UserInputError
+
+HEAVY = ["pypsa", "pvlib", "dask", "duckdb", "plotly", "SALib", "pint", "pynvml", "linopy", "scipy"]
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys\n"
+        "from gigawatt.cli import main\n"
+        "rc = main(['--help'])\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "print('HEAVY', heavy, rc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY [] 0" in out.stdout
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"gigawatt {__version__}"
+
+
+def test_catalog_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "accelerator", "h100", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["id"] == "h100-sxm"
+    assert data["tdp_w"]["value"] == 700
+    assert data["tdp_w"]["source"]["title"]
+
+
+def test_catalog_listing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "--json"]) == 0
+    kinds = json.loads(capsys.readouterr().out)["kinds"]
+    assert kinds["accelerator"] >= 1
+    assert main(["catalog", "accelerators"]) == 0
+    assert "h100-sxm" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["catalog", "gpu", "h10"], "did you mean 'h100-sxm'"),
+        (["catalog", "acelerator"], "did you mean 'accelerator'"),
+        (["catalog", "--bogus"], "No such option"),
+        (["nonsense-command"], "No such command"),
+        (["catalog", "--catalog", "/nonexistent.yaml"], "no such file"),
+    ],
+)
+def test_user_errors_exit_2_without_traceback(
+    argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert fragment in err
+    assert "Traceback" not in err
+
+
+def test_parse_sets() -> None:
+    assert parse_sets(["pue=1.1 to 1.4", "batch = 64"]) == {"pue": "1.1 to 1.4", "batch": "64"}
+    for bad in ["pue", "=3", "pue="]:
+        with pytest.raises(UserInputError, match="NAME=VALUE"):
+            parse_sets([bad])
+
+
+def test_console_script_exit_code() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", "from gigawatt.cli import entry; entry()", "catalog", "gpu", "zzz"],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 2
+    assert out.stderr.startswith("error: unknown accelerator 'zzz'")

@@ -1,0 +1,137 @@
+"""Distributions: parsing, sampling, summaries, invalid specs."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gigawatt.dist import (
+    Z95,
+    LogNormal,
+    Normal,
+    Point,
+    Triangular,
+    Uniform,
+    parse_dist,
+    summarize,
+)
+from gigawatt.errors import UserInputError
+
+N = 200_000
+
+
+def test_to_range_is_lognormal_with_given_90pct_interval() -> None:
+    dist = parse_dist("3 to 5")
+    assert isinstance(dist, LogNormal)
+    # by hand: median = sqrt(3*5); sigma = ln(5/3) / (2 * 1.6449)
+    assert dist.central == pytest.approx(math.sqrt(15))
+    assert dist.sigma == pytest.approx(math.log(5 / 3) / (2 * Z95))
+    s = summarize(dist.sample(N, np.random.default_rng(1)))
+    assert s.p5 == pytest.approx(3, rel=0.01)
+    assert s.p95 == pytest.approx(5, rel=0.01)
+
+
+def test_range_with_units_converts_to_si() -> None:
+    dist = parse_dist("600 W to 800 W", expect="power")
+    assert dist.dimension == "power"
+    low, high = dist.ppf(np.array([0.05, 0.95]))
+    assert (low, high) == pytest.approx((600, 800))
+
+
+def test_unit_on_one_end_applies_to_both() -> None:
+    dist = parse_dist("1.1 to 1.4")
+    assert dist.central == pytest.approx(math.sqrt(1.1 * 1.4))
+    kw = parse_dist("0.6 to 0.8 kW", expect="power")
+    assert kw.ppf(np.array([0.05]))[0] == pytest.approx(600)
+
+
+def test_suffix_range() -> None:
+    dist = parse_dist("1M to 2M")
+    assert dist.ppf(np.array([0.05, 0.95])) == pytest.approx([1e6, 2e6])
+
+
+@pytest.mark.parametrize(
+    ("text", "cls", "median"),
+    [
+        ("normal(10, 2)", Normal, 10.0),
+        ("uniform(1.1, 1.4)", Uniform, 1.25),
+        ("uniform(600, 800) W", Uniform, 700.0),
+        ("triangular(0, 1, 2)", Triangular, 1.0),
+        ("lognormal(0, 0.5)", LogNormal, 1.0),
+        ("lognormal(0, 0.5) kW", LogNormal, 1000.0),
+        ("700 W", Point, 700.0),
+        ("0.12 J/token", Point, 0.12),
+    ],
+)
+def test_functions(text: str, cls: type, median: float) -> None:
+    dist = parse_dist(text)
+    assert isinstance(dist, cls)
+    assert dist.central == pytest.approx(median)
+    assert float(np.median(dist.sample(N, np.random.default_rng(2)))) == pytest.approx(
+        median, rel=0.02, abs=0.02
+    )
+
+
+def test_triangular_ppf_matches_sampling() -> None:
+    dist = parse_dist("triangular(1, 2, 5)")
+    samples = dist.sample(N, np.random.default_rng(3))
+    for q in (0.05, 0.3, 0.5, 0.9):
+        assert float(np.quantile(samples, q)) == pytest.approx(
+            float(dist.ppf(np.array([q]))[0]), rel=0.01
+        )
+
+
+@pytest.mark.parametrize(
+    ("bad", "fragment"),
+    [
+        ("5 to 3", "low end is above"),
+        ("-1 to 3", "positive bounds"),
+        ("0 to 3", "positive bounds"),
+        ("nan to 3", "not a finite number"),
+        ("gamma(1, 2)", "unknown distribution"),
+        ("normall(1, 2)", "did you mean 'normal'"),
+        ("normal(1)", "takes 2 arguments"),
+        ("normal(1, -2)", "standard deviation must be positive"),
+        ("uniform(3, 1)", "low end is above"),
+        ("triangular(1, 5, 2)", "low <= mode <= high"),
+        ("1 W to 2 s", "same dimension"),
+        ("", "got ''"),
+        ("1 to 2 to 3", "exactly one 'to'"),
+    ],
+)
+def test_invalid_specs(bad: str, fragment: str) -> None:
+    with pytest.raises(UserInputError, match=fragment):
+        parse_dist(bad)
+
+
+def test_dimension_is_checked() -> None:
+    with pytest.raises(UserInputError, match="expected a power"):
+        parse_dist("1 kWh to 2 kWh", expect="power")
+
+
+def test_seeded_sampling_is_reproducible() -> None:
+    dist = parse_dist("3 to 5")
+    a = dist.sample(1000, np.random.default_rng(7))
+    b = dist.sample(1000, np.random.default_rng(7))
+    assert np.array_equal(a, b)
+
+
+def test_summary_percentiles() -> None:
+    s = summarize(np.arange(101, dtype=float))
+    assert (s.median, s.mean, s.p5, s.p95) == (50, 50, 5, 95)
+    assert s.percentile(25) == 25
+    assert s.to_dict() == {"median": 50.0, "mean": 50.0, "p5": 5.0, "p95": 95.0}
+    with pytest.raises(UserInputError):
+        s.percentile(101)
+
+
+@given(st.floats(min_value=1e-6, max_value=1e9), st.floats(min_value=1.0001, max_value=100))
+def test_degenerate_and_central_properties(low: float, ratio: float) -> None:
+    high = low * ratio
+    dist = parse_dist(f"{low!r} to {high!r}")
+    assert low <= dist.central <= high
+    assert parse_dist(f"{low!r} to {low!r}").central == pytest.approx(low)
