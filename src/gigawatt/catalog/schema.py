@@ -320,6 +320,10 @@ class Grid(Record):
 
     region: str
     year: int
+    scope: Literal["lifecycle", "combustion", "unspecified"] = Field(
+        default="unspecified",
+        description="lifecycle CO2e (upstream included) or direct combustion CO2 only",
+    )
     carbon_intensity_kg_per_j: Cited
 
 

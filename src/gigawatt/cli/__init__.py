@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
 
     command = build_app()
     try:
-        command.main(args=argv, prog_name="gigawatt", standalone_mode=False)
+        # without standalone mode, a command's typer.Exit(code) comes back as the return value
+        returned = command.main(args=argv, prog_name="gigawatt", standalone_mode=False)
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except typer.Abort:
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    return 0
+    return returned if isinstance(returned, int) else 0
 
 
 def entry() -> None:

@@ -1,9 +1,471 @@
-"""CLI commands of the measure subsystem (filled in by its issue)."""
+"""``gigawatt measure -- CMD``, ``gigawatt runs`` (list, show, export, import-codecarbon) and
+``gigawatt calibrate``: the measurement subsystem on the command line."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from gigawatt.cli.common import CatalogOpt, JsonOpt, console, emit_json
+from gigawatt.errors import UserInputError
+
+if TYPE_CHECKING:
+    from gigawatt.measure.store import Store
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Measurement store (DuckDB file); default $GIGAWATT_STORE or the user data dir.",
+    ),
+]
+
+TOKENS_ENV = "GIGAWATT_TOKENS_FILE"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    """Add ``measure``, ``runs`` and ``calibrate`` to ``app``."""
+    app.command(
+        "measure",
+        context_settings={"allow_interspersed_args": False},
+    )(measure_command)
+    runs = typer.Typer(
+        help="Stored measurements: list them, show one, export, import CodeCarbon history.",
+        invoke_without_command=True,
+        no_args_is_help=False,
+    )
+    runs.callback(invoke_without_command=True)(runs_list)
+    runs.command("show")(runs_show)
+    runs.command("export")(runs_export)
+    runs.command("import-codecarbon")(runs_import_codecarbon)
+    app.add_typer(runs, name="runs")
+    app.command("calibrate")(calibrate_command)
+
+
+def _store(path: Path | None) -> Store:
+    from gigawatt.measure.store import Store, default_store_path
+
+    return Store(path or default_store_path())
+
+
+# -- measure ---------------------------------------------------------------------------------
+
+
+def measure_command(
+    command: Annotated[
+        list[str], typer.Argument(help="The command to run and measure (after --).")
+    ],
+    json_: JsonOpt = False,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Window name (default: the command).")
+    ] = None,
+    store: StoreOpt = None,
+    no_store: Annotated[
+        bool, typer.Option("--no-store", help="Do not store the measurement.")
+    ] = False,
+    rate: Annotated[
+        float, typer.Option("--rate", min=0.1, max=1000.0, help="Power sampling rate [Hz].")
+    ] = 10.0,
+    cpu_tdp: Annotated[
+        str | None,
+        typer.Option(
+            "--cpu-tdp",
+            help="Estimate CPU power as TDP × utilisation where RAPL is unreadable, "
+            "e.g. '150 W' (labelled 'estimated').",
+        ),
+    ] = None,
+    prompt_tokens: Annotated[
+        int, typer.Option("--prompt-tokens", min=0, help="Prompt tokens processed.")
+    ] = 0,
+    output_tokens: Annotated[
+        int, typer.Option("--output-tokens", min=0, help="Output tokens generated.")
+    ] = 0,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Model id (for calibration).")
+    ] = None,
+    accelerator: Annotated[
+        str | None, typer.Option("--accelerator", help="Accelerator id (for calibration).")
+    ] = None,
+    accelerators: Annotated[
+        int | None, typer.Option("--accelerators", min=1, help="Accelerators used.")
+    ] = None,
+    batch: Annotated[
+        int | None, typer.Option("--batch", min=1, help="Batch size (for calibration).")
+    ] = None,
+    precision: Annotated[
+        str | None, typer.Option("--precision", help="Weights precision, e.g. bf16.")
+    ] = None,
+    trace: Annotated[
+        bool, typer.Option("--trace", help="Include the power trace in --json.")
+    ] = False,
+) -> None:
+    """Run COMMAND, measure the energy of every device while it runs, and pass its exit code on.
+
+    The command may count tokens by appending lines "PROMPT OUTPUT" to the file named in
+    $GIGAWATT_TOKENS_FILE. With --json, the command's stdout goes to stderr so that stdout
+    is pure JSON.
+    """
+    from gigawatt.measure.devices import discover_devices
+    from gigawatt.measure.monitor import Monitor, Window
+
+    if not command:
+        raise UserInputError(
+            "give the command to measure after --, e.g. gigawatt measure -- python train.py"
+        )
+    tdp_w = None
+    if cpu_tdp is not None:
+        from gigawatt.units import parse_quantity
+
+        tdp_w = parse_quantity(cpu_tdp, expect="power").value
+        if tdp_w <= 0:
+            raise UserInputError(f"--cpu-tdp must be positive, got {cpu_tdp!r}")
+    metadata = {
+        k: v
+        for k, v in {
+            "model": model,
+            "accelerator": accelerator,
+            "accelerators": accelerators,
+            "batch": batch,
+            "precision": precision,
+            "command": command,
+        }.items()
+        if v is not None
+    }
+    monitor = Monitor(discover_devices(cpu_tdp_w=tdp_w), rate_hz=rate)
+    window = Window(name or " ".join(command)[:80], monitor=monitor, store=False, metadata=metadata)
+    received: list[int] = []
+    with tempfile.TemporaryDirectory(prefix="gigawatt-") as tmp:
+        tokens_file = Path(tmp) / "tokens"
+        tokens_file.touch()
+        env = {**os.environ, TOKENS_ENV: str(tokens_file)}
+        window.__enter__()
+        try:
+            proc = subprocess.Popen(command, env=env, stdout=2 if json_ else None)
+        except OSError as exc:
+            window.close(complete=False, reason=f"command failed to start: {exc}")
+            raise UserInputError(f"cannot run {command[0]!r}: {exc.strerror or exc}") from None
+
+        def forward(signum: int, frame: Any) -> None:
+            received.append(signum)
+            if proc.poll() is None:
+                proc.send_signal(signum)
+
+        old = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            while True:
+                try:
+                    code = proc.wait()
+                    break
+                except KeyboardInterrupt:  # pragma: no cover - handler installed above
+                    continue
+        finally:
+            for s, handler in old.items():
+                signal.signal(s, handler)
+        p_tok, o_tok = _read_tokens(tokens_file)
+        window.add_tokens(prompt=prompt_tokens + p_tok, output=output_tokens + o_tok)
+        reason = None
+        if received:
+            reason = f"{signal.Signals(received[0]).name} received (forwarded to the command)"
+        elif code < 0:
+            reason = f"command killed by {signal.Signals(-code).name}"
+        result = window.close(complete=reason is None, reason=reason)
+    exit_code = 128 - code if code < 0 else code
+    stored: str | None = None
+    if not no_store:
+        target = _store(store)
+        target.save_window(
+            result, inventory=monitor.inventory(), command=" ".join(command), exit_code=exit_code
+        )
+        stored = str(target.path)
+    data = {
+        "duration_s": result.duration_s,
+        "exit_code": exit_code,
+        **result.to_dict(trace=trace),
+        "store": stored,
+    }
+    if json_:
+        emit_json(data)
+    else:
+        _print_window(data)
+    if exit_code:
+        raise typer.Exit(exit_code)
+
+
+def _read_tokens(path: Path) -> tuple[int, int]:
+    prompt = output = 0
+    for line in path.read_text().splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        try:
+            numbers = [int(float(p)) for p in parts[:2]]
+        except ValueError:
+            print(
+                f"gigawatt: ignored token line {line!r} (expected 'PROMPT OUTPUT')", file=sys.stderr
+            )
+            continue
+        prompt += numbers[0] if len(numbers) == 2 else 0
+        output += numbers[-1]
+    return prompt, output
+
+
+def _print_window(data: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from gigawatt.units import format_quantity
+
+    out = console(stderr=True)
+    state = "complete" if data["complete"] else f"INCOMPLETE ({data['incomplete_reason']})"
+    exit_text = f", exit {data['exit_code']}" if data.get("exit_code") is not None else ""
+    table = Table(
+        title=f"{data['name']}: {data['duration_s']:.3f} s{exit_text}, {state}",
+        title_justify="left",
+    )
+    for col in ("device", "method", "status", "energy", "average power"):
+        table.add_column(col, justify="right" if col in ("energy", "average power") else "left")
+    notes = []
+    for dev in data["devices"]:
+        energy = format_quantity(dev["energy_j"], "J") if dev["energy_j"] is not None else "—"
+        power = (
+            format_quantity(dev["average_power_w"], "W")
+            if dev["average_power_w"] is not None
+            else "—"
+        )
+        table.add_row(f"{dev['id']} {dev['name']}", dev["method"], dev["status"], energy, power)
+        if dev["reason"]:
+            notes.append(f"{dev['id']}: {dev['reason']}")
+    out.print(table)
+    for note in notes:
+        out.print(f"  {note}", soft_wrap=True)
+    tokens = data["tokens"]
+    if tokens["output"]:
+        per = data["gpu_energy_per_output_token_j"]
+        per_text = (
+            format_quantity(per, "J") + "/token (GPU)"
+            if per is not None
+            else "not measured (no GPU energy)"
+        )
+        out.print(f"tokens: {tokens['prompt']} prompt, {tokens['output']} output; {per_text}")
+    if not any(d["status"] != "not measured" for d in data["devices"]):
+        out.print(
+            "[bold]nothing on this host could be measured[/bold] (see the reasons above); "
+            "no energy is reported as 0 J"
+        )
+    if data.get("store"):
+        out.print(f"stored in {data['store']} as window {data['window_id']} (run {data['run_id']})")
+
+
+# -- runs ------------------------------------------------------------------------------------
+
+
+def runs_list(
+    ctx: typer.Context,
+    json_: JsonOpt = False,
+    store: StoreOpt = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Newest N windows.")] = 50,
+) -> None:
+    """List stored measurement windows, newest first."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = {"store": store}
+        return
+    target = _store(store)
+    if not target.path.exists():
+        if json_:
+            emit_json([])
+        else:
+            console().print(
+                f"no measurements yet in {target.path} (record one with: gigawatt measure -- CMD)"
+            )
+        return
+    rows = target.list_windows(limit)
+    if json_:
+        emit_json(rows)
+        return
+    from datetime import UTC, datetime
+
+    from rich.table import Table
+
+    from gigawatt.units import format_quantity
+
+    table = Table(title=f"measurements in {target.path}", title_justify="left")
+    for col in (
+        "window",
+        "run",
+        "name",
+        "started (UTC)",
+        "duration",
+        "energy",
+        "tokens out",
+        "complete",
+    ):
+        table.add_column(col)
+    for r in rows:
+        energy = (
+            format_quantity(r["energy_j"], "J") if r["energy_j"] is not None else "not measured"
+        )
+        started = datetime.fromtimestamp(r["started_at"], UTC).strftime("%Y-%m-%d %H:%M:%S")
+        table.add_row(
+            r["window_id"],
+            r["run_id"],
+            r["name"],
+            started,
+            f"{r['duration_s']:.2f} s",
+            energy,
+            str(r["output_tokens"] or ""),
+            "yes" if r["complete"] else "NO",
+        )
+    console().print(table)
+
+
+def _parent_store(ctx: typer.Context, store: Path | None) -> Store:
+    parent = (ctx.parent.obj or {}) if ctx.parent is not None else {}
+    return _store(store or parent.get("store"))
+
+
+def runs_show(
+    ctx: typer.Context,
+    ident: Annotated[
+        str, typer.Argument(metavar="ID", help="A window or run id (or a unique prefix).")
+    ],
+    json_: JsonOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Show one stored window (devices, tokens) or run (its windows)."""
+    target = _parent_store(ctx, store)
+    if not target.path.exists():
+        raise UserInputError(f"no measurement store at {target.path} (use --store PATH)")
+    data = target.show(ident)
+    if json_:
+        emit_json(data)
+        return
+    windows = [data["window"]] if "window" in data else data["run"]["windows"]
+    if "run" in data:
+        run = data["run"]
+        console(stderr=True).print(
+            f"run {run['run_id']} ({run['source']}), command {run['command']!r}, "
+            f"exit {run['exit_code']}"
+        )
+    for w in windows:
+        _print_window(
+            {
+                **w,
+                "tokens": {"prompt": w["prompt_tokens"], "output": w["output_tokens"]},
+                "gpu_energy_per_output_token_j": (
+                    w["gpu_energy_j"] / w["output_tokens"]
+                    if w["gpu_energy_j"] and w["output_tokens"]
+                    else None
+                ),
+            }
+        )
+
+
+def runs_export(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    store: StoreOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Export every window × device as CSV or Parquet."""
+    target = _parent_store(ctx, store)
+    if not target.path.exists():
+        raise UserInputError(f"no measurement store at {target.path} (use --store PATH)")
+    count = target.export(output, fmt.lower())
+    if json_:
+        emit_json({"rows": count, "output": str(output), "format": fmt.lower()})
+    else:
+        console().print(f"wrote {count} rows to {output}")
+
+
+def runs_import_codecarbon(
+    ctx: typer.Context,
+    csv_file: Annotated[
+        Path, typer.Argument(metavar="EMISSIONS_CSV", help="CodeCarbon emissions.csv.")
+    ],
+    store: StoreOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Import a CodeCarbon emissions.csv into the store (rows already imported are skipped)."""
+    target = _parent_store(ctx, store)
+    added = target.import_codecarbon(csv_file)
+    if json_:
+        emit_json({"imported": added, "store": str(target.path)})
+    else:
+        console().print(f"imported {added} CodeCarbon rows into {target.path}")
+
+
+# -- calibrate -------------------------------------------------------------------------------
+
+
+def calibrate_command(
+    json_: JsonOpt = False,
+    store: StoreOpt = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Overlay YAML to write (default: calibration.yaml in the user data dir).",
+        ),
+    ] = None,
+    window: Annotated[
+        list[str] | None, typer.Option("--window", help="Use only these window ids (repeatable).")
+    ] = None,
+    catalog_files: CatalogOpt = None,
+) -> None:
+    """Fit the inference estimator's efficiency factors (MBU, MFU, power fraction) to stored
+    windows with tokens and a known model/accelerator/batch; write a catalogue overlay."""
+    from gigawatt.measure.calibrate import calibrate, default_overlay_path
+
+    target = _store(store)
+    if not target.path.exists():
+        raise UserInputError(
+            f"no measurement store at {target.path}; record windows with tokens first"
+        )
+    report = calibrate(
+        target, output or default_overlay_path(), window_ids=window, catalog_files=catalog_files
+    )
+    if json_:
+        emit_json(report)
+        return
+    from rich.table import Table
+
+    out = console()
+    table = Table(
+        title="calibration: J per output token, estimate vs measurement", title_justify="left"
+    )
+    for col in (
+        "window",
+        "model",
+        "accelerator",
+        "batch",
+        "measured",
+        "before",
+        "error",
+        "after",
+        "error",
+    ):
+        table.add_column(col)
+    for r in report["windows"]:
+        table.add_row(
+            r["window_id"],
+            r["model"],
+            r["accelerator"],
+            str(r["batch"]),
+            f"{r['measured_j_per_token']:.4g}",
+            f"{r['before_j_per_token']:.4g}",
+            f"{r['before_error']:+.0%}",
+            f"{r['after_j_per_token']:.4g}",
+            f"{r['after_error']:+.0%}",
+        )
+    out.print(table)
+    for node, value in report["parameters"].items():
+        out.print(f"{node} = {value['after']:.4g} (was {value['before']:.4g})")
+    out.print(f"wrote {report['overlay']}; use it with --catalog {report['overlay']}")

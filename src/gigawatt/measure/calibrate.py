@@ -1,0 +1,326 @@
+"""Fit the inference estimator's efficiency leaves to measured J per output token.
+
+Each usable window (complete, with measured GPU energy, output tokens and the metadata
+``model``, ``accelerator``, ``batch``; optional ``accelerators``, ``precision``,
+``prompt_tokens``/``output_tokens`` per request) gives one observation
+``y = GPU energy / output tokens`` [J/token]. The estimator predicts the same quantity at the
+gpu boundary as ``gpu_energy_per_request_j / output_tokens`` (prefill included, as in the
+window). The leaves ``mbu``, ``mfu`` and ``power_fraction_full`` (see
+:mod:`gigawatt.demand.inference`) are fitted by bounded least squares on
+``log(predicted) - log(measured)`` (scipy ``least_squares``, trust-region reflective), in log
+space and bounded to (0.01, 1], with a weak prior pulling each leaf toward its catalogue
+central value (weight :data:`PRIOR_WEIGHT` per log unit) so that leaves the data cannot
+identify (e.g. ``mfu`` when every window is memory-bound) stay at their defaults.
+
+The result is a user catalogue overlay (kind ``parameter``, replacing the built-in records of
+those nodes) whose source names the measurement windows; the estimator's error against every
+window is reported before and after, the "after" computed through
+:func:`~gigawatt.demand.inference.estimate_inference` with the overlay loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gigawatt.errors import InfeasibleError, UnknownIdError, UserInputError
+
+if TYPE_CHECKING:
+    from gigawatt.catalog import Catalog
+    from gigawatt.graph import Input
+    from gigawatt.measure.store import Store
+
+__all__ = [
+    "PARAMETERS",
+    "CalibrationPoint",
+    "calibrate",
+    "default_overlay_path",
+    "fit",
+    "usable_points",
+]
+
+#: Leaves fitted, in order.
+PARAMETERS = ("mbu", "mfu", "power_fraction_full")
+#: Weight of the prior residual (log(value / catalogue central)) relative to one window's
+#: log error: a fit setting, not a physical figure.
+PRIOR_WEIGHT = 0.1
+#: Lower bound of every fitted fraction (upper bound 1).
+LOWER_BOUND = 0.01
+
+
+@dataclass(frozen=True)
+class CalibrationPoint:
+    """One measured window as an observation (per-request token counts)."""
+
+    window_id: str
+    model: str
+    accelerator: str
+    accelerators: int
+    batch: int
+    precision: str
+    prompt_tokens: float
+    output_tokens: float
+    measured_j_per_token: float
+
+
+def default_overlay_path() -> Path:
+    """``calibration.yaml`` in the user data directory."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("gigawatt", appauthor=False)) / "calibration.yaml"
+
+
+def usable_points(
+    windows: Sequence[dict[str, Any]],
+) -> tuple[list[CalibrationPoint], list[dict[str, str]]]:
+    """Observations from stored windows, and the windows skipped with the reason."""
+    points: list[CalibrationPoint] = []
+    skipped: list[dict[str, str]] = []
+    for w in windows:
+        meta = w.get("metadata") or {}
+        why = None
+        if not w.get("complete", True):
+            why = "incomplete window"
+        elif not w.get("output_tokens"):
+            why = "no output tokens counted"
+        elif not w.get("gpu_energy_j"):
+            why = "no measured GPU energy"
+        else:
+            missing = [k for k in ("model", "accelerator", "batch") if meta.get(k) in (None, "")]
+            if missing:
+                why = f"metadata lacks {', '.join(missing)}"
+        if why:
+            skipped.append({"window_id": str(w.get("window_id")), "reason": why})
+            continue
+        batch = int(meta["batch"])
+        output = float(meta.get("output_tokens") or w["output_tokens"] / batch)
+        prompt = float(meta.get("prompt_tokens") or max(w.get("prompt_tokens") or 0, batch) / batch)
+        points.append(
+            CalibrationPoint(
+                window_id=str(w["window_id"]),
+                model=str(meta["model"]),
+                accelerator=str(meta["accelerator"]),
+                accelerators=int(meta.get("accelerators") or 1),
+                batch=batch,
+                precision=str(meta.get("precision") or "bf16"),
+                prompt_tokens=max(prompt, 1.0),
+                output_tokens=max(output, 1.0),
+                measured_j_per_token=float(w["gpu_energy_j"]) / float(w["output_tokens"]),
+            )
+        )
+    return points, skipped
+
+
+def _inputs(cat: Catalog, p: CalibrationPoint) -> dict[str, Input]:
+    from gigawatt.demand.inference import inference_inputs
+
+    return inference_inputs(
+        cat,
+        p.model,
+        p.accelerator,
+        p.accelerators,
+        p.batch,
+        p.prompt_tokens,
+        p.output_tokens,
+        p.precision,
+    )
+
+
+def _predict(inputs: dict[str, Input], p: CalibrationPoint, values: dict[str, float]) -> float:
+    from gigawatt.demand.inference import GRAPH
+
+    ev = GRAPH.evaluate(["gpu_energy_per_request_j"], {**inputs, **values}, point=True)
+    return float(ev.central("gpu_energy_per_request_j")) / p.output_tokens
+
+
+def fit(
+    points: Sequence[CalibrationPoint], cat: Catalog, parameters: Sequence[str] = PARAMETERS
+) -> tuple[dict[str, float], dict[str, float], list[dict[str, str]]]:
+    """(fitted values, catalogue central values, skipped points) for ``parameters``."""
+    import numpy as np
+    from scipy.optimize import least_squares
+
+    usable: list[tuple[CalibrationPoint, dict[str, Input]]] = []
+    skipped: list[dict[str, str]] = []
+    for p in points:
+        try:
+            usable.append((p, _inputs(cat, p)))
+        except (UnknownIdError, InfeasibleError, UserInputError) as exc:
+            skipped.append({"window_id": p.window_id, "reason": f"estimator refused: {exc}"})
+    _check_enough(len(usable), parameters, skipped)
+    defaults = {name: _central(usable[0][1][name]) for name in parameters}
+    x0 = np.log([defaults[n] for n in parameters])
+    log_y = np.log([p.measured_j_per_token for p, _ in usable])
+
+    def residuals(x: Any) -> Any:
+        values = dict(zip(parameters, np.exp(x), strict=True))
+        pred = np.log([_predict(inp, p, values) for p, inp in usable])
+        return np.concatenate([pred - log_y, PRIOR_WEIGHT * (x - x0)])
+
+    lower = math.log(LOWER_BOUND)
+    x_start = np.clip(x0, lower + 1e-9, -1e-9)
+    solution = least_squares(residuals, x_start, bounds=(lower, 0.0), method="trf")
+    fitted = {n: float(v) for n, v in zip(parameters, np.exp(solution.x), strict=True)}
+    return fitted, defaults, skipped
+
+
+def _central(inp: Input) -> float:
+    if inp.dist is None:
+        raise UserInputError(f"the catalogue default of {inp.name!r} has no value to start from")
+    return float(inp.dist.central)
+
+
+def _check_enough(count: int, parameters: Sequence[str], skipped: list[dict[str, str]]) -> None:
+    if count >= len(parameters):
+        return
+    reasons = "; ".join(f"{s['window_id']}: {s['reason']}" for s in skipped[:5])
+    more = f" (skipped: {reasons})" if reasons else ""
+    raise UserInputError(
+        f"calibration needs at least {len(parameters)} usable windows (one per fitted parameter: "
+        f"{', '.join(parameters)}), found {count}{more}; record windows with measured GPU energy, "
+        "output tokens and model/accelerator/batch metadata, e.g. "
+        "gigawatt measure --model llama-3.1-8b --accelerator h100 --batch 8 -- python serve.py"
+    )
+
+
+def _estimate(cat: Catalog, p: CalibrationPoint) -> float:
+    from gigawatt.demand.inference import estimate_inference
+
+    result = estimate_inference(
+        p.model,
+        p.accelerator,
+        p.accelerators,
+        p.batch,
+        p.prompt_tokens,
+        p.output_tokens,
+        p.precision,
+        samples=1,
+        catalog=cat,
+    )
+    return float(result.evaluation.central("gpu_energy_per_request_j")) / p.output_tokens
+
+
+def write_overlay(
+    path: Path,
+    cat: Catalog,
+    fitted: dict[str, float],
+    defaults: dict[str, float],
+    points: Sequence[CalibrationPoint],
+    store_path: str,
+) -> None:
+    """Write the ``parameter`` overlay (records replace the built-in ones of the same node)."""
+    import yaml
+
+    from gigawatt.demand.common import parameter
+
+    ids = ", ".join(p.window_id for p in points)
+    hardware = sorted({f"{p.accelerators}x {p.accelerator}" for p in points})
+    models = sorted({p.model for p in points})
+    today = _dt.date.today()
+    records = []
+    for node, value in fitted.items():
+        builtin = parameter(cat, "inference", node)
+        records.append(
+            {
+                "id": builtin.id,
+                "name": f"{builtin.name} (calibrated)",
+                "node": node,
+                "estimator": "inference",
+                "description": (
+                    f"Fitted by gigawatt calibrate on {', '.join(hardware)} serving "
+                    f"{', '.join(models)}; replaces the built-in default "
+                    f"(was {defaults[node]:.4g}). "
+                    "Load this overlay only for that hardware and serving stack."
+                ),
+                "value": {
+                    "value": round(value, 6),
+                    "source": "gigawatt-calibration",
+                    "note": f"least squares on log J/output token over {len(points)} windows",
+                },
+            }
+        )
+    data = {
+        "kind": "parameter",
+        "sources": {
+            "gigawatt-calibration": {
+                "title": f"Local measurement windows {ids} (store {store_path})",
+                "publisher": "gigawatt calibrate (local measurements)",
+                "year": today.year,
+                "accessed": today.isoformat(),
+            }
+        },
+        "records": records,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "# Written by `gigawatt calibrate`; use with --catalog or $GIGAWATT_CATALOG.\n"
+        + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    )
+
+
+def calibrate(
+    store: Store,
+    output: Path,
+    window_ids: Sequence[str] | None = None,
+    catalog_files: Sequence[Path] | None = None,
+    parameters: Sequence[str] = PARAMETERS,
+) -> dict[str, Any]:
+    """Fit, write the overlay to ``output`` and return the report (JSON-ready)."""
+    from gigawatt.catalog import catalog
+
+    windows = store.calibration_windows()
+    if window_ids:
+        wanted = set(window_ids)
+        windows = [w for w in windows if w["window_id"] in wanted]
+        unknown = wanted - {w["window_id"] for w in windows}
+        if unknown:
+            raise UserInputError(f"no complete window {', '.join(sorted(unknown))} in {store.path}")
+    points, skipped = usable_points(windows)
+    if not any(w.get("output_tokens") for w in windows):
+        raise UserInputError(
+            f"no stored window in {store.path} counted output tokens, so there is no J/token "
+            "to fit; "
+            "count them with m.add_tokens(...) or gigawatt measure --output-tokens N"
+        )
+    _check_enough(len(points), parameters, skipped)
+    cat = catalog(list(catalog_files or ()))
+    fitted, defaults, refused = fit(points, cat, parameters)
+    skipped += refused
+    refused_ids = {s["window_id"] for s in refused}
+    points = [p for p in points if p.window_id not in refused_ids]
+    write_overlay(output, cat, fitted, defaults, points, str(store.path))
+    calibrated = catalog([*(catalog_files or ()), output])
+    rows: list[dict[str, Any]] = []
+    for p in points:
+        before = _estimate(cat, p)
+        after = _estimate(calibrated, p)
+        rows.append(
+            {
+                "window_id": p.window_id,
+                "model": p.model,
+                "accelerator": p.accelerator,
+                "accelerators": p.accelerators,
+                "batch": p.batch,
+                "measured_j_per_token": p.measured_j_per_token,
+                "before_j_per_token": before,
+                "before_error": before / p.measured_j_per_token - 1,
+                "after_j_per_token": after,
+                "after_error": after / p.measured_j_per_token - 1,
+            }
+        )
+
+    def rms_log(key: str) -> float:
+        return math.sqrt(sum(math.log(1 + r[key]) ** 2 for r in rows) / len(rows))
+
+    return {
+        "parameters": {n: {"before": defaults[n], "after": fitted[n]} for n in parameters},
+        "windows": rows,
+        "skipped": skipped,
+        "rms_log_error": {"before": rms_log("before_error"), "after": rms_log("after_error")},
+        "overlay": str(output),
+        "boundary": "gpu",
+    }

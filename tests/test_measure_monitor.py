@@ -1,0 +1,189 @@
+"""Windows: nesting, concurrency, decorator, tokens, traces, incomplete windows, signals."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from gigawatt.measure import measure
+from gigawatt.measure.devices import Device
+from gigawatt.measure.monitor import Monitor
+from gigawatt.measure.store import Store
+
+
+@dataclass
+class Counter(Device):
+    """A device whose cumulative energy [J] the test sets."""
+
+    value: float = 0.0
+
+    def read_energy_j(self) -> float:
+        return self.value
+
+
+def counter(ident: str = "gpu:0", kind: str = "gpu") -> Counter:
+    return Counter(ident, kind, "fake", "test-counter")
+
+
+def test_nested_windows_each_get_their_own_energy() -> None:
+    dev = counter()
+    mon = Monitor([dev], rate_hz=100)
+    with mon.window("outer", store=False) as outer:
+        dev.value = 10.0
+        with mon.window("inner", store=False) as inner:
+            dev.value = 25.0
+        dev.value = 40.0
+    assert inner.result is not None and outer.result is not None
+    assert inner.result.devices[0].energy_j == pytest.approx(15.0)
+    assert outer.result.devices[0].energy_j == pytest.approx(40.0)
+    assert inner.result.parent_id == outer.window_id
+    assert outer.result.parent_id is None
+
+
+def test_overlapping_windows_in_threads() -> None:
+    dev = counter()
+    mon = Monitor([dev], rate_hz=100)
+    a = mon.window("a", store=False)
+    b = mon.window("b", store=False)
+    a.__enter__()
+    dev.value = 5.0
+    t = threading.Thread(target=b.__enter__)
+    t.start()
+    t.join()
+    dev.value = 12.0
+    a.close()
+    dev.value = 20.0
+    b.close()
+    assert a.result is not None and b.result is not None
+    assert a.result.devices[0].energy_j == pytest.approx(12.0)
+    assert b.result.devices[0].energy_j == pytest.approx(15.0)
+    assert b.result.parent_id is None  # other thread: not nested
+
+
+def test_tokens_give_joules_per_token_and_average_power() -> None:
+    dev = counter()
+    mon = Monitor([dev, counter("cpu:package-0", "cpu")], rate_hz=100)
+    with mon.window("gen", store=False, metadata={"model": "llama-3.1-8b"}) as w:
+        dev.value = 300.0
+        w.add_tokens(prompt=100, output=150)
+        w.add_tokens(output=50)
+    res = w.result
+    assert res is not None
+    assert res.output_tokens == 200 and res.prompt_tokens == 100
+    assert res.energy_per_output_token_j == pytest.approx(300.0 / 200)
+    d = res.devices[0]
+    assert d.average_power_w == pytest.approx(300.0 / res.duration_s)
+    # the cpu counter never advanced: not measured, not 0 J
+    assert res.devices[1].status == "not measured" and res.devices[1].energy_j is None
+    out = res.to_dict()
+    assert out["gpu_energy_per_output_token_j"] == pytest.approx(1.5)
+    assert out["energy_per_token_j"] == pytest.approx(300.0 / 300)
+    with pytest.raises(ValueError):
+        w.add_tokens(output=-1)
+
+
+def test_decorator_opens_a_fresh_window_per_call() -> None:
+    dev = counter()
+    mon = Monitor([dev], rate_hz=100)
+    seen = []
+
+    @measure("step", monitor=mon, store=False)
+    def step(x: float) -> float:
+        dev.value += x
+        seen.append(x)
+        return x * 2
+
+    assert step(3.0) == 6.0 and step(4.0) == 8.0
+    assert seen == [3.0, 4.0]
+
+
+def test_trace_power_between_samples() -> None:
+    dev = counter()
+    mon = Monitor([dev], rate_hz=50)
+    with mon.window("t", store=False) as w:
+        start = time.monotonic()
+        while time.monotonic() - start < 0.3:
+            dev.value = 100.0 * (time.monotonic() - start)  # a steady 100 W
+            time.sleep(0.005)
+    assert w.result is not None
+    trace = w.result.trace["gpu:0"]
+    assert len(trace) >= 5
+    powers = sorted(p for _, p in trace[1:-1])
+    assert powers[len(powers) // 2] == pytest.approx(100.0, rel=0.2)
+
+
+def test_exception_stores_incomplete_window(tmp_path: Path) -> None:
+    dev = counter()
+    mon = Monitor([dev], rate_hz=100)
+    store = Store(tmp_path / "m.duckdb")
+    with pytest.raises(ZeroDivisionError), mon.window("boom", store=store):
+        dev.value = 7.0
+        _ = 1 / 0
+    (row,) = store.list_windows()
+    assert row["complete"] is False
+    assert "ZeroDivisionError" in row["incomplete_reason"]
+    assert row["energy_j"] == pytest.approx(7.0)
+
+
+def test_window_cannot_be_reused() -> None:
+    mon = Monitor([counter()], rate_hz=100)
+    w = mon.window(store=False)
+    with w:
+        pass
+    with pytest.raises(RuntimeError), w:
+        pass
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from dataclasses import dataclass
+    from gigawatt.measure.devices import Device
+    from gigawatt.measure.monitor import Monitor
+
+    @dataclass
+    class Clock(Device):
+        def read_energy_j(self):
+            return time.monotonic() * 50.0  # 50 W
+
+    mon = Monitor([Clock("gpu:0", "gpu", "fake", "test")], rate_hz=20)
+    with mon.window("long", store=sys.argv[1]):
+        print("ready", flush=True)
+        time.sleep(30)
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("signum", "reason"), [(signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "SIGINT")]
+)
+def test_signal_stores_partial_window(tmp_path: Path, signum: int, reason: str) -> None:
+    path = tmp_path / "s.duckdb"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(0.3)
+    proc.send_signal(signum)
+    code = proc.wait(timeout=30)
+    if signum == signal.SIGTERM:
+        assert code == 128 + signal.SIGTERM
+    else:
+        assert code != 0
+    (row,) = Store(path).list_windows()
+    assert row["complete"] is False and reason in row["incomplete_reason"]
+    assert row["duration_s"] > 0.2 and row["energy_j"] == pytest.approx(
+        50.0 * row["duration_s"], rel=0.05
+    )
