@@ -47,17 +47,31 @@ class Result:
     choices: dict[str, Any] = field(default_factory=dict)
     warnings: list[Warning_] = field(default_factory=list)
 
-    def summary(self, key: str) -> Summary:
-        """Summary of an output key, or of any evaluated node by name."""
-        node = self.outputs.get(key, key)
-        for group in self.groups.values():
-            if key in group:
-                node = group[key]
-        return self.evaluation.summary(node)
+    def summary(self, key: str, group: str | None = None) -> Summary:
+        """Summary of an output key (in ``group`` if given), or of any evaluated node by name.
+
+        A key that appears in several groups (``energy_per_output_token_j`` under ``gpu``,
+        ``server`` and ``facility``) needs ``group``; it is an error to leave it ambiguous.
+        """
+        return self.evaluation.summary(self.node_of(key, group))
+
+    def node_of(self, key: str, group: str | None = None) -> str:
+        """The graph node behind an output key."""
+        if group is not None:
+            try:
+                return self.groups[group][key]
+            except KeyError:
+                raise KeyError(f"no output {key!r} in group {group!r}") from None
+        if key in self.outputs:
+            return self.outputs[key]
+        matches = [g for g, keys in self.groups.items() if key in keys]
+        if len(matches) > 1:
+            raise KeyError(f"{key!r} is in groups {matches}; pass group=...")
+        return self.groups[matches[0]][key] if matches else key
 
     def samples(self, key: str) -> np.ndarray:
         """The Monte Carlo samples of an output key or node [SI]."""
-        return self.evaluation[self.outputs.get(key, key)]
+        return self.evaluation[self.node_of(key)]
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON schema: summaries in SI, inputs with sources, versions."""

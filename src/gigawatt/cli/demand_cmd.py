@@ -1,9 +1,340 @@
-"""CLI commands of the demand subsystem (filled in by its issue)."""
+"""CLI commands of the demand subsystem: ``inference``, ``training``, ``fleet``."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from gigawatt.cli.common import (
+    DEFAULT_SAMPLES,
+    CatalogOpt,
+    JsonOpt,
+    SamplesOpt,
+    SeedOpt,
+    SetOpt,
+    console,
+    emit_json,
+    load_catalog,
+    parse_sets,
+    summary_table,
+)
+
+if TYPE_CHECKING:
+    from gigawatt.result import Result
+
+
+def _print(result: Result, title: str, rows: list[tuple[str, str, str, bool]]) -> None:
+    """Human table: (label, key or node, display unit, is-count) rows; then warnings."""
+    out = console()
+    table_rows = [
+        (
+            label,
+            result.summary(key)
+            if key not in result.evaluation.values
+            else result.evaluation.summary(key),
+            unit,
+            count,
+        )
+        for label, key, unit, count in rows
+    ]
+    out.print(summary_table(title, table_rows))
+    for w in result.warnings:
+        out.print(f"[yellow]{w.code}[/yellow] {w.message}")
+    out.print(
+        f"[dim]methodology {result.methodology_version}, data {result.data_version}; "
+        "--json for inputs and sources[/dim]"
+    )
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to app."""
+
+    @app.command("inference")
+    def inference_cmd(
+        model: Annotated[
+            str, typer.Option("--model", help="Model id (gigawatt catalog models).")
+        ] = "llama-3.1-8b",
+        accelerator: Annotated[
+            str, typer.Option("--accelerator", help="Accelerator id.")
+        ] = "h100-sxm",
+        accelerators: Annotated[
+            int,
+            typer.Option(
+                "--accelerators", help="Accelerators the model is sharded over (tensor parallel)."
+            ),
+        ] = 1,
+        batch: Annotated[
+            int | None, typer.Option("--batch", help="Concurrent sequences (default: cited).")
+        ] = None,
+        prompt_tokens: Annotated[
+            int | None, typer.Option("--prompt-tokens", help="Prompt tokens per request.")
+        ] = None,
+        output_tokens: Annotated[
+            int | None, typer.Option("--output-tokens", help="Output tokens per request.")
+        ] = None,
+        precision: Annotated[
+            str,
+            typer.Option("--precision", help="bf16, fp8 or int4 (weights; KV in bf16 for int4)."),
+        ] = "bf16",
+        pue: Annotated[
+            str | None, typer.Option("--pue", help="PUE distribution or datacentre id.")
+        ] = None,
+        demand: Annotated[
+            str | None,
+            typer.Option(
+                "--demand",
+                help="Output-token demand, e.g. '1B tokens/day': adds deployment size and power.",
+            ),
+        ] = None,
+        json_: JsonOpt = False,
+        samples: SamplesOpt = DEFAULT_SAMPLES,
+        seed: SeedOpt = 0,
+        sets: SetOpt = None,
+        catalog_files: CatalogOpt = None,
+    ) -> None:
+        """Energy per token and per request of serving an LLM (gpu, server, facility)."""
+        from gigawatt.demand.inference import estimate_inference
+
+        for name, value in (
+            ("--batch", batch),
+            ("--prompt-tokens", prompt_tokens),
+            ("--output-tokens", output_tokens),
+            ("--accelerators", accelerators),
+        ):
+            if value is not None and value < 1:
+                from gigawatt.errors import UserInputError
+
+                raise UserInputError(f"{name} must be at least 1, got {value}")
+        result = estimate_inference(
+            model,
+            accelerator,
+            accelerators,
+            batch,
+            prompt_tokens,
+            output_tokens,
+            precision,
+            pue,
+            overrides=parse_sets(sets),
+            samples=samples,
+            seed=seed,
+            catalog=load_catalog(catalog_files),
+            demand=demand,
+        )
+        if json_:
+            emit_json(result.to_dict())
+            return
+        rows = []
+        for boundary in ("gpu", "server", "facility"):
+            rows += [
+                (
+                    f"{boundary}: energy per output token",
+                    f"{boundary}_energy_per_output_token_j",
+                    "J",
+                    False,
+                ),
+                (
+                    f"{boundary}: energy per prompt token",
+                    f"{boundary}_energy_per_prompt_token_j",
+                    "J",
+                    False,
+                ),
+                (
+                    f"{boundary}: energy per request",
+                    f"{boundary}_energy_per_request_j",
+                    "Wh",
+                    False,
+                ),
+            ]
+        rows += [
+            (
+                "output tokens/s per accelerator",
+                "output_tokens_per_s_per_accelerator",
+                "tokens/s",
+                True,
+            ),
+            ("time to first token", "time_to_first_token_s", "s", False),
+        ]
+        if demand is not None:
+            rows += [
+                ("accelerators needed", "accelerators_needed", "accelerators", True),
+                ("deployment power (facility)", "deployment_power_w", "W", False),
+                ("deployment energy per day", "deployment_energy_per_day_j", "Wh", False),
+            ]
+        _print(result, f"Inference: {model} on {accelerators} x {accelerator}", rows)
+
+    @app.command("training")
+    def training_cmd(
+        model: Annotated[
+            str | None,
+            typer.Option("--model", help="Model id (params and tokens from the catalogue)."),
+        ] = None,
+        params: Annotated[
+            str | None, typer.Option("--params", help="Parameter count, e.g. 175B.")
+        ] = None,
+        active_params: Annotated[
+            str | None, typer.Option("--active-params", help="Active parameters per token (MoE).")
+        ] = None,
+        tokens: Annotated[
+            str | None, typer.Option("--tokens", help="Training tokens, e.g. 2T.")
+        ] = None,
+        accelerator: Annotated[
+            str, typer.Option("--accelerator", help="Accelerator id.")
+        ] = "h100-sxm",
+        accelerators: Annotated[
+            str, typer.Option("--accelerators", help="Cluster size (accelerators).")
+        ] = "1",
+        days: Annotated[
+            str | None, typer.Option("--days", help="Wall-clock duration (days or with a unit).")
+        ] = None,
+        accelerator_hours: Annotated[
+            str | None, typer.Option("--accelerator-hours", help="Reported accelerator-hours.")
+        ] = None,
+        mfu: Annotated[
+            str | None, typer.Option("--mfu", help="Model FLOP utilisation, a fraction.")
+        ] = None,
+        power: Annotated[
+            str | None,
+            typer.Option(
+                "--power", help="Average measured power per accelerator incl. host share."
+            ),
+        ] = None,
+        tdp: Annotated[
+            bool, typer.Option("--tdp", help="Use the TDP x hours convention (model cards).")
+        ] = False,
+        pue: Annotated[
+            str | None, typer.Option("--pue", help="PUE distribution or datacentre id.")
+        ] = None,
+        grid: Annotated[
+            str | None,
+            typer.Option("--grid", help="Grid id or carbon intensity, e.g. '0.429 kg/kWh'."),
+        ] = None,
+        market_grid: Annotated[
+            str | None, typer.Option("--market-grid", help="Market-based intensity (optional).")
+        ] = None,
+        json_: JsonOpt = False,
+        samples: SamplesOpt = DEFAULT_SAMPLES,
+        seed: SeedOpt = 0,
+        sets: SetOpt = None,
+        catalog_files: CatalogOpt = None,
+    ) -> None:
+        """Energy, emissions, duration and power of a training run."""
+        from gigawatt.demand.training import estimate_training
+        from gigawatt.errors import UserInputError
+
+        if tdp and power is not None:
+            raise UserInputError("give --power or --tdp, not both")
+        result = estimate_training(
+            model,
+            accelerator,
+            accelerators,
+            params,
+            active_params,
+            tokens,
+            days,
+            accelerator_hours,
+            mfu,
+            "tdp" if tdp else power,
+            pue,
+            grid,
+            market_grid,
+            overrides=parse_sets(sets),
+            samples=samples,
+            seed=seed,
+            catalog=load_catalog(catalog_files),
+        )
+        if json_:
+            emit_json(result.to_dict())
+            return
+        rows = [
+            ("accelerator-hours", "accelerator_hours", "h", True),
+            ("wall-clock days", "days", "days", True),
+            ("energy (facility)", "energy_j", "Wh", False),
+            ("emissions (location-based, kg CO2e)", "emissions_kgco2e", "kg", True),
+            ("average cluster power (facility)", "power_w", "W", False),
+        ]
+        _print(result, "Training", rows)
+
+    @app.command("fleet")
+    def fleet_cmd(
+        count: Annotated[
+            str,
+            typer.Option(
+                "--count", help="Accelerators (or servers with --system), e.g. '1M to 2M'."
+            ),
+        ],
+        accelerator: Annotated[
+            str | None, typer.Option("--accelerator", help="Accelerator id.")
+        ] = None,
+        system: Annotated[
+            str | None,
+            typer.Option(
+                "--system", help="Server id (counts whole servers at their system power)."
+            ),
+        ] = None,
+        utilization: Annotated[
+            str | None, typer.Option("--utilization", help="Fraction of time busy.")
+        ] = None,
+        power_per_accelerator: Annotated[
+            str | None,
+            typer.Option("--power-per-accelerator", help="All-in power per busy accelerator."),
+        ] = None,
+        idle_power: Annotated[
+            str | None, typer.Option("--idle-power", help="All-in power per idle accelerator.")
+        ] = None,
+        pue: Annotated[
+            str | None, typer.Option("--pue", help="PUE distribution or datacentre id.")
+        ] = None,
+        model: Annotated[
+            str, typer.Option("--model", help="Model the fleet serves (tokens per person per day).")
+        ] = "llama-3.1-70b",
+        population: Annotated[
+            str | None, typer.Option("--population", help="People (number or population id).")
+        ] = None,
+        batch: Annotated[
+            int | None, typer.Option("--batch", help="Serving batch (default: cited).")
+        ] = None,
+        json_: JsonOpt = False,
+        samples: SamplesOpt = DEFAULT_SAMPLES,
+        seed: SeedOpt = 0,
+        sets: SetOpt = None,
+        catalog_files: CatalogOpt = None,
+    ) -> None:
+        """Average power and yearly energy of an accelerator fleet, and what it could serve."""
+        from gigawatt.demand.fleet import estimate_fleet
+
+        if batch is not None and batch < 1:
+            from gigawatt.errors import UserInputError
+
+            raise UserInputError(f"--batch must be at least 1, got {batch}")
+        result = estimate_fleet(
+            accelerator,
+            count,
+            system,
+            utilization,
+            power_per_accelerator,
+            idle_power,
+            pue,
+            model,
+            population,
+            batch,
+            overrides=parse_sets(sets),
+            samples=samples,
+            seed=seed,
+            catalog=load_catalog(catalog_files),
+        )
+        if json_:
+            emit_json(result.to_dict())
+            return
+        rows = [
+            ("average power (facility)", "power_w", "W", False),
+            ("energy per year", "energy_per_year_j", "Wh", False),
+            ("tokens per person per day", "tokens_per_person_per_day", "tokens", True),
+            (
+                "output tokens/s per accelerator",
+                "output_tokens_per_s_per_accelerator",
+                "tokens/s",
+                True,
+            ),
+        ]
+        _print(result, f"Fleet: {count} x {system or accelerator}", rows)

@@ -1,0 +1,184 @@
+"""Helpers shared by the demand estimators: catalogue inputs, overrides, validation.
+
+Turning catalogue records into graph :class:`~gigawatt.graph.Input` leaves (each with its
+source), looking up cited defaults (kind ``parameter``), resolving a PUE given as a datacentre
+id or a distribution, and checking user values (fractions in (0, 1], PUE >= 1, positive
+counts) before any sampling, so that a bad value fails with one clear line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from gigawatt.dist import Dist, FloatArray, Point, parse_dist
+from gigawatt.errors import UnknownIdError, UserInputError
+from gigawatt.graph import Graph, Input
+from gigawatt.units import dimension_of_name
+
+if TYPE_CHECKING:
+    from gigawatt.catalog import Catalog
+    from gigawatt.catalog.schema import Cited, Parameter
+
+__all__ = [
+    "FRACTION_NODES",
+    "SECONDS_PER_DAY",
+    "SECONDS_PER_HOUR",
+    "SECONDS_PER_YEAR",
+    "check_value",
+    "cited_input",
+    "override_inputs",
+    "parameter",
+    "parameter_input",
+    "pue_input",
+    "scenario_input",
+]
+
+#: Exact time conversions (definitions, not data). A year is the Julian year pint uses.
+SECONDS_PER_HOUR = 3600.0
+SECONDS_PER_DAY = 86400.0
+SECONDS_PER_YEAR = 365.25 * SECONDS_PER_DAY
+
+#: Nodes that are fractions of a maximum: every value must lie in (0, 1].
+FRACTION_NODES = frozenset(
+    {
+        "mfu",
+        "mbu",
+        "power_fraction_full",
+        "memory_bound_activity",
+        "memory_usable_fraction",
+        "serving_utilization",
+        "utilization",
+        "busy_power_fraction",
+        "idle_power_fraction",
+        "power_fraction_training",
+    }
+)
+#: Nodes that are ratios of at least one.
+AT_LEAST_ONE_NODES = frozenset({"pue"})
+#: Nodes that must be at least one (counts of things that exist).
+POSITIVE_COUNT_NODES = frozenset(
+    {"batch", "accelerators", "prompt_tokens", "output_tokens", "count", "accelerator_count"}
+)
+
+
+def cited_input(name: str, cited: Cited, kind: str = "catalogue", note: str = "") -> Input:
+    """An input leaf from a catalogue :class:`Cited` value, keeping its source and note."""
+    text = note or cited.note or ""
+    if cited.guess and "guess" not in text:
+        text = f"guess; {text}" if text else "guess"
+    return Input(name, cited.to_dist(), source=cited.source, kind=kind, note=text)  # type: ignore[arg-type]
+
+
+def parameter(cat: Catalog, estimator: str, node: str, applies_to: str | None = None) -> Parameter:
+    """The cited default of ``node`` for ``estimator`` (narrowed by ``applies_to``)."""
+    from gigawatt.catalog.schema import Parameter
+
+    fallback: Parameter | None = None
+    for record in cat.parameters(estimator).values():
+        if not isinstance(record, Parameter) or record.node != node:
+            continue
+        if record.applies_to == applies_to:
+            return record
+        if record.applies_to is None:
+            fallback = record
+    if fallback is None:
+        what = f" for {applies_to!r}" if applies_to else ""
+        raise UserInputError(
+            f"the catalogue has no default for {node!r}{what} (estimator {estimator!r}); "
+            f"set it with --set {node}=VALUE"
+        )
+    return fallback
+
+
+def parameter_input(
+    cat: Catalog, estimator: str, node: str, applies_to: str | None = None, name: str | None = None
+) -> Input:
+    """The default of ``node`` as an :class:`Input` (kind ``default``) with its source."""
+    record = parameter(cat, estimator, node, applies_to)
+    note = record.value.note or record.description
+    return cited_input(name or node, record.value, kind="default", note=note)
+
+
+def scenario_input(name: str, value: Any, note: str = "") -> Input:
+    """A value the user chose (the question asked): checked, then wrapped as ``scenario``."""
+    dist = _as_checked_dist(name, value)
+    return Input(name, dist, kind="scenario", note=note)
+
+
+def _as_checked_dist(name: str, value: Any) -> Dist:
+    if isinstance(value, bool):
+        raise UserInputError(f"{name}: expected a number or distribution, got {value!r}")
+    dist = parse_dist(value, dimension_of_name(name))
+    check_value(name, dist)
+    return dist
+
+
+def check_value(name: str, dist: Dist) -> None:
+    """Raise :class:`UserInputError` when ``dist`` is outside the range ``name`` allows.
+
+    Fractions (MFU, MBU, utilisation...) must lie in (0, 1]; PUE must be at least 1; counts
+    (batch, tokens, accelerators) at least 1; any other quantity must be positive. Checked on
+    the 5th and 95th percentiles (the interval the user wrote).
+    """
+    low, high = (float(v) for v in dist.ppf(np.array([0.05, 0.95])))
+    shown = dist.describe()
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise UserInputError(f"{name}={shown}: values must be finite")
+    if name in FRACTION_NODES:
+        if low <= 0 or high > 1:
+            raise UserInputError(
+                f"{name}={shown}: a fraction must lie in (0, 1] (e.g. {name}='0.3 to 0.6'); "
+                "give percentages as fractions"
+            )
+    elif name in AT_LEAST_ONE_NODES:
+        if low < 1:
+            raise UserInputError(
+                f"{name}={shown}: PUE cannot be below 1 (IT energy is part of facility energy)"
+            )
+    elif name in POSITIVE_COUNT_NODES:
+        if low < 1:
+            raise UserInputError(f"{name}={shown}: must be at least 1")
+    elif low < 0:
+        raise UserInputError(f"{name}={shown}: cannot be negative")
+
+
+def pue_input(cat: Catalog, estimator: str, pue: str | float | Dist | None) -> Input:
+    """PUE from a datacentre id (``hyperscale``), a distribution, or the estimator's default."""
+    if pue is None:
+        return parameter_input(cat, estimator, "pue")
+    if isinstance(pue, str):
+        try:
+            record = cat.get("datacenter", pue)
+        except UnknownIdError:
+            record = None
+        if record is not None:
+            cited = getattr(record, "pue")  # noqa: B009 - typed as Record
+            return cited_input("pue", cited, note=f"datacentre {record.id}")
+    try:
+        return Input("pue", _as_checked_dist("pue", pue), kind="scenario")
+    except UserInputError as exc:
+        if isinstance(pue, str) and not any(ch.isdigit() for ch in pue):
+            cat.get("datacenter", pue)  # raises UnknownIdError with suggestions
+        raise exc
+
+
+def override_inputs(
+    graph: Graph, overrides: Mapping[str, str | Dist | float | FloatArray] | None
+) -> dict[str, Input]:
+    """``--set NAME=DIST`` overrides as inputs: names checked against the graph, values checked."""
+    out: dict[str, Input] = {}
+    for name, value in (overrides or {}).items():
+        graph.check_name(name)
+        if isinstance(value, np.ndarray):
+            out[name] = Input(name, value.astype(float), kind="override")
+            continue
+        out[name] = Input(name, _as_checked_dist(name, value), kind="override")
+    return out
+
+
+def point(name: str, value: float, note: str, kind: str = "default") -> Input:
+    """A fixed input (e.g. ``experts = 1`` for a dense model)."""
+    return Input(name, Point(value=float(value)), kind=kind, note=note)  # type: ignore[arg-type]
