@@ -1,9 +1,254 @@
-"""CLI commands of the supply subsystem (filled in by its issue)."""
+"""CLI commands of the supply subsystem: ``gigawatt equivalents`` and ``gigawatt supply``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from gigawatt.cli.common import (
+    DEFAULT_SAMPLES,
+    CatalogOpt,
+    JsonOpt,
+    SamplesOpt,
+    SeedOpt,
+    SetOpt,
+    console,
+    emit_json,
+    load_catalog,
+    parse_sets,
+    progress,
+)
+from gigawatt.errors import UserInputError
+
+TechOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tech", help="Comma-separated technology ids (see: gigawatt catalog technology)."
+    ),
+]
+
+
+def _tech_list(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    items = [t.strip() for t in text.split(",") if t.strip()]
+    if not items:
+        raise UserInputError(
+            f"--tech expects comma-separated ids, e.g. nuclear-ap1000,solar-pv; got {text!r}"
+        )
+    return items
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to app."""
+
+    @app.command("equivalents")
+    def equivalents(
+        load: Annotated[
+            str | None,
+            typer.Option("--load", help="Average facility power, e.g. 2GW or '1 GW to 3 GW'."),
+        ] = None,
+        energy: Annotated[
+            str | None, typer.Option("--energy", help="Energy per year, e.g. '17.5 TWh/yr'.")
+        ] = None,
+        tech: TechOpt = None,
+        samples: SamplesOpt = DEFAULT_SAMPLES,
+        seed: SeedOpt = 0,
+        sets: SetOpt = None,
+        catalog_files: CatalogOpt = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """How many reactors, SMRs, fusion plants, solar or wind farms deliver an average load."""
+        from gigawatt.supply.equivalents import estimate_equivalents
+
+        if load is None and energy is None:
+            raise UserInputError("give --load (e.g. 2GW) or --energy (e.g. '17.5 TWh/yr')")
+        cat = load_catalog(catalog_files)
+        result = estimate_equivalents(
+            load=load,
+            energy_per_year=energy,
+            technologies=_tech_list(tech),
+            samples=samples,
+            seed=seed,
+            overrides=parse_sets(sets),
+            cat=cat,
+            point=samples == 1,
+        )
+        if json_out:
+            emit_json(result.to_dict())
+            return
+        from rich.table import Table
+
+        from gigawatt.units import format_count, format_quantity
+
+        table = Table(
+            title=(
+                f"Supply equivalents of {format_quantity(result.evaluation.central('load_w'), 'W')}"
+                " average load (median [p5–p95])"
+            ),
+            title_justify="left",
+        )
+        for col in (
+            "technology",
+            "units",
+            "capacity factor",
+            "nameplate",
+            "cost $/MWh",
+            "land",
+            "kt CO2e/yr",
+            "earliest",
+        ):
+            table.add_column(col, justify="left" if col == "technology" else "right")
+        for row in result.table():
+
+            def span(
+                key: str,
+                scale: float = 1.0,
+                fmt: str = "{:.3g}",
+                row: dict[str, dict[str, float]] = row,
+            ) -> str:
+                s = row[key]
+                if s["p5"] == s["p95"]:
+                    return fmt.format(s["median"] * scale)
+                low, high = fmt.format(s["p5"] * scale), fmt.format(s["p95"] * scale)
+                return f"{fmt.format(s['median'] * scale)} [{low}–{high}]"
+
+            table.add_row(
+                str(row["id"]),
+                span("units"),
+                span("capacity_factor", fmt="{:.2f}"),
+                format_quantity(row["nameplate_w"]["median"], "W"),
+                span("cost_usd_per_mwh", fmt="{:.0f}"),
+                format_count(row["land_m2"]["median"] / 1e6, "km²"),
+                span("emissions_kgco2e_per_year", 1e-6, "{:.3g}"),
+                span("earliest_year", fmt="{:.0f}"),
+            )
+        out = console()
+        out.print(table)
+        for warning in result.warnings:
+            out.print(f"[yellow]{warning.code}[/yellow] {warning.message}")
+
+    @app.command("supply")
+    def supply(
+        load: Annotated[
+            str | None,
+            typer.Option("--load", help="Mean facility power, e.g. 1GW (rescales a CSV profile)."),
+        ] = None,
+        profile: Annotated[
+            str,
+            typer.Option(
+                "--profile",
+                help="flat, inference, training, or a CSV of hourly MW / a power trace.",
+            ),
+        ] = "flat",
+        tech: TechOpt = "nuclear-ap1000,solar-pv,battery-li-ion",
+        site: Annotated[
+            str | None,
+            typer.Option("--site", help="LAT,LON in degrees, e.g. 35.0,-106.0 (for solar)."),
+        ] = None,
+        cfe: Annotated[
+            float | None,
+            typer.Option(
+                "--cfe", help="Share of load met by carbon-free supply every hour (1.0 = 24/7)."
+            ),
+        ] = None,
+        co2_cap: Annotated[
+            str | None,
+            typer.Option("--co2-cap", help="Direct CO2 per year, e.g. '100 kt' (t = tonne)."),
+        ] = None,
+        days: Annotated[
+            int | None, typer.Option("--days", help="Representative days (tsam) for a fast answer.")
+        ] = None,
+        check_error: Annotated[
+            bool,
+            typer.Option(
+                "--check-error",
+                help="With --days, also solve the full year and report the cost error.",
+            ),
+        ] = False,
+        weather: Annotated[
+            Path | None, typer.Option("--weather", help="CSV of hourly GHI [W/m²] for the site.")
+        ] = None,
+        wind_file: Annotated[
+            Path | None, typer.Option("--wind-file", help="CSV of hourly wind capacity factors.")
+        ] = None,
+        dispatch: Annotated[
+            Path | None,
+            typer.Option("--dispatch", help="Write the hourly dispatch [MW] to this CSV."),
+        ] = None,
+        seed: SeedOpt = 0,
+        catalog_files: CatalogOpt = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Size the cheapest supply hour by hour (PyPSA + HiGHS) for a datacentre load."""
+        from gigawatt.supply.hourly import size_supply
+
+        if load is None and profile in {"flat", "inference", "training"}:
+            raise UserInputError("give --load (e.g. 1GW) for a built-in profile")
+        cat = load_catalog(catalog_files)
+        techs = _tech_list(tech) or []
+        with progress("sizing supply", enabled=not json_out) as bar:
+
+            def step(message: str) -> None:
+                if bar is not None:
+                    console(stderr=True).log(message)
+
+            result = size_supply(
+                load=load,
+                technologies=techs,
+                profile=profile,
+                site=site,
+                cfe=cfe,
+                co2_cap=co2_cap,
+                days=days,
+                check_error=check_error,
+                seed=seed,
+                weather=weather,
+                wind_file=wind_file,
+                cat=cat,
+                on_step=step,
+            )
+        if dispatch is not None and result.dispatch is not None:
+            result.dispatch.to_csv(dispatch, index_label="hour")
+        if json_out:
+            emit_json(result.to_dict())
+            return
+        from rich.table import Table
+
+        from gigawatt.units import format_quantity
+
+        table = Table(
+            title=(
+                f"Hourly supply sizing ({result.status}); "
+                f"mean load {format_quantity(result.mean_load_w, 'W')}"
+            ),
+            title_justify="left",
+        )
+        for col in ("technology", "capacity", "units", "storage", "energy/yr"):
+            table.add_column(col, justify="left" if col == "technology" else "right")
+        for tid in result.technologies:
+            units = result.units.get(tid)
+            store = result.storage_energy_j.get(tid)
+            gen = result.generation_j.get(tid)
+            table.add_row(
+                tid,
+                format_quantity(result.capacity_w[tid], "W"),
+                "" if units is None else f"{units:.3g}",
+                "" if store is None else format_quantity(store / 3600, "Wh"),
+                "" if gen is None else format_quantity(gen / 3600, "Wh"),
+            )
+        out = console()
+        out.print(table)
+        out.print(
+            f"cost: ${result.cost_usd_per_mwh:,.1f}/MWh, "
+            f"${result.cost_usd_per_year / 1e6:,.0f}M per year; "
+            f"carbon-free share {result.cfe_share:.3f}; "
+            f"curtailed {format_quantity(result.curtailment_j / 3600, 'Wh')}/yr; "
+            f"solved in {result.solve_time_s:.1f} s"
+        )
+        if result.aggregation_error is not None:
+            out.print(f"aggregation cost error vs full year: {result.aggregation_error:+.2%}")
+        for warning in result.warnings:
+            out.print(f"[yellow]{warning['code']}[/yellow] {warning['message']}")

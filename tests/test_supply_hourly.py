@@ -1,0 +1,157 @@
+"""Hourly sizing: hand-solvable LPs, energy balance, pre-solve infeasibility and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gigawatt.catalog import catalog
+from gigawatt.catalog.technology import Technology
+from gigawatt.cli import main
+from gigawatt.errors import InfeasibleError, UserInputError
+from gigawatt.supply.hourly import MODEL_YEAR_FRACTION, TechCosts, size_supply, solve
+
+
+def _tech(ident: str) -> Technology:
+    return catalog().typed(Technology, ident)
+
+
+def test_flat_load_firm_plant_needs_load_over_availability() -> None:
+    result = size_supply("1 GW", ["nuclear-ap1000"], "flat")
+    availability = _tech("nuclear-ap1000").availability.central  # type: ignore[union-attr]
+    assert result.status == "optimal"
+    assert result.capacity_w["nuclear-ap1000"] == pytest.approx(1e9 / availability, rel=1e-6)
+    assert result.units["nuclear-ap1000"] == pytest.approx(1e9 / availability / 1.117e9, rel=1e-6)
+    assert result.cfe_share == pytest.approx(1.0)
+
+
+def test_two_period_solar_storage_matches_analytic_optimum() -> None:
+    # 24 hours standing for 365 identical days: sun (availability 1) for 12 h, dark for 12 h.
+    load, rte = 100.0, 0.81
+    eta = np.sqrt(rte)
+    solar = TechCosts(_tech("solar-pv"), capital_usd_per_mw_year=50_000.0, marginal_usd_per_mwh=0.0)
+    battery = TechCosts(
+        _tech("battery-li-ion"),
+        capital_usd_per_mw_year=20_000.0,
+        marginal_usd_per_mwh=0.0,
+        energy_usd_per_mwh_year=10_000.0,
+        round_trip_efficiency=rte,
+    )
+    sun = np.array([1.0] * 12 + [0.0] * 12)
+    out = solve([solar, battery], np.full(24, load), {"solar-pv": sun}, np.full(24, 365.0))
+    # By hand: charge q = L/rte by day, solar S = L + q, store E = 12 L / eta (store side).
+    q = load / rte
+    s = load + q
+    e = 12 * load / eta
+    cost = MODEL_YEAR_FRACTION * (s * 50_000 + 20_000 / 2 * (q + load) + e * 10_000)
+    assert out["p_nom"]["solar-pv"] == pytest.approx(s, rel=1e-5)
+    assert out["e_nom"]["battery-li-ion"] == pytest.approx(e, rel=1e-5)
+    assert out["p_nom"]["battery-li-ion"] == pytest.approx(load, rel=1e-5)
+    assert out["objective"] == pytest.approx(cost, rel=1e-6)
+    d = out["dispatch"]
+    balance = d["solar-pv"] + d["battery-li-ion-discharge"] - d["battery-li-ion-charge"] - d["load"]
+    assert np.max(np.abs(balance.to_numpy())) < 1e-5 * load
+
+
+@pytest.mark.slow
+def test_energy_balance_closes_every_hour_full_year() -> None:
+    result = size_supply(
+        "500 MW",
+        ["gas-ccgt", "solar-pv", "battery-li-ion"],
+        "inference",
+        site="35.0,-106.0",
+        cfe=0.5,
+    )
+    d = result.dispatch
+    assert d is not None and len(d) == 8760
+    supply = (
+        d["gas-ccgt"] + d["solar-pv"] + d["battery-li-ion-discharge"] - d["battery-li-ion-charge"]
+    )
+    assert np.max(np.abs((supply - d["load"]).to_numpy())) < 1e-4 * d["load"].max()
+    assert result.cfe_share == pytest.approx(0.5, abs=1e-4) or result.cfe_share > 0.5
+    assert (d["battery-li-ion-level"] >= -1e-6).all()
+
+
+def test_cfe_one_with_only_solar_is_infeasible_before_solving() -> None:
+    with pytest.raises(InfeasibleError, match="no firm or storage technology"):
+        size_supply("1 GW", ["solar-pv"], "flat", site="35,-106", cfe=1.0)
+
+
+def test_cfe_without_clean_technology_is_infeasible() -> None:
+    with pytest.raises(InfeasibleError, match="carbon-free"):
+        size_supply("1 GW", ["gas-ccgt"], "flat", cfe=0.5)
+
+
+def test_storage_alone_is_infeasible() -> None:
+    with pytest.raises(InfeasibleError, match="storage alone"):
+        size_supply("1 GW", ["battery-li-ion"], "flat")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"technologies": ["nuclear-ap1000", "solr-pv"]}, "did you mean"),
+        ({"technologies": ["solar-pv"], "site": "35"}, "LAT,LON"),
+        ({"technologies": ["solar-pv"], "site": "95,10"}, "latitude"),
+        ({"technologies": ["solar-pv"]}, "site"),
+        ({"technologies": ["nuclear-ap1000"], "cfe": 1.5}, "between 0 and 1"),
+        ({"technologies": ["nuclear-ap1000"], "profile": "weekly"}, "unknown load profile"),
+        ({"technologies": ["nuclear-ap1000"], "days": 0}, "days"),
+    ],
+)
+def test_bad_input(kwargs: dict[str, object], match: str) -> None:
+    with pytest.raises(UserInputError, match=match):
+        size_supply("1 GW", **kwargs)  # type: ignore[arg-type]
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rows", "match"),
+    [
+        (["mw", *["100"] * 8759, ""], "expected one year|missing"),
+        (["mw", *["100"] * 100, "", *["100"] * 8659], "missing"),
+        (["mw", *["100"] * 8759, "-5"], "negative"),
+        (["mw", *["100"] * 10], "8760"),
+        (["time,mw", "yesterday,100", "2023-01-01 01:00,100"], "timestamp"),
+    ],
+)
+def test_bad_load_csv_exits_2_and_writes_nothing(
+    tmp_path: Path, rows: list[str], match: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = _write(tmp_path / "load.csv", rows)
+    out = tmp_path / "dispatch.csv"
+    code = main(
+        [
+            "supply",
+            "--profile",
+            str(csv),
+            "--tech",
+            "nuclear-ap1000",
+            "--dispatch",
+            str(out),
+            "--json",
+        ]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "error:" in err
+    assert not out.exists()
+
+
+def test_cli_bad_site_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        ["supply", "--load", "1GW", "--tech", "solar-pv,battery-li-ion", "--site", "abc,def"]
+    )
+    assert code == 2
+    assert "abc,def" in capsys.readouterr().err
+
+
+def test_cli_unknown_tech_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["supply", "--load", "1GW", "--tech", "nuclear-ap100"]) == 2
+    assert "nuclear-ap1000" in capsys.readouterr().err
