@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 demo: $(STAMP)
-	$(VENV)/bin/gigawatt catalog accelerator h100
+	$(VENV)/bin/gigawatt audit edunov-2023 --report reports/edunov-2023.html
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench

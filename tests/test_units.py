@@ -133,3 +133,14 @@ def test_suffix_multiplies(number: float, suffix: str) -> None:
     scale = {"k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}[suffix]
     text = f"{number!r}{suffix}"
     assert math.isclose(parse_number(text), number * scale, rel_tol=1e-12)
+
+
+def test_join_range_writes_shared_unit_once() -> None:
+    from gigawatt.units import join_range
+
+    assert join_range("576 W", "953 W") == "576 – 953 W"
+    assert join_range("859 MW", "2.14 GW") == "859 MW – 2.14 GW"
+    assert join_range("6.27k tokens/person/day", "20.9k tokens/person/day") == (
+        "6.27k – 20.9k tokens/person/day"
+    )
+    assert join_range("1.1", "1.56") == "1.1 – 1.56"

@@ -31,6 +31,7 @@ __all__ = [
     "dimension_of_name",
     "format_count",
     "format_quantity",
+    "join_range",
     "parse_number",
     "parse_quantity",
 ]
@@ -415,6 +416,18 @@ def format_quantity(value_si: float, unit: str, digits: int = 3, prefix: bool = 
         if magnitude >= scale * 0.9995:
             return f"{significant(value / scale, digits)} {symbol}{unit}"
     return f"{value:.{digits - 1}e} {unit}"
+
+
+def join_range(low: str, high: str) -> str:
+    """Join two formatted values, writing a shared unit once: ``"6.27k – 20.9k tokens"``.
+
+    Units that differ (``"859 MW"``, ``"2.14 GW"``) are both kept.
+    """
+    low_number, _, low_unit = low.partition(" ")
+    _, _, high_unit = high.partition(" ")
+    if low_unit and low_unit == high_unit:
+        return f"{low_number} – {high}"
+    return f"{low} – {high}"
 
 
 def format_count(value: float, unit: str = "", digits: int = 3) -> str:

@@ -20,7 +20,15 @@ from gigawatt.dist import Dist, parse_dist
 from gigawatt.errors import UserInputError
 from gigawatt.units import dimension_of_name
 
-__all__ = ["Claim", "ClaimInput", "ClaimedValue", "OutOfScope", "SweepAxis", "dist_text"]
+__all__ = [
+    "Claim",
+    "ClaimInput",
+    "ClaimedValue",
+    "OutOfScope",
+    "SweepAxis",
+    "claimed_dist",
+    "dist_text",
+]
 
 Role = Literal["scenario", "assumption"]
 
@@ -51,8 +59,12 @@ class ClaimInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    role: Role = Field(description="scenario: defines the question (held fixed); assumption: re-estimated")
-    value: str | float | list[float] = Field(description="the claimant's value: number, [low, high] or distribution")
+    role: Role = Field(
+        description="scenario: defines the question (held fixed); assumption: re-estimated"
+    )
+    value: str | float | list[float] = Field(
+        description="the claimant's value: number, [low, high] or distribution"
+    )
     unit: str | None = None
     source: Source
     locator: str | None = None
@@ -99,8 +111,33 @@ class ClaimedValue(BaseModel):
         return dist_text(self.value, self.unit)
 
     def to_dist(self) -> Dist:
-        """The claimed value in SI, in the dimension the output name implies."""
-        return _check_dist(self.text, self.output)
+        """The claimed value in SI, in the dimension the output name implies.
+
+        A dimensioned output (``power_w``) needs a unit: a bare ``2`` would silently mean 2 W.
+        """
+        return claimed_dist(self.output, self.text)
+
+
+def claimed_dist(output: str, text: str) -> Dist:
+    """Parse a claimed value for ``output``; ValueError when its dimension does not fit."""
+    dimension = dimension_of_name(output) or "dimensionless number"
+    try:
+        dist = parse_dist(text, dimension)
+        if (
+            dimension != "dimensionless number"
+            and parse_dist(text).dimension == "dimensionless number"
+        ):
+            raise UserInputError(f"{text!r} has no unit; write it like {_example(dimension)!r}")
+    except UserInputError as exc:
+        article = "an" if dimension[:1] in "aeiou" else "a"
+        raise ValueError(f"the output {output!r} is {article} {dimension}: {exc}") from None
+    return dist
+
+
+def _example(dimension: str) -> str:
+    from gigawatt.units import dimension_info
+
+    return dimension_info(dimension).example
 
 
 class OutOfScope(BaseModel):
@@ -110,7 +147,9 @@ class OutOfScope(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")
     description: str
-    set: dict[str, str | float | list[float]] = Field(description="node overrides: name → distribution")
+    set: dict[str, str | float | list[float]] = Field(
+        description="node overrides: name → distribution"
+    )
     source: Source
     note: str | None = None
 
@@ -122,25 +161,47 @@ class OutOfScope(BaseModel):
 
 
 class SweepAxis(BaseModel):
-    """One axis of a sweep table: an estimator choice (``inference.model``) or a node."""
+    """One axis of a sweep table.
+
+    ``choice: inference.model`` with scalar values sets one estimator choice;
+    ``choice: inference`` with mapping values sets several (``{model: x, accelerators: 4}``);
+    ``node: serving_utilization`` with distribution values overrides a graph node.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    choice: str | None = Field(default=None, description="ESTIMATOR.CHOICE, e.g. inference.model")
+    choice: str | None = Field(default=None, description="ESTIMATOR.CHOICE or ESTIMATOR")
     node: str | None = None
-    values: tuple[str | float, ...] = Field(min_length=1)
+    values: tuple[str | float | dict[str, Any], ...] = Field(min_length=1)
     label: str | None = None
 
     @model_validator(mode="after")
     def _one(self) -> SweepAxis:
         if (self.choice is None) == (self.node is None):
             raise ValueError("a sweep axis gives exactly one of 'choice' or 'node'")
-        if self.choice is not None and "." not in self.choice:
-            raise ValueError(f"a sweep choice is ESTIMATOR.CHOICE, e.g. inference.model; got {self.choice!r}")
+        mappings = [isinstance(v, dict) for v in self.values]
+        if self.choice is not None and "." not in self.choice and not all(mappings):
+            raise ValueError(
+                f"choice {self.choice!r} without '.CHOICE' takes mappings of choices as values, "
+                "e.g. {model: llama-3.1-8b, accelerators: 1}; or write e.g. inference.model"
+            )
+        if self.choice is not None and "." in self.choice and any(mappings):
+            raise ValueError(f"choice {self.choice!r} takes plain values, not mappings")
         if self.node is not None:
             for value in self.values:
+                if isinstance(value, dict):
+                    raise ValueError("a node axis takes values or distributions, not mappings")
                 _check_dist(dist_text(value), self.node)
         return self
+
+    @staticmethod
+    def value_label(value: str | float | dict[str, Any]) -> str:
+        """How a value is shown in a table (a mapping by its ``model`` or its items)."""
+        if isinstance(value, dict):
+            if "model" in value:
+                return str(value["model"])
+            return ", ".join(f"{k}={v}" for k, v in value.items())
+        return str(value)
 
 
 class Claim(Record):
@@ -157,8 +218,12 @@ class Claim(Record):
     locator: str | None = None
     status: Literal["primary", "secondary", "unverified"] = "secondary"
     estimator: tuple[str, ...] = Field(min_length=1, description="estimator chain, upstream first")
-    links: dict[str, str] = Field(default_factory=dict, description="downstream input → upstream output")
-    choices: dict[str, dict[str, Any]] = Field(default_factory=dict, description="estimator → choices")
+    links: dict[str, str] = Field(
+        default_factory=dict, description="downstream input → upstream output"
+    )
+    choices: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="estimator → choices"
+    )
     inputs: dict[str, ClaimInput] = Field(min_length=1)
     claimed: ClaimedValue
     out_of_scope: tuple[OutOfScope, ...] = ()

@@ -39,7 +39,14 @@ from gigawatt.catalog.schema import Record
 from gigawatt.catalog.yamlio import LineDict, line_of, read_yaml
 from gigawatt.errors import CatalogError, UnknownIdError, UserInputError
 
-__all__ = ["Catalog", "builtin_files", "catalog", "reset_catalog"]
+__all__ = [
+    "Catalog",
+    "builtin_files",
+    "catalog",
+    "reset_catalog",
+    "resolve_sources",
+    "shared_sources",
+]
 
 R = TypeVar("R", bound=Record)
 
@@ -52,7 +59,8 @@ def builtin_files() -> list[Path]:
     return sorted(Path(str(p)) for p in root.iterdir() if str(p).endswith(".yaml"))
 
 
-def _shared_sources() -> dict[str, Any]:
+def shared_sources() -> dict[str, Any]:
+    """The citations of the built-in ``sources.yaml``, by key."""
     root = resources.files("gigawatt.catalog") / "data" / "sources.yaml"
     data = read_yaml(Path(str(root)))
     return dict(data.get("sources", {})) if isinstance(data, dict) else {}
@@ -70,7 +78,7 @@ class Catalog:
     @classmethod
     def load(cls, extra: Sequence[Path | str] = (), use_env: bool = True) -> Catalog:
         """Load the built-in files, then ``extra`` and ``$GIGAWATT_CATALOG`` user files."""
-        shared = _shared_sources()
+        shared = shared_sources()
         cat = cls()
         for path in builtin_files():
             if path.name == "sources.yaml":
@@ -121,7 +129,7 @@ class Catalog:
         self, kind: str, raw: dict[str, Any], sources: dict[str, Any], path: Path
     ) -> Record:
         model = KINDS[kind]
-        data = _resolve_sources({k: v for k, v in raw.items() if k != "kind"}, sources, path)
+        data = resolve_sources({k: v for k, v in raw.items() if k != "kind"}, sources, path)
         try:
             return model.model_validate(data)
         except ValidationError as exc:
@@ -215,7 +223,7 @@ def _resolve_kind(kind: Any, path: Path, line: int | None) -> str:
         raise CatalogError(f"{path}:{line or '?'}: {exc}") from None
 
 
-def _resolve_sources(value: Any, sources: dict[str, Any], path: Path) -> Any:
+def resolve_sources(value: Any, sources: dict[str, Any], path: Path) -> Any:
     """Replace every ``source: KEY`` by the cited mapping; unknown keys are an error."""
     if isinstance(value, dict):
         out: dict[str, Any] = LineDict() if isinstance(value, LineDict) else {}
@@ -230,10 +238,10 @@ def _resolve_sources(value: Any, sources: dict[str, Any], path: Path) -> Any:
                     raise CatalogError(f"{path}:{line or '?'}: unknown source key {item!r}{hint}")
                 out[key] = sources[item]
             else:
-                out[key] = _resolve_sources(item, sources, path)
+                out[key] = resolve_sources(item, sources, path)
         return out
     if isinstance(value, list):
-        return [_resolve_sources(v, sources, path) for v in value]
+        return [resolve_sources(v, sources, path) for v in value]
     return value
 
 

@@ -77,14 +77,14 @@ def emit_json(data: Any) -> None:
 
 def format_summary(summary: Summary, unit: str, count: bool = False) -> tuple[str, str]:
     """(median, "p5 – p95") in readable units for a table row."""
-    from gigawatt.units import format_count, format_quantity
+    from gigawatt.units import format_count, format_quantity, join_range
 
     def fmt(value: float) -> str:
         return format_count(value, unit) if count else format_quantity(value, unit)
 
     if summary.p5 == summary.p95:
         return fmt(summary.median), "(point)"
-    return fmt(summary.median), f"{fmt(summary.p5)} – {fmt(summary.p95)}"
+    return fmt(summary.median), join_range(fmt(summary.p5), fmt(summary.p95))
 
 
 def summary_table(title: str, rows: Sequence[tuple[str, Summary, str, bool]]) -> Any:

@@ -1,0 +1,112 @@
+"""The HTML audit report: self-contained, with its sections, and rendered by a real browser."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gigawatt.audit.claims import load_claim_file
+from gigawatt.audit.engine import Audit, run_audit
+from gigawatt.report.html import render_report, write_report
+from test_audit_fakes import CLAIM_YAML, resolver, write_claim
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+SWEEP = (
+    "sweep:\n"
+    "  - {choice: fleet.utilisation, values: ['0.2', '0.9'], label: utilisation}\n"
+    "out_of_scope:\n"
+    "  - {id: more, description: earlier GPUs too, set: {accelerators: 3M}, source: talk}\n"
+)
+
+
+@pytest.fixture(scope="module")
+def audit(tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    path = write_claim(tmp_path_factory.mktemp("claim"), CLAIM_YAML + SWEEP)
+    return run_audit(
+        load_claim_file(path)[0],
+        catalog=object(),
+        n=5000,
+        seed=2,
+        resolver=resolver,
+        sensitivity_n=256,
+    )
+
+
+def test_report_is_self_contained(audit: Audit, tmp_path: Path) -> None:
+    from plotly.offline import get_plotlyjs
+
+    text = render_report(audit)
+    assert get_plotlyjs() in text  # plotly.js is inlined (it names a CDN only for geo maps)
+    page = text.replace(get_plotlyjs(), "")
+    assert (
+        "cdn.plot.ly" not in page and "<script src=" not in page
+    )  # nothing fetched from the network
+    assert len(text) > 3_000_000  # plotly.js (~4.8 MB) is inlined
+    for part in (
+        "1. Reproduction",
+        "2. Re-estimate",
+        "3. Verdict",
+        "4. Drivers",
+        "5. Break-even",
+        "Where the claim holds",
+        "Assumptions and sources",
+        "A talk",
+        "earlier GPUs too",
+    ):
+        assert part in text
+    assert text.count('class="chart"') == 3
+    written = write_report(audit, tmp_path / "sub" / "r.html")
+    assert written.exists() and written.read_text(encoding="utf-8") == text
+
+
+def test_report_to_a_directory_is_a_clear_error(audit: Audit, tmp_path: Path) -> None:
+    from gigawatt.errors import UserInputError
+
+    with pytest.raises(UserInputError, match="is a directory"):
+        write_report(audit, tmp_path)
+
+
+@pytest.mark.browser
+def test_report_renders_in_headless_chromium(audit: Audit, tmp_path: Path) -> None:
+    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
+        pytest.skip(
+            "Debian chromium is not installed at /usr/bin/chromium "
+            "(apt-get install -y chromium; .ci/run installs it)"
+        )
+    playwright = pytest.importorskip("playwright.sync_api")
+    path = write_report(audit, tmp_path / "report.html")
+    errors: list[str] = []
+    requests: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(path.as_uri())
+            page.wait_for_function(
+                "document.querySelectorAll('.chart .main-svg').length >= 3", timeout=20_000
+            )
+            bars = page.evaluate("document.querySelectorAll('.chart .bars .point').length")
+            title = page.title()
+            verdict = page.inner_text(".verdict")
+        finally:
+            browser.close()
+    assert errors == []
+    assert all(url.startswith(("file:", "data:", "about:")) for url in requests), requests
+    assert bars > 10  # histogram, tornado and sweep bars were drawn
+    assert title.startswith("Audit: Two plants")
+    assert audit.verdict.category.upper() in verdict
