@@ -230,9 +230,7 @@ def decode_memory_time_s(
     mbu: FloatArray,
 ) -> FloatArray:
     """Time to stream a step's bytes at the achieved bandwidth [s]."""
-    return decode_bytes_per_step / (
-        accelerators * memory_bandwidth_bytes_per_s * np.clip(mbu, 1e-9, 1.0)
-    )
+    return _memory_time_s(decode_bytes_per_step, accelerators, memory_bandwidth_bytes_per_s, mbu)
 
 
 def decode_compute_time_s(
@@ -242,7 +240,24 @@ def decode_compute_time_s(
     mfu: FloatArray,
 ) -> FloatArray:
     """Time for a step's FLOPs at the achieved compute rate [s]."""
-    return decode_flop_per_step / (accelerators * peak_flop_per_s * np.clip(mfu, 1e-9, 1.0))
+    return _compute_time_s(decode_flop_per_step, accelerators, peak_flop_per_s, mfu)
+
+
+def _memory_time_s(
+    moved_bytes: FloatArray,
+    accelerators: FloatArray,
+    memory_bandwidth_bytes_per_s: FloatArray,
+    mbu: FloatArray,
+) -> FloatArray:
+    """Roofline memory time [s] = bytes / (accelerators × bandwidth [bytes/s] × MBU)."""
+    return moved_bytes / (accelerators * memory_bandwidth_bytes_per_s * np.clip(mbu, 1e-9, 1.0))
+
+
+def _compute_time_s(
+    flop: FloatArray, accelerators: FloatArray, peak_flop_per_s: FloatArray, mfu: FloatArray
+) -> FloatArray:
+    """Roofline compute time [s] = FLOP / (accelerators × dense peak [FLOP/s] × MFU)."""
+    return flop / (accelerators * peak_flop_per_s * np.clip(mfu, 1e-9, 1.0))
 
 
 def decode_step_time_s(
@@ -347,14 +362,14 @@ def prefill_memory_time_s(
     mbu: FloatArray,
 ) -> FloatArray:
     """Memory time of a prefill [s]."""
-    return prefill_bytes / (accelerators * memory_bandwidth_bytes_per_s * np.clip(mbu, 1e-9, 1.0))
+    return _memory_time_s(prefill_bytes, accelerators, memory_bandwidth_bytes_per_s, mbu)
 
 
 def prefill_compute_time_s(
     prefill_flop: FloatArray, accelerators: FloatArray, peak_flop_per_s: FloatArray, mfu: FloatArray
 ) -> FloatArray:
     """Compute time of a prefill [s]."""
-    return prefill_flop / (accelerators * peak_flop_per_s * np.clip(mfu, 1e-9, 1.0))
+    return _compute_time_s(prefill_flop, accelerators, peak_flop_per_s, mfu)
 
 
 def time_to_first_token_s(
