@@ -79,6 +79,7 @@ def register(app: typer.Typer) -> None:
         if json_out:
             emit_json(result.to_dict())
             return
+        from rich import box
         from rich.table import Table
 
         from gigawatt.units import format_count, format_quantity
@@ -86,21 +87,18 @@ def register(app: typer.Typer) -> None:
         table = Table(
             title=(
                 f"Supply equivalents of {format_quantity(result.evaluation.central('load_w'), 'W')}"
-                " average load (median [p5–p95])"
+                " average load (median, and 90% interval below)"
             ),
             title_justify="left",
+            box=box.SIMPLE_HEAD,
+            caption="CF: capacity factor; land: site area; year: earliest the units could run",
+            caption_justify="left",
         )
-        for col in (
-            "technology",
-            "units",
-            "capacity factor",
-            "nameplate",
-            "cost $/MWh",
-            "land",
-            "kt CO2e/yr",
-            "earliest",
-        ):
-            table.add_column(col, justify="left" if col == "technology" else "right")
+        for col in ("technology", "units", "CF", "nameplate", "$/MWh", "land", "ktCO2e/yr", "year"):
+            if col == "technology":
+                table.add_column(col, justify="left", no_wrap=True)
+            else:
+                table.add_column(col, justify="right", overflow="fold")
         for row in result.table():
 
             def span(
@@ -113,17 +111,17 @@ def register(app: typer.Typer) -> None:
                 if s["p5"] == s["p95"]:
                     return fmt.format(s["median"] * scale)
                 low, high = fmt.format(s["p5"] * scale), fmt.format(s["p95"] * scale)
-                return f"{fmt.format(s['median'] * scale)} [{low}–{high}]"
+                return f"{fmt.format(s['median'] * scale)}\n[dim]{low}–{high}[/dim]"
 
             table.add_row(
                 str(row["id"]),
                 span("units"),
-                span("capacity_factor", fmt="{:.2f}"),
+                f"{row['capacity_factor']['median']:.2f}",
                 format_quantity(row["nameplate_w"]["median"], "W"),
                 span("cost_usd_per_mwh", fmt="{:.0f}"),
                 format_count(row["land_m2"]["median"] / 1e6, "km²"),
                 span("emissions_kgco2e_per_year", 1e-6, "{:.3g}"),
-                span("earliest_year", fmt="{:.0f}"),
+                f"{row['earliest_year']['median']:.0f}",
             )
         out = console()
         out.print(table)

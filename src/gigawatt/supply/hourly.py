@@ -61,8 +61,22 @@ METHODOLOGY_VERSION = "1.0"
 J_PER_MWH = 3.6e9
 #: Share of the modelled 8,760 h in the Julian year used to annualise costs.
 MODEL_YEAR_FRACTION = HOURS * 3600.0 / SECONDS_PER_YEAR
-#: Extra HiGHS options (HiGHS chooses simplex or IPM itself; measured no faster with ipm).
+#: Extra HiGHS options for every solve.
 SOLVER_OPTIONS: dict[str, Any] = {}
+#: Problems with at least this many snapshots use HiGHS's first-order PDLP solver. Measured
+#: here on the bench case (1 GW flat, 5 technologies, 90% carbon-free, 8,760 h): dual simplex
+#: 37-67 s, interior point 42-78 s (with or without crossover), PDLP 11-12 s with the same
+#: cost to 4 decimals and the same capacities to 0.01 MW. Small problems (representative days,
+#: the hand-solvable tests) keep HiGHS's default, which is exact to the simplex tolerance.
+PDLP_MIN_SNAPSHOTS = 2000
+
+
+def solver_options(n_snapshots: int) -> dict[str, Any]:
+    """HiGHS options for a problem of ``n_snapshots`` hours (see :data:`PDLP_MIN_SNAPSHOTS`)."""
+    chosen: dict[str, Any] = {"output_flag": False}
+    if n_snapshots >= PDLP_MIN_SNAPSHOTS:
+        chosen["solver"] = "pdlp"
+    return {**chosen, **SOLVER_OPTIONS}
 
 
 @dataclass(frozen=True)
@@ -126,6 +140,7 @@ class SupplyResult:
     mean_load_w: float
     solve_time_s: float
     days: int | None
+    solver: str = "highs"
     aggregation_error: float | None = None
     aggregation_rmse: float | None = None
     choices: dict[str, Any] = field(default_factory=dict)
@@ -162,6 +177,7 @@ class SupplyResult:
             "aggregation_cost_error": self.aggregation_error,
             "aggregation_profile_rmse": self.aggregation_rmse,
             "solve_time_s": self.solve_time_s,
+            "solver": self.solver,
             "choices": self.choices,
             "warnings": self.warnings,
             "methodology_version": METHODOLOGY_VERSION,
@@ -354,13 +370,16 @@ def solve(
             lhs = (p.sel({gen_dim: [c.tech.id for c in emitters]}) * w * k).sum()
             model.add_constraints(lhs <= co2_cap_kg * MODEL_YEAR_FRACTION, name="co2-cap")
         if period_hours and "Store-e" in model.variables:
+            # each representative period ends at the level of the previous one (one vectorised
+            # constraint: e[end of period k] - e[end of period k-1] = 0 for k >= 1)
             e = model["Store-e"]
             ends = np.arange(period_hours - 1, n_snap, period_hours)
-            for i in range(1, len(ends)):
-                model.add_constraints(
-                    e.isel(snapshot=int(ends[i])) - e.isel(snapshot=int(ends[i - 1])) == 0,
-                    name=f"storage-period-{i}",
-                )
+            is_end = np.zeros(n_snap, dtype=bool)
+            is_end[ends[1:]] = True
+            mask = xr.DataArray(is_end, coords={"snapshot": snapshots}, dims="snapshot")
+            model.add_constraints(
+                e - e.shift(snapshot=period_hours) == 0, name="storage-period", mask=mask
+            )
 
     started = time.perf_counter()
     with _quiet_stdout():
@@ -369,13 +388,14 @@ def solve(
             include_objective_constant=False,
             io_api="direct",
             extra_functionality=extra,
-            solver_options={"output_flag": False, **SOLVER_OPTIONS},
+            solver_options=solver_options(n_snap),
         )
     elapsed = time.perf_counter() - started
     out: dict[str, Any] = {
         "status": str(status),
         "condition": str(condition),
         "solve_time_s": elapsed,
+        "solver": f"highs-{solver_options(n_snap).get('solver', 'choose')}",
     }
     if status != "ok":
         return out
@@ -659,6 +679,7 @@ def _summarise(
         load_energy_j=mean_w * SECONDS_PER_YEAR,
         mean_load_w=mean_w,
         solve_time_s=solution["solve_time_s"],
+        solver=solution["solver"],
         days=days,
         aggregation_error=error,
         aggregation_rmse=rmse,
