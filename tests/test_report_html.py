@@ -71,6 +71,17 @@ def test_report_is_self_contained(audit: Audit, tmp_path: Path) -> None:
     assert written.exists() and written.read_text(encoding="utf-8") == text
 
 
+def test_report_without_sensitivity_has_no_driver_charts(tmp_path: Path) -> None:
+    path = write_claim(tmp_path, CLAIM_YAML)
+    plain = run_audit(
+        load_claim_file(path)[0], catalog=object(), n=2000, resolver=resolver, sensitivity=False
+    )
+    text = render_report(plain)
+    assert "3. Verdict" in text
+    assert text.count('class="chart"') == 1  # the distribution only: no tornado, no sweep
+    assert not list(tmp_path.glob(".*.partial"))
+
+
 def test_report_to_a_directory_is_a_clear_error(audit: Audit, tmp_path: Path) -> None:
     from gigawatt.errors import UserInputError
 
