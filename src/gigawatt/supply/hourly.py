@@ -378,7 +378,7 @@ def solve(
             is_end[ends[1:]] = True
             mask = xr.DataArray(is_end, coords={"snapshot": snapshots}, dims="snapshot")
             model.add_constraints(
-                e - e.shift(snapshot=period_hours) == 0, name="storage-period", mask=mask
+                e - e.shift(snapshot=period_hours).fillna(0) == 0, name="storage-period", mask=mask
             )
 
     started = time.perf_counter()
