@@ -15,6 +15,7 @@ pydantic nor typer) from ``src/`` on ``sys.path``, and reads the predictions fro
 estimator or the catalogue). See bench/gpu/README.md.
 
     python bench/gpu/llm_energy.py --dry-run          # the plan; no torch, no GPU needed
+    python bench/gpu/llm_energy.py --smoke            # tiny model on the CPU: checks the code
     python bench/gpu/llm_energy.py > result.json      # on the GPU box (< 8 min on one H100/H200)
 """
 
@@ -151,9 +152,60 @@ def forbidden_loaded() -> list[str]:
     return sorted(m for m in sys.modules if m.split(".")[0] in FORBIDDEN)
 
 
-def run(models: list[str], batches: list[int], min_seconds: float) -> list[dict[str, Any]]:
+def build_model(cfg: dict[str, Any], device: str) -> Any:
+    """A Llama model with random bf16 weights built from ``cfg`` on ``device`` (no download)."""
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
+
+    config = {k: v for k, v in cfg.items() if k != "catalog_id"}
+    torch.manual_seed(0)
+    torch.set_default_dtype(torch.bfloat16)
+    try:
+        with torch.device(device):
+            return LlamaForCausalLM(LlamaConfig(**config, torch_dtype="bfloat16")).eval()
+    finally:
+        torch.set_default_dtype(torch.float32)
+
+
+def generate_kwargs(prompt: Any, output_tokens: int = OUTPUT_TOKENS) -> dict[str, Any]:
+    """Greedy generation of exactly ``output_tokens`` tokens (no early stop at EOS)."""
+    import torch
+
+    return {
+        "max_new_tokens": output_tokens,
+        "min_new_tokens": output_tokens,
+        "do_sample": False,
+        "eos_token_id": None,
+        "pad_token_id": 0,
+        "attention_mask": torch.ones_like(prompt),
+    }
+
+
+def smoke(device: str = "cpu") -> dict[str, Any]:
+    """Run the model-building and generation path on a tiny Llama (checks the script, not
+    energy): output must have exactly PROMPT_TOKENS + OUTPUT_TOKENS tokens per sequence."""
+    import torch
+
+    tiny = {
+        **MODELS["llama-1b"],
+        "hidden_size": 64,
+        "intermediate_size": 128,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "head_dim": 16,
+        "vocab_size": 1000,
+    }
+    model = build_model(tiny, device)
+    prompt = torch.randint(0, tiny["vocab_size"], (2, PROMPT_TOKENS), device=device)
+    with torch.inference_mode():
+        out = model.generate(prompt, **generate_kwargs(prompt))
+    ok = tuple(out.shape) == (2, PROMPT_TOKENS + OUTPUT_TOKENS)
+    return {"smoke": "ok" if ok else "wrong shape", "shape": list(out.shape), "device": device}
+
+
+def run(models: list[str], batches: list[int], min_seconds: float) -> list[dict[str, Any]]:
+    import torch
 
     from gigawatt.measure.devices import discover_nvml
     from gigawatt.measure.monitor import Monitor
@@ -166,22 +218,11 @@ def run(models: list[str], batches: list[int], min_seconds: float) -> list[dict[
     predictions = load_predictions()
     rows = []
     for name in models:
-        cfg = {k: v for k, v in MODELS[name].items() if k != "catalog_id"}
-        torch.manual_seed(0)
-        torch.set_default_dtype(torch.bfloat16)
-        with torch.device("cuda"):
-            model = LlamaForCausalLM(LlamaConfig(**cfg, torch_dtype="bfloat16")).eval()
-        torch.set_default_dtype(torch.float32)
+        cfg = MODELS[name]
+        model = build_model(cfg, "cuda")
         for batch in batches:
             prompt = torch.randint(0, cfg["vocab_size"], (batch, PROMPT_TOKENS), device="cuda")
-            kwargs = {
-                "max_new_tokens": OUTPUT_TOKENS,
-                "min_new_tokens": OUTPUT_TOKENS,
-                "do_sample": False,
-                "eos_token_id": None,
-                "pad_token_id": 0,
-                "attention_mask": torch.ones_like(prompt),
-            }
+            kwargs = generate_kwargs(prompt)
             with torch.inference_mode():
                 model.generate(prompt, **kwargs)  # warm-up (kernels, allocator)
                 torch.cuda.synchronize()
@@ -241,7 +282,15 @@ def main() -> None:
     parser.add_argument(
         "--min-seconds", type=float, default=3.0, help="least measured time per config [s]"
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="build a tiny Llama on the CPU and generate once (checks torch/transformers; no GPU)",
+    )
     args = parser.parse_args()
+    if args.smoke:
+        print(json.dumps(smoke("cpu")))
+        return
     if args.precompute:
         precompute()
         return
