@@ -195,3 +195,24 @@ def test_data_version_changes_with_content(tmp_path: Path) -> None:
         [write(tmp_path, GOOD.replace("1.15", "1.16"), "a.yaml")], use_env=False
     ).data_version
     assert a != b
+
+
+def test_every_data_file_ships_in_the_wheel() -> None:
+    """Editable installs read the source tree, so check the package-data globs directly: a data
+    file they miss would be absent from a real install (and its citations with it)."""
+    import fnmatch
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["gigawatt"]
+    package = root / "src" / "gigawatt"
+    data_files = [
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix not in {".py", ".pyc"} and "__pycache__" not in p.parts
+    ]
+    assert data_files
+    missing = [f for f in data_files if not any(fnmatch.fnmatch(f, pat) for pat in patterns)]
+    assert missing == []
