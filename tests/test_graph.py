@@ -145,3 +145,16 @@ def test_duplicate_formula_and_cycle() -> None:
 def test_zero_samples_rejected() -> None:
     with pytest.raises(UserInputError):
         GRAPH.evaluate(["it_power_w"], {"accelerator_power_w": 1, "host_overhead_w": 1}, n=0)
+
+
+def test_unitless_node_rejects_a_quantity_with_units() -> None:
+    # pue has no unit suffix: "1 kWh" would otherwise become 3.6e6
+    with pytest.raises(UserInputError, match=r"pue is a plain number .*'1 kWh' \(energy\)"):
+        GRAPH.evaluate(["facility_power_w"], {"it_power_w": 1000.0, "pue": "1 kWh"})
+
+
+def test_unitless_node_accepts_counts() -> None:
+    ev = GRAPH.evaluate(
+        ["fleet_power_w"], {"facility_power_w": "1 kW", "accelerators": "1M GPUs"}, n=1
+    )
+    assert ev.central("fleet_power_w") == pytest.approx(1e9)

@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gigawatt.errors import UserInputError
-from gigawatt.units import Quantity, dimension_info, parse_quantity
+from gigawatt.units import Quantity, dimension_info, dimension_of_name, parse_quantity
 
 __all__ = [
     "Dist",
@@ -43,6 +43,7 @@ __all__ = [
     "Uniform",
     "as_dist",
     "parse_dist",
+    "parse_node_value",
     "summarize",
 ]
 
@@ -344,6 +345,30 @@ def _unitless(expect: str | None) -> Quantity:
         return Quantity(1.0, "", "dimensionless number")
     info = dimension_info(expect)
     return Quantity(1.0, info.si_unit, expect)
+
+
+#: Dimensions a node whose name carries no unit suffix may take: plain numbers and counts.
+UNITLESS_NODE_DIMENSIONS = frozenset(
+    {"dimensionless number", "accelerator count", "token count", "request count", "population"}
+)
+
+
+def parse_node_value(name: str, value: Dist | str | float | int) -> Dist:
+    """Parse a value for graph node ``name``, in the dimension its unit suffix implies.
+
+    ``power_w`` takes a power (``"700 W"``, or a bare number read as watts). A name with no unit
+    suffix (``pue``, ``mfu``, ``batch``, ``accelerator_count``) takes a plain number or a count
+    (``"1M GPUs"``): ``pue="1 kWh"`` is an error rather than 3.6 million.
+    """
+    expect = dimension_of_name(name)
+    dist = parse_dist(value, expect)
+    if expect is None and dist.dimension not in UNITLESS_NODE_DIMENSIONS:
+        raise UserInputError(
+            f"{name} is a plain number (its name carries no unit), got "
+            f"{value if isinstance(value, str) else dist.describe()!r} "
+            f"({dist.dimension}); give it without a unit, e.g. {name}=1.2"
+        )
+    return dist
 
 
 def as_dist(value: str | float | int | Dist, expect: str | None = None) -> Dist:

@@ -25,14 +25,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from gigawatt.dist import Dist, FloatArray, Point, Summary, parse_dist, summarize
+from gigawatt.dist import Dist, FloatArray, Point, Summary, parse_node_value, summarize
 from gigawatt.errors import UserInputError
-from gigawatt.units import dimension_of_name
 
 if TYPE_CHECKING:
     from gigawatt.catalog.schema import Source
 
 __all__ = ["Evaluation", "Formula", "Graph", "Input", "InputKind"]
+
+
 
 InputKind = Literal["scenario", "assumption", "default", "override", "catalogue"]
 
@@ -201,7 +202,7 @@ class Graph:
             return value
         if isinstance(value, np.ndarray):
             return Input(name, value.astype(float), kind="override")
-        return Input(name, parse_dist(value, dimension_of_name(name)), kind="override")
+        return Input(name, parse_node_value(name, value), kind="override")
 
 
 def _hint_for(name: str, given: set[str]) -> str:

@@ -29,10 +29,9 @@ from gigawatt.audit.claims import LoadedClaim, check_claim, find_claim, output_d
 from gigawatt.audit.sensitivity import Driver, sobol_drivers, uncertain_inputs
 from gigawatt.audit.verdict import Verdict, judge
 from gigawatt.catalog.claim import Claim, dist_text
-from gigawatt.dist import Point, Summary, parse_dist, summarize
+from gigawatt.dist import Point, Summary, parse_node_value, summarize
 from gigawatt.errors import UserInputError
 from gigawatt.graph import Evaluation, Input
-from gigawatt.units import dimension_of_name
 
 __all__ = ["AUDIT_METHODOLOGY_VERSION", "Audit", "OutOfScopeResult", "SweepRow", "run_audit"]
 
@@ -245,7 +244,7 @@ def _claimant_inputs(claim: Claim) -> dict[str, Input]:
     for name, item in claim.inputs.items():
         note = "; ".join(x for x in (item.locator, item.quote, item.note) if x)
         inputs[name] = Input(
-            name, parse_dist(item.text, dimension_of_name(name)), item.source, item.role, note
+            name, parse_node_value(name, item.text), item.source, item.role, note
         )
     return inputs
 
@@ -263,7 +262,7 @@ def _estimate_inputs(
             assert item.estimate_source is not None
             inputs[name] = Input(
                 name,
-                parse_dist(item.estimate_text, dimension_of_name(name)),
+                parse_node_value(name, item.estimate_text),
                 item.estimate_source,
                 "catalogue",
                 item.note or "",
@@ -277,7 +276,7 @@ def _estimate_inputs(
     for name, text in overrides.items():
         chain.graph.check_name(name)
         inputs[name] = Input(
-            name, parse_dist(text, dimension_of_name(name)), None, "override", "--set"
+            name, parse_node_value(name, text), None, "override", "--set"
         )
     return inputs
 
@@ -390,7 +389,7 @@ def run_audit(
         for name, text in texts.items():
             extra[name] = Input(
                 name,
-                parse_dist(text, dimension_of_name(name)),
+                parse_node_value(name, text),
                 part.source,
                 "scenario",
                 part.description,

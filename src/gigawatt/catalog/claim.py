@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gigawatt.catalog.schema import Record, Source
-from gigawatt.dist import Dist, parse_dist
+from gigawatt.dist import Dist, parse_dist, parse_node_value
 from gigawatt.errors import UserInputError
 from gigawatt.units import dimension_of_name
 
@@ -49,7 +49,7 @@ def dist_text(value: str | float | list[float] | tuple[float, ...], unit: str | 
 def _check_dist(text: str, name: str) -> Dist:
     """Parse ``text`` in the dimension implied by the node ``name`` (ValueError if malformed)."""
     try:
-        return parse_dist(text, dimension_of_name(name))
+        return parse_node_value(name, text)
     except UserInputError as exc:
         raise ValueError(f"malformed distribution {text!r} for {name!r}: {exc}") from None
 

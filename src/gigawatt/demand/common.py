@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gigawatt.dist import Dist, FloatArray, Point, parse_dist
+from gigawatt.dist import Dist, FloatArray, Point, parse_node_value
 from gigawatt.errors import UnknownIdError, UserInputError
 from gigawatt.graph import Graph, Input
-from gigawatt.units import dimension_of_name
 
 if TYPE_CHECKING:
     from gigawatt.catalog import Catalog
@@ -111,7 +110,7 @@ def scenario_input(name: str, value: Any, note: str = "") -> Input:
 def _as_checked_dist(name: str, value: Any) -> Dist:
     if isinstance(value, bool):
         raise UserInputError(f"{name}: expected a number or distribution, got {value!r}")
-    dist = parse_dist(value, dimension_of_name(name))
+    dist = parse_node_value(name, value)
     check_value(name, dist)
     return dist
 
