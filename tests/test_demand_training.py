@@ -139,3 +139,23 @@ def test_uncertain_defaults_give_intervals() -> None:
 def test_bad_input(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(UserInputError, match=message):
         estimate_training(samples=10, **kwargs)  # type: ignore[arg-type]
+
+
+def test_missing_cluster_size_with_hours_is_flagged() -> None:
+    from gigawatt.demand.training import estimate_training
+
+    bare = estimate_training(
+        accelerator="a100-80gb", accelerator_hours="1000", power="400 W", samples=1
+    )
+    assert "GW312" in {w.code for w in bare.warnings}
+    sized = estimate_training(
+        accelerator="a100-80gb",
+        accelerators=10,
+        accelerator_hours="1000",
+        power="400 W",
+        samples=1,
+    )
+    assert "GW312" not in {w.code for w in sized.warnings}
+    # by hand: 1000 h on 10 accelerators = 100 h = 4.1667 days; energy unchanged
+    assert sized.summary("days").median == pytest.approx(1000 / 10 / 24)
+    assert sized.summary("energy_j").median == pytest.approx(bare.summary("energy_j").median)

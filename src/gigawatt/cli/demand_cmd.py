@@ -182,8 +182,9 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--accelerator", help="Accelerator id.")
         ] = "h100-sxm",
         accelerators: Annotated[
-            str, typer.Option("--accelerators", help="Cluster size (accelerators).")
-        ] = "1",
+            str | None,
+            typer.Option("--accelerators", help="Cluster size (accelerators; default 1)."),
+        ] = None,
         days: Annotated[
             str | None, typer.Option("--days", help="Wall-clock duration (days or with a unit).")
         ] = None,

@@ -209,7 +209,7 @@ def training_inputs(
     active_params: str | float | None = None,
     tokens: str | float | None = None,
     accelerator: str = "h100-sxm",
-    accelerators: str | float = 1,
+    accelerators: str | float | None = None,
     days_: str | float | Dist | None = None,
     accelerator_hours_: str | float | Dist | None = None,
     mfu: str | float | Dist | None = None,
@@ -225,6 +225,16 @@ def training_inputs(
     warnings: list[Warning_] = []
     inputs: dict[str, Input] = {}
     acc = cat.typed(Accelerator, accelerator)
+    if accelerators is None:
+        accelerators = 1
+        if accelerator_hours_ is not None:
+            warnings.append(
+                Warning_(
+                    "GW312",
+                    "cluster size not given (--accelerators): wall-clock days and cluster power "
+                    "are for a single accelerator; energy and emissions do not depend on it",
+                )
+            )
     inputs["accelerators"] = scenario_input("accelerators", accelerators)
     inputs["tdp_w"] = cited_input("tdp_w", acc.tdp_w)
     if days_ is None and accelerator_hours_ is None:
@@ -323,7 +333,7 @@ def _grid_input(cat: Catalog, name: str, grid: str | float | Dist | None) -> Inp
 def estimate_training(
     model: str | None = None,
     accelerator: str = "h100-sxm",
-    accelerators: int | str | float = 1,
+    accelerators: int | str | float | None = None,
     params: str | float | None = None,
     active_params: str | float | None = None,
     tokens: str | float | None = None,
