@@ -87,6 +87,13 @@ def test_fit_recovers_and_reduces_error(store: Store, tmp_path: Path) -> None:
         float(manual.evaluation.central("gpu_energy_per_request_j")), rel=1e-4
     )
     assert "w00" in overlay.read_text()  # the source names the windows
+    # fitted on h100-sxm only: another accelerator keeps the built-in defaults
+    other = estimate_inference("llama-3.1-8b", "h200", 1, 8, PROMPT, OUTPUT, samples=1, catalog=cat)
+    builtin = estimate_inference("llama-3.1-8b", "h200", 1, 8, PROMPT, OUTPUT, samples=1)
+    assert float(other.evaluation.central("gpu_energy_per_request_j")) == pytest.approx(
+        float(builtin.evaluation.central("gpu_energy_per_request_j")), rel=1e-12
+    )
+    assert "applies_to: h100-sxm" in overlay.read_text()
 
 
 def test_refuses_fewer_windows_than_parameters(tmp_path: Path) -> None:

@@ -783,7 +783,9 @@ def _inputs_and_warnings(
         "memory_usable_fraction",
         "serving_utilization",
     ):
-        inputs[node] = parameter_input(cat, "inference", node)
+        # a parameter record whose applies_to names this accelerator (e.g. a calibration
+        # overlay) wins over the general default
+        inputs[node] = parameter_input(cat, "inference", node, applies_to=record.id)
     inputs["bytes_per_weight"] = parameter_input(
         cat, "inference", "bytes_per_element", precision, name="bytes_per_weight"
     )

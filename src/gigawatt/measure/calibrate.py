@@ -221,20 +221,29 @@ def write_overlay(
     hardware = sorted({f"{p.accelerators}x {p.accelerator}" for p in points})
     models = sorted({p.model for p in points})
     today = _dt.date.today()
+    accelerators = sorted({p.accelerator for p in points})
+    # one accelerator: the fit applies to it alone (inference prefers a parameter whose
+    # applies_to names its accelerator); several: it replaces the default for all of them
+    applies_to = accelerators[0] if len(accelerators) == 1 else None
     records = []
     for node, value in fitted.items():
         builtin = parameter(cat, "inference", node)
+        scope = (
+            f"applies to {applies_to} only; the built-in default stays for other accelerators"
+            if applies_to
+            else "replaces the built-in default for every accelerator"
+        )
         records.append(
             {
-                "id": builtin.id,
+                "id": f"{builtin.id}-{applies_to}" if applies_to else builtin.id,
                 "name": f"{builtin.name} (calibrated)",
                 "node": node,
                 "estimator": "inference",
+                **({"applies_to": applies_to} if applies_to else {}),
                 "description": (
                     f"Fitted by gigawatt calibrate on {', '.join(hardware)} serving "
-                    f"{', '.join(models)}; replaces the built-in default "
-                    f"(was {defaults[node]:.4g}). "
-                    "Load this overlay only for that hardware and serving stack."
+                    f"{', '.join(models)}; {scope} (was {defaults[node]:.4g}). "
+                    "Use this overlay only with that serving stack."
                 ),
                 "value": {
                     "value": round(value, 6),
