@@ -83,3 +83,17 @@ def test_console_script_exit_code() -> None:
     )
     assert out.returncode == 2
     assert out.stderr.startswith("error: unknown accelerator 'zzz'")
+
+
+def test_explain_shows_formula_inputs_and_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["fleet", "--accelerator", "h100", "--count", "1M", "--samples", "200"]
+    assert main([*argv, "--explain", "power_w"]) == 0
+    out = capsys.readouterr().out
+    assert "power_w =" in out and "pue =" in out and "accelerator_count =" in out
+    assert main([*argv, "--explain", "power_w", "--json"]) == 0
+    tree = json.loads(capsys.readouterr().out)["explain"]
+    assert tree["formula"] == "power_w"
+    leaves = {i["name"] for i in tree["inputs"]}
+    assert "pue" in leaves
+    assert main([*argv, "--explain", "powr_w"]) == 2
+    assert "did you mean 'power_w'" in capsys.readouterr().err

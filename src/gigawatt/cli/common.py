@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from gigawatt.catalog import Catalog
     from gigawatt.dist import Summary
+    from gigawatt.graph import Evaluation
 
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print JSON: SI units, the unit in each key's suffix.")
@@ -31,6 +32,14 @@ SetOpt = Annotated[
     typer.Option(
         "--set",
         help="Override any graph node: NAME=DIST, e.g. --set pue='1.1 to 1.4' (repeatable).",
+    ),
+]
+ExplainOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--explain",
+        metavar="NODE",
+        help="Show how a node is computed: its formula, inputs, values and sources.",
     ),
 ]
 CatalogOpt = Annotated[
@@ -99,6 +108,51 @@ def summary_table(title: str, rows: Sequence[tuple[str, Summary, str, bool]]) ->
         median, interval = format_summary(summary, unit, count)
         table.add_row(label, median, interval)
     return table
+
+
+def explain_data(evaluation: Evaluation, node: str) -> dict[str, Any]:
+    """``evaluation.explain(node)``, or a :class:`UserInputError` naming close node names."""
+    if node not in evaluation.values:
+        from difflib import get_close_matches
+
+        close = get_close_matches(node, sorted(evaluation.values), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise UserInputError(f"--explain: no node {node!r} in this estimate{hint}")
+    return evaluation.explain(node)
+
+
+def explain_tree(evaluation: Evaluation, node: str) -> Any:
+    """A Rich tree of how ``node`` is computed: value, formula, inputs and their sources."""
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    from gigawatt.report.format import fmt, fmt_interval
+
+    def label(entry: dict[str, Any]) -> str:
+        value = entry["value"]
+        name = entry["name"]
+        text = f"[bold]{escape(name)}[/bold] = {escape(fmt(value['median'], name))}"
+        if value["p5"] != value["p95"]:
+            text += f" [dim]({escape(fmt_interval(value['p5'], value['p95'], name))})[/dim]"
+        if entry.get("formula"):
+            first_line = (entry.get("doc") or "").splitlines()[0:1]
+            if first_line:
+                text += f"  [dim]{escape(first_line[0])}[/dim]"
+        else:
+            source = entry.get("source") or entry.get("note") or ""
+            text += (
+                f"  [cyan]{escape(str(entry.get('kind', '')))}[/cyan] [dim]{escape(source)}[/dim]"
+            )
+        return text
+
+    def add(tree: Tree, entry: dict[str, Any]) -> None:
+        for child in entry.get("inputs", []):
+            add(tree.add(label(child)), child)
+
+    root_entry = explain_data(evaluation, node)
+    root = Tree(label(root_entry))
+    add(root, root_entry)
+    return root
 
 
 @contextmanager

@@ -9,12 +9,15 @@ import typer
 from gigawatt.cli.common import (
     DEFAULT_SAMPLES,
     CatalogOpt,
+    ExplainOpt,
     JsonOpt,
     SamplesOpt,
     SeedOpt,
     SetOpt,
     console,
     emit_json,
+    explain_data,
+    explain_tree,
     load_catalog,
     parse_sets,
     summary_table,
@@ -22,6 +25,25 @@ from gigawatt.cli.common import (
 
 if TYPE_CHECKING:
     from gigawatt.result import Result
+
+
+def _emit(
+    result: Result,
+    json_: bool,
+    explain: str | None,
+    title: str,
+    rows: list[tuple[str, str, str, bool]],
+) -> None:
+    """JSON (with ``explain`` when asked), or the human table and the explain tree."""
+    if json_:
+        data = result.to_dict()
+        if explain:
+            data["explain"] = explain_data(result.evaluation, explain)
+        emit_json(data)
+        return
+    _print(result, title, rows)
+    if explain:
+        console().print(explain_tree(result.evaluation, explain))
 
 
 def _print(result: Result, title: str, rows: list[tuple[str, str, str, bool]]) -> None:
@@ -92,6 +114,7 @@ def register(app: typer.Typer) -> None:
         seed: SeedOpt = 0,
         sets: SetOpt = None,
         catalog_files: CatalogOpt = None,
+        explain: ExplainOpt = None,
     ) -> None:
         """Energy per token and per request of serving an LLM (gpu, server, facility)."""
         from gigawatt.demand.inference import estimate_inference
@@ -121,9 +144,6 @@ def register(app: typer.Typer) -> None:
             catalog=load_catalog(catalog_files),
             demand=demand,
         )
-        if json_:
-            emit_json(result.to_dict())
-            return
         rows = []
         for boundary in ("gpu", "server", "facility"):
             rows += [
@@ -161,7 +181,7 @@ def register(app: typer.Typer) -> None:
                 ("deployment power (facility)", "deployment_power_w", "W", False),
                 ("deployment energy per day", "deployment_energy_per_day_j", "Wh", False),
             ]
-        _print(result, f"Inference: {model} on {accelerators} x {accelerator}", rows)
+        _emit(result, json_, explain, f"Inference: {model} on {accelerators} x {accelerator}", rows)
 
     @app.command("training")
     def training_cmd(
@@ -218,6 +238,7 @@ def register(app: typer.Typer) -> None:
         seed: SeedOpt = 0,
         sets: SetOpt = None,
         catalog_files: CatalogOpt = None,
+        explain: ExplainOpt = None,
     ) -> None:
         """Energy, emissions, duration and power of a training run."""
         from gigawatt.demand.training import estimate_training
@@ -244,9 +265,6 @@ def register(app: typer.Typer) -> None:
             seed=seed,
             catalog=load_catalog(catalog_files),
         )
-        if json_:
-            emit_json(result.to_dict())
-            return
         rows = [
             ("accelerator-hours", "accelerator_hours", "h", True),
             ("wall-clock days", "days", "days", True),
@@ -254,7 +272,7 @@ def register(app: typer.Typer) -> None:
             ("emissions (location-based, kg CO2e)", "emissions_kgco2e", "kg", True),
             ("average cluster power (facility)", "power_w", "W", False),
         ]
-        _print(result, "Training", rows)
+        _emit(result, json_, explain, "Training", rows)
 
     @app.command("fleet")
     def fleet_cmd(
@@ -300,6 +318,7 @@ def register(app: typer.Typer) -> None:
         seed: SeedOpt = 0,
         sets: SetOpt = None,
         catalog_files: CatalogOpt = None,
+        explain: ExplainOpt = None,
     ) -> None:
         """Average power and yearly energy of an accelerator fleet, and what it could serve."""
         from gigawatt.demand.fleet import estimate_fleet
@@ -324,9 +343,6 @@ def register(app: typer.Typer) -> None:
             seed=seed,
             catalog=load_catalog(catalog_files),
         )
-        if json_:
-            emit_json(result.to_dict())
-            return
         rows = [
             ("average power (facility)", "power_w", "W", False),
             ("energy per year", "energy_per_year_j", "Wh", False),
@@ -338,4 +354,4 @@ def register(app: typer.Typer) -> None:
                 True,
             ),
         ]
-        _print(result, f"Fleet: {count} x {system or accelerator}", rows)
+        _emit(result, json_, explain, f"Fleet: {count} x {system or accelerator}", rows)
