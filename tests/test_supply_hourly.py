@@ -155,3 +155,14 @@ def test_cli_bad_site_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_unknown_tech_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["supply", "--load", "1GW", "--tech", "nuclear-ap100"]) == 2
     assert "nuclear-ap1000" in capsys.readouterr().err
+
+
+def test_cli_table_shows_energy_in_watt_hours(capsys: pytest.CaptureFixture[str]) -> None:
+    """1 GW flat from nuclear alone: a Julian year of 1 GW is 8,766 GWh = 8.77 TWh (by hand).
+    The table once divided joules by 3,600 twice and printed 2.43 GWh."""
+    from gigawatt.cli import main
+
+    assert main(["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--days", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "8.77 TWh" in out
+    assert "curtailed 0 Wh/yr" in out

@@ -176,6 +176,10 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--dispatch", help="Write the hourly dispatch [MW] to this CSV."),
         ] = None,
+        report: Annotated[
+            Path | None,
+            typer.Option("--report", help="Write a self-contained HTML report (opens offline)."),
+        ] = None,
         seed: SeedOpt = 0,
         catalog_files: CatalogOpt = None,
         json_out: JsonOpt = False,
@@ -185,6 +189,10 @@ def register(app: typer.Typer) -> None:
 
         if load is None and profile in {"flat", "inference", "training"}:
             raise UserInputError("give --load (e.g. 1GW) for a built-in profile")
+        if report is not None:  # a bad path fails before the solve, not after it
+            from gigawatt.report.page import check_report_path
+
+            check_report_path(report, "supply.html")
         cat = load_catalog(catalog_files)
         techs = _tech_list(tech) or []
         with progress("sizing supply", enabled=not json_out) as bar:
@@ -210,8 +218,16 @@ def register(app: typer.Typer) -> None:
             )
         if dispatch is not None and result.dispatch is not None:
             result.dispatch.to_csv(dispatch, index_label="hour")
+        written: Path | None = None
+        if report is not None:
+            from gigawatt.report.supply_html import write_supply_report
+
+            written = write_supply_report(result, report)
         if json_out:
-            emit_json(result.to_dict())
+            data = result.to_dict()
+            if written is not None:
+                data["report"] = str(written)
+            emit_json(data)
             return
         from rich.table import Table
 
@@ -234,8 +250,8 @@ def register(app: typer.Typer) -> None:
                 tid,
                 format_quantity(result.capacity_w[tid], "W"),
                 "" if units is None else f"{units:.3g}",
-                "" if store is None else format_quantity(store / 3600, "Wh"),
-                "" if gen is None else format_quantity(gen / 3600, "Wh"),
+                "" if store is None else format_quantity(store, "Wh"),
+                "" if gen is None else format_quantity(gen, "Wh"),
             )
         out = console()
         out.print(table)
@@ -243,10 +259,12 @@ def register(app: typer.Typer) -> None:
             f"cost: ${result.cost_usd_per_mwh:,.1f}/MWh, "
             f"${result.cost_usd_per_year / 1e6:,.0f}M per year; "
             f"carbon-free share {result.cfe_share:.3f}; "
-            f"curtailed {format_quantity(result.curtailment_j / 3600, 'Wh')}/yr; "
+            f"curtailed {format_quantity(result.curtailment_j, 'Wh')}/yr; "
             f"solved in {result.solve_time_s:.1f} s"
         )
         if result.aggregation_error is not None:
             out.print(f"aggregation cost error vs full year: {result.aggregation_error:+.2%}")
         for warning in result.warnings:
             out.print(f"[yellow]{warning['code']}[/yellow] {warning['message']}")
+        if written is not None:
+            out.print(f"report written to {written}")

@@ -14,22 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from gigawatt.errors import UserInputError
 from gigawatt.report.format import fmt, fmt_dist, fmt_interval
+from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 
 if TYPE_CHECKING:
     from gigawatt.audit.engine import Audit
 
 __all__ = ["render_report", "write_report"]
-
-
-def _chart(fig: Any, div_id: str) -> str:
-    return str(
-        fig.to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            div_id=div_id,
-            config={"displaylogo": False, "responsive": True},
-        )
-    )
 
 
 def _section(audit: Audit, prefix: str) -> dict[str, Any]:
@@ -40,11 +30,11 @@ def _section(audit: Audit, prefix: str) -> dict[str, Any]:
     name, label = audit.output, audit.claim.claimed.label
     est = audit.verdict.estimate
     lo, hi = audit.reproduction_corners
-    charts = {"distribution": _chart(distribution_figure(audit), f"{prefix}-distribution")}
+    charts = {"distribution": chart_html(distribution_figure(audit), f"{prefix}-distribution")}
     if audit.drivers:
-        charts["tornado"] = _chart(tornado_figure(audit), f"{prefix}-tornado")
+        charts["tornado"] = chart_html(tornado_figure(audit), f"{prefix}-tornado")
     if any(r.estimate is not None for r in audit.sweep):
-        charts["sweep"] = _chart(sweep_figure(audit), f"{prefix}-sweep")
+        charts["sweep"] = chart_html(sweep_figure(audit), f"{prefix}-sweep")
     sweep_rows = []
     for row in audit.sweep:
         if row.estimate is None or row.verdict is None:
@@ -112,14 +102,9 @@ def _section(audit: Audit, prefix: str) -> dict[str, Any]:
 
 def render_report(audit: Audit) -> str:
     """The report as one HTML string (plotly.js inlined)."""
-    import jinja2
     from plotly.offline import get_plotlyjs
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("gigawatt.report", "templates"),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        undefined=jinja2.StrictUndefined,
-    )
+    env = template_env()
     env.filters["fmt_dist"] = _fmt_dist_or_text
     template = env.get_template("audit.html.j2")
     sections = [_section(audit, "main")] + [
@@ -150,20 +135,7 @@ def _fmt_dist_or_text(text: object, name: str) -> str:
 
 
 def write_report(audit: Audit, path: Path | str) -> Path:
-    """Write the report to ``path`` (directories created); returns the resolved path."""
-    target = Path(path)
-    if target.exists() and target.is_dir():
-        raise UserInputError(
-            f"--report {str(target)!r} is a directory; give a file name like report.html"
-        )
-    page = render_report(audit)  # render first: a failure leaves nothing on disk
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        partial.write_text(page, encoding="utf-8")
-        partial.replace(target)  # atomic: readers never see a half-written report
-    except OSError as exc:
-        raise UserInputError(
-            f"cannot write the report to {str(target)!r}: {exc.strerror}"
-        ) from None
-    return target.resolve()
+    """Write the report to ``path`` atomically (directories created); returns the resolved
+    path. Rendered first, so a failure leaves nothing on disk."""
+    check_report_path(path)
+    return write_page(render_report(audit), path)

@@ -1,0 +1,153 @@
+"""Self-contained HTML report of an hourly supply sizing (jinja2 + plotly, plotly.js inlined).
+
+The page needs no network: plotly.js is inlined once in the ``<head>`` (as in the audit
+report, :mod:`gigawatt.report.html`) and every chart is a ``<div class="chart">``. Order: the
+inputs, the headline (cost per MWh and per year, carbon-free share, curtailment), the
+capacity table, the dispatch, storage and energy charts, warnings and the method.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gigawatt.errors import UserInputError
+from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
+
+if TYPE_CHECKING:
+    from gigawatt.supply.hourly import SupplyResult
+
+__all__ = [
+    "capacity_rows",
+    "cost_texts",
+    "render_supply_report",
+    "write_supply_report",
+]
+
+_J_PER_MWH = 3.6e9
+_J_PER_GWH = 3.6e12
+_SECONDS_PER_HOUR = 3600.0
+
+
+def capacity_rows(result: SupplyResult) -> list[dict[str, str]]:
+    """One row per technology: capacity [MW], units, storage [MWh], energy [GWh/yr] and the
+    capacity factor (energy / (capacity × year)), as the report prints them."""
+    rows = []
+    year_h = result.load_energy_j / result.mean_load_w / _SECONDS_PER_HOUR
+    for tid in result.technologies:
+        mw = result.capacity_w.get(tid, 0.0) / 1e6
+        units = result.units.get(tid)
+        store = result.storage_energy_j.get(tid)
+        gen = result.generation_j.get(tid)
+        factor = gen / _J_PER_MWH / (mw * year_h) if gen is not None and mw > 0 else None
+        rows.append(
+            {
+                "id": tid,
+                "capacity_mw": f"{mw:,.1f}",
+                "units": "" if units is None else f"{units:,.2f}",
+                "storage_mwh": "" if store is None else f"{store / _J_PER_MWH:,.1f}",
+                "hours": "" if store is None or mw <= 0 else f"{store / _J_PER_MWH / mw:,.1f}",
+                "energy_gwh": "" if gen is None else f"{gen / _J_PER_GWH:,.1f}",
+                "capacity_factor": "" if factor is None else f"{factor:.2f}",
+            }
+        )
+    return rows
+
+
+def cost_texts(result: SupplyResult) -> dict[str, str]:
+    """The headline figures as printed: ``$88.0/MWh``, ``$771M``, ``90.0%``, curtailment."""
+    from gigawatt.report.format import fmt
+    from gigawatt.report.supply_figures import negligible_as_zero
+
+    curtailed = negligible_as_zero(result.curtailment_j, result)
+    curtailed_share = curtailed / result.load_energy_j if result.load_energy_j else 0.0
+    return {
+        "per_mwh": f"${result.cost_usd_per_mwh:,.1f}/MWh",
+        "per_year": f"${result.cost_usd_per_year / 1e6:,.0f}M per year",
+        "cfe": f"{100 * result.cfe_share:.1f}%",
+        "curtailed": "none" if curtailed == 0 else f"{fmt(curtailed, 'curtailment_j')}/yr",
+        "curtailed_share": f"{100 * curtailed_share:.1f}% of the load",
+    }
+
+
+def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
+    from gigawatt.report.format import fmt
+
+    c = result.choices
+    site = c.get("site")
+    cfe = c.get("cfe")
+    cap = c.get("co2_cap_kg_per_year")
+    rows = [
+        ("mean load", fmt(result.mean_load_w, "load_w")),
+        ("annual energy", f"{fmt(result.load_energy_j, 'load_energy_j')}/yr"),
+        ("load profile", str(c.get("profile", "—"))),
+        ("site (lat, lon)", "—" if not site else f"{site[0]:g}°, {site[1]:g}°"),
+        ("technologies", ", ".join(result.technologies)),
+        (
+            "carbon-free share required",
+            "none" if cfe is None else f"{100 * float(cfe):g}% of the load",
+        ),
+        ("CO2 cap", "none" if cap is None else f"{float(cap) / 1e6:,.4g} kt CO2/yr (direct)"),
+        (
+            "time resolution",
+            f"{result.days} representative days (tsam)" if result.days else "8,760 hours",
+        ),
+        ("discount rate", "—" if c.get("discount_rate") is None else f"{c['discount_rate']:.2%}"),
+        ("weather seed", str(c.get("seed", "—"))),
+        (
+            "solver",
+            f"{result.solver} (PyPSA + HiGHS): {result.status}, "
+            f"condition {result.condition}, {result.solve_time_s:.1f} s",
+        ),
+    ]
+    if result.aggregation_rmse is not None:
+        rows.append(("tsam profile RMSE", f"{result.aggregation_rmse:.3g}"))
+    if result.aggregation_error is not None:
+        rows.append(("cost error vs full year", f"{result.aggregation_error:+.2%}"))
+    return rows
+
+
+def render_supply_report(result: SupplyResult) -> str:
+    """The report as one HTML string (plotly.js inlined)."""
+    from plotly.offline import get_plotlyjs
+
+    from gigawatt import __version__
+    from gigawatt.report.supply_figures import (
+        dispatch_figure,
+        energy_figure,
+        storage_figure,
+        utc_offset_note,
+    )
+    from gigawatt.supply.hourly import METHODOLOGY_VERSION
+
+    if result.dispatch is None:
+        raise UserInputError("this supply result has no hourly dispatch to report")
+    charts: dict[str, str] = {"dispatch": chart_html(dispatch_figure(result), "supply-dispatch")}
+    storage = storage_figure(result)
+    if storage is not None:
+        charts["storage"] = chart_html(storage, "supply-storage")
+    charts["energy"] = chart_html(energy_figure(result), "supply-energy")
+    env = template_env()
+    has_storage = any(t in result.storage_energy_j for t in result.technologies)
+    return env.get_template("supply.html.j2").render(
+        title=f"Supply sizing: {', '.join(result.technologies)}",
+        result=result,
+        inputs=_input_rows(result),
+        rows=capacity_rows(result),
+        costs=cost_texts(result),
+        charts=charts,
+        has_storage=has_storage,
+        time_note=utc_offset_note(result),
+        plotly_js=get_plotlyjs(),
+        methodology=METHODOLOGY_VERSION,
+        version=__version__,
+        escape=html.escape,
+    )
+
+
+def write_supply_report(result: SupplyResult, path: Path | str) -> Path:
+    """Write the report to ``path`` atomically (directories created); returns the resolved
+    path. Rendered first, so a failure leaves nothing on disk."""
+    check_report_path(path, "supply.html")
+    return write_page(render_supply_report(result), path, "supply.html")
