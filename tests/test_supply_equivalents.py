@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -176,3 +178,16 @@ def test_bad_input(kwargs: dict[str, object], match: str) -> None:
 def test_unknown_technology_suggests() -> None:
     with pytest.raises(UnknownIdError, match="nuclear-ap1000"):
         estimate_equivalents("1 GW", technologies=["nuclear-ap100"])
+
+
+def test_cli_explain_units(capsys: pytest.CaptureFixture[str]) -> None:
+    from gigawatt.cli import main
+
+    argv = ["equivalents", "--load", "2GW", "--tech", "nuclear-ap1000", "--samples", "200"]
+    assert main([*argv, "--explain", "units_nuclear_ap1000", "--json"]) == 0
+    tree = json.loads(capsys.readouterr().out)["explain"]
+    assert {i["name"] for i in tree["inputs"]} == {
+        "load_w",
+        "unit_size_nuclear_ap1000_w",
+        "capacity_factor_nuclear_ap1000",
+    }

@@ -10,12 +10,15 @@ import typer
 from gigawatt.cli.common import (
     DEFAULT_SAMPLES,
     CatalogOpt,
+    ExplainOpt,
     JsonOpt,
     SamplesOpt,
     SeedOpt,
     SetOpt,
     console,
     emit_json,
+    explain_data,
+    explain_tree,
     load_catalog,
     parse_sets,
     progress,
@@ -59,6 +62,7 @@ def register(app: typer.Typer) -> None:
         sets: SetOpt = None,
         catalog_files: CatalogOpt = None,
         json_out: JsonOpt = False,
+        explain: ExplainOpt = None,
     ) -> None:
         """How many reactors, SMRs, fusion plants, solar or wind farms deliver an average load."""
         from gigawatt.supply.equivalents import estimate_equivalents
@@ -77,7 +81,10 @@ def register(app: typer.Typer) -> None:
             point=samples == 1,
         )
         if json_out:
-            emit_json(result.to_dict())
+            data = result.to_dict()
+            if explain:
+                data["explain"] = explain_data(result.evaluation, explain)
+            emit_json(data)
             return
         from rich import box
         from rich.table import Table
@@ -127,6 +134,8 @@ def register(app: typer.Typer) -> None:
         out.print(table)
         for warning in result.warnings:
             out.print(f"[yellow]{warning.code}[/yellow] {warning.message}")
+        if explain:
+            out.print(explain_tree(result.evaluation, explain))
 
     @app.command("supply")
     def supply(
