@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["Evaluation", "Formula", "Graph", "Input", "InputKind"]
 
 
-
 InputKind = Literal["scenario", "assumption", "default", "override", "catalogue"]
 
 

@@ -27,6 +27,14 @@ from gigawatt.errors import UserInputError
 
 __all__ = [
     "DIMENSIONS",
+    "J_PER_GWH",
+    "J_PER_KWH",
+    "J_PER_MWH",
+    "J_PER_TWH",
+    "J_PER_WH",
+    "SECONDS_PER_DAY",
+    "SECONDS_PER_HOUR",
+    "SECONDS_PER_YEAR",
     "Quantity",
     "dimension_of_name",
     "format_count",
@@ -35,6 +43,17 @@ __all__ = [
     "parse_number",
     "parse_quantity",
 ]
+
+#: Exact conversion constants (definitions, not data): use these, never retype them.
+SECONDS_PER_HOUR = 3600.0
+SECONDS_PER_DAY = 86_400.0
+#: The Julian year (365.25 days), as pint defines ``year`` and as "TWh/yr" is read.
+SECONDS_PER_YEAR = 365.25 * SECONDS_PER_DAY
+J_PER_WH = SECONDS_PER_HOUR
+J_PER_KWH = 1e3 * J_PER_WH
+J_PER_MWH = 1e6 * J_PER_WH
+J_PER_GWH = 1e9 * J_PER_WH
+J_PER_TWH = 1e12 * J_PER_WH
 
 #: Magnitude suffixes written directly after a number.
 MAGNITUDE_SUFFIXES: dict[str, float] = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
@@ -364,8 +383,8 @@ _COUNT_SUFFIXES = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
 DISPLAY_FACTORS: dict[str, float] = {
     "W": 1.0,
     "J": 1.0,
-    "Wh": 3600.0,
-    "Wh/yr": 3600.0 / (365.25 * 86400.0),
+    "Wh": J_PER_WH,
+    "Wh/yr": J_PER_WH / SECONDS_PER_YEAR,
     "B": 1.0,
     "B/s": 1.0,
     "FLOP": 1.0,
@@ -374,9 +393,9 @@ DISPLAY_FACTORS: dict[str, float] = {
     "g": 1e-3,
     "t": 1e3,
     "J/token": 1.0,
-    "Wh/request": 3600.0,
-    "g/kWh": 1e-3 / 3.6e6,
-    "USD/MWh": 1.0 / 3.6e9,
+    "Wh/request": J_PER_WH,
+    "g/kWh": 1e-3 / J_PER_KWH,
+    "USD/MWh": 1.0 / J_PER_MWH,
     "m²": 1.0,
 }
 

@@ -243,9 +243,7 @@ def _claimant_inputs(claim: Claim) -> dict[str, Input]:
     inputs = {}
     for name, item in claim.inputs.items():
         note = "; ".join(x for x in (item.locator, item.quote, item.note) if x)
-        inputs[name] = Input(
-            name, parse_node_value(name, item.text), item.source, item.role, note
-        )
+        inputs[name] = Input(name, parse_node_value(name, item.text), item.source, item.role, note)
     return inputs
 
 
@@ -275,9 +273,7 @@ def _estimate_inputs(
             )
     for name, text in overrides.items():
         chain.graph.check_name(name)
-        inputs[name] = Input(
-            name, parse_node_value(name, text), None, "override", "--set"
-        )
+        inputs[name] = Input(name, parse_node_value(name, text), None, "override", "--set")
     return inputs
 
 

@@ -26,11 +26,11 @@ import numpy as np
 from gigawatt.dist import FloatArray
 from gigawatt.estimators import Estimator
 from gigawatt.graph import Graph, Input
+from gigawatt.units import SECONDS_PER_DAY
 
 __all__ = ["HELPERS"]
 
 #: Seconds in a day (a definition, not data).
-SECONDS_PER_DAY = 86_400.0
 HELPERS_VERSION = "audit-helpers-1.0"
 
 

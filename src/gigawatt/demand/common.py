@@ -16,6 +16,7 @@ import numpy as np
 from gigawatt.dist import Dist, FloatArray, Point, parse_node_value
 from gigawatt.errors import UnknownIdError, UserInputError
 from gigawatt.graph import Graph, Input
+from gigawatt.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_YEAR
 
 if TYPE_CHECKING:
     from gigawatt.catalog import Catalog
@@ -36,9 +37,6 @@ __all__ = [
 ]
 
 #: Exact time conversions (definitions, not data). A year is the Julian year pint uses.
-SECONDS_PER_HOUR = 3600.0
-SECONDS_PER_DAY = 86400.0
-SECONDS_PER_YEAR = 365.25 * SECONDS_PER_DAY
 
 #: Nodes that are fractions of a maximum: every value must lie in (0, 1].
 FRACTION_NODES = frozenset(

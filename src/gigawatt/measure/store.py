@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gigawatt.errors import UserInputError
+from gigawatt.units import J_PER_KWH
 
 if TYPE_CHECKING:
     from gigawatt.measure.monitor import WindowResult
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["Store", "default_store", "default_store_path"]
 
 ENV_VAR = "GIGAWATT_STORE"
-J_PER_KWH = 3.6e6  # exact
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

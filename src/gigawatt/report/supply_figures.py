@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gigawatt.units import J_PER_GWH, J_PER_KWH, J_PER_MWH, J_PER_TWH, SECONDS_PER_HOUR
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -49,7 +51,6 @@ _CURTAIL = "#c7c7c7"
 _WEEK_H = 7 * 24
 _JUNE_SOLSTICE_DOY = 172
 _DECEMBER_SOLSTICE_DOY = 355
-_J_PER_MWH = 3.6e9
 #: Energies below this share of the load's are the LP solver's round-off, shown as zero.
 _ROUND_OFF = 1e-9
 
@@ -73,7 +74,7 @@ def _built(storage_id: str, result: SupplyResult) -> bool:
     power_w = result.capacity_w.get(storage_id, 0.0)
     energy_j = result.storage_energy_j.get(storage_id, 0.0)
     floor_w = _ROUND_OFF * result.mean_load_w
-    return power_w > floor_w and energy_j > floor_w * 3600.0
+    return power_w > floor_w and energy_j > floor_w * SECONDS_PER_HOUR
 
 
 def _storage_ids(result: SupplyResult) -> list[str]:
@@ -275,7 +276,7 @@ def storage_figure(result: SupplyResult) -> Any | None:
     x = _x_values(frame, result)
     fig = go.Figure()
     for i, s in enumerate(built):
-        capacity_mwh = result.storage_energy_j[s] / _J_PER_MWH
+        capacity_mwh = result.storage_energy_j[s] / J_PER_MWH
         fig.add_trace(
             go.Scatter(
                 x=x,
@@ -314,10 +315,10 @@ def storage_figure(result: SupplyResult) -> Any | None:
 
 def _energy_unit(largest_j: float) -> tuple[float, str]:
     """(J per display unit, unit) so the largest bar reads between 1 and 1000."""
-    for factor, unit in ((3.6e15, "TWh"), (3.6e12, "GWh"), (3.6e9, "MWh")):
+    for factor, unit in ((J_PER_TWH, "TWh"), (J_PER_GWH, "GWh"), (J_PER_MWH, "MWh")):
         if largest_j >= factor:
             return factor, unit
-    return 3.6e6, "kWh"
+    return J_PER_KWH, "kWh"
 
 
 def energy_figure(result: SupplyResult) -> Any:

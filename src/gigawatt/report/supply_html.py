@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from gigawatt.errors import UserInputError
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
+from gigawatt.units import J_PER_GWH, J_PER_MWH, SECONDS_PER_HOUR
 
 if TYPE_CHECKING:
     from gigawatt.supply.hourly import SupplyResult
@@ -25,30 +26,26 @@ __all__ = [
     "write_supply_report",
 ]
 
-_J_PER_MWH = 3.6e9
-_J_PER_GWH = 3.6e12
-_SECONDS_PER_HOUR = 3600.0
-
 
 def capacity_rows(result: SupplyResult) -> list[dict[str, str]]:
     """One row per technology: capacity [MW], units, storage [MWh], energy [GWh/yr] and the
     capacity factor (energy / (capacity × year)), as the report prints them."""
     rows = []
-    year_h = result.load_energy_j / result.mean_load_w / _SECONDS_PER_HOUR
+    year_h = result.load_energy_j / result.mean_load_w / SECONDS_PER_HOUR
     for tid in result.technologies:
         mw = result.capacity_w.get(tid, 0.0) / 1e6
         units = result.units.get(tid)
         store = result.storage_energy_j.get(tid)
         gen = result.generation_j.get(tid)
-        factor = gen / _J_PER_MWH / (mw * year_h) if gen is not None and mw > 0 else None
+        factor = gen / J_PER_MWH / (mw * year_h) if gen is not None and mw > 0 else None
         rows.append(
             {
                 "id": tid,
                 "capacity_mw": f"{mw:,.1f}",
                 "units": "" if units is None else f"{units:,.2f}",
-                "storage_mwh": "" if store is None else f"{store / _J_PER_MWH:,.1f}",
-                "hours": "" if store is None or mw <= 0 else f"{store / _J_PER_MWH / mw:,.1f}",
-                "energy_gwh": "" if gen is None else f"{gen / _J_PER_GWH:,.1f}",
+                "storage_mwh": "" if store is None else f"{store / J_PER_MWH:,.1f}",
+                "hours": "" if store is None or mw <= 0 else f"{store / J_PER_MWH / mw:,.1f}",
+                "energy_gwh": "" if gen is None else f"{gen / J_PER_GWH:,.1f}",
                 "capacity_factor": "" if factor is None else f"{factor:.2f}",
             }
         )

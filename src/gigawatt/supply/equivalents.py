@@ -41,7 +41,7 @@ from gigawatt.estimators import Estimator
 from gigawatt.graph import Formula, Graph, Input
 from gigawatt.result import Result, Warning_
 from gigawatt.supply.finance import SECONDS_PER_YEAR, capital_recovery_factor
-from gigawatt.units import parse_quantity
+from gigawatt.units import J_PER_MWH, parse_quantity
 
 if TYPE_CHECKING:
     from gigawatt.catalog import Catalog
@@ -73,7 +73,6 @@ DEFAULT_TECHNOLOGIES: tuple[str, ...] = (
 )
 
 #: J per MWh (exact).
-J_PER_MWH = 3.6e9
 
 
 # -- formulas (pure, numpy) -------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from gigawatt.dist import FloatArray
+from gigawatt.units import SECONDS_PER_YEAR
 
 __all__ = [
     "SECONDS_PER_YEAR",
@@ -21,9 +22,8 @@ __all__ = [
     "capital_recovery_factor",
 ]
 
-#: Length of the year used to annualise [s]: the Julian year (365.25 days), as pint's ``year``
-#: (so "USD/kW/yr" and "TWh/yr" in inputs mean the same year). A definition, not a parameter.
-SECONDS_PER_YEAR = 365.25 * 86_400.0
+#: Annuities use the Julian year of :data:`gigawatt.units.SECONDS_PER_YEAR` (pint's ``year``), so
+#: "USD/kW/yr" and "TWh/yr" in inputs mean the same year.
 
 
 def capital_recovery_factor(discount_rate: FloatArray, lifetime_s: FloatArray) -> FloatArray:

@@ -49,6 +49,7 @@ from gigawatt.supply.profiles import (
     timestamps,
     wind_profile,
 )
+from gigawatt.units import J_PER_MWH, SECONDS_PER_HOUR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,9 +59,8 @@ if TYPE_CHECKING:
 __all__ = ["SupplyResult", "TechCosts", "check_feasibility", "size_supply", "solve"]
 
 METHODOLOGY_VERSION = "1.0"
-J_PER_MWH = 3.6e9
 #: Share of the modelled 8,760 h in the Julian year used to annualise costs.
-MODEL_YEAR_FRACTION = HOURS * 3600.0 / SECONDS_PER_YEAR
+MODEL_YEAR_FRACTION = HOURS * SECONDS_PER_HOUR / SECONDS_PER_YEAR
 #: Extra HiGHS options for every solve.
 SOLVER_OPTIONS: dict[str, Any] = {}
 #: Problems with at least this many snapshots use HiGHS's first-order PDLP solver. Measured
