@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from gigawatt.catalog import reset_catalog
+
+# No per-example deadline: the first example of a test may pay one-off costs (pint's registry,
+# numpy/scipy imports) and CI machines are shared; speed targets live in bench/, not in tests.
+settings.register_profile("gigawatt", deadline=None)
+settings.load_profile("gigawatt")
 
 
 @pytest.fixture(autouse=True)
