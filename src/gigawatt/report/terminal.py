@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from gigawatt.report.format import fmt, fmt_dist, fmt_interval
+from gigawatt.report.format import display_unit, fmt, fmt_dist, fmt_interval
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -144,7 +144,11 @@ def _print_sweep(audit: Audit, out: Console) -> None:
     from rich.table import Table
 
     name, label = audit.output, audit.claim.claimed.label
-    table = Table(title=f"Where the claim holds: {name} by case", title_justify="left")
+    unit, count = display_unit(name, label)
+    suffix = ""
+    if count and unit:  # a counted unit goes in the header once, not in every cell
+        suffix, label = f" ({unit})", ""
+    table = Table(title=f"Where the claim holds: {name}{suffix} by case", title_justify="left")
     keys = list(audit.sweep[0].values)
     for key in keys:
         table.add_column(key)
