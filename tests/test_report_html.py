@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from browser import open_in_chromium
 from gigawatt.audit.claims import load_claim_file
 from gigawatt.audit.engine import Audit, run_audit
 from gigawatt.report.html import render_report, write_report
 from test_audit_fakes import CLAIM_YAML, resolver, write_claim
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 SWEEP = (
     "sweep:\n"
@@ -91,33 +80,17 @@ def test_report_to_a_directory_is_a_clear_error(audit: Audit, tmp_path: Path) ->
 
 @pytest.mark.browser
 def test_report_renders_in_headless_chromium(audit: Audit, tmp_path: Path) -> None:
-    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        pytest.skip(
-            "Debian chromium is not installed at /usr/bin/chromium "
-            "(apt-get install -y chromium; .ci/run installs it)"
-        )
-    playwright = pytest.importorskip("playwright.sync_api")
     path = write_report(audit, tmp_path / "report.html")
-    errors: list[str] = []
-    requests: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(path.as_uri())
-            page.wait_for_function(
-                "document.querySelectorAll('.chart .main-svg').length >= 3", timeout=20_000
-            )
-            bars = page.evaluate("document.querySelectorAll('.chart .bars .point').length")
-            title = page.title()
-            verdict = page.inner_text(".verdict")
-        finally:
-            browser.close()
-    assert errors == []
-    assert all(url.startswith(("file:", "data:", "about:")) for url in requests), requests
-    assert bars > 10  # histogram, tornado and sweep bars were drawn
-    assert title.startswith("Audit: Two plants")
-    assert audit.verdict.category.upper() in verdict
+    view = open_in_chromium(
+        path,
+        "document.querySelectorAll('.chart .main-svg').length >= 3",
+        {
+            "bars": "document.querySelectorAll('.chart .bars .point').length",
+            "verdict": "document.querySelector('.verdict').innerText",
+        },
+    )
+    assert view.errors == []
+    assert view.offline, view.requests
+    assert view.values["bars"] > 10  # histogram, tornado and sweep bars were drawn
+    assert view.title.startswith("Audit: Two plants")
+    assert audit.verdict.category.upper() in view.values["verdict"]

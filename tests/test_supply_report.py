@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,22 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from browser import open_in_chromium
 from gigawatt.cli import main
 from gigawatt.errors import UserInputError
 from gigawatt.report.supply_figures import dispatch_windows
 from gigawatt.report.supply_html import render_supply_report, write_supply_report
 from gigawatt.supply.hourly import SupplyResult, size_supply
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TECHS = ["solar-pv", "battery-li-ion", "gas-ccgt"]
 ARGS = ["--load", "1GW", "--tech", ",".join(TECHS), "--site", "35,-106", "--cfe", "0.8"]
 
@@ -179,36 +169,19 @@ def test_help_does_not_import_plotly() -> None:
 
 @pytest.mark.browser
 def test_report_renders_in_headless_chromium(result: SupplyResult, tmp_path: Path) -> None:
-    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        pytest.skip(
-            "Debian chromium is not installed at /usr/bin/chromium "
-            "(apt-get install -y chromium; .ci/run installs it)"
-        )
-    playwright = pytest.importorskip("playwright.sync_api")
     path = write_supply_report(result, tmp_path / "supply.html")
-    errors: list[str] = []
-    requests: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            view = browser.new_page()
-            view.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            view.on("pageerror", lambda e: errors.append(str(e)))
-            view.on("request", lambda r: requests.append(r.url))
-            view.goto(path.as_uri())
-            view.wait_for_function(
-                "document.querySelectorAll('.chart .js-plotly-plot .main-svg').length >= 3",
-                timeout=20_000,
-            )
-            plots = view.evaluate("document.querySelectorAll('.js-plotly-plot').length")
-            areas = view.evaluate("document.querySelectorAll('#supply-dispatch .scatter').length")
-            bars = view.evaluate("document.querySelectorAll('#supply-energy .bars .point').length")
-            title = view.title()
-        finally:
-            browser.close()
-    assert errors == []
-    assert all(url.startswith(("file:", "data:", "about:")) for url in requests), requests
-    assert plots == 3
-    assert areas >= len(TECHS) + 1  # solar, gas, discharge, charge and the load line
-    assert bars == len(TECHS) - 1 + 1  # solar, gas and the curtailed bar
-    assert title.startswith("Supply sizing: solar-pv")
+    view = open_in_chromium(
+        path,
+        "document.querySelectorAll('.chart .js-plotly-plot .main-svg').length >= 3",
+        {
+            "plots": "document.querySelectorAll('.js-plotly-plot').length",
+            "areas": "document.querySelectorAll('#supply-dispatch .scatter').length",
+            "bars": "document.querySelectorAll('#supply-energy .bars .point').length",
+        },
+    )
+    assert view.errors == []
+    assert view.offline, view.requests
+    assert view.values["plots"] == 3
+    assert view.values["areas"] >= len(TECHS) + 1  # solar, gas, discharge, charge and the load
+    assert view.values["bars"] == len(TECHS) - 1 + 1  # solar, gas and the curtailed bar
+    assert view.title.startswith("Supply sizing: solar-pv")
