@@ -11,6 +11,7 @@ import pytest
 from gigawatt.audit.claims import builtin_claims, check_claim
 from gigawatt.audit.engine import Audit, run_audit
 from gigawatt.catalog import catalog
+from test_audit_fakes import AUDIT_JSON_KEYS
 
 SMALL = {"n": 2000, "seed": 3, "sensitivity_n": 128, "break_even_n": 2000, "sweep_n": 1000}
 
@@ -101,15 +102,7 @@ def test_cli_json_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
-    for key in (
-        "claim",
-        "reproduction",
-        "estimate",
-        "out_of_scope",
-        "verdict",
-        "drivers",
-        "break_even",
-    ):
+    for key in AUDIT_JSON_KEYS:
         assert key in data
     assert set(data["verdict"]) >= {"category", "ratio", "probability_understated"}
     assert data["drivers"][0]["sobol_total"] >= data["drivers"][-1]["sobol_total"]

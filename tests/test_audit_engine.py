@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from gigawatt.audit.claims import load_claim_file
 from gigawatt.audit.engine import run_audit
 from gigawatt.audit.verdict import judge
-from test_audit_fakes import CLAIM_YAML, expected_units, resolver, write_claim
+from test_audit_fakes import AUDIT_JSON_KEYS, CLAIM_YAML, expected_units, resolver, write_claim
 
 N = 20_000
 
@@ -116,15 +116,7 @@ def test_out_of_scope_and_sweep(tmp_path: Path) -> None:
 
 def test_json_has_every_section(tmp_path: Path) -> None:
     data = audit(tmp_path).to_dict()
-    for key in (
-        "claim",
-        "reproduction",
-        "estimate",
-        "out_of_scope",
-        "verdict",
-        "drivers",
-        "break_even",
-    ):
+    for key in AUDIT_JSON_KEYS:
         assert key in data
     assert set(data["verdict"]) >= {"category", "ratio", "probability_understated"}
     assert set(data["verdict"]["ratio"]) == {"median", "mean", "p5", "p95"}

@@ -146,3 +146,15 @@ def expected_units(
 ) -> float:
     """Plants for a fleet, by hand."""
     return float(np.float64(gpus * watts / (size * cf)))
+
+
+#: Top-level keys of the audit JSON (issue 5's contract).
+AUDIT_JSON_KEYS = (
+    "claim",
+    "reproduction",
+    "estimate",
+    "out_of_scope",
+    "verdict",
+    "drivers",
+    "break_even",
+)

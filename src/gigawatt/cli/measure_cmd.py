@@ -329,6 +329,14 @@ def _parent_store(ctx: typer.Context, store: Path | None) -> Store:
     return _store(store or parent.get("store"))
 
 
+def _existing_parent_store(ctx: typer.Context, store: Path | None) -> Store:
+    """The store ``runs show`` and ``runs export`` read; it must already exist."""
+    target = _parent_store(ctx, store)
+    if not target.path.exists():
+        raise UserInputError(f"no measurement store at {target.path} (use --store PATH)")
+    return target
+
+
 def runs_show(
     ctx: typer.Context,
     ident: Annotated[
@@ -338,9 +346,7 @@ def runs_show(
     store: StoreOpt = None,
 ) -> None:
     """Show one stored window (devices, tokens) or run (its windows)."""
-    target = _parent_store(ctx, store)
-    if not target.path.exists():
-        raise UserInputError(f"no measurement store at {target.path} (use --store PATH)")
+    target = _existing_parent_store(ctx, store)
     data = target.show(ident)
     if json_:
         emit_json(data)
@@ -374,9 +380,7 @@ def runs_export(
     json_: JsonOpt = False,
 ) -> None:
     """Export every window × device as CSV or Parquet."""
-    target = _parent_store(ctx, store)
-    if not target.path.exists():
-        raise UserInputError(f"no measurement store at {target.path} (use --store PATH)")
+    target = _existing_parent_store(ctx, store)
     count = target.export(output, fmt.lower())
     if json_:
         emit_json({"rows": count, "output": str(output), "format": fmt.lower()})
