@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import signal
 import subprocess
 import sys
@@ -118,6 +119,53 @@ def test_trace_power_between_samples() -> None:
     assert len(trace) >= 5
     powers = sorted(p for _, p in trace[1:-1])
     assert powers[len(powers) // 2] == pytest.approx(100.0, rel=0.2)
+
+
+@dataclass
+class Steady(Device):
+    """A device drawing a constant ``power_w`` since ``t0`` (cumulative energy from the clock)."""
+
+    power_w: float = 100.0
+    t0: float = 0.0
+
+    def read_energy_j(self) -> float:
+        return self.power_w * (time.monotonic() - self.t0)
+
+
+def test_long_window_trace_is_thinned_evenly_and_keeps_power() -> None:
+    """A window with ~4x more ticks than the trace may hold: the stored trace stays bounded,
+    its spacing even (stride doubled), and every point still reads the true 100 W, because
+    dropping cumulative readings averages neighbouring intervals exactly."""
+    dev = Steady("gpu:0", "gpu", "fake", "test-steady", t0=time.monotonic())
+    mon = Monitor([dev], rate_hz=200, max_trace_samples=32)
+    with mon.window("long", store=False) as w:
+        time.sleep(0.6)  # ~120 ticks at 200 Hz
+    assert w.result is not None
+    trace = w.result.trace["gpu:0"]
+    assert mon.sampler_ticks >= 40  # the sampler really ran past the bound
+    assert len(trace) <= 32 + 2  # the bound, plus the window's own boundary readings
+    # 0.2%: a reading and its timestamp are microseconds apart, over 5-20 ms intervals
+    assert all(p == pytest.approx(100.0, rel=2e-3) for _, p in trace)
+    times = [t for t, _ in trace]
+    # inner points: the first and last intervals end at the window's own boundary readings
+    gaps = [b - a for a, b in itertools.pairwise(times[1:-1])]
+    assert max(gaps) < 3 * min(gaps)
+    assert mon.trace_stride == 1  # reset once the last window closed
+
+
+def test_sampler_accounts_its_own_cpu_time() -> None:
+    dev = counter()
+    mon = Monitor([dev], rate_hz=100)
+    with mon.window("w", store=False) as w:
+        time.sleep(0.3)
+    assert w.result is not None
+    assert mon.sampler_ticks >= 5
+    assert 0.0 < mon.sampler_cpu_s < w.result.duration_s
+
+
+def test_trace_bound_must_be_sane() -> None:
+    with pytest.raises(ValueError, match="max_trace_samples"):
+        Monitor([counter()], max_trace_samples=3)
 
 
 def test_exception_stores_incomplete_window(tmp_path: Path) -> None:

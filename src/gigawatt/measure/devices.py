@@ -309,10 +309,17 @@ class RaplZone(Device):
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def read_energy_j(self) -> float:
+        # os.open/os.read, not Path.read_text: ~1 µs instead of ~6 µs per reading, paid
+        # by the sampler at every tick (the file is reopened each time, as sysfs expects)
+        energy_file = os.path.join(self.path, "energy_uj")
         try:
-            raw = int((self.path / "energy_uj").read_text().strip())
+            fd = os.open(energy_file, os.O_RDONLY)
+            try:
+                raw = int(os.read(fd, 64))
+            finally:
+                os.close(fd)
         except (OSError, ValueError) as exc:
-            raise DeviceReadError(f"cannot read {self.path / 'energy_uj'}: {exc}") from exc
+            raise DeviceReadError(f"cannot read {energy_file}: {exc}") from exc
         with self._lock:
             if self._last_uj is not None:
                 delta = raw - self._last_uj

@@ -54,6 +54,10 @@ T = TypeVar("T")
 
 #: Default sampling rate of the power trace [Hz].
 DEFAULT_RATE_HZ = 10.0
+#: Trace samples kept in memory before the trace is thinned to half its resolution: at
+#: 10 Hz, 100,000 samples are 2.8 h at full rate; a week-long window keeps ~1.6 s spacing
+#: and a few tens of MB (a software bound, not a measured quantity).
+DEFAULT_MAX_TRACE_SAMPLES = 100_000
 
 
 @dataclass
@@ -173,13 +177,22 @@ class Monitor:
         rate_hz: float = DEFAULT_RATE_HZ,
         trace: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        max_trace_samples: int = DEFAULT_MAX_TRACE_SAMPLES,
     ) -> None:
         if rate_hz <= 0:
             raise ValueError(f"rate_hz must be positive, got {rate_hz}")
+        if max_trace_samples < 16:
+            raise ValueError(f"max_trace_samples must be at least 16, got {max_trace_samples}")
         self.devices = discover_devices() if devices is None else devices
         self.rate_hz = rate_hz
         self.trace = trace
         self.clock = clock
+        self.max_trace_samples = max_trace_samples
+        #: Keep every ``trace_stride``-th sampler tick in the trace (doubles on each thinning).
+        self.trace_stride = 1
+        #: CPU time the sampler threads have used [s] and their ticks (the monitor's own cost).
+        self.sampler_cpu_s = 0.0
+        self.sampler_ticks = 0
         self.run_id = uuid.uuid4().hex[:12]
         self._lock = threading.RLock()
         self._open: list[Window] = []
@@ -193,25 +206,55 @@ class Monitor:
     # -- sampling ------------------------------------------------------------------------------
 
     def read_all(self) -> tuple[float, dict[str, float]]:
-        """(monotonic time [s], cumulative energy [J] per readable device); errors are logged."""
+        """(monotonic time [s], cumulative energy [J] per readable device); errors are logged
+        with the same time. The time is the middle of the reading span (several devices take
+        tens of µs each)."""
         readings: dict[str, float] = {}
+        failures: list[tuple[str, str]] = []
+        before = self.clock()
         for dev in self.devices:
             if not dev.measurable:
                 continue
             try:
                 readings[dev.id] = dev.read_energy_j()
             except DeviceReadError as exc:
-                with self._lock:
-                    self._errors.append((self.clock(), dev.id, str(exc)))
-        return self.clock(), readings
+                failures.append((dev.id, str(exc)))
+        at = 0.5 * (before + self.clock())
+        if failures:
+            with self._lock:
+                self._errors.extend((at, ident, message) for ident, message in failures)
+        return at, readings
 
     def _run(self) -> None:
         period = 1.0 / self.rate_hz
+        cpu_before = time.thread_time()
+        tick = 0
         while not self._stop.wait(period):
             sample = self.read_all()
-            if self.trace:
+            tick += 1
+            if self.trace and tick % self.trace_stride == 0:
                 with self._lock:
                     self._samples.append(sample)
+                    if len(self._samples) > self.max_trace_samples:
+                        self._thin_samples()
+            cpu_now = time.thread_time()
+            with self._lock:
+                self.sampler_cpu_s += cpu_now - cpu_before
+                self.sampler_ticks += 1
+            cpu_before = cpu_now
+
+    def _thin_samples(self) -> None:
+        """Halve the stored trace (call with the lock held): keep every other sample, the
+        newest, and every open window's start sample, and record every other tick from now
+        on, so the trace stays evenly spaced at half the resolution. Dropping cumulative
+        readings loses no energy: the power between two kept samples is the average of the
+        intervals they span. Window energies come from boundary readings and are unaffected."""
+        starts = {w.start_time for w in self._open}
+        last = len(self._samples) - 1
+        self._samples = [
+            s for i, s in enumerate(self._samples) if i % 2 == 0 or i == last or s[0] in starts
+        ]
+        self.trace_stride *= 2
 
     def _start_window(self, window: Window) -> tuple[float, dict[str, float]]:
         with self._lock:
@@ -253,6 +296,7 @@ class Monitor:
             if last:
                 self._samples.clear()
                 self._errors.clear()
+                self.trace_stride = 1
                 thread, self._thread = self._thread, None
                 self._stop.set()
             else:

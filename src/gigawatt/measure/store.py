@@ -205,9 +205,17 @@ class Store:
                     "INSERT INTO device_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", devices
                 )
             if trace:
-                import pandas as pd
+                # a dict of numpy columns: DuckDB scans it without pandas (a 0.3 s import
+                # the measured process would otherwise pay at its first stored window)
+                import numpy as np
 
-                frame = pd.DataFrame(trace, columns=["window_id", "device_id", "t_s", "power_w"])
+                window_ids, device_ids, times, powers = zip(*trace, strict=True)
+                frame = {
+                    "window_id": np.array(window_ids, dtype=object),
+                    "device_id": np.array(device_ids, dtype=object),
+                    "t_s": np.array(times, dtype=float),
+                    "power_w": np.array(powers, dtype=float),
+                }
                 con.register("trace_frame", frame)
                 con.execute("INSERT INTO traces SELECT * FROM trace_frame")
                 con.unregister("trace_frame")
