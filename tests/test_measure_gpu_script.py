@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "bench" / "gpu" / "llm_energy.py"
@@ -34,3 +36,42 @@ def test_dry_run_plan_without_forbidden_imports() -> None:
         assert 0 < pred["p5"] <= pred["median"] <= pred["p95"]
     medians = [data["predictions"][f"h100-sxm/llama-8b/b{b}"]["median"] for b in (1, 8, 64, 256)]
     assert medians == sorted(medians, reverse=True)  # the batch effect
+
+
+def _script_module() -> Any:
+    spec = importlib.util.spec_from_file_location("llm_energy", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_repeats_fill_the_minimum_measured_time() -> None:
+    script = _script_module()
+    assert script.repeats_for(0.7, 3.0) == 5  # ceil(3.0 / 0.7) = ceil(4.29)
+    assert script.repeats_for(3.0, 3.0) == 1
+    assert script.repeats_for(9.0, 3.0) == 1  # one generation is always measured
+    assert script.repeats_for(0.0, 3.0) == 1
+
+
+def test_budget_skips_work_that_would_end_late() -> None:
+    script = _script_module()
+    assert script.over_budget(400.0, 30.0, 420.0)  # would end at 430 s
+    assert not script.over_budget(100.0, 30.0, 420.0)
+    assert not script.over_budget(390.0, 30.0, 420.0)  # ends exactly at the budget
+    assert script.DEFAULT_BUDGET_S < 8 * 60  # the issue's limit for one run
+
+
+def test_both_models_have_catalogue_ids_matching_their_shapes() -> None:
+    """The script's configs and the catalogue records it predicts with describe one model."""
+    from gigawatt.catalog import catalog
+    from gigawatt.catalog.schema import LanguageModel
+
+    script = _script_module()
+    for cfg in script.MODELS.values():
+        record = catalog().typed(LanguageModel, cfg["catalog_id"])
+        assert record.total_params.central == script.param_count(cfg)
+        assert record.layers.central == cfg["num_hidden_layers"]
+        assert record.hidden_size.central == cfg["hidden_size"]
+        assert record.kv_heads.central == cfg["num_key_value_heads"]
+        assert record.head_dim.central == cfg["head_dim"]
