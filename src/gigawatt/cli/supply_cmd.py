@@ -202,6 +202,10 @@ def register(app: typer.Typer) -> None:
             from gigawatt.report.page import check_report_path
 
             check_report_path(report, "supply.html")
+        if dispatch is not None:
+            from gigawatt.files import check_output_path
+
+            check_output_path(dispatch, "--dispatch", "dispatch.csv")
         cat = load_catalog(catalog_files)
         techs = _tech_list(tech) or []
         with progress("sizing supply", enabled=not json_out) as bar:
@@ -226,7 +230,10 @@ def register(app: typer.Typer) -> None:
                 on_step=step,
             )
         if dispatch is not None and result.dispatch is not None:
-            result.dispatch.to_csv(dispatch, index_label="hour")
+            from gigawatt.files import write_text_atomic
+
+            csv_text = result.dispatch.to_csv(index_label="hour", lineterminator="\n")
+            write_text_atomic(csv_text, dispatch, "--dispatch", "dispatch.csv")
         written: Path | None = None
         if report is not None:
             from gigawatt.report.supply_html import write_supply_report

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gigawatt.errors import InfeasibleError, UnknownIdError, UserInputError
+from gigawatt.files import write_text_atomic
 
 if TYPE_CHECKING:
     from gigawatt.catalog import Catalog
@@ -264,10 +265,12 @@ def write_overlay(
         },
         "records": records,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
+    write_text_atomic(
         "# Written by `gigawatt calibrate`; use with --catalog or $GIGAWATT_CATALOG.\n"
-        + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
+        path,
+        "--output",
+        "calibration.yaml",
     )
 
 

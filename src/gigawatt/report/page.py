@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gigawatt.errors import UserInputError
+from gigawatt.files import check_output_path, write_text_atomic
 
 if TYPE_CHECKING:
     import jinja2
@@ -39,30 +39,10 @@ def template_env() -> jinja2.Environment:
 def check_report_path(path: Path | str, example: str = "report.html") -> Path:
     """``path`` as a Path, or a :class:`UserInputError` when it names a directory (checked
     before long work, and again when writing)."""
-    target = Path(path)
-    if target.exists() and target.is_dir():
-        raise UserInputError(
-            f"--report {str(target)!r} is a directory; give a file name like {example}"
-        )
-    return target
+    return check_output_path(path, "--report", example)
 
 
 def write_page(page: str, path: Path | str, example: str = "report.html") -> Path:
-    """Write ``page`` to ``path`` atomically (directories created); returns the resolved path.
-
-    The text goes to a hidden ``.NAME.partial`` beside the target and is renamed over it, so
-    readers never see half a report and a failure leaves nothing behind. Render the page
-    before calling this: a rendering error then writes nothing at all.
-    """
-    target = check_report_path(path, example)
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(page, encoding="utf-8")
-        partial.replace(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UserInputError(
-            f"cannot write the report to {str(target)!r}: {exc.strerror}"
-        ) from None
-    return target.resolve()
+    """Write ``page`` to ``path`` atomically (see :func:`gigawatt.files.write_text_atomic`);
+    returns the resolved path. Render the page before calling this."""
+    return write_text_atomic(page, path, "--report", example)
