@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gigawatt.catalog import catalog
 from gigawatt.catalog.technology import Technology
+from gigawatt.errors import UserInputError
 from gigawatt.supply.profiles import (
+    HOURS,
     LOAD_SHAPES,
     Site,
     load_profile,
     parse_site,
+    read_hourly_csv,
+    read_load_csv,
     solar_profile,
     supply_parameters,
     timestamps,
@@ -100,3 +108,101 @@ def test_reference_values() -> None:
         battery.round_trip_efficiency is not None
         and battery.round_trip_efficiency.central == pytest.approx(0.85, abs=0.01)
     )
+
+
+# -- measured load traces shorter than a year ----------------------------------------------------
+
+
+def _trace_csv(path: Path, start: str, minutes: np.ndarray, power_w: np.ndarray) -> Path:
+    """``timestamp,power_w`` rows at ``start`` + ``minutes``."""
+    import pandas as pd
+
+    stamps = pd.Timestamp(start, tz="UTC") + pd.to_timedelta(minutes, unit="min")
+    lines = ["timestamp,power_w"] + [
+        f"{s.isoformat()},{float(p)!r}" for s, p in zip(stamps, power_w, strict=True)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _diurnal(hours: int, first_minute: float = 5.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """10-minute interval midpoints (:05, :15, ... :55) over ``hours`` hours; power in hour h
+    of the trace is 100 + 10·(h mod 24) + 5·(h ≥ 24) W (day two differs from day one), plus
+    +3 W in the first three and −3 W in the last three points of the hour, which cancel: the
+    hourly means are the hand-computed bases."""
+    base = np.array([100.0 + 10.0 * (h % 24) + 5.0 * (h >= 24) for h in range(hours)])
+    wiggle = np.array([3.0, 3.0, 3.0, -3.0, -3.0, -3.0])
+    power = (base[:, None] + wiggle[None, :]).ravel()
+    minutes = first_minute + 10.0 * np.arange(hours * 6)
+    return minutes, power, base
+
+
+def test_a_48_hour_trace_is_tiled_to_a_year(tmp_path: Path) -> None:
+    minutes, power, base = _diurnal(48)
+    path = _trace_csv(tmp_path / "t.csv", "2024-03-01 00:00", minutes, power)
+    read = read_load_csv(path)
+    assert read.tiled_from_hours == 48 and read.dropped_edge_hours == 0
+    assert read.values.shape == (HOURS,)
+    np.testing.assert_allclose(read.values[:48], base, rtol=0, atol=1e-9)  # header power_w: W
+    hours = np.arange(HOURS)
+    np.testing.assert_array_equal(read.values, read.values[hours % 48])
+
+
+def test_partial_edge_hours_are_dropped_not_averaged(tmp_path: Path) -> None:
+    """Start at 00:25 (first hour 00:20–01:00 covered: dropped) and stop at 48:20 (last hour
+    covered to 00:20: dropped); the 47 whole hours 1..47 remain, starting with hour 1."""
+    minutes, power, base = _diurnal(49)
+    keep = (minutes >= 25) & (minutes <= 48 * 60 + 15)
+    path = _trace_csv(tmp_path / "t.csv", "2024-03-01 00:00", minutes[keep], power[keep])
+    read = read_load_csv(path)
+    assert read.tiled_from_hours == 47 and read.dropped_edge_hours == 2
+    np.testing.assert_allclose(read.values[:47], base[1:48], rtol=0, atol=1e-9)
+
+
+def test_hour_beginning_hourly_trace_keeps_its_edges(tmp_path: Path) -> None:
+    """Hourly values stamped at the hour's beginning cover their hours whole."""
+    values = np.arange(30, dtype=float) + 1.0
+    path = _trace_csv(tmp_path / "t.csv", "2024-06-01 00:00", 60.0 * np.arange(30), values)
+    read = read_load_csv(path)
+    assert read.tiled_from_hours == 30 and read.dropped_edge_hours == 0
+    assert read.values[:30].tolist() == values.tolist() and read.values[30] == values[0]
+
+
+@settings(max_examples=15)
+@given(st.lists(st.floats(0.0, 1e4), min_size=24, max_size=120))
+def test_tiling_repeats_the_trace_end_to_end(values: list[float]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _trace_csv(
+            Path(tmp) / "t.csv", "2023-01-01 00:00", 60.0 * np.arange(len(values)), np.array(values)
+        )
+        read = read_load_csv(path)
+    n = len(values)
+    assert read.tiled_from_hours == n
+    np.testing.assert_allclose(read.values[:n], values)
+    np.testing.assert_array_equal(read.values, read.values[np.arange(HOURS) % n])
+
+
+def test_a_trace_under_a_day_is_refused(tmp_path: Path) -> None:
+    minutes, power, _ = _diurnal(23)
+    path = _trace_csv(tmp_path / "t.csv", "2024-03-01 00:00", minutes, power)
+    with pytest.raises(UserInputError, match=r"covers 23 h \(23 whole hours\).*at least one day"):
+        read_load_csv(path)
+
+
+def test_weather_and_short_files_outside_load_still_need_a_year(tmp_path: Path) -> None:
+    minutes, power, _ = _diurnal(48)
+    path = _trace_csv(tmp_path / "t.csv", "2024-03-01 00:00", minutes, power)
+    with pytest.raises(UserInputError, match="expected one year"):
+        read_hourly_csv(path, what="GHI (W/m²)")
+    with pytest.raises(UserInputError, match="expected one year"):
+        read_hourly_csv(path, what="load")  # only read_load_csv tiles, and says so
+
+
+def test_a_full_year_trace_is_used_as_it_is(tmp_path: Path) -> None:
+    values = 50.0 + (np.arange(HOURS) % 24)
+    path = _trace_csv(tmp_path / "t.csv", "2023-01-01 00:00", 60.0 * np.arange(HOURS), values)
+    read = read_load_csv(path)
+    assert read.tiled_from_hours is None
+    np.testing.assert_array_equal(read.values, values)

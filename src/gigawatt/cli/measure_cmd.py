@@ -1,4 +1,4 @@
-"""``gigawatt measure -- CMD``, ``gigawatt runs`` (list, show, export, import-codecarbon) and
+"""``gigawatt measure -- CMD``, ``gigawatt runs`` (list, show, trace, export, import-codecarbon) and
 ``gigawatt calibrate``: the measurement subsystem on the command line."""
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import typer
 
 from gigawatt.cli.common import CatalogOpt, JsonOpt, console, emit_json
 from gigawatt.errors import UserInputError
+from gigawatt.files import check_output_path, write_text_atomic
 
 if TYPE_CHECKING:
-    from gigawatt.measure.store import Store
+    from gigawatt.measure.store import Store, WindowTrace
 
 StoreOpt = Annotated[
     Path | None,
@@ -37,12 +38,14 @@ def register(app: typer.Typer) -> None:
         context_settings={"allow_interspersed_args": False},
     )(measure_command)
     runs = typer.Typer(
-        help="Stored measurements: list them, show one, export, import CodeCarbon history.",
+        help="Stored measurements: list them, show one, its power trace, export, import "
+        "CodeCarbon history.",
         invoke_without_command=True,
         no_args_is_help=False,
     )
     runs.callback(invoke_without_command=True)(runs_list)
     runs.command("show")(runs_show)
+    runs.command("trace")(runs_trace)
     runs.command("export")(runs_export)
     runs.command("import-codecarbon")(runs_import_codecarbon)
     app.add_typer(runs, name="runs")
@@ -370,6 +373,161 @@ def runs_show(
                 ),
             }
         )
+
+
+def runs_trace(
+    ctx: typer.Context,
+    ident: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A window id (or unique prefix), or a run with one window."
+        ),
+    ],
+    device: Annotated[
+        str | None,
+        typer.Option("--device", help="Only this device (default: the sum of all traced ones)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write timestamp,power_w CSV (ISO 8601 UTC); usable as gigawatt supply --profile.",
+        ),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Write a self-contained HTML plot (opens offline)."),
+    ] = None,
+    json_: JsonOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Export or plot one window's power trace (average power between sampler ticks).
+
+    The CSV's power_w is the sum of the selected devices at the sampler ticks they share
+    (devices are read in the same tick, so their times match; a tick one device missed is left
+    out). Without -o or --plot, prints points, duration and mean/peak power per device.
+    """
+    for path, option, example in (
+        (output, "--output", "trace.csv"),
+        (plot, "--plot", "trace.html"),
+    ):
+        if path is not None:
+            check_output_path(path, option, example)
+    if output is not None and plot is not None and output.resolve() == plot.resolve():
+        raise UserInputError(f"--output and --plot name the same file {str(output)!r}")
+    target = _existing_parent_store(ctx, store)
+    trace = target.window_trace(ident).select(device)
+    times, power = trace.total()
+    if times.size == 0:
+        raise UserInputError(
+            f"the devices of window {trace.window['window_id']} share no sampler tick; "
+            f"export one at a time with --device ({', '.join(trace.devices)})"
+        )
+    csv_text = _trace_csv(float(trace.window["started_at"]), times, power) if output else None
+    page = None
+    if plot is not None:
+        from gigawatt.report.trace_html import render_trace_page
+
+        page = render_trace_page(trace)
+    written: dict[str, str | None] = {"output": None, "plot": None}
+    if csv_text is not None and output is not None:
+        written["output"] = str(write_text_atomic(csv_text, output, "--output", "trace.csv"))
+    if page is not None and plot is not None:
+        written["plot"] = str(write_text_atomic(page, plot, "--plot", "trace.html"))
+    summary = _trace_summary(trace, times, power)
+    if json_:
+        emit_json({**summary, **written})
+        return
+    out = console()
+    if output is None and plot is None:
+        _print_trace_summary(summary)
+        return
+    if written["output"]:
+        out.print(
+            f"wrote {summary['points']} points of {summary['power']} power to {written['output']}"
+        )
+    if written["plot"]:
+        out.print(f"wrote the plot to {written['plot']}")
+
+
+def _trace_csv(started_at: float, times: Any, power: Any) -> str:
+    """``timestamp,power_w`` rows: ISO 8601 UTC (started_at + t [s], microseconds) and W."""
+    import numpy as np
+    import pandas as pd
+
+    micros = np.round((started_at + np.asarray(times, dtype=float)) * 1e6).astype(np.int64)
+    stamps = pd.to_datetime(micros, unit="us", utc=True)
+    frame = pd.DataFrame({"timestamp": stamps.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "power_w": power})
+    return str(frame.to_csv(index=False, lineterminator="\n"))
+
+
+def _trace_summary(trace: WindowTrace, times: Any, power: Any) -> dict[str, Any]:
+    from gigawatt.measure.store import trace_energy_j
+
+    w = trace.window
+    duration = float(w["duration_s"])
+    energy = trace_energy_j(times, power, duration)
+    return {
+        "window_id": w["window_id"],
+        "run_id": w["run_id"],
+        "name": w["name"],
+        "started_at": w["started_at"],
+        "duration_s": duration,
+        "complete": w["complete"],
+        "incomplete_reason": w["incomplete_reason"],
+        "power": "+".join(trace.devices),
+        "points": int(times.size),
+        "dropped_points": trace.dropped_points,
+        "mean_power_w": energy / duration if duration > 0 else float(power.mean()),
+        "peak_power_w": float(power.max()),
+        "trace_energy_j": energy,
+        "devices": trace.device_summary(),
+    }
+
+
+def _print_trace_summary(summary: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from gigawatt.units import format_quantity
+
+    state = "complete" if summary["complete"] else f"INCOMPLETE ({summary['incomplete_reason']})"
+    table = Table(
+        title=f"{summary['name']} ({summary['window_id']}): "
+        f"{format_quantity(summary['duration_s'], 's')}, {summary['points']} points, {state}",
+        title_justify="left",
+    )
+    for col in ("device", "points", "mean power", "peak power", "energy (trace)", "energy"):
+        table.add_column(col, justify="left" if col == "device" else "right")
+    rows = list(summary["devices"])
+    if len(rows) > 1:
+        rows.append(
+            {
+                "id": "total",
+                "points": summary["points"],
+                "mean_power_w": summary["mean_power_w"],
+                "peak_power_w": summary["peak_power_w"],
+                "trace_energy_j": summary["trace_energy_j"],
+                "energy_j": None,
+            }
+        )
+    for r in rows:
+        table.add_row(
+            r["id"],
+            str(r["points"]),
+            format_quantity(r["mean_power_w"], "W"),
+            format_quantity(r["peak_power_w"], "W"),
+            format_quantity(r["trace_energy_j"], "J"),
+            "—" if r["energy_j"] is None else format_quantity(r["energy_j"], "J"),
+        )
+    out = console()
+    out.print(table)
+    if summary["dropped_points"]:
+        out.print(
+            f"  {summary['dropped_points']} device points at ticks another device missed are "
+            "left out of the total"
+        )
+    out.print("  export with -o trace.csv, plot with --plot trace.html")
 
 
 def runs_export(

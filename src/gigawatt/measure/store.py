@@ -25,6 +25,7 @@ import random
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,7 @@ from gigawatt.units import J_PER_KWH
 if TYPE_CHECKING:
     from gigawatt.measure.monitor import WindowResult
 
-__all__ = ["Store", "default_store", "default_store_path"]
+__all__ = ["Store", "WindowTrace", "default_store", "default_store_path", "trace_energy_j"]
 
 ENV_VAR = "GIGAWATT_STORE"
 
@@ -394,6 +395,34 @@ class Store:
             ).fetchall()
         return [(str(a), float(b), float(c)) for a, b, c in rows]
 
+    def window_trace(self, ident: str) -> WindowTrace:
+        """The power trace of one window, named by window id, unique prefix, or the id of a
+        run that has exactly one window (resolved as :meth:`show` resolves ids).
+
+        Raises :class:`UserInputError` for an unknown or ambiguous id, a run of several
+        windows (listing their ids), or a window without trace points (saying why).
+        """
+        data = self.show(ident)
+        if "run" in data:
+            run = data["run"]
+            windows = run["windows"]
+            if len(windows) != 1:
+                listing = ", ".join(f"{w['window_id']} ({w['name']})" for w in windows)
+                raise UserInputError(
+                    f"run {run['run_id']} has {len(windows)} windows; give one window id: "
+                    f"{listing or 'none'}"
+                )
+            window = windows[0]
+        else:
+            window = data["window"]
+        rows = self.trace(window["window_id"])
+        if not rows:
+            raise UserInputError(
+                f"window {window['window_id']} ({window['name']!r}) has no power trace: "
+                f"{_no_trace_reason(window)}"
+            )
+        return WindowTrace.from_rows(window, rows)
+
     def export(self, path: Path, fmt: str = "csv") -> int:
         """Write one row per device per window (windows joined to device_energy) as CSV or
         Parquet; returns the number of rows."""
@@ -425,6 +454,140 @@ class Store:
             for w in windows:
                 w["devices"] = self._devices(con, w["window_id"])
         return windows
+
+
+def _no_trace_reason(window: dict[str, Any]) -> str:
+    devices = window.get("devices") or []
+    if str(window.get("run_id", "")).startswith("codecarbon-"):
+        return "it was imported from CodeCarbon, whose emissions.csv records no power trace"
+    if not any(d["status"] != "not measured" for d in devices):
+        reasons = "; ".join(f"{d['id']}: {d['reason']}" for d in devices if d.get("reason"))
+        return "no device of this window was measurable, so nothing was measured" + (
+            f" ({reasons})" if reasons else ""
+        )
+    return (
+        "it was recorded without a trace (Monitor(trace=False)) or no device could be read "
+        "at two consecutive sampler ticks"
+    )
+
+
+def trace_energy_j(t_s: Any, power_w: Any, duration_s: float | None = None) -> float:
+    """Energy [J] of a trace of average powers [W] at interval midpoints ``t_s`` [s].
+
+    Each point stands for the time from half-way to the previous point to half-way to the
+    next one; the first cell starts at 0 and the last ends at ``duration_s`` (the window's
+    boundaries; without it, the outer cells are as wide as the inner neighbours' spacing).
+    Exact for evenly spaced ticks; a gap (a device unreadable for a tick) is bridged by its
+    neighbours.
+    """
+    import numpy as np
+
+    t = np.asarray(t_s, dtype=float)
+    p = np.asarray(power_w, dtype=float)
+    if t.size == 0:
+        return 0.0
+    if t.size == 1:
+        width = duration_s if duration_s is not None else 0.0
+        return float(p[0] * width)
+    mids = 0.5 * (t[1:] + t[:-1])
+    start = 0.0 if duration_s is not None else t[0] - (mids[0] - t[0])
+    end = duration_s if duration_s is not None else t[-1] + (t[-1] - mids[-1])
+    edges = np.concatenate([[min(start, t[0])], mids, [max(end, t[-1])]])
+    return float(np.sum(p * np.diff(edges)))
+
+
+@dataclass
+class WindowTrace:
+    """One stored window's power trace: per device, times from the window start [s] and the
+    average power between sampler ticks [W] (see :func:`gigawatt.measure.monitor._traces`).
+
+    Devices are read in the same sampler tick, so their points share times exactly; the total
+    sums the devices only at times every selected device has (a device unreadable for a tick
+    drops that time from the total, counted in :attr:`dropped_points`).
+    """
+
+    window: dict[str, Any]
+    series: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def from_rows(cls, window: dict[str, Any], rows: list[tuple[str, float, float]]) -> WindowTrace:
+        import numpy as np
+
+        grouped: dict[str, tuple[list[float], list[float]]] = {}
+        for device, t, p in rows:
+            times, powers = grouped.setdefault(device, ([], []))
+            times.append(t)
+            powers.append(p)
+        series = {}
+        for device in sorted(grouped):
+            t_arr = np.asarray(grouped[device][0], dtype=float)
+            p_arr = np.asarray(grouped[device][1], dtype=float)
+            order = np.argsort(t_arr, kind="stable")
+            series[device] = (t_arr[order], p_arr[order])
+        return cls(window, series)
+
+    @property
+    def devices(self) -> list[str]:
+        """Ids of the devices with trace points."""
+        return list(self.series)
+
+    def select(self, device: str | None) -> WindowTrace:
+        """This trace restricted to ``device`` (None: all); an unknown one is a
+        :class:`UserInputError` listing the devices present."""
+        if device is None:
+            return self
+        if device not in self.series:
+            raise UserInputError(
+                f"window {self.window['window_id']} has no trace for device {device!r}; "
+                f"devices with a trace: {', '.join(self.series)}"
+            )
+        return WindowTrace(self.window, {device: self.series[device]})
+
+    def total(self) -> tuple[Any, Any]:
+        """(times [s], summed power [W]) at the times every device has."""
+        import numpy as np
+
+        arrays = list(self.series.values())
+        common = arrays[0][0]
+        for t, _ in arrays[1:]:
+            common = np.intersect1d(common, t, assume_unique=False)
+        total = np.zeros(common.shape)
+        for t, p in arrays:
+            total += p[np.searchsorted(t, common)]
+        return common, total
+
+    @property
+    def dropped_points(self) -> int:
+        """Device points left out of :meth:`total` (times some other device lacks)."""
+        common = self.total()[0].size
+        return int(sum(t.size - common for t, _ in self.series.values()))
+
+    def device_summary(self) -> list[dict[str, Any]]:
+        """Per device: points, mean power (trace energy / duration), peak, trace energy and
+        the window's counter energy [J], [W]."""
+        import numpy as np
+
+        duration = float(self.window["duration_s"])
+        by_id = {d["id"]: d for d in self.window.get("devices") or []}
+        rows = []
+        for device, (t, p) in self.series.items():
+            energy = trace_energy_j(t, p, duration)
+            info = by_id.get(device, {})
+            rows.append(
+                {
+                    "id": device,
+                    "name": info.get("name"),
+                    "kind": info.get("kind"),
+                    "method": info.get("method"),
+                    "status": info.get("status"),
+                    "points": int(t.size),
+                    "mean_power_w": energy / duration if duration > 0 else float(np.mean(p)),
+                    "peak_power_w": float(np.max(p)),
+                    "trace_energy_j": energy,
+                    "energy_j": info.get("energy_j"),
+                }
+            )
+        return rows
 
 
 def _window_dict(row: tuple[Any, ...]) -> dict[str, Any]:

@@ -43,7 +43,7 @@ from gigawatt.supply.profiles import (
     LOAD_SHAPES,
     Site,
     load_profile,
-    read_hourly_csv,
+    read_load_csv,
     solar_profile,
     supply_parameters,
     timestamps,
@@ -462,9 +462,14 @@ def aggregate_days(
 
 
 def _load_series(
-    load: Any, profile: str | Path, params: dict[str, float], site: Site | None
+    load: Any,
+    profile: str | Path,
+    params: dict[str, float],
+    site: Site | None,
+    warnings: list[dict[str, str]] | None = None,
 ) -> np.ndarray:
-    """Hourly load [W]."""
+    """Hourly load [W]; a measured trace shorter than a year that was repeated to fill it
+    adds warning GW412 to ``warnings``."""
     from gigawatt.supply.equivalents import load_input
 
     if isinstance(profile, Path) or (isinstance(profile, str) and profile not in LOAD_SHAPES):
@@ -472,7 +477,24 @@ def _load_series(
             raise UserInputError(
                 f"unknown load profile {profile!r}; use {', '.join(LOAD_SHAPES)} or a CSV file path"
             )
-        series = read_hourly_csv(profile, what="load")
+        read = read_load_csv(profile)
+        series = read.values
+        if read.tiled_from_hours is not None and warnings is not None:
+            edges = (
+                f" ({read.dropped_edge_hours} partially covered edge hour(s) left out)"
+                if read.dropped_edge_hours
+                else ""
+            )
+            warnings.append(
+                {
+                    "code": "GW412",
+                    "message": f"the load trace {Path(profile).name} covers "
+                    f"{read.tiled_from_hours} whole hours{edges}; it was repeated end to end to "
+                    f"fill the {HOURS:,}-hour year starting at its first whole hour, so its "
+                    "daily shape is kept but its time of day and calendar (weekdays, seasons) "
+                    "are not aligned to the modelled year",
+                }
+            )
         if load is not None:  # rescale the shape to the requested mean
             mean = load_input(load).value
             mean_w = float(np.median(mean)) if isinstance(mean, np.ndarray) else mean.central
@@ -546,8 +568,9 @@ def size_supply(
     discount_rate = cat.get("parameter", "supply-discount-rate").value.central  # type: ignore[attr-defined]
     costs = [TechCosts.from_catalog(t, discount_rate) for t in techs]
 
+    warnings: list[dict[str, str]] = []
     step("building hourly profiles")
-    load_w = _load_series(load, profile, params, site_obj)
+    load_w = _load_series(load, profile, params, site_obj, warnings)
     mean_w = float(load_w.mean())
     availability: dict[str, np.ndarray] = {}
     for c in costs:
@@ -565,7 +588,6 @@ def size_supply(
     load_pu = load_w / mean_w
     check_feasibility(costs, load_pu, availability, cfe, co2_cap_kg)
 
-    warnings: list[dict[str, str]] = []
     series = {"load": load_w / 1e6, **availability}
     rmse = None
     if days:

@@ -5,7 +5,8 @@ All profiles have 8,760 hourly values (a non-leap year, hour-beginning timestamp
 * Load shapes are per unit of the mean load: ``flat``; ``inference`` — a diurnal cosine of
   amplitude ``diurnal_amplitude`` peaking at ``peak_hour`` local solar time; ``training`` —
   flat at peak with a daily dip (checkpoints, restarts) to ``training_dip_fraction``; or a user
-  CSV of hourly MW or a measured power trace (resampled to hourly means).
+  CSV of hourly MW or a measured power trace (resampled to hourly means; a trace of at least
+  one day but less than a year is repeated to fill the year, see :func:`read_load_csv`).
 * Solar: pvlib clear-sky irradiance (Ineichen–Perez model with the bundled Linke turbidity
   climatology; Ineichen & Perez 2002, Solar Energy 73:151) scaled by a seeded daily clearness
   index (beta-distributed, AR(1) between days), split into beam and diffuse with the Erbs model
@@ -39,10 +40,12 @@ if TYPE_CHECKING:
 __all__ = [
     "HOURS",
     "LOAD_SHAPES",
+    "HourlySeries",
     "Site",
     "load_profile",
     "parse_site",
     "read_hourly_csv",
+    "read_load_csv",
     "solar_profile",
     "supply_parameters",
     "wind_profile",
@@ -123,19 +126,71 @@ def load_profile(shape: str, params: dict[str, float], lon: float = 0.0) -> Floa
     return np.asarray(profile / profile.mean(), dtype=float)
 
 
+@dataclass(frozen=True)
+class HourlySeries:
+    """An hourly series read from a file: ``values`` (8,760 hours, in the file's unit scaled
+    to SI) and, when a shorter load trace was repeated to fill the year, the number of whole
+    hours it covered (``tiled_from_hours``) and the partial edge hours left out."""
+
+    values: FloatArray
+    tiled_from_hours: int | None = None
+    dropped_edge_hours: int = 0
+
+
 def read_hourly_csv(path: str | Path, what: str = "load", allow_trace: bool = True) -> FloatArray:
     """Read an hourly series from a CSV file.
 
     Accepted forms: one numeric column of 8,760 values; or ``timestamp,value`` rows (a
     measured power trace at any regular resolution, averaged to hours, covering one year of
-    8,760 or 8,784 hours — the 29th of February is dropped). Units: the header of the value
-    column may say ``MW``, ``kW`` or ``W`` (default MW for load, per unit for profiles).
+    8,760 or 8,784 hours — the 29th of February is dropped); a shorter load trace is
+    accepted by :func:`read_load_csv` only, which says that it repeated it. Units: the header
+    of the value column may say ``MW``, ``kW`` or ``W`` (default MW for load, per unit for
+    profiles).
     Raises :class:`UserInputError` for gaps, negative values, the wrong length or timestamps
     that do not parse.
     """
+    return _read_hourly(Path(path), what, allow_trace, tile=False).values
+
+
+def read_load_csv(path: str | Path) -> HourlySeries:
+    """Read an hourly load [W] from a CSV file, as :func:`read_hourly_csv`, and accept a
+    timestamped trace shorter than a year as a load *shape*.
+
+    A ``timestamp,value`` trace is averaged to hourly means. Its first and last hours count
+    only when the trace covers them whole: the two gaps between the hour's boundaries and the
+    first and last samples inside it may add up to at most 1.5 sample steps (one step is the
+    inevitable offset of hour-beginning or interval-midpoint timestamps; the half step absorbs
+    sampler jitter); a partially covered edge hour is dropped rather than averaged over the
+    part measured. The remaining whole hours (at least 24; an hourly year needs one day of
+    trace) are repeated end to end to fill 8,760 hours, starting at the trace's first whole
+    hour: the hour of day and the calendar (weekdays, seasons) of the measurement are *not*
+    aligned to the modelled year's, and a trace that is not a whole number of days shifts its
+    daily cycle at every repetition. A trace of exactly one year (8,760 hours, or 8,784 with
+    the 29th of February dropped) is used as it is.
+    """
+    return _read_hourly(Path(path), "load", True, tile=True)
+
+
+def _describe_span(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.3g} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.3g} min"
+    return f"{seconds / 3600:.3g} h"
+
+
+def _edge_hour_complete(samples: pd.DatetimeIndex, hour: pd.Timestamp, step: pd.Timedelta) -> bool:
+    """Whether the samples inside ``hour`` cover it whole (see :func:`read_load_csv`)."""
     import pandas as pd
 
-    path = Path(path)
+    inside = samples[(samples >= hour) & (samples < hour + pd.Timedelta(hours=1))]
+    gaps = (inside[0] - hour) + (hour + pd.Timedelta(hours=1) - inside[-1])
+    return bool(gaps <= 1.5 * step)
+
+
+def _read_hourly(path: Path, what: str, allow_trace: bool, tile: bool) -> HourlySeries:
+    import pandas as pd
+
     if not path.is_file():
         raise UserInputError(f"no such {what} file: {str(path)!r}")
     try:
@@ -152,6 +207,8 @@ def read_hourly_csv(path: str | Path, what: str = "load", allow_trace: bool = Tr
         raise UserInputError(
             f"{path}: line {row}: missing or non-numeric {what} value (gaps are not allowed)"
         )
+    tiled_from: int | None = None
+    dropped = 0
     if frame.shape[1] >= 2 and allow_trace:
         import warnings
 
@@ -173,8 +230,41 @@ def read_hourly_csv(path: str | Path, what: str = "load", allow_trace: bool = Tr
             raise UserInputError(
                 f"{path}: no {what} data in the hour starting {gap} (gaps are not allowed)"
             )
-        hourly = hourly[~((hourly.index.month == 2) & (hourly.index.day == 29))]
-        array = hourly.to_numpy(dtype=float)
+        year = hourly[~((hourly.index.month == 2) & (hourly.index.day == 29))]
+        if year.shape[0] == HOURS or not tile:
+            array = year.to_numpy(dtype=float)
+        else:
+            index = series.index
+            step = (
+                pd.Timedelta(pd.Series(index).diff().median())
+                if index.size > 1
+                else pd.Timedelta(hours=1)
+            )
+            keep = np.ones(hourly.shape[0], dtype=bool)
+            if not _edge_hour_complete(index, hourly.index[0], step):
+                keep[0] = False
+            if not _edge_hour_complete(index, hourly.index[-1], step):
+                keep[-1] = False
+            dropped = int((~keep).sum())
+            whole = hourly[keep]
+            year = whole[~((whole.index.month == 2) & (whole.index.day == 29))]
+            if year.shape[0] == HOURS:  # a year once its partial edge hours are dropped
+                array = year.to_numpy(dtype=float)
+            elif whole.shape[0] > HOURS:
+                raise UserInputError(
+                    f"{path}: the {what} trace covers {whole.shape[0]} whole hours, more than "
+                    f"one year ({HOURS} hours); cut it to one year"
+                )
+            elif whole.shape[0] < 24:
+                span = (index[-1] - index[0] + step).total_seconds() if index.size else 0.0
+                raise UserInputError(
+                    f"{path}: the {what} trace covers {_describe_span(span)} "
+                    f"({whole.shape[0]} whole hours); an hourly year needs at least one day "
+                    "(24 whole hours) of trace to repeat as a load shape"
+                )
+            else:
+                tiled_from = int(whole.shape[0])
+                array = np.resize(whole.to_numpy(dtype=float), HOURS)
     else:
         array = values.to_numpy(dtype=float)
     if array.shape[0] != HOURS:
@@ -184,7 +274,7 @@ def read_hourly_csv(path: str | Path, what: str = "load", allow_trace: bool = Tr
     if np.any(array < 0):
         row = int(np.flatnonzero(array < 0)[0])
         raise UserInputError(f"{path}: negative {what} value {array[row]:g} at hour {row}")
-    return np.asarray(array * scale, dtype=float)
+    return HourlySeries(np.asarray(array * scale, dtype=float), tiled_from, dropped)
 
 
 def _unit_scale(header: str, what: str) -> float:
