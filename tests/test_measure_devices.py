@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -171,6 +172,37 @@ def test_counter_error_during_window_is_not_measured_not_zero() -> None:
     assert d1.status == "not measured" and d1.energy_j is None
     assert "GPU is lost" in (d1.reason or "")
     assert res.gpu_energy_j == pytest.approx(250.0)
+
+
+def test_transient_failure_inside_a_window_keeps_the_boundary_difference() -> None:
+    """Readings that fail between two good boundary readings (an NVML timeout during a long
+    job) do not throw the window away: the counter difference still covers the window, and
+    the reason says how many readings failed."""
+    nvml = make_nvml([gpu()])
+    mon = Monitor(discover_nvml(nvml=nvml, env={}), rate_hz=100)
+    with mon.window("w", store=False) as w:
+        nvml.handles[0].energy_mj = pynvml.NVMLError(pynvml.NVML_ERROR_TIMEOUT)
+        deadline = time.monotonic() + 5.0
+        while not mon._errors and time.monotonic() < deadline:  # the sampler hits it
+            time.sleep(0.01)
+        nvml.handles[0].energy_mj = 5_400_000  # back, +400 J since the start
+    res = w.result
+    assert res is not None
+    (d,) = res.devices
+    assert d.status == "measured" and d.energy_j == pytest.approx(400.0)
+    assert "readings inside the window failed" in (d.reason or "")
+    assert "Timeout" in (d.reason or "") or "timeout" in (d.reason or "").lower()
+
+
+def test_failed_readings_kept_are_bounded() -> None:
+    from gigawatt.measure.monitor import MAX_ERRORS_KEPT
+
+    nvml = make_nvml([gpu()])
+    mon = Monitor(discover_nvml(nvml=nvml, env={}), rate_hz=100)
+    nvml.handles[0].energy_mj = pynvml.NVMLError(pynvml.NVML_ERROR_TIMEOUT)
+    for _ in range(MAX_ERRORS_KEPT + 50):
+        mon.read_all()
+    assert len(mon._errors) == MAX_ERRORS_KEPT
 
 
 # -- RAPL --------------------------------------------------------------------------------------

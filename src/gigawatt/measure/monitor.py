@@ -58,6 +58,9 @@ DEFAULT_RATE_HZ = 10.0
 #: 10 Hz, 100,000 samples are 2.8 h at full rate; a week-long window keeps ~1.6 s spacing
 #: and a few tens of MB (a software bound, not a measured quantity).
 DEFAULT_MAX_TRACE_SAMPLES = 100_000
+#: Failed readings remembered while windows are open (beyond it, a window's reason says
+#: "at least N"): a software bound on memory for a device failing at every tick.
+MAX_ERRORS_KEPT = 1000
 
 
 @dataclass
@@ -222,7 +225,9 @@ class Monitor:
         at = 0.5 * (before + self.clock())
         if failures:
             with self._lock:
-                self._errors.extend((at, ident, message) for ident, message in failures)
+                room = MAX_ERRORS_KEPT - len(self._errors)
+                if room > 0:  # a device failing at every tick must not grow memory forever
+                    self._errors.extend((at, i, message) for i, message in failures[:room])
         return at, readings
 
     def _run(self) -> None:
@@ -455,9 +460,23 @@ class Window:
         if not dev.measurable:
             return entry(NOT_MEASURED, dev.reason, None)
         failed = [msg for _, ident, msg in errors if ident == dev.id]
-        if failed or dev.id not in self._start or dev.id not in end:
-            why = failed[0] if failed else "no reading at a window boundary"
-            return entry(NOT_MEASURED, f"read failed during the window: {why}", None)
+        if dev.id not in self._start or dev.id not in end:
+            why = failed[-1] if failed else "no reading"
+            return entry(NOT_MEASURED, f"read failed at a window boundary: {why}", None)
+        reason = dev.reason
+        if failed:
+            # both boundary readings exist, so the counter difference (or the integral, for
+            # power polling, across the gap) still covers the whole window
+            count = f"at least {len(failed)}" if len(failed) >= MAX_ERRORS_KEPT else len(failed)
+            reason = "; ".join(
+                r
+                for r in (
+                    dev.reason,
+                    f"{count} readings inside the window failed (first: {failed[0]}); the "
+                    "energy is the difference of the boundary readings",
+                )
+                if r
+            )
         energy = end[dev.id] - self._start[dev.id]
         if energy <= 0.0 and duration > 0:
             return entry(
@@ -467,7 +486,7 @@ class Window:
                 None,
             )
         status = ESTIMATED if dev.status == ESTIMATED else MEASURED
-        return entry(status, dev.reason, energy)
+        return entry(status, reason, energy)
 
     def _store(self, result: WindowResult) -> None:
         if self.store is False:
