@@ -56,6 +56,9 @@ def test_measure_json_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[s
             assert dev["energy_j"] is None and dev["reason"]  # never 0 J, always a reason
         else:
             assert dev["energy_j"] > 0
+    monitor = data["monitor"]  # the sampler's own cost, reported with every measurement
+    assert monitor["rate_hz"] == 10.0 and monitor["sampler_cpu_s"] >= 0.0
+    assert monitor["sampler_ticks"] >= 0
     (row,) = Store(store).list_windows()
     assert row["name"] == "e2e" and row["output_tokens"] == 40
 

@@ -192,6 +192,12 @@ def measure_command(
         "exit_code": exit_code,
         **result.to_dict(trace=trace),
         "store": stored,
+        # the monitor's own cost, in this (parent) process, not the command's
+        "monitor": {
+            "rate_hz": monitor.rate_hz,
+            "sampler_ticks": monitor.sampler_ticks,
+            "sampler_cpu_s": monitor.sampler_cpu_s,
+        },
     }
     if json_:
         emit_json(data)
