@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "bench" / "gpu" / "llm_energy.py"
 
@@ -75,3 +77,30 @@ def test_both_models_have_catalogue_ids_matching_their_shapes() -> None:
         assert record.hidden_size.central == cfg["hidden_size"]
         assert record.kv_heads.central == cfg["num_key_value_heads"]
         assert record.head_dim.central == cfg["head_dim"]
+
+
+def test_committed_predictions_match_the_estimator_now() -> None:
+    """predictions.json is precomputed for the GPU box; if the estimator or its parameters
+    change, it must be regenerated (`python bench/gpu/llm_energy.py --precompute`)."""
+    from gigawatt.demand.inference import estimate_inference
+
+    script = _script_module()
+    committed = script.load_predictions()
+    for acc, name, batch in (("h200", "llama-8b", 64), ("h100-sxm", "llama-1b", 1)):
+        cfg = script.MODELS[name]
+        result = estimate_inference(
+            cfg["catalog_id"],
+            acc,
+            1,
+            batch,
+            script.PROMPT_TOKENS,
+            script.OUTPUT_TOKENS,
+            "bf16",
+            samples=2000,
+            seed=0,
+        )
+        per_token = result.evaluation["gpu_energy_per_request_j"] / script.OUTPUT_TOKENS
+        fresh = script._q(per_token, 0.5)
+        assert committed[(acc, name, batch)]["median"] == pytest.approx(fresh, rel=1e-9), (
+            "bench/gpu/predictions.json is stale: run python bench/gpu/llm_energy.py --precompute"
+        )
