@@ -159,6 +159,15 @@ def test_runs_list_show_export_import(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["runs", "export", "--store", store, "-o", str(out), "--format", "csv"]) == 0
     assert out.read_text().startswith("window_id,")
     assert main(["runs", "export", "--store", store, "-o", str(out), "--format", "xml"]) == 2
+    # a directory, or a path under a file: one line, exit 2, nothing left behind
+    capsys.readouterr()
+    assert main(["runs", "export", "--store", store, "-o", str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err
+    under_file = out / "sub" / "y.parquet"
+    assert main(["runs", "export", "--store", store, "-o", str(under_file)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write --output" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.duckdb", "m.duckdb.lock", "x.csv"]
     assert main(["runs", "show", "nope", "--store", store]) == 2
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n")

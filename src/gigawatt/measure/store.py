@@ -437,11 +437,18 @@ class Store:
             "FROM windows w LEFT JOIN device_energy d USING (window_id) "
             "ORDER BY w.started_at, d.device_id"
         )
-        options = "(HEADER, DELIMITER ',')" if fmt == "csv" else "(FORMAT PARQUET)"
-        target = str(path).replace("'", "''")
-        with self.connect() as con:
+        options = "(FORMAT CSV, HEADER, DELIMITER ',')" if fmt == "csv" else "(FORMAT PARQUET)"
+        import duckdb
+
+        from gigawatt.files import atomic_output
+
+        with self.connect() as con, atomic_output(path, "--output", f"runs.{fmt}") as partial:
             count = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
-            con.execute(f"COPY ({query}) TO '{target}' {options}")
+            target = str(partial).replace("'", "''")
+            try:
+                con.execute(f"COPY ({query}) TO '{target}' {options}")
+            except duckdb.IOException as exc:  # reported like any failed write
+                raise OSError(str(exc)) from None
         return int(count)
 
     def calibration_windows(self) -> list[dict[str, Any]]:
