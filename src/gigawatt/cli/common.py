@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from gigawatt.catalog import Catalog
     from gigawatt.dist import Summary
     from gigawatt.graph import Evaluation
+    from gigawatt.result import Result
 
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print JSON: SI units, the unit in each key's suffix.")
@@ -119,6 +120,14 @@ def explain_data(evaluation: Evaluation, node: str) -> dict[str, Any]:
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         raise UserInputError(f"--explain: no node {node!r} in this estimate{hint}")
     return evaluation.explain(node)
+
+
+def emit_result_json(result: Result, explain: str | None) -> None:
+    """Print an estimator result as JSON, with the ``explain`` tree of ``explain`` if given."""
+    data = result.to_dict()
+    if explain:
+        data["explain"] = explain_data(result.evaluation, explain)
+    emit_json(data)
 
 
 def explain_tree(evaluation: Evaluation, node: str) -> Any:

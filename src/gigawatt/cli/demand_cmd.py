@@ -15,8 +15,7 @@ from gigawatt.cli.common import (
     SeedOpt,
     SetOpt,
     console,
-    emit_json,
-    explain_data,
+    emit_result_json,
     explain_tree,
     load_catalog,
     parse_sets,
@@ -36,10 +35,7 @@ def _emit(
 ) -> None:
     """JSON (with ``explain`` when asked), or the human table and the explain tree."""
     if json_:
-        data = result.to_dict()
-        if explain:
-            data["explain"] = explain_data(result.evaluation, explain)
-        emit_json(data)
+        emit_result_json(result, explain)
         return
     _print(result, title, rows)
     if explain:

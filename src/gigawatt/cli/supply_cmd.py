@@ -17,7 +17,7 @@ from gigawatt.cli.common import (
     SetOpt,
     console,
     emit_json,
-    explain_data,
+    emit_result_json,
     explain_tree,
     load_catalog,
     parse_sets,
@@ -81,10 +81,7 @@ def register(app: typer.Typer) -> None:
             point=samples == 1,
         )
         if json_out:
-            data = result.to_dict()
-            if explain:
-                data["explain"] = explain_data(result.evaluation, explain)
-            emit_json(data)
+            emit_result_json(result, explain)
             return
         from rich import box
         from rich.table import Table
