@@ -33,7 +33,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any, ParamSpec, TypeVar
@@ -77,16 +77,7 @@ class DeviceEnergy:
     average_power_w: float | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "name": self.name,
-            "method": self.method,
-            "status": self.status,
-            "reason": self.reason,
-            "energy_j": self.energy_j,
-            "average_power_w": self.average_power_w,
-        }
+        return asdict(self)
 
 
 @dataclass
@@ -237,13 +228,12 @@ class Monitor:
         while not self._stop.wait(period):
             sample = self.read_all()
             tick += 1
-            if self.trace and tick % self.trace_stride == 0:
-                with self._lock:
+            cpu_now = time.thread_time()  # the append below counts towards the next tick
+            with self._lock:  # once per tick
+                if self.trace and tick % self.trace_stride == 0:
                     self._samples.append(sample)
                     if len(self._samples) > self.max_trace_samples:
                         self._thin_samples()
-            cpu_now = time.thread_time()
-            with self._lock:
                 self.sampler_cpu_s += cpu_now - cpu_before
                 self.sampler_ticks += 1
             cpu_before = cpu_now
