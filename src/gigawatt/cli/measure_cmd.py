@@ -339,7 +339,7 @@ def _parent_store(ctx: typer.Context, store: Path | None) -> Store:
 
 
 def _existing_parent_store(ctx: typer.Context, store: Path | None) -> Store:
-    """The store ``runs show`` and ``runs export`` read; it must already exist."""
+    """The store ``runs show``, ``runs trace`` and ``runs export`` read; it must already exist."""
     target = _parent_store(ctx, store)
     if not target.path.exists():
         raise UserInputError(f"no measurement store at {target.path} (use --store PATH)")

@@ -13,18 +13,17 @@ says so; ``gigawatt runs trace -o`` keeps every point).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gigawatt.report.page import chart_html, template_env, write_page
+from gigawatt.report.page import chart_html, template_env
 from gigawatt.units import format_quantity
 
 if TYPE_CHECKING:
     from gigawatt.measure.store import WindowTrace
 
-__all__ = ["MAX_POINTS_PER_LINE", "render_trace_page", "time_axis", "write_trace_page"]
+__all__ = ["MAX_POINTS_PER_LINE", "render_trace_page", "time_axis"]
 
 #: Points drawn per line at most (a display limit, not a physical parameter): a 10 Hz trace
 #: of an hour has 36,000 points, which plotly's SVG renderer draws slowly.
@@ -183,9 +182,3 @@ def render_trace_page(trace: WindowTrace) -> str:
             escape=html.escape,
         )
     )
-
-
-def write_trace_page(trace: WindowTrace, path: Path | str) -> Path:
-    """Render the page, then write it atomically (see :func:`write_page`); returns the
-    resolved path. A rendering error writes nothing."""
-    return write_page(render_trace_page(trace), path, "trace.html")
