@@ -279,8 +279,15 @@ def run(
     predictions = load_predictions()
     rows: list[dict[str, Any]] = []
 
-    def skip(name: str, batch: int, why: str) -> None:
-        rows.append({"model": name, "batch": batch, "skipped": why})
+    def skip(name: str, batch: int) -> None:
+        used = time.monotonic() - started
+        rows.append(
+            {
+                "model": name,
+                "batch": batch,
+                "skipped": f"time budget: {used:.0f} s of {budget_s:.0f} s used",
+            }
+        )
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
 
     for name in models:
@@ -288,14 +295,14 @@ def run(
         elapsed = time.monotonic() - started
         if over_budget(elapsed, 0.0, budget_s):
             for batch in batches:
-                skip(name, batch, f"time budget: {elapsed:.0f} s of {budget_s:.0f} s used")
+                skip(name, batch)
             continue
         model = build_model(cfg, device)
         last_generate_s = 0.0
         for batch in batches:
             elapsed = time.monotonic() - started
             if over_budget(elapsed, 2 * last_generate_s, budget_s):
-                skip(name, batch, f"time budget: {elapsed:.0f} s of {budget_s:.0f} s used")
+                skip(name, batch)
                 continue
             prompt = torch.randint(0, cfg["vocab_size"], (batch, PROMPT_TOKENS), device=device)
             kwargs = generate_kwargs(prompt)
@@ -308,7 +315,7 @@ def run(
                 repeats = repeats_for(last_generate_s, min_seconds)
                 elapsed = time.monotonic() - started
                 if over_budget(elapsed, repeats * last_generate_s, budget_s):
-                    skip(name, batch, f"time budget: {elapsed:.0f} s of {budget_s:.0f} s used")
+                    skip(name, batch)
                     continue
                 metadata = {
                     "model": cfg["catalog_id"],
