@@ -458,15 +458,11 @@ class Window:
             # both boundary readings exist, so the counter difference (or the integral, for
             # power polling, across the gap) still covers the whole window
             count = f"at least {len(failed)}" if len(failed) >= MAX_ERRORS_KEPT else len(failed)
-            reason = "; ".join(
-                r
-                for r in (
-                    dev.reason,
-                    f"{count} readings inside the window failed (first: {failed[0]}); the "
-                    "energy is the difference of the boundary readings",
-                )
-                if r
+            note = (
+                f"{count} readings inside the window failed (first: {failed[0]}); the energy "
+                "is the difference of the boundary readings"
             )
+            reason = f"{dev.reason}; {note}" if dev.reason else note
         energy = end[dev.id] - self._start[dev.id]
         if energy <= 0.0 and duration > 0:
             return entry(
