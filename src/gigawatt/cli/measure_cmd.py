@@ -355,6 +355,8 @@ def runs_show(
     store: StoreOpt = None,
 ) -> None:
     """Show one stored window (devices, tokens) or run (its windows)."""
+    from gigawatt.measure.monitor import per_token_j
+
     target = _existing_parent_store(ctx, store)
     data = target.show(ident)
     if json_:
@@ -372,11 +374,7 @@ def runs_show(
             {
                 **w,
                 "tokens": {"prompt": w["prompt_tokens"], "output": w["output_tokens"]},
-                "gpu_energy_per_output_token_j": (
-                    w["gpu_energy_j"] / w["output_tokens"]
-                    if w["gpu_energy_j"] and w["output_tokens"]
-                    else None
-                ),
+                "gpu_energy_per_output_token_j": per_token_j(w["gpu_energy_j"], w["output_tokens"]),
             }
         )
 

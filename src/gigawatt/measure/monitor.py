@@ -47,7 +47,15 @@ from gigawatt.measure.devices import (
     discover_devices,
 )
 
-__all__ = ["DeviceEnergy", "Monitor", "Window", "WindowResult", "default_monitor", "measure"]
+__all__ = [
+    "DeviceEnergy",
+    "Monitor",
+    "Window",
+    "WindowResult",
+    "default_monitor",
+    "measure",
+    "per_token_j",
+]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -61,6 +69,11 @@ DEFAULT_MAX_TRACE_SAMPLES = 100_000
 #: Failed readings remembered while windows are open (beyond it, a window's reason says
 #: "at least N"): a software bound on memory for a device failing at every tick.
 MAX_ERRORS_KEPT = 1000
+
+
+def per_token_j(energy_j: float | None, tokens: int | None) -> float | None:
+    """Energy per token [J/token], or None without energy or without tokens."""
+    return energy_j / tokens if energy_j is not None and tokens else None
 
 
 @dataclass
@@ -119,8 +132,7 @@ class WindowResult:
     @property
     def energy_per_output_token_j(self) -> float | None:
         """GPU energy per output token [J/token] (None without GPU energy or tokens)."""
-        gpu = self.gpu_energy_j
-        return gpu / self.output_tokens if gpu is not None and self.output_tokens > 0 else None
+        return per_token_j(self.gpu_energy_j, self.output_tokens)
 
     def to_dict(self, trace: bool = False) -> dict[str, Any]:
         total = self.energy_j
@@ -138,10 +150,8 @@ class WindowResult:
             "devices": [d.to_dict() for d in self.devices],
             "tokens": {"prompt": self.prompt_tokens, "output": self.output_tokens},
             "gpu_energy_per_output_token_j": self.energy_per_output_token_j,
-            "energy_per_output_token_j": (
-                total / self.output_tokens if total is not None and self.output_tokens else None
-            ),
-            "energy_per_token_j": total / tokens if total is not None and tokens else None,
+            "energy_per_output_token_j": per_token_j(total, self.output_tokens),
+            "energy_per_token_j": per_token_j(total, tokens),
             "metadata": self.metadata,
         }
         if trace:

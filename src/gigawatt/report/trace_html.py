@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gigawatt.measure.monitor import per_token_j
 from gigawatt.report.page import chart_html, template_env
 from gigawatt.units import format_quantity
 
@@ -117,20 +118,13 @@ def _window_rows(trace: WindowTrace) -> list[tuple[str, str]]:
     prompt, output = int(w.get("prompt_tokens") or 0), int(w.get("output_tokens") or 0)
     if prompt or output:
         rows.append(("tokens", f"{prompt:,} prompt, {output:,} output"))
-        if output and w.get("gpu_energy_j"):
-            rows.append(
-                (
-                    "GPU energy per output token",
-                    format_quantity(w["gpu_energy_j"] / output, "J") + "/token",
-                )
-            )
-        if output and w.get("energy_j"):
-            rows.append(
-                (
-                    "energy per output token (all devices)",
-                    format_quantity(w["energy_j"] / output, "J") + "/token",
-                )
-            )
+        for label, key in (
+            ("GPU energy per output token", "gpu_energy_j"),
+            ("energy per output token (all devices)", "energy_j"),
+        ):
+            per_token = per_token_j(w.get(key) or None, output)
+            if per_token is not None:
+                rows.append((label, format_quantity(per_token, "J") + "/token"))
     return rows
 
 
