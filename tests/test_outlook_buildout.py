@@ -31,7 +31,7 @@ def _only_crane(**extra: str) -> dict[str, str]:
     sets = {f"capacity_{key(d.id)}_w": "0 W" for d in _deals() if d.id != "crane-microsoft"}
     sets |= {
         "capacity_crane_microsoft_w": "1 GW",
-        "capacity_factor_nuclear_ap1000": "0.9",
+        "deal_capacity_factor_nuclear_ap1000": "0.9",
         "slip_crane_microsoft_s": "0 s",
         "target_year_crane_microsoft": "2030",
     }

@@ -323,6 +323,10 @@ def build_model(
         if tech.role != "storage" and tech.role != "variable":
             cf = t.capacity_factor or tech.deliverable_fraction
             inputs[f"capacity_factor_{k}"] = _cited(f"capacity_factor_{k}", cf)
+            # deals are US plants: the technology's own (US fleet) factor, not the world's
+            inputs[f"deal_capacity_factor_{k}"] = _cited(
+                f"deal_capacity_factor_{k}", tech.deliverable_fraction
+            )
         formulas += _tech_formulas(t, tech, all_years, inputs)
 
     # firming of variable technologies
@@ -368,7 +372,7 @@ def build_model(
             inputs[f"construction_start_{k}"] = _cited(
                 f"construction_start_{k}", d.construction_start
             )
-        cf_node = f"capacity_factor_{tk}"
+        cf_node = f"deal_capacity_factor_{tk}"
         formulas.append(_online_year(d, tk))
         for y in all_years:
             formulas.append(_deal_power(d, tk, cf_node, y))
