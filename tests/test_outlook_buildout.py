@@ -7,6 +7,7 @@ every other deal's capacity is set to 0 W and every input of the node is a point
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -317,3 +318,53 @@ def test_cli_bad_input_exits_2(
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_helion_online_probability_follows_its_earliest_year() -> None:
+    # earliest year 2028.5 exactly, 2-year build from mid-2025 (2027.6): online 2028.5, so it
+    # delivers during 2028 and the probability is 1; a 2030 earliest year gives 0 for 2028
+    sets = {"earliest_year_fusion_helion": "2028.5", "construction_time_fusion_helion_s": "2 years"}
+    r = estimate_buildout(2027, 2030, overrides=sets, samples=10)
+    assert r.online_probability("helion-microsoft-orion", 2028) == 1.0
+    sets["earliest_year_fusion_helion"] = "2030"
+    r = estimate_buildout(2027, 2030, overrides=sets, samples=10)
+    assert r.online_probability("helion-microsoft-orion", 2028) == 0.0
+    with pytest.raises(UserInputError, match="no deal"):
+        r.online_probability("helion-google", 2028)
+
+
+def test_drivers_rank_the_share_and_the_demand_growth_first() -> None:
+    r = estimate_buildout(2024, 2030, samples=100)
+    top = {d.input for d in r.drivers(2030, n_base=64)[:3]}
+    assert {"ai_share_of_additions", "ai_demand_growth"} <= top
+
+
+def test_a_user_catalogue_adds_a_deal(tmp_path: Path) -> None:
+    from gigawatt.catalog import Catalog
+
+    path = tmp_path / "deal.yaml"
+    path.write_text(
+        """kind: deal
+sources:
+  mine: {title: My utility's press release, publisher: Example Power, year: 2026, url: https://example.org}
+records:
+  - id: my-restart
+    name: A 1 GW restart for an AI buyer
+    buyer: Example AI
+    seller: Example Power
+    technology: nuclear-ap1000
+    scope: US, net electric
+    capacity_w: {value: 1, unit: GW, source: mine}
+    target_year: {value: 2027, source: mine}
+    slip_s: {value: 0, unit: year, source: mine}
+    additional: true
+    status: contract
+    new_grid_connection: false
+"""
+    )
+    cat = Catalog.load([path], use_env=False)
+    base = _only_crane(capacity_crane_microsoft_w="0 W")
+    sets = base | {"deal_capacity_factor_nuclear_ap1000": "0.9"}
+    r = estimate_buildout(2026, 2028, overrides=sets, samples=1, catalog=cat)
+    assert r.summary("pipeline_firm_power_w", 2026).median == 0.0
+    assert r.summary("pipeline_firm_power_w", 2027).median == pytest.approx(0.9 * GW)

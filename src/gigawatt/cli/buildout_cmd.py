@@ -181,6 +181,26 @@ def tech_table(result: BuildoutResult) -> Any:
     return table
 
 
+def driver_table(drivers: list[Any], year: int, top: int = 8) -> Any:
+    """The inputs that drive the gap in ``year`` most (Sobol' total and first-order index)."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        title=f"Drivers of the {year} gap (Sobol' indices)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("input", no_wrap=True)
+    table.add_column("total", justify="right")
+    table.add_column("first", justify="right")
+    table.add_column("kind")
+    for d in drivers[:top]:
+        table.add_row(d.input, f"{d.sobol_total:.2f}", f"{d.sobol_first:.2f}", d.kind)
+    return table
+
+
 def register(app: typer.Typer) -> None:
     """Add ``gigawatt buildout`` to ``app``."""
 
@@ -215,6 +235,14 @@ def register(app: typer.Typer) -> None:
                 "virginia (default: the range over all).",
             ),
         ] = None,
+        drivers_year: Annotated[
+            int | None,
+            typer.Option(
+                "--drivers",
+                metavar="YEAR",
+                help="Rank the inputs behind the gap in YEAR by Sobol' total index.",
+            ),
+        ] = None,
         samples: SamplesOpt = DEFAULT_SAMPLES,
         seed: SeedOpt = 0,
         sets: SetOpt = None,
@@ -238,8 +266,11 @@ def register(app: typer.Typer) -> None:
             seed=seed,
             catalog=cat,
         )
+        drivers = result.drivers(drivers_year) if drivers_year is not None else None
         if json_out:
             data = result.to_dict()
+            if drivers is not None:
+                data["drivers"] = [d.to_dict() for d in drivers]
             if explain:
                 data["explain"] = explain_data(result.evaluation, explain)
             emit_json(data)
@@ -254,6 +285,8 @@ def register(app: typer.Typer) -> None:
         )
         out.print(deal_table(result))
         out.print(tech_table(result))
+        if drivers is not None:
+            out.print(driver_table(drivers, drivers_year or 0))
         for w in result.warnings:
             out.print(f"[yellow]{w.code}[/yellow] {w.message}")
         if explain:

@@ -738,6 +738,38 @@ class BuildoutResult:
         self.summary(year_key, year)
         return self.evaluation[node(_stem(year_key), year)]
 
+    def online_probability(self, deal: str, year: int) -> float:
+        """Probability that deal ``deal`` (an id) delivers power at some time in ``year``.
+
+        Raises :class:`UserInputError` for an unknown or cancelled deal.
+        """
+        name = f"online_year_{key(deal)}"
+        if name not in self.evaluation.values:
+            known = [d.id for d in self.model.deals if d.status != "cancelled"]
+            raise UserInputError(f"no deal {deal!r} in this estimate; known: {', '.join(known)}")
+        return float(np.mean(self.evaluation[name] < year + 1))
+
+    def drivers(
+        self, year: int, year_key: str = "firm_power_gap_w", n_base: int = 512
+    ) -> list[Any]:
+        """Sobol' drivers (:func:`gigawatt.audit.sensitivity.sobol_drivers`) of a per-year key.
+
+        Every uncertain catalogue input (not the caller's scenario values) is varied; the
+        rest are held at their central values. Returns drivers ranked by total index.
+        """
+        from gigawatt.audit.sensitivity import sobol_drivers, uncertain_inputs
+
+        self.summary(year_key, year)
+        inputs = self.evaluation.inputs
+        return sobol_drivers(
+            self.model.graph,
+            node(_stem(year_key), year),
+            inputs,
+            uncertain_inputs(inputs),
+            n_base=n_base,
+            seed=self.evaluation.seed,
+        )
+
     def year(self, year: int) -> dict[str, Any]:
         """One year's summaries: per-year keys and ``by_technology``."""
         row: dict[str, Any] = {"year": year}
