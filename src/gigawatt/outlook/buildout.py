@@ -238,12 +238,13 @@ class BuildoutModel:
         names = [node(_stem(k), y) for y in self.years for k in YEAR_KEYS]
         for t in self.techs:
             names += [node(f"world_additions_{key(t.id)}_w", y) for y in self.years]
-            if self._clean_or_gas(t):
+            if self._has_firm_additions(t):
                 names += [node(f"world_firm_additions_{key(t.id)}_w", y) for y in self.years]
         names += [f"online_year_{key(d.id)}" for d in self.deals if d.status != "cancelled"]
         return names
 
-    def _clean_or_gas(self, t: BuildoutTech) -> bool:
+    def _has_firm_additions(self, t: BuildoutTech) -> bool:
+        """Storage adds no firm power of its own (it firms solar and wind)."""
         return t.technology != STORAGE_TECH
 
 
