@@ -275,8 +275,14 @@ def build_model(
     base_year: int = BASE_YEAR,
     firming_site: str | None = None,
     catalog: Catalog | None = None,
+    demand_from: str | None = None,
 ) -> BuildoutModel:
     """The build-out formulas and cited inputs for ``years`` (each in 2015..2050).
+
+    ``demand_from``: a per-year power stem of the caller's graph (``"facility_power_w"``):
+    ``ai_demand_power_YEAR_w`` then equals the node ``facility_power_YEAR_w`` (an identity
+    formula) instead of the placeholder, so the formulas merge into that graph. The caller's
+    graph must compute that node for every year from ``min(years[0], base_year)``.
 
     ``base_year``: additions and demand growth are counted after it (default 2024, the latest
     year of cited data). ``firming_site``: a ``firming`` record's site id (``southwest-us``,
@@ -392,11 +398,16 @@ def build_model(
         triple = (f"capacity_{k}_w", cf_node, f"online_year_{k}")
         (additional if d.additional else existing).append(triple)
 
-    # demand placeholder
-    inputs["ai_demand_base_power_w"] = parameter_input(cat, "buildout", "ai_demand_base_power_w")
-    inputs["ai_demand_growth"] = parameter_input(cat, "buildout", "ai_demand_growth")
+    # demand: the placeholder, or the caller's nodes
+    if demand_from is None:
+        inputs["ai_demand_base_power_w"] = parameter_input(
+            cat, "buildout", "ai_demand_base_power_w"
+        )
+        inputs["ai_demand_growth"] = parameter_input(cat, "buildout", "ai_demand_growth")
     inputs["ai_share_of_additions"] = parameter_input(cat, "buildout", "ai_share_of_additions")
-    formulas += _total_formulas(techs, technologies, all_years, base_year, additional, existing)
+    formulas += _total_formulas(
+        techs, technologies, all_years, base_year, additional, existing, demand_from
+    )
     return BuildoutModel(
         span, base_year, formulas, inputs, techs, deals, technologies, firming, warnings
     )
@@ -561,6 +572,7 @@ def _total_formulas(
     base_year: int,
     additional: Sequence[tuple[str, str, str]],
     existing: Sequence[tuple[str, str, str]],
+    demand_from: str | None = None,
 ) -> list[Formula]:
     out: list[Formula] = []
     clean = [
@@ -644,18 +656,27 @@ def _total_formulas(
                 )
             )
 
-        def demand(base: FloatArray, g: FloatArray, y: int = y) -> FloatArray:
-            return np.asarray(base * (1.0 + g) ** (y - DEMAND_BASE_YEAR), dtype=float)
+        if demand_from is not None:
 
-        out.append(
-            _formula(
-                node("ai_demand_power_w", y),
-                ["ai_demand_base_power_w", "ai_demand_growth"],
-                f"[W] = AI power in {DEMAND_BASE_YEAR} x (1 + growth)^({y} - "
-                f"{DEMAND_BASE_YEAR}) (placeholder; callers override this node)",
-                demand,
+            def same(d: FloatArray) -> FloatArray:
+                return np.asarray(d, dtype=float)
+
+            source = node(demand_from, y)
+            out.append(_formula(node("ai_demand_power_w", y), [source], f"[W] = {source}", same))
+        else:
+
+            def demand(base: FloatArray, g: FloatArray, y: int = y) -> FloatArray:
+                return np.asarray(base * (1.0 + g) ** (y - DEMAND_BASE_YEAR), dtype=float)
+
+            out.append(
+                _formula(
+                    node("ai_demand_power_w", y),
+                    ["ai_demand_base_power_w", "ai_demand_growth"],
+                    f"[W] = AI power in {DEMAND_BASE_YEAR} x (1 + growth)^({y} - "
+                    f"{DEMAND_BASE_YEAR}) (placeholder; callers override this node)",
+                    demand,
+                )
             )
-        )
 
         def growth(d: FloatArray, d0: FloatArray) -> FloatArray:
             return np.asarray(d - d0, dtype=float)
