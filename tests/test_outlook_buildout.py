@@ -389,3 +389,25 @@ def test_formulas_merge_into_a_caller_graph_with_its_demand() -> None:
     ev = graph.evaluate([node("ai_demand_growth_w", 2026)], inputs, n=1, point=True)
     assert ev.central(node("ai_demand_growth_w", 2026)) == pytest.approx(20 * GW)
     assert "ai_demand_growth" not in model.inputs
+
+
+def test_storage_goes_first_to_the_least_storage_hungry_technology() -> None:
+    from gigawatt.outlook.buildout import firm_from_variable
+
+    # hand: solar 100 GW / 10 = 10 GW firm needing 10 h each (100 GWh); wind 50 GW / 10 = 5 GW
+    # needing 100 h (500 GWh). 150 GWh: solar gets its 100 GWh (10 GW), wind 50 GWh (0.5 GW).
+    # 2 TWh covers both; 60 GWh gives solar 6 GW and wind nothing.
+    adds = np.array([[100.0], [50.0]])
+    ratio = np.array([[10.0], [10.0]])
+    hours = np.array([[10.0], [100.0]])
+    for budget, expected in ((150.0, (10.0, 0.5)), (2000.0, (10.0, 5.0)), (60.0, (6.0, 0.0))):
+        got = firm_from_variable(adds, ratio, hours, np.array([budget]))
+        np.testing.assert_allclose(got[:, 0], expected)
+    # the order follows the storage need sample by sample
+    got = firm_from_variable(
+        np.array([[100.0, 100.0], [50.0, 50.0]]),
+        ratio,
+        np.array([[10.0, 100.0], [100.0, 10.0]]),
+        np.array([150.0]),
+    )
+    np.testing.assert_allclose(got, [[10.0, 1.0], [0.5, 5.0]])

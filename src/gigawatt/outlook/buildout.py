@@ -354,18 +354,14 @@ def build_model(
                 f"no cached firming solve for {mix}; regenerate with "
                 "python -m gigawatt.outlook.firming"
             )
-        # representative-day and (where solved) full-year answers: the range spans both
-        nameplates = [r.nameplate_per_firm[tid] for r in records]
-        nameplates += [
-            r.full_year_nameplate_per_firm[tid]
-            for r in records
-            if tid in r.full_year_nameplate_per_firm
+        # a full-year solve (storage carried across days) where there is one, else the
+        # representative-day solve; the range is over sites
+        nameplates = [
+            r.full_year_nameplate_per_firm.get(tid, r.nameplate_per_firm[tid]) for r in records
         ]
-        stores = [r.storage_energy_per_firm_power_s for r in records]
-        stores += [
-            r.full_year_storage_energy_per_firm_power_s
+        stores = [
+            r.full_year_storage_energy_per_firm_power_s or r.storage_energy_per_firm_power_s
             for r in records
-            if r.full_year_storage_energy_per_firm_power_s is not None
         ]
         inputs[f"nameplate_per_firm_{key(tid)}"] = _across(
             f"nameplate_per_firm_{key(tid)}", nameplates
@@ -421,8 +417,8 @@ def _across(name: str, values: Sequence[Any]) -> Input:
         return Input(name, Point(value=centrals[0]), source=source, kind="catalogue")
     dist: Dist = Uniform(low=min(centrals), high=max(centrals))
     note = (
-        f"uniform over {len(values)} cached solves (sites; representative days and full year "
-        f"where solved): {min(centrals):.3g} to {max(centrals):.3g}"
+        f"uniform over {len(values)} cached solves (sites): {min(centrals):.3g} to "
+        f"{max(centrals):.3g}"
     )
     return Input(name, dist, source=source, kind="catalogue", note=note)
 
@@ -520,49 +516,69 @@ def _firm_formulas(
                 )
         if not variable:
             continue
-        # firm watts from variable additions before the storage limit, and the storage factor
+        # firm watts from variable additions, with the year's battery energy given first to
+        # the technology that needs the least storage per firm W (a greedy fill, exact for
+        # this linear allocation)
+        if storage is None:
+            raise UserInputError(f"firming needs a build-out record for {STORAGE_TECH!r}")
         names = [node(f"world_additions_{key(t.id)}_w", y) for t in variable]
         ratios = [f"nameplate_per_firm_{key(t.technology)}" for t in variable]
         stores = [f"storage_per_firm_power_{key(t.technology)}_s" for t in variable]
-        n = len(variable)
-        factor_name = f"storage_limit_factor_{y}"
-        if storage is None:
-            raise UserInputError(f"firming needs a build-out record for {STORAGE_TECH!r}")
         energy = node(f"world_energy_additions_{key(storage.id)}_j", y)
-
-        def factor(*values: FloatArray, n: int = n) -> FloatArray:
-            adds, rat, sto, e = values[:n], values[n : 2 * n], values[2 * n : 3 * n], values[-1]
-            need = np.zeros(1)
-            for a, r, s in zip(adds, rat, sto, strict=True):
-                need = need + a / r * s
-            return np.asarray(
-                np.where(need > 0, np.minimum(1.0, e / np.where(need > 0, need, 1.0)), 1.0),
-                dtype=float,
-            )
-
-        out.append(
-            _formula(
-                factor_name,
-                [*names, *ratios, *stores, energy],
-                f"[1] = min(1, battery energy added in {y} / storage the firmed solar and wind "
-                "need)",
-                factor,
-            )
-        )
-        for t, a_name, r_name in zip(variable, names, ratios, strict=True):
-
-            def firmed(a: FloatArray, r: FloatArray, f: FloatArray) -> FloatArray:
-                return np.asarray(a / r * f, dtype=float)
-
+        for row, t in enumerate(variable):
             out.append(
                 _formula(
                     node(f"world_firm_additions_{key(t.id)}_w", y),
-                    [a_name, r_name, factor_name],
-                    f"[W] = nameplate added in {y} / nameplate per firm W x storage limit, {t.id}",
-                    firmed,
+                    [*names, *ratios, *stores, energy],
+                    f"[W] = nameplate added in {y} / nameplate per firm W, limited by the "
+                    f"year's battery energy (given first to the least storage-hungry), {t.id}",
+                    _storage_allocation(len(variable), row),
                 )
             )
     return out
+
+
+def firm_from_variable(
+    additions_w: FloatArray,
+    nameplate_per_firm: FloatArray,
+    storage_per_firm_s: FloatArray,
+    storage_energy_j: FloatArray,
+) -> FloatArray:
+    """Firm W from variable additions under a shared storage budget, per technology.
+
+    ``additions_w``, ``nameplate_per_firm`` and ``storage_per_firm_s`` have shape (k, N) (k
+    technologies, N samples, or broadcastable); ``storage_energy_j`` shape (N,) or (1,).
+    Without a storage limit technology i gives ``f_i = A_i / n_i`` firm W needing
+    ``f_i e_i`` J; the budget goes to the smallest ``e_i`` first. Returns shape (k, N) [W].
+    """
+    f = np.asarray(additions_w / nameplate_per_firm, dtype=float)
+    e = np.broadcast_to(np.asarray(storage_per_firm_s, dtype=float), f.shape)
+    f = np.broadcast_to(f, e.shape)
+    order = np.argsort(e, axis=0)
+    f_sorted = np.take_along_axis(f, order, axis=0)
+    e_sorted = np.take_along_axis(e, order, axis=0)
+    need = f_sorted * e_sorted
+    before = np.cumsum(need, axis=0) - need
+    left = np.maximum(np.asarray(storage_energy_j, dtype=float) - before, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        got_sorted = np.where(e_sorted > 0, np.minimum(f_sorted, left / e_sorted), f_sorted)
+    got = np.empty_like(got_sorted)
+    np.put_along_axis(got, order, got_sorted, axis=0)
+    return np.asarray(got, dtype=float)
+
+
+def _storage_allocation(k: int, row: int) -> Callable[..., FloatArray]:
+    def firmed(*values: FloatArray) -> FloatArray:
+        adds, rat, sto, energy = values[:k], values[k : 2 * k], values[2 * k : 3 * k], values[-1]
+        size = max(np.size(v) for v in values)
+        stack = [
+            np.stack([np.broadcast_to(v, (size,)) for v in group]) for group in (adds, rat, sto)
+        ]
+        return np.asarray(
+            firm_from_variable(stack[0], stack[1], stack[2], energy)[row], dtype=float
+        )
+
+    return firmed
 
 
 def _total_formulas(
