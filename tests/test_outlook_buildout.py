@@ -411,3 +411,36 @@ def test_storage_goes_first_to_the_least_storage_hungry_technology() -> None:
         np.array([150.0]),
     )
     np.testing.assert_allclose(got, [[10.0, 1.0], [0.5, 5.0]])
+
+
+def test_firming_generator_writes_records_the_catalogue_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the solver is replaced by a fake: this checks the file, not PyPSA (tests/test_supply_*)
+    from types import SimpleNamespace
+
+    import gigawatt.supply.hourly as hourly
+    from gigawatt.catalog import Catalog
+    from gigawatt.catalog.buildout import Firming
+    from gigawatt.outlook import firming
+
+    def fake(load: str, techs: tuple[str, ...], site: str | None, cfe: float, days: int | None):  # type: ignore[no-untyped-def]
+        scale = 1.0 if days else 1.5
+        return SimpleNamespace(
+            capacity_w={t: (1e9 if t == "battery-li-ion" else 13e9 * scale) for t in techs},
+            storage_energy_j={"battery-li-ion": 6e13 * scale},
+            mean_load_w=1e9,
+            solve_time_s=0.1,
+            data_version="test",
+        )
+
+    monkeypatch.setattr(hourly, "size_supply", fake)
+    out = tmp_path / "firming.yaml"
+    assert firming.main(["--full-year", "--out", str(out)]) == 0
+    cat = Catalog.load([out], use_env=False)
+    record = cat.get("firming", "solar-battery-texas")
+    assert isinstance(record, Firming)
+    assert record.nameplate_per_firm["solar-pv"].central == pytest.approx(13.0)
+    assert record.full_year_storage_energy_per_firm_power_s is not None
+    assert record.full_year_storage_energy_per_firm_power_s.central == pytest.approx(9e4)
+    assert "days=None" in record.full_year_storage_energy_per_firm_power_s.source.title
