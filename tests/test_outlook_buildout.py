@@ -250,6 +250,7 @@ def test_to_frame_is_tidy() -> None:
         ({"overrides": {"slip_crane_microsoft_s": "1 GW"}}, "expected a time"),
         ({"firming_site": "mars"}, "no cached firming solve"),
         ({"demand_power_w": {2030: "1 GW"}}, "needs every year"),
+        ({"year_to": 2030, "base_year": 2031}, "--base-year must lie in"),
     ],
 )
 def test_bad_input(kwargs: dict[str, object], message: str) -> None:

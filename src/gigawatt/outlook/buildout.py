@@ -265,8 +265,10 @@ def _check_years(years: Sequence[int], base_year: int) -> tuple[int, ...]:
             f"years must lie in {MIN_YEAR}..{MAX_YEAR}; got {span[0]}..{span[-1]} "
             f"(e.g. --from 2022 --to 2035)"
         )
-    if not MIN_YEAR <= base_year <= MAX_YEAR:
-        raise UserInputError(f"--base-year must lie in {MIN_YEAR}..{MAX_YEAR}; got {base_year}")
+    if not MIN_YEAR <= base_year <= span[-1]:
+        raise UserInputError(
+            f"--base-year must lie in {MIN_YEAR}..{span[-1]} (the last year); got {base_year}"
+        )
     return span
 
 
@@ -380,6 +382,11 @@ def build_model(
             continue
         if d.technology not in by_tech:
             raise UserInputError(f"deal {d.id!r}: no build-out record for {d.technology!r}")
+        if technologies[d.technology].role != "firm":
+            raise UserInputError(
+                f"deal {d.id!r}: {d.technology!r} is not a firm plant; the pipeline models firm "
+                "plants only (give a nuclear, fusion or gas technology id)"
+            )
         tk = key(by_tech[d.technology].id)
         k = key(d.id)
         inputs[f"capacity_{k}_w"] = _cited(f"capacity_{k}_w", d.capacity_w)
