@@ -20,9 +20,9 @@ from __future__ import annotations
 import atexit
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +41,15 @@ def _cache_dir() -> Path:
     return Path(user_cache_dir("gigawatt"))
 
 
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "unknown"
+def _installed_stamp(package: str) -> str:
+    """The name of ``package``'s dist-info folder (it carries the version), found without
+    importing the package or importlib.metadata (each costs more than the memo saves)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        return f"{package}: not installed"
+    origin = Path(spec.origin)
+    infos = sorted(p.name for p in origin.parent.parent.glob(f"{package}-*.dist-info"))
+    return ",".join(infos) or f"{package}: {origin.stat().st_mtime_ns}"
 
 
 class Memo:
@@ -68,7 +72,9 @@ class Memo:
 
     def _path(self) -> Path:
         digest = hashlib.sha256()
-        for part in (_version("gigawatt"), _version("pint")):
+        from gigawatt import __version__
+
+        for part in (__version__, _installed_stamp("pint")):
             digest.update(part.encode())
         digest.update(self.code.read_bytes())
         return _cache_dir() / f"{self.name}-{digest.hexdigest()[:16]}.json"
