@@ -83,52 +83,10 @@ def register(app: typer.Typer) -> None:
         if json_out:
             emit_result_json(result, explain)
             return
-        from rich import box
-        from rich.table import Table
+        from gigawatt.report.terminal import print_equivalents
 
-        from gigawatt.units import format_count, format_quantity
-
-        table = Table(
-            title=(
-                f"Supply equivalents of {format_quantity(result.evaluation.central('load_w'), 'W')}"
-                " average load (median, and 90% interval below)"
-            ),
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            caption="CF: capacity factor; land: site area; year: earliest the units could run",
-            caption_justify="left",
-        )
-        for col in ("technology", "units", "CF", "nameplate", "$/MWh", "land", "ktCO2e/yr", "year"):
-            if col == "technology":
-                table.add_column(col, justify="left", no_wrap=True)
-            else:
-                table.add_column(col, justify="right", overflow="fold")
-        for row in result.table():
-
-            def span(
-                key: str,
-                scale: float = 1.0,
-                fmt: str = "{:.3g}",
-                row: dict[str, dict[str, float]] = row,
-            ) -> str:
-                s = row[key]
-                if s["p5"] == s["p95"]:
-                    return fmt.format(s["median"] * scale)
-                low, high = fmt.format(s["p5"] * scale), fmt.format(s["p95"] * scale)
-                return f"{fmt.format(s['median'] * scale)}\n[dim]{low}–{high}[/dim]"
-
-            table.add_row(
-                str(row["id"]),
-                span("units"),
-                f"{row['capacity_factor']['median']:.2f}",
-                format_quantity(row["nameplate_w"]["median"], "W"),
-                span("cost_usd_per_mwh", fmt="{:.0f}"),
-                format_count(row["land_m2"]["median"] / 1e6, "km²"),
-                span("emissions_kgco2e_per_year", 1e-6, "{:.3g}"),
-                f"{row['earliest_year']['median']:.0f}",
-            )
         out = console()
-        out.print(table)
+        print_equivalents(result, out)
         for warning in result.warnings:
             out.print(f"[yellow]{warning.code}[/yellow] {warning.message}")
         if explain:

@@ -11,6 +11,7 @@ everywhere and no output shows bare e-notation. The API is small:
 * :func:`reader_unit` — the :class:`ReaderUnit` a name is shown in (symbol, SI factor, style),
   for axis titles and column headers; :func:`scale_for` picks one SI prefix for a whole column
   or axis so that a table or chart uses one format throughout.
+* :func:`column_format` — (header unit, cell formatter) shared by a whole table column.
 * :func:`number` — a plain number with three significant digits and k/M/B suffixes, never
   e-notation (``1770`` → ``"1.77k"``; ``2.5e-5`` → ``"0.000025"``).
 * :func:`grouped` — thousands separators for prices and areas (``$1,500/kW``, ``1,520 km²``).
@@ -29,9 +30,9 @@ new node named ``..._w`` or ``..._usd_per_j`` formats correctly without code her
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from gigawatt.units import (
     J_PER_KWH,
@@ -45,6 +46,7 @@ from gigawatt.units import (
 
 __all__ = [
     "ReaderUnit",
+    "column_format",
     "count_unit",
     "display_unit",
     "fmt",
@@ -177,16 +179,20 @@ def _significant(value: float, digits: int) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def scale_for(values: Iterable[float], unit: ReaderUnit) -> tuple[float, str]:
+def scale_for(
+    values: Iterable[float], unit: ReaderUnit, by: Literal["max", "min"] = "max"
+) -> tuple[float, str]:
     """One (divisor, prefixed symbol) for a whole column or axis: ``([2e9, 5e10], W)`` → GW.
 
-    The prefix is the one that fits the largest magnitude; counts get k/M/B on the symbol
-    (``M tokens``). Divide shown values (SI / ``unit.factor``) by the divisor.
+    The prefix fits the largest magnitude (``by="max"``, for axes) or the smallest non-zero
+    one (``by="min"``, for table columns: no ``0.07`` cells, thousands grouped instead);
+    counts get k/M/B on the symbol (``M tokens``). Divide shown values (SI / ``unit.factor``)
+    by the divisor.
     """
     finite = [abs(v) / unit.factor for v in values if math.isfinite(v) and v != 0]
     if not finite or unit.style == "plain":
         return 1.0, unit.symbol
-    top = max(finite)
+    top = max(finite) if by == "max" else min(finite)
     table = _COUNT_SUFFIXES if unit.style in ("count", "money") else _PREFIXES
     for scale, symbol in table:
         if top >= scale * 0.9995:
@@ -198,6 +204,39 @@ def scale_for(values: Iterable[float], unit: ReaderUnit) -> tuple[float, str]:
             if top >= scale * 0.9995:
                 return scale, f"{symbol}{unit.symbol}"
     return 1.0, unit.symbol
+
+
+def column_format(
+    values: Iterable[float], name: str, label: str | None = None
+) -> tuple[str, Callable[[float], str]]:
+    """(unit for the header, SI value → cell text) so a whole column shares one format.
+
+    ``column_format([2.1e9, 8.4e9], "nameplate_w")`` → ``("GW", f)`` with ``f(2.15e9)`` →
+    ``"2.15"``. Counts keep k/M/B on each number (``1.77k``); prices are grouped (``1,520``).
+    """
+    unit = reader_unit(name, label)
+    values = [v for v in values if math.isfinite(v)]
+    top = max((abs(v) for v in values), default=0.0)
+    if unit.symbol.startswith("kg"):  # masses: tonnes with prefixes once past a tonne
+        unit = ReaderUnit("t" + unit.symbol[2:], 1e3) if top >= 1e3 else unit
+    if unit.symbol == "m²" and top >= 1e5:
+        unit = ReaderUnit("km²", 1e6, "plain")
+    if unit.style == "money":
+        if not unit.symbol:  # amounts: $420k, $1.2B
+            return "$", lambda v: number(v)
+        return f"${unit.symbol}", lambda v: _money_number(v / unit.factor)
+    if unit.style == "count":
+        return unit.symbol, lambda v: number(v / unit.factor)
+    if unit.style == "plain" and not unit.symbol:  # years, fractions: 2036, 0.93
+        return "", lambda v: _significant(v, 4 if abs(v) >= 1000 else 3)
+    if unit.style == "plain" or unit.symbol == "s":
+        return unit.symbol, lambda v: grouped(v / unit.factor)
+    scale, symbol = scale_for(values, unit, by="min")
+    return symbol, lambda v: grouped(v / unit.factor / scale)
+
+
+def _money_number(value: float) -> str:
+    return grouped(value) if abs(value) >= 1 else _significant(value, 2)
 
 
 def _duration(seconds: float) -> str:

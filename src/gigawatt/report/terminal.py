@@ -1,17 +1,163 @@
-"""The Rich terminal summary of a claim audit."""
+"""Terminal output that reads at 80 columns and up: fitted tables, sources footers, audits.
+
+* :func:`fit_table` builds a Rich table whose number cells never wrap; when the terminal is
+  too narrow it drops the least important columns (and says which) instead of breaking a
+  number or a header.
+* :class:`Sources` numbers citations once and prints them whole (URLs unbroken) in a footer.
+* :func:`print_audit`, :func:`print_claims`, :func:`print_equivalents`: command outputs.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 from gigawatt.report.format import display_unit, fmt, fmt_dist, fmt_interval
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from gigawatt.audit.engine import Audit
+    from gigawatt.catalog.schema import Source
+    from gigawatt.supply.equivalents import EquivalentsResult
 
-__all__ = ["print_audit", "print_claims"]
+__all__ = [
+    "Column",
+    "Sources",
+    "fit_table",
+    "print_audit",
+    "print_claims",
+    "print_equivalents",
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: ``header``, alignment, ``keep`` (columns with the lowest drop first at
+    narrow widths; ``keep >= 9`` is never dropped) and ``wrap`` (text that may wrap at word
+    boundaries; numbers never wrap)."""
+
+    header: str
+    justify: Literal["left", "right", "center"] = "right"
+    keep: int = 5
+    wrap: bool = False
+
+
+def fit_table(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    title: str | None = None,
+    caption: str | None = None,
+    **table_kwargs: Any,
+) -> Table:
+    """A Rich table of ``rows`` that fits ``width`` columns without breaking a number.
+
+    Columns are dropped, lowest ``keep`` first (ties: the rightmost), until the table's
+    minimum width fits; the caption then names what was left out and how to see it.
+    """
+    from rich.console import Console
+
+    shown = list(range(len(columns)))
+    dropped: list[str] = []
+    measurer = Console(width=width, file=io.StringIO(), color_system=None)
+    while True:
+        table = _build(columns, rows, shown, title, caption, dropped, table_kwargs)
+        if _needed_width(measurer, table, [columns[i] for i in shown]) <= width:
+            return table
+        droppable = [i for i in shown if columns[i].keep < 9]
+        if not droppable:
+            return table
+        victim = min(droppable, key=lambda i: (columns[i].keep, -i))
+        shown.remove(victim)
+        dropped.insert(0, columns[victim].header.replace("\n", " "))
+
+
+def _needed_width(measurer: Console, table: Table, columns: Sequence[Column]) -> int:
+    """Width the table needs with every number cell on one line (wrap columns at one word)."""
+    from rich.text import Text
+
+    natural = measurer.measure(table, options=measurer.options.update_width(10_000)).maximum
+    slack = 0
+    for col, rich_col in zip(columns, table.columns, strict=True):
+        if not col.wrap:
+            continue
+        lines = [Text.from_markup(str(c)).plain for c in rich_col.cells]
+        longest = max((len(line) for c in lines for line in c.splitlines()), default=0)
+        word = max((len(w) for c in lines for w in c.split()), default=0)
+        slack += max(longest - max(word, len(col.header)), 0)
+    return natural - slack
+
+
+def _build(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    shown: list[int],
+    title: str | None,
+    caption: str | None,
+    dropped: list[str],
+    table_kwargs: dict[str, Any],
+) -> Table:
+    from rich.table import Table
+
+    note = caption or ""
+    if dropped:
+        hidden = f"not shown at this width: {', '.join(dropped)} (widen the terminal or use --json)"
+        note = f"{note}\n{hidden}" if note else hidden
+    table = Table(
+        title=title,
+        title_justify="left",
+        caption=note or None,
+        caption_justify="left",
+        **table_kwargs,
+    )
+    for i in shown:
+        col = columns[i]
+        table.add_column(
+            col.header, justify=col.justify, no_wrap=not col.wrap, overflow="fold"
+        )
+    for row in rows:
+        table.add_row(*(row[i] for i in shown))
+    return table
+
+
+@dataclass
+class Sources:
+    """Citations numbered in order of first use, printed once in a footer with whole URLs."""
+
+    entries: list[str] = field(default_factory=list)
+
+    def ref(self, source: Source | str | None) -> str:
+        """``[n]`` for ``source`` (a :class:`Source` or a citation line); ``""`` for none."""
+        if source is None:
+            return ""
+        text = source if isinstance(source, str) else source.cite()
+        if text not in self.entries:
+            self.entries.append(text)
+        return f"[{self.entries.index(text) + 1}]"
+
+    def print(self, out: Console, title: str = "sources") -> None:
+        """Print ``[n] citation`` lines; each URL on its own line so it is never cut."""
+        from rich.markup import escape
+
+        if not self.entries:
+            return
+        out.print(f"[bold]{title}[/bold]")
+        for i, text in enumerate(self.entries, 1):
+            cite, url = _split_url(text)
+            out.print(f"[{i}] {escape(cite)}", highlight=False)
+            if url:
+                out.print(f"    {url}", soft_wrap=True, highlight=False, markup=False)
+
+
+def _split_url(text: str) -> tuple[str, str]:
+    head, sep, tail = text.rpartition(" http")
+    if sep and " " not in tail.strip():
+        return head, "http" + tail
+    return text, ""
 
 _COLOURS = {"consistent": "green", "understated": "red", "overstated": "yellow"}
 
@@ -183,4 +329,69 @@ def print_claims(claims: list[Any], out: Console) -> None:
     table.add_column("statement")
     for claim in claims:
         table.add_row(claim.id, claim.claimant, claim.date, claim.statement)
+    out.print(table)
+
+
+def print_equivalents(result: EquivalentsResult, out: Console) -> None:
+    """The equivalents table: median over its 90% interval, units defined below the table."""
+    from rich import box
+    from rich.markup import escape
+
+    from gigawatt.report.format import column_format
+    from gigawatt.supply.equivalents import TechNodes, tech_key
+
+    table_rows = result.table()
+    spec = [  # (row key, node-like name for the unit, header, keep, stack the interval)
+        ("units", "units", "units", 9, True),
+        ("capacity_factor", "capacity_factor", "CF", 3, False),
+        ("nameplate_w", "nameplate_w", "nameplate", 6, False),
+        ("cost_usd_per_mwh", "cost_usd_per_j", "cost", 8, True),
+        ("land_m2", "land_m2", "land", 4, False),
+        ("emissions_kgco2e_per_year", "emissions_kgco2e_per_year", "CO2e/yr", 2, True),
+        ("earliest_year", "earliest_year", "year", 7, False),
+    ]
+    columns = [Column("technology", "left", keep=9)]
+    formatters = []
+    for key, name, header, keep, _ in spec:
+        values = [r[key]["median"] for r in table_rows]
+        if key == "cost_usd_per_mwh":  # the row holds $/MWh already; the formatter wants SI
+            values = [v / 3.6e9 for v in values]
+        unit, cell = column_format(values, name)
+        unit = unit.replace(" CO2e/yr", "")  # the header says CO2e/yr already
+        columns.append(Column(f"{header}\n{unit}" if unit else header, keep=keep))
+        formatters.append(cell)
+    rows = []
+    for r in table_rows:
+        cells = [str(r["id"])]
+        for (key, _, _, _, stack), cell in zip(spec, formatters, strict=True):
+            scale = 1 / 3.6e9 if key == "cost_usd_per_mwh" else 1.0
+            s = r[key]
+            text = cell(s["median"] * scale)
+            if stack and s["p5"] != s["p95"]:
+                low, high = cell(s["p5"] * scale), cell(s["p95"] * scale)
+                text += f"\n[dim]{low}–{high}[/dim]"
+            cells.append(text)
+        rows.append(cells)
+    sizes = []
+    for tech_id in result.technologies:
+        node = TechNodes(tech_key(tech_id)).leaf("unit_size_w")
+        if node in result.evaluation.values:
+            sizes.append(f"{tech_id} {fmt(result.evaluation.central(node), 'unit_size_w')}")
+    caption = (
+        "units: how many units of each technology's unit size deliver the load on average "
+        f"({'; '.join(sizes)}). CF: capacity factor; cost: levelised, $/MWh; land: site "
+        "area; CO2e: life-cycle emissions per year; year: earliest the units could run. "
+        "Median, and 90% interval below it."
+    )
+    load = fmt(result.evaluation.central("load_w"), "load_w")
+    table = fit_table(
+        columns,
+        rows,
+        out.width,
+        title=f"Supply equivalents of {load} average load",
+        caption=escape(caption),
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     out.print(table)
