@@ -44,6 +44,8 @@ class Column:
     justify: Literal["left", "right", "center"] = "right"
     keep: int = 5
     wrap: bool = False
+    #: cut longer text with "…" (for long free text such as a command line)
+    max_width: int | None = None
 
 
 def fit_table(
@@ -83,7 +85,7 @@ def _needed_width(measurer: Console, table: Table, columns: Sequence[Column]) ->
     natural = measurer.measure(table, options=measurer.options.update_width(10_000)).maximum
     slack = 0
     for col, rich_col in zip(columns, table.columns, strict=True):
-        if not col.wrap:
+        if not col.wrap or col.max_width:  # rich's measure already caps max_width
             continue
         lines = [Text.from_markup(str(c)).plain for c in rich_col.cells]
         longest = max((len(line) for c in lines for line in c.splitlines()), default=0)
@@ -117,7 +119,11 @@ def _build(
     for i in shown:
         col = columns[i]
         table.add_column(
-            col.header, justify=col.justify, no_wrap=not col.wrap, overflow="fold"
+            col.header,
+            justify=col.justify,
+            no_wrap=not col.wrap,
+            overflow="ellipsis" if col.max_width else "fold",
+            max_width=col.max_width,
         )
     for row in rows:
         table.add_row(*(row[i] for i in shown))
@@ -395,3 +401,52 @@ def print_equivalents(result: EquivalentsResult, out: Console) -> None:
         collapse_padding=True,
     )
     out.print(table)
+
+
+def cited_text(name: str, cited: Any) -> str:
+    """A catalogue value in reader units: ``700 W``, ``60 – 120 W``, ``$15 – 25/kW-yr``."""
+    field_name = name.split(".")[0]
+    if cited.value is not None:
+        return fmt(cited.value, field_name)
+    low, high = cited.bounds
+    return fmt_interval(low, high, field_name)
+
+
+def print_record(record: Any, out: Console) -> None:
+    """A catalogue record: field, value in reader units, source number and locator; sources."""
+    from rich.markup import escape
+
+    out.print(f"[bold]{escape(record.name)}[/bold]  ({record.kind} {record.id})")
+    if record.aliases:
+        out.print(f"aliases: {', '.join(record.aliases)}")
+    if record.note:
+        out.print(escape(record.note))
+    sources = Sources()
+    rows = []
+    guesses = False
+    for name, cited in record.cited_fields().items():
+        value = cited_text(name, cited)
+        if cited.guess:
+            value += " [yellow]guess[/yellow]"
+            guesses = True
+        where = f" {escape(cited.locator)}" if cited.locator else ""
+        rows.append([name, value, f"{sources.ref(cited.source)}{where}"])
+    plain = {
+        k: v
+        for k, v in record.model_dump(exclude_none=True).items()
+        if k not in record.cited_fields()
+        and k not in {"id", "name", "aliases", "note", "source"}
+        and not isinstance(v, dict)
+    }
+    for name, value in plain.items():
+        rows.append([name, escape(str(value)), ""])
+    caption = "values in reader units (--json gives SI)"
+    if guesses:
+        caption += "; guess: a labelled guess, not a published figure"
+    columns = [
+        Column("field", "left", keep=9),
+        Column("value", "left", keep=9, wrap=True),
+        Column("source", "left", keep=6, wrap=True),
+    ]
+    out.print(fit_table(columns, rows, out.width, caption=caption))
+    sources.print(out)
