@@ -18,7 +18,6 @@ from gigawatt.cli.common import (
     console,
     emit_json,
     emit_result_json,
-    explain_tree,
     load_catalog,
     parse_sets,
     progress,
@@ -63,12 +62,31 @@ def register(app: typer.Typer) -> None:
         catalog_files: CatalogOpt = None,
         json_out: JsonOpt = False,
         explain: ExplainOpt = None,
+        report: Annotated[
+            Path | None,
+            typer.Option(
+                "--report", metavar="PATH", help="Write a self-contained HTML report (offline)."
+            ),
+        ] = None,
     ) -> None:
         """How many reactors, SMRs, fusion plants, solar or wind farms deliver an average load."""
-        from gigawatt.supply.equivalents import estimate_equivalents
+        from gigawatt.report.page import check_report_path
+        from gigawatt.report.terminal import check_explain_node
+        from gigawatt.supply.equivalents import (
+            equivalents_graph,
+            estimate_equivalents,
+            generating_technologies,
+        )
 
         if load is None and energy is None:
             raise UserInputError("give --load (e.g. 2GW) or --energy (e.g. '17.5 TWh/yr')")
+        if report is not None:
+            check_report_path(report)
+        if explain is not None:
+            ids = [
+                t.id for t in generating_technologies(load_catalog(catalog_files), _tech_list(tech))
+            ]
+            check_explain_node(explain, equivalents_graph(ids))
         cat = load_catalog(catalog_files)
         result = estimate_equivalents(
             load=load,
@@ -80,6 +98,16 @@ def register(app: typer.Typer) -> None:
             cat=cat,
             point=samples == 1,
         )
+        if report is not None:
+            from gigawatt.report.estimate_html import write_estimate_report
+            from gigawatt.supply.equivalents import TechNodes, tech_key
+
+            rows = [("load", "load_w")]
+            for tech_id in result.technologies:
+                nodes = TechNodes(tech_key(tech_id)).outputs
+                rows.append((f"{tech_id}: units", nodes["units"]))
+            written = write_estimate_report(result, report, "Supply equivalents", rows)
+            console(stderr=True).print(f"report written to {written}")
         if json_out:
             emit_result_json(result, explain)
             return
@@ -90,7 +118,9 @@ def register(app: typer.Typer) -> None:
         for warning in result.warnings:
             out.print(f"[yellow]{warning.code}[/yellow] {warning.message}")
         if explain:
-            out.print(explain_tree(result.evaluation, explain))
+            from gigawatt.report.terminal import print_explain
+
+            print_explain(result.evaluation, explain, out)
 
     @app.command("supply")
     def supply(

@@ -114,6 +114,7 @@ _BY_SUFFIX: tuple[tuple[str, ReaderUnit], ...] = (
     ("_per_output_token_j", ReaderUnit("J/token")),  # energy per token spelled as an energy
     ("_per_prompt_token_j", ReaderUnit("J/token")),
     ("_per_token_j", ReaderUnit("J/token")),
+    ("_tokens_per_s_per_accelerator", ReaderUnit("tokens/s", style="count")),
     ("_per_request_j", ReaderUnit("Wh/request", J_PER_WH)),
     ("_kgco2e", ReaderUnit("kg CO2e")),
     ("_kgco2e_per_year", ReaderUnit("kg CO2e/yr")),
@@ -241,6 +242,11 @@ def _money_number(value: float) -> str:
 
 def _duration(seconds: float) -> str:
     magnitude = abs(seconds)
+    if magnitude < 0.9995:  # latencies read in ms: 9.71 ms, not 0.00971 s
+        for scale, prefix in ((1e-3, "m"), (1e-6, "µ"), (1e-9, "n")):
+            if magnitude >= scale * 0.9995:
+                return f"{_significant(seconds / scale, 3)} {prefix}s"
+        return _si(seconds, "s")
     if magnitude < 120:
         return _si(seconds, "s")
     for scale, symbol, limit in (
@@ -333,6 +339,7 @@ def fmt_summary(summary: Any, name: str, label: str | None = None) -> tuple[str,
 
     A point estimate (p5 == p95) gives ``"(point)"`` as its interval.
     """
+
     def get(key: str) -> float:
         return float(summary[key] if isinstance(summary, Mapping) else getattr(summary, key))
 

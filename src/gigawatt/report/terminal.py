@@ -22,15 +22,22 @@ if TYPE_CHECKING:
 
     from gigawatt.audit.engine import Audit
     from gigawatt.catalog.schema import Source
+    from gigawatt.graph import Evaluation
+    from gigawatt.result import Result
     from gigawatt.supply.equivalents import EquivalentsResult
 
 __all__ = [
     "Column",
     "Sources",
+    "check_explain_node",
+    "explain_entry",
+    "explain_renderable",
     "fit_table",
     "print_audit",
     "print_claims",
     "print_equivalents",
+    "print_explain",
+    "print_summary",
 ]
 
 
@@ -164,6 +171,7 @@ def _split_url(text: str) -> tuple[str, str]:
     if sep and " " not in tail.strip():
         return head, "http" + tail
     return text, ""
+
 
 _COLOURS = {"consistent": "green", "understated": "red", "overstated": "yellow"}
 
@@ -450,3 +458,126 @@ def print_record(record: Any, out: Console) -> None:
     ]
     out.print(fit_table(columns, rows, out.width, caption=caption))
     sources.print(out)
+
+
+def explain_renderable(entry: dict[str, Any], sources: Sources, depth: int | None = None) -> Any:
+    """A Rich tree of an ``Evaluation.explain`` entry: each node once, sources by number.
+
+    A node met again (``batch`` feeds several formulas) is shown as ``name = value (↑ above)``
+    without its subtree; leaves cite ``[n]`` of ``sources``; below ``depth`` levels a node says
+    how many inputs it hides.
+    """
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    seen: set[str] = set()
+
+    def value_text(e: dict[str, Any]) -> str:
+        name, v = e["name"], e["value"]
+        text = f"[bold]{escape(name)}[/bold] = {escape(fmt(v['median'], name))}"
+        if v["p5"] != v["p95"]:
+            text += f" [dim]({escape(fmt_interval(v['p5'], v['p95'], name))})[/dim]"
+        return text
+
+    def label(e: dict[str, Any], level: int) -> str:
+        text = value_text(e)
+        if e["name"] in seen:
+            return text + " [dim](↑ above)[/dim]"
+        if e.get("formula"):
+            doc = (e.get("doc") or "").splitlines()[:1]
+            if doc:
+                text += f"  [dim]{escape(doc[0])}[/dim]"
+            hidden = len(e.get("inputs", []))
+            if depth is not None and level >= depth and hidden:
+                text += f" [yellow](+{hidden} inputs: --explain-depth {level + 1})[/yellow]"
+            return text
+        kind = escape(str(e.get("kind", "")))
+        ref = sources.ref(e.get("source")) if e.get("source") else ""
+        note = e.get("note") or ""
+        text += f"  [cyan]{kind}[/cyan]"
+        if ref:
+            text += f" {ref}"
+        elif note:
+            text += f" [dim]{escape(note)}[/dim]"
+        return text
+
+    def add(tree: Tree, e: dict[str, Any], level: int) -> None:
+        repeated = e["name"] in seen
+        seen.add(e["name"])
+        if repeated or (depth is not None and level >= depth):
+            return
+        for child in e.get("inputs", []):
+            node = tree.add(label(child, level + 1))
+            add(node, child, level + 1)
+
+    root = Tree(label(entry, 0))
+    add(root, entry, 0)
+    return root
+
+
+def explain_entry(evaluation: Evaluation, node: str) -> dict[str, Any]:
+    """``evaluation.explain(node)``, or a :class:`UserInputError` naming close node names."""
+    if node not in evaluation.values:
+        from difflib import get_close_matches
+
+        from gigawatt.errors import UserInputError
+
+        close = get_close_matches(node, sorted(evaluation.values), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise UserInputError(f"--explain: no node {node!r} in this estimate{hint}")
+    return evaluation.explain(node)
+
+
+def check_explain_node(node: str | None, *graphs: Any) -> None:
+    """Refuse an ``--explain`` node none of ``graphs`` knows, before anything is computed."""
+    if node is None or any(node in g.node_names for g in graphs):
+        return
+    from difflib import get_close_matches
+
+    from gigawatt.errors import UserInputError
+
+    names = sorted(set().union(*(g.node_names for g in graphs)))
+    close = get_close_matches(node, names, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise UserInputError(f"--explain: no node {node!r} in this estimator{hint}")
+
+
+def print_explain(
+    evaluation: Evaluation, node: str, out: Console, depth: int | None = None
+) -> None:
+    """Print how ``node`` is computed (:func:`explain_renderable`), then its numbered sources."""
+    sources = Sources()
+    out.print(explain_renderable(explain_entry(evaluation, node), sources, depth))
+    sources.print(out, title="sources of the inputs above")
+
+
+def print_summary(
+    result: Result, title: str, rows: Sequence[tuple[str, str, str | None]], out: Console
+) -> None:
+    """Median and 90% interval of ``(label, output key or node, count label)`` rows.
+
+    Values are in reader units (:func:`gigawatt.report.format.fmt`); when the three columns do
+    not fit the terminal, the interval is stacked under the median instead of being cut.
+    """
+    from rich.console import Console as RichConsole
+
+    from gigawatt.report.format import fmt_summary
+
+    cells = []
+    for label, key, count_label in rows:
+        node = key if key in result.evaluation.values else result.node_of(key)
+        summary = result.evaluation.summary(node)
+        median, interval = fmt_summary(summary, key, count_label)
+        cells.append([label, median, interval])
+    columns = [
+        Column("quantity", "left", keep=9, wrap=True),
+        Column("median"),
+        Column("90% interval"),
+    ]
+    table = _build(columns, cells, [0, 1, 2], title, None, [], {})
+    measurer = RichConsole(width=out.width, file=io.StringIO(), color_system=None)
+    if _needed_width(measurer, table, columns) > out.width:
+        stacked = [[c[0], f"{c[1]}\n[dim]{c[2]}[/dim]"] for c in cells]
+        columns = [columns[0], Column("median\n[dim]90% interval[/dim]")]
+        table = _build(columns, stacked, [0, 1], title, None, [], {})
+    out.print(table)
