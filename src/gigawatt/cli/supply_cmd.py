@@ -232,6 +232,7 @@ def register(app: typer.Typer) -> None:
             return
         from rich.table import Table
 
+        from gigawatt.report.format import fmt
         from gigawatt.units import format_quantity
 
         table = Table(
@@ -258,7 +259,7 @@ def register(app: typer.Typer) -> None:
         out.print(table)
         out.print(
             f"cost: ${result.cost_usd_per_mwh:,.1f}/MWh, "
-            f"${result.cost_usd_per_year / 1e6:,.0f}M per year; "
+            f"{fmt(result.cost_usd_per_year, 'cost_usd')} per year; "
             f"carbon-free share {result.cfe_share:.3f}; "
             f"curtailed {format_quantity(result.curtailment_j, 'Wh')}/yr; "
             f"solved in {result.solve_time_s:.1f} s"

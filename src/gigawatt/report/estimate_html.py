@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gigawatt.report.format import fmt, fmt_interval, fmt_summary
+from gigawatt.report.format import fmt, fmt_input, fmt_interval, fmt_summary
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 from gigawatt.report.terminal import Sources, _split_url, explain_entry
 
@@ -102,7 +102,7 @@ def render_estimate_report(result: Result, title: str, rows: Sequence[tuple[str,
     inputs = []
     for item in ev.sources():
         ref = sources.ref(item["source"]).strip("[]") if item["source"] else ""
-        value = item["value"]
+        value = fmt_input(ev.inputs[item["name"]])
         inputs.append(
             {
                 "name": item["name"],

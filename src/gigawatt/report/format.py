@@ -51,6 +51,7 @@ __all__ = [
     "display_unit",
     "fmt",
     "fmt_dist",
+    "fmt_input",
     "fmt_interval",
     "fmt_summary",
     "grouped",
@@ -60,7 +61,16 @@ __all__ = [
     "scale_for",
 ]
 
-_PREFIXES = [(1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
+_PREFIXES = [
+    (1e24, "Y"),
+    (1e21, "Z"),
+    (1e18, "E"),
+    (1e15, "P"),
+    (1e12, "T"),
+    (1e9, "G"),
+    (1e6, "M"),
+    (1e3, "k"),
+]
 _SMALL_PREFIXES = [(1e-3, "m"), (1e-6, "µ"), (1e-9, "n"), (1e-12, "p")]
 _COUNT_SUFFIXES = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
 
@@ -114,6 +124,7 @@ _BY_SUFFIX: tuple[tuple[str, ReaderUnit], ...] = (
     ("_per_output_token_j", ReaderUnit("J/token")),  # energy per token spelled as an energy
     ("_per_prompt_token_j", ReaderUnit("J/token")),
     ("_per_token_j", ReaderUnit("J/token")),
+    ("_usd_per_mwh", ReaderUnit("/MWh", 1.0, "money")),  # a node kept in $/MWh, not SI
     ("_tokens_per_s_per_accelerator", ReaderUnit("tokens/s", style="count")),
     ("_per_request_j", ReaderUnit("Wh/request", J_PER_WH)),
     ("_kgco2e", ReaderUnit("kg CO2e")),
@@ -331,7 +342,11 @@ def fmt_interval(low: float, high: float, name: str, label: str | None = None) -
     low, high = min(low, high), max(low, high)
     if low == high:
         return fmt(low, name, label)
-    return join_range(fmt(low, name, label), fmt(high, name, label))
+    low_text, high_text = fmt(low, name, label), fmt(high, name, label)
+    symbol = reader_unit(name, label).symbol
+    if symbol.startswith("/") and low_text.endswith(symbol):  # "$69 – $141/MWh"
+        return f"{low_text[: -len(symbol)]} – {high_text}"
+    return join_range(low_text, high_text)
 
 
 def fmt_summary(summary: Any, name: str, label: str | None = None) -> tuple[str, str]:
@@ -358,6 +373,20 @@ def count_unit(value: float, singular: str, plural: str | None = None) -> str:
 def humanize_name(name: str) -> str:
     """A node name for people: ``units_nuclear_ap1000`` → ``units nuclear ap1000``."""
     return name.replace("_", " ")
+
+
+def fmt_input(item: Any) -> str:
+    """A graph :class:`~gigawatt.graph.Input`'s value in reader units: ``338 tokens``,
+    ``60.3 – 120 W (90%)``; pre-drawn samples are described by their count."""
+    import numpy as np
+
+    dist = item.dist
+    if dist is None:
+        return str(item.describe())
+    if dist.is_point:
+        return fmt(dist.central, item.name)
+    low, high = (float(x) for x in dist.ppf(np.array([0.05, 0.95])))
+    return f"{fmt_interval(low, high, item.name)} (90%)"
 
 
 def fmt_dist(text: str, name: str, label: str | None = None) -> str:

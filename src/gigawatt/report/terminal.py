@@ -295,8 +295,8 @@ def _break_even_text(audit: Audit) -> str:
     return (
         f"no value of {be.input} in its plausible range "
         f"({fmt_interval(be.plausible_low, be.plausible_high, be.input)}) "
-        f"makes the claim exact: our median stays between {fmt(be.median_at_low, name, label)} and "
-        f"{fmt(be.median_at_high, name, label)}"
+        "makes the claim exact: our median stays within "
+        f"{fmt_interval(be.median_at_low, be.median_at_high, name, label)}"
     )
 
 
