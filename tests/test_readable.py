@@ -171,3 +171,31 @@ def test_help_has_no_bool_metavars_and_wraps_at_words(
     trace = _run(["runs", "trace", "--help"], 80, monkeypatch, capsys)
     # the docstring's own line break after "they share" is not kept: the paragraph is rewrapped
     assert "they share (devices" in trace
+
+
+def test_compare_side_by_side(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    csv = tmp_path / "c.csv"
+    report = tmp_path / "c.html"
+    argv = ["compare", "--model", "llama-3.1-8b,llama-3.1-70b", "--accelerator", "h100"]
+    argv += ["--batch", "8,64", "--samples", "200", "--json", "--csv", str(csv)]
+    assert main([*argv, "--report", str(report)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    rows = data["rows"]
+    assert len(rows) == 4  # 2 models x 1 accelerator x 2 batches x 1 precision
+    small = {r["batch"]: r for r in rows if r["model"] == "llama-3.1-8b"}
+    # a bigger batch shares the weight reads: less energy per token (monotone, same seed)
+    assert (
+        small[64]["facility_energy_per_output_token_j"]["median"]
+        < small[8]["facility_energy_per_output_token_j"]["median"]
+    )
+    big = [r for r in rows if r["model"] == "llama-3.1-70b"]
+    assert all("does not fit" in r["error"] for r in big)  # kept, with the reason
+    assert csv.read_text().splitlines()[0].startswith("model,accelerator,accelerators,batch")
+    assert "Inference configurations compared" in report.read_text(encoding="utf-8")
+
+
+def test_compare_refuses_unknown_ids_first(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", "--model", "llama-3.1-8b,lama-9", "--samples", "10"]) == 2
+    assert "lama-9" in capsys.readouterr().err

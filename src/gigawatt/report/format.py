@@ -241,6 +241,8 @@ def column_format(
         return unit.symbol, lambda v: number(v / unit.factor)
     if unit.style == "plain" and not unit.symbol:  # years, fractions: 2036, 0.93
         return "", lambda v: _significant(v, 4 if abs(v) >= 1000 else 3)
+    if unit.symbol == "s" and 0 < top < 1:  # latencies: ms
+        return "ms", lambda v: grouped(v * 1e3)
     if unit.style == "plain" or unit.symbol == "s":
         return unit.symbol, lambda v: grouped(v / unit.factor)
     scale, symbol = scale_for(values, unit, by="min")

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from gigawatt.audit.engine import Audit
     from gigawatt.catalog.schema import Source
+    from gigawatt.demand.compare import Comparison
     from gigawatt.graph import Evaluation
     from gigawatt.result import Result
     from gigawatt.supply.equivalents import EquivalentsResult
@@ -35,6 +36,7 @@ __all__ = [
     "fit_table",
     "print_audit",
     "print_claims",
+    "print_comparison",
     "print_equivalents",
     "print_explain",
     "print_summary",
@@ -581,3 +583,76 @@ def print_summary(
         columns = [columns[0], Column("median\n[dim]90% interval[/dim]")]
         table = _build(columns, stacked, [0, 1], title, None, [], {})
     out.print(table)
+
+
+def print_comparison(comparison: Comparison, out: Console, wording: Any = None) -> None:
+    """Configurations side by side: median over 90% interval per column, one unit per column.
+
+    ``wording`` rewrites error messages for the reader (the CLI passes its flag wording).
+    """
+    from rich import box
+    from rich.markup import escape
+
+    from gigawatt.demand.compare import COMPARED
+    from gigawatt.report.format import column_format
+
+    headers = {
+        "facility_energy_per_output_token_j": ("facility", 9),
+        "gpu_energy_per_output_token_j": ("GPU", 4),
+        "facility_energy_per_request_j": ("facility", 6),
+        "output_tokens_per_s_per_accelerator": ("output", 5),
+        "time_to_first_token_s": ("TTFT", 3),
+    }
+    columns = [
+        Column("model", "left", keep=9),
+        Column("accelerator", "left", keep=9),
+        Column("batch", keep=8),
+        Column("prec.", "left", keep=8),
+    ]
+    formatters = []
+    for key, *_ in COMPARED:
+        values = [r.values[key]["median"] for r in comparison.rows if key in r.values]
+        unit, cell = column_format(values, key)
+        header, keep = headers[key]
+        columns.append(Column(f"{header}\n{unit}", keep=keep))
+        formatters.append(cell)
+    rows, errors = [], []
+    for r in comparison.rows:
+        cells = [
+            r.model,
+            f"{r.accelerators}×{r.accelerator}" if r.accelerators > 1 else r.accelerator,
+            "cited" if r.batch is None else str(r.batch),
+            r.precision,
+        ]
+        if r.error:
+            batch = "cited batch" if r.batch is None else f"batch {r.batch}"
+            message = wording(r.error) if wording else r.error
+            errors.append(f"{batch}, {r.precision}: {message}")
+            cells += [f"[red]×{len(errors)}[/red]"] + [""] * (len(COMPARED) - 1)
+        else:
+            for (key, *_), cell in zip(COMPARED, formatters, strict=True):
+                s = r.values[key]
+                text = cell(s["median"])
+                if s["p5"] != s["p95"]:
+                    text += f"\n[dim]{cell(s['p5'])}–{cell(s['p95'])}[/dim]"
+                cells.append(text)
+        rows.append(cells)
+    caption = (
+        "energy per output token at the facility (PUE) and at the GPU; energy per request at "
+        "the facility; output tokens/s per accelerator; TTFT: time to first token. "
+        f"Median, and 90% interval below; {comparison.samples:,} samples, seed {comparison.seed}."
+    )
+    out.print(
+        fit_table(
+            columns,
+            rows,
+            out.width,
+            title="Inference configurations compared",
+            caption=escape(caption),
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            collapse_padding=True,
+        )
+    )
+    for i, text in enumerate(errors, 1):
+        out.print(f"[red]×{i}[/red] {escape(text)}")
