@@ -25,6 +25,7 @@ from gigawatt.units import SECONDS_PER_YEAR
     [
         (1.27e9, "power_w", "1.27 GW"),
         (0.35, "gpu_energy_per_output_token_j", "0.35 J/token"),
+        (4.84, "energy_per_output_token_facility_j", "4.84 J/token"),
         # 15 $/kW-yr = 15 / (1000 W * 31,557,600 s) = 4.753e-10 $/(W s)
         (15 / (1000 * SECONDS_PER_YEAR), "fixed_om_usd_per_w_per_s", "$15/kW-yr"),
         (1.5, "overnight_cost_usd_per_w", "$1,500/kW"),

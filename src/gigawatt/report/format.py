@@ -30,6 +30,7 @@ new node named ``..._w`` or ``..._usd_per_j`` formats correctly without code her
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -143,6 +144,10 @@ def reader_unit(name: str, label: str | None = None) -> ReaderUnit:
     for suffix, unit in _BY_SUFFIX:
         if name.endswith(suffix):
             return unit
+    if name.endswith("_j") and re.search(r"_per_(output_|prompt_)?token(_|$)", name):
+        return _BY_DIMENSION["energy per token"]  # energy_per_output_token_facility_j
+    if name.endswith("_j") and "_per_request" in name:
+        return _BY_DIMENSION["energy per request"]
     dimension = dimension_of_name(name)
     if dimension in _BY_DIMENSION:
         return _BY_DIMENSION[dimension]
