@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from gigawatt.report.format import display_unit, fmt, fmt_dist, fmt_interval
+from gigawatt.report.format import display_unit, fmt, fmt_dist, fmt_input, fmt_interval
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -200,19 +200,23 @@ def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
     out.print(Panel(header, title="claim", title_align="left", expand=False))
 
     if not brief:
-        inputs = Table(title="1. Reproduction: the claimant's inputs", title_justify="left")
-        inputs.add_column("input")
-        inputs.add_column("role")
-        inputs.add_column("claimant's value")
-        inputs.add_column("stated in")
+        input_rows = []
         for key, item in claim.inputs.items():
             where = (item.quote and f"“{item.quote}”") or item.locator or item.note or ""
-            inputs.add_row(
-                key,
-                item.role,
-                fmt_dist(item.text, key),
-                f"{where} [dim]({item.source.title})[/]".strip(),
+            input_rows.append(
+                [key, item.role, fmt_dist(item.text, key), f"{where} [dim]({item.source.title})[/]"]
             )
+        inputs = fit_table(
+            [
+                Column("input", "left", keep=9),
+                Column("role", "left", keep=3),
+                Column("claimant's value", "left", keep=9, wrap=True),
+                Column("stated in", "left", keep=9, wrap=True),
+            ],
+            input_rows,
+            out.width,
+            title="1. Reproduction: the claimant's inputs",
+        )
         out.print(inputs)
         if audit.filled_from_defaults:
             out.print(
@@ -264,13 +268,23 @@ def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
         f"P(claim understates) = {v.probability_understated:.0%}"
     )
     if audit.drivers:
-        drivers = Table(title="4. Drivers (Sobol' total-order index)", title_justify="left")
-        drivers.add_column("input")
-        drivers.add_column("total", justify="right")
-        drivers.add_column("first", justify="right")
-        drivers.add_column("our value")
+        driver_rows = []
         for d in audit.drivers[: 5 if brief else 8]:
-            drivers.add_row(d.input, f"{d.sobol_total:.2f}", f"{d.sobol_first:.2f}", d.value)
+            driver_input = audit.estimate.inputs.get(d.input)
+            known = driver_input is not None and driver_input.dist is not None
+            value = fmt_input(driver_input) if known else d.value
+            driver_rows.append([d.input, f"{d.sobol_total:.2f}", f"{d.sobol_first:.2f}", value])
+        drivers = fit_table(
+            [
+                Column("input", "left", keep=9),
+                Column("total", keep=9),
+                Column("first", keep=4),
+                Column("our value", "left", keep=6, wrap=True),
+            ],
+            driver_rows,
+            out.width,
+            title="4. Drivers (Sobol' total-order index)",
+        )
         out.print(drivers)
     be = audit.break_even
     if be is not None:
