@@ -586,7 +586,7 @@ def print_summary(
         median, interval = fmt_summary(summary, key, count_label)
         cells.append([label, median, interval])
     columns = [
-        Column("quantity", "left", keep=9, wrap=True),
+        Column("quantity", "left", keep=9),
         Column("median"),
         Column("90% interval"),
     ]
