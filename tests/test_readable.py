@@ -199,3 +199,38 @@ def test_compare_side_by_side(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_compare_refuses_unknown_ids_first(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["compare", "--model", "llama-3.1-8b,lama-9", "--samples", "10"]) == 2
     assert "lama-9" in capsys.readouterr().err
+
+
+def test_trace_page_says_when_cpu_energy_is_estimated() -> None:
+    """A CPU estimated as TDP x utilisation is in the all-devices energy per token: say so."""
+    import dataclasses
+
+    from gigawatt.measure.devices import ESTIMATED
+    from gigawatt.measure.store import WindowTrace
+    from gigawatt.report.trace_html import render_trace_page
+    from test_measure_trace import constant_trace, window
+
+    win = window(
+        "eeee00000001",
+        {"gpu:0": constant_trace(100.0, 20), "cpu:0": constant_trace(50.0, 20)},
+        2.0,
+        {"gpu:0": 200.0, "cpu:0": 100.0},
+        output_tokens=60,
+    )
+    devices = [
+        dataclasses.replace(d, status=ESTIMATED) if d.id == "cpu:0" else d for d in win.devices
+    ]
+    trace = WindowTrace.from_rows(
+        {
+            **win.to_dict(),
+            "prompt_tokens": 30,
+            "output_tokens": 60,
+            "energy_j": 300.0,
+            "gpu_energy_j": 200.0,
+            "devices": [d.to_dict() for d in devices],
+        },
+        [(dev, t, p) for dev, pts in win.trace.items() for t, p in pts],
+    )
+    page = render_trace_page(trace)
+    assert "energy per output token (all devices; includes estimated CPU energy)" in page
+    assert "GPU energy per output token" in page  # the measured GPU figure stays unqualified
