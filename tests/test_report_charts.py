@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from browser import open_in_chromium
-from gigawatt.report.figures import _scale, distribution_figure, log_ticks, sweep_figure
+from gigawatt.report.figures import axis_scale, distribution_figure, log_ticks, sweep_figure
 from gigawatt.report.page import chart_html
 
 
@@ -55,7 +55,7 @@ def _power_audit() -> SimpleNamespace:
 
 
 def test_axis_scale_and_log_ticks() -> None:
-    assert _scale("power_w", None, [2e10, 5e10]) == (1e9, "GW")
+    assert axis_scale("power_w", None, [2e10, 5e10]) == (1e9, "GW")
     ticks, texts = log_ticks(1.1, 130)
     assert len(ticks) <= 8 and texts[0] == "2" and "100" in texts
     assert log_ticks(3, 5) == ([3.0, 4.0, 5.0], ["3", "4", "5"])

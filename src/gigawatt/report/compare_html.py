@@ -19,10 +19,10 @@ def comparison_figure(comparison: Comparison, key: str, title: str) -> Any:
     import numpy as np
     import plotly.graph_objects as go
 
-    from gigawatt.report.figures import _scale, log_ticks
+    from gigawatt.report.figures import axis_scale, log_ticks
 
     rows = [r for r in comparison.rows if key in r.values]
-    factor, unit = _scale(key, None, [r.values[key]["median"] for r in rows])
+    factor, unit = axis_scale(key, None, [r.values[key]["median"] for r in rows])
     med = np.array([r.values[key]["median"] for r in rows]) / factor
     p5 = np.array([r.values[key]["p5"] for r in rows]) / factor
     p95 = np.array([r.values[key]["p95"] for r in rows]) / factor

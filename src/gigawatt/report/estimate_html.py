@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from gigawatt.report.format import fmt, fmt_input, fmt_interval, fmt_summary
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
-from gigawatt.report.terminal import Sources, _split_url, explain_entry
+from gigawatt.report.terminal import Sources, explain_entry, split_url
 
 if TYPE_CHECKING:
     from gigawatt.result import Result
@@ -114,7 +114,7 @@ def render_estimate_report(result: Result, title: str, rows: Sequence[tuple[str,
         )
     source_rows = []
     for text in sources.entries:
-        cite, url = _split_url(text)
+        cite, url = split_url(text)
         source_rows.append({"text": cite, "url": url})
     data = result.to_dict()
     return (

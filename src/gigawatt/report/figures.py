@@ -13,14 +13,14 @@ from gigawatt.report.format import fmt, fmt_interval
 if TYPE_CHECKING:
     from gigawatt.audit.engine import Audit
 
-__all__ = ["distribution_figure", "log_ticks", "sweep_figure", "tornado_figure"]
+__all__ = ["axis_scale", "distribution_figure", "log_ticks", "sweep_figure", "tornado_figure"]
 
 _BINS = 80
 _CLAIM = "#d62728"
 _OURS = "#1f77b4"
 
 
-def _scale(name: str, label: str | None, values: Any = ()) -> tuple[float, str]:
+def axis_scale(name: str, label: str | None, values: Any = ()) -> tuple[float, str]:
     """(divisor, axis unit) to show SI values of ``name`` on an axis in reader units, one
     prefix for the whole axis (``GW``, not plotly's ``20B`` in W)."""
     from gigawatt.report.format import reader_unit, scale_for
@@ -68,7 +68,7 @@ def distribution_figure(audit: Audit) -> Any:
 
     name, label = audit.output, audit.claim.claimed.label
     raw = np.asarray(audit.estimate[name], dtype=float)
-    factor, unit = _scale(name, label, [np.median(raw), audit.claim_central])
+    factor, unit = axis_scale(name, label, [np.median(raw), audit.claim_central])
     values = raw / factor
     values = values[np.isfinite(values)]
     positive = bool(values.size) and bool((values > 0).all())
@@ -194,7 +194,9 @@ def sweep_figure(audit: Audit) -> Any:
 
     name, label = audit.output, audit.claim.claimed.label
     rows = [r for r in audit.sweep if r.estimate is not None]
-    factor, unit = _scale(name, label, [r.estimate.median for r in rows if r.estimate is not None])
+    factor, unit = axis_scale(
+        name, label, [r.estimate.median for r in rows if r.estimate is not None]
+    )
     labels = [" / ".join(r.values.values()) for r in rows]
     med = [r.estimate.median / factor for r in rows if r.estimate is not None]
     lo = [(r.estimate.median - r.estimate.p5) / factor for r in rows if r.estimate is not None]

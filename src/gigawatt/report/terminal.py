@@ -40,6 +40,7 @@ __all__ = [
     "print_equivalents",
     "print_explain",
     "print_summary",
+    "split_url",
 ]
 
 
@@ -162,13 +163,14 @@ class Sources:
             return
         out.print(f"[bold]{title}[/bold]")
         for i, text in enumerate(self.entries, 1):
-            cite, url = _split_url(text)
+            cite, url = split_url(text)
             out.print(f"[{i}] {escape(cite)}", highlight=False)
             if url:
                 out.print(f"    {url}", soft_wrap=True, highlight=False, markup=False)
 
 
-def _split_url(text: str) -> tuple[str, str]:
+def split_url(text: str) -> tuple[str, str]:
+    """(citation, URL) of a ``Source.cite()`` line whose last word is a URL; else (text, "")."""
     head, sep, tail = text.rpartition(" http")
     if sep and " " not in tail.strip():
         return head, "http" + tail
