@@ -234,3 +234,11 @@ def test_trace_page_says_when_cpu_energy_is_estimated() -> None:
     page = render_trace_page(trace)
     assert "energy per output token (all devices; includes estimated CPU energy)" in page
     assert "GPU energy per output token" in page  # the measured GPU figure stays unqualified
+
+
+def test_equivalents_report_defines_units(tmp_path: Path) -> None:
+    path = tmp_path / "eq.html"
+    argv = ["equivalents", "--load", "2GW", "--tech", "ap1000,solar", "--samples", "300"]
+    assert main([*argv, "--report", str(path)]) == 0
+    page = path.read_text(encoding="utf-8")
+    assert "solar-pv: units of 100 MW" in page and "nuclear-ap1000: units of 1.12 GW" in page

@@ -100,12 +100,15 @@ def register(app: typer.Typer) -> None:
         )
         if report is not None:
             from gigawatt.report.estimate_html import write_estimate_report
+            from gigawatt.report.format import fmt
             from gigawatt.supply.equivalents import TechNodes, tech_key
 
             rows = [("load", "load_w")]
             for tech_id in result.technologies:
-                nodes = TechNodes(tech_key(tech_id)).outputs
-                rows.append((f"{tech_id}: units", nodes["units"]))
+                tech_nodes = TechNodes(tech_key(tech_id))
+                size = result.evaluation.central(tech_nodes.leaf("unit_size_w"))
+                label = f"{tech_id}: units of {fmt(size, 'unit_size_w')}"
+                rows.append((label, tech_nodes.outputs["units"]))
             written = write_estimate_report(result, report, "Supply equivalents", rows)
             console(stderr=True).print(f"report written to {written}")
         if json_out:
