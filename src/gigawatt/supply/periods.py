@@ -1,0 +1,191 @@
+"""Representative periods for the hourly sizing: tsam clustering with extreme periods, and the
+data the model needs to link storage across periods (Kotzur et al. 2018).
+
+The year's hourly series (load and every availability) are cut into days and clustered with
+tsam (hierarchical, medoid representatives, column means preserved) into ``n`` typical days.
+Extreme days are appended as their own clusters, each standing for itself (tsam's ``append``):
+the day of highest *residual load* (load over the mean-scaled sum of variable availabilities:
+the day the weather helps least), the day of peak load, and the day of lowest output of each
+variable technology. The cluster of every day of the year is kept (``order``), so the model can
+chain the typical days in calendar order and carry storage energy between them: the
+inter-period formulation of
+
+    Kotzur, L.; Markewitz, P.; Robinius, M.; Stolten, D. (2018). "Time series aggregation for
+    energy system design: Modeling seasonal storage." Applied Energy 213:123-135.
+    doi:10.1016/j.apenergy.2018.01.023
+
+with the bounds of its "simultaneous" variant (the storage level stays in [0, E] at every
+hour of every day of the year, through the intra-day maximum and minimum of each typical day).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from gigawatt.errors import UserInputError
+from gigawatt.supply.profiles import HOURS, timestamps
+
+__all__ = ["HOURS_PER_PERIOD", "Periods", "aggregate_periods", "replay_shortfall"]
+
+#: Length of one representative period [h]: a day, so diurnal solar and load cycles stay whole.
+HOURS_PER_PERIOD = 24
+#: Name of the clustering-only residual-load column (never passed to the model).
+_RESIDUAL = "_residual_load"
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Typical periods standing for the year.
+
+    ``series``: name → array of ``n_clusters × period_hours`` values, cluster after cluster;
+    ``weights_h``: hours each snapshot stands for (the cluster's day count), same length;
+    ``order``: the cluster of each period of the year, shape (365,), in calendar order;
+    ``n_extreme``: how many clusters are extreme periods; ``rmse``: tsam's weighted RMSE of
+    the normalised profiles; ``extreme_names``: why each extreme period was kept.
+    """
+
+    series: dict[str, np.ndarray]
+    weights_h: np.ndarray
+    order: np.ndarray
+    period_hours: int
+    n_extreme: int
+    rmse: float
+    extreme_names: tuple[str, ...] = ()
+
+    @property
+    def n_clusters(self) -> int:
+        """Number of typical periods (extremes included)."""
+        return int(self.weights_h.shape[0] // self.period_hours)
+
+
+def _residual(series: dict[str, np.ndarray], variable: list[str]) -> np.ndarray:
+    """Load minus the variable availabilities scaled to the load's mean (a clustering feature:
+    high when the weather helps least)."""
+    load = series["load"]
+    mean_load = float(load.mean()) or 1.0
+    supply = np.zeros_like(load, dtype=float)
+    for name in variable:
+        mean = float(series[name].mean())
+        if mean > 0:
+            supply += series[name] / mean / len(variable)
+    return np.asarray(load / mean_load - supply, dtype=float)
+
+
+def aggregate_periods(
+    series: dict[str, np.ndarray],
+    n_periods: int,
+    variable: list[str] | None = None,
+    extremes: bool = True,
+) -> Periods:
+    """Cluster the year's days into ``n_periods`` typical days plus extreme days.
+
+    ``series``: name → (8760,) array; must hold ``load``. ``variable``: the names of variable
+    availabilities (for the residual load and the low-output extremes). Returns
+    :class:`Periods`. Raises :class:`UserInputError` when ``n_periods`` is outside 1–365.
+    Warnings tsam raises (values rescaled beyond the original range) are swallowed: the
+    profiles are clipped to their original range instead.
+    """
+    import pandas as pd
+    import tsam
+    from tsam.config import ExtremeConfig
+
+    n_days = HOURS // HOURS_PER_PERIOD
+    if not 1 <= n_periods <= n_days:
+        raise UserInputError(f"--days must lie between 1 and {n_days}; got {n_periods}")
+    variable = [v for v in (variable or []) if v in series]
+    frame = pd.DataFrame(series, index=timestamps().tz_localize(None))
+    if variable:
+        frame[_RESIDUAL] = _residual(series, variable)
+    varying = [c for c in frame.columns if frame[c].std() > 0]
+    config = None
+    extreme_names: list[str] = []
+    if extremes and varying:
+        max_period = [c for c in (_RESIDUAL,) if c in varying]
+        max_value = [c for c in ("load",) if c in varying]
+        min_period = [c for c in variable if c in varying]
+        extreme_names = (
+            [f"highest residual load ({c})" for c in max_period]
+            + [f"peak {c}" for c in max_value]
+            + [f"lowest {c}" for c in min_period]
+        )
+        if max_period or max_value or min_period:
+            config = ExtremeConfig(
+                method="append", max_period=max_period, max_value=max_value, min_period=min_period
+            )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = tsam.aggregate(
+            frame[varying] if varying else frame[["load"]],
+            n_clusters=min(n_periods, n_days),
+            period_duration=HOURS_PER_PERIOD,
+            extremes=config,
+        )
+    reps = result.cluster_representatives
+    counts = result.cluster_counts
+    clusters = sorted(counts)
+    position = {k: i for i, k in enumerate(clusters)}
+    out: dict[str, np.ndarray] = {}
+    for col in series:
+        if col in reps.columns:
+            values = np.concatenate([reps.loc[k][col].to_numpy(dtype=float) for k in clusters])
+            out[col] = np.clip(values, float(series[col].min()), float(series[col].max()))
+        else:
+            out[col] = np.full(HOURS_PER_PERIOD * len(clusters), float(series[col][0]))
+    weights = np.repeat([float(counts[k]) for k in clusters], HOURS_PER_PERIOD)
+    order = np.array([position[int(k)] for k in result.cluster_assignments], dtype=int)
+    rmse_by_column = getattr(result.accuracy, "rmse", None)
+    rmse = (
+        float(np.mean(np.asarray(rmse_by_column, dtype=float)))
+        if rmse_by_column is not None
+        else float("nan")
+    )
+    n_extreme = max(0, len(clusters) - n_periods)
+    return Periods(
+        out, weights, order, HOURS_PER_PERIOD, n_extreme, rmse, tuple(extreme_names[:n_extreme])
+    )
+
+
+def replay_shortfall(
+    load_mw: np.ndarray,
+    variable_mw: np.ndarray,
+    clean_firm_mw: np.ndarray,
+    fossil_mw: np.ndarray,
+    storage_power_mw: float,
+    storage_energy_mwh: float,
+    round_trip_efficiency: float,
+) -> tuple[float, float]:
+    """Replay a sizing over the full year; return (unserved share, fossil share) of the load.
+
+    A greedy dispatch hour by hour (arrays of shape (8760,) [MW]): variable output first, then
+    clean firm plants, then storage (charged from any surplus, discharged for deficits), then
+    fossil plants. The year is run twice and the second pass starts where the first ended, so
+    the store is (nearly) cyclic. For one store, charging whenever there is surplus and
+    discharging whenever there is a deficit minimises unserved energy, so a shortfall above 0
+    means no dispatch of these capacities serves the real year. Used as the automatic error
+    estimate of a representative-period sizing. Both shares are [1] of the year's load.
+    """
+    eta = float(np.sqrt(round_trip_efficiency)) if round_trip_efficiency > 0 else 1.0
+    net = variable_mw + clean_firm_mw - load_mw  # surplus (+) or deficit (-) before storage
+    level = 0.5 * storage_energy_mwh
+    unserved = fossil = 0.0
+    for _pass in range(2):
+        unserved = fossil = 0.0
+        for t in range(net.shape[0]):
+            n = float(net[t])
+            if n >= 0:
+                charge = min(n, storage_power_mw, (storage_energy_mwh - level) / eta)
+                level += charge * eta
+                continue
+            need = -n
+            out = min(need, storage_power_mw, level * eta)
+            level -= out / eta
+            need -= out
+            if need > 0:
+                burn = min(need, float(fossil_mw[t]))
+                fossil += burn
+                unserved += need - burn
+    total = float(load_mw.sum())
+    return (unserved / total, fossil / total) if total > 0 else (0.0, 0.0)
