@@ -449,6 +449,8 @@ def _link_periods(model: Any, store: str, order: np.ndarray, period_hours: int) 
     in the calendar ``order`` (cluster of each day of the year), carrying a state of charge
     ``soc[d]`` from day to day; the level ``soc[d] + δ_k(t)`` stays within [0, E] at every hour
     through each typical period's intra-period maximum and minimum ``δ``."""
+    import pandas as pd
+
     e = model["Store-e"]
     dim = next(d for d in e.dims if d != "snapshot")
     e_lab = e.labels.sel({dim: store}).values
@@ -461,9 +463,11 @@ def _link_periods(model: Any, store: str, order: np.ndarray, period_hours: int) 
     starts = np.concatenate([[-1], ends[:-1]])  # level before each period (0 before the first)
     days = order.shape[0]
     safe = store.replace("-", "_")
-    soc = model.add_variables(lower=0, coords=[np.arange(days + 1)], name=f"soc_inter_{safe}")
-    dmax = model.add_variables(lower=0, coords=[np.arange(k_count)], name=f"dmax_{safe}")
-    dmin = model.add_variables(upper=0, coords=[np.arange(k_count)], name=f"dmin_{safe}")
+    day_index = pd.RangeIndex(days + 1, name=f"day_{safe}")
+    period_index = pd.RangeIndex(k_count, name=f"period_{safe}")
+    soc = model.add_variables(lower=0, coords=[day_index], name=f"soc_inter_{safe}")
+    dmax = model.add_variables(lower=0, coords=[period_index], name=f"dmax_{safe}")
+    dmin = model.add_variables(upper=0, coords=[period_index], name=f"dmin_{safe}")
     soc_lab = soc.labels.values
     dmax_lab = dmax.labels.values
     dmin_lab = dmin.labels.values
@@ -629,6 +633,19 @@ def solve(
             members[tid] = [tid]
         if not c.tech.carbon_free:
             fossil.extend(members[tid])
+    must_run_mw = sum(p.size_mw * len(p.availability) for p in units.values() if p.min_stable)
+    if must_run_mw:
+        # a unit held at its minimum stable output may produce more than the load: the surplus
+        # is dumped (steam bypass, curtailment) at no credit
+        network.add(
+            "Generator",
+            "must-run-surplus",
+            bus="site",
+            p_nom=must_run_mw,
+            p_min_pu=-1.0,
+            p_max_pu=0.0,
+            marginal_cost=0.0,
+        )
     if grid is not None:
         network.add(
             "Generator",
@@ -726,7 +743,8 @@ def solve(
         "solve_time_s": elapsed,
         "solver": f"highs-{chosen.get('solver', 'mip' if units else 'choose')}",
     }
-    if status != "ok":
+    if status != "ok" or condition != "optimal":
+        out["status"] = "warning" if status == "ok" else str(status)
         return out
     out["objective"] = float(network.objective)
     gens = network.generators
@@ -764,6 +782,8 @@ def solve(
             dispatch[f"{tid}-discharge"] = -network.links_t.p1[f"{tid}-discharge"].to_numpy()
             dispatch[f"{tid}-charge"] = network.links_t.p0[f"{tid}-charge"].to_numpy()
             dispatch[f"{tid}-level"] = network.stores_t.e[tid].to_numpy()
+    if must_run_mw:
+        dispatch["must-run-surplus"] = -p_t["must-run-surplus"].to_numpy()
     if grid is not None:
         dispatch["grid-import"] = p_t["grid-import"].to_numpy()
         cost_by_tech["grid-import"] = grid.import_price_usd_per_mwh * float(
@@ -854,7 +874,11 @@ def _check_load(load_w: np.ndarray, what: str) -> None:
     if not np.all(np.isfinite(load_w)) or peak > MAX_LOAD_W:
         from gigawatt.units import format_quantity
 
-        shown = format_quantity(peak, "W") if np.isfinite(peak) else "a non-finite value"
+        shown = (
+            "a non-finite value"
+            if not np.isfinite(peak)
+            else (f"{peak:.3g} W" if peak > MAX_LOAD_W else format_quantity(peak, "W"))
+        )
         raise UserInputError(
             f"the load {what} peaks at {shown}, beyond what the hourly sizing can solve "
             f"(at most {format_quantity(MAX_LOAD_W, 'W')}, ~300x the world's average "
@@ -983,7 +1007,7 @@ def size_supply(
     load_pu = load_w / mean_w
     link: GridLink | None = None
     if grid is not None:
-        link = grid.link(cat, mean_w / W_PER_MW, site_obj)
+        link = grid.link(cat, float(load_w.max()) / W_PER_MW, site_obj)
         warnings_out.extend(grid.notes)
     else:
         check_feasibility(costs, load_pu, availability, cfe, co2_cap_kg)
@@ -1030,7 +1054,8 @@ def size_supply(
         reduced, weights = periods.series, periods.weights_h
         rmse = periods.rmse
         extremes = (
-            f" plus {periods.n_extreme} extreme days ({', '.join(periods.extreme_names)})"
+            f" plus {periods.n_extreme} extreme day(s) (kept for: "
+            f"{', '.join(periods.extreme_names)})"
             if periods.n_extreme
             else ""
         )

@@ -40,11 +40,12 @@ _RESIDUAL = "_residual_load"
 class Periods:
     """Typical periods standing for the year.
 
-    ``series``: name → array of ``n_clusters × period_hours`` values, cluster after cluster;
-    ``weights_h``: hours each snapshot stands for (the cluster's day count), same length;
-    ``order``: the cluster of each period of the year, shape (365,), in calendar order;
-    ``n_extreme``: how many clusters are extreme periods; ``rmse``: tsam's weighted RMSE of
-    the normalised profiles; ``extreme_names``: why each extreme period was kept.
+        ``series``: name → array of ``n_clusters × period_hours`` values, cluster after cluster;
+        ``weights_h``: hours each snapshot stands for (the cluster's day count), same length;
+        ``order``: the cluster of each period of the year, shape (365,), in calendar order;
+        ``n_extreme``: how many clusters are extreme periods; ``rmse``: tsam's weighted RMSE of
+        the normalised profiles; ``extreme_names``: what the extreme periods were kept for (tsam
+    merges a day picked twice, so there may be more reasons than periods).
     """
 
     series: dict[str, np.ndarray]
@@ -107,7 +108,7 @@ def aggregate_periods(
         max_value = [c for c in ("load",) if c in varying]
         min_period = [c for c in variable if c in varying]
         extreme_names = (
-            [f"highest residual load ({c})" for c in max_period]
+            ["highest residual load" for _c in max_period]
             + [f"peak {c}" for c in max_value]
             + [f"lowest {c}" for c in min_period]
         )
@@ -143,9 +144,7 @@ def aggregate_periods(
         else float("nan")
     )
     n_extreme = max(0, len(clusters) - n_periods)
-    return Periods(
-        out, weights, order, HOURS_PER_PERIOD, n_extreme, rmse, tuple(extreme_names[:n_extreme])
-    )
+    return Periods(out, weights, order, HOURS_PER_PERIOD, n_extreme, rmse, tuple(extreme_names))
 
 
 def replay_shortfall(
