@@ -40,7 +40,13 @@ from gigawatt.catalog.technology import Technology
 from gigawatt.errors import InfeasibleError, UserInputError
 from gigawatt.supply.finance import SECONDS_PER_YEAR, capital_recovery_factor
 from gigawatt.supply.grid import GridLink, GridOptions
-from gigawatt.supply.periods import Periods, aggregate_periods, replay_shortfall
+from gigawatt.supply.periods import (
+    HOURS_PER_PERIOD,
+    Periods,
+    add_exact_days,
+    aggregate_periods,
+    replay_unserved,
+)
 from gigawatt.supply.profiles import (
     HOURS,
     LOAD_SHAPES,
@@ -79,6 +85,13 @@ MAX_INTEGER_UNITS = 24
 #: Representative days are reported unreliable when the full-year replay leaves more than
 #: this share of the load unserved (the automatic error estimate; see GW413).
 UNRELIABLE_SHORTFALL = 0.005
+#: Representative days are refined (the worst days of the full-year replay added as exact
+#: days, and solved again) while the replay's error exceeds this share of the load ...
+REFINE_TOLERANCE = 1e-4
+#: ... for at most this many rounds, adding at most this many worst days (each with the day
+#: before it) per round.
+REFINE_ROUNDS = 3
+REFINE_DAYS_PER_ROUND = 8
 #: Most Monte Carlo samples (each is one solve).
 MAX_SAMPLES = 1000
 #: Share of the modelled 8,760 h in the Julian year used to annualise costs.
@@ -773,6 +786,7 @@ def solve(
             charge_mw = float(network.links.p_nom_opt[f"{tid}-charge"])
             discharge_in_mw = float(network.links.p_nom_opt[f"{tid}-discharge"])
             out["p_nom"][tid] = discharge_in_mw * eta
+            out.setdefault("charge_p_nom", {})[tid] = charge_mw
             e_nom = float(network.stores.e_nom_opt[tid])
             out.setdefault("e_nom", {})[tid] = e_nom
             cost_by_tech[tid] = MODEL_YEAR_FRACTION * (
@@ -1053,23 +1067,7 @@ def size_supply(
         periods = aggregate_periods(series, days, variable)
         reduced, weights = periods.series, periods.weights_h
         rmse = periods.rmse
-        extremes = (
-            f" plus {periods.n_extreme} extreme day(s) (kept for: "
-            f"{', '.join(periods.extreme_names)})"
-            if periods.n_extreme
-            else ""
-        )
-        warnings_out.append(
-            {
-                "code": "GW411",
-                "message": f"{days} representative days{extremes} stand for the year; "
-                + (
-                    "storage is carried across days in calendar order (Kotzur et al. 2018)"
-                    if linked
-                    else "storage cycles within each day"
-                ),
-            }
-        )
+        warnings_out.append(_periods_note(days, periods, linked))
     else:
         reduced, weights = series, np.ones(HOURS)
 
@@ -1116,8 +1114,27 @@ def size_supply(
         raise InfeasibleError(_no_sizing_message(solution, techs, load_w, cfe, co2_cap, link))
     shortfall = None
     if periods is not None:
-        shortfall = _replay(solution, costs, series, plans, link)
-        if shortfall > UNRELIABLE_SHORTFALL:
+        for round_ in range(REFINE_ROUNDS + 1):
+            unserved_mw, fossil_mw = _replay(solution, costs, series, plans, link)
+            shortfall, short_days = _days_to_refine(unserved_mw, fossil_mw, series["load"], cfe)
+            if shortfall <= REFINE_TOLERANCE or not short_days or round_ == REFINE_ROUNDS:
+                break
+            step(
+                f"the full-year replay finds {shortfall:.2%} short: adding {len(short_days)} "
+                "exact days and solving again"
+            )
+            periods = add_exact_days(periods, series, short_days)
+            reduced, weights = periods.series, periods.weights_h
+            refined = run(costs, full=False)
+            if refined["status"] != "ok":
+                break
+            refined["solve_time_s"] += solution["solve_time_s"]  # report all rounds' time
+            solution = refined
+        warnings_out = [
+            _periods_note(days or 0, periods, linked) if w["code"] == "GW411" else w
+            for w in warnings_out
+        ]
+        if shortfall is not None and shortfall > UNRELIABLE_SHORTFALL:
             if fallback:
                 step("representative days fall short in the full year: solving the full year")
                 full_solution = run(costs, full=True)
@@ -1183,6 +1200,25 @@ def size_supply(
     return result
 
 
+def _periods_note(days: int, periods: Periods, linked: bool) -> dict[str, str]:
+    """Warning GW411: how many representative and extreme days stand for the year."""
+    extremes = (
+        f" plus {periods.n_extreme} extreme or exact day(s) (kept for: "
+        f"{', '.join(periods.extreme_names)})"
+        if periods.n_extreme
+        else ""
+    )
+    return {
+        "code": "GW411",
+        "message": f"{days} representative days{extremes} stand for the year; "
+        + (
+            "storage is carried across days in calendar order (Kotzur et al. 2018)"
+            if linked
+            else "storage cycles within each day"
+        ),
+    }
+
+
 def _no_sizing_message(
     solution: dict[str, Any],
     techs: Sequence[Technology],
@@ -1224,20 +1260,21 @@ def _replay(
     series: dict[str, np.ndarray],
     plans: dict[str, UnitPlan],
     link: GridLink | None,
-) -> float:
-    """Unserved share plus fossil share beyond the CFE limit when the aggregated capacities are
-    dispatched greedily over the full year (see :func:`replay_shortfall`) [1]."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Unserved power and fossil (or grid) output of each hour [MW] when the aggregated
+    capacities are dispatched greedily over the full year (see :func:`replay_unserved`)."""
     load = series["load"]
     variable = np.zeros(HOURS)
     clean_firm = np.zeros(HOURS)
     fossil = np.zeros(HOURS)
-    store_p = store_e = 0.0
+    store_p = store_e = store_charge = 0.0
     rte = 1.0
     for c in costs:
         tid = c.tech.id
         if c.tech.role == "storage":
             store_p += solution["p_nom"][tid]
             store_e += solution["e_nom"][tid]
+            store_charge += solution["charge_p_nom"][tid]
             rte = c.round_trip_efficiency
             continue
         if tid in plans:
@@ -1255,11 +1292,26 @@ def _replay(
             fossil += out
     if link is not None:
         fossil += link.capacity_mw
-    unserved, fossil_share = replay_shortfall(
-        load, variable, clean_firm, fossil, store_p, store_e, rte
-    )
-    del fossil_share  # the fossil limit is checked on the model's own dispatch
-    return unserved
+    return replay_unserved(load, variable, clean_firm, fossil, store_p, store_e, rte, store_charge)
+
+
+def _days_to_refine(
+    unserved_mw: np.ndarray, fossil_mw: np.ndarray, load_mw: np.ndarray, cfe: float | None
+) -> tuple[float, list[int]]:
+    """The replay's error estimate [1 of the load: unserved energy plus fossil energy beyond
+    the CFE limit] and the days to represent exactly in the next round (the worst days, each
+    with the day before it, when the storage should have been filled)."""
+    total = float(load_mw.sum())
+    excess = 0.0
+    if cfe is not None:
+        excess = max(0.0, float(fossil_mw.sum()) / total - (1.0 - cfe))
+    error = float(unserved_mw.sum()) / total + excess
+    per_day = unserved_mw.reshape(-1, HOURS_PER_PERIOD).sum(axis=1)
+    if excess > 0:
+        per_day = per_day + fossil_mw.reshape(-1, HOURS_PER_PERIOD).sum(axis=1)
+    worst = [int(d) for d in np.argsort(per_day)[::-1][:REFINE_DAYS_PER_ROUND] if per_day[d] > 0]
+    chosen = sorted({d for w in worst for d in (w - 1, w) if d >= 0})
+    return error, chosen
 
 
 def _monte_carlo(

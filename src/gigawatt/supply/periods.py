@@ -28,7 +28,14 @@ import numpy as np
 from gigawatt.errors import UserInputError
 from gigawatt.supply.profiles import HOURS, timestamps
 
-__all__ = ["HOURS_PER_PERIOD", "Periods", "aggregate_periods", "replay_shortfall"]
+__all__ = [
+    "HOURS_PER_PERIOD",
+    "Periods",
+    "add_exact_days",
+    "aggregate_periods",
+    "replay_shortfall",
+    "replay_unserved",
+]
 
 #: Length of one representative period [h]: a day, so diurnal solar and load cycles stay whole.
 HOURS_PER_PERIOD = 24
@@ -147,7 +154,7 @@ def aggregate_periods(
     return Periods(out, weights, order, HOURS_PER_PERIOD, n_extreme, rmse, tuple(extreme_names))
 
 
-def replay_shortfall(
+def replay_unserved(
     load_mw: np.ndarray,
     variable_mw: np.ndarray,
     clean_firm_mw: np.ndarray,
@@ -155,8 +162,10 @@ def replay_shortfall(
     storage_power_mw: float,
     storage_energy_mwh: float,
     round_trip_efficiency: float,
-) -> tuple[float, float]:
-    """Replay a sizing over the full year; return (unserved share, fossil share) of the load.
+    charge_power_mw: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replay a sizing over the full year; return the unserved power and the fossil output of
+    each hour [MW], shape (hours,) each.
 
     A greedy dispatch hour by hour (arrays of shape (8760,) [MW]): variable output first, then
     clean firm plants, then storage (charged from any surplus, discharged for deficits), then
@@ -165,17 +174,22 @@ def replay_shortfall(
     discharging whenever there is a deficit minimises unserved energy, so a shortfall above 0
     means no dispatch of these capacities serves the real year. Used as the automatic error
     estimate of a representative-period sizing. Both shares are [1] of the year's load.
+    ``storage_power_mw``: discharge power to the grid; ``charge_power_mw``: charging power
+    drawn from the grid (default: the same).
     """
+    charge_mw = storage_power_mw if charge_power_mw is None else charge_power_mw
     eta = float(np.sqrt(round_trip_efficiency)) if round_trip_efficiency > 0 else 1.0
     net = variable_mw + clean_firm_mw - load_mw  # surplus (+) or deficit (-) before storage
     level = 0.5 * storage_energy_mwh
-    unserved = fossil = 0.0
+    unserved = np.zeros(net.shape[0])
+    fossil = np.zeros(net.shape[0])
     for _pass in range(2):
-        unserved = fossil = 0.0
+        unserved[:] = 0.0
+        fossil[:] = 0.0
         for t in range(net.shape[0]):
             n = float(net[t])
             if n >= 0:
-                charge = min(n, storage_power_mw, (storage_energy_mwh - level) / eta)
+                charge = min(n, charge_mw, (storage_energy_mwh - level) / eta)
                 level += charge * eta
                 continue
             need = -n
@@ -184,7 +198,66 @@ def replay_shortfall(
             need -= out
             if need > 0:
                 burn = min(need, float(fossil_mw[t]))
-                fossil += burn
-                unserved += need - burn
+                fossil[t] = burn
+                unserved[t] = need - burn
+    return unserved, fossil
+
+
+def replay_shortfall(
+    load_mw: np.ndarray,
+    variable_mw: np.ndarray,
+    clean_firm_mw: np.ndarray,
+    fossil_mw: np.ndarray,
+    storage_power_mw: float,
+    storage_energy_mwh: float,
+    round_trip_efficiency: float,
+    charge_power_mw: float | None = None,
+) -> tuple[float, float]:
+    """(unserved share, fossil share) of the year's load [1] in the replay of
+    :func:`replay_unserved`."""
+    unserved, fossil = replay_unserved(
+        load_mw,
+        variable_mw,
+        clean_firm_mw,
+        fossil_mw,
+        storage_power_mw,
+        storage_energy_mwh,
+        round_trip_efficiency,
+        charge_power_mw,
+    )
     total = float(load_mw.sum())
-    return (unserved / total, fossil / total) if total > 0 else (0.0, 0.0)
+    if total <= 0:
+        return 0.0, 0.0
+    return float(unserved.sum()) / total, float(fossil.sum()) / total
+
+
+def add_exact_days(periods: Periods, series: dict[str, np.ndarray], days: list[int]) -> Periods:
+    """``periods`` with each of ``days`` (day-of-year indices) made its own typical period,
+    its profiles exactly the year's, standing for itself alone (weight 1 day), so a critical
+    stretch of the year is represented in full and in calendar order. Used to refine a
+    representative-day sizing where the full-year replay found it short."""
+    p = periods.period_hours
+    order = periods.order.copy()
+    weights = periods.weights_h.reshape(-1, p)[:, 0].copy()
+    out = {k: v.copy() for k, v in periods.series.items()}
+    added = 0
+    for d in sorted(set(days)):
+        k = int(order[d])
+        if weights[k] <= 1.0:  # already a period of its own
+            continue
+        weights[k] -= 1.0
+        order[d] = weights.shape[0]
+        weights = np.append(weights, 1.0)
+        for name in out:
+            out[name] = np.concatenate([out[name], series[name][d * p : (d + 1) * p]])
+        added += 1
+    return Periods(
+        out,
+        np.repeat(weights, p),
+        order,
+        p,
+        periods.n_extreme + added,
+        periods.rmse,
+        periods.extreme_names
+        + ((f"{added} days the full-year replay found short",) if added else ()),
+    )
