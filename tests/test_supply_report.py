@@ -60,8 +60,8 @@ def test_capacity_and_cost_figures_equal_the_result(result: SupplyResult, page: 
     table = _capacity_table(page)
     assert list(table) == TECHS
     for tid, cells in table.items():
-        capacity_mw, units, storage_mwh, _hours, energy_gwh, _cf = (
-            float(c.replace(",", "")) if c else None for c in cells
+        capacity_mw, units, _build, storage_mwh, _hours, energy_gwh, _cf, _cost = (
+            (float(c.replace(",", "")) if "(" not in c else c) if c else None for c in cells
         )
         assert capacity_mw == pytest.approx(result.capacity_w[tid] / 1e6, abs=0.05)
         if tid in result.units:

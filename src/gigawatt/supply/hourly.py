@@ -1292,7 +1292,15 @@ def _replay(
             fossil += out
     if link is not None:
         fossil += link.capacity_mw
-    return replay_unserved(load, variable, clean_firm, fossil, store_p, store_e, rte, store_charge)
+    # unserved energy is least when every plant runs before the store is drawn down; fossil
+    # energy is least when the store is drawn down first: replay both ways
+    unserved, _ = replay_unserved(
+        load, variable, clean_firm + fossil, np.zeros(HOURS), store_p, store_e, rte, store_charge
+    )
+    _, burnt = replay_unserved(
+        load, variable, clean_firm, fossil, store_p, store_e, rte, store_charge
+    )
+    return unserved, burnt
 
 
 def _days_to_refine(
