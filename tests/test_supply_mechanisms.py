@@ -193,3 +193,22 @@ def test_replay_counts_unserved_energy_by_hand() -> None:
     unserved, fossil = replay_shortfall(load, var, np.zeros(48), np.zeros(48), 1.0, 6.0, 1.0)
     assert unserved == pytest.approx(0.25)
     assert fossil == 0.0
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["--grid-price", "80 USD/MWh"], "needs --grid"),
+        (["--set", "overnight_cost_nuclear_ap100_usd_per_w=8"], "did you mean"),
+        (["--discount-rate", "5"], "discount-rate"),
+        (["--samples", "-1"], "samples"),
+    ],
+)
+def test_cli_levers_refuse_bad_input_before_solving(
+    args: list[str], match: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gigawatt.cli import main
+
+    code = main(["supply", "--load", "500MW", "--tech", "nuclear-ap1000", "--days", "2", *args])
+    assert code == 2
+    assert match in capsys.readouterr().err

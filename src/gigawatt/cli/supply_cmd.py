@@ -204,8 +204,8 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--integer/--continuous",
                 help="Whole units of modular firm plants, each with sampled refuelling and "
-                "forced outages (a MILP). Default: on when a firm modular technology needs "
-                f"at most {AUTO_INTEGER_UNITS} units.",
+                "forced outages (a MILP). Default: on with --days when every firm modular "
+                f"technology needs at most {AUTO_INTEGER_UNITS} units.",
             ),
         ] = None,
         discount_rate: Annotated[
@@ -272,8 +272,8 @@ def register(app: typer.Typer) -> None:
         cat = load_catalog(catalog_files)
         techs = _tech_list(tech) or []
         grid_options = _grid_options(grid, grid_file, grid_price, grid_capacity, export_price)
-        if integer is None:
-            integer = _auto_integer(cat, techs, load)
+        if integer is None:  # whole units by default only for the small, reduced problem
+            integer = days is not None and _auto_integer(cat, techs, load)
         with progress("sizing supply", enabled=not json_out) as bar:
 
             def step(message: str) -> None:
