@@ -212,3 +212,23 @@ def test_cli_levers_refuse_bad_input_before_solving(
     code = main(["supply", "--load", "500MW", "--tech", "nuclear-ap1000", "--days", "2", *args])
     assert code == 2
     assert match in capsys.readouterr().err
+
+
+def test_monte_carlo_over_costs_reports_distribution_and_build_share() -> None:
+    """Nuclear alone for a flat load: every sample builds it; its cost per MWh spreads with the
+    sampled overnight cost (6-12 $/W), so p5 < median < p95."""
+    result = size_supply(
+        "1 GW",
+        ["nuclear-ap1000"],
+        "flat",
+        days=2,
+        samples=5,
+        seed=3,
+        overrides={"overnight_cost_nuclear_ap1000_usd_per_w": "6 to 12 $/W"},
+    )
+    mc = result.samples
+    assert mc is not None and mc["solved"] == 5
+    c = mc["cost_usd_per_mwh"]
+    assert c["p5"] < c["median"] < c["p95"]
+    assert mc["built_share"]["nuclear-ap1000"] == 1.0
+    assert result.choices["set"] == {"overnight_cost_nuclear_ap1000_usd_per_w": "6 to 12 $/W"}
