@@ -19,15 +19,18 @@ cases took longer than the session allowed:
 |---|---|---|---|---|---|
 | var-cfe1 (desert) | 273.0 | 274.7 | +0.6% | storage energy +2.5%, PV +0.05% | 95/12.2 s = 7.8x |
 | gas-co2-cap | 92.25 | 93.99 | +1.9% | gas-ccgt +9.6% | 22.8/8.2 s = 2.8x |
-| var-gas-cfe0.9 | 128.18 | 128.45 | +0.2% | wind -124 MW (25% of load), PV +12% | 57.3/13.4 s = 4.3x |
+| var-gas-cfe0.9 | 128.18 | 128.45 | +0.2% | wind -124 MW (25% of load) | 57.3/13.4 s = 4.3x |
 | nuclear-heavy | 93.68 | 93.68 | 0.0% | 0% | 5.3/8.2 s = 0.6x |
-| north-eu-cfe0.9, north-eu-cfe1 | not finished in the session | | | | |
+| north-eu-cfe0.9 | no answer: hipdlp ended "unknown" | 213.83 | | | - /9.2 s |
+| north-eu-cfe1 | not run (24 d builds nuclear only) | 93.68 | | | - /8.4 s |
 
 Cost error < 3% holds where measured; capacities within 5% hold for the CFE-1 and nuclear
 cases but not where several mixes cost nearly the same (var-gas-cfe0.9: +0.2% cost with a
 different wind/solar split) or for gas under a CO2 cap; the ≥ 8x time target is not met
 (refinement rounds re-solve the reduced problem; easy full years such as flat nuclear solve
-faster than the clustering).
+faster than the clustering). The full year of north-eu-cfe0.9 ended with PDLP's condition
+"unknown" (not converged): now reported as a failed solve, where version 1.0 printed it as a
+result.
 
 Run all cases:   .venv/bin/python bench/bench_supply.py
 One case:        .venv/bin/python bench/bench_supply.py --case var-cfe1 [--days 24]
