@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from gigawatt.measure.devices import (
     DeviceReadError,
     EstimatedCpu,
+    RaplZone,
     discover_devices,
     discover_nvml,
     discover_rapl,
@@ -238,19 +239,32 @@ def test_rapl_zones_skip_core_and_psys(tmp_path: Path) -> None:
 
 def test_rapl_wraparound(tmp_path: Path) -> None:
     (pkg,) = [d for d in discover_rapl(fake_tree(tmp_path)) if d.id == "cpu:package-0"]
+    assert isinstance(pkg, RaplZone)
+    clock = FakeClock()
+    pkg.clock = clock  # 1 s between readings: each wrap below is well under 1 W
     energy = tmp_path / "intel-rapl:0" / "energy_uj"
     assert pkg.read_energy_j() == 0.0
+    clock.t += 1.0
     energy.write_text("100000\n")  # wrapped: 900000 -> 1000000 -> 100000 = 200000 µJ
     assert pkg.read_energy_j() == pytest.approx(0.2)
+    clock.t += 1.0
     energy.write_text("950000\n")  # +850000 µJ
     assert pkg.read_energy_j() == pytest.approx(1.05)
+    clock.t += 1.0
     energy.write_text("50000\n")  # wrapped again: +100000 µJ
     assert pkg.read_energy_j() == pytest.approx(1.15)
+    assert pkg.events == []
 
 
 def test_rapl_window_with_wrap(tmp_path: Path) -> None:
-    mon = Monitor(discover_rapl(fake_tree(tmp_path)), rate_hz=50)
+    clock = FakeClock()
+    devices = discover_rapl(fake_tree(tmp_path))
+    for dev in devices:
+        assert isinstance(dev, RaplZone)
+        dev.clock = clock
+    mon = Monitor(devices, rate_hz=0.1, clock=clock)  # no sampler tick inside the window
     with mon.window("cpu", store=False) as w:
+        clock.t += 1.0
         (tmp_path / "intel-rapl:0" / "energy_uj").write_text("100000\n")
         (tmp_path / "intel-rapl:2" / "energy_uj").write_text("300000\n")
         (tmp_path / "intel-rapl:0:1" / "energy_uj").write_text("400500\n")

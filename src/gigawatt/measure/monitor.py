@@ -392,6 +392,7 @@ class Window:
         self.prompt_tokens = 0
         self.output_tokens = 0
         self.start_time = 0.0
+        self._end_time = 0.0
         self._start_unix = 0.0
         self._start: dict[str, float] = {}
         self.result: WindowResult | None = None
@@ -443,6 +444,7 @@ class Window:
         if self.sync is not None and complete:
             self.sync()
         end_time, end, samples, errors = self.monitor._end_window(self)
+        self._end_time = self.monitor.clock()  # after the end reading: its events count
         duration = max(end_time - self.start_time, 0.0)
         self.result = WindowResult(
             name=self.name,
@@ -482,6 +484,12 @@ class Window:
             why = failed[-1] if failed else "no reading"
             return entry(NOT_MEASURED, f"read failed at a window boundary: {why}", None)
         reason = dev.reason
+        t0, t1 = self.start_time, self._end_time
+        events = [message for at, message in list(dev.events) if t0 <= at <= t1]
+        if events:
+            more = f" (and {len(events) - 1} more)" if len(events) > 1 else ""
+            note = events[0] + more
+            reason = f"{reason}; {note}" if reason else note
         if failed:
             # both boundary readings exist, so the counter difference (or the integral, for
             # power polling, across the gap) still covers the whole window
@@ -490,7 +498,7 @@ class Window:
                 f"{count} readings inside the window failed (first: {failed[0]}); the energy "
                 "is the difference of the boundary readings"
             )
-            reason = f"{dev.reason}; {note}" if dev.reason else note
+            reason = f"{reason}; {note}" if reason else note
         energy = end[dev.id] - self._start[dev.id]
         if energy <= 0.0 and duration > 0:
             return entry(
