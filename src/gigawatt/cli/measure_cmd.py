@@ -242,7 +242,15 @@ def signal_name(signum: int) -> str:
 def _read_tokens(path: Path) -> tuple[int, int, list[str]]:
     """(prompt, output, problems) from the tokens file: lines "PROMPT OUTPUT" (or "OUTPUT")
     of whole numbers >= 0. A line that is not (``inf``, ``-5``, ``1e30``, ``2.5``, binary) is
-    left out with a problem noted, and so is a file the command deleted or replaced."""
+    left out with a problem noted, and so is a file the command deleted or replaced; each
+    problem is also printed on stderr."""
+    prompt, output, problems = _parse_tokens(path)
+    for problem in problems:
+        print(f"gigawatt: tokens file: {problem}", file=sys.stderr)
+    return prompt, output, problems
+
+
+def _parse_tokens(path: Path) -> tuple[int, int, list[str]]:
     problems: list[str] = []
     try:
         with open(path, "rb") as handle:
@@ -272,8 +280,6 @@ def _read_tokens(path: Path) -> tuple[int, int, list[str]]:
     if prompt > MAX_TOKENS or output > MAX_TOKENS:
         problems.append(f"token totals over {MAX_TOKENS} ignored")
         return 0, 0, problems
-    for problem in problems:
-        print(f"gigawatt: tokens file: {problem}", file=sys.stderr)
     return prompt, output, problems
 
 

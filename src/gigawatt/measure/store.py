@@ -84,7 +84,7 @@ WRITER_IDLE_S = 1.0
 #: and checkpoint per batch, not per window; a software setting, not a measured quantity).
 WRITER_LINGER_S = 0.25
 
-#: (absolute path, inode) of store files whose schema this process has created and checked.
+#: (absolute path, inode) of store files whose columns this process has checked.
 _SCHEMA_CHECKED: set[tuple[str, int]] = set()
 
 SCHEMA = """
@@ -344,10 +344,12 @@ class Store:
                     time.sleep(delay * (1 + random.random()))
                     delay = min(delay * 2, 0.5)
             try:
+                if not read_only:
+                    con.execute(SCHEMA)
+                # the column check once per process and file (a file replaced in place with
+                # other tables still fails, at its first insert or query)
                 identity = (os.path.abspath(self.path), os.stat(self.path).st_ino)
-                if identity not in _SCHEMA_CHECKED:  # once per process and file
-                    if not read_only:
-                        con.execute(SCHEMA)
+                if identity not in _SCHEMA_CHECKED:
                     self._check_schema(con)
                     _SCHEMA_CHECKED.add(identity)
                 if replay and not read_only:
