@@ -449,3 +449,14 @@ def test_three_concurrent_imports_of_one_file_store_each_row_once(tmp_path: Path
 def test_codecarbon_errors_are_user_errors_not_tracebacks(tmp_path: Path) -> None:
     with pytest.raises(UserInputError, match="cannot read CodeCarbon file"):
         Store(tmp_path / "m.duckdb").import_codecarbon(tmp_path / "absent.csv")
+
+
+def test_runs_lists_a_nan_row_an_older_version_imported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = one_window(1.0)
+    bad.started_at = bad.duration_s = float("nan")
+    store = tmp_path / "m.duckdb"
+    Store(store).save_window(bad)
+    assert main(["runs", "--store", str(store)]) == 0
+    assert "w0000001" in capsys.readouterr().out

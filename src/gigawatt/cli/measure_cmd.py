@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import subprocess
@@ -422,7 +423,12 @@ def runs_list(
         energy = (
             format_quantity(r["energy_j"], "J") if r["energy_j"] is not None else "not measured"
         )
-        started = datetime.fromtimestamp(r["started_at"], UTC).strftime("%Y-%m-%d %H:%M:%S")
+        # a row imported before the checks existed may hold NaN: show it, never crash on it
+        started = (
+            datetime.fromtimestamp(r["started_at"], UTC).strftime("%Y-%m-%d %H:%M:%S")
+            if isinstance(r["started_at"], float) and math.isfinite(r["started_at"])
+            else "—"
+        )
         table.add_row(
             r["window_id"],
             r["run_id"],
