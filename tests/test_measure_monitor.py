@@ -350,3 +350,33 @@ def test_a_bad_store_fails_when_the_window_opens(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="is not a DuckDB database"), mon.window(store=path):
         ran.append(True)
     assert ran == []  # before the work, not after it
+
+
+def _forked_windows(path: str) -> None:
+    mon = Monitor([counter()], rate_hz=100)
+    store = Store(path)
+    for i in range(3):
+        with mon.window(f"child{i}", store=store):
+            pass
+    # the parent's writer thread does not exist in a fork: the child must get its own
+    if not store.flush(timeout_s=60):
+        raise SystemExit(1)
+
+
+def test_a_forked_child_writes_its_own_windows(tmp_path: Path) -> None:
+    import multiprocessing as mp
+
+    path = tmp_path / "f.duckdb"
+    store = Store(path)
+    with Monitor([counter()], rate_hz=100).window("parent", store=store):
+        pass  # the parent's background writer now exists (and may still be writing)
+    child = mp.get_context("fork").Process(target=_forked_windows, args=(str(path),))
+    child.start()
+    child.join(timeout=120)
+    assert child.exitcode == 0
+    assert sorted(r["name"] for r in store.list_windows()) == [
+        "child0",
+        "child1",
+        "child2",
+        "parent",
+    ]

@@ -532,7 +532,11 @@ class Store:
         return [_window_dict(r) for r in rows]
 
     def show(self, ident: str) -> dict[str, Any]:
-        """A window (by id or unique prefix) or a run (by id or prefix) with its windows."""
+        """A window (by id or unique prefix) or a run (by id or prefix) with its windows:
+        ``{"window": {...}}`` or ``{"run": {..., "windows": [...]}}``.
+
+        Raises :class:`UserInputError` for an unknown or ambiguous id, and
+        :class:`StoreError` for an unusable store."""
         with self.connect(write=False) as con:
             wins = con.execute(
                 f"SELECT {COLS} FROM windows WHERE window_id LIKE ? ORDER BY started_at",
@@ -631,7 +635,10 @@ class Store:
 
     def export(self, path: Path, fmt: str = "csv") -> int:
         """Write one row per device per window (windows joined to device_energy) as CSV or
-        Parquet; returns the number of rows."""
+        Parquet; returns the number of rows.
+
+        Raises :class:`UserInputError` for an unknown format or an unwritable ``path`` (nothing
+        is left behind), and :class:`StoreError` for an unusable store."""
         if fmt not in ("csv", "parquet"):
             raise UserInputError(f"unknown export format {fmt!r}; use csv or parquet")
         query = (
@@ -962,6 +969,18 @@ class _Writer:
 
 _WRITERS: dict[str, _Writer] = {}
 _WRITERS_LOCK = threading.Lock()
+
+
+def _forget_writers() -> None:
+    """In a forked child: the parent's writer threads do not exist here; start afresh (the
+    parent still writes what it queued)."""
+    global _WRITERS_LOCK
+    _WRITERS.clear()
+    _WRITERS_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_writers)
 
 
 def _writer_key(store: Store) -> str:
