@@ -269,18 +269,25 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------------
 
-    def _check_file(self, write: bool) -> bool:
-        """Refuse what cannot be a store, with the reason; returns whether to open read-only."""
-        path = self.path
-        where = f"measurement store {str(path)!r}"
-        if not path.exists():
-            parent = path.parent
-            if parent.exists() and not parent.is_dir():
-                raise StoreError(f"{where}: {str(parent)!r} is not a directory")
+    def _prepare_directory(self) -> None:
+        """Create the store's directory if missing (the lock file lives there)."""
+        parent = self.path.parent
+        where = f"measurement store {str(self.path)!r}"
+        if parent.exists() and not parent.is_dir():
+            raise StoreError(f"{where}: {str(parent)!r} is not a directory")
+        if not parent.exists():
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"{where}: cannot create its directory: {exc}") from None
+
+    def _check_file(self, write: bool) -> bool:
+        """Refuse what cannot be a store, with the reason (call it holding the lock: a store
+        another process is creating is empty for a moment); returns whether to open
+        read-only."""
+        path = self.path
+        where = f"measurement store {str(path)!r}"
+        if not path.exists():
             return False
         if path.is_dir():
             raise StoreError(f"{where} is a directory; give a file such as measurements.duckdb")
@@ -323,8 +330,11 @@ class Store:
         :class:`StoreError`."""
         import duckdb
 
-        read_only = self._check_file(write)
-        with self._file_lock(required=not read_only):
+        self._prepare_directory()
+        if self.path.exists() and not self.path.is_file():
+            self._check_file(write)  # a directory or device: refused before any lock file
+        with self._file_lock():
+            read_only = self._check_file(write)
             deadline = time.monotonic() + self.timeout_s
             delay = 0.01
             while True:
@@ -391,7 +401,9 @@ class Store:
             pass
 
     @contextlib.contextmanager
-    def _file_lock(self, required: bool = True) -> Iterator[None]:
+    def _file_lock(self) -> Iterator[None]:
+        """Hold the exclusive ``flock`` on ``<store>.lock``; where it cannot be created (a
+        read-only directory: the store can only be read), DuckDB's own lock suffices."""
         try:
             import fcntl
         except ImportError:  # Windows: rely on DuckDB's own lock and the retry loop
@@ -400,13 +412,8 @@ class Store:
         lock_path = self.path.with_name(self.path.name + ".lock")
         try:
             handle = open(lock_path, "a+")  # noqa: SIM115 - closed below, after the unlock
-        except OSError as exc:
-            if required:
-                raise StoreError(
-                    f"cannot create the lock file {str(lock_path)!r} of the measurement store: "
-                    f"{exc.strerror or exc}"
-                ) from None
-            yield  # a read-only store in a read-only directory: DuckDB's own lock suffices
+        except OSError:
+            yield
             return
         with handle:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
