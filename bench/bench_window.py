@@ -103,6 +103,11 @@ def main() -> None:
         "stored": stored,
     }
     results["baseline_empty_with"] = summary(timings(baseline, args.windows))
+    try:
+        import codecarbon  # noqa: F401 - the bench extra: pip install codecarbon
+    except ImportError:
+        results["codecarbon"] = "not installed (pip install codecarbon): no peer figure"
+        args.no_codecarbon = True
     if not args.no_codecarbon:
         import logging
 
