@@ -386,6 +386,22 @@ def test_a_window_over_a_reset_says_so_and_skips_the_interval(tmp_path: Path) ->
     assert "skipped" in (dev.reason or "")
 
 
+def test_a_window_holding_only_a_reset_is_not_measured_and_says_why(tmp_path: Path) -> None:
+    path = zone(tmp_path, "intel-rapl:0", "package-0", 200_000_000_000, max_range=MAX_RANGE_UJ)
+    (pkg,) = discover_rapl(tmp_path)
+    assert isinstance(pkg, RaplZone)
+    clock = FakeClock()
+    pkg.clock = clock
+    mon = Monitor([pkg], rate_hz=0.1, clock=clock)
+    with mon.window("reset only", store=False) as w:
+        clock.t += 0.1
+        (path / "energy_uj").write_text("0\n")  # reset to 0, nothing counted since
+    assert w.result is not None
+    (dev,) = w.result.devices
+    assert dev.energy_j is None and dev.status == "not measured"  # never 0 J, never +62 kJ
+    assert "did not advance" in (dev.reason or "") and "counter reset" in (dev.reason or "")
+
+
 def test_rapl_window_with_wrap(tmp_path: Path) -> None:
     clock = FakeClock()
     devices = discover_rapl(fake_tree(tmp_path))

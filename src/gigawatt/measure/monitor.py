@@ -501,12 +501,11 @@ class Window:
             reason = f"{reason}; {note}" if reason else note
         energy = end[dev.id] - self._start[dev.id]
         if energy <= 0.0 and duration > 0:
-            return entry(
-                NOT_MEASURED,
+            why = (
                 f"energy counter did not advance in {duration:.3g} s (window shorter than the "
-                "counter's update interval, or a stuck counter)",
-                None,
+                "counter's update interval, or a stuck counter)"
             )
+            return entry(NOT_MEASURED, f"{why}; {reason}" if events else why, None)
         status = ESTIMATED if dev.status == ESTIMATED else MEASURED
         return entry(status, reason, energy)
 
