@@ -380,3 +380,25 @@ def test_a_forked_child_writes_its_own_windows(tmp_path: Path) -> None:
         "child2",
         "parent",
     ]
+
+
+def test_a_store_broken_after_its_check_keeps_windows_in_the_journal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dev = counter()
+    mon = Monitor([dev], rate_hz=100)
+    path = tmp_path / "b.duckdb"
+    store = Store(path)
+    with mon.window("first", store=store):
+        dev.value = 1.0
+    assert store.flush(timeout_s=60)
+    path.write_bytes(b"garbage that is no database")  # broken after the check
+    with mon.window("second", store=store) as w:
+        dev.value = 3.0
+    assert not store.flush(timeout_s=60)  # the write failed: flush says so
+    assert "not yet written" in capsys.readouterr().err
+    (journal,) = store.pending()
+    assert json.loads(journal.read_text())["window"]["window_id"] == w.window_id
+    path.unlink()  # repaired (a fresh store): the next opening stores the kept window
+    (row,) = store.list_windows()
+    assert row["name"] == "second" and row["energy_j"] == pytest.approx(2.0)

@@ -479,7 +479,8 @@ class Store:
 
     def flush(self, timeout_s: float | None = None) -> bool:
         """Wait until this process's background writes to this store are done; returns
-        whether they all finished in time (windows not yet written stay in the journal)."""
+        whether they were all written in time (False also when the last write failed: those
+        windows stay in the journal, see :meth:`pending`, until a connection replays them)."""
         writer = _WRITERS.get(_writer_key(self))
         return True if writer is None else writer.drain(timeout_s)
 
@@ -923,6 +924,8 @@ class _Writer:
         self._hurry = False
         self._thread: threading.Thread | None = None
         self._warned = False
+        #: Whether the last batch failed (its windows wait in the journal).
+        self.failed = False
 
     def submit(self, journal: Path, payload: Payload) -> None:
         with self._cond:
@@ -950,6 +953,7 @@ class _Writer:
             try:
                 self.store.save_payloads([payload for _, payload in batch], replay=False)
             except Exception as exc:  # the journal keeps them: say so once, never lose them
+                self.failed = True
                 if not self._warned:
                     self._warned = True
                     print(
@@ -959,6 +963,7 @@ class _Writer:
                         file=sys.stderr,
                     )
             else:
+                self.failed = False
                 for journal, _ in batch:
                     with contextlib.suppress(OSError):
                         journal.unlink()
@@ -971,7 +976,8 @@ class _Writer:
         with self._cond:
             self._hurry = True
             self._cond.notify_all()
-            return self._cond.wait_for(lambda: not self._queue and not self._busy, timeout_s)
+            done = self._cond.wait_for(lambda: not self._queue and not self._busy, timeout_s)
+            return done and not self.failed
 
 
 _WRITERS: dict[str, _Writer] = {}
