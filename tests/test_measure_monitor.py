@@ -402,3 +402,26 @@ def test_a_store_broken_after_its_check_keeps_windows_in_the_journal(
     path.unlink()  # repaired (a fresh store): the next opening stores the kept window
     (row,) = store.list_windows()
     assert row["name"] == "second" and row["energy_j"] == pytest.approx(2.0)
+
+
+def test_a_removed_store_directory_is_not_recreated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store's directory removed (with its journal) before the background write: the user
+    threw the data away; the writer says so and does not bring the directory back."""
+    import fcntl
+    import shutil
+
+    directory = tmp_path / "gone"
+    store = Store(directory / "m.duckdb")
+    mon = Monitor([counter()], rate_hz=100)
+    with mon.window("w", store=store) as w:  # opens and checks the store first
+        lock = open(f"{store.path}.lock", "a+")  # noqa: SIM115 - closed below
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # hold the write back
+    assert w.result is not None
+    shutil.rmtree(directory)
+    fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+    lock.close()
+    assert not store.flush(timeout_s=60)
+    assert not directory.exists()
+    assert "were removed" in capsys.readouterr().err

@@ -269,12 +269,16 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------------
 
-    def _prepare_directory(self) -> None:
-        """Create the store's directory if missing (the lock file lives there)."""
+    def _prepare_directory(self, create: bool = True) -> None:
+        """Create the store's directory if missing (the lock file lives there); with
+        ``create=False`` a missing directory is an error (the background writer never
+        recreates a directory removed after its windows were journalled in it)."""
         parent = self.path.parent
         where = f"measurement store {str(self.path)!r}"
         if parent.exists() and not parent.is_dir():
             raise StoreError(f"{where}: {str(parent)!r} is not a directory")
+        if not parent.exists() and not create:
+            raise StoreError(f"{where}: its directory was removed")
         if not parent.exists():
             try:
                 parent.mkdir(parents=True, exist_ok=True)
@@ -323,14 +327,16 @@ class Store:
         return not writable
 
     @contextlib.contextmanager
-    def connect(self, write: bool = True, replay: bool = True) -> Iterator[Any]:
+    def connect(
+        self, write: bool = True, replay: bool = True, create: bool = True
+    ) -> Iterator[Any]:
         """An open DuckDB connection holding the store's lock, the schema created and checked,
         and journalled windows replayed (unless ``replay`` is False). ``write=False`` opens a
         store that cannot be written read-only (no schema creation, no replay). Raises
         :class:`StoreError`."""
         import duckdb
 
-        self._prepare_directory()
+        self._prepare_directory(create)
         if self.path.exists() and not self.path.is_file():
             self._check_file(write)  # a directory or device: refused before any lock file
         with self._file_lock():
@@ -435,12 +441,14 @@ class Store:
         """Store one closed window (and its run, once), now. Raises :class:`StoreError`."""
         self.save_payloads([window_payload(result, inventory, command, exit_code, source)])
 
-    def save_payloads(self, payloads: list[Payload], replay: bool = True) -> list[str]:
+    def save_payloads(
+        self, payloads: list[Payload], replay: bool = True, create: bool = True
+    ) -> list[str]:
         """Store windows given as rows, in one transaction; a window already stored (same
         ``window_id``) is skipped, so a replayed journal never stores one twice. Returns the
         ids written. The background writer passes ``replay=False``: its own windows are the
         journal's newest, and every other connection replays the rest."""
-        with self.connect(replay=replay) as con:
+        with self.connect(replay=replay, create=create) as con:
             return _write(con, payloads)
 
     def save_later(
@@ -951,10 +959,18 @@ class _Writer:
                 self._hurry = False
                 self._busy = True
             try:
-                self.store.save_payloads([payload for _, payload in batch], replay=False)
+                self.store.save_payloads(
+                    [payload for _, payload in batch], replay=False, create=False
+                )
             except Exception as exc:  # the journal keeps them: say so once, never lose them
                 self.failed = True
-                if not self._warned:
+                if not self.store.journal_dir.is_dir():
+                    print(
+                        f"gigawatt: {len(batch)} measurement window(s) not written: the "
+                        f"directory of {self.store.path} and its journal were removed",
+                        file=sys.stderr,
+                    )
+                elif not self._warned:
                     self._warned = True
                     print(
                         f"gigawatt: {len(batch)} measurement window(s) not yet written to "
