@@ -141,7 +141,11 @@ def _window_rows(trace: WindowTrace) -> list[tuple[str, str]]:
         rows.append(("tokens", f"{prompt:,} prompt, {output:,} output"))
         for label, key in (
             ("GPU energy per output token", "gpu_energy_j"),
-            ("energy per output token (all devices)", "energy_j"),
+            (
+                "energy per output token (all devices"
+                + ("; includes estimated CPU energy)" if estimated else ")"),
+                "energy_j",
+            ),
         ):
             per_token = per_token_j(w.get(key) or None, output)
             if per_token is not None:
