@@ -20,7 +20,6 @@ import numpy as np
 from gigawatt.dist import FloatArray
 
 __all__ = [
-    "FORMULAS",
     "decode_context_tokens",
     "effective_batch",
     "generated_tokens",

@@ -15,7 +15,6 @@ import numpy as np
 from gigawatt.dist import FloatArray
 
 __all__ = [
-    "FORMULAS",
     "hidden_size",
     "layers",
 ]

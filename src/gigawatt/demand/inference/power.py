@@ -24,7 +24,6 @@ import numpy as np
 from gigawatt.dist import FloatArray
 
 __all__ = [
-    "FORMULAS",
     "decode_activity",
     "decode_power_w",
     "facility_energy_per_output_token_j",

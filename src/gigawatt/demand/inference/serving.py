@@ -15,7 +15,6 @@ from gigawatt.dist import FloatArray
 from gigawatt.units import SECONDS_PER_DAY
 
 __all__ = [
-    "FORMULAS",
     "accelerator_time_per_request_s",
     "accelerators_needed",
     "busy_accelerators",

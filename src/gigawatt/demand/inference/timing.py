@@ -33,7 +33,6 @@ import numpy as np
 from gigawatt.dist import FloatArray
 
 __all__ = [
-    "FORMULAS",
     "attention_compute_time_s",
     "attention_memory_time_s",
     "decode_compute_time_s",
