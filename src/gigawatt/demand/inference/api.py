@@ -42,8 +42,10 @@ __all__ = [
     "FORMULAS",
     "GRAPH",
     "PRECISIONS",
+    "boundary_label",
     "configuration_text",
     "estimate_inference",
+    "explicit_model",
     "inference_inputs",
     "min_accelerators",
 ]
@@ -244,6 +246,32 @@ def host_power_input(cat: Catalog, accelerator_id: str) -> Input:
         if cited is not None and getattr(system, "accelerator", None) == accelerator_id:
             return cited_input("host_power_w", cited, note=f"system {system.id}")
     return parameter_input(cat, "inference", "host_power_w")
+
+
+def explicit_model(
+    model: str, params: str | None, active_params: str | None
+) -> str | dict[str, Any]:
+    """The CLI's ``--params/--active-params`` as explicit model parameters, else ``model``.
+
+    Raises :class:`UserInputError` for ``--active-params`` without ``--params``.
+    """
+    if params is None:
+        if active_params is not None:
+            raise UserInputError("--active-params needs --params (the total parameter count)")
+        return model
+    spec: dict[str, Any] = {"total_params": params, "name": f"{params} parameters"}
+    if active_params is not None:
+        spec["active_params"] = active_params
+        spec["name"] += f" ({active_params} active)"
+    return spec
+
+
+def boundary_label(cat: Catalog, accelerator: str) -> str:
+    """Display word for the accelerator boundary: ``gpu`` for GPUs, ``accelerator`` otherwise
+    (TPUs). The JSON key stays ``gpu`` for every device."""
+    record = cat.get("accelerator", accelerator)
+    name = f"{getattr(record, 'name', '')} {getattr(record, 'vendor', '')}".lower()
+    return "accelerator" if "tpu" in name or "google" in name else "gpu"
 
 
 def _check_precision(precision: str, what: str = "precision") -> str:
@@ -554,7 +582,9 @@ def estimate_inference(
         outputs.update(DEPLOYMENT_OUTPUTS)
     nodes = [*outputs.values(), *(n for g in GROUPS.values() for n in g.values())]
     evaluation = GRAPH.evaluate(nodes, inputs, n=samples, seed=seed, point=samples == 1)
-    warnings += _regime_warnings(evaluation) + _capped_warnings(evaluation)
+    warnings += (
+        _regime_warnings(evaluation) + _capped_warnings(evaluation) + _overflow_warnings(evaluation)
+    )
     accelerator_id = cat.get("accelerator", accelerator).id
     choices: dict[str, Any] = {
         "model": model_name,
@@ -564,10 +594,10 @@ def estimate_inference(
         "effective_batch": round(evaluation.central("effective_batch"), 1),
         "prompt_tokens": prompt_tokens
         if prompt_tokens is not None
-        else inputs["prompt_tokens"].describe(),
+        else _shown(inputs["prompt_tokens"]),
         "output_tokens": output_tokens
         if output_tokens is not None
-        else inputs["output_tokens"].describe(),
+        else _shown(inputs["output_tokens"]),
         "reasoning_token_multiplier": inputs["reasoning_token_multiplier"].describe(),
         "precision": precision,
         "kv_precision": kv_precision,
@@ -586,6 +616,13 @@ def estimate_inference(
         choices=choices,
         warnings=warnings,
     )
+
+
+def _shown(item: Input) -> str | float:
+    """A point input as its number, anything else as its description."""
+    from gigawatt.dist import Point
+
+    return item.value.value if isinstance(item.value, Point) else item.describe()
 
 
 def configuration_text(choices: Mapping[str, Any]) -> str:
@@ -639,6 +676,22 @@ def _capped_warnings(evaluation: Any) -> list[Warning_]:
             f"the KV cache holds fewer sequences than --batch in {capped:.0%} of samples: the "
             f"running batch is {float(np.median(running)):,.0f} (median) of at most "
             f"{float(np.median(batch)):,.0f}; the engine queues the rest",
+        )
+    ]
+
+
+def _overflow_warnings(evaluation: Any) -> list[Warning_]:
+    """GW304 when the weights alone overflow the replica in some samples (run there at batch
+    1, as with offloading: an upper tail, not a configuration an engine would choose)."""
+    share = float(np.mean(evaluation["kv_capacity_sequences"] < 1.0))
+    if share <= 0.01:
+        return []
+    return [
+        Warning_(
+            "GW304",
+            f"in {share:.0%} of samples not even one sequence fits beside the weights (uncertain "
+            "model size); those samples run at batch 1. Use more --accelerators or a lower "
+            "--precision to narrow the upper tail",
         )
     ]
 
