@@ -34,9 +34,12 @@ def test_inference_json(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert set(d["gpu"]) == {
         "energy_per_output_token_j",
+        "energy_per_output_token_with_prefill_j",
         "energy_per_prompt_token_j",
         "energy_per_request_j",
     }
+    assert d["choices"]["effective_batch"] == 64
+    assert "batch 64" in d["choices"]["configuration"]
     assert d["facility"]["energy_per_output_token_j"]["median"] == pytest.approx(
         d["server"]["energy_per_output_token_j"]["median"] * 1.2, rel=1e-6
     )
