@@ -130,8 +130,22 @@ def test_inference_kv_capped_batch_runs(capsys: pytest.CaptureFixture[str]) -> N
     capped running batch (GW303), exit 0."""
     d = _json(
         capsys,
-        "inference --model qwen3-32b --accelerator b200 --batch 512 --prompt-tokens 1000 "
-        "--output-tokens 627 --samples 500 --json".split(),
+        [
+            "inference",
+            "--model",
+            "qwen3-32b",
+            "--accelerator",
+            "b200",
+            "--batch",
+            "512",
+            "--prompt-tokens",
+            "1000",
+            "--output-tokens",
+            "627",
+            "--samples",
+            "500",
+            "--json",
+        ],
     )
     assert d["effective_batch"]["median"] < 512
     assert "GW303" in {w["code"] for w in d["warnings"]}
@@ -147,19 +161,41 @@ def test_inference_longer_than_context_window_exits_2(capsys: pytest.CaptureFixt
 def test_inference_closed_model_and_params(capsys: pytest.CaptureFixture[str]) -> None:
     d = _json(
         capsys,
-        "inference --model gpt-4o-class --accelerators 8 --precision fp8 --samples 500 --json".split(),
+        [
+            "inference",
+            "--model",
+            "gpt-4o-class",
+            "--accelerators",
+            "8",
+            "--precision",
+            "fp8",
+            "--samples",
+            "500",
+            "--json",
+        ],
     )
     s = d["facility"]["energy_per_request_j"]
     assert s["p95"] > 2 * s["p5"]
     d = _json(
         capsys,
-        "inference --params 70B --accelerators 4 --batch 32 --samples 200 --json".split(),
+        [
+            "inference",
+            "--params",
+            "70B",
+            "--accelerators",
+            "4",
+            "--batch",
+            "32",
+            "--samples",
+            "200",
+            "--json",
+        ],
     )
     assert d["choices"]["model"] == "70B parameters"
 
 
 def test_inference_tpu_says_accelerator(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main("inference --accelerator tpu-v4 --batch 8 --samples 200".split()) == 0
+    assert main(["inference", "--accelerator", "tpu-v4", "--batch", "8", "--samples", "200"]) == 0
     out = capsys.readouterr().out
     assert "accelerator: energy per request" in out and "gpu:" not in out
 
