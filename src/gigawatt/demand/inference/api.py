@@ -581,7 +581,9 @@ def estimate_inference(
     if "demand_tokens_per_s" in inputs:
         outputs.update(DEPLOYMENT_OUTPUTS)
     nodes = [*outputs.values(), *(n for g in GROUPS.values() for n in g.values())]
-    evaluation = GRAPH.evaluate(nodes, inputs, n=samples, seed=seed, point=samples == 1)
+    evaluation = GRAPH.evaluate(
+        nodes, inputs, n=samples, seed=seed, point=samples == 1, keep=_WARNING_NODES
+    )
     warnings += (
         _regime_warnings(evaluation) + _capped_warnings(evaluation) + _overflow_warnings(evaluation)
     )
@@ -643,6 +645,15 @@ def configuration_text(choices: Mapping[str, Any]) -> str:
         f"{choices.get('model')} on {choices.get('accelerators')} x {choices.get('accelerator')}"
         f", {choices.get('precision')}, {batch_text}, {tokens}, PUE {choices.get('pue')}"
     )
+
+
+#: Nodes the warnings read (kept in memory rather than recomputed).
+_WARNING_NODES = (
+    "batch",
+    "kv_capacity_sequences",
+    "decode_compute_time_s",
+    "decode_memory_time_s",
+)
 
 
 def _regime_warnings(evaluation: Any) -> list[Warning_]:
