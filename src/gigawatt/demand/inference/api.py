@@ -464,7 +464,7 @@ def check_context_window(
         raise InfeasibleError(
             f"a request of {request:,.0f} tokens (prompt {ev.central('prompt_tokens'):,.0f} + "
             f"generated {ev.central('generated_tokens'):,.0f}) exceeds {model_name}'s context "
-            f"window of {window:,.0f} tokens; shorten --prompt-tokens/--output-tokens"
+            f"window of {window:,.0f} tokens; shorten prompt_tokens/output_tokens"
         )
 
 
@@ -495,9 +495,9 @@ def check_memory(
     per_accelerator = available / ev.central("accelerators")
     need = math.ceil(required / per_accelerator)
     lower = [p for p in ("fp8", "int4") if _bytes_rank(p) < _bytes_rank(precision)]
-    hint = f"use --accelerators {1 << (need - 1).bit_length()} or more"
+    hint = f"use accelerators={1 << (need - 1).bit_length()} or more"
     if lower:
-        hint += f", or a lower precision (--precision {lower[0]})"
+        hint += f", or a lower precision (precision='{lower[0]}')"
     raise InfeasibleError(
         f"{model_name} does not fit on {accelerator}: weights + one sequence's KV cache need "
         f"{format_quantity(required, 'B')} but the replica has "
