@@ -211,14 +211,14 @@ def register(app: typer.Typer) -> None:
         for boundary in ("gpu", "server", "facility"):
             shown = device if boundary == "gpu" else boundary
             rows += [
-                (
-                    f"{shown}: energy per output token (prefill incl.)",
+                (  # what measurements report: all energy / output tokens, prefill included
+                    f"{shown}: energy per output token",
                     f"{boundary}_energy_per_output_token_with_prefill_j",
                     "J",
                     False,
                 ),
                 (
-                    f"{shown}: energy per output token (decode)",
+                    "  of which decode",
                     f"{boundary}_energy_per_output_token_j",
                     "J",
                     False,

@@ -620,11 +620,11 @@ def estimate_inference(
     )
 
 
-def _shown(item: Input) -> str | float:
+def _shown(item: Input) -> str:
     """A point input as its number, anything else as its description."""
     from gigawatt.dist import Point
 
-    return item.value.value if isinstance(item.value, Point) else item.describe()
+    return f"{item.value.value:g}" if isinstance(item.value, Point) else item.describe()
 
 
 def configuration_text(choices: Mapping[str, Any]) -> str:
