@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "gigawatt.cli.supply_cmd",
     "gigawatt.cli.audit_cmd",
     "gigawatt.cli.measure_cmd",
+    "gigawatt.cli.outlook_cmd",
 )
 
 HELP = (
