@@ -26,17 +26,19 @@ All formulas are array arithmetic over the Monte Carlo samples (shape ``(N,)`` o
 **Reconciliation**: ``implied_utilization(y)`` = workload energy / energy the installed fleet
 would draw if every accelerator were busy all year (busy power x PUE x 1 yr).
 
-**Supply seen by demand**: ``ai_additional_demand(y)`` = facility power(y) - facility
-power(BASE_YEAR); ``ai_clean_supply_added(y)`` = sum over BASE_YEAR < t <= y of the firm
-clean power added for AI in year t; ``supply_gap(y)`` = the difference;
-``demand_to_supply_ratio(y)`` their ratio (> 1: existing technologies fall short).
+**Supply** (:mod:`gigawatt.outlook.buildout`, merged into the same graph): its demand node
+``ai_demand_power(y)`` is this facility power, so ``ai_demand_growth(y)`` = facility power(y)
+- facility power(BASE_YEAR), set against ``ai_firm_clean_additions(y)`` (firm clean power
+added for AI since BASE_YEAR: deals plus a share of the world's additions), giving
+``firm_power_gap(y)``, ``share_of_additions_needed(y)`` and here
+``demand_to_supply_ratio(y)`` = demand growth / clean additions (> 1: existing technologies
+fall short).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -509,14 +511,26 @@ def _volume_node(stem: str, year: int) -> str:
 
 
 def _supply(years: Sequence[int]) -> list[Formula]:
-    """Demand growth against firm clean additions (the supply side plugs in by node name)."""
+    """Demand against the build-out's firm clean additions (:mod:`gigawatt.outlook.buildout`).
+
+    The build-out's demand node ``ai_demand_power_YEAR_w`` is this outlook's facility power;
+    the build-out computes AI's firm clean additions, the gap and the share needed from it.
+    """
     out: list[Formula] = []
     for y in years:
+        out.append(
+            _formula(
+                node("ai_demand_power_w", y),
+                _identity,
+                (node("facility_power_w", y),),
+                "[W] = the outlook's AI facility power (demand seen by the build-out)",
+            )
+        )
         if y <= BASE_YEAR:
             continue
         out.append(
             _formula(
-                node("ai_demand_growth_w", y),
+                node("ai_yearly_demand_growth_w", y),
                 lambda a, b: a - b,
                 (node("facility_power_w", y), node("facility_power_w", y - 1)),
                 "[W] = facility power this year - last year",
@@ -524,103 +538,61 @@ def _supply(years: Sequence[int]) -> list[Formula]:
         )
         out.append(
             _formula(
-                node("ai_additional_demand_w", y),
-                lambda a, b: a - b,
-                (node("facility_power_w", y), node("facility_power_w", BASE_YEAR)),
-                f"[W] = facility power this year - in {BASE_YEAR}",
-            )
-        )
-        added = [node("ai_firm_clean_additions_w", t) for t in range(BASE_YEAR + 1, y + 1)]
-        out.append(
-            _formula(
-                node("ai_clean_supply_added_w", y),
-                _sum,
-                tuple(added),
-                f"[W] = firm clean power added for AI since {BASE_YEAR} (sum of yearly additions)",
-            )
-        )
-        globals_ = [node("global_firm_clean_additions_w", t) for t in range(BASE_YEAR + 1, y + 1)]
-        out.append(
-            _formula(
-                node("global_clean_supply_added_w", y),
-                _sum,
-                tuple(globals_),
-                f"[W] = firm clean power added worldwide since {BASE_YEAR}",
-            )
-        )
-        out.append(
-            _formula(
-                node("supply_gap_w", y),
-                lambda d, s: d - s,
-                (node("ai_additional_demand_w", y), node("ai_clean_supply_added_w", y)),
-                "[W] = additional AI demand - firm clean power added for AI (> 0: a gap)",
-            )
-        )
-        out.append(
-            _formula(
                 node("demand_to_supply_ratio", y),
                 lambda d, s: np.maximum(d, 0.0) / np.maximum(s, 1e-300),
-                (node("ai_additional_demand_w", y), node("ai_clean_supply_added_w", y)),
-                "[-] = additional AI demand / firm clean power added for AI (> 1: shortfall)",
-            )
-        )
-        out.append(
-            _formula(
-                node("share_of_additions_needed", y),
-                lambda d, s: np.maximum(d, 0.0) / np.maximum(s, 1e-300),
-                (node("ai_additional_demand_w", y), node("global_clean_supply_added_w", y)),
-                "[-] = additional AI demand / all firm clean power added worldwide",
+                (node("ai_demand_growth_w", y), node("ai_firm_clean_additions_w", y)),
+                f"[-] = AI demand growth since {BASE_YEAR} / firm clean power added for AI "
+                "(> 1: existing technologies fall short)",
             )
         )
     return out
 
 
-def placeholder_supply(years: Sequence[int]) -> list[Formula]:
-    """Firm clean additions per year until the build-out model provides them.
+def supply_series(cat: Catalog | None = None) -> list[tuple[str, str]]:
+    """(node stem, label) of the world's yearly firm clean additions by technology."""
+    from gigawatt.outlook.buildout import build_model, key
 
-    ``global_firm_clean_additions(y)`` = a cited constant; ``ai_firm_clean_additions(y)`` =
-    global x ``ai_share_of_additions``.
+    model = build_model(catalog=_catalog(cat))
+    out = []
+    for tech in model.techs:
+        stem = f"world_firm_additions_{key(tech.id)}_w"
+        if any(f.name == node(stem, DATA_YEAR + 1) for f in model.formulas):
+            out.append((stem, tech.name))
+    return out
+
+
+def _catalog(cat: Catalog | None) -> Catalog:
+    from gigawatt.catalog import catalog as default_catalog
+
+    return cat or default_catalog()
+
+
+_MODELS: dict[tuple[int, str], tuple[Graph, dict[str, Input]]] = {}
+
+
+def _model(last: int, cat: Catalog | None) -> tuple[Graph, dict[str, Input]]:
+    """The outlook graph to ``last`` and the build-out's cited inputs (cached per catalogue)."""
+    from gigawatt.outlook.buildout import build_model
+
+    cat = _catalog(cat)
+    cache_key = (last, cat.data_version)
+    if cache_key not in _MODELS:
+        years = Years(FIRST_YEAR, last).modelled
+        supply = build_model(range(FIRST_YEAR, max(last, DATA_YEAR) + 1), BASE_YEAR, catalog=cat)
+        mine = [*_hardware(years), *_workload(years), *_supply(years)]
+        names = {f.name for f in mine}
+        formulas = mine + [f for f in supply.formulas if f.name not in names]
+        _MODELS[cache_key] = (Graph(formulas, name="outlook"), dict(supply.inputs))
+    return _MODELS[cache_key]
+
+
+def outlook_graph(last: int = 2035, catalog: Catalog | None = None) -> Graph:
+    """The outlook graph for every year from :data:`FIRST_COHORT` to ``last``.
+
+    Demand formulas (this module) merged with the build-out's (deals and world additions
+    depend on the catalogue, hence ``catalog``; cached per catalogue version).
     """
-    out: list[Formula] = []
-    for y in years:
-        if y <= BASE_YEAR:
-            continue
-        out.append(
-            _formula(
-                node("global_firm_clean_additions_w", y),
-                lambda g: np.asarray(g, dtype=float),
-                ("global_firm_clean_additions_w",),
-                "[W] = firm average clean power added worldwide in the year (placeholder)",
-            )
-        )
-        out.append(
-            _formula(
-                node("ai_firm_clean_additions_w", y),
-                lambda g, s: g * np.clip(s, 0.0, 1.0),
-                (node("global_firm_clean_additions_w", y), "ai_share_of_additions"),
-                "[W] = global firm clean additions x share AI could take",
-            )
-        )
-    return out
-
-
-@cache
-def outlook_graph(last: int = 2035) -> Graph:
-    """The outlook graph for every year from :data:`FIRST_COHORT` to ``last`` (cached)."""
-    years = Years(FIRST_YEAR, last).modelled
-    formulas: list[Formula] = [*_hardware(years), *_workload(years), *_supply(years)]
-    formulas += supply_formulas(years)
-    return Graph(formulas, name="outlook")
-
-
-def supply_series() -> list[tuple[str, str]]:
-    """(node stem, label) of the yearly firm clean additions for AI, by technology if known."""
-    return [("ai_firm_clean_additions_w", "firm clean additions for AI (all technologies)")]
-
-
-def supply_formulas(years: Sequence[int]) -> list[Formula]:
-    """Supply-side formulas: the build-out model's when present, the placeholder otherwise."""
-    return placeholder_supply(years)
+    return _model(last, catalog)[0]
 
 
 def outlook_inputs(cat: Catalog, last: int = 2035) -> dict[str, Input]:
@@ -630,8 +602,10 @@ def outlook_inputs(cat: Catalog, last: int = 2035) -> dict[str, Input]:
     utilisation, busy/idle power fractions and the accelerator lifetime are the fleet
     estimator's cited defaults.
     """
-    graph = outlook_graph(last)
-    inputs: dict[str, Input] = {}
+    graph, supply_inputs = _model(last, cat)
+    inputs: dict[str, Input] = {
+        name: item for name, item in supply_inputs.items() if name in graph.leaf_names
+    }
     for name in ("utilization", "busy_power_fraction", "idle_power_fraction", "lifetime_s"):
         inputs[name] = parameter_input(cat, "fleet", name)
     for record in cat.parameters("outlook").values():
@@ -644,8 +618,3 @@ def outlook_inputs(cat: Catalog, last: int = 2035) -> dict[str, Input]:
             f"the catalogue has no outlook default for {', '.join(missing)}; set them with --set"
         )
     return inputs
-
-
-def leaf_names(last: int = 2035) -> Iterable[str]:
-    """Names of the outlook's drivers (graph leaves)."""
-    return sorted(outlook_graph(last).leaf_names)

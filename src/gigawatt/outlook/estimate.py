@@ -60,10 +60,12 @@ QUANTITIES: dict[str, str] = {
 }
 #: Quantities from BASE_YEAR + 1 on: demand growth against firm clean additions.
 SUPPLY_QUANTITIES: dict[str, str] = {
+    "ai_yearly_demand_growth_w": "ai_yearly_demand_growth_w",
     "ai_demand_growth_w": "ai_demand_growth_w",
-    "ai_additional_demand_w": "ai_additional_demand_w",
-    "ai_clean_supply_added_w": "ai_clean_supply_added_w",
-    "supply_gap_w": "supply_gap_w",
+    "pipeline_firm_power_w": "pipeline_firm_power_w",
+    "world_firm_clean_power_w": "world_firm_clean_power_w",
+    "ai_firm_clean_additions_w": "ai_firm_clean_additions_w",
+    "firm_power_gap_w": "firm_power_gap_w",
     "demand_to_supply_ratio": "demand_to_supply_ratio",
     "share_of_additions_needed": "share_of_additions_needed",
 }
@@ -192,10 +194,15 @@ def scenario_inputs(
     inputs = outlook_inputs(cat, last)
     for name, text in scenario.sets.items():
         inputs[name] = Input(
-            name, check_override(name, text), kind="scenario", note=f"scenario {scenario.name}"
+            name,
+            check_override(name, text, catalog=cat),
+            kind="scenario",
+            note=f"scenario {scenario.name}",
         )
     for name, value in sets.items():
-        inputs[name] = Input(name, check_override(name, value), kind="override", note="--set")
+        inputs[name] = Input(
+            name, check_override(name, value, catalog=cat), kind="override", note="--set"
+        )
     return inputs
 
 
@@ -245,7 +252,7 @@ def estimate_outlook(
             f"--year {driver_year} is outside the outlook's years {years.first}-{years.last}"
         )
     chosen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    graph = outlook_graph(max(years.last, 2035))
+    graph = outlook_graph(max(years.last, 2035), cat)
     inputs = scenario_inputs(cat, chosen, dict(sets or {}), max(years.last, 2035))
     outputs = _outputs(years)
     evaluation = graph.evaluate(outputs, inputs, n=samples, seed=seed, point=samples == 1)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from gigawatt.catalog.yamlio import LineDict, read_yaml
 from gigawatt.dist import Dist, parse_node_value
 from gigawatt.errors import CatalogError, UserInputError
 from gigawatt.outlook.demand import FIRST_COHORT, LAST_YEAR, outlook_graph
+
+if TYPE_CHECKING:
+    from gigawatt.catalog import Catalog
 
 __all__ = ["BUILTIN_SCENARIOS", "Scenario", "check_override", "load_scenario"]
 
@@ -59,7 +62,9 @@ class Scenario:
         }
 
 
-def check_override(name: str, value: str | float | Dist, where: str = "--set") -> Dist:
+def check_override(
+    name: str, value: str | float | Dist, where: str = "--set", catalog: Catalog | None = None
+) -> Dist:
     """Check one override of the outlook graph and return its distribution.
 
     Raises :class:`UserInputError` (prefixed by ``where``, e.g. ``file.yaml:7``) for an unknown
@@ -74,7 +79,7 @@ def check_override(name: str, value: str | float | Dist, where: str = "--set") -
                 f"{where}: year {year} in {name!r} is out of range "
                 f"(the outlook covers {FIRST_COHORT} to {LAST_YEAR})"
             )
-    graph = outlook_graph(LAST_YEAR)
+    graph = outlook_graph(LAST_YEAR, catalog)
     if name not in graph.node_names:
         close = get_close_matches(name, sorted(graph.node_names), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
@@ -101,7 +106,7 @@ def _builtin_path(name: str) -> Path:
     return Path(str(resources.files("gigawatt.outlook") / "scenarios" / f"{name}.yaml"))
 
 
-def load_scenario(spec: str | Path | None) -> Scenario:
+def load_scenario(spec: str | Path | None, catalog: Catalog | None = None) -> Scenario:
     """A built-in scenario by name (``low``, ``base``, ``high``) or a user YAML file.
 
     Raises :class:`UserInputError` with ``file:line`` for a malformed file.
@@ -151,7 +156,7 @@ def load_scenario(spec: str | Path | None) -> Scenario:
             text_value = dist_text(value)
         except UserInputError as exc:
             raise UserInputError(f"{shown}:{line}: {name}: {exc}") from None
-        check_override(str(name), text_value, where=f"{shown}:{line}")
+        check_override(str(name), text_value, where=f"{shown}:{line}", catalog=catalog)
         sets[str(name)] = text_value
     return Scenario(
         name=str(data.get("name") or path.stem),

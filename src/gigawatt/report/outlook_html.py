@@ -181,56 +181,48 @@ def _generation_figure(result: OutlookResult) -> Any:
 def _supply_figure(result: OutlookResult) -> Any:
     import plotly.graph_objects as go
 
-    from gigawatt.outlook.demand import node
+    from gigawatt.outlook.demand import node, supply_series
 
-    rows = [r for r in result.rows if "ai_demand_growth_w" in r]
+    rows = [r for r in result.rows if "ai_yearly_demand_growth_w" in r]
     years = [r["year"] for r in rows]
+    values = result.evaluation.values
     fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=years,
-            y=[r["ai_demand_growth_w"]["median"] / W_PER_GW for r in rows],
-            name="AI demand growth (median)",
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": [
-                    (r["ai_demand_growth_w"]["p95"] - r["ai_demand_growth_w"]["median"]) / W_PER_GW
-                    for r in rows
-                ],
-                "arrayminus": [
-                    (r["ai_demand_growth_w"]["median"] - r["ai_demand_growth_w"]["p5"]) / W_PER_GW
-                    for r in rows
-                ],
-            },
-        )
-    )
-    for tech, label in _supply_series(result):
+    for stem, label in supply_series():
+        series = [values.get(node(stem, y)) for y in years]
+        if all(v is None for v in series):
+            continue
         fig.add_trace(
             go.Bar(
                 x=years,
-                y=[
-                    float(np.median(result.evaluation.values.get(node(tech, y), np.zeros(1))))
-                    / W_PER_GW
-                    for y in years
-                ],
-                name=label,
+                y=[0.0 if v is None else float(np.median(v)) / W_PER_GW for v in series],
+                name=f"world: {label}",
             )
         )
+    growth = [r["ai_yearly_demand_growth_w"] for r in rows]
+    fig.add_trace(
+        go.Scatter(
+            x=years,
+            y=[g["median"] / W_PER_GW for g in growth],
+            mode="lines+markers",
+            line={"color": "#d62728", "width": 3},
+            name="AI demand growth that year (median, 90%)",
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": [(g["p95"] - g["median"]) / W_PER_GW for g in growth],
+                "arrayminus": [(g["median"] - g["p5"]) / W_PER_GW for g in growth],
+            },
+        )
+    )
     fig.update_layout(
-        barmode="group",
-        title="Each year: AI demand growth vs firm clean power added for AI (GW, average)",
+        barmode="stack",
+        title="Each year: AI demand growth vs the world's firm clean additions by technology "
+        "(GW of firm average power, medians)",
         yaxis_title="GW",
-        height=420,
+        height=440,
+        legend={"font": {"size": 10}},
     )
     return fig
-
-
-def _supply_series(result: OutlookResult) -> list[tuple[str, str]]:
-    """(node stem, label) of the supply series per technology (or their total)."""
-    from gigawatt.outlook.demand import supply_series
-
-    return supply_series()
 
 
 def claim_checks(result: OutlookResult) -> list[dict[str, str]]:

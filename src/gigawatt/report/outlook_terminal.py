@@ -101,30 +101,32 @@ def print_outlook(result: OutlookResult, out: Console) -> None:
         )
     out.print(wl)
 
-    supply_rows = [r for r in result.rows if "supply_gap_w" in r]
+    supply_rows = [r for r in result.rows if "firm_power_gap_w" in r]
     if supply_rows:
         sp = Table(
             title="AI demand added since 2024 vs firm clean power added for AI (GW)",
             title_justify="left",
             pad_edge=False,
         )
-        for name in ("year", "demand +", "90%", "clean +", "gap", "90%", "need %"):
+        for name in ("year", "demand +", "90%", "deals", "clean +", "gap", "90%", "need"):
             sp.add_column(name, justify="left" if name == "year" else "right")
         for row in supply_rows:
-            gap = row["supply_gap_w"]
+            gap = row["firm_power_gap_w"]
             sp.add_row(
                 str(row["year"]),
-                _n(row["ai_additional_demand_w"]["median"] / W_PER_GW),
-                _range(row["ai_additional_demand_w"], W_PER_GW),
-                _n(row["ai_clean_supply_added_w"]["median"] / W_PER_GW),
+                _n(row["ai_demand_growth_w"]["median"] / W_PER_GW),
+                _range(row["ai_demand_growth_w"], W_PER_GW),
+                _n(row["pipeline_firm_power_w"]["median"] / W_PER_GW),
+                _n(row["ai_firm_clean_additions_w"]["median"] / W_PER_GW),
                 _n(gap["median"] / W_PER_GW),
                 _range(gap, W_PER_GW),
                 _pct(row["share_of_additions_needed"]["median"]),
             )
         out.print(sp)
         out.print(
-            "[dim]need % = share of all firm clean additions worldwide that AI's added demand "
-            "would take.[/]"
+            "[dim]deals = announced AI power deals online (firm GW); clean + = deals plus a "
+            "share of the world's firm clean additions; need = share of the world's additions "
+            "outside the deals AI's added demand would take.[/]"
         )
 
     if result.drivers:
