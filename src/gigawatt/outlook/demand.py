@@ -79,6 +79,8 @@ BASE_YEAR = 2024
 #: The outlook's earliest and latest reportable years.
 FIRST_YEAR = 2022
 LAST_YEAR = 2050
+#: Year of the early-2024 expectation the "more than expected" claim compares with.
+EXPECTATION_YEAR = 2028
 #: Workloads of the workload view, in display order.
 WORKLOADS = ("chat", "reasoning", "api", "images", "video", "training")
 
@@ -517,6 +519,19 @@ def _supply(years: Sequence[int]) -> list[Formula]:
     the build-out computes AI's firm clean additions, the gap and the share needed from it.
     """
     out: list[Formula] = []
+    if EXPECTATION_YEAR in years:
+        out.append(
+            _formula(
+                node("expectation_ratio", EXPECTATION_YEAR),
+                lambda p, e: p / np.maximum(e, 1e-300),
+                (
+                    node("facility_power_w", EXPECTATION_YEAR),
+                    node("expected_ai_power_w", EXPECTATION_YEAR),
+                ),
+                f"[-] = AI facility power in {EXPECTATION_YEAR} / what outlooks published before "
+                "2024 expected for it",
+            )
+        )
     for y in years:
         out.append(
             _formula(
