@@ -86,14 +86,14 @@ def outlook_command(
     if json_:
         data = result.to_dict()
         if explain:
-            data["explain"] = explain_data(result.evaluation, explain)
+            data["explain"] = explain_data(result.explain(explain), explain)
         if written is not None:
             data["report"] = str(written)
         emit_json(data)
         return
     out = console()
     if explain:
-        out.print(explain_tree(result.evaluation, explain))
+        out.print(explain_tree(result.explain(explain), explain))
         return
     from gigawatt.report.outlook_terminal import print_outlook
 

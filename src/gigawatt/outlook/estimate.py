@@ -20,7 +20,7 @@ from gigawatt.audit.sensitivity import Driver, sobol_drivers, uncertain_inputs
 from gigawatt.dist import Dist, FloatArray
 from gigawatt.errors import UserInputError
 from gigawatt.estimators import Estimator
-from gigawatt.graph import Evaluation, Input
+from gigawatt.graph import Evaluation, Graph, Input
 from gigawatt.outlook.demand import (
     BASE_YEAR,
     METHODOLOGY_VERSION,
@@ -108,6 +108,23 @@ class OutlookResult:
     methodology_version: str
     data_version: str
     sets: dict[str, str] = field(default_factory=dict)
+    inputs: dict[str, Input] = field(default_factory=dict)
+
+    def explain(self, name: str, n: int = 2000) -> Evaluation:
+        """A full evaluation of ``name`` (every intermediate kept) for ``--explain``.
+
+        The outlook itself keeps only its reported nodes (memory); this re-runs the graph
+        for one node with ``n`` samples and the same inputs and seed.
+        """
+        graph = self.evaluation.graph
+        graph.check_name(name)
+        return graph.evaluate(
+            [name],
+            self.inputs,
+            n=min(n, self.evaluation.n),
+            seed=self.evaluation.seed,
+            point=self.evaluation.point,
+        )
 
     def samples(self, key: str, year: int) -> FloatArray:
         """Monte Carlo samples of ``key`` (a stem such as ``facility_power_w``) in ``year``."""
@@ -255,7 +272,8 @@ def estimate_outlook(
     graph = outlook_graph(max(years.last, 2035), cat)
     inputs = scenario_inputs(cat, chosen, dict(sets or {}), max(years.last, 2035))
     outputs = _outputs(years)
-    evaluation = graph.evaluate(outputs, inputs, n=samples, seed=seed, point=samples == 1)
+    keep = [*outputs, *_report_nodes(graph)]
+    evaluation = evaluate_in_chunks(graph, outputs, keep, inputs, samples, seed)
     rows = []
     for y in years.reported:
         row: dict[str, Any] = {"year": y}
@@ -287,7 +305,57 @@ def estimate_outlook(
         methodology_version=METHODOLOGY_VERSION,
         data_version=cat.data_version,
         sets={k: str(v) for k, v in (sets or {}).items()},
+        inputs=inputs,
     )
+
+
+#: Samples evaluated at once: intermediates of one chunk are freed before the next.
+CHUNK = 25_000
+
+
+def _report_nodes(graph: Graph) -> list[str]:
+    """Nodes the report draws besides the outputs (cohorts, survival, additions by tech)."""
+    wanted = ("accelerators_shipped_", "surviving_fraction_", "world_firm_additions_")
+    return [name for name in graph.formulas if name.startswith(wanted)]
+
+
+def evaluate_in_chunks(
+    graph: Graph,
+    outputs: list[str],
+    keep: list[str],
+    inputs: Mapping[str, Input],
+    n: int,
+    seed: int,
+    chunk: int = CHUNK,
+) -> Evaluation:
+    """Evaluate ``outputs`` over ``n`` samples in chunks, keeping only ``keep`` nodes.
+
+    Memory stays at one chunk's intermediates plus the kept arrays (DESIGN: a Monte Carlo
+    keeps only what its outputs need). One chunk (n <= chunk) is exactly
+    :meth:`Graph.evaluate` with ``seed``; chunk ``i > 0`` draws with seed ``[seed, i]``.
+    """
+    point = n == 1
+    if n <= chunk:
+        full = graph.evaluate(outputs, inputs, n=n, seed=seed, point=point)
+        values = {k: v for k, v in full.values.items() if k in set(keep) or k in full.inputs}
+        return Evaluation(graph, values, full.inputs, full.n, seed, point, tuple(outputs))
+    kept = set(keep)
+    parts: dict[str, list[FloatArray]] = {}
+    used_inputs: dict[str, Input] = {}
+    for i, start in enumerate(range(0, n, chunk)):
+        size = min(chunk, n - start)
+        chunk_seed = seed if i == 0 else seed * 1_000_003 + i
+        part = graph.evaluate(outputs, inputs, n=size, seed=chunk_seed)
+        used_inputs = part.inputs
+        for name in kept | set(part.inputs):
+            if name in part.values:
+                parts.setdefault(name, []).append(part.values[name])
+        del part
+    values = {
+        name: arrays[0] if all(a.shape == (1,) for a in arrays) else np.concatenate(arrays)
+        for name, arrays in parts.items()
+    }
+    return Evaluation(graph, values, used_inputs, n, seed, point, tuple(outputs))
 
 
 def _reconciliation_warnings(rows: list[dict[str, Any]]) -> list[Warning_]:
