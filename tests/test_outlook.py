@@ -342,3 +342,14 @@ def test_report_renders_in_headless_chromium(result: OutlookResult, tmp_path: Pa
     assert view.values["fan_traces"] >= 5  # two bands, the median and published markers
     assert view.values["claims"] >= 4
     assert view.title.startswith("AI electricity outlook 2022")
+
+
+def test_helion_and_expectation_claims_audit(cat) -> None:  # type: ignore[no-untyped-def]
+    from gigawatt.audit.engine import run_audit
+
+    helion = run_audit("helion-2023-microsoft-2028", cat, n=2000, sensitivity=False)
+    # fusion's earliest commercial year and the deal's slip put Orion after 2028 (P(late) high)
+    assert helion.verdict.probability_understated > 0.5
+    assert helion.verdict.estimate.median > 2028
+    expected = run_audit("altman-2024-more-than-expected", cat, n=2000, sensitivity=False)
+    assert expected.verdict.estimate.median > 1  # more than Schneider's 2023 expectation
