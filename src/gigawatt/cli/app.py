@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "gigawatt.cli.catalog_cmd",
     "gigawatt.cli.demand_cmd",
     "gigawatt.cli.supply_cmd",
+    "gigawatt.cli.buildout_cmd",
     "gigawatt.cli.audit_cmd",
     "gigawatt.cli.measure_cmd",
     "gigawatt.cli.outlook_cmd",

@@ -238,12 +238,13 @@ class BuildoutModel:
         names = [node(_stem(k), y) for y in self.years for k in YEAR_KEYS]
         for t in self.techs:
             names += [node(f"world_additions_{key(t.id)}_w", y) for y in self.years]
-            if self._clean_or_gas(t):
+            if self._has_firm_additions(t):
                 names += [node(f"world_firm_additions_{key(t.id)}_w", y) for y in self.years]
         names += [f"online_year_{key(d.id)}" for d in self.deals if d.status != "cancelled"]
         return names
 
-    def _clean_or_gas(self, t: BuildoutTech) -> bool:
+    def _has_firm_additions(self, t: BuildoutTech) -> bool:
+        """Storage adds no firm power of its own (it firms solar and wind)."""
         return t.technology != STORAGE_TECH
 
 
@@ -323,6 +324,10 @@ def build_model(
         if tech.role != "storage" and tech.role != "variable":
             cf = t.capacity_factor or tech.deliverable_fraction
             inputs[f"capacity_factor_{k}"] = _cited(f"capacity_factor_{k}", cf)
+            # deals are US plants: the technology's own (US fleet) factor, not the world's
+            inputs[f"deal_capacity_factor_{k}"] = _cited(
+                f"deal_capacity_factor_{k}", tech.deliverable_fraction
+            )
         formulas += _tech_formulas(t, tech, all_years, inputs)
 
     # firming of variable technologies
@@ -368,7 +373,7 @@ def build_model(
             inputs[f"construction_start_{k}"] = _cited(
                 f"construction_start_{k}", d.construction_start
             )
-        cf_node = f"capacity_factor_{tk}"
+        cf_node = f"deal_capacity_factor_{tk}"
         formulas.append(_online_year(d, tk))
         for y in all_years:
             formulas.append(_deal_power(d, tk, cf_node, y))
@@ -733,6 +738,38 @@ class BuildoutResult:
         """The samples of a per-year key in ``year`` [SI], shape (N,)."""
         self.summary(year_key, year)
         return self.evaluation[node(_stem(year_key), year)]
+
+    def online_probability(self, deal: str, year: int) -> float:
+        """Probability that deal ``deal`` (an id) delivers power at some time in ``year``.
+
+        Raises :class:`UserInputError` for an unknown or cancelled deal.
+        """
+        name = f"online_year_{key(deal)}"
+        if name not in self.evaluation.values:
+            known = [d.id for d in self.model.deals if d.status != "cancelled"]
+            raise UserInputError(f"no deal {deal!r} in this estimate; known: {', '.join(known)}")
+        return float(np.mean(self.evaluation[name] < year + 1))
+
+    def drivers(
+        self, year: int, year_key: str = "firm_power_gap_w", n_base: int = 512
+    ) -> list[Any]:
+        """Sobol' drivers (:func:`gigawatt.audit.sensitivity.sobol_drivers`) of a per-year key.
+
+        Every uncertain catalogue input (not the caller's scenario values) is varied; the
+        rest are held at their central values. Returns drivers ranked by total index.
+        """
+        from gigawatt.audit.sensitivity import sobol_drivers, uncertain_inputs
+
+        self.summary(year_key, year)
+        inputs = self.evaluation.inputs
+        return sobol_drivers(
+            self.model.graph,
+            node(_stem(year_key), year),
+            inputs,
+            uncertain_inputs(inputs),
+            n_base=n_base,
+            seed=self.evaluation.seed,
+        )
 
     def year(self, year: int) -> dict[str, Any]:
         """One year's summaries: per-year keys and ``by_technology``."""
