@@ -148,11 +148,8 @@ class OutlookResult:
             "to": self.years.last,
             "base_year": BASE_YEAR,
             "years": self.rows,
-            "drivers": {
-                "year": self.driver_year,
-                "node": node("facility_energy_j", self.driver_year),
-                "ranked": [d.to_dict() for d in self.drivers],
-            },
+            "drivers": [d.to_dict() for d in self.drivers],
+            "drivers_of": node("facility_energy_j", self.driver_year),
             "published": self.published,
             "inputs": self.evaluation.sources(),
             "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
