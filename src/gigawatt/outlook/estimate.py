@@ -269,8 +269,9 @@ def estimate_outlook(
     graph = outlook_graph(max(years.last, 2035), cat)
     inputs = scenario_inputs(cat, chosen, dict(sets or {}), max(years.last, 2035))
     outputs = _outputs(years)
-    keep = [*outputs, *_report_nodes(graph)]
-    evaluation = evaluate_in_chunks(graph, outputs, keep, inputs, samples, seed)
+    evaluation = evaluate_in_chunks(
+        graph, outputs, outputs, inputs, samples, seed, sample_only=_report_nodes(graph)
+    )
     rows = []
     for y in years.reported:
         row: dict[str, Any] = {"year": y}
@@ -324,20 +325,26 @@ def evaluate_in_chunks(
     n: int,
     seed: int,
     chunk: int = CHUNK,
+    sample_only: list[str] | None = None,
 ) -> Evaluation:
     """Evaluate ``outputs`` over ``n`` samples in chunks, keeping only ``keep`` nodes.
 
+    ``sample_only`` nodes (drawn as medians in the report) are kept from the first chunk only,
+    so their arrays are ``chunk`` long.
+
     Memory stays at one chunk's intermediates plus the kept arrays (DESIGN: a Monte Carlo
     keeps only what its outputs need). One chunk (n <= chunk) is exactly
-    :meth:`Graph.evaluate` with ``seed``; chunk ``i > 0`` draws with seed ``[seed, i]``.
+    :meth:`Graph.evaluate` with ``seed``; chunk ``i > 0`` draws with seed ``seed x 1000003 + i``.
     """
     point = n == 1
+    extra = set(sample_only or ())
     if n <= chunk:
         full = graph.evaluate(outputs, inputs, n=n, seed=seed, point=point)
-        values = {k: v for k, v in full.values.items() if k in set(keep) or k in full.inputs}
-        return Evaluation(graph, values, full.inputs, full.n, seed, point, tuple(outputs))
+        wanted = set(keep) | extra | set(full.inputs)
+        small = {k: v for k, v in full.values.items() if k in wanted}
+        return Evaluation(graph, small, full.inputs, full.n, seed, point, tuple(outputs))
     kept = set(keep)
-    parts: dict[str, list[FloatArray]] = {}
+    values: dict[str, FloatArray] = {}
     used_inputs: dict[str, Input] = {}
     for i, start in enumerate(range(0, n, chunk)):
         size = min(chunk, n - start)
@@ -345,13 +352,18 @@ def evaluate_in_chunks(
         part = graph.evaluate(outputs, inputs, n=size, seed=chunk_seed)
         used_inputs = part.inputs
         for name in kept | set(part.inputs):
-            if name in part.values:
-                parts.setdefault(name, []).append(part.values[name])
+            array = part.values.get(name)
+            if array is None:
+                continue
+            if array.shape == (1,):
+                values.setdefault(name, array)  # a point: the same in every chunk
+                continue
+            if name not in values:
+                values[name] = np.empty(n)
+            values[name][start : start + size] = array
+        if i == 0:
+            values.update({k: part.values[k] for k in extra - kept if k in part.values})
         del part
-    values = {
-        name: arrays[0] if all(a.shape == (1,) for a in arrays) else np.concatenate(arrays)
-        for name, arrays in parts.items()
-    }
     return Evaluation(graph, values, used_inputs, n, seed, point, tuple(outputs))
 
 
