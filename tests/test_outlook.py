@@ -273,6 +273,10 @@ def test_cli_json_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["years"][-1]["year"] == 2030
     assert data["explain"]["formula"] == "facility_power_2030_w"
+    # the inference estimator's physics next to the cited energy per chat request
+    check = data["cross_checks"][0]
+    assert 0.1 < check["ratio_cited_to_physical"] < 10
+    assert check["physical_j"]["median"] > 0
 
 
 def test_terminal_fits_80_columns(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:  # type: ignore[no-untyped-def]

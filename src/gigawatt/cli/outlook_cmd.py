@@ -43,8 +43,9 @@ def outlook_command(
     first: Annotated[int, typer.Option("--from", help="First year (2022-2050).")] = 2022,
     last: Annotated[int, typer.Option("--to", help="Last year (2022-2050).")] = 2035,
     year: Annotated[
-        int, typer.Option("--year", help="Year whose demand the Sobol' drivers explain.")
-    ] = 2030,
+        int | None,
+        typer.Option("--year", help="Year whose demand the Sobol' drivers explain (default 2030)."),
+    ] = None,
     sets: SetOpt = None,
     json_: JsonOpt = False,
     report: Annotated[
@@ -77,6 +78,7 @@ def outlook_command(
             samples=samples,
             seed=seed,
             catalog=cat,
+            cross_check=True,
         )
     written: Path | None = None
     if report is not None:

@@ -70,6 +70,18 @@ SUPPLY_QUANTITIES: dict[str, str] = {
     "share_of_additions_needed": "share_of_additions_needed",
 }
 
+#: Deployment whose physical model (the inference estimator) cross-checks the cited energy per
+#: chat request: a 70B-class dense model on 4 H100s at the catalogue's default batch and
+#: request lengths (a scenario choice, not data).
+REFERENCE_DEPLOYMENT: dict[str, Any] = {
+    "model": "llama-3.1-70b",
+    "accelerator": "h100-sxm",
+    "accelerators": 4,
+}
+
+#: The year whose demand the Sobol' drivers explain unless another is asked for.
+DEFAULT_DRIVER_YEAR = 2030
+
 #: Reconciliation thresholds on the median implied utilisation (GW701/GW702).
 UTILIZATION_HIGH = 1.0
 UTILIZATION_LOW = 0.2
@@ -109,6 +121,7 @@ class OutlookResult:
     data_version: str
     sets: dict[str, str] = field(default_factory=dict)
     inputs: dict[str, Input] = field(default_factory=dict)
+    cross_checks: list[dict[str, Any]] = field(default_factory=list)
 
     def explain(self, name: str, n: int = 2000) -> Evaluation:
         """A full evaluation of ``name`` (every intermediate kept) for ``--explain``.
@@ -151,6 +164,7 @@ class OutlookResult:
             "drivers": [d.to_dict() for d in self.drivers],
             "drivers_of": node("facility_energy_j", self.driver_year),
             "published": self.published,
+            "cross_checks": self.cross_checks,
             "inputs": self.evaluation.sources(),
             "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
             "samples": self.evaluation.n,
@@ -225,12 +239,13 @@ def estimate_outlook(
     first: int = 2022,
     last: int = 2035,
     sets: Mapping[str, str | float | Dist] | None = None,
-    driver_year: int = 2030,
+    driver_year: int | None = None,
     sensitivity: bool = True,
     sensitivity_n: int = 256,
     samples: int = 10_000,
     seed: int = 0,
     catalog: Catalog | None = None,
+    cross_check: bool = False,
 ) -> OutlookResult:
     """AI electricity demand year by year, ``first`` to ``last``, as distributions.
 
@@ -240,9 +255,13 @@ def estimate_outlook(
         a :class:`~gigawatt.outlook.scenario.Scenario`.
     first, last : reported years (2022 to 2050).
     sets : node overrides applied after the scenario (``{"pue": "1.1 to 1.2"}``).
-    driver_year : the year whose facility energy the Sobol' drivers rank.
+    driver_year : the year whose facility energy the Sobol' drivers rank (default 2030, or the
+        nearest reported year).
     sensitivity_n : Sobol' base samples N (N x (D + 2) graph runs).
     samples, seed : Monte Carlo size and seed (same seed, same numbers).
+    cross_check : also run the inference estimator's physical model for
+        :data:`REFERENCE_DEPLOYMENT` and report its facility energy per request next to the
+        cited energy per chat request (``cross_checks`` in the JSON).
 
     Returns
     -------
@@ -261,6 +280,8 @@ def estimate_outlook(
 
     cat = catalog or default_catalog()
     years = Years(first, last)
+    if driver_year is None:
+        driver_year = max(years.first, min(DEFAULT_DRIVER_YEAR, years.last))
     if not years.first <= driver_year <= years.last:
         raise UserInputError(
             f"--year {driver_year} is outside the outlook's years {years.first}-{years.last}"
@@ -304,7 +325,39 @@ def estimate_outlook(
         data_version=cat.data_version,
         sets={k: str(v) for k, v in (sets or {}).items()},
         inputs=inputs,
+        cross_checks=_cross_checks(cat, inputs, min(samples, 10_000), seed) if cross_check else [],
     )
+
+
+def _cross_checks(
+    cat: Catalog, inputs: Mapping[str, Input], samples: int, seed: int
+) -> list[dict[str, Any]]:
+    """The cited 2025 energy per chat request next to the inference estimator's physics."""
+    import gigawatt
+
+    physical = gigawatt.estimate_inference(
+        **REFERENCE_DEPLOYMENT, samples=samples, seed=seed, catalog=cat
+    )
+    cited = inputs["chat_request_energy_j_per_request"]
+    cited_samples = (
+        cited.dist.sample(samples, np.random.default_rng(seed))
+        if cited.dist is not None
+        else np.asarray(cited.value, dtype=float)
+    )
+    ours = physical.samples("facility_energy_per_request_j")
+    deployment = ", ".join(f"{k}={v}" for k, v in REFERENCE_DEPLOYMENT.items())
+    return [
+        {
+            "quantity": "energy per chat request in 2025",
+            "cited_j": stats(cited_samples),
+            "cited_source": cited.source.cite() if cited.source else None,
+            "physical_j": stats(ours),
+            "physical_model": f"inference estimator ({deployment}; default batch and lengths)",
+            "ratio_cited_to_physical": float(np.median(cited_samples) / np.median(ours)),
+            "note": "the cited figures are full-stack averages (idle capacity and overhead "
+            "included); the physical model is one busy deployment at facility boundary",
+        }
+    ]
 
 
 #: Samples evaluated at once: intermediates of one chunk are freed before the next.

@@ -136,6 +136,15 @@ def print_outlook(result: OutlookResult, out: Console) -> None:
         for driver in result.drivers[:6]:
             out.print(f"  {driver.sobol_total:5.2f}  {driver.input} = {driver.value}")
     _print_published(result, out)
+    for check in result.cross_checks:
+        cited, physical = check["cited_j"], check["physical_j"]
+        out.print(
+            f"\n[bold]Cross-check[/] {check['quantity']}: cited "
+            f"{_n(cited['median'] / 3600)} Wh ({_n(cited['p5'] / 3600)}–"
+            f"{_n(cited['p95'] / 3600)}) vs physical model {_n(physical['median'] / 3600)} Wh "
+            f"({_n(physical['p5'] / 3600)}–{_n(physical['p95'] / 3600)}), "
+            f"{check['physical_model']}"
+        )
     for warning in result.warnings:
         out.print(f"[yellow]warning {warning.code}:[/] {warning.message}")
 
