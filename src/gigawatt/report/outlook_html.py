@@ -237,7 +237,8 @@ def claim_checks(result: OutlookResult) -> list[dict[str, str]]:
                 {
                     "claim": "altman-2024-breakthrough",
                     "reading": f"by {year}, AI's added demand since 2024 exceeds the firm clean "
-                    "power existing technologies could add for it",
+                    "power that could be added for it (fusion allowed here; the audit "
+                    "excludes it)",
                     "probability": f"{float(np.mean(ratio > 1.0)):.0%}",
                     "median": f"demand / supply = {float(np.median(ratio)):.2g}",
                 }
