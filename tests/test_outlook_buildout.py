@@ -368,3 +368,24 @@ records:
     r = estimate_buildout(2026, 2028, overrides=sets, samples=1, catalog=cat)
     assert r.summary("pipeline_firm_power_w", 2026).median == 0.0
     assert r.summary("pipeline_firm_power_w", 2027).median == pytest.approx(0.9 * GW)
+
+
+def test_formulas_merge_into_a_caller_graph_with_its_demand() -> None:
+    # the outlook's way in: its own per-year power nodes feed the gap
+    from gigawatt.graph import Formula, Graph
+    from gigawatt.outlook.buildout import build_model
+
+    model = build_model(range(2024, 2027), demand_from="facility_power_w")
+    years = range(2024, 2027)
+
+    def make(y: int) -> Formula:
+        def power(x: np.ndarray) -> np.ndarray:
+            return x * (1.0 + (y - 2024))
+
+        return Formula(node("facility_power_w", y), power, ("power_2024_w",), "[W] test")
+
+    graph = Graph([*model.formulas, *(make(y) for y in years)], name="outlook")
+    inputs = {**model.inputs, "power_2024_w": "10 GW"}
+    ev = graph.evaluate([node("ai_demand_growth_w", 2026)], inputs, n=1, point=True)
+    assert ev.central(node("ai_demand_growth_w", 2026)) == pytest.approx(20 * GW)
+    assert "ai_demand_growth" not in model.inputs

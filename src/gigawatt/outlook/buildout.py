@@ -161,19 +161,21 @@ def _online_year(deal: PowerDeal, tech_key: str) -> Formula:
     return _formula(f"online_year_{k}", inputs, doc, online)
 
 
-def _deal_power(deal: PowerDeal, tech_key: str, cf_node: str, year: int) -> Formula:
-    k = key(deal.id)
+def _deals_power(
+    name: str, triples: Sequence[tuple[str, str, str]], year: int, what: str
+) -> Formula:
+    """Sum over deals of capacity x capacity factor x share of ``year`` online, one node."""
 
-    def power(capacity: FloatArray, cf: FloatArray, online: FloatArray) -> FloatArray:
-        return np.asarray(capacity * cf * np.clip(year + 1 - online, 0.0, 1.0), dtype=float)
+    def power(*values: FloatArray) -> FloatArray:
+        out = np.zeros(1)
+        for i in range(0, len(values), 3):
+            capacity, cf, online = values[i : i + 3]
+            out = out + capacity * cf * np.clip(year + 1 - online, 0.0, 1.0)
+        return np.asarray(out, dtype=float)
 
-    doc = f"[W] = capacity x capacity factor x share of {year} online, deal {deal.id}"
-    return _formula(
-        node(f"deal_firm_power_{k}_w", year),
-        [f"capacity_{k}_w", cf_node, f"online_year_{k}"],
-        doc,
-        power,
-    )
+    inputs = [n for triple in triples for n in triple]
+    doc = f"[W] = sum over {what} of capacity x capacity factor x share of {year} online"
+    return _formula(name, inputs, doc, power)
 
 
 def _sum(name: str, inputs: Sequence[str], doc: str) -> Formula:
@@ -273,8 +275,14 @@ def build_model(
     base_year: int = BASE_YEAR,
     firming_site: str | None = None,
     catalog: Catalog | None = None,
+    demand_from: str | None = None,
 ) -> BuildoutModel:
     """The build-out formulas and cited inputs for ``years`` (each in 2015..2050).
+
+    ``demand_from``: a per-year power stem of the caller's graph (``"facility_power_w"``):
+    ``ai_demand_power_YEAR_w`` then equals the node ``facility_power_YEAR_w`` (an identity
+    formula) instead of the placeholder, so the formulas merge into that graph. The caller's
+    graph must compute that node for every year from ``min(years[0], base_year)``.
 
     ``base_year``: additions and demand growth are counted after it (default 2024, the latest
     year of cited data). ``firming_site``: a ``firming`` record's site id (``southwest-us``,
@@ -346,19 +354,31 @@ def build_model(
                 f"no cached firming solve for {mix}; regenerate with "
                 "python -m gigawatt.outlook.firming"
             )
+        # representative-day and (where solved) full-year answers: the range spans both
+        nameplates = [r.nameplate_per_firm[tid] for r in records]
+        nameplates += [
+            r.full_year_nameplate_per_firm[tid]
+            for r in records
+            if tid in r.full_year_nameplate_per_firm
+        ]
+        stores = [r.storage_energy_per_firm_power_s for r in records]
+        stores += [
+            r.full_year_storage_energy_per_firm_power_s
+            for r in records
+            if r.full_year_storage_energy_per_firm_power_s is not None
+        ]
         inputs[f"nameplate_per_firm_{key(tid)}"] = _across(
-            f"nameplate_per_firm_{key(tid)}", [r.nameplate_per_firm[tid] for r in records]
+            f"nameplate_per_firm_{key(tid)}", nameplates
         )
         inputs[f"storage_per_firm_power_{key(tid)}_s"] = _across(
-            f"storage_per_firm_power_{key(tid)}_s",
-            [r.storage_energy_per_firm_power_s for r in records],
+            f"storage_per_firm_power_{key(tid)}_s", stores
         )
     formulas += _firm_formulas(techs, technologies, all_years)
 
     # deals
     by_tech = {t.technology: t for t in techs}
-    additional: dict[int, list[str]] = {y: [] for y in all_years}
-    existing: dict[int, list[str]] = {y: [] for y in all_years}
+    additional: list[tuple[str, str, str]] = []
+    existing: list[tuple[str, str, str]] = []
     for d in deals:
         if d.status == "cancelled":
             continue
@@ -375,15 +395,19 @@ def build_model(
             )
         cf_node = f"deal_capacity_factor_{tk}"
         formulas.append(_online_year(d, tk))
-        for y in all_years:
-            formulas.append(_deal_power(d, tk, cf_node, y))
-            (additional if d.additional else existing)[y].append(node(f"deal_firm_power_{k}_w", y))
+        triple = (f"capacity_{k}_w", cf_node, f"online_year_{k}")
+        (additional if d.additional else existing).append(triple)
 
-    # demand placeholder
-    inputs["ai_demand_base_power_w"] = parameter_input(cat, "buildout", "ai_demand_base_power_w")
-    inputs["ai_demand_growth"] = parameter_input(cat, "buildout", "ai_demand_growth")
+    # demand: the placeholder, or the caller's nodes
+    if demand_from is None:
+        inputs["ai_demand_base_power_w"] = parameter_input(
+            cat, "buildout", "ai_demand_base_power_w"
+        )
+        inputs["ai_demand_growth"] = parameter_input(cat, "buildout", "ai_demand_growth")
     inputs["ai_share_of_additions"] = parameter_input(cat, "buildout", "ai_share_of_additions")
-    formulas += _total_formulas(techs, technologies, all_years, base_year, additional, existing)
+    formulas += _total_formulas(
+        techs, technologies, all_years, base_year, additional, existing, demand_from
+    )
     return BuildoutModel(
         span, base_year, formulas, inputs, techs, deals, technologies, firming, warnings
     )
@@ -396,7 +420,10 @@ def _across(name: str, values: Sequence[Any]) -> Input:
     if len(values) == 1 or min(centrals) == max(centrals):
         return Input(name, Point(value=centrals[0]), source=source, kind="catalogue")
     dist: Dist = Uniform(low=min(centrals), high=max(centrals))
-    note = f"uniform over {len(values)} cached sites ({min(centrals):.3g} to {max(centrals):.3g})"
+    note = (
+        f"uniform over {len(values)} cached solves (sites; representative days and full year "
+        f"where solved): {min(centrals):.3g} to {max(centrals):.3g}"
+    )
     return Input(name, dist, source=source, kind="catalogue", note=note)
 
 
@@ -543,8 +570,9 @@ def _total_formulas(
     technologies: Mapping[str, Technology],
     years: Sequence[int],
     base_year: int,
-    additional: Mapping[int, list[str]],
-    existing: Mapping[int, list[str]],
+    additional: Sequence[tuple[str, str, str]],
+    existing: Sequence[tuple[str, str, str]],
+    demand_from: str | None = None,
 ) -> list[Formula]:
     out: list[Formula] = []
     clean = [
@@ -553,18 +581,19 @@ def _total_formulas(
     gas = [t for t in techs if not technologies[t.technology].carbon_free]
     for y in years:
         out.append(
-            _sum(
+            _deals_power(
                 node("pipeline_firm_power_w", y),
-                additional[y],
-                f"[W] = sum of firm power of additional (new or restarted) deals in {y}",
+                additional,
+                y,
+                "additional (new or restarted) deals",
             )
         )
         out.append(
-            _sum(
+            _deals_power(
                 node("existing_contracted_power_w", y),
-                existing[y],
-                f"[W] = sum of existing plants' output contracted to AI buyers in {y} (not "
-                "additions)",
+                existing,
+                y,
+                "existing plants' output contracted to AI buyers (not additions)",
             )
         )
         out.append(
@@ -588,7 +617,7 @@ def _total_formulas(
         if y <= base_year:
 
             def zero(a: FloatArray) -> FloatArray:
-                return np.asarray(a * 0.0, dtype=float)
+                return np.zeros(1)
 
             out.append(_formula(built, [adds], f"[W] = 0 (not after base year {base_year})", zero))
             out.append(
@@ -627,18 +656,27 @@ def _total_formulas(
                 )
             )
 
-        def demand(base: FloatArray, g: FloatArray, y: int = y) -> FloatArray:
-            return np.asarray(base * (1.0 + g) ** (y - DEMAND_BASE_YEAR), dtype=float)
+        if demand_from is not None:
 
-        out.append(
-            _formula(
-                node("ai_demand_power_w", y),
-                ["ai_demand_base_power_w", "ai_demand_growth"],
-                f"[W] = AI power in {DEMAND_BASE_YEAR} x (1 + growth)^({y} - "
-                f"{DEMAND_BASE_YEAR}) (placeholder; callers override this node)",
-                demand,
+            def same(d: FloatArray) -> FloatArray:
+                return np.asarray(d, dtype=float)
+
+            source = node(demand_from, y)
+            out.append(_formula(node("ai_demand_power_w", y), [source], f"[W] = {source}", same))
+        else:
+
+            def demand(base: FloatArray, g: FloatArray, y: int = y) -> FloatArray:
+                return np.asarray(base * (1.0 + g) ** (y - DEMAND_BASE_YEAR), dtype=float)
+
+            out.append(
+                _formula(
+                    node("ai_demand_power_w", y),
+                    ["ai_demand_base_power_w", "ai_demand_growth"],
+                    f"[W] = AI power in {DEMAND_BASE_YEAR} x (1 + growth)^({y} - "
+                    f"{DEMAND_BASE_YEAR}) (placeholder; callers override this node)",
+                    demand,
+                )
             )
-        )
 
         def growth(d: FloatArray, d0: FloatArray) -> FloatArray:
             return np.asarray(d - d0, dtype=float)

@@ -5,7 +5,7 @@ load with the hourly sizer's answer (:func:`gigawatt.supply.hourly.size_supply`,
 HiGHS), solved once per site and mix on representative days and cached as catalogue data,
 because a solve (seconds) cannot run inside a Monte Carlo. Regenerate with::
 
-    PYTHONPATH=src python -m gigawatt.outlook.firming [--days 12] [--out PATH]
+    PYTHONPATH=src python -m gigawatt.outlook.firming [--days 12] [--full-year] [--out PATH]
 
 Each record holds nameplate W per W of load (``nameplate_per_firm``) and storage energy J per
 W of load (``storage_energy_per_firm_power_s``, i.e. seconds of the load) for a 1 GW flat load
@@ -49,8 +49,11 @@ LOAD = "1 GW"
 STORAGE = "battery-li-ion"
 
 
-def solve_records(days: int = 12) -> list[dict[str, object]]:
-    """Solve every mix (at every site for solar) and return the YAML records."""
+def solve_records(days: int = 12, full_year: bool = False) -> list[dict[str, object]]:
+    """Solve every mix (at every site for solar) and return the YAML records.
+
+    ``full_year`` also solves all 8,760 hours (minutes per case) and records that answer.
+    """
     from gigawatt.supply.hourly import size_supply
 
     today = _dt.date.today().year
@@ -99,6 +102,23 @@ def solve_records(days: int = 12) -> list[dict[str, object]]:
                     "command": command,
                 }
             )
+            if full_year:
+                full = size_supply(LOAD, mix.technologies, site=site, cfe=1.0, days=None)
+                full_source = {
+                    **source,
+                    "title": str(source["title"]).replace(f"days={days}", "days=None"),
+                    "note": f"solve time {full.solve_time_s:.1f} s; data_version "
+                    f"{full.data_version}; all 8,760 hours, storage carried across days",
+                }
+                records[-1]["full_year_nameplate_per_firm"] = {
+                    tid: {"value": round(full.capacity_w[tid] / load_w, 4), "source": full_source}
+                    for tid in mix.technologies
+                }
+                records[-1]["full_year_storage_energy_per_firm_power_s"] = {
+                    "value": round(full.storage_energy_j[STORAGE] / load_w, 1),
+                    "source": full_source,
+                    "note": f"= {full.storage_energy_j[STORAGE] / load_w / 3600:.1f} h of the load",
+                }
     return records
 
 
@@ -124,10 +144,13 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry: solve and write the YAML file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=12, help="representative days (12)")
+    parser.add_argument(
+        "--full-year", action="store_true", help="also solve all 8,760 hours (minutes per case)"
+    )
     default_out = Path(__file__).resolve().parents[1] / "catalog" / "data" / "firming.yaml"
     parser.add_argument("--out", type=Path, default=default_out)
     args = parser.parse_args(argv)
-    records = solve_records(args.days)
+    records = solve_records(args.days, args.full_year)
     text = yaml.dump(
         {"kind": "firming", "records": records},
         Dumper=_NoAliasDumper,
