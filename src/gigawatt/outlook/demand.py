@@ -533,14 +533,6 @@ def _supply(years: Sequence[int]) -> list[Formula]:
             )
         )
     for y in years:
-        out.append(
-            _formula(
-                node("ai_demand_power_w", y),
-                _identity,
-                (node("facility_power_w", y),),
-                "[W] = the outlook's AI facility power (demand seen by the build-out)",
-            )
-        )
         if y <= BASE_YEAR:
             continue
         out.append(
@@ -593,7 +585,12 @@ def _model(last: int, cat: Catalog | None) -> tuple[Graph, dict[str, Input]]:
     cache_key = (last, cat.data_version)
     if cache_key not in _MODELS:
         years = Years(FIRST_YEAR, last).modelled
-        supply = build_model(range(FIRST_YEAR, max(last, DATA_YEAR) + 1), BASE_YEAR, catalog=cat)
+        supply = build_model(
+            range(FIRST_YEAR, max(last, DATA_YEAR) + 1),
+            BASE_YEAR,
+            catalog=cat,
+            demand_from="facility_power_w",  # the build-out's demand is our facility power
+        )
         mine = [*_hardware(years), *_workload(years), *_supply(years)]
         names = {f.name for f in mine}
         formulas = mine + [f for f in supply.formulas if f.name not in names]
