@@ -126,8 +126,8 @@ class OutlookResult:
     def explain(self, name: str, n: int = 2000) -> Evaluation:
         """A full evaluation of ``name`` (every intermediate kept) for ``--explain``.
 
-        The outlook itself keeps only its reported nodes (memory); this re-runs the graph
-        for one node with ``n`` samples and the same inputs and seed.
+        A smaller re-run of the graph for one node (``n`` samples, same inputs and seed), so
+        explaining a deep node does not recompute every intermediate at the outlook's size.
         """
         graph = self.evaluation.graph
         graph.check_name(name)
@@ -290,8 +290,8 @@ def estimate_outlook(
     graph = outlook_graph(max(years.last, 2035), cat)
     inputs = scenario_inputs(cat, chosen, dict(sets or {}), max(years.last, 2035))
     outputs = _outputs(years)
-    evaluation = evaluate_in_chunks(
-        graph, outputs, outputs, inputs, samples, seed, sample_only=_report_nodes(graph)
+    evaluation = graph.evaluate(
+        outputs, inputs, n=samples, seed=seed, point=samples == 1, keep=_report_nodes(graph)
     )
     rows = []
     for y in years.reported:
@@ -360,64 +360,10 @@ def _cross_checks(
     ]
 
 
-#: Samples evaluated at once: intermediates of one chunk are freed before the next.
-CHUNK = 25_000
-
-
 def _report_nodes(graph: Graph) -> list[str]:
     """Nodes the report draws besides the outputs (cohorts, survival, additions by tech)."""
     wanted = ("accelerators_shipped_", "surviving_fraction_", "world_firm_additions_")
     return [name for name in graph.formulas if name.startswith(wanted)]
-
-
-def evaluate_in_chunks(
-    graph: Graph,
-    outputs: list[str],
-    keep: list[str],
-    inputs: Mapping[str, Input],
-    n: int,
-    seed: int,
-    chunk: int = CHUNK,
-    sample_only: list[str] | None = None,
-) -> Evaluation:
-    """Evaluate ``outputs`` over ``n`` samples in chunks, keeping only ``keep`` nodes.
-
-    ``sample_only`` nodes (drawn as medians in the report) are kept from the first chunk only,
-    so their arrays are ``chunk`` long.
-
-    Memory stays at one chunk's intermediates plus the kept arrays (DESIGN: a Monte Carlo
-    keeps only what its outputs need). One chunk (n <= chunk) is exactly
-    :meth:`Graph.evaluate` with ``seed``; chunk ``i > 0`` draws with seed ``seed x 1000003 + i``.
-    """
-    point = n == 1
-    extra = set(sample_only or ())
-    if n <= chunk:
-        full = graph.evaluate(outputs, inputs, n=n, seed=seed, point=point)
-        wanted = set(keep) | extra | set(full.inputs)
-        small = {k: v for k, v in full.values.items() if k in wanted}
-        return Evaluation(graph, small, full.inputs, full.n, seed, point, tuple(outputs))
-    kept = set(keep)
-    values: dict[str, FloatArray] = {}
-    used_inputs: dict[str, Input] = {}
-    for i, start in enumerate(range(0, n, chunk)):
-        size = min(chunk, n - start)
-        chunk_seed = seed if i == 0 else seed * 1_000_003 + i
-        part = graph.evaluate(outputs, inputs, n=size, seed=chunk_seed)
-        used_inputs = part.inputs
-        for name in kept | set(part.inputs):
-            array = part.values.get(name)
-            if array is None:
-                continue
-            if array.shape == (1,):
-                values.setdefault(name, array)  # a point: the same in every chunk
-                continue
-            if name not in values:
-                values[name] = np.empty(n)
-            values[name][start : start + size] = array
-        if i == 0:
-            values.update({k: part.values[k] for k in extra - kept if k in part.values})
-        del part
-    return Evaluation(graph, values, used_inputs, n, seed, point, tuple(outputs))
 
 
 def _reconciliation_warnings(rows: list[dict[str, Any]]) -> list[Warning_]:
