@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from gigawatt.catalog.buildout import BuildoutTech, Firming, PowerDeal
 from gigawatt.catalog.claim import Claim
+from gigawatt.catalog.published import PublishedOutlook
 from gigawatt.catalog.schema import (
     Accelerator,
     Datacenter,
@@ -36,6 +37,7 @@ KINDS: dict[str, type[Record]] = {
         Parameter,
         Technology,
         Claim,
+        PublishedOutlook,
         BuildoutTech,
         PowerDeal,
         Firming,
@@ -60,5 +62,7 @@ KIND_ALIASES: dict[str, str] = {
     "technologies": "technology",
     "tech": "technology",
     "claims": "claim",
+    "published-outlooks": "published-outlook",
+    "outlooks": "published-outlook",
     "deals": "deal",
 }

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "gigawatt.cli.buildout_cmd",
     "gigawatt.cli.audit_cmd",
     "gigawatt.cli.measure_cmd",
+    "gigawatt.cli.outlook_cmd",
 )
 
 HELP = (
