@@ -43,6 +43,7 @@ ESTIMATORS: dict[str, str] = {
     "training": "gigawatt.demand.training:ESTIMATOR",
     "fleet": "gigawatt.demand.fleet:ESTIMATOR",
     "equivalents": "gigawatt.supply.equivalents:ESTIMATOR",
+    "footprint": "gigawatt.demand.footprint:ESTIMATOR",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -48,7 +49,9 @@ def _print(result: Result, title: str, rows: list[tuple[str, str, str, bool]]) -
     table_rows = [
         (
             label,
-            result.summary(key)
+            result.summary(key.split(":")[1], key.split(":")[0])
+            if ":" in key
+            else result.summary(key)
             if key not in result.evaluation.values
             else result.evaluation.summary(key),
             unit,
@@ -63,6 +66,81 @@ def _print(result: Result, title: str, rows: list[tuple[str, str, str, bool]]) -
         f"[dim]methodology {result.methodology_version}, data {result.data_version}; "
         "--json for inputs and sources[/dim]"
     )
+
+
+GridOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--grid",
+        help="Grid id or carbon intensity for carbon and off-site water, e.g. us-average or "
+        "'0.4 kg/kWh' (default world-average).",
+    ),
+]
+WueOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--wue",
+        help="On-site water: cooling type (evaporative, hyperscale, air, liquid) or a WUE "
+        "such as '0.5 L/kWh' (default: cited range).",
+    ),
+]
+PriceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--price",
+        help="Rented price per accelerator-hour, e.g. '2.5 USD/h' (with --cost own: capex per "
+        "accelerator, e.g. '40000 USD'). Default: cited range for the accelerator.",
+    ),
+]
+CostOpt = Annotated[
+    str,
+    typer.Option("--cost", help="Cost basis: rent (accelerator-hours) or own (capex + power)."),
+]
+
+
+def _with_footprint(
+    result: Result,
+    sets: list[str] | None,
+    grid: str | None,
+    wue: str | None,
+    price: str | None,
+    cost: str,
+    catalog_files: list[Path] | None,
+) -> Result:
+    """``result`` with the footprint layer (carbon, water, embodied, cost) attached."""
+    from gigawatt.demand.footprint import split_overrides, with_footprint
+
+    _, layer = split_overrides(result.evaluation.graph, parse_sets(sets))
+    return with_footprint(
+        result,
+        grid=grid,
+        wue=wue,
+        price=price,
+        cost=cost,  # type: ignore[arg-type]  # checked by footprint_inputs
+        overrides=layer,
+        catalog=load_catalog(catalog_files),
+    )
+
+
+def _base_sets(graph_name: str, sets: list[str] | None) -> dict[str, str]:
+    """The ``--set`` overrides that belong to the estimator (the rest go to the footprint)."""
+    from gigawatt.demand.footprint import split_overrides
+    from gigawatt.estimators import get_estimator
+
+    base, _ = split_overrides(get_estimator(graph_name).graph, parse_sets(sets))
+    return base
+
+
+def _footprint_rows(group: str, what: str) -> list[tuple[str, str, str, bool]]:
+    """Table rows of one footprint group (keys resolved through ``Result.groups``)."""
+    return [
+        (f"{what}: emissions (location-based)", f"{group}:emissions_kgco2e", "g", False),
+        (f"{what}: embodied emissions (estimate)", f"{group}:embodied_kgco2e", "g", False),
+        (f"{what}: water on site", f"{group}:water_onsite_l", "L", False),
+        (f"{what}: water off site (grid)", f"{group}:water_offsite_l", "L", False),
+        (f"{what}: cost", f"{group}:cost_usd", "USD", True),
+        (f"{what}: electricity share of cost", f"{group}:electricity_cost_share", "", True),
+    ]
 
 
 def register(app: typer.Typer) -> None:
@@ -105,6 +183,10 @@ def register(app: typer.Typer) -> None:
                 help="Output-token demand, e.g. '1B tokens/day': adds deployment size and power.",
             ),
         ] = None,
+        grid: GridOpt = None,
+        wue: WueOpt = None,
+        price: PriceOpt = None,
+        cost: CostOpt = "rent",
         json_: JsonOpt = False,
         samples: SamplesOpt = DEFAULT_SAMPLES,
         seed: SeedOpt = 0,
@@ -134,12 +216,13 @@ def register(app: typer.Typer) -> None:
             output_tokens,
             precision,
             pue,
-            overrides=parse_sets(sets),
+            overrides=_base_sets("inference", sets),
             samples=samples,
             seed=seed,
             catalog=load_catalog(catalog_files),
             demand=demand,
         )
+        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files)
         rows = []
         for boundary in ("gpu", "server", "facility"):
             rows += [
@@ -177,6 +260,17 @@ def register(app: typer.Typer) -> None:
                 ("deployment power (facility)", "deployment_power_w", "W", False),
                 ("deployment energy per day", "deployment_energy_per_day_j", "Wh", False),
             ]
+        rows += _footprint_rows("footprint", "per request")
+        rows.append(
+            (
+                "cost per million output tokens",
+                "cost_per_million_output_tokens_usd",
+                "USD",
+                True,
+            )
+        )
+        if demand is not None:
+            rows += _footprint_rows("footprint_per_day", "per deployment-day")
         _emit(result, json_, explain, f"Inference: {model} on {accelerators} x {accelerator}", rows)
 
     @app.command("training")
@@ -229,6 +323,9 @@ def register(app: typer.Typer) -> None:
         market_grid: Annotated[
             str | None, typer.Option("--market-grid", help="Market-based intensity (optional).")
         ] = None,
+        wue: WueOpt = None,
+        price: PriceOpt = None,
+        cost: CostOpt = "rent",
         json_: JsonOpt = False,
         samples: SamplesOpt = DEFAULT_SAMPLES,
         seed: SeedOpt = 0,
@@ -256,17 +353,19 @@ def register(app: typer.Typer) -> None:
             pue,
             grid,
             market_grid,
-            overrides=parse_sets(sets),
+            overrides=_base_sets("training", sets),
             samples=samples,
             seed=seed,
             catalog=load_catalog(catalog_files),
         )
+        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files)
         rows = [
             ("accelerator-hours", "accelerator_hours", "h", True),
             ("wall-clock days", "days", "days", True),
             ("energy (facility)", "energy_j", "Wh", False),
             ("emissions (location-based, kg CO2e)", "emissions_kgco2e", "kg", True),
             ("average cluster power (facility)", "power_w", "W", False),
+            *_footprint_rows("footprint", "run")[1:],
         ]
         _emit(result, json_, explain, "Training", rows)
 
@@ -309,6 +408,10 @@ def register(app: typer.Typer) -> None:
         batch: Annotated[
             int | None, typer.Option("--batch", help="Serving batch (default: cited).")
         ] = None,
+        grid: GridOpt = None,
+        wue: WueOpt = None,
+        price: PriceOpt = None,
+        cost: CostOpt = "rent",
         json_: JsonOpt = False,
         samples: SamplesOpt = DEFAULT_SAMPLES,
         seed: SeedOpt = 0,
@@ -334,11 +437,12 @@ def register(app: typer.Typer) -> None:
             model,
             population,
             batch,
-            overrides=parse_sets(sets),
+            overrides=_base_sets("fleet", sets),
             samples=samples,
             seed=seed,
             catalog=load_catalog(catalog_files),
         )
+        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files)
         rows = [
             ("average power (facility)", "power_w", "W", False),
             ("energy per year", "energy_per_year_j", "Wh", False),
@@ -349,5 +453,6 @@ def register(app: typer.Typer) -> None:
                 "tokens/s",
                 True,
             ),
+            *_footprint_rows("footprint_per_year", "per year"),
         ]
         _emit(result, json_, explain, f"Fleet: {count} x {system or accelerator}", rows)
