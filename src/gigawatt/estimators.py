@@ -44,6 +44,7 @@ ESTIMATORS: dict[str, str] = {
     "fleet": "gigawatt.demand.fleet:ESTIMATOR",
     "equivalents": "gigawatt.supply.equivalents:ESTIMATOR",
     "footprint": "gigawatt.demand.footprint:ESTIMATOR",
+    "media": "gigawatt.demand.media:ESTIMATOR",
 }
 
 

@@ -7,6 +7,7 @@ subclass with a ``kind`` class variable) in a ``catalog`` module and lists it he
 from __future__ import annotations
 
 from gigawatt.catalog.claim import Claim
+from gigawatt.catalog.media import MediaModel
 from gigawatt.catalog.schema import (
     Accelerator,
     Datacenter,
@@ -35,6 +36,7 @@ KINDS: dict[str, type[Record]] = {
         Parameter,
         Technology,
         Claim,
+        MediaModel,
     )
 }
 
@@ -56,4 +58,6 @@ KIND_ALIASES: dict[str, str] = {
     "technologies": "technology",
     "tech": "technology",
     "claims": "claim",
+    "media": "media_model",
+    "media_models": "media_model",
 }

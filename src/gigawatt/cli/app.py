@@ -13,6 +13,7 @@ from gigawatt import __version__
 COMMAND_MODULES = (
     "gigawatt.cli.catalog_cmd",
     "gigawatt.cli.demand_cmd",
+    "gigawatt.cli.media_cmd",
     "gigawatt.cli.supply_cmd",
     "gigawatt.cli.audit_cmd",
     "gigawatt.cli.measure_cmd",

@@ -444,7 +444,27 @@ def _wue_input(cat: Catalog, wue: str | float | Dist | None) -> Input:
                 "or a WUE such as '0.5 L/kWh'"
             )
         return parameter_input(cat, "footprint", "wue_m3_per_j", applies_to=key)
-    return scenario_input("wue_m3_per_j", wue, note="WUE given by the user")
+    try:
+        return scenario_input(
+            "wue_m3_per_j", with_unit(wue, "L/kWh"), note=f"WUE given by the user ({wue})"
+        )
+    except UserInputError as exc:
+        raise UserInputError(
+            f"WUE {wue!r}: {exc}; give litres per kWh of IT energy, e.g. '0.5 L/kWh', "
+            f"or a cooling type ({', '.join(COOLING_TYPES)})"
+        ) from None
+
+
+def with_unit(value: str | float | Dist, unit: str) -> str | Dist:
+    """``value`` with ``unit`` appended when it is a plain number or range (``"0.5"``)."""
+    if isinstance(value, Dist):
+        return value
+    from gigawatt.dist import parse_dist
+
+    text = str(value)
+    if parse_dist(text).dimension == "dimensionless number":
+        return f"{text} {unit}"
+    return text
 
 
 def footprint_inputs(
@@ -502,7 +522,8 @@ def footprint_inputs(
     if price is None:
         inputs[node] = parameter_input(cat, "footprint", node, applies_to=accelerator)
     else:
-        inputs[node] = scenario_input(node, price)
+        unit = "USD/h" if cost == "rent" else "USD"
+        inputs[node] = scenario_input(node, with_unit(price, unit), note=f"given as {price}")
     return {k: v for k, v in inputs.items() if k not in skipped}, warnings
 
 

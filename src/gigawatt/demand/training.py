@@ -375,7 +375,9 @@ SIZE_CLASSES = ((15e9, "small"), (150e9, "medium"))
 def size_class(active_params: Input) -> str:
     """``small`` (< 15B active), ``medium`` (< 150B) or ``large``, at the central value."""
     dist = active_params.dist
-    central = dist.central if dist is not None else float(np.median(active_params.value))
+    central = (
+        dist.central if dist is not None else float(np.median(np.asarray(active_params.value)))
+    )
     return next((name for bound, name in SIZE_CLASSES if central < bound), "large")
 
 
