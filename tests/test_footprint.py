@@ -158,3 +158,18 @@ def test_new_grids_resolve_by_alias() -> None:
     assert cat.get("grid", "texas").id == "ercot"
     for grid in ("ireland", "nordics"):
         assert cat.get("grid", grid).carbon_intensity_kg_per_j.source is not None  # type: ignore[attr-defined]
+
+
+def test_builtin_water_claim_reproduces_and_audits() -> None:
+    """Google 2025: 0.26 mL per median prompt = 0.22 Wh IT energy x 1.18 L/kWh (claimant's)."""
+    from gigawatt.audit.engine import run_audit
+    from gigawatt.catalog import catalog
+
+    audit = run_audit(
+        "google-2025-gemini-water", catalog(), n=2000, seed=3, sensitivity_n=128,
+        break_even_n=2000, sweep_n=1000,
+    )  # fmt: skip
+    data = audit.to_dict()
+    assert audit.closes
+    assert 0.22 / 1000 * 1.18 == pytest.approx(0.00026, rel=0.01)  # their arithmetic
+    assert data["verdict"]["category"] in {"consistent", "understated", "overstated"}
