@@ -171,5 +171,57 @@ def test_builtin_water_claim_reproduces_and_audits() -> None:
     )  # fmt: skip
     data = audit.to_dict()
     assert audit.closes
-    assert 0.22 / 1000 * 1.18 == pytest.approx(0.00026, rel=0.01)  # their arithmetic
+    their_l = 0.22 / 1000 * 1.18  # 0.22 Wh = 0.22e-3 kWh at 1.18 L/kWh
+    assert their_l == pytest.approx(0.00026, rel=0.01)
     assert data["verdict"]["category"] in {"consistent", "understated", "overstated"}
+
+
+def _hourly_csv(tmp_path, values, header: str = "intensity [g/kWh]"):  # type: ignore[no-untyped-def]
+    path = tmp_path / "grid.csv"
+    path.write_text(header + "\n" + "\n".join(f"{v:g}" for v in values) + "\n")
+    return str(path)
+
+
+def test_hourly_profile_constant_equals_annual(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = _hourly_csv(tmp_path, [400.0] * 8760)
+    base = estimate_inference("llama-3.1-8b", samples=1)
+    r = with_footprint(base, grid_hourly=path)
+    assert r.evaluation.central("carbon_intensity_kg_per_j") == pytest.approx(0.4 / KWH)
+
+
+def test_hourly_profile_weighted_by_load_shape(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Night 600 g/kWh, day (10-16 h UTC) 100 g/kWh: the diurnal serving load weights the
+    hours; hand-derived as sum(load x ci) / sum(load) over the supply load profile."""
+    import numpy as np
+
+    from gigawatt.catalog import catalog
+    from gigawatt.supply.profiles import load_profile, supply_parameters
+
+    hour = np.arange(8760) % 24
+    ci = np.where((hour >= 10) & (hour < 16), 100.0, 600.0)
+    path = _hourly_csv(tmp_path, ci)
+    r = with_footprint(estimate_inference("llama-3.1-8b", samples=1), grid_hourly=path)
+    load = load_profile("inference", supply_parameters(catalog()))
+    expected = float(np.sum(load * ci) / np.sum(load)) / 1000 / KWH
+    assert r.evaluation.central("carbon_intensity_kg_per_j") == pytest.approx(expected)
+    assert expected != pytest.approx(float(ci.mean()) / 1000 / KWH)
+
+
+def test_hourly_profile_bad_file_exits_2(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    short = _hourly_csv(tmp_path, [400.0] * 100)
+    assert main(["inference", "--grid-hourly", short, "--samples", "10"]) == 2
+    assert "8760 hourly" in capsys.readouterr().err
+    (tmp_path / "b.csv").write_text("x\n" + "1\n" * 8760)
+    assert main(["inference", "--grid-hourly", str(tmp_path / "b.csv"), "--samples", "10"]) == 2
+    assert "carbon-intensity unit" in capsys.readouterr().err
+
+
+def test_training_cli_hourly(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = _hourly_csv(tmp_path, [300.0] * 8760, header="kg/MWh")
+    d = _run(
+        capsys,
+        ["training", "--accelerator-hours", "1000", "--power", "1 kW", "--pue", "1",
+         "--grid-hourly", path, "--samples", "1", "--json"],
+    )  # fmt: skip
+    assert d["emissions_kgco2e"]["median"] == pytest.approx(1000 * 0.3)
+    assert d["footprint"]["emissions_kgco2e"]["median"] == pytest.approx(1000 * 0.3)

@@ -24,6 +24,7 @@ from gigawatt.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from gigawatt.dist import Dist
     from gigawatt.result import Result
 
 
@@ -92,6 +93,14 @@ PriceOpt = Annotated[
         "accelerator, e.g. '40000 USD'). Default: cited range for the accelerator.",
     ),
 ]
+GridHourlyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--grid-hourly",
+        help="CSV of 8,760 hourly carbon intensities (header names the unit, e.g. g/kWh): "
+        "carbon uses their mean weighted by the workload's load shape.",
+    ),
+]
 CostOpt = Annotated[
     str,
     typer.Option("--cost", help="Cost basis: rent (accelerator-hours) or own (capex + power)."),
@@ -106,6 +115,7 @@ def _with_footprint(
     price: str | None,
     cost: str,
     catalog_files: list[Path] | None,
+    grid_hourly: str | None = None,
 ) -> Result:
     """``result`` with the footprint layer (carbon, water, embodied, cost) attached."""
     from gigawatt.demand.footprint import split_overrides, with_footprint
@@ -119,6 +129,7 @@ def _with_footprint(
         cost=cost,  # type: ignore[arg-type]  # checked by footprint_inputs
         overrides=layer,
         catalog=load_catalog(catalog_files),
+        grid_hourly=grid_hourly,
     )
 
 
@@ -187,6 +198,7 @@ def register(app: typer.Typer) -> None:
         wue: WueOpt = None,
         price: PriceOpt = None,
         cost: CostOpt = "rent",
+        grid_hourly: GridHourlyOpt = None,
         json_: JsonOpt = False,
         samples: SamplesOpt = DEFAULT_SAMPLES,
         seed: SeedOpt = 0,
@@ -222,7 +234,7 @@ def register(app: typer.Typer) -> None:
             catalog=load_catalog(catalog_files),
             demand=demand,
         )
-        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files)
+        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files, grid_hourly)
         rows = []
         for boundary in ("gpu", "server", "facility"):
             rows += [
@@ -326,6 +338,7 @@ def register(app: typer.Typer) -> None:
         wue: WueOpt = None,
         price: PriceOpt = None,
         cost: CostOpt = "rent",
+        grid_hourly: GridHourlyOpt = None,
         json_: JsonOpt = False,
         samples: SamplesOpt = DEFAULT_SAMPLES,
         seed: SeedOpt = 0,
@@ -339,6 +352,12 @@ def register(app: typer.Typer) -> None:
 
         if tdp and power is not None:
             raise UserInputError("give --power or --tdp, not both")
+        grid_value: str | Dist | None = grid
+        if grid_hourly is not None:
+            from gigawatt.demand.footprint import hourly_grid_input
+
+            hourly = hourly_grid_input(load_catalog(catalog_files), grid_hourly, "training")
+            grid_value = hourly.dist
         result = estimate_training(
             model,
             accelerator,
@@ -351,7 +370,7 @@ def register(app: typer.Typer) -> None:
             mfu,
             "tdp" if tdp else power,
             pue,
-            grid,
+            grid_value,
             market_grid,
             overrides=_base_sets("training", sets),
             samples=samples,
@@ -412,6 +431,7 @@ def register(app: typer.Typer) -> None:
         wue: WueOpt = None,
         price: PriceOpt = None,
         cost: CostOpt = "rent",
+        grid_hourly: GridHourlyOpt = None,
         json_: JsonOpt = False,
         samples: SamplesOpt = DEFAULT_SAMPLES,
         seed: SeedOpt = 0,
@@ -442,7 +462,7 @@ def register(app: typer.Typer) -> None:
             seed=seed,
             catalog=load_catalog(catalog_files),
         )
-        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files)
+        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files, grid_hourly)
         rows = [
             ("average power (facility)", "power_w", "W", False),
             ("energy per year", "energy_per_year_j", "Wh", False),

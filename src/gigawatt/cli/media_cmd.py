@@ -18,6 +18,7 @@ from gigawatt.cli.common import (
 )
 from gigawatt.cli.demand_cmd import (
     CostOpt,
+    GridHourlyOpt,
     GridOpt,
     PriceOpt,
     WueOpt,
@@ -66,6 +67,7 @@ def register(app: typer.Typer) -> None:
         wue: WueOpt = None,
         price: PriceOpt = None,
         cost: CostOpt = "rent",
+        grid_hourly: GridHourlyOpt = None,
         json_: JsonOpt = False,
         samples: SamplesOpt = DEFAULT_SAMPLES,
         seed: SeedOpt = 0,
@@ -92,7 +94,7 @@ def register(app: typer.Typer) -> None:
             seed=seed,
             catalog=load_catalog(catalog_files),
         )
-        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files)
+        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files, grid_hourly)
         rows = [
             (f"{b}: energy per generation", f"{b}_energy_per_generation_j", "Wh", False)
             for b in ("gpu", "server", "facility")

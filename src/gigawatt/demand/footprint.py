@@ -428,6 +428,68 @@ def grid_input(cat: Catalog, grid: str | float | Dist | None) -> tuple[Input, st
     return scenario_input(name, grid), None
 
 
+#: Load shape (``gigawatt.supply.profiles.load_profile``) used to weight an hourly grid
+#: profile, by estimator: serving follows a diurnal cycle, training runs flat with daily dips.
+LOAD_SHAPES = {"inference": "inference", "media": "inference", "training": "training"}
+
+
+def hourly_grid_input(cat: Catalog, path: str, estimator: str) -> Input:
+    """Load-weighted carbon intensity from an hourly profile file (8,760 values).
+
+    The file is a CSV whose last column holds hourly intensities and whose header names
+    their unit (``g/kWh``, ``kg/kWh``, ``lb/MWh``...); a first column of timestamps is
+    allowed. The intensity is ``sum_h load_h x ci_h / sum_h load_h`` with the estimator's
+    load shape (:data:`LOAD_SHAPES`; flat otherwise) from the supply profiles.
+
+    Raises :class:`UserInputError` for a missing file, a header without a carbon-intensity
+    unit, gaps, negative values or a length other than 8,760 hours.
+    """
+    from pathlib import Path
+
+    import pandas as pd
+
+    from gigawatt.supply.profiles import HOURS, load_profile, supply_parameters
+    from gigawatt.units import parse_quantity
+
+    file = Path(path)
+    if not file.is_file():
+        raise UserInputError(f"--grid-hourly: no such file {path!r}")
+    try:
+        frame = pd.read_csv(file, skipinitialspace=True)
+    except Exception as exc:  # pandas raises several parser errors
+        raise UserInputError(f"{path}: not a readable CSV ({exc})") from None
+    header = str(frame.columns[-1]) if frame.shape[1] else ""
+    unit = header.split("[")[-1].rstrip("]") if "[" in header else header
+    try:
+        scale = parse_quantity(f"1 {unit}", "carbon intensity").value
+    except UserInputError:
+        raise UserInputError(
+            f"{path}: the last column's header must name a carbon-intensity unit, e.g. "
+            f"'g/kWh' or 'intensity [kg/kWh]'; got {header!r}"
+        ) from None
+    values = pd.to_numeric(frame[frame.columns[-1]], errors="coerce").to_numpy(dtype=float)
+    if values.shape[0] != HOURS or not np.all(np.isfinite(values)):
+        raise UserInputError(
+            f"{path}: expected {HOURS} hourly numeric values without gaps, "
+            f"got {values.shape[0]} rows"
+        )
+    if np.any(values < 0):
+        raise UserInputError(f"{path}: negative carbon intensity at hour {int(np.argmin(values))}")
+    shape = LOAD_SHAPES.get(estimator, "flat")
+    load = load_profile(shape, supply_parameters(cat)) if shape != "flat" else np.ones(HOURS)
+    weighted = float(np.sum(load * values) / np.sum(load)) * scale
+    annual = float(np.mean(values)) * scale
+    from gigawatt.dist import Point
+
+    return Input(
+        "carbon_intensity_kg_per_j",
+        Point(unit="kg/J", dimension="carbon intensity", value=weighted),
+        kind="scenario",
+        note=f"hourly profile {file.name} weighted by the {shape} load shape "
+        f"(annual mean {annual * 3.6e6:.4g} kg/kWh)",
+    )
+
+
 def _wue_input(cat: Catalog, wue: str | float | Dist | None) -> Input:
     """WUE from a cooling type (``evaporative``, ``air``...) or a value (``"0.5 L/kWh"``)."""
     if wue is None:
@@ -693,8 +755,13 @@ def with_footprint(
     cost: CostBasis = "rent",
     overrides: Mapping[str, Any] | None = None,
     catalog: Catalog | None = None,
+    grid_hourly: str | None = None,
 ) -> Result:
     """``result`` (inference, training, fleet or media) with its carbon, water, embodied and cost.
+
+    ``grid_hourly`` is a CSV of 8,760 hourly intensities (see :func:`hourly_grid_input`):
+    the carbon intensity becomes their load-weighted mean, replacing ``grid``'s annual
+    average (``grid`` still selects the off-site water record).
 
     >>> from gigawatt.demand.inference import estimate_inference
     >>> r = with_footprint(estimate_inference("llama-3.1-8b", samples=1), grid="us-average")
@@ -712,6 +779,13 @@ def with_footprint(
         grid = result.choices.get("grid")
     accelerator = accelerator_of(cat, result)
     leaves, warnings = footprint_inputs(cat, accelerator, grid, wue, price, cost, skip=skip)
+    if grid_hourly is not None:
+        leaves["carbon_intensity_kg_per_j"] = hourly_grid_input(cat, grid_hourly, result.estimator)
+        if "carbon_intensity_kg_per_j" in result.evaluation.values:
+            raise UserInputError(
+                "--grid-hourly: give the hourly profile instead of --grid for training "
+                "(its emissions use the grid directly); set carbon_intensity_kg_per_j to combine"
+            )
     for unit in units_for(result):
         for estimator, node in unit.defaults:
             if node not in result.evaluation.values:
