@@ -567,7 +567,7 @@ def footprint_inputs(
     inputs["wue_m3_per_j"] = _wue_input(cat, wue)
     water = parameter_input(cat, "footprint", "grid_water_m3_per_j", applies_to=grid_id)
     inputs["grid_water_m3_per_j"] = water
-    if not _has_record(cat, "grid_water_m3_per_j", grid_id):
+    if grid_id != DEFAULT_GRID and not _has_record(cat, "grid_water_m3_per_j", grid_id):
         warnings.append(
             Warning_(
                 "GW401",
