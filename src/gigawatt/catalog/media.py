@@ -24,7 +24,6 @@ class MediaModel(Record):
     """An image or video generation model: the shapes that set its FLOPs per output."""
 
     kind: ClassVar[str] = "media_model"
-    plain_fields: ClassVar[frozenset[str]] = frozenset({"default_frames"})
 
     modality: Literal["image", "video"]
     year: int = Field(ge=2020, le=2035)
@@ -39,4 +38,4 @@ class MediaModel(Record):
     steps: Cited
     guidance_passes: Cited
     default_resolution: str = Field(pattern=r"^\d+x\d+$", description="WIDTHxHEIGHT in pixels")
-    default_frames: int = Field(default=1, ge=1)
+    default_frames: Cited | None = Field(default=None, description="clip length (video)")

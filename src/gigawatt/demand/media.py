@@ -276,11 +276,12 @@ def media_inputs(
     width, height = parse_resolution(resolution or record.default_resolution)
     inputs["width_px"] = point("width_px", width, "output width", kind="scenario")
     inputs["height_px"] = point("height_px", height, "output height", kind="scenario")
-    inputs["frames"] = (
-        scenario_input("frames", frames)
-        if frames is not None
-        else point("frames", record.default_frames, f"{record.id} default", kind="default")
-    )
+    if frames is not None:
+        inputs["frames"] = scenario_input("frames", frames)
+    elif record.default_frames is not None:
+        inputs["frames"] = cited_input("frames", record.default_frames)
+    else:
+        inputs["frames"] = point("frames", 1, "an image is one frame")
     inputs["steps"] = (
         scenario_input("steps", steps) if steps is not None else cited_input("steps", record.steps)
     )
