@@ -225,3 +225,17 @@ def test_training_cli_hourly(tmp_path, capsys) -> None:  # type: ignore[no-untyp
     )  # fmt: skip
     assert d["emissions_kgco2e"]["median"] == pytest.approx(1000 * 0.3)
     assert d["footprint"]["emissions_kgco2e"]["median"] == pytest.approx(1000 * 0.3)
+
+
+def test_deployment_day_footprint() -> None:
+    """Per day: accelerators x 86,400 s of embodied and rent; IT energy = facility / PUE."""
+    base = estimate_inference("llama-3.1-8b", demand="1B tokens/day", samples=1)
+    r = with_footprint(base, grid="0.4 kg/kWh", wue="1 L/kWh", price="2 USD/h", overrides=FIXED)
+    ev = r.evaluation
+    day = r.to_dict()["footprint_per_day"]
+    n = ev.central("accelerators_needed")
+    e = ev.central("deployment_energy_per_day_j")
+    assert day["emissions_kgco2e"]["median"] == pytest.approx(e / KWH * 0.4)
+    assert day["water_onsite_l"]["median"] == pytest.approx(e / ev.central("pue") / KWH)
+    assert day["cost_usd"]["median"] == pytest.approx(n * 24 * 2)
+    assert day["embodied_kgco2e"]["median"] == pytest.approx(n * 86400 * 600 / (5 * YEAR))
