@@ -710,7 +710,7 @@ def attach_footprint(
     merged = Evaluation(
         graph,
         values,
-        {**base.inputs, **{k: v for k, v in {**layer_inputs, **layer_overrides}.items()}},
+        {**base.inputs, **layer_inputs, **layer_overrides},
         base.n,
         base.seed,
         base.point,

@@ -12,10 +12,11 @@ transformer over the latent tokens of the image or clip, then decodes the latent
     time             = generation FLOP / (N x dense peak x MFU)
 
 Passes over thousands of tokens are compute-bound, so the accelerators draw the inference
-estimator's full-activity power (:func:`gigawatt.demand.inference.prefill_power_w` with
-activity 1); boundaries as for inference: ``gpu``, ``server`` (+ host power per
-accelerator), ``facility`` (x PUE). Catalogue: kind ``media_model`` (media_models.yaml) and
-parameters of estimator ``media``; docs/methodology/media.md.
+estimator's power model at full activity (:func:`gigawatt.demand.inference.decode_power_w`,
+``idle + (TDP x power_fraction_full - idle) x activity``, with activity 1); boundaries as
+for inference: ``gpu``, ``server`` (+ host power per accelerator), ``facility`` (x PUE).
+Catalogue: kind ``media_model`` (media_models.yaml) and parameters of estimator ``media``;
+docs/methodology/media.md.
 """
 
 from __future__ import annotations
@@ -145,7 +146,7 @@ def accelerator_time_per_generation_s(
 #: The inference power model, at the activity of a compute-bound pass.
 GENERATION_POWER = Formula(
     "generation_power_w",
-    inference.prefill_power_w,
+    inference.decode_power_w,
     ("idle_power_w", "tdp_w", "power_fraction_full", "generation_activity"),
     "Accelerator power while generating [W per accelerator] (inference power model).",
 )
