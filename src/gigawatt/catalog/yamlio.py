@@ -19,7 +19,12 @@ class LineDict(dict[str, Any]):
     key_lines: dict[str, int]
 
 
-class _LineLoader(yaml.SafeLoader):
+#: libyaml's C parser when PyYAML was built with it (5-10x faster), else the pure-Python one;
+#: both give the same nodes with line marks, so errors name the same lines.
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc]
     pass
 
 

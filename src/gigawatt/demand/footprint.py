@@ -48,7 +48,7 @@ from gigawatt.demand.common import (
 from gigawatt.dist import Dist, FloatArray
 from gigawatt.errors import UnknownIdError, UserInputError
 from gigawatt.estimators import Estimator
-from gigawatt.graph import Evaluation, Formula, Graph, Input
+from gigawatt.graph import Formula, Graph, Input
 from gigawatt.result import Result, Warning_
 
 if TYPE_CHECKING:
@@ -384,10 +384,9 @@ FLEET_YEAR = Unit(
 
 def units_for(result: Result) -> list[Unit]:
     """The units an estimator's result supports (inference adds a day with ``demand``)."""
-    values = result.evaluation.values
     if result.estimator == "inference":
         units = [INFERENCE_REQUEST]
-        if "deployment_energy_per_day_j" in values:
+        if "deployment_energy_per_day_j" in result.evaluation.outputs:
             units.append(INFERENCE_DAY)
         return units
     if result.estimator == "training":
@@ -667,8 +666,8 @@ def attach_footprint(
 ) -> Result:
     """``result`` with the footprint of each of its units appended (graph, values, JSON).
 
-    The estimator's sampled values are reused as they are (same samples, same seed); only
-    the footprint nodes are evaluated. ``leaves`` are the shared factors
+    The merged graph is evaluated from the estimator's own inputs (same seeded streams, so
+    its nodes keep their samples) plus the footprint's. ``leaves`` are the shared factors
     (:func:`footprint_inputs`); ``overrides`` set footprint nodes (``--set``).
 
     Raises :class:`UserInputError` for an override name no formula uses.
@@ -689,35 +688,19 @@ def attach_footprint(
         extra_outputs["cost_per_million_output_tokens_usd"] = "cost_per_million_output_tokens_usd"
         outputs.append("cost_per_million_output_tokens_usd")
     graph = Graph(formulas.values(), name=f"{base.graph.name}+footprint")
-    given: dict[str, Input] = {}
-    for name, value in base.values.items():
-        original = base.inputs.get(name)
-        given[name] = Input(name, value, kind=original.kind if original else "default")
-    layer_inputs = {k: v for k, v in leaves.items() if k not in base.values}
     from gigawatt.demand.common import override_inputs
 
+    layer_inputs = {k: v for k, v in leaves.items() if k not in base.inputs}
     layer_overrides = override_inputs(graph, overrides)
-    evaluation = graph.evaluate(
-        outputs,
-        {**given, **layer_inputs, **layer_overrides},
+    # The estimator's leaves with their own seeded streams: its nodes come out sample for
+    # sample as before, and every node of the merged graph stays explainable.
+    merged = graph.evaluate(
+        [*base.outputs, *outputs],
+        {**base.inputs, **layer_inputs, **layer_overrides},
         n=base.n,
         seed=base.seed,
         point=base.point,
     )
-    values = {**evaluation.values, **base.values}
-    for name in layer_overrides:
-        values[name] = evaluation.values[name]
-    merged = Evaluation(
-        graph,
-        values,
-        {**base.inputs, **layer_inputs, **layer_overrides},
-        base.n,
-        base.seed,
-        base.point,
-        (*base.outputs, *outputs),
-    )
-    used = set(evaluation.inputs)
-    merged.inputs = {k: v for k, v in merged.inputs.items() if k in base.inputs or k in used}
     boundary = (
         f"{result.boundary}; footprint: location-based carbon of facility energy, "
         "embodied (accelerators + servers, no building) amortised over service life, "
@@ -774,21 +757,21 @@ def with_footprint(
     from gigawatt.catalog import catalog as default_catalog
 
     cat = catalog or default_catalog()
-    skip = [n for n in ("carbon_intensity_kg_per_j",) if n in result.evaluation.values]
+    skip = [n for n in ("carbon_intensity_kg_per_j",) if n in result.evaluation.inputs]
     if skip and grid is None:
         grid = result.choices.get("grid")
     accelerator = accelerator_of(cat, result)
     leaves, warnings = footprint_inputs(cat, accelerator, grid, wue, price, cost, skip=skip)
     if grid_hourly is not None:
         leaves["carbon_intensity_kg_per_j"] = hourly_grid_input(cat, grid_hourly, result.estimator)
-        if "carbon_intensity_kg_per_j" in result.evaluation.values:
+        if "carbon_intensity_kg_per_j" in result.evaluation.inputs:
             raise UserInputError(
                 "--grid-hourly: give the hourly profile instead of --grid for training "
                 "(its emissions use the grid directly); set carbon_intensity_kg_per_j to combine"
             )
     for unit in units_for(result):
         for estimator, node in unit.defaults:
-            if node not in result.evaluation.values:
+            if node not in result.evaluation.inputs:
                 leaves[node] = parameter_input(cat, estimator, node, applies_to=accelerator)
     return attach_footprint(result, leaves, overrides, cost, warnings)
 
