@@ -146,7 +146,7 @@ class Graph:
                 user = needed_by.get(name, name)
                 raise UserInputError(
                     f"input {name!r} is needed by formula {user!r} and was not "
-                    f"given{_hint_for(name, given_set)}; set it, e.g. --set {name}=VALUE"
+                    f"given{_hint_for(name, given_set)}; set it, e.g. overrides={{'{name}': VALUE}}"
                 )
             needed[name] = formula
             for dep in formula.inputs:
@@ -194,9 +194,7 @@ class Graph:
         for name in used & set(leaves):
             value = leaves[name].value
             if isinstance(value, np.ndarray) and value.shape[:1] not in {(n,), (1,)}:
-                raise UserInputError(
-                    f"input {name!r} has {value.shape[0]} samples, expected {n}"
-                )
+                raise UserInputError(f"input {name!r} has {value.shape[0]} samples, expected {n}")
         evaluation = Evaluation(
             self,
             {},

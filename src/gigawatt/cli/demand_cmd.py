@@ -10,6 +10,7 @@ import typer
 from gigawatt.cli.common import (
     DEFAULT_SAMPLES,
     CatalogOpt,
+    ExplainDepthOpt,
     ExplainOpt,
     JsonOpt,
     SamplesOpt,
@@ -17,15 +18,23 @@ from gigawatt.cli.common import (
     SetOpt,
     console,
     emit_result_json,
-    explain_tree,
     load_catalog,
     parse_sets,
-    summary_table,
 )
 
 if TYPE_CHECKING:
     from gigawatt.dist import Dist
     from gigawatt.result import Result
+
+
+ReportOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--report",
+        metavar="PATH",
+        help="Write a self-contained HTML report (inputs with sources, distributions, formulas).",
+    ),
+]
 
 
 def _emit(
@@ -34,38 +43,43 @@ def _emit(
     explain: str | None,
     title: str,
     rows: list[tuple[str, str, str, bool]],
+    explain_depth: int | None = None,
+    report: Path | None = None,
 ) -> None:
-    """JSON (with ``explain`` when asked), or the human table and the explain tree."""
+    """JSON (with ``explain`` when asked), or the human table and the explain tree; a report."""
+    if report is not None:
+        from gigawatt.report.estimate_html import write_estimate_report
+
+        written = write_estimate_report(
+            result, report, title, [(lbl, key) for lbl, key, *_ in rows]
+        )
+        console(stderr=True).print(f"report written to {written}")
     if json_:
         emit_result_json(result, explain)
         return
     _print(result, title, rows)
     if explain:
-        console().print(explain_tree(result.evaluation, explain))
+        from gigawatt.report.terminal import print_explain
+
+        print_explain(result.evaluation, explain, console(), explain_depth)
 
 
 def _print(result: Result, title: str, rows: list[tuple[str, str, str, bool]]) -> None:
-    """Human table: (label, key or node, display unit, is-count) rows; then warnings."""
+    """Human table: (label, key or node, count label, is-count) rows; then warnings."""
+    from gigawatt.report.terminal import print_summary
+
     out = console()
-    table_rows = [
-        (
-            label,
-            result.summary(key.split(":")[1], key.split(":")[0])
-            if ":" in key
-            else result.summary(key)
-            if key not in result.evaluation.values
-            else result.evaluation.summary(key),
-            unit,
-            count,
-        )
-        for label, key, unit, count in rows
-    ]
-    out.print(summary_table(title, table_rows))
+    print_summary(
+        result,
+        title,
+        [(label, key, unit if count else None) for label, key, unit, count in rows],
+        out,
+    )
     for w in result.warnings:
         out.print(f"[yellow]{w.code}[/yellow] {w.message}")
     out.print(
         f"[dim]methodology {result.methodology_version}, data {result.data_version}; "
-        "--json for inputs and sources[/dim]"
+        "--json for inputs and sources, --explain NODE for how a number is computed[/dim]"
     )
 
 
@@ -75,6 +89,14 @@ GridOpt = Annotated[
         "--grid",
         help="Grid id or carbon intensity for carbon and off-site water, e.g. us-average or "
         "'0.4 kg/kWh' (default world-average).",
+    ),
+]
+GridHourlyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--grid-hourly",
+        help="CSV of 8,760 hourly carbon intensities (header names the unit, e.g. g/kWh): "
+        "carbon uses their mean weighted by the workload's load shape.",
     ),
 ]
 WueOpt = Annotated[
@@ -91,14 +113,6 @@ PriceOpt = Annotated[
         "--price",
         help="Rented price per accelerator-hour, e.g. '2.5 USD/h' (with --cost own: capex per "
         "accelerator, e.g. '40000 USD'). Default: cited range for the accelerator.",
-    ),
-]
-GridHourlyOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--grid-hourly",
-        help="CSV of 8,760 hourly carbon intensities (header names the unit, e.g. g/kWh): "
-        "carbon uses their mean weighted by the workload's load shape.",
     ),
 ]
 CostOpt = Annotated[
@@ -133,24 +147,24 @@ def _with_footprint(
     )
 
 
-def _base_sets(graph_name: str, sets: list[str] | None) -> dict[str, str]:
+def _base_sets(estimator: str, sets: list[str] | None) -> dict[str, str]:
     """The ``--set`` overrides that belong to the estimator (the rest go to the footprint)."""
     from gigawatt.demand.footprint import split_overrides
     from gigawatt.estimators import get_estimator
 
-    base, _ = split_overrides(get_estimator(graph_name).graph, parse_sets(sets))
+    base, _ = split_overrides(get_estimator(estimator).graph, parse_sets(sets))
     return base
 
 
-def _footprint_rows(group: str, what: str) -> list[tuple[str, str, str, bool]]:
-    """Table rows of one footprint group (keys resolved through ``Result.groups``)."""
+def _footprint_rows(prefix: str, what: str) -> list[tuple[str, str, str, bool]]:
+    """Table rows of one footprint unit (graph nodes; ``prefix`` ``day_`` for a day)."""
     return [
-        (f"{what}: emissions (location-based)", f"{group}:emissions_kgco2e", "g", False),
-        (f"{what}: embodied emissions (estimate)", f"{group}:embodied_kgco2e", "g", False),
-        (f"{what}: water on site", f"{group}:water_onsite_l", "L", False),
-        (f"{what}: water off site (grid)", f"{group}:water_offsite_l", "L", False),
-        (f"{what}: cost", f"{group}:cost_usd", "USD", True),
-        (f"{what}: electricity share of cost", f"{group}:electricity_cost_share", "", True),
+        (f"{what}: emissions (location-based)", f"{prefix}operational_emissions_kgco2e", "", False),
+        (f"{what}: embodied emissions (estimate)", f"{prefix}embodied_emissions_kgco2e", "", False),
+        (f"{what}: water on site", f"{prefix}water_onsite_l", "L", True),
+        (f"{what}: water off site (grid)", f"{prefix}water_offsite_l", "L", True),
+        (f"{what}: cost", f"{prefix}cost_usd", "", False),
+        (f"{what}: electricity share of cost", f"{prefix}electricity_cost_share", "", True),
     ]
 
 
@@ -205,9 +219,18 @@ def register(app: typer.Typer) -> None:
         sets: SetOpt = None,
         catalog_files: CatalogOpt = None,
         explain: ExplainOpt = None,
+        explain_depth: ExplainDepthOpt = None,
+        report: ReportOpt = None,
     ) -> None:
         """Energy per token and per request of serving an LLM (gpu, server, facility)."""
-        from gigawatt.demand.inference import estimate_inference
+        from gigawatt.demand.footprint import EXPLAINABLE
+        from gigawatt.demand.inference import GRAPH, estimate_inference
+        from gigawatt.report.page import check_report_path
+        from gigawatt.report.terminal import check_explain_node
+
+        check_explain_node(explain, GRAPH, EXPLAINABLE)
+        if report is not None:
+            check_report_path(report)
 
         for name, value in (
             ("--batch", batch),
@@ -272,18 +295,14 @@ def register(app: typer.Typer) -> None:
                 ("deployment power (facility)", "deployment_power_w", "W", False),
                 ("deployment energy per day", "deployment_energy_per_day_j", "Wh", False),
             ]
-        rows += _footprint_rows("footprint", "per request")
+        rows += _footprint_rows("", "per request")
         rows.append(
-            (
-                "cost per million output tokens",
-                "cost_per_million_output_tokens_usd",
-                "USD",
-                True,
-            )
+            ("cost per million output tokens", "cost_per_million_output_tokens_usd", "", False)
         )
         if demand is not None:
-            rows += _footprint_rows("footprint_per_day", "per deployment-day")
-        _emit(result, json_, explain, f"Inference: {model} on {accelerators} x {accelerator}", rows)
+            rows += _footprint_rows("day_", "per deployment-day")
+        title = f"Inference: {model} on {accelerators} x {accelerator}"
+        _emit(result, json_, explain, title, rows, explain_depth, report)
 
     @app.command("training")
     def training_cmd(
@@ -345,10 +364,19 @@ def register(app: typer.Typer) -> None:
         sets: SetOpt = None,
         catalog_files: CatalogOpt = None,
         explain: ExplainOpt = None,
+        explain_depth: ExplainDepthOpt = None,
+        report: ReportOpt = None,
     ) -> None:
         """Energy, emissions, duration and power of a training run."""
-        from gigawatt.demand.training import estimate_training
+        from gigawatt.demand.footprint import EXPLAINABLE
+        from gigawatt.demand.training import DAYS_GRAPH, GRAPH, estimate_training
         from gigawatt.errors import UserInputError
+        from gigawatt.report.page import check_report_path
+        from gigawatt.report.terminal import check_explain_node
+
+        check_explain_node(explain, GRAPH, DAYS_GRAPH, EXPLAINABLE)
+        if report is not None:
+            check_report_path(report)
 
         if tdp and power is not None:
             raise UserInputError("give --power or --tdp, not both")
@@ -382,11 +410,11 @@ def register(app: typer.Typer) -> None:
             ("accelerator-hours", "accelerator_hours", "h", True),
             ("wall-clock days", "days", "days", True),
             ("energy (facility)", "energy_j", "Wh", False),
-            ("emissions (location-based, kg CO2e)", "emissions_kgco2e", "kg", True),
+            ("emissions (location-based)", "emissions_kgco2e", "kg", False),
             ("average cluster power (facility)", "power_w", "W", False),
-            *_footprint_rows("footprint", "run")[1:],
+            *_footprint_rows("", "run")[1:],
         ]
-        _emit(result, json_, explain, "Training", rows)
+        _emit(result, json_, explain, "Training", rows, explain_depth, report)
 
     @app.command("fleet")
     def fleet_cmd(
@@ -438,9 +466,18 @@ def register(app: typer.Typer) -> None:
         sets: SetOpt = None,
         catalog_files: CatalogOpt = None,
         explain: ExplainOpt = None,
+        explain_depth: ExplainDepthOpt = None,
+        report: ReportOpt = None,
     ) -> None:
         """Average power and yearly energy of an accelerator fleet, and what it could serve."""
-        from gigawatt.demand.fleet import estimate_fleet
+        from gigawatt.demand.fleet import GRAPH, estimate_fleet
+        from gigawatt.demand.footprint import EXPLAINABLE
+        from gigawatt.report.page import check_report_path
+        from gigawatt.report.terminal import check_explain_node
+
+        check_explain_node(explain, GRAPH, EXPLAINABLE)
+        if report is not None:
+            check_report_path(report)
 
         if batch is not None and batch < 1:
             from gigawatt.errors import UserInputError
@@ -473,6 +510,7 @@ def register(app: typer.Typer) -> None:
                 "tokens/s",
                 True,
             ),
-            *_footprint_rows("footprint_per_year", "per year"),
+            *_footprint_rows("", "per year"),
         ]
-        _emit(result, json_, explain, f"Fleet: {count} x {system or accelerator}", rows)
+        title = f"Fleet: {count} x {system or accelerator}"
+        _emit(result, json_, explain, title, rows, explain_depth, report)

@@ -103,6 +103,6 @@ def register(app: typer.Typer) -> None:
             ("generation time", "generation_time_s", "s", False),
             ("compute", "generation_flop", "FLOP", False),
             ("attention sequence", "sequence_tokens", "tokens", True),
-            *_footprint_rows("footprint", "per generation"),
+            *_footprint_rows("", "per generation"),
         ]
         _emit(result, json_, explain, f"Media: {model} on {accelerators} x {accelerator}", rows)

@@ -209,9 +209,9 @@ def fleet_inputs(
 
     warnings: list[Warning_] = []
     if (accelerator is None) == (system is None):
-        raise UserInputError("give exactly one of --accelerator ID or --system ID")
+        raise UserInputError("give exactly one of accelerator='ID' or system='ID'")
     if count is None:
-        raise UserInputError("give --count (accelerators, or servers with --system)")
+        raise UserInputError("give count=N (accelerators, or servers with system='ID')")
     inputs: dict[str, Input] = {}
     sys_record: System | None
     if system is not None:
@@ -342,10 +342,10 @@ def _population_input(cat: Catalog, population: str | float | Dist | None) -> In
     dist = parse_dist(population)
     if dist.dimension not in ("dimensionless number", "population"):
         raise UserInputError(
-            f"--population expects a number of people such as '8.2e9', got {dist.describe()!r}"
+            f"population=N expects a number of people such as 8.2e9, got {dist.describe()!r}"
         )
     if float(dist.ppf(np.array([0.05]))[0]) <= 0:
-        raise UserInputError(f"--population must be positive, got {dist.describe()!r}")
+        raise UserInputError(f"population=N must be positive, got {dist.describe()!r}")
     return Input("people", dist, kind="scenario")
 
 

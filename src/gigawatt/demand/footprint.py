@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COOLING_TYPES",
     "ESTIMATOR",
+    "EXPLAINABLE",
     "FOOTPRINT_KEYS",
     "GRAPH",
     "Unit",
@@ -613,6 +614,13 @@ def split_overrides(
     return base, layer
 
 
+@dataclass(frozen=True)
+class _Names:
+    """Node names only (what ``check_explain_node`` reads from a graph)."""
+
+    node_names: frozenset[str]
+
+
 def _unit_names() -> set[str]:
     names: set[str] = {
         "accelerator_capex_usd",
@@ -625,6 +633,15 @@ def _unit_names() -> set[str]:
         for f in (*unit.adapters, *core_formulas("own"), *core_formulas("rent")):
             names.add(_prefixed(f, unit.prefix).name)
     return names
+
+
+def _explainable() -> _Names:
+    names = set(GRAPH.node_names) | _unit_names()
+    for unit in (INFERENCE_REQUEST, INFERENCE_DAY, TRAINING_RUN, FLEET_YEAR):
+        _formulas, groups = _unit_formulas(unit, "rent")
+        names.update(n for g in groups.values() for n in g.values())
+        names.update(i for f in unit.adapters for i in f.inputs)
+    return _Names(frozenset(names))
 
 
 # --------------------------------------------------------------------------------------------
@@ -791,3 +808,6 @@ ESTIMATOR = Estimator(
     description="Carbon, water, embodied emissions and cost of a unit of work (chain it after "
     "an estimator: footprint_energy_j, footprint_it_energy_j, footprint_accelerator_s).",
 )
+
+#: Every node name the footprint layer adds (for the CLI's up-front ``--explain`` check).
+EXPLAINABLE = _explainable()
