@@ -6,6 +6,7 @@ subclass with a ``kind`` class variable) in a ``catalog`` module and lists it he
 
 from __future__ import annotations
 
+from gigawatt.catalog.buildout import BuildoutTech, Firming, PowerDeal
 from gigawatt.catalog.claim import Claim
 from gigawatt.catalog.media import MediaModel
 from gigawatt.catalog.schema import (
@@ -37,6 +38,9 @@ KINDS: dict[str, type[Record]] = {
         Technology,
         Claim,
         MediaModel,
+        BuildoutTech,
+        PowerDeal,
+        Firming,
     )
 }
 
@@ -60,4 +64,5 @@ KIND_ALIASES: dict[str, str] = {
     "claims": "claim",
     "media": "media_model",
     "media_models": "media_model",
+    "deals": "deal",
 }

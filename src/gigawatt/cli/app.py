@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "gigawatt.cli.compare_cmd",
     "gigawatt.cli.media_cmd",
     "gigawatt.cli.supply_cmd",
+    "gigawatt.cli.buildout_cmd",
     "gigawatt.cli.audit_cmd",
     "gigawatt.cli.measure_cmd",
 )
