@@ -76,11 +76,21 @@ def test_compute_mode_hand_derived() -> None:
 
     A100 dense bf16 peak: 312 TFLOP/s."""
     res = estimate_training(
-        params=7e9, tokens=2e12, accelerator="a100-80gb", accelerators=1000, mfu=0.5, samples=1
+        params=7e9,
+        tokens=2e12,
+        accelerator="a100-80gb",
+        accelerators=1000,
+        mfu=0.5,
+        overrides={"goodput": 0.9, "additional_compute_fraction": 0.08},
+        samples=1,
     )
     hours = 6 * 7e9 * 2e12 / (312e12 * 0.5) / 3600
-    assert res.evaluation.central("accelerator_hours") == pytest.approx(hours, rel=1e-6)
-    assert res.evaluation.central("days") == pytest.approx(hours / 1000 / 24, rel=1e-6)
+    assert res.evaluation.central("final_run_accelerator_hours") == pytest.approx(hours, rel=1e-6)
+    overhead = 1.08 / 0.9  # (1 + additional compute) / goodput
+    assert res.evaluation.central("training_overhead_factor") == pytest.approx(overhead)
+    total = hours * overhead
+    assert res.evaluation.central("accelerator_hours") == pytest.approx(total, rel=1e-6)
+    assert res.evaluation.central("days") == pytest.approx(total / 1000 / 24, rel=1e-6)
 
 
 @settings(max_examples=20, deadline=None)

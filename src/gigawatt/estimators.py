@@ -44,6 +44,8 @@ ESTIMATORS: dict[str, str] = {
     "fleet": "gigawatt.demand.fleet:ESTIMATOR",
     "equivalents": "gigawatt.supply.equivalents:ESTIMATOR",
     "outlook": "gigawatt.outlook.estimate:ESTIMATOR",
+    "footprint": "gigawatt.demand.footprint:ESTIMATOR",
+    "media": "gigawatt.demand.media:ESTIMATOR",
 }
 
 

@@ -238,6 +238,8 @@ _REFERENCE_TABLE: list[tuple[str, str, str, str, str]] = [
     ("1 USD/J", "cost per energy", "a", "$60/MWh", "USD/J"),
     ("1 USD/W", "cost per power", "a", "$6000/kW", "USD/W"),
     ("1 kg/J", "carbon intensity", "a", "0.429 kg/kWh", "kg/J"),
+    ("1 m**3/J", "water intensity", "a", "1.8 L/kWh", "m**3/J"),
+    ("1 USD/s", "cost rate", "a", "$2.5/h", "USD/s"),
     ("1 token", "token count", "a", "2T tokens", "token"),
     ("1 token/s", "token rate", "a", "100k tokens/day", "token/s"),
     (
@@ -489,6 +491,9 @@ NAME_SUFFIX_DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("_j_per_token", "energy per token"),
     ("_j_per_request", "energy per request"),
     ("_kg_per_j", "carbon intensity"),
+    ("_m3_per_j", "water intensity"),
+    ("_usd_per_s", "cost rate"),
+    ("_kgco2e", "mass"),
     ("_usd_per_j", "cost per energy"),
     ("_usd_per_w_per_s", "cost per energy"),
     ("_usd_per_w", "cost per power"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from gigawatt.catalog.buildout import BuildoutTech, Firming, PowerDeal
 from gigawatt.catalog.claim import Claim
+from gigawatt.catalog.media import MediaModel
 from gigawatt.catalog.published import PublishedOutlook
 from gigawatt.catalog.schema import (
     Accelerator,
@@ -38,6 +39,7 @@ KINDS: dict[str, type[Record]] = {
         Technology,
         Claim,
         PublishedOutlook,
+        MediaModel,
         BuildoutTech,
         PowerDeal,
         Firming,
@@ -64,5 +66,7 @@ KIND_ALIASES: dict[str, str] = {
     "claims": "claim",
     "published-outlooks": "published-outlook",
     "outlooks": "published-outlook",
+    "media": "media_model",
+    "media_models": "media_model",
     "deals": "deal",
 }

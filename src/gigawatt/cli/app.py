@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "gigawatt.cli.catalog_cmd",
     "gigawatt.cli.demand_cmd",
     "gigawatt.cli.compare_cmd",
+    "gigawatt.cli.media_cmd",
     "gigawatt.cli.supply_cmd",
     "gigawatt.cli.buildout_cmd",
     "gigawatt.cli.audit_cmd",

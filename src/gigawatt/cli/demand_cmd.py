@@ -23,6 +23,7 @@ from gigawatt.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from gigawatt.dist import Dist
     from gigawatt.result import Result
 
 
@@ -80,6 +81,91 @@ def _print(result: Result, title: str, rows: list[tuple[str, str, str, bool]]) -
         f"[dim]methodology {result.methodology_version}, data {result.data_version}; "
         "--json for inputs and sources, --explain NODE for how a number is computed[/dim]"
     )
+
+
+GridOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--grid",
+        help="Grid id or carbon intensity for carbon and off-site water, e.g. us-average or "
+        "'0.4 kg/kWh' (default world-average).",
+    ),
+]
+GridHourlyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--grid-hourly",
+        help="CSV of 8,760 hourly carbon intensities (header names the unit, e.g. g/kWh): "
+        "carbon uses their mean weighted by the workload's load shape.",
+    ),
+]
+WueOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--wue",
+        help="On-site water: cooling type (evaporative, hyperscale, air, liquid) or a WUE "
+        "such as '0.5 L/kWh' (default: cited range).",
+    ),
+]
+PriceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--price",
+        help="Rented price per accelerator-hour, e.g. '2.5 USD/h' (with --cost own: capex per "
+        "accelerator, e.g. '40000 USD'). Default: cited range for the accelerator.",
+    ),
+]
+CostOpt = Annotated[
+    str,
+    typer.Option("--cost", help="Cost basis: rent (accelerator-hours) or own (capex + power)."),
+]
+
+
+def _with_footprint(
+    result: Result,
+    sets: list[str] | None,
+    grid: str | None,
+    wue: str | None,
+    price: str | None,
+    cost: str,
+    catalog_files: list[Path] | None,
+    grid_hourly: str | None = None,
+) -> Result:
+    """``result`` with the footprint layer (carbon, water, embodied, cost) attached."""
+    from gigawatt.demand.footprint import split_overrides, with_footprint
+
+    _, layer = split_overrides(result.evaluation.graph, parse_sets(sets))
+    return with_footprint(
+        result,
+        grid=grid,
+        wue=wue,
+        price=price,
+        cost=cost,  # type: ignore[arg-type]  # checked by footprint_inputs
+        overrides=layer,
+        catalog=load_catalog(catalog_files),
+        grid_hourly=grid_hourly,
+    )
+
+
+def _base_sets(estimator: str, sets: list[str] | None) -> dict[str, str]:
+    """The ``--set`` overrides that belong to the estimator (the rest go to the footprint)."""
+    from gigawatt.demand.footprint import split_overrides
+    from gigawatt.estimators import get_estimator
+
+    base, _ = split_overrides(get_estimator(estimator).graph, parse_sets(sets))
+    return base
+
+
+def _footprint_rows(prefix: str, what: str) -> list[tuple[str, str, str, bool]]:
+    """Table rows of one footprint unit (graph nodes; ``prefix`` ``day_`` for a day)."""
+    return [
+        (f"{what}: emissions (location-based)", f"{prefix}operational_emissions_kgco2e", "", False),
+        (f"{what}: embodied emissions (estimate)", f"{prefix}embodied_emissions_kgco2e", "", False),
+        (f"{what}: water on site", f"{prefix}water_onsite_l", "L", True),
+        (f"{what}: water off site (grid)", f"{prefix}water_offsite_l", "L", True),
+        (f"{what}: cost", f"{prefix}cost_usd", "", False),
+        (f"{what}: electricity share of cost", f"{prefix}electricity_cost_share", "", True),
+    ]
 
 
 def register(app: typer.Typer) -> None:
@@ -157,6 +243,11 @@ def register(app: typer.Typer) -> None:
                 help="Output-token demand, e.g. '1B tokens/day': adds deployment size and power.",
             ),
         ] = None,
+        grid: GridOpt = None,
+        wue: WueOpt = None,
+        price: PriceOpt = None,
+        cost: CostOpt = "rent",
+        grid_hourly: GridHourlyOpt = None,
         json_: JsonOpt = False,
         samples: SamplesOpt = DEFAULT_SAMPLES,
         seed: SeedOpt = 0,
@@ -167,11 +258,12 @@ def register(app: typer.Typer) -> None:
         report: ReportOpt = None,
     ) -> None:
         """Energy per token and per request of serving an LLM (gpu, server, facility)."""
+        from gigawatt.demand.footprint import EXPLAINABLE
         from gigawatt.demand.inference import GRAPH, estimate_inference
         from gigawatt.report.page import check_report_path
         from gigawatt.report.terminal import check_explain_node
 
-        check_explain_node(explain, GRAPH)
+        check_explain_node(explain, GRAPH, EXPLAINABLE)
         if report is not None:
             check_report_path(report)
 
@@ -198,7 +290,7 @@ def register(app: typer.Typer) -> None:
             output_tokens,
             precision,
             pue,
-            overrides=parse_sets(sets),
+            overrides=_base_sets("inference", sets),
             samples=samples,
             seed=seed,
             catalog=cat,
@@ -206,6 +298,7 @@ def register(app: typer.Typer) -> None:
             reasoning=reasoning,
             deployment=deployment,
         )
+        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files, grid_hourly)
         device = boundary_label(cat, accelerator)
         rows = []
         for boundary in ("gpu", "server", "facility"):
@@ -256,6 +349,12 @@ def register(app: typer.Typer) -> None:
                 ("deployment energy per day", "deployment_energy_per_day_j", "Wh", False),
                 ("  of which idle capacity", "deployment_idle_energy_per_day_j", "Wh", False),
             ]
+        rows += _footprint_rows("", "per request")
+        rows.append(
+            ("cost per million output tokens", "cost_per_million_output_tokens_usd", "", False)
+        )
+        if demand is not None:
+            rows += _footprint_rows("day_", "per deployment-day")
         title = f"Inference: {result.choices['configuration']}"
         _emit(result, json_, explain, title, rows, explain_depth, report)
 
@@ -309,6 +408,10 @@ def register(app: typer.Typer) -> None:
         market_grid: Annotated[
             str | None, typer.Option("--market-grid", help="Market-based intensity (optional).")
         ] = None,
+        wue: WueOpt = None,
+        price: PriceOpt = None,
+        cost: CostOpt = "rent",
+        grid_hourly: GridHourlyOpt = None,
         json_: JsonOpt = False,
         samples: SamplesOpt = DEFAULT_SAMPLES,
         seed: SeedOpt = 0,
@@ -319,17 +422,24 @@ def register(app: typer.Typer) -> None:
         report: ReportOpt = None,
     ) -> None:
         """Energy, emissions, duration and power of a training run."""
+        from gigawatt.demand.footprint import EXPLAINABLE
         from gigawatt.demand.training import DAYS_GRAPH, GRAPH, estimate_training
         from gigawatt.errors import UserInputError
         from gigawatt.report.page import check_report_path
         from gigawatt.report.terminal import check_explain_node
 
-        check_explain_node(explain, GRAPH, DAYS_GRAPH)
+        check_explain_node(explain, GRAPH, DAYS_GRAPH, EXPLAINABLE)
         if report is not None:
             check_report_path(report)
 
         if tdp and power is not None:
             raise UserInputError("give --power or --tdp, not both")
+        grid_value: str | Dist | None = grid
+        if grid_hourly is not None:
+            from gigawatt.demand.footprint import hourly_grid_input
+
+            hourly = hourly_grid_input(load_catalog(catalog_files), grid_hourly, "training")
+            grid_value = hourly.dist
         result = estimate_training(
             model,
             accelerator,
@@ -342,19 +452,21 @@ def register(app: typer.Typer) -> None:
             mfu,
             "tdp" if tdp else power,
             pue,
-            grid,
+            grid_value,
             market_grid,
-            overrides=parse_sets(sets),
+            overrides=_base_sets("training", sets),
             samples=samples,
             seed=seed,
             catalog=load_catalog(catalog_files),
         )
+        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files)
         rows = [
             ("accelerator-hours", "accelerator_hours", "h", True),
             ("wall-clock days", "days", "days", True),
             ("energy (facility)", "energy_j", "Wh", False),
             ("emissions (location-based)", "emissions_kgco2e", "kg", False),
             ("average cluster power (facility)", "power_w", "W", False),
+            *_footprint_rows("", "run")[1:],
         ]
         _emit(result, json_, explain, "Training", rows, explain_depth, report)
 
@@ -397,6 +509,11 @@ def register(app: typer.Typer) -> None:
         batch: Annotated[
             int | None, typer.Option("--batch", help="Serving batch (default: cited).")
         ] = None,
+        grid: GridOpt = None,
+        wue: WueOpt = None,
+        price: PriceOpt = None,
+        cost: CostOpt = "rent",
+        grid_hourly: GridHourlyOpt = None,
         json_: JsonOpt = False,
         samples: SamplesOpt = DEFAULT_SAMPLES,
         seed: SeedOpt = 0,
@@ -408,10 +525,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Average power and yearly energy of an accelerator fleet, and what it could serve."""
         from gigawatt.demand.fleet import GRAPH, estimate_fleet
+        from gigawatt.demand.footprint import EXPLAINABLE
         from gigawatt.report.page import check_report_path
         from gigawatt.report.terminal import check_explain_node
 
-        check_explain_node(explain, GRAPH)
+        check_explain_node(explain, GRAPH, EXPLAINABLE)
         if report is not None:
             check_report_path(report)
 
@@ -430,11 +548,12 @@ def register(app: typer.Typer) -> None:
             model,
             population,
             batch,
-            overrides=parse_sets(sets),
+            overrides=_base_sets("fleet", sets),
             samples=samples,
             seed=seed,
             catalog=load_catalog(catalog_files),
         )
+        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files, grid_hourly)
         rows = [
             ("average power (facility)", "power_w", "W", False),
             ("energy per year", "energy_per_year_j", "Wh", False),
@@ -445,6 +564,7 @@ def register(app: typer.Typer) -> None:
                 "tokens/s",
                 True,
             ),
+            *_footprint_rows("", "per year"),
         ]
         title = f"Fleet: {count} x {system or accelerator}"
         _emit(result, json_, explain, title, rows, explain_depth, report)

@@ -54,6 +54,7 @@ FRACTION_NODES = frozenset(
         "busy_power_fraction",
         "idle_power_fraction",
         "power_fraction_training",
+        "goodput",
     }
 )
 #: Nodes that are ratios of at least one.

@@ -3,7 +3,15 @@
 Three ways in (the first that the user's inputs allow):
 
 * compute: ``training_flop = 6 * active_params * training_tokens`` (Kaplan et al. 2020; override
-  ``training_flop`` for other architectures), ``accelerator_time_s = training_flop / (peak * mfu)``;
+  ``training_flop`` for other architectures), ``final_run_accelerator_time_s = training_flop /
+  (peak * mfu)`` and ``accelerator_time_s = final_run_accelerator_time_s *
+  training_overhead_factor``, where the overhead factor ``(1 + additional_compute_fraction) /
+  goodput`` adds what published accelerator-hours contain beyond the final run's FLOPs: work
+  lost to failures, restarts, checkpointing and evaluation (``goodput``, Llama 3: >90%
+  effective training time) and context extension, annealing and post-training
+  (``additional_compute_fraction``, DeepSeek-V3: +4.7%). The default MFU depends on model size
+  (``mfu`` records with ``applies_to`` small/medium/large): small models reach a lower MFU on
+  large clusters;
 * reported accelerator-hours: ``accelerator_time_s`` given directly;
 * wall-clock days on N accelerators: ``accelerator_time_s = N * wall_clock_s``.
 
@@ -59,11 +67,28 @@ def training_flop(active_params: FloatArray, training_tokens: FloatArray) -> Flo
     return 6.0 * active_params * training_tokens
 
 
-def accelerator_time_s(
+def final_run_accelerator_time_s(
     training_flop: FloatArray, peak_flop_per_s: FloatArray, mfu: FloatArray
 ) -> FloatArray:
-    """Accelerator-seconds [s] = FLOP / (dense peak FLOP/s x MFU)."""
+    """Accelerator-seconds of the final run's FLOPs [s] = FLOP / (dense peak FLOP/s x MFU)."""
     return training_flop / (peak_flop_per_s * np.clip(mfu, 1e-9, 1.0))
+
+
+def training_overhead_factor(
+    goodput: FloatArray, additional_compute_fraction: FloatArray
+) -> FloatArray:
+    """Published / final-run accelerator time [ratio] = (1 + additional compute) / goodput.
+
+    References: dubey-2024-llama3-mfu (Section 3.3.4, goodput), deepseek-2024-v3-hours
+    (Table 1, context extension and post-training)."""
+    return (1.0 + np.maximum(additional_compute_fraction, 0.0)) / np.clip(goodput, 1e-9, 1.0)
+
+
+def accelerator_time_s(
+    final_run_accelerator_time_s: FloatArray, training_overhead_factor: FloatArray
+) -> FloatArray:
+    """Accelerator-seconds [s] = final-run time x overhead factor (failures, evals, extensions)."""
+    return final_run_accelerator_time_s * training_overhead_factor
 
 
 def accelerator_time_from_wall_clock_s(
@@ -81,6 +106,11 @@ def wall_clock_s(accelerator_time_s: FloatArray, accelerators: FloatArray) -> Fl
 def accelerator_hours(accelerator_time_s: FloatArray) -> FloatArray:
     """Accelerator-hours [h] (the unit model cards report)."""
     return accelerator_time_s / SECONDS_PER_HOUR
+
+
+def final_run_accelerator_hours(final_run_accelerator_time_s: FloatArray) -> FloatArray:
+    """Accelerator-hours of the final run's FLOPs alone [h] (no overheads)."""
+    return final_run_accelerator_time_s / SECONDS_PER_HOUR
 
 
 def days(wall_clock_s: FloatArray) -> FloatArray:
@@ -125,6 +155,7 @@ def market_emissions_kgco2e(
 _COMMON = (
     training_flop,
     accelerator_hours,
+    final_run_accelerator_hours,
     days,
     system_power_w,
     it_energy_j,
@@ -135,7 +166,16 @@ _COMMON = (
 )
 
 #: Compute or accelerator-hours mode (override ``accelerator_time_s`` for reported hours).
-GRAPH = Graph([*_COMMON, accelerator_time_s, wall_clock_s], name="training")
+GRAPH = Graph(
+    [
+        *_COMMON,
+        final_run_accelerator_time_s,
+        training_overhead_factor,
+        accelerator_time_s,
+        wall_clock_s,
+    ],
+    name="training",
+)
 #: Wall-clock mode: ``wall_clock_s`` is a leaf and accelerator time follows from it.
 DAYS_GRAPH = Graph(
     [
@@ -264,8 +304,22 @@ def training_inputs(
         inputs["peak_flop_per_s"] = cited_input(
             "peak_flop_per_s", acc.peak_flop_per_s[dtype], note=f"dense {dtype} peak of {acc.id}"
         )
+        size = size_class(inputs["active_params"])
         inputs["mfu"] = (
-            parameter_input(cat, "training", "mfu") if mfu is None else scenario_input("mfu", mfu)
+            parameter_input(cat, "training", "mfu", applies_to=size)
+            if mfu is None
+            else scenario_input("mfu", mfu)
+        )
+        for node in ("goodput", "additional_compute_fraction"):
+            inputs[node] = parameter_input(cat, "training", node)
+        warnings.append(
+            Warning_(
+                "GW313",
+                f"compute mode: accelerator-hours = 6ND / (peak x MFU for a {size} model) x "
+                "overheads (failures and restarts, checkpoints, evaluation, context extension, "
+                "post-training); distillation teachers, ablations and abandoned runs are not "
+                "included",
+            )
         )
     elif days_ is not None and accelerator_hours_ is not None:
         raise UserInputError("give either days=N or accelerator_hours=N, not both")
@@ -312,6 +366,19 @@ def training_inputs(
             cat, "market_carbon_intensity_kg_per_j", market_grid
         )
     return inputs, warnings
+
+
+#: Active-parameter bounds of the MFU-by-size priors (``mfu`` records' ``applies_to``).
+SIZE_CLASSES = ((15e9, "small"), (150e9, "medium"))
+
+
+def size_class(active_params: Input) -> str:
+    """``small`` (< 15B active), ``medium`` (< 150B) or ``large``, at the central value."""
+    dist = active_params.dist
+    central = (
+        dist.central if dist is not None else float(np.median(np.asarray(active_params.value)))
+    )
+    return next((name for bound, name in SIZE_CLASSES if central < bound), "large")
 
 
 def _grid_input(cat: Catalog, name: str, grid: str | float | Dist | None) -> Input:
@@ -384,6 +451,8 @@ def estimate_training(
         outputs["market_emissions_kgco2e"] = "market_emissions_kgco2e"
     if "training_flop" in inputs or "active_params" in inputs:
         outputs["training_flop"] = "training_flop"
+        outputs["final_run_accelerator_hours"] = "final_run_accelerator_hours"
+        outputs["training_overhead_factor"] = "training_overhead_factor"
     evaluation = graph.evaluate(
         list(outputs.values()), inputs, n=samples, seed=seed, point=samples == 1
     )
@@ -406,6 +475,7 @@ def estimate_training(
             "power": power
             if isinstance(power, str | float | int) or power is None
             else power.describe(),
+            "grid": grid if isinstance(grid, str) or grid is None else str(grid),
         },
         warnings=warnings,
     )
