@@ -357,10 +357,10 @@ def print_claims(claims: list[Any], out: Console) -> None:
     from rich.table import Table
 
     table = Table(title="built-in claims (audit one with: gigawatt audit ID)", title_justify="left")
-    table.add_column("id")
-    table.add_column("claimant")
-    table.add_column("date")
-    table.add_column("statement")
+    table.add_column("id", no_wrap=True)  # what users type: never cut or wrapped
+    table.add_column("claimant", ratio=1)
+    table.add_column("date", no_wrap=True)
+    table.add_column("statement", ratio=2)
     for claim in claims:
         table.add_row(claim.id, claim.claimant, claim.date, claim.statement)
     out.print(table)
