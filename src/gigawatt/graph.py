@@ -182,6 +182,7 @@ class Graph:
             used.update(f.inputs)
         values: dict[str, FloatArray] = {}
         size = 1 if point else n
+        _check_memory(size, len(used))
         for name in sorted(used & set(leaves)):
             values[name] = _draw(leaves[name], size, seed, point)
         for f in plan:
@@ -202,6 +203,42 @@ class Graph:
         if isinstance(value, np.ndarray):
             return Input(name, value.astype(float), kind="override")
         return Input(name, parse_node_value(name, value), kind="override")
+
+
+#: Share of the available memory one evaluation may plan to use.
+MEMORY_SHARE = 0.5
+#: Bytes per sample of one node (float64).
+BYTES_PER_SAMPLE = 8
+
+
+def available_memory_bytes() -> int:
+    """Memory this process may still allocate [B]: the free physical memory, capped by an
+    address-space limit (``ulimit -v``) when one is set; 8 GiB when neither can be read."""
+    import os
+    import resource
+
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        free = 8 * 2**30
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    return int(min(free, limit) if limit > 0 else free)
+
+
+def _check_memory(size: int, nodes: int) -> None:
+    """Refuse an evaluation whose sample arrays (``size`` samples × ``nodes`` nodes × 8 B)
+    would need more than :data:`MEMORY_SHARE` of the available memory."""
+    need = size * nodes * BYTES_PER_SAMPLE
+    budget = MEMORY_SHARE * available_memory_bytes()
+    if need > budget:
+        from gigawatt.units import format_quantity
+
+        most = max(int(budget // (nodes * BYTES_PER_SAMPLE)), 1)
+        raise UserInputError(
+            f"{size:,} samples of {nodes} nodes need about {format_quantity(need, 'B')} of "
+            f"memory; {format_quantity(available_memory_bytes(), 'B')} is available: use "
+            f"--samples {most:,} or fewer"
+        )
 
 
 def _hint_for(name: str, given: set[str]) -> str:

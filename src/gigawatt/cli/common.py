@@ -27,7 +27,12 @@ JsonOpt = Annotated[
 SamplesOpt = Annotated[
     int, typer.Option("--samples", min=1, help="Monte Carlo samples (1 = point estimate).")
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same numbers).")]
+SeedOpt = Annotated[
+    int,
+    typer.Option(
+        "--seed", min=0, max=2**63 - 1, help="Random seed, >= 0 (same seed, same numbers)."
+    ),
+]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -62,6 +67,33 @@ def parse_sets(values: Sequence[str] | None) -> dict[str, str]:
             )
         overrides[name.strip()] = dist.strip()
     return overrides
+
+
+def with_unit(option: str, text: str | None, dimension: str) -> str | None:
+    """The value of a dimensioned option, refused when it is a bare number.
+
+    ``--load 2`` would otherwise be 2 W and ``--demand 1000000`` a million tokens per second:
+    a :class:`UserInputError` names the option and shows a value with its unit. Values that
+    are not quantities (catalogue ids such as ``--grid us-average``) pass through unchanged for
+    the estimator to resolve. Options whose help defines the unit of a plain number (``--days``)
+    do not use this.
+    """
+    if text is None:
+        return None
+    from gigawatt.dist import parse_dist
+    from gigawatt.units import dimension_info
+
+    try:
+        dist = parse_dist(text)
+    except UserInputError:
+        return text
+    if dist.dimension == "dimensionless number":
+        example = dimension_info(dimension).example
+        raise UserInputError(
+            f"{option} {text!r} has no unit; write {dimension_info(dimension).article} "
+            f"{dimension} with its unit, e.g. {option} '{example}'"
+        )
+    return text
 
 
 def load_catalog(files: Sequence[Path] | None) -> Catalog:

@@ -20,6 +20,7 @@ from gigawatt.cli.common import (
     load_catalog,
     parse_sets,
     summary_table,
+    with_unit,
 )
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ def register(app: typer.Typer) -> None:
             samples=samples,
             seed=seed,
             catalog=load_catalog(catalog_files),
-            demand=demand,
+            demand=with_unit("--demand", demand, "token rate"),
         )
         rows = []
         for boundary in ("gpu", "server", "facility"):
@@ -252,10 +253,10 @@ def register(app: typer.Typer) -> None:
             days,
             accelerator_hours,
             mfu,
-            "tdp" if tdp else power,
+            "tdp" if tdp else with_unit("--power", power, "power"),
             pue,
-            grid,
-            market_grid,
+            with_unit("--grid", grid, "carbon intensity"),
+            with_unit("--market-grid", market_grid, "carbon intensity"),
             overrides=parse_sets(sets),
             samples=samples,
             seed=seed,
@@ -328,8 +329,8 @@ def register(app: typer.Typer) -> None:
             count,
             system,
             utilization,
-            power_per_accelerator,
-            idle_power,
+            with_unit("--power-per-accelerator", power_per_accelerator, "power"),
+            with_unit("--idle-power", idle_power, "power"),
             pue,
             model,
             population,

@@ -22,6 +22,7 @@ from gigawatt.cli.common import (
     load_catalog,
     parse_sets,
     progress,
+    with_unit,
 )
 from gigawatt.errors import UserInputError
 
@@ -71,8 +72,8 @@ def register(app: typer.Typer) -> None:
             raise UserInputError("give --load (e.g. 2GW) or --energy (e.g. '17.5 TWh/yr')")
         cat = load_catalog(catalog_files)
         result = estimate_equivalents(
-            load=load,
-            energy_per_year=energy,
+            load=with_unit("--load", load, "power"),
+            energy_per_year=with_unit("--energy", energy, "energy"),
             technologies=_tech_list(tech),
             samples=samples,
             seed=seed,
@@ -195,6 +196,9 @@ def register(app: typer.Typer) -> None:
 
         if load is None and profile in {"flat", "inference", "training"}:
             raise UserInputError("give --load (e.g. 1GW) for a built-in profile")
+        from gigawatt.files import check_distinct_outputs
+
+        check_distinct_outputs({"--dispatch": dispatch, "--report": report})
         if report is not None:  # a bad path fails before the solve, not after it
             from gigawatt.report.page import check_report_path
 
@@ -212,12 +216,12 @@ def register(app: typer.Typer) -> None:
                     console(stderr=True).log(message)
 
             result = size_supply(
-                load=load,
+                load=with_unit("--load", load, "power"),
                 technologies=techs,
                 profile=profile,
                 site=site,
                 cfe=cfe,
-                co2_cap=co2_cap,
+                co2_cap=with_unit("--co2-cap", co2_cap, "mass"),
                 days=days,
                 check_error=check_error,
                 seed=seed,
