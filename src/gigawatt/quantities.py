@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 #: Largest share of a normal's or lognormal's mass allowed outside a quantity's domain.
-TAIL_TOLERANCE = 1e-3
+TAIL_TOLERANCE = 0.01
 
 #: kg/J of one kg/kWh (carbon intensities are written per kWh).
 _KG_PER_J_PER_KG_PER_KWH = 1.0 / J_PER_KWH

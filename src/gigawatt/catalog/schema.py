@@ -193,6 +193,19 @@ class Record(BaseModel):
             )
         return out
 
+    @model_validator(mode="after")
+    def _quantities_in_domain(self) -> Record:
+        """Every cited number lies in its quantity's domain (:mod:`gigawatt.quantities`)."""
+        from gigawatt.quantities import check_dist
+
+        for name, cited in self.cited_fields().items():
+            check_dist(self._quantity_name(name), cited.to_dist(), cited.describe())
+        return self
+
+    def _quantity_name(self, field_name: str) -> str:
+        """The quantity a cited field denotes (its name; a parameter's ``node``)."""
+        return field_name
+
     def cited_fields(self) -> dict[str, Cited]:
         """Every Cited value of the record, flattened (``peak_flop_per_s.bf16``)."""
         found: dict[str, Cited] = {}
@@ -258,6 +271,15 @@ class Accelerator(Record):
         if not {"bf16", "fp16"} & set(value):
             raise ValueError("give at least the dense bf16 or fp16 peak")
         return value
+
+    @model_validator(mode="after")
+    def _idle_below_tdp(self) -> Accelerator:
+        if self.idle_power_w.central > self.tdp_w.central:
+            raise ValueError(
+                f"idle_power_w ({self.idle_power_w.describe()}) is above tdp_w "
+                f"({self.tdp_w.describe()}); idle power cannot exceed the rated maximum"
+            )
+        return self
 
 
 class System(Record):
@@ -361,6 +383,9 @@ class Parameter(Record):
     value: Cited
     applies_to: str | None = None
     description: str
+
+    def _quantity_name(self, field_name: str) -> str:
+        return self.node if field_name == "value" else field_name
 
     @model_validator(mode="before")
     @classmethod

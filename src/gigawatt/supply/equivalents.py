@@ -283,6 +283,8 @@ def _tech_inputs(tech: Technology) -> dict[str, Input]:
 
 def generating_technologies(cat: Catalog, technologies: Sequence[str] | None) -> list[Technology]:
     """Resolve ids (aliases allowed) to generating technologies; storage is refused."""
+    if isinstance(technologies, str):  # one id, or "a,b": never read letter by letter
+        technologies = [t.strip() for t in technologies.split(",") if t.strip()]
     ids = list(technologies) if technologies else list(DEFAULT_TECHNOLOGIES)
     if not ids:
         raise UserInputError("no technology given; e.g. --tech nuclear-ap1000,solar-pv")
