@@ -274,6 +274,7 @@ def _reference_signatures() -> None:
             "token/s/accelerator",
         ),
         ("1 m**2", "area", "an", "1.2 km**2", "m**2"),
+        ("1 W/m**2", "irradiance", "an", "1000 W/m**2", "W/m**2"),
         ("1 m**2/W", "area per power", "an", "5 acre/MW", "m**2/W"),
         ("1", "dimensionless number", "a", "1.5M", ""),
     ]
@@ -380,7 +381,7 @@ def parse_quantity(text: str | float | int, expect: str | None = None) -> Quanti
                 return Quantity(value, info.si_unit, expect, original)
             raise UserInputError(
                 f"expected {info.article} {info.name} such as {info.example!r}, "
-                f"got {_article(dimension)} {dimension} {original!r}"
+                f"got {(_article(dimension) + ' ').lstrip()}{dimension} {original!r}"
             )
     return Quantity(value, unit, dimension, original)
 
@@ -394,6 +395,8 @@ def _article(dimension: str) -> str:
     info = DIMENSIONS.get(dimension)
     if info is not None:
         return info.article
+    if dimension.startswith("a quantity"):
+        return ""
     return "an" if dimension[:1] in "aeiou" else "a"
 
 
