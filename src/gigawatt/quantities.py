@@ -83,15 +83,23 @@ class Rule:
         return f"{value / si:g} {unit}"
 
     def describe_domain(self) -> str:
-        """The domain as an interval: ``(0, 1]``, ``[1, 10]``, ``>= 0``."""
+        """The domain in words: ``in (0, 1]``, ``in [1, 10]``, ``at least 1``, ``above 0``."""
         if self.low is not None and self.high is not None:
             left = "(" if self.low_open else "["
-            return f"{left}{self.show(self.low)}, {self.show(self.high)}]"
+            return f"in {left}{self.show(self.low)}, {self.show(self.high)}]"
         if self.low is not None:
-            return f"{'>' if self.low_open else '>='} {self.show(self.low)}"
+            return f"{'above' if self.low_open else 'at least'} {self.show(self.low)}"
         if self.high is not None:
-            return f"<= {self.show(self.high)}"
-        return "any finite number"
+            return f"at most {self.show(self.high)}"
+        return "a finite number"
+
+    def violation(self, value: float) -> str:
+        """How ``value`` breaks the domain: ``below 1``, ``above 1``, ``not above 0``."""
+        if self.low is not None and value < self.low:
+            return f"below {self.show(self.low)}"
+        if self.low is not None and value == self.low:
+            return f"not above {self.show(self.low)}"
+        return f"above {self.show(self.high if self.high is not None else value)}"
 
     def contains(self, value: float) -> bool:
         """Whether ``value`` lies in the domain."""
@@ -139,11 +147,11 @@ EXACT_RULES: dict[str, Rule] = {
     },
     "idle_power_fraction": Rule("a fraction", 0.0, 1.0, hint="'0.2 to 0.3'"),
     "pue": Rule(
-        "a PUE (facility energy over IT energy)",
+        "a PUE",
         1.0,
         10.0,
         plausible=(1.0, 3.0),
-        hint="'1.1 to 1.4' (IT energy is part of facility energy, so PUE >= 1)",
+        hint="'1.1 to 1.4'; PUE cannot be below 1, as IT energy is part of facility energy",
     ),
     **{
         name: COUNT
@@ -357,7 +365,7 @@ def check_dist(name: str, dist: Dist, shown: str | None = None) -> None:
     if rule is None:
         return
     hint = f" (e.g. {name}={rule.hint})" if rule.hint else ""
-    domain = f"{rule.what} must lie in {rule.describe_domain()}"
+    domain = f"{rule.what} must be {rule.describe_domain()}"
     if isinstance(dist, Normal | LogNormal):
         outside = _mass_outside(dist, rule)
         if outside > TAIL_TOLERANCE:
@@ -370,8 +378,8 @@ def check_dist(name: str, dist: Dist, shown: str | None = None) -> None:
     low, high = _support(dist)
     if not (rule.contains(low) and rule.contains(high)):
         worst = low if not rule.contains(low) else high
-        reach = "is" if low == high else f"reaches {rule.show(worst)}, so it lies"
-        raise UserInputError(f"{name}={text!r} {reach} outside its domain: {domain}{hint}")
+        reach = "is" if low == high else f"reaches {rule.show(worst)},"
+        raise UserInputError(f"{name}={text!r} {reach} {rule.violation(worst)}: {domain}{hint}")
     if rule.whole and isinstance(dist, Point) and dist.value != math.floor(dist.value):
         raise UserInputError(
             f"{name}={text!r}: {rule.what} is a whole number, got {dist.value:g}{hint}"

@@ -565,9 +565,14 @@ def node_unit(name: str) -> tuple[float, str]:
     """(SI value of one node unit, its label) of the node ``name``: ``(3600.0, "h")`` for
     ``accelerator_hours``; ``(1.0, "")`` for names in SI."""
     for suffix, _dimension, scale, label in NAME_NON_SI_UNITS:
-        if name.endswith(suffix) and (suffix.startswith("_") or name == suffix):
+        if _has_suffix(name, suffix):
             return scale, label
     return 1.0, ""
+
+
+def _has_suffix(name: str, suffix: str) -> bool:
+    """``name`` ends with ``suffix`` (``_hours``) or is it without its underscore (``days``)."""
+    return name == suffix.lstrip("_") or (suffix.startswith("_") and name.endswith(suffix))
 
 
 def dimension_of_name(name: str) -> str | None:
@@ -578,7 +583,7 @@ def dimension_of_name(name: str) -> str | None:
     no unit (``pue``, ``batch``) gives ``None``.
     """
     for suffix, dimension, _scale, _label in NAME_NON_SI_UNITS:
-        if name.endswith(suffix) and (suffix.startswith("_") or name == suffix):
+        if _has_suffix(name, suffix):
             return dimension
     if name.startswith(_BYTES_PREFIX):
         return "data size"

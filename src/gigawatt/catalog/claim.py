@@ -125,7 +125,14 @@ class ClaimedValue(BaseModel):
 
 def claimed_dist(output: str, text: str) -> Dist:
     """Parse a claimed value for ``output``; ValueError when its dimension does not fit."""
+    from gigawatt.units import node_unit
+
     dimension = dimension_of_name(output) or "dimensionless number"
+    if node_unit(output)[0] != 1.0:  # held in its own unit: a bare number is in that unit
+        try:
+            return parse_node_value(output, text)
+        except UserInputError as exc:
+            raise ValueError(f"the output {output!r}: {exc}") from None
     try:
         dist = parse_dist(text, dimension)
         if (

@@ -9,6 +9,7 @@ from gigawatt.units import (
     format_count,
     format_quantity,
     join_range,
+    node_unit,
     significant,
 )
 
@@ -27,6 +28,7 @@ _DISPLAY: dict[str, tuple[str, bool]] = {
     "compute rate": ("FLOP/s", False),
     "mass": ("kg", False),
     "token rate": ("tokens/s", True),
+    "token rate per accelerator": ("tokens/s", True),
     "request rate": ("requests/s", True),
     "token count": ("tokens", True),
     "request count": ("requests", True),
@@ -37,6 +39,9 @@ _DISPLAY: dict[str, tuple[str, bool]] = {
 
 def display_unit(name: str, label: str | None = None) -> tuple[str, bool]:
     """(unit, is_count) to show the node ``name`` in; ``label`` names a dimensionless unit."""
+    scale, unit = node_unit(name)
+    if scale != 1.0:  # a node held in its own unit (accelerator_hours [h], days)
+        return (unit, True)
     dimension = dimension_of_name(name)
     if dimension in _DISPLAY:
         return _DISPLAY[dimension]
@@ -75,9 +80,13 @@ def fmt_dist(text: str, name: str, label: str | None = None) -> str:
     """A claimant's value (a distribution string) in display units: ``1M – 2M``, ``1 kW``."""
     import numpy as np
 
-    from gigawatt.dist import parse_dist
+    from gigawatt.dist import parse_dist, parse_node_value
+    from gigawatt.errors import UserInputError
 
-    dist = parse_dist(text, dimension_of_name(name))
+    try:
+        dist = parse_node_value(name, text)  # in the node's own unit (hours for *_hours)
+    except UserInputError:
+        dist = parse_dist(text, dimension_of_name(name))
     if dist.is_point:
         return fmt(dist.central, name, label)
     low, high = (float(x) for x in dist.ppf(np.array([0.05, 0.95])))
