@@ -41,8 +41,12 @@ def test_load_header_units(tmp_path: Path, header: str, watts_per_unit: float) -
 
 @pytest.mark.parametrize(
     ("header", "fragment"),
-    [("power (furlongs)", "furlongs"), ("load [bananas]", "bananas"), ("power (kWh)", "kWh"),
-     ("load_kwh", "energy")],
+    [
+        ("power (furlongs)", "furlongs"),
+        ("load [bananas]", "bananas"),
+        ("power (kWh)", "kWh"),
+        ("load_kwh", "energy"),
+    ],
 )
 def test_unknown_header_unit_is_an_error(tmp_path: Path, header: str, fragment: str) -> None:
     path = _write(tmp_path / "load.csv", header, ["1"] * HOURS)
@@ -92,8 +96,9 @@ def test_an_integer_first_column_is_an_hour_index(tmp_path: Path) -> None:
         read_load_csv(_write(tmp_path / "gap.csv", "hour,power (W)", gaps))
 
 
-@pytest.mark.parametrize(("bad", "fragment"), [("inf", "line 5"), ("1e400", "line 5"),
-                                               ("nan", "line 5")])
+@pytest.mark.parametrize(
+    ("bad", "fragment"), [("inf", "line 5"), ("1e400", "line 5"), ("nan", "line 5")]
+)
 def test_non_finite_values_name_the_line(tmp_path: Path, bad: str, fragment: str) -> None:
     rows = ["1"] * HOURS
     rows[3] = bad

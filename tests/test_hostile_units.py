@@ -123,9 +123,7 @@ def test_non_si_nodes_convert_values_with_units() -> None:
     assert parse_node_value("accelerator_hours", "1000").central == 1000  # hours, as before
     assert parse_node_value("accelerator_hours", "2 days").central == pytest.approx(48)
     assert parse_node_value("days", "2 weeks").central == pytest.approx(14)
-    assert parse_node_value("cost_solar_pv_usd_per_mwh", "$0.05/kWh").central == (
-        pytest.approx(50)
-    )
+    assert parse_node_value("cost_solar_pv_usd_per_mwh", "$0.05/kWh").central == (pytest.approx(50))
 
 
 def _all_node_names() -> set[str]:
@@ -198,8 +196,17 @@ def test_impossible_values_are_refused(name: str, value: str, fragment: str) -> 
 
 def test_server_power_typed_per_accelerator_warns(capsys: pytest.CaptureFixture[str]) -> None:
     # DGX A100: 6.5 kW for 8 GPUs = 812.5 W per accelerator; 6.5 kW per accelerator is 8x
-    argv = ["fleet", "--samples", "1", "--system", "dgx-a100", "--count", "1.5M",
-            "--power-per-accelerator", "6.5 kW"]
+    argv = [
+        "fleet",
+        "--samples",
+        "1",
+        "--system",
+        "dgx-a100",
+        "--count",
+        "1.5M",
+        "--power-per-accelerator",
+        "6.5 kW",
+    ]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "GW322" in out and "812 W" in out
@@ -230,8 +237,12 @@ def test_nuclear_land_from_lovering_by_hand(capsys: pytest.CaptureFixture[str]) 
     ap1000 = catalog().get("technology", "nuclear-ap1000")
     assert ap1000.land_m2_per_w.central == pytest.approx(hand, rel=0.002)  # type: ignore[attr-defined]
     # 2 GW average load: 2.15 GW of nameplate x 5.79e-4 m2/W = 1.24 km2 (was 130 km2)
-    assert main(["equivalents", "--load", "2GW", "--samples", "1", "--tech", "nuclear-ap1000",
-                 "--json"]) == 0
+    assert (
+        main(
+            ["equivalents", "--load", "2GW", "--samples", "1", "--tech", "nuclear-ap1000", "--json"]
+        )
+        == 0
+    )
     import json
 
     row = json.loads(capsys.readouterr().out)["technologies"][0]

@@ -366,9 +366,10 @@ def _energy_per_year_dist(text: Any) -> Dist:
     except UserInputError:
         try:
             energy = parse_quantity(text, "energy")
-        except UserInputError:
+        except UserInputError as exc:
             raise UserInputError(
-                f"cannot read {text!r} as an energy per year; e.g. '17.5 TWh/yr' or '17.5 TWh'"
+                f"cannot read {text!r} as an energy per year ({exc}); "
+                "e.g. '17.5 TWh/yr' or '17.5 TWh'"
             ) from None
         dist = Point(unit="W", dimension="power", value=energy.value / SECONDS_PER_YEAR)
     _check_positive("energy per year", dist)
