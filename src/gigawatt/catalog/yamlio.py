@@ -36,7 +36,7 @@ class _LineLoader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > MAX_YAML_DEPTH:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise _YamlLimitError(f"nested more than {MAX_YAML_DEPTH} levels deep", mark)
             return super().compose_node(parent, index)
         finally:
@@ -101,13 +101,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str | int | float | bool | None):
-            raise _YamlLimitError(
-                "a mapping key must be a plain value, got a "
-                + ("mapping" if isinstance(key, dict) else type(key).__name__),
-                key_node.start_mark,
-            )
+        key: Any = loader.construct_object(key_node, deep=True)
+        _check_plain_key(key, key_node)
         if key in result:
             raise CatalogError(
                 f"duplicate key {key!r} at line {key_node.start_mark.line + 1} "
@@ -116,6 +111,13 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
+
+
+def _check_plain_key(key: Any, node: yaml.Node) -> None:
+    """Refuse a mapping key that is a list or mapping (unhashable, or meaningless here)."""
+    if not isinstance(key, str | int | float | bool | None):
+        what = "mapping" if isinstance(key, dict) else type(key).__name__
+        raise _YamlLimitError(f"a mapping key must be a plain value, got a {what}", node.start_mark)
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
