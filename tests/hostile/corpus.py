@@ -106,7 +106,8 @@ for key, base, option, good, dim in DIMENSIONED:
         add(
             f"{key}-{name}",
             [*base, option, value],
-            fragment=fragment or "",
+            # --grid also takes a grid id: 'nan' is then an unknown id, named as such
+            fragment="" if key == "train-grid" else fragment,
             fast=name in {"nan", "long-digits", "unknown-unit", "empty"},
         )
     # bare numbers and bare units (item 4): an error with a hint, unless help defines the unit
