@@ -111,7 +111,9 @@ class Rule:
 
 
 FRACTION = Rule("a fraction", 0.0, 1.0, low_open=True, hint="'0.3 to 0.6'")
-COUNT = Rule("a count", 1.0, None, whole=True, hint="'8' or '1M to 2M'")
+#: Largest count accepted (10^15: a million times the accelerators in the world today).
+MAX_COUNT = 1e15
+COUNT = Rule("a count", 1.0, MAX_COUNT, whole=True, hint="'8' or '1M to 2M'")
 POSITIVE = Rule("a positive quantity", 0.0, None, low_open=True)
 NON_NEGATIVE = Rule("a quantity that cannot be negative", 0.0, None)
 #: Power of one accelerator (chip TDP or its all-in share of a server): a few W to a few kW.
@@ -146,6 +148,7 @@ EXACT_RULES: dict[str, Rule] = {
         )
     },
     "idle_power_fraction": Rule("a fraction", 0.0, 1.0, hint="'0.2 to 0.3'"),
+    "people": Rule("a population", 1.0, 1e11, plausible=(1.0, 1.1e10), hint="'8.1e9'"),
     "pue": Rule(
         "a PUE",
         1.0,

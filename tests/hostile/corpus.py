@@ -111,8 +111,18 @@ for key, base, option, good, dim in DIMENSIONED:
             fast=name in {"nan", "long-digits", "unknown-unit", "empty"},
         )
     # bare numbers and bare units (item 4): an error with a hint, unless help defines the unit
-    add(f"{key}-bare-number", [*base, option, "2"], fragment="unit", fast=True)
-    add(f"{key}-bare-unit", [*base, option, good.split()[-1]], fragment="number")
+    # --days: its help defines a plain number as days
+    add(
+        f"{key}-bare-number",
+        [*base, option, "2"],
+        fragment="unit",
+        expect="ok" if key == "train-days" else "error",
+    )
+    add(
+        f"{key}-bare-unit",
+        [*base, option, good.split()[-1]],
+        fragment="" if key == "train-grid" else "number",
+    )
     add(f"{key}-negative", [*base, option, "-" + good], fragment="")
     add(f"{key}-wrong-dim", [*base, option, "5 s" if dim != "time" else "5 W"], fragment="")
 

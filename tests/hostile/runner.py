@@ -150,7 +150,12 @@ def judge(case: Case, code: int | None, stdout: str, stderr: str, network: bool)
         usage = "Usage:" in stderr and "Error:" in stderr  # click's own usage error block
         if not lines or (len(lines) > 1 and not (case.multiline_ok or usage)):
             return "unclear"
-        if case.fragment and case.fragment.lower() not in stderr.lower():
+        named = case.argv[-1].strip()[:20] if case.argv else ""
+        if (
+            case.fragment
+            and case.fragment.lower() not in stderr.lower()
+            and not (len(named) >= 3 and named in stderr)  # or it names the value itself
+        ):
             return "unclear"
         return "pass"
     if code != 0:

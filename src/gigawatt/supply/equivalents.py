@@ -363,12 +363,14 @@ def _energy_per_year_dist(text: Any) -> Dist:
     energy taken as one year's worth ("17.5 TWh")."""
     try:
         dist = parse_dist(text, "power")
-    except UserInputError:
+    except UserInputError as as_power:
         try:
             energy = parse_quantity(text, "energy")
-        except UserInputError as exc:
+        except UserInputError as as_energy:
+            # a range or a distribution failed for its own reason (low above high...)
+            reason = as_power if re.search(r"\bto\b|\(", str(text)) else as_energy
             raise UserInputError(
-                f"cannot read {text!r} as an energy per year ({exc}); "
+                f"cannot read {text!r} as an energy per year ({reason}); "
                 "e.g. '17.5 TWh/yr' or '17.5 TWh'"
             ) from None
         dist = Point(unit="W", dimension="power", value=energy.value / SECONDS_PER_YEAR)
