@@ -310,6 +310,8 @@ def rule_for(name: str) -> Rule | None:
         return None
     if dimension == "power" and ("per_accelerator" in name):
         return PER_ACCELERATOR_POWER
+    if dimension == "time":  # durations: a run, a step, a lifetime
+        return POSITIVE
     return NON_NEGATIVE
 
 
