@@ -84,6 +84,8 @@ class Rule:
 
     def describe_domain(self) -> str:
         """The domain in words: ``in (0, 1]``, ``in [1, 10]``, ``at least 1``, ``above 0``."""
+        if self.whole and self.low is not None and self.high is not None:
+            return f"at least {self.show(self.low)} and at most {self.show(self.high)}"
         if self.low is not None and self.high is not None:
             left = "(" if self.low_open else "["
             return f"in {left}{self.show(self.low)}, {self.show(self.high)}]"

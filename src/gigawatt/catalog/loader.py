@@ -75,6 +75,8 @@ class Catalog:
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     overridden: list[str] = field(default_factory=list)
+    #: Values in user files that are possible but unusual (a 10 kW TDP: a server's power?).
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, extra: Sequence[Path | str] = (), use_env: bool = True) -> Catalog:
@@ -134,6 +136,8 @@ class Catalog:
                     )
                 self.overridden.append(f"{kind}:{record.id}")
             existing[record.id] = record
+            if layer != "built-in":
+                self.warnings += _plausibility(record, f"{path}:{getattr(raw, 'line', '?')}")
             for alias in (record.id, *record.aliases):
                 names[alias.lower()] = record.id
 
@@ -211,6 +215,18 @@ class Catalog:
         """Every record of every kind."""
         for kind in self.kinds():
             yield from self.records[kind].values()
+
+
+def _plausibility(record: Record, where: str) -> list[str]:
+    """Warnings for the record's numbers that are possible but unusual for their quantity."""
+    from gigawatt.quantities import plausibility_warnings
+
+    found = []
+    for name, cited in record.cited_fields().items():
+        quantity = record._quantity_name(name)
+        for message in plausibility_warnings(quantity, cited.to_dist()):
+            found.append(f"{where}: {record.kind} {record.id!r}: {message}")
+    return found
 
 
 def resolve_kind_name(kind: str) -> str:

@@ -166,6 +166,11 @@ class Record(BaseModel):
     source: Source | None = None
     note: str | None = None
 
+    @field_validator("aliases", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
     @field_validator("id")
     @classmethod
     def _kebab_case(cls, value: str) -> str:
@@ -221,10 +226,24 @@ class Record(BaseModel):
 
 
 def _cite_value(value: Any, name: str, dimension: str | None, source: Any, is_map: bool) -> Any:
+    try:
+        return _cite_value_unchecked(value, name, dimension, source, is_map)
+    except ValueError as exc:  # name the field: the error's location is the whole record
+        message = str(exc)
+        raise ValueError(message if message.startswith(name) else f"{name}: {message}") from None
+
+
+def _cite_value_unchecked(
+    value: Any, name: str, dimension: str | None, source: Any, is_map: bool
+) -> Any:
     if value is None:
         return None
+    if isinstance(value, str) and not is_map:  # "700 W", "600 W to 800 W", "1e400"
+        value = {"dist": value}
     if is_map and isinstance(value, dict) and not _looks_cited(value):
-        return {k: _cite_value(v, name, dimension, source, False) for k, v in value.items()}
+        return {
+            k: _cite_value_unchecked(v, name, dimension, source, False) for k, v in value.items()
+        }
     if isinstance(value, bool):
         raise ValueError(f"{name}: expected a number, got {value!r}")
     if isinstance(value, int | float):

@@ -100,7 +100,10 @@ def load_catalog(files: Sequence[Path] | None) -> Catalog:
     """The default catalogue plus ``--catalog`` files."""
     from gigawatt.catalog import catalog
 
-    return catalog(list(files or ()))
+    cat = catalog(list(files or ()))
+    for message in cat.warnings:  # unusual values in the user's own files
+        console(stderr=True).print(f"[yellow]warning[/yellow] {message}", markup=True)
+    return cat
 
 
 def console(stderr: bool = False) -> Console:
