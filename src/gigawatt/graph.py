@@ -7,7 +7,10 @@ names* are the quantities it needs, each with its unit in the name::
 
 :class:`Graph` resolves which formulas an output needs (``graphlib``), samples every input
 once into a numpy array of length N, and evaluates the formulas in topological order with
-array arithmetic only. Any node can be overridden with a value or a distribution (then the
+array arithmetic only. Formulas must be elementwise over samples (each sample is one
+independent world): large evaluations run in chunks of :data:`CHUNK_SAMPLES`, each input's
+stream continuing across chunks, so the result is the same as one pass. Any node can be
+overridden with a value or a distribution (then the
 formula that would compute it is skipped), and :meth:`Evaluation.explain` shows a node's
 inputs with their values and sources. A point estimate is the same evaluation with N=1 and
 every input at its central value (median).
@@ -18,8 +21,8 @@ from __future__ import annotations
 import graphlib
 import inspect
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -167,11 +170,19 @@ class Graph:
         n: int = 10_000,
         seed: int = 0,
         point: bool = False,
+        keep: Iterable[str] = (),
     ) -> Evaluation:
         """Evaluate ``outputs`` over ``n`` samples (or at central values when ``point``).
 
         ``inputs`` maps leaf (or overridden) names to :class:`Input`, a :class:`Dist`, a
         distribution string, a number or a sample array of length ``n``.
+
+        Memory: only ``outputs`` and the names in ``keep`` stay in memory. Every other array
+        (inputs and intermediates) is drawn just before its first consumer runs and freed after
+        its last one, so a chain of k formulas over N samples peaks at about three arrays of N,
+        not k. Anything freed is recomputed exactly on demand (each input has its own seeded
+        stream, formulas are pure), so :meth:`Evaluation.summary` and
+        :meth:`Evaluation.explain` still work for every node the evaluation touched.
         """
         if n < 1:
             raise UserInputError(f"the number of samples must be at least 1, got {n}")
@@ -180,22 +191,26 @@ class Graph:
         used: set[str] = set(outputs)
         for f in plan:
             used.update(f.inputs)
-        values: dict[str, FloatArray] = {}
-        size = 1 if point else n
-        _check_memory(size, len(used))
-        for name in sorted(used & set(leaves)):
-            values[name] = _draw(leaves[name], size, seed, point)
-        for f in plan:
-            values[f.name] = np.asarray(f.func(*(values[p] for p in f.inputs)), dtype=float)
-        return Evaluation(
+        for name in used & set(leaves):
+            value = leaves[name].value
+            if isinstance(value, np.ndarray) and value.shape[:1] not in {(n,), (1,)}:
+                raise UserInputError(
+                    f"input {name!r} has {value.shape[0]} samples, expected {n}"
+                )
+        held = set(outputs) | (set(keep) & used)
+        _check_memory(1 if point else n, len(held))
+        evaluation = Evaluation(
             self,
-            values,
+            {},
             {k: v for k, v in leaves.items() if k in used},
-            size,
+            1 if point else n,
             seed,
             point,
             tuple(outputs),
         )
+        evaluation._held = evaluation._run(plan, held)
+        evaluation._known.update(f.name for f in plan)
+        return evaluation
 
     def _as_input(self, name: str, value: Input | Dist | str | float | FloatArray) -> Input:
         if isinstance(value, Input):
@@ -226,7 +241,8 @@ def available_memory_bytes() -> int:
 
 
 def _check_memory(size: int, nodes: int) -> None:
-    """Refuse an evaluation whose sample arrays (``size`` samples × ``nodes`` nodes × 8 B)
+    """Refuse an evaluation whose held arrays (``size`` samples × ``nodes`` outputs and kept
+    nodes × 8 B; intermediates are evaluated in bounded chunks)
     would need more than :data:`MEMORY_SHARE` of the available memory."""
     need = size * nodes * BYTES_PER_SAMPLE
     budget = MEMORY_SHARE * available_memory_bytes()
@@ -246,41 +262,155 @@ def _hint_for(name: str, given: set[str]) -> str:
     return f" (you gave {close[0]!r}; a typo?)" if close else ""
 
 
-def _draw(item: Input, size: int, seed: int, point: bool) -> FloatArray:
+CHUNK_SAMPLES = 1 << 18
+"""Samples per evaluation chunk (2 MiB per float64 array): bounds the memory of intermediates."""
+
+
+def _leaf_chunk(
+    item: Input, rngs: dict[str, np.random.Generator], seed: int, chunk: slice, point: bool
+) -> FloatArray:
+    """Samples ``chunk`` of an input; its generator (made on first use) continues from the
+    previous chunk, so chunked draws equal one draw of all samples."""
     dist = item.dist
     if dist is None:
-        samples = np.asarray(item.value, dtype=float)
+        samples = np.atleast_1d(np.asarray(item.value, dtype=float))
         if point:
             return np.array([float(np.median(samples))])
-        if samples.shape not in {(size,), (1,)}:
-            raise UserInputError(
-                f"input {item.name!r} has {samples.shape[0]} samples, expected {size}"
-            )
-        return samples
+        return samples if samples.shape[0] == 1 else samples[chunk]
     if point or isinstance(dist, Point):
         return np.array([dist.central])
-    return dist.sample(size, np.random.default_rng(_stream_seed(seed, item.name)))
+    rng = rngs.get(item.name)
+    if rng is None:
+        rng = rngs[item.name] = np.random.default_rng(_stream_seed(seed, item.name))
+    return dist.sample(chunk.stop - chunk.start, rng)
 
 
-@dataclass
+def _assemble(
+    out: dict[str, FloatArray], name: str, chunk: FloatArray, start: int, stop: int, n: int
+) -> None:
+    """Write one chunk of ``name`` into ``out``; a node constant over samples stays (1,)."""
+    whole = out.get(name)
+    if whole is None:
+        if start == 0 and stop == n:
+            out[name] = chunk
+            return
+        if chunk.shape[0] == 1 and stop - start > 1:
+            out[name] = chunk
+            return
+        whole = out[name] = np.empty((n, *chunk.shape[1:]))
+    if whole.shape[0] == 1 and n > 1:
+        return  # constant over samples: every chunk gives the same single value
+    whole[start:stop] = chunk
+
+
+class _Values(Mapping[str, "FloatArray"]):
+    """Every node an evaluation touched, by name; arrays that were freed are recomputed."""
+
+    def __init__(self, evaluation: Evaluation) -> None:
+        self._ev = evaluation
+
+    def __getitem__(self, name: str) -> FloatArray:
+        return self._ev._value(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._ev._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._ev._known))
+
+    def __len__(self) -> int:
+        return len(self._ev._known)
+
+
 class Evaluation:
-    """The sampled values of every node touched by an evaluation."""
+    """The sampled values of every node touched by an evaluation.
 
-    graph: Graph
-    values: dict[str, FloatArray]
-    inputs: dict[str, Input]
-    n: int
-    seed: int
-    point: bool
-    outputs: tuple[str, ...] = field(default_factory=tuple)
+    ``values`` maps every touched node (inputs, intermediates, outputs) to its array of
+    shape ``(n,)`` or ``(1,)``; only the outputs (and names asked to be kept) are held in
+    memory, the rest is recomputed from the same seeded streams when read.
+    """
+
+    def __init__(
+        self,
+        graph: Graph,
+        values: dict[str, FloatArray],
+        inputs: dict[str, Input],
+        n: int,
+        seed: int,
+        point: bool,
+        outputs: tuple[str, ...] = (),
+    ) -> None:
+        self.graph = graph
+        self.inputs = inputs
+        self.n = n
+        self.seed = seed
+        self.point = point
+        self.outputs = outputs
+        self._held: dict[str, FloatArray] = dict(values)
+        self._known: set[str] = set(values) | set(inputs)
+
+    @property
+    def values(self) -> Mapping[str, FloatArray]:
+        """Every touched node's samples (recomputed on read where it was freed)."""
+        return _Values(self)
+
+    def _run(self, plan: list[Formula], targets: set[str]) -> dict[str, FloatArray]:
+        """Evaluate ``plan`` chunk by chunk and return the arrays of ``targets``.
+
+        Within a chunk each array is freed after its last consumer; only ``targets`` are
+        assembled over all samples. Held arrays stand in for the formulas that made them.
+        """
+        consumers: dict[str, int] = {}
+        for f in plan:
+            for dep in f.inputs:
+                consumers[dep] = consumers.get(dep, 0) + 1
+        rngs: dict[str, np.random.Generator] = {}
+        out: dict[str, FloatArray] = {}
+        for start in range(0, self.n, CHUNK_SAMPLES):
+            stop = min(start + CHUNK_SAMPLES, self.n)
+            chunk = slice(start, stop)
+            live: dict[str, FloatArray] = {}
+            remaining = dict(consumers)
+
+            def get(name: str, live: dict[str, FloatArray] = live, sl: slice = chunk) -> FloatArray:
+                if name not in live:
+                    held = self._held.get(name)
+                    live[name] = (
+                        (held if held.shape[0] == 1 else held[sl])
+                        if held is not None
+                        else _leaf_chunk(self.inputs[name], rngs, self.seed, sl, self.point)
+                    )
+                return live[name]
+
+            for f in plan:
+                result = f.func(*(get(p) for p in f.inputs))
+                live[f.name] = np.atleast_1d(np.asarray(result, dtype=float))
+                for dep in f.inputs:
+                    remaining[dep] -= 1
+                    if remaining[dep] == 0 and dep not in targets:
+                        del live[dep]
+            for name in targets:
+                _assemble(out, name, get(name), start, stop, self.n)
+        return out
+
+    def _value(self, name: str) -> FloatArray:
+        """A node's samples: held, or recomputed exactly from the inputs' seeded streams."""
+        if name not in self._known:
+            raise KeyError(f"{name!r} was not evaluated; evaluated: {sorted(self._known)}")
+        held = self._held.get(name)
+        if held is not None:
+            return held
+        plan = self.graph.plan([name], set(self.inputs) | set(self._held))
+        value = self._run(plan, {name})[name]
+        if value.shape[0] <= CHUNK_SAMPLES:
+            self._held[name] = value  # small: keep it for the next read (explain walks twice)
+        return value
 
     def __getitem__(self, name: str) -> FloatArray:
         try:
-            value = self.values[name]
-        except KeyError:
-            raise KeyError(
-                f"{name!r} was not evaluated; evaluated: {sorted(self.values)}"
-            ) from None
+            value = self._value(name)
+        except KeyError as exc:
+            raise KeyError(exc.args[0]) from None
         return np.broadcast_to(value, (self.n,)) if value.shape != (self.n,) else value
 
     def summary(self, name: str) -> Summary:
@@ -289,7 +419,7 @@ class Evaluation:
 
     def central(self, name: str) -> float:
         """The median of a node (its value, for a point evaluation)."""
-        return float(np.median(self.values[name]))
+        return float(np.median(self._value(name)))
 
     def explain(self, name: str) -> dict[str, Any]:
         """A node's formula, value and direct inputs with their values and sources."""

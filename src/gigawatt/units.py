@@ -25,9 +25,11 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from gigawatt.errors import UserInputError
+from gigawatt.memo import Memo
 
 __all__ = [
     "DIMENSIONS",
@@ -234,58 +236,62 @@ def _describe_dimension(q: Any) -> str:
     return name or f"a quantity of dimension {q.dimensionality}"
 
 
+#: (pint expression, name, article, example, SI display unit) of each named dimension.
+_REFERENCE_TABLE: list[tuple[str, str, str, str, str]] = [
+    ("1 W", "power", "a", "700 W", "W"),
+    ("1 J", "energy", "an", "1 kWh", "J"),
+    ("1 s", "time", "a", "14.8 days", "s"),
+    ("1 kg", "mass", "a", "552 t", "kg"),
+    ("1 xbyte", "data size", "a", "80 GB", "B"),
+    ("1 xbyte/s", "data rate", "a", "3.35 TB/s", "B/s"),
+    ("1 FLOP", "compute", "a", "3.14e23 FLOP", "FLOP"),
+    ("1 FLOP/s", "compute rate", "a", "989 TFLOP/s", "FLOP/s"),
+    ("1 USD", "cost", "a", "$1.2B", "USD"),
+    ("1 USD/J", "cost per energy", "a", "$60/MWh", "USD/J"),
+    ("1 USD/W", "cost per power", "a", "$6000/kW", "USD/W"),
+    ("1 kg/J", "carbon intensity", "a", "0.429 kg/kWh", "kg/J"),
+    ("1 token", "token count", "a", "2T tokens", "token"),
+    ("1 token/s", "token rate", "a", "100k tokens/day", "token/s"),
+    (
+        "1 token/s/person",
+        "token rate per person",
+        "a",
+        "100k tokens/day/person",
+        "token/s/person",
+    ),
+    ("1 J/token", "energy per token", "an", "0.12 J/token", "J/token"),
+    ("1 J/request", "energy per request", "an", "0.34 Wh/query", "J/request"),
+    ("1 request", "request count", "a", "195M requests", "request"),
+    ("1 request/s", "request rate", "a", "195M requests/day", "request/s"),
+    ("1 person", "population", "a", "8.1e9 people", "person"),
+    ("1 accelerator", "accelerator count", "an", "1M GPUs", "accelerator"),
+    ("1 W/accelerator", "power per accelerator", "a", "1 kW/GPU", "W/accelerator"),
+    (
+        "1 token/s/accelerator",
+        "token rate per accelerator",
+        "a",
+        "2.5k tokens/s/GPU",
+        "token/s/accelerator",
+    ),
+    ("1 m**2", "area", "an", "1.2 km**2", "m**2"),
+    ("1 W/m**2", "irradiance", "an", "1000 W/m**2", "W/m**2"),
+    ("1 m**2/W", "area per power", "an", "5 acre/MW", "m**2/W"),
+    ("1", "dimensionless number", "a", "1.5M", ""),
+]
+for _expr, _name, _article_word, _example, _si in _REFERENCE_TABLE:
+    DIMENSIONS[_name] = DimensionInfo(_name, _article_word, _example, _si)
+
+
 @cache
 def _reference_signatures() -> None:
-    """Fill the named-dimension table from pint (done once, lazily)."""
-    table = [
-        ("1 W", "power", "a", "700 W", "W"),
-        ("1 J", "energy", "an", "1 kWh", "J"),
-        ("1 s", "time", "a", "14.8 days", "s"),
-        ("1 kg", "mass", "a", "552 t", "kg"),
-        ("1 xbyte", "data size", "a", "80 GB", "B"),
-        ("1 xbyte/s", "data rate", "a", "3.35 TB/s", "B/s"),
-        ("1 FLOP", "compute", "a", "3.14e23 FLOP", "FLOP"),
-        ("1 FLOP/s", "compute rate", "a", "989 TFLOP/s", "FLOP/s"),
-        ("1 USD", "cost", "a", "$1.2B", "USD"),
-        ("1 USD/J", "cost per energy", "a", "$60/MWh", "USD/J"),
-        ("1 USD/W", "cost per power", "a", "$6000/kW", "USD/W"),
-        ("1 kg/J", "carbon intensity", "a", "0.429 kg/kWh", "kg/J"),
-        ("1 token", "token count", "a", "2T tokens", "token"),
-        ("1 token/s", "token rate", "a", "100k tokens/day", "token/s"),
-        (
-            "1 token/s/person",
-            "token rate per person",
-            "a",
-            "100k tokens/day/person",
-            "token/s/person",
-        ),
-        ("1 J/token", "energy per token", "an", "0.12 J/token", "J/token"),
-        ("1 J/request", "energy per request", "an", "0.34 Wh/query", "J/request"),
-        ("1 request", "request count", "a", "195M requests", "request"),
-        ("1 request/s", "request rate", "a", "195M requests/day", "request/s"),
-        ("1 person", "population", "a", "8.1e9 people", "person"),
-        ("1 accelerator", "accelerator count", "an", "1M GPUs", "accelerator"),
-        ("1 W/accelerator", "power per accelerator", "a", "1 kW/GPU", "W/accelerator"),
-        (
-            "1 token/s/accelerator",
-            "token rate per accelerator",
-            "a",
-            "2.5k tokens/s/GPU",
-            "token/s/accelerator",
-        ),
-        ("1 m**2", "area", "an", "1.2 km**2", "m**2"),
-        ("1 W/m**2", "irradiance", "an", "1000 W/m**2", "W/m**2"),
-        ("1 m**2/W", "area per power", "an", "5 acre/MW", "m**2/W"),
-        ("1", "dimensionless number", "a", "1.5M", ""),
-    ]
+    """Map pint dimensionality signatures to the named dimensions (once, on first pint use)."""
     registry = ureg()
-    for expr, name, article, example, si_unit in table:
+    for expr, name, article, example, si_unit in _REFERENCE_TABLE:
         _register(_signature(registry.Quantity(expr)), name, article, example, si_unit)
 
 
 def dimension_info(name: str) -> DimensionInfo:
     """Return the :class:`DimensionInfo` for a named dimension such as ``"power"``."""
-    _reference_signatures()
     try:
         return DIMENSIONS[name]
     except KeyError:
@@ -308,8 +314,9 @@ def parse_quantity(text: str | float | int, expect: str | None = None) -> Quanti
     -------
     Quantity
         ``value`` in SI [J, W, s, kg, B, FLOP, USD, token, ...].
+
+    A plain number (with or without a magnitude suffix) never loads pint, which costs ~0.4 s.
     """
-    _reference_signatures()
     if isinstance(text, bool):
         raise UserInputError(f"expected a quantity, got the boolean {text!r}")
     if isinstance(text, int | float):
@@ -350,28 +357,17 @@ def parse_quantity(text: str | float | int, expect: str | None = None) -> Quanti
     if currency:
         rest = "USD" + (f" {rest}" if rest.startswith("/") else (f" * {rest}" if rest else ""))
     rest = _bytes_to_data_unit(rest.replace("$", "USD"))
-    registry = ureg()
+    if not rest:  # a plain number: what pint would say, without loading pint
+        _check_finite(magnitude, original)
+        if expect is None or expect == "dimensionless number":
+            return Quantity(magnitude, "", "dimensionless number", original)
+        return Quantity(magnitude, dimension_info(expect).si_unit, expect, original)
     if any(ch in rest for ch in "[]{}\\`'\"") or rest.count("(") > 8:
         raise UserInputError(
             f"unknown unit in {original!r}; "
             "units look like 'W', 'kWh', 'TB/s', 'TFLOP/s', 'tokens/day', '$/kWh'"
         )
-    try:
-        q = (
-            registry.Quantity(magnitude, registry.parse_units(rest))
-            if rest
-            else registry.Quantity(magnitude)
-        )
-    except Exception as exc:  # pint raises many exception types for bad units
-        raise UserInputError(
-            f"unknown unit in {original!r} ({exc.__class__.__name__}: {exc}); "
-            "units look like 'W', 'kWh', 'TB/s', 'TFLOP/s', 'tokens/day', '$/kWh'"
-        ) from None
-    value, unit = _si_unit_of(q)
-    _check_finite(value, original)
-    dimension = _describe_dimension(q)
-    if dimension in DIMENSIONS:
-        unit = DIMENSIONS[dimension].si_unit
+    value, unit, dimension = _convert_with_pint(magnitude, rest, original)
     if expect is not None:
         info = dimension_info(expect)
         if dimension != expect:
@@ -389,6 +385,34 @@ def parse_quantity(text: str | float | int, expect: str | None = None) -> Quanti
 #: Dimensions whose denominator a node's name already says: an energy per token accepts
 #: ``'0.12 J/token'`` and ``'0.12 J'`` alike (``gpu_energy_per_output_token_j='0.12 J'``).
 IMPLIED_PER: dict[str, str] = {"energy per token": "energy", "energy per request": "energy"}
+
+
+#: Conversions already made by pint, kept across processes (see :mod:`gigawatt.memo`).
+_PINT_MEMO = Memo("quantities", Path(__file__), width=3)
+
+
+def _convert_with_pint(magnitude: float, rest: str, original: str) -> tuple[float, str, str]:
+    """(SI value, SI unit, dimension name) of ``magnitude`` ``rest``; memoised across runs."""
+    key = f"{magnitude!r} {rest}"
+    cached = _PINT_MEMO.get(key)
+    if cached is not None:
+        return float(cached[0]), str(cached[1]), str(cached[2])
+    _reference_signatures()
+    registry = ureg()
+    try:
+        q = registry.Quantity(magnitude, registry.parse_units(rest))
+    except Exception as exc:  # pint raises many exception types for bad units
+        raise UserInputError(
+            f"unknown unit in {original!r} ({exc.__class__.__name__}: {exc}); "
+            "units look like 'W', 'kWh', 'TB/s', 'TFLOP/s', 'tokens/day', '$/kWh'"
+        ) from None
+    value, unit = _si_unit_of(q)
+    _check_finite(value, original)
+    dimension = _describe_dimension(q)
+    if dimension in DIMENSIONS:
+        unit = DIMENSIONS[dimension].si_unit
+    _PINT_MEMO.put(key, [value, unit, dimension])
+    return value, unit, dimension
 
 
 def _article(dimension: str) -> str:

@@ -96,12 +96,20 @@ def break_even(
         hi = min(hi, 1.0)
         lo = min(lo, hi)
 
+    # Draw every input once and reuse the samples at each trial value of the driver: the
+    # trials differ only in the driver (common random numbers), and no trial pays for sampling.
+    base = graph.evaluate([output], dict(inputs), n=n, seed=seed, keep=list(inputs))
+    current = float(np.median(base[output]))
+    drawn = {
+        name: Input(name, np.asarray(base.values[name]), used.source, used.kind, used.note)
+        for name, used in base.inputs.items()
+    }
+
     def median_at(value: float) -> float:
-        given = dict(inputs)
+        given = dict(drawn)
         given[driver] = Input(driver, np.array([value]), item.source, item.kind)
         return float(np.median(graph.evaluate([output], given, n=n, seed=seed)[output]))
 
-    current = float(np.median(graph.evaluate([output], dict(inputs), n=n, seed=seed)[output]))
     grid = np.geomspace(lo, hi, _GRID) if lo > 0 else np.linspace(lo, hi, _GRID)
     gaps = [median_at(float(v)) - target for v in grid]
     value: float | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -191,9 +192,15 @@ def builtin_path() -> Path:
     return Path(str(resources.files("gigawatt.catalog") / "data" / "claims.yaml"))
 
 
+@cache
+def _builtin_file_claims() -> tuple[LoadedClaim, ...]:
+    """The built-in claims file, parsed and validated once per process (it is package data)."""
+    return tuple(load_claim_file(builtin_path()))
+
+
 def builtin_claims(catalog: Any = None) -> dict[str, LoadedClaim]:
     """Built-in claims by id (with line numbers), plus claims from user catalogue overlays."""
-    found = {item.claim.id: item for item in load_claim_file(builtin_path())}
+    found = {item.claim.id: item for item in _builtin_file_claims()}
     if catalog is not None:
         for record in catalog.list("claim"):
             if isinstance(record, Claim) and (

@@ -15,6 +15,12 @@ __all__ = ["main"]
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns (and, as a console script, exits with) the exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:  # answered without loading Typer, Rich or any subsystem
+        from gigawatt import __version__
+
+        print(f"gigawatt {__version__}")
+        return 0
     import typer
     from typer._click import exceptions as click_exceptions  # typer >= 0.20 vendors click
 

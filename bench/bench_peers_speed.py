@@ -1,0 +1,184 @@
+"""Speed and memory against the peers, in one run (issue 16's table).
+
+Each row prints gigawatt's figure, the peer's (or baseline's) measured in the same run, and
+their ratio:
+
+- start-up: ``gigawatt --version`` and ``gigawatt inference ... --samples 1`` (wall, fresh
+  process, best of ``--repeat``) against one cold EcoLogits estimate in a fresh Python;
+- catalogue load in a fresh process (files in the OS cache);
+- Monte Carlo: the 8-lognormal product of ``bench_graph.py`` at 10^7 samples against
+  squigglepy (wall) and in-place numpy (tracemalloc peak);
+- the audit main job: ``gigawatt audit edunov-2023 --samples 100000`` (CPU of the process);
+- a warm measurement window (``gw.measure``, stored in a temporary DuckDB) against
+  CodeCarbon's warm ``start``/``stop`` (offline tracker).
+
+Peers are the ``bench`` extra (``pip install -e '.[bench]'``); a missing peer is skipped with
+a message. Targets (issue 16): version <= 0.15 s, inference --samples 1 <= 0.35 s, catalogue
+<= 0.1 s, graph <= 1.1x squigglepy wall and <= 1.2x in-place numpy memory, audit <= 1.5 s
+CPU, window <= 20 ms.
+
+Run: .venv/bin/python bench/bench_peers_speed.py [--repeat 5] [--skip-graph]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+GIGAWATT = [str(Path(PY).parent / "gigawatt")]
+INFERENCE = [
+    "inference", "--model", "llama-3.1-8b", "--accelerator", "h100", "--batch", "64",
+    "--samples", "1",
+]  # fmt: skip
+ECOLOGITS_COLD = (
+    "import warnings; warnings.simplefilter('ignore');"
+    "from ecologits.tracers.utils import llm_impacts;"
+    "llm_impacts(provider='openai', model_name='gpt-4o-mini', output_token_count=100,"
+    " request_latency=1.0)"
+)
+CATALOG_LOAD = "from gigawatt.catalog import catalog; catalog()"
+
+
+def run_child(cmd: list[str]) -> tuple[float, float]:
+    """(wall s, CPU s) of one child process; its output is discarded."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def best(cmd: list[str], repeat: int) -> tuple[float, float]:
+    """Best wall and best CPU over ``repeat`` runs (after one warm-up for the OS caches)."""
+    run_child(cmd)
+    runs = [run_child(cmd) for _ in range(repeat)]
+    return min(w for w, _ in runs), min(c for _, c in runs)
+
+
+def in_process(code: str) -> list[str]:
+    """A fresh Python that times ``code`` itself and prints the seconds."""
+    timed = f"import time; t = time.perf_counter(); {code}; print(time.perf_counter() - t)"
+    return [PY, "-c", timed]
+
+
+def timed_in_child(code: str, repeat: int) -> float:
+    values = []
+    for _ in range(repeat + 1):
+        out = subprocess.run(in_process(code), check=True, capture_output=True, text=True)
+        values.append(float(out.stdout.strip().splitlines()[-1]))
+    return min(values[1:])
+
+
+def has(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        print(f"  ({module} not installed: pip install -e '.[bench]'; its row is skipped)")
+        return False
+    return True
+
+
+def row(what: str, ours: float, unit: str, peer: str, theirs: float | None, target: str) -> None:
+    ratio = f"{ours / theirs:6.2f}" if theirs else "     -"
+    peer_text = f"{theirs:9.3f}" if theirs is not None else "        -"
+    print(f"{what:<34} {ours:9.3f} {unit:<4} {peer:<20} {peer_text} {ratio}  {target}")
+
+
+def window_ms(repeat: int) -> float:
+    """Best warm ``gw.measure`` window [ms], stored in a temporary DuckDB."""
+    import gigawatt as gw
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["GIGAWATT_STORE"] = str(Path(tmp) / "bench.duckdb")
+        with gw.measure("warm-up"):
+            pass
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            with gw.measure("bench"):
+                pass
+            times.append(time.perf_counter() - start)
+        return 1000 * min(times)
+
+
+def codecarbon_ms(repeat: int) -> float:
+    """Best warm CodeCarbon window [ms]: a new offline tracker, ``start`` and ``stop`` (a
+    stopped tracker does not measure again), after one warm-up window; no network."""
+    import logging
+
+    from codecarbon import OfflineEmissionsTracker
+
+    logging.getLogger("codecarbon").setLevel(logging.ERROR)
+
+    def one(tmp: str) -> None:
+        tracker = OfflineEmissionsTracker(
+            country_iso_code="USA", output_dir=tmp, save_to_file=False, log_level="error"
+        )
+        tracker.start()
+        tracker.stop()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        one(tmp)
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            one(tmp)
+            times.append(time.perf_counter() - start)
+        return 1000 * min(times)
+
+
+def graph_rows() -> None:
+    sys.path.insert(0, str(HERE))
+    import bench_graph as bg
+
+    n = 10_000_000
+    variants: dict[str, Callable[[int, int], float]] = {
+        "graph": bg.graph_run,
+        "numpy in-place": bg.numpy_inplace,
+    }
+    if has("squigglepy"):
+        variants["squigglepy"] = bg.squigglepy_run
+    wall = {name: bg.best_time(func, n, 2)[0] for name, func in variants.items()}
+    peak = {name: bg.peak_mib(func, n) for name, func in variants.items()}
+    row("Monte Carlo 1e7, wall", wall["graph"], "s", "squigglepy",
+        wall.get("squigglepy"), "<= 1.1x")  # fmt: skip
+    row("Monte Carlo 1e7, peak memory", peak["graph"], "MiB", "numpy in-place",
+        peak["numpy in-place"], "<= 1.2x")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--skip-graph", action="store_true", help="skip the 1e7 Monte Carlo")
+    args = parser.parse_args()
+    print(f"{'':<34} {'gigawatt':>9} {'':<4} {'peer or baseline':<20} {'peer':>9} {'ratio':>6}")
+    cold = best([PY, "-c", ECOLOGITS_COLD], args.repeat)[0] if has("ecologits") else None
+    version = best([*GIGAWATT, "--version"], args.repeat)
+    row("gigawatt --version, wall", version[0], "s", "EcoLogits cold", cold, "<= 0.15 s")
+    inference = best([*GIGAWATT, *INFERENCE], args.repeat)
+    row("inference --samples 1, wall", inference[0], "s", "EcoLogits cold", cold, "<= 0.35 s")
+    row("inference --samples 1, CPU", inference[1], "s", "EcoLogits cold", cold, "")
+    catalog_s = timed_in_child(CATALOG_LOAD, args.repeat)
+    row("catalogue load (fresh process)", catalog_s, "s", "", None, "<= 0.1 s")
+    audit = best([*GIGAWATT, "audit", "edunov-2023", "--samples", "100000", "--json"], 2)
+    row("audit edunov-2023 1e5, CPU", audit[1], "s", "", None, "<= 1.5 s")
+    if not args.skip_graph:
+        graph_rows()
+    ours = window_ms(20)
+    theirs = codecarbon_ms(5) if has("codecarbon") else None
+    row("warm measurement window", ours, "ms", "CodeCarbon start/stop", theirs, "<= 20 ms")
+
+
+if __name__ == "__main__":
+    main()
