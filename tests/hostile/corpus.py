@@ -115,7 +115,7 @@ for key, base, option, good, dim in DIMENSIONED:
     add(
         f"{key}-bare-number",
         [*base, option, "2"],
-        fragment="unit",
+        fragment="" if key == "train-days" else "unit",
         expect="ok" if key == "train-days" else "error",
     )
     add(

@@ -369,8 +369,9 @@ def _population_input(cat: Catalog, population: str | float | Dist | None) -> In
         raise UserInputError(
             f"--population expects a number of people such as '8.2e9', got {dist.describe()!r}"
         )
-    if float(dist.ppf(np.array([0.05]))[0]) <= 0:
-        raise UserInputError(f"--population must be positive, got {dist.describe()!r}")
+    from gigawatt.quantities import check_dist
+
+    check_dist("people", dist, population if isinstance(population, str) else None)
     return Input("people", dist, kind="scenario")
 
 
