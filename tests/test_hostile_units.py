@@ -180,7 +180,7 @@ def test_every_catalogue_number_lies_in_its_domain() -> None:
     ("name", "value", "fragment"),
     [
         ("tdp_w", "-700 W", "power per accelerator"),
-        ("memory_bandwidth_bytes_per_s", "0 TB/s", "domain"),
+        ("memory_bandwidth_bytes_per_s", "0 TB/s", "above 0"),
         ("carbon_intensity_kg_per_j", "-0.4 kg/kWh", "carbon intensity"),
         ("capacity_factor_solar_pv", "5", "fraction"),
         ("accelerator_count", "-5", "count"),
