@@ -151,7 +151,7 @@ def test_kv_bytes_per_token() -> None:
 
 
 def test_model_that_does_not_fit_suggests_more_accelerators() -> None:
-    with pytest.raises(InfeasibleError, match=r"--accelerators 2 .*--precision fp8"):
+    with pytest.raises(InfeasibleError, match=r"accelerators=2 .*precision='fp8'"):
         estimate_inference("llama-3.1-70b", "h100", batch=8, samples=10)
     # Hand: 70.55e9 x 2 B = 141 GB + KV 8 x 499 x 327,680 B = 1.3 GB > 72 GB usable per H100
     # (80 GB x 0.9), so 2 are needed; 2 x H100 in fp8 hold it easily.

@@ -131,8 +131,8 @@ def test_uncertain_defaults_give_intervals() -> None:
         ({"accelerator": "h100", "days": 3, "accelerator_hours": 5}, "not both"),
         ({"accelerator": "h100", "days": "3 kW"}, "duration"),
         ({"accelerator": "h100", "days": 3, "pue": 0.8}, "below 1"),
-        ({"accelerator": "h100"}, "--model"),
-        ({"accelerator": "h100", "params": 7e9}, "--tokens"),
+        ({"accelerator": "h100"}, "model="),
+        ({"accelerator": "h100", "params": 7e9}, "tokens="),
         ({"accelerator": "h100", "days": 3, "grid": "us-averag"}, "us-average"),
     ],
 )

@@ -94,3 +94,12 @@ def test_report_renders_in_headless_chromium(audit: Audit, tmp_path: Path) -> No
     assert view.values["bars"] > 10  # histogram, tornado and sweep bars were drawn
     assert view.title.startswith("Audit: Two plants")
     assert audit.verdict.category.upper() in view.values["verdict"]
+
+
+def test_audit_has_a_short_repr_and_a_frame(audit: Audit) -> None:
+    text = repr(audit)
+    assert text.startswith("<Audit two-plants: ") and len(text) < 400
+    assert "plants" in text  # values carry the claim's unit label
+    frame = audit.to_frame()
+    assert frame.loc[0, "claim"] == "two-plants" and frame.loc[0, "p5"] <= frame.loc[0, "p95"]
+    assert "<table>" in audit._repr_html_()

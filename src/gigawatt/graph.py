@@ -146,7 +146,7 @@ class Graph:
                 user = needed_by.get(name, name)
                 raise UserInputError(
                     f"input {name!r} is needed by formula {user!r} and was not "
-                    f"given{_hint_for(name, given_set)}; set it, e.g. --set {name}=VALUE"
+                    f"given{_hint_for(name, given_set)}; set it, e.g. overrides={{'{name}': VALUE}}"
                 )
             needed[name] = formula
             for dep in formula.inputs:

@@ -96,6 +96,93 @@ class Result:
         """:meth:`to_dict` as JSON text."""
         return json.dumps(to_jsonable(self.to_dict()), indent=indent)
 
+    # -- display (terminal, notebooks, pandas) ---------------------------------------------------
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        """(group or "", output key, node) of every reported output, in report order."""
+        rows = [(g, k, node) for g, keys in self.groups.items() for k, node in keys.items()]
+        return rows + [("", k, node) for k, node in self.outputs.items()]
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per output: median, mean, p5, p95 [SI], the SI unit,
+        the reader-unit text and the graph node; indexed by (group, output)."""
+        import pandas as pd
+
+        from gigawatt.report.format import fmt_summary
+        from gigawatt.units import dimension_info, dimension_of_name
+
+        records = []
+        for group, key, node in self._rows():
+            s = self.evaluation.summary(node)
+            dimension = dimension_of_name(key)
+            median, interval = fmt_summary(s, key)
+            records.append(
+                {
+                    "group": group,
+                    "output": key,
+                    "median": s.median,
+                    "mean": s.mean,
+                    "p5": s.p5,
+                    "p95": s.p95,
+                    "si_unit": dimension_info(dimension).si_unit if dimension else "",
+                    "shown": median if interval == "(point)" else f"{median} ({interval})",
+                    "node": node,
+                }
+            )
+        return pd.DataFrame.from_records(records).set_index(["group", "output"])
+
+    def __repr__(self) -> str:
+        """A few lines: estimator, samples, and each output's median and 90% interval."""
+        from gigawatt.report.format import fmt_summary
+
+        lines = [
+            f"<{type(self).__name__} {self.estimator}: {self.evaluation.n:,} samples, "
+            f"seed {self.evaluation.seed}>"
+        ]
+        rows = self._rows()
+        for group, key, node in rows[:_REPR_ROWS]:
+            median, interval = fmt_summary(self.evaluation.summary(node), key)
+            label = f"{group}.{key}" if group else key
+            lines.append(
+                f"  {label} = {median}" + ("" if interval == "(point)" else f" ({interval})")
+            )
+        if len(rows) > _REPR_ROWS:
+            lines.append(f"  … {len(rows) - _REPR_ROWS} more: .to_frame() shows all")
+        if self.warnings:
+            lines.append(f"  warnings: {', '.join(w.code for w in self.warnings)}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """A summary table for notebooks (Jupyter calls this)."""
+        from html import escape
+
+        from gigawatt.report.format import fmt_summary
+
+        body = []
+        for group, key, node in self._rows():
+            median, interval = fmt_summary(self.evaluation.summary(node), key)
+            body.append(
+                f"<tr><td>{escape(group)}</td><td><code>{escape(key)}</code></td>"
+                f"<td style='text-align:right'>{escape(median)}</td>"
+                f"<td style='text-align:right'>{escape(interval)}</td></tr>"
+            )
+        warnings = "".join(
+            f"<p><b>{escape(w.code)}</b> {escape(w.message)}</p>" for w in self.warnings
+        )
+        return (
+            f"<p><b>{escape(self.estimator)}</b> · {self.evaluation.n:,} samples · seed "
+            f"{self.evaluation.seed} · methodology {escape(self.methodology_version)}</p>"
+            "<table><thead><tr><th>group</th><th>output</th><th>median</th>"
+            "<th>90% interval</th></tr></thead><tbody>"
+            + "".join(body)
+            + "</tbody></table>"
+            + warnings
+        )
+
+
+#: Outputs listed by ``repr(result)`` before "… N more".
+_REPR_ROWS = 8
+
 
 def to_jsonable(value: Any) -> Any:
     """Convert numpy scalars/arrays, tuples and dataclass-like objects to JSON types."""

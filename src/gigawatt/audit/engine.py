@@ -97,7 +97,7 @@ class SweepRow:
         return data
 
 
-@dataclass
+@dataclass(repr=False)
 class Audit:
     """Everything an audit found; :meth:`to_dict` is the stable JSON schema."""
 
@@ -213,6 +213,55 @@ class Audit:
             "gigawatt_version": __version__,
         }
         return data
+
+    def __repr__(self) -> str:
+        """A few lines: the claim, our estimate against it, the verdict (not the samples)."""
+        from gigawatt.report.format import fmt, fmt_interval
+
+        name, label = self.output, self.claim.claimed.label
+        est = self.verdict.estimate
+        return (
+            f"<Audit {self.claim.id}: {self.verdict.category}>\n"
+            f"  claimed {fmt_interval(self.claim_low, self.claim_high, name, label)}; "
+            f"ours {fmt(est.median, name, label)} "
+            f"({fmt_interval(est.p5, est.p95, name, label)})\n"
+            f"  {self.verdict.headline()}"
+        )
+
+    def _repr_html_(self) -> str:
+        """The claim, estimate and verdict as a small table (notebooks)."""
+        from html import escape
+
+        return (
+            "<table>"
+            + "".join(
+                f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>"
+                for k, v in self.to_frame().iloc[0].items()
+            )
+            + "</table>"
+        )
+
+    def to_frame(self) -> Any:
+        """One-row pandas DataFrame: claim id, output, claimed and our values [SI], verdict."""
+        import pandas as pd
+
+        est = self.verdict.estimate
+        return pd.DataFrame.from_records(
+            [
+                {
+                    "claim": self.claim.id,
+                    "output": self.output,
+                    "claim_low": self.claim_low,
+                    "claim_central": self.claim_central,
+                    "claim_high": self.claim_high,
+                    "reproduction": self.reproduction_value,
+                    "median": est.median,
+                    "p5": est.p5,
+                    "p95": est.p95,
+                    "verdict": self.verdict.category,
+                }
+            ]
+        )
 
     def assumption_rows(self) -> list[dict[str, Any]]:
         """Each claimant assumption next to our estimate of the same node."""

@@ -8,9 +8,10 @@ stays fast.
 from __future__ import annotations
 
 import os
+import re
 import sys
 
-__all__ = ["main"]
+__all__ = ["cli_wording", "main"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return 2
     except UserInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {cli_wording(str(exc), command)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -61,6 +62,40 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     return returned if isinstance(returned, int) else 0
+
+
+#: Python parameter names whose CLI option is not simply ``--name-with-dashes``.
+_OPTION_ALIASES = {"technologies": "--tech", "energy_per_year": "--energy"}
+_KEYWORD = re.compile(r"\b([a-z][a-z0-9_]*)=(\[[^\]]*\]|'[^']*'|[^\s,;)]+)")
+_OVERRIDE = re.compile(r"overrides=\{'([^']+)': ([^}]*)\}")
+
+
+def cli_wording(message: str, command: object = None) -> str:
+    """An API error message in CLI terms: ``accelerators=8`` → ``--accelerators 8``,
+    ``overrides={'pue': VALUE}`` → ``--set pue=VALUE``.
+
+    The Python API words its errors in Python (keyword arguments); only names that are
+    options of some command (or in :data:`_OPTION_ALIASES`) are rewritten.
+    """
+    options = set(_OPTION_ALIASES.values())
+    stack = [command] if command is not None else []
+    while stack:
+        cmd = stack.pop()
+        for param in getattr(cmd, "params", []):
+            options.update(o for o in getattr(param, "opts", []) if o.startswith("--"))
+        stack.extend(getattr(cmd, "commands", {}).values())
+    message = _OVERRIDE.sub(lambda m: f"--set {m.group(1)}={m.group(2)}", message)
+
+    def flag(match: re.Match[str]) -> str:
+        name, value = match.group(1), match.group(2)
+        option = _OPTION_ALIASES.get(name, "--" + name.replace("_", "-"))
+        if option not in options:
+            return match.group(0)
+        if value.startswith("["):
+            value = ",".join(v.strip(" '") for v in value.strip("[]").split(","))
+        return f"{option} {value.strip(chr(39))}"
+
+    return _KEYWORD.sub(flag, message)
 
 
 def entry() -> None:

@@ -13,6 +13,7 @@ from gigawatt import __version__
 COMMAND_MODULES = (
     "gigawatt.cli.catalog_cmd",
     "gigawatt.cli.demand_cmd",
+    "gigawatt.cli.compare_cmd",
     "gigawatt.cli.supply_cmd",
     "gigawatt.cli.audit_cmd",
     "gigawatt.cli.measure_cmd",
@@ -38,6 +39,7 @@ def build_app() -> Any:
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
 
@@ -52,4 +54,44 @@ def build_app() -> Any:
 
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(app)
-    return typer.main.get_command(app)
+    command = typer.main.get_command(app)
+    _plain_metavars(command)
+    return command
+
+
+#: Metavars shown in ``--help`` by typer's type label (typer's own read ``<list[str]>``).
+_METAVARS = {
+    "<str>": "TEXT",
+    "<int>": "N",
+    "<int range>": "N",
+    "<float>": "X",
+    "<float range>": "X",
+    "<path>": "PATH",
+    "<list[str]>": "TEXT",
+    "<list[Path]>": "PATH",
+}
+
+
+def _plain_metavars(command: Any) -> None:
+    """Give every valued option a short metavar (``--count TEXT``) and arguments their name.
+
+    Help is click's plain formatter (``rich_markup_mode=None``): it wraps docstrings at word
+    boundaries and never cuts an option name, at any terminal width; flags show no metavar.
+    """
+    import click
+
+    ctx = click.Context(command)
+    for param in command.params:
+        if param.metavar is not None and param.param_type_name == "option":
+            continue
+        if getattr(param, "is_flag", False):
+            continue
+        if param.param_type_name == "argument":
+            param.display_type_rich = lambda ctx: None  # "ID  A record id", not "ID <str>"
+            if param.metavar is None:
+                param.metavar = param.name.upper()
+            continue
+        label = param.display_type(ctx) if hasattr(param, "display_type") else ""
+        param.metavar = _METAVARS.get(label)
+    for sub in getattr(command, "commands", {}).values():
+        _plain_metavars(sub)

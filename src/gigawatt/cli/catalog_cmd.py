@@ -68,29 +68,7 @@ def record_to_dict(record: Record) -> dict[str, Any]:
 
 
 def _print_record(record: Record) -> None:
-    from rich.table import Table
+    """Fields in reader units with numbered sources; the citations, URLs whole, below."""
+    from gigawatt.report.terminal import print_record
 
-    out = console()
-    out.print(f"[bold]{record.name}[/bold]  ({record.kind} {record.id})")
-    if record.aliases:
-        out.print(f"aliases: {', '.join(record.aliases)}")
-    if record.note:
-        out.print(record.note)
-    table = Table(title_justify="left")
-    table.add_column("field")
-    table.add_column("value (SI)")
-    table.add_column("source")
-    for name, cited in record.cited_fields().items():
-        where = f" — {cited.locator}" if cited.locator else ""
-        flag = " [yellow](guess)[/yellow]" if cited.guess else ""
-        table.add_row(name, cited.describe() + flag, cited.source.cite() + where)
-    plain = {
-        k: v
-        for k, v in record.model_dump(exclude_none=True).items()
-        if k not in record.cited_fields()
-        and k not in {"id", "name", "aliases", "note", "source"}
-        and not isinstance(v, dict)
-    }
-    for name, value in plain.items():
-        table.add_row(name, str(value), "")
-    out.print(table)
+    print_record(record, console())

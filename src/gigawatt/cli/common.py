@@ -48,6 +48,12 @@ ExplainOpt = Annotated[
         help="Show how a node is computed: its formula, inputs, values and sources.",
     ),
 ]
+ExplainDepthOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--explain-depth", min=1, metavar="N", help="Show only N levels of the --explain tree."
+    ),
+]
 CatalogOpt = Annotated[
     list[Path] | None,
     typer.Option("--catalog", help="Extra catalogue YAML file(s) that add or override records."),
@@ -148,13 +154,9 @@ def summary_table(title: str, rows: Sequence[tuple[str, Summary, str, bool]]) ->
 
 def explain_data(evaluation: Evaluation, node: str) -> dict[str, Any]:
     """``evaluation.explain(node)``, or a :class:`UserInputError` naming close node names."""
-    if node not in evaluation.values:
-        from difflib import get_close_matches
+    from gigawatt.report.terminal import explain_entry
 
-        close = get_close_matches(node, sorted(evaluation.values), n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise UserInputError(f"--explain: no node {node!r} in this estimate{hint}")
-    return evaluation.explain(node)
+    return explain_entry(evaluation, node)
 
 
 def emit_result_json(result: Result, explain: str | None) -> None:
@@ -165,38 +167,19 @@ def emit_result_json(result: Result, explain: str | None) -> None:
     emit_json(data)
 
 
-def explain_tree(evaluation: Evaluation, node: str) -> Any:
-    """A Rich tree of how ``node`` is computed: value, formula, inputs and their sources."""
-    from rich.markup import escape
-    from rich.tree import Tree
+def explain_tree(evaluation: Evaluation, node: str, depth: int | None = None) -> Any:
+    """A Rich renderable of how ``node`` is computed, each node once, sources numbered below.
 
-    from gigawatt.report.format import fmt, fmt_interval
+    Prefer :func:`gigawatt.report.terminal.print_explain`, which prints URLs unbroken.
+    """
+    from rich.console import Group
 
-    def label(entry: dict[str, Any]) -> str:
-        value = entry["value"]
-        name = entry["name"]
-        text = f"[bold]{escape(name)}[/bold] = {escape(fmt(value['median'], name))}"
-        if value["p5"] != value["p95"]:
-            text += f" [dim]({escape(fmt_interval(value['p5'], value['p95'], name))})[/dim]"
-        if entry.get("formula"):
-            first_line = (entry.get("doc") or "").splitlines()[0:1]
-            if first_line:
-                text += f"  [dim]{escape(first_line[0])}[/dim]"
-        else:
-            source = entry.get("source") or entry.get("note") or ""
-            text += (
-                f"  [cyan]{escape(str(entry.get('kind', '')))}[/cyan] [dim]{escape(source)}[/dim]"
-            )
-        return text
+    from gigawatt.report.terminal import Sources, explain_entry, explain_renderable
 
-    def add(tree: Tree, entry: dict[str, Any]) -> None:
-        for child in entry.get("inputs", []):
-            add(tree.add(label(child)), child)
-
-    root_entry = explain_data(evaluation, node)
-    root = Tree(label(root_entry))
-    add(root, root_entry)
-    return root
+    sources = Sources()
+    tree = explain_renderable(explain_entry(evaluation, node), sources, depth)
+    lines = [f"[{i}] {text}" for i, text in enumerate(sources.entries, 1)]
+    return Group(tree, *lines)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from gigawatt.cli.common import (
     DEFAULT_SAMPLES,
     CatalogOpt,
+    ExplainDepthOpt,
     ExplainOpt,
     JsonOpt,
     SamplesOpt,
@@ -16,15 +18,23 @@ from gigawatt.cli.common import (
     SetOpt,
     console,
     emit_result_json,
-    explain_tree,
     load_catalog,
     parse_sets,
-    summary_table,
     with_unit,
 )
 
 if TYPE_CHECKING:
     from gigawatt.result import Result
+
+
+ReportOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--report",
+        metavar="PATH",
+        help="Write a self-contained HTML report (inputs with sources, distributions, formulas).",
+    ),
+]
 
 
 def _emit(
@@ -33,36 +43,43 @@ def _emit(
     explain: str | None,
     title: str,
     rows: list[tuple[str, str, str, bool]],
+    explain_depth: int | None = None,
+    report: Path | None = None,
 ) -> None:
-    """JSON (with ``explain`` when asked), or the human table and the explain tree."""
+    """JSON (with ``explain`` when asked), or the human table and the explain tree; a report."""
+    if report is not None:
+        from gigawatt.report.estimate_html import write_estimate_report
+
+        written = write_estimate_report(
+            result, report, title, [(lbl, key) for lbl, key, *_ in rows]
+        )
+        console(stderr=True).print(f"report written to {written}")
     if json_:
         emit_result_json(result, explain)
         return
     _print(result, title, rows)
     if explain:
-        console().print(explain_tree(result.evaluation, explain))
+        from gigawatt.report.terminal import print_explain
+
+        print_explain(result.evaluation, explain, console(), explain_depth)
 
 
 def _print(result: Result, title: str, rows: list[tuple[str, str, str, bool]]) -> None:
-    """Human table: (label, key or node, display unit, is-count) rows; then warnings."""
+    """Human table: (label, key or node, count label, is-count) rows; then warnings."""
+    from gigawatt.report.terminal import print_summary
+
     out = console()
-    table_rows = [
-        (
-            label,
-            result.summary(key)
-            if key not in result.evaluation.values
-            else result.evaluation.summary(key),
-            unit,
-            count,
-        )
-        for label, key, unit, count in rows
-    ]
-    out.print(summary_table(title, table_rows))
+    print_summary(
+        result,
+        title,
+        [(label, key, unit if count else None) for label, key, unit, count in rows],
+        out,
+    )
     for w in result.warnings:
         out.print(f"[yellow]{w.code}[/yellow] {w.message}")
     out.print(
         f"[dim]methodology {result.methodology_version}, data {result.data_version}; "
-        "--json for inputs and sources[/dim]"
+        "--json for inputs and sources, --explain NODE for how a number is computed[/dim]"
     )
 
 
@@ -112,9 +129,17 @@ def register(app: typer.Typer) -> None:
         sets: SetOpt = None,
         catalog_files: CatalogOpt = None,
         explain: ExplainOpt = None,
+        explain_depth: ExplainDepthOpt = None,
+        report: ReportOpt = None,
     ) -> None:
         """Energy per token and per request of serving an LLM (gpu, server, facility)."""
-        from gigawatt.demand.inference import estimate_inference
+        from gigawatt.demand.inference import GRAPH, estimate_inference
+        from gigawatt.report.page import check_report_path
+        from gigawatt.report.terminal import check_explain_node
+
+        check_explain_node(explain, GRAPH)
+        if report is not None:
+            check_report_path(report)
 
         for name, value in (
             ("--batch", batch),
@@ -178,7 +203,8 @@ def register(app: typer.Typer) -> None:
                 ("deployment power (facility)", "deployment_power_w", "W", False),
                 ("deployment energy per day", "deployment_energy_per_day_j", "Wh", False),
             ]
-        _emit(result, json_, explain, f"Inference: {model} on {accelerators} x {accelerator}", rows)
+        title = f"Inference: {model} on {accelerators} x {accelerator}"
+        _emit(result, json_, explain, title, rows, explain_depth, report)
 
     @app.command("training")
     def training_cmd(
@@ -236,10 +262,18 @@ def register(app: typer.Typer) -> None:
         sets: SetOpt = None,
         catalog_files: CatalogOpt = None,
         explain: ExplainOpt = None,
+        explain_depth: ExplainDepthOpt = None,
+        report: ReportOpt = None,
     ) -> None:
         """Energy, emissions, duration and power of a training run."""
-        from gigawatt.demand.training import estimate_training
+        from gigawatt.demand.training import DAYS_GRAPH, GRAPH, estimate_training
         from gigawatt.errors import UserInputError
+        from gigawatt.report.page import check_report_path
+        from gigawatt.report.terminal import check_explain_node
+
+        check_explain_node(explain, GRAPH, DAYS_GRAPH)
+        if report is not None:
+            check_report_path(report)
 
         if tdp and power is not None:
             raise UserInputError("give --power or --tdp, not both")
@@ -266,10 +300,10 @@ def register(app: typer.Typer) -> None:
             ("accelerator-hours", "accelerator_hours", "h", True),
             ("wall-clock days", "days", "days", True),
             ("energy (facility)", "energy_j", "Wh", False),
-            ("emissions (location-based, kg CO2e)", "emissions_kgco2e", "kg", True),
+            ("emissions (location-based)", "emissions_kgco2e", "kg", False),
             ("average cluster power (facility)", "power_w", "W", False),
         ]
-        _emit(result, json_, explain, "Training", rows)
+        _emit(result, json_, explain, "Training", rows, explain_depth, report)
 
     @app.command("fleet")
     def fleet_cmd(
@@ -316,9 +350,17 @@ def register(app: typer.Typer) -> None:
         sets: SetOpt = None,
         catalog_files: CatalogOpt = None,
         explain: ExplainOpt = None,
+        explain_depth: ExplainDepthOpt = None,
+        report: ReportOpt = None,
     ) -> None:
         """Average power and yearly energy of an accelerator fleet, and what it could serve."""
-        from gigawatt.demand.fleet import estimate_fleet
+        from gigawatt.demand.fleet import GRAPH, estimate_fleet
+        from gigawatt.report.page import check_report_path
+        from gigawatt.report.terminal import check_explain_node
+
+        check_explain_node(explain, GRAPH)
+        if report is not None:
+            check_report_path(report)
 
         if batch is not None and batch < 1:
             from gigawatt.errors import UserInputError
@@ -351,4 +393,5 @@ def register(app: typer.Typer) -> None:
                 True,
             ),
         ]
-        _emit(result, json_, explain, f"Fleet: {count} x {system or accelerator}", rows)
+        title = f"Fleet: {count} x {system or accelerator}"
+        _emit(result, json_, explain, title, rows, explain_depth, report)

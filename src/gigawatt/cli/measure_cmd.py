@@ -299,38 +299,37 @@ def runs_list(
         return
     from datetime import UTC, datetime
 
-    from rich.table import Table
+    from gigawatt.report.format import fmt
+    from gigawatt.report.terminal import Column, fit_table
 
-    from gigawatt.units import format_quantity
-
-    table = Table(title=f"measurements in {target.path}", title_justify="left")
-    for col in (
-        "window",
-        "run",
-        "name",
-        "started (UTC)",
-        "duration",
-        "energy",
-        "tokens out",
-        "complete",
-    ):
-        table.add_column(col)
+    columns = [
+        Column("window", "left", keep=9),
+        Column("run", "left", keep=3),
+        Column("name", "left", keep=6, max_width=24),
+        Column("started (UTC)", "left", keep=5),
+        Column("duration", keep=7),
+        Column("energy", keep=9),
+        Column("tokens out", keep=4),
+        Column("complete", "left", keep=8),
+    ]
+    cells = []
     for r in rows:
-        energy = (
-            format_quantity(r["energy_j"], "J") if r["energy_j"] is not None else "not measured"
+        started = datetime.fromtimestamp(r["started_at"], UTC).strftime("%Y-%m-%d %H:%M")
+        cells.append(
+            [
+                r["window_id"],
+                r["run_id"],
+                r["name"],
+                started,
+                fmt(r["duration_s"], "duration_s"),
+                fmt(r["energy_j"], "energy_j") if r["energy_j"] is not None else "—",
+                str(r["output_tokens"] or ""),
+                "yes" if r["complete"] else "NO",
+            ]
         )
-        started = datetime.fromtimestamp(r["started_at"], UTC).strftime("%Y-%m-%d %H:%M:%S")
-        table.add_row(
-            r["window_id"],
-            r["run_id"],
-            r["name"],
-            started,
-            f"{r['duration_s']:.2f} s",
-            energy,
-            str(r["output_tokens"] or ""),
-            "yes" if r["complete"] else "NO",
-        )
-    console().print(table)
+    out = console()
+    caption = f"store: {target.path}; energy —: not measured (see: gigawatt runs show WINDOW)"
+    out.print(fit_table(columns, cells, out.width, title="measurements", caption=caption))
 
 
 def _parent_store(ctx: typer.Context, store: Path | None) -> Store:

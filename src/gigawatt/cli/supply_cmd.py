@@ -18,7 +18,6 @@ from gigawatt.cli.common import (
     console,
     emit_json,
     emit_result_json,
-    explain_tree,
     load_catalog,
     parse_sets,
     progress,
@@ -64,12 +63,31 @@ def register(app: typer.Typer) -> None:
         catalog_files: CatalogOpt = None,
         json_out: JsonOpt = False,
         explain: ExplainOpt = None,
+        report: Annotated[
+            Path | None,
+            typer.Option(
+                "--report", metavar="PATH", help="Write a self-contained HTML report (offline)."
+            ),
+        ] = None,
     ) -> None:
         """How many reactors, SMRs, fusion plants, solar or wind farms deliver an average load."""
-        from gigawatt.supply.equivalents import estimate_equivalents
+        from gigawatt.report.page import check_report_path
+        from gigawatt.report.terminal import check_explain_node
+        from gigawatt.supply.equivalents import (
+            equivalents_graph,
+            estimate_equivalents,
+            generating_technologies,
+        )
 
         if load is None and energy is None:
             raise UserInputError("give --load (e.g. 2GW) or --energy (e.g. '17.5 TWh/yr')")
+        if report is not None:
+            check_report_path(report)
+        if explain is not None:
+            ids = [
+                t.id for t in generating_technologies(load_catalog(catalog_files), _tech_list(tech))
+            ]
+            check_explain_node(explain, equivalents_graph(ids))
         cat = load_catalog(catalog_files)
         result = estimate_equivalents(
             load=with_unit("--load", load, "power"),
@@ -81,59 +99,32 @@ def register(app: typer.Typer) -> None:
             cat=cat,
             point=samples == 1,
         )
+        if report is not None:
+            from gigawatt.report.estimate_html import write_estimate_report
+            from gigawatt.report.format import fmt
+            from gigawatt.supply.equivalents import TechNodes, tech_key
+
+            rows = [("load", "load_w")]
+            for tech_id in result.technologies:
+                tech_nodes = TechNodes(tech_key(tech_id))
+                size = result.evaluation.central(tech_nodes.leaf("unit_size_w"))
+                label = f"{tech_id}: units of {fmt(size, 'unit_size_w')}"
+                rows.append((label, tech_nodes.outputs["units"]))
+            written = write_estimate_report(result, report, "Supply equivalents", rows)
+            console(stderr=True).print(f"report written to {written}")
         if json_out:
             emit_result_json(result, explain)
             return
-        from rich import box
-        from rich.table import Table
+        from gigawatt.report.terminal import print_equivalents
 
-        from gigawatt.units import format_count, format_quantity
-
-        table = Table(
-            title=(
-                f"Supply equivalents of {format_quantity(result.evaluation.central('load_w'), 'W')}"
-                " average load (median, and 90% interval below)"
-            ),
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            caption="CF: capacity factor; land: site area; year: earliest the units could run",
-            caption_justify="left",
-        )
-        for col in ("technology", "units", "CF", "nameplate", "$/MWh", "land", "ktCO2e/yr", "year"):
-            if col == "technology":
-                table.add_column(col, justify="left", no_wrap=True)
-            else:
-                table.add_column(col, justify="right", overflow="fold")
-        for row in result.table():
-
-            def span(
-                key: str,
-                scale: float = 1.0,
-                fmt: str = "{:.3g}",
-                row: dict[str, dict[str, float]] = row,
-            ) -> str:
-                s = row[key]
-                if s["p5"] == s["p95"]:
-                    return fmt.format(s["median"] * scale)
-                low, high = fmt.format(s["p5"] * scale), fmt.format(s["p95"] * scale)
-                return f"{fmt.format(s['median'] * scale)}\n[dim]{low}–{high}[/dim]"
-
-            table.add_row(
-                str(row["id"]),
-                span("units"),
-                f"{row['capacity_factor']['median']:.2f}",
-                format_quantity(row["nameplate_w"]["median"], "W"),
-                span("cost_usd_per_mwh", fmt="{:.0f}"),
-                format_count(row["land_m2"]["median"] / 1e6, "km²"),
-                span("emissions_kgco2e_per_year", 1e-6, "{:.3g}"),
-                f"{row['earliest_year']['median']:.0f}",
-            )
         out = console()
-        out.print(table)
+        print_equivalents(result, out)
         for warning in result.warnings:
             out.print(f"[yellow]{warning.code}[/yellow] {warning.message}")
         if explain:
-            out.print(explain_tree(result.evaluation, explain))
+            from gigawatt.report.terminal import print_explain
+
+            print_explain(result.evaluation, explain, out)
 
     @app.command("supply")
     def supply(
@@ -248,6 +239,7 @@ def register(app: typer.Typer) -> None:
             return
         from rich.table import Table
 
+        from gigawatt.report.format import fmt
         from gigawatt.units import format_quantity
 
         table = Table(
@@ -274,7 +266,7 @@ def register(app: typer.Typer) -> None:
         out.print(table)
         out.print(
             f"cost: ${result.cost_usd_per_mwh:,.1f}/MWh, "
-            f"${result.cost_usd_per_year / 1e6:,.0f}M per year; "
+            f"{fmt(result.cost_usd_per_year, 'cost_usd')} per year; "
             f"carbon-free share {result.cfe_share:.3f}; "
             f"curtailed {format_quantity(result.curtailment_j, 'Wh')}/yr; "
             f"solved in {result.solve_time_s:.1f} s"

@@ -66,7 +66,7 @@ def parameter(cat: Catalog, estimator: str, node: str, applies_to: str | None = 
         what = f" for {applies_to!r}" if applies_to else ""
         raise UserInputError(
             f"the catalogue has no default for {node!r}{what} (estimator {estimator!r}); "
-            f"set it with --set {node}=VALUE"
+            f"set it with overrides={{'{node}': VALUE}}"
         )
     return fallback
 

@@ -210,9 +210,9 @@ def fleet_inputs(
 
     warnings: list[Warning_] = []
     if (accelerator is None) == (system is None):
-        raise UserInputError("give exactly one of --accelerator ID or --system ID")
+        raise UserInputError("give exactly one of accelerator='ID' or system='ID'")
     if count is None:
-        raise UserInputError("give --count (accelerators, or servers with --system)")
+        raise UserInputError("give count=N (accelerators, or servers with system='ID')")
     inputs: dict[str, Input] = {}
     sys_record: System | None
     if system is not None:
@@ -367,7 +367,7 @@ def _population_input(cat: Catalog, population: str | float | Dist | None) -> In
     dist = parse_dist(population)
     if dist.dimension not in ("dimensionless number", "population"):
         raise UserInputError(
-            f"--population expects a number of people such as '8.2e9', got {dist.describe()!r}"
+            f"population=N expects a number of people such as 8.2e9, got {dist.describe()!r}"
         )
     from gigawatt.quantities import check_dist
 

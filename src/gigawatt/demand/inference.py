@@ -839,14 +839,14 @@ def check_memory(
     per_accelerator = available / ev.central("accelerators")
     need = math.ceil(required / per_accelerator)
     lower = [p for p in ("fp8", "int4") if _bytes_rank(p) < _bytes_rank(precision)]
-    hint = f"use --accelerators {1 << (need - 1).bit_length()} or more"
+    hint = f"use accelerators={1 << (need - 1).bit_length()} or more"
     if lower:
-        hint += f", or a lower precision (--precision {lower[0]})"
+        hint += f", or a lower precision (precision='{lower[0]}')"
     raise InfeasibleError(
         f"{model_name} does not fit on {accelerator}: weights + KV cache need "
         f"{format_quantity(required, 'B')} but the replica has "
         f"{format_quantity(available, 'B')} usable; "
-        f"{hint}, or a smaller --batch"
+        f"{hint}, or a smaller batch=N"
     )
 
 

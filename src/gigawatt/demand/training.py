@@ -229,11 +229,11 @@ def training_inputs(
                 "active_params", active_params if active_params is not None else params
             )
         else:
-            raise UserInputError("give --model ID or --params N (or --days / --accelerator-hours)")
+            raise UserInputError("give model='ID' or params=N (or days=N / accelerator_hours=N)")
         if tokens is not None:
             inputs["training_tokens"] = scenario_input("training_tokens", tokens)
         elif "training_tokens" not in inputs:
-            raise UserInputError("give --tokens N (training tokens) with --params")
+            raise UserInputError("give tokens=N (training tokens) with params=N")
         dtype = next((d for d in (precision, "bf16", "fp16") if d in acc.peak_flop_per_s), None)
         if dtype is None:
             raise UserInputError(f"accelerator {acc.id!r} lists no bf16/fp16 peak FLOP/s")
@@ -244,7 +244,7 @@ def training_inputs(
             parameter_input(cat, "training", "mfu") if mfu is None else scenario_input("mfu", mfu)
         )
     elif days_ is not None and accelerator_hours_ is not None:
-        raise UserInputError("give either --days or --accelerator-hours, not both")
+        raise UserInputError("give either days=N or accelerator_hours=N, not both")
     elif days_ is not None:
         inputs["wall_clock_s"] = time_input("wall_clock_s", days_, SECONDS_PER_DAY, "days")
     else:

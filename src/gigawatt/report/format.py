@@ -1,74 +1,382 @@
-"""Readable values for reports: a node's SI value in the display unit its name implies."""
+"""Numbers for people: one module that turns SI values into the units their readers use.
+
+Every table, tree, chart and report formats through here, so one quantity reads the same
+everywhere and no output shows bare e-notation. The API is small:
+
+* :func:`fmt` — an SI value of a node or field ``name`` as text in its reader unit:
+  ``fmt(1.27e9, "power_w")`` → ``"1.27 GW"``; ``fmt(0.35, "gpu_energy_per_output_token_j")``
+  → ``"350 mJ/token"``; ``fmt(4.75e-10, "fixed_om_usd_per_w_per_s")`` → ``"$15/kW-yr"``.
+* :func:`fmt_interval` / :func:`fmt_summary` — a 90% interval ``low – high`` (unit written once)
+  and (median, interval) pairs for table cells.
+* :func:`reader_unit` — the :class:`ReaderUnit` a name is shown in (symbol, SI factor, style),
+  for axis titles and column headers; :func:`scale_for` picks one SI prefix for a whole column
+  or axis so that a table or chart uses one format throughout.
+* :func:`column_format` — (header unit, cell formatter) shared by a whole table column.
+* :func:`number` — a plain number with three significant digits and k/M/B suffixes, never
+  e-notation (``1770`` → ``"1.77k"``; ``2.5e-5`` → ``"0.000025"``).
+* :func:`grouped` — thousands separators for prices and areas (``$1,500/kW``, ``1,520 km²``).
+* :func:`count_unit` — a count with its unit, singular or plural (``1 token``, ``338 tokens``).
+
+Reader units (planners and ML engineers, per the issue that asked for them): power in W with
+SI prefixes (MW, GW); energy in Wh (kWh … TWh), below 0.01 Wh in J; energy per token in
+J/token; per request in Wh/request; overnight cost in $/kW; fixed O&M in $/kW-yr; cost of
+energy in $/MWh; carbon intensity in g/kWh; area in m² or km²; mass in kg or t (kt, Mt);
+durations in s, min, h, days or years; money in $ with k/M/B suffixes.
+
+Units are picked from the name's unit suffix (:func:`gigawatt.units.dimension_of_name`), so a
+new node named ``..._w`` or ``..._usd_per_j`` formats correctly without code here.
+"""
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from gigawatt.units import (
+    J_PER_KWH,
+    J_PER_MWH,
+    J_PER_WH,
+    SECONDS_PER_DAY,
+    SECONDS_PER_HOUR,
+    SECONDS_PER_YEAR,
     dimension_of_name,
-    format_count,
-    format_quantity,
-    join_range,
-    node_unit,
-    significant,
 )
 
-__all__ = ["display_unit", "fmt", "fmt_dist", "fmt_interval", "humanize_name"]
+__all__ = [
+    "ReaderUnit",
+    "column_format",
+    "count_unit",
+    "display_unit",
+    "fmt",
+    "fmt_dist",
+    "fmt_input",
+    "fmt_interval",
+    "fmt_summary",
+    "grouped",
+    "humanize_name",
+    "number",
+    "reader_unit",
+    "scale_for",
+]
 
-#: Dimension → (display unit, shown as a count with k/M/B suffixes).
-_DISPLAY: dict[str, tuple[str, bool]] = {
-    "power": ("W", False),
-    "energy": ("Wh", False),
-    "energy per token": ("J/token", False),
-    "energy per request": ("Wh/request", False),
-    "time": ("s", False),
-    "data size": ("B", False),
-    "data rate": ("B/s", False),
-    "compute": ("FLOP", False),
-    "compute rate": ("FLOP/s", False),
-    "mass": ("kg", False),
-    "token rate": ("tokens/s", True),
-    "token rate per accelerator": ("tokens/s", True),
-    "request rate": ("requests/s", True),
-    "token count": ("tokens", True),
-    "request count": ("requests", True),
-    "population": ("people", True),
-    "cost": ("USD", True),
+_PREFIXES = [
+    (1e24, "Y"),
+    (1e21, "Z"),
+    (1e18, "E"),
+    (1e15, "P"),
+    (1e12, "T"),
+    (1e9, "G"),
+    (1e6, "M"),
+    (1e3, "k"),
+]
+_SMALL_PREFIXES = [(1e-3, "m"), (1e-6, "µ"), (1e-9, "n"), (1e-12, "p")]
+_COUNT_SUFFIXES = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
+
+
+@dataclass(frozen=True)
+class ReaderUnit:
+    """How a quantity is shown: ``symbol``, ``factor`` (SI value / factor = shown value), style.
+
+    ``style`` is ``"si"`` (SI prefixes on the symbol: ``1.27 GW``), ``"count"`` (k/M/B suffixes
+    on the number: ``1.5M tokens``), ``"money"`` (``$1.2M``, ``$473/kW-yr``: the symbol is what
+    follows the dollar sign) or ``"plain"`` (no prefix: ``0.93``, ``2036``).
+    """
+
+    symbol: str
+    factor: float = 1.0
+    style: str = "si"
+
+
+_USD_PER_KW = ReaderUnit("/kW", 1e-3, "money")
+_USD_PER_KW_YR = ReaderUnit("/kW-yr", 1e-3 / SECONDS_PER_YEAR, "money")
+_USD_PER_MWH = ReaderUnit("/MWh", 1 / J_PER_MWH, "money")
+
+#: Dimension (from :data:`gigawatt.units.NAME_SUFFIX_DIMENSIONS`) → reader unit.
+_BY_DIMENSION: dict[str, ReaderUnit] = {
+    "power": ReaderUnit("W"),
+    "energy": ReaderUnit("Wh", J_PER_WH),
+    "energy per token": ReaderUnit("J/token"),
+    "energy per request": ReaderUnit("Wh/request", J_PER_WH),
+    "time": ReaderUnit("s"),
+    "data size": ReaderUnit("B"),
+    "data rate": ReaderUnit("B/s"),
+    "compute": ReaderUnit("FLOP"),
+    "compute rate": ReaderUnit("FLOP/s"),
+    "mass": ReaderUnit("kg"),
+    "token rate": ReaderUnit("tokens/s", style="count"),
+    "request rate": ReaderUnit("requests/s", style="count"),
+    "token count": ReaderUnit("tokens", style="count"),
+    "request count": ReaderUnit("requests", style="count"),
+    "population": ReaderUnit("people", style="count"),
+    "cost": ReaderUnit("", style="money"),
+    "cost per power": _USD_PER_KW,
+    "cost per energy": _USD_PER_MWH,
+    "carbon intensity": ReaderUnit("g/kWh", 1e-3 / J_PER_KWH, "plain"),
+    "area": ReaderUnit("m²"),
+    "area per power": ReaderUnit("m²/kW", 1e-3, "plain"),
 }
+
+#: Name suffixes whose reader unit differs from their dimension's (checked first).
+_BY_SUFFIX: tuple[tuple[str, ReaderUnit], ...] = (
+    ("_usd_per_w_per_s", _USD_PER_KW_YR),  # fixed O&M: planners read $/kW-yr
+    ("_per_output_token_j", ReaderUnit("J/token")),  # energy per token spelled as an energy
+    ("_per_prompt_token_j", ReaderUnit("J/token")),
+    ("_per_token_j", ReaderUnit("J/token")),
+    ("_usd_per_mwh", ReaderUnit("/MWh", 1.0, "money")),  # a node kept in $/MWh, not SI
+    ("_tokens_per_s_per_accelerator", ReaderUnit("tokens/s", style="count")),
+    ("_per_request_j", ReaderUnit("Wh/request", J_PER_WH)),
+    ("_kgco2e", ReaderUnit("kg CO2e")),
+    ("_kgco2e_per_year", ReaderUnit("kg CO2e/yr")),
+    ("_hours", ReaderUnit("h", style="count")),  # accelerator_hours: a node kept in hours
+    ("days", ReaderUnit("days", style="count")),  # the training node kept in days
+    ("_year", ReaderUnit("", style="plain")),
+    ("_years", ReaderUnit("years", style="plain")),
+)
+
+
+def reader_unit(name: str, label: str | None = None) -> ReaderUnit:
+    """The unit a reader sees the node or field ``name`` in.
+
+    ``label`` names the unit of a dimensionless count (``"reactors"``); without one a
+    dimensionless value is a plain number.
+    """
+    for suffix, unit in _BY_SUFFIX:
+        if name.endswith(suffix):
+            return unit
+    if name.endswith("_j") and re.search(r"_per_(output_|prompt_)?token(_|$)", name):
+        return _BY_DIMENSION["energy per token"]  # energy_per_output_token_facility_j
+    if name.endswith("_j") and "_per_request" in name:
+        return _BY_DIMENSION["energy per request"]
+    dimension = dimension_of_name(name)
+    if dimension in _BY_DIMENSION:
+        return _BY_DIMENSION[dimension]
+    return ReaderUnit(label or "", style="count")
 
 
 def display_unit(name: str, label: str | None = None) -> tuple[str, bool]:
-    """(unit, is_count) to show the node ``name`` in; ``label`` names a dimensionless unit."""
-    scale, unit = node_unit(name)
-    if scale != 1.0:  # a node held in its own unit (accelerator_hours [h], days)
-        return (unit, True)
-    dimension = dimension_of_name(name)
-    if dimension in _DISPLAY:
-        return _DISPLAY[dimension]
-    return (label or "", True)
+    """(unit symbol, is a count) for ``name``: kept for callers that build their own labels."""
+    unit = reader_unit(name, label)
+    symbol = f"${unit.symbol}" if unit.style == "money" else unit.symbol
+    return symbol, unit.style in ("count", "money")
+
+
+def number(value: float, digits: int = 3, suffix: bool = True) -> str:
+    """``value`` with ``digits`` significant digits and k/M/B/T suffixes; never e-notation.
+
+    ``number(1770)`` → ``"1.77k"``; ``number(0.93)`` → ``"0.93"``; ``number(2.5e-5)`` →
+    ``"0.000025"``; ``suffix=False`` writes large values in full (``"2036"``).
+    """
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}" if value == value else "nan"
+    magnitude = abs(value)
+    if suffix:
+        for scale, symbol in _COUNT_SUFFIXES:
+            if magnitude >= scale * 0.9995:
+                return f"{_significant(value / scale, digits)}{symbol}"
+    return _significant(value, digits)
+
+
+def grouped(value: float, digits: int = 3) -> str:
+    """``value`` with ``digits`` significant digits and thousands separators: ``1,520``."""
+    if abs(value) < 1000:
+        return _significant(value, digits)
+    exponent = math.floor(math.log10(abs(value)))
+    return f"{round(value, digits - 1 - exponent):,.0f}"
+
+
+def _significant(value: float, digits: int) -> str:
+    if value == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(value)))
+    decimals = max(digits - 1 - exponent, 0)
+    text = f"{round(value, decimals):.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def scale_for(
+    values: Iterable[float], unit: ReaderUnit, by: Literal["max", "min"] = "max"
+) -> tuple[float, str]:
+    """One (divisor, prefixed symbol) for a whole column or axis: ``([2e9, 5e10], W)`` → GW.
+
+    The prefix fits the largest magnitude (``by="max"``, for axes) or the smallest non-zero
+    one (``by="min"``, for table columns: no ``0.07`` cells, thousands grouped instead);
+    counts get k/M/B on the symbol (``M tokens``). Divide shown values (SI / ``unit.factor``)
+    by the divisor.
+    """
+    finite = [abs(v) / unit.factor for v in values if math.isfinite(v) and v != 0]
+    if not finite or unit.style == "plain":
+        return 1.0, unit.symbol
+    top = max(finite) if by == "max" else min(finite)
+    table = _COUNT_SUFFIXES if unit.style in ("count", "money") else _PREFIXES
+    for scale, symbol in table:
+        if top >= scale * 0.9995:
+            if unit.style == "si":
+                return scale, f"{symbol}{unit.symbol}"
+            return scale, f"{symbol} {unit.symbol}".strip()
+    if unit.style == "si" and top < 1e-3:
+        for scale, symbol in _SMALL_PREFIXES:
+            if top >= scale * 0.9995:
+                return scale, f"{symbol}{unit.symbol}"
+    return 1.0, unit.symbol
+
+
+def column_format(
+    values: Iterable[float], name: str, label: str | None = None
+) -> tuple[str, Callable[[float], str]]:
+    """(unit for the header, SI value → cell text) so a whole column shares one format.
+
+    ``column_format([2.1e9, 8.4e9], "nameplate_w")`` → ``("GW", f)`` with ``f(2.15e9)`` →
+    ``"2.15"``. Counts keep k/M/B on each number (``1.77k``); prices are grouped (``1,520``).
+    """
+    unit = reader_unit(name, label)
+    values = [v for v in values if math.isfinite(v)]
+    top = max((abs(v) for v in values), default=0.0)
+    if unit.symbol.startswith("kg"):  # masses: tonnes with prefixes once past a tonne
+        unit = ReaderUnit("t" + unit.symbol[2:], 1e3) if top >= 1e3 else unit
+    if unit.symbol == "m²" and top >= 1e5:
+        unit = ReaderUnit("km²", 1e6, "plain")
+    if unit.style == "money":
+        if not unit.symbol:  # amounts: $420k, $1.2B
+            return "$", lambda v: number(v)
+        return f"${unit.symbol}", lambda v: _money_number(v / unit.factor)
+    if unit.style == "count":
+        return unit.symbol, lambda v: number(v / unit.factor)
+    if unit.style == "plain" and not unit.symbol:  # years, fractions: 2036, 0.93
+        return "", lambda v: _significant(v, 4 if abs(v) >= 1000 else 3)
+    if unit.symbol == "s" and 0 < top < 1:  # latencies: ms
+        return "ms", lambda v: grouped(v * 1e3)
+    if unit.style == "plain" or unit.symbol == "s":
+        return unit.symbol, lambda v: grouped(v / unit.factor)
+    scale, symbol = scale_for(values, unit, by="min")
+    return symbol, lambda v: grouped(v / unit.factor / scale)
+
+
+def _money_number(value: float) -> str:
+    return grouped(value) if abs(value) >= 1 else _significant(value, 2)
+
+
+def _duration(seconds: float) -> str:
+    magnitude = abs(seconds)
+    if magnitude < 0.9995:  # latencies read in ms: 9.71 ms, not 0.00971 s
+        for scale, prefix in ((1e-3, "m"), (1e-6, "µ"), (1e-9, "n")):
+            if magnitude >= scale * 0.9995:
+                return f"{_significant(seconds / scale, 3)} {prefix}s"
+        return _si(seconds, "s")
+    if magnitude < 120:
+        return _si(seconds, "s")
+    for scale, symbol, limit in (
+        (60.0, "min", 2 * SECONDS_PER_HOUR),
+        (SECONDS_PER_HOUR, "h", 3 * SECONDS_PER_DAY),
+        (SECONDS_PER_DAY, "days", 2 * SECONDS_PER_YEAR),
+    ):
+        if magnitude < limit:
+            return f"{_significant(seconds / scale, 3)} {symbol}"
+    return f"{_significant(seconds / SECONDS_PER_YEAR, 3)} years"
+
+
+def _si(value: float, symbol: str) -> str:
+    magnitude = abs(value)
+    if value == 0:
+        return f"0 {symbol}"
+    for scale, prefix in _PREFIXES:
+        if magnitude >= scale * 0.9995:
+            return f"{_significant(value / scale, 3)} {prefix}{symbol}"
+    if magnitude >= 1e-3 * 0.9995 or symbol in ("", "%"):
+        return f"{_significant(value, 3)} {symbol}".strip()
+    for scale, prefix in _SMALL_PREFIXES:
+        if magnitude >= scale * 0.9995:
+            return f"{_significant(value / scale, 3)} {prefix}{symbol}"
+    return f"{_significant(value, 3)} {symbol}"
+
+
+def _mass(kg: float) -> str:
+    if abs(kg) < 1000:
+        return _si(kg * 1e3, "g") if abs(kg) < 1 else f"{_significant(kg, 3)} kg"
+    return _si(kg / 1e3, "t")
 
 
 def fmt(value: float | None, name: str, label: str | None = None) -> str:
-    """``value`` [SI] of node ``name`` as text, e.g. ``1.27 GW`` or ``1.9 reactors``."""
+    """``value`` [SI] of node or field ``name`` as text in its reader unit.
+
+    ``fmt(1.27e9, "power_w")`` → ``"1.27 GW"``; ``fmt(1.93, "units_x", "reactors")`` →
+    ``"1.93 reactors"``; ``None`` → ``"—"``. Never e-notation.
+    """
     if value is None:
         return "—"
     if not math.isfinite(value):
         return str(value)
-    unit, count = display_unit(name, label)
-    if unit == "Wh" and abs(value) < 36.0:  # below 0.01 Wh: joules read better
-        unit = "J"
-    if count:
-        if abs(value) < 1000:
-            return f"{significant(value)} {unit}".strip()
-        return format_count(value, unit)
-    return format_quantity(value, unit)
+    unit = reader_unit(name, label)
+    shown = value / unit.factor
+    if unit.style == "money":
+        sign = "-" if shown < 0 else ""
+        if unit.symbol:  # a price per unit: "$1,500/kW", "$72/MWh"
+            digits = grouped(abs(shown)) if abs(shown) >= 1 else _significant(abs(shown), 2)
+        else:  # an amount: "$420k", "$1.2B"
+            digits = number(abs(shown), 3)
+        return f"{sign}${digits}{unit.symbol}"
+    if unit.style == "plain":
+        text = _significant(shown, 4 if abs(shown) >= 1000 else 3)
+        return f"{text} {unit.symbol}".strip()
+    if unit.style == "count":
+        return f"{number(shown)} {unit.symbol}".strip()
+    if unit.symbol == "s":
+        return _duration(value)
+    if unit.symbol in ("kg", "kg CO2e"):
+        return _mass(value) + unit.symbol[2:]
+    if unit.symbol == "kg CO2e/yr":
+        return _mass(value) + " CO2e/yr"
+    if unit.symbol == "Wh" and abs(value) < 36.0:  # below 0.01 Wh joules read better
+        return _si(value, "J")
+    if unit.symbol == "m²" and abs(value) >= 1e5:
+        return f"{grouped(value / 1e6)} km²"
+    return _si(shown, unit.symbol)
+
+
+def join_range(low: str, high: str) -> str:
+    """Join two formatted values, the shared unit once: ``"6.27k – 20.9k tokens"``."""
+    low_number, _, low_unit = low.partition(" ")
+    _, _, high_unit = high.partition(" ")
+    if low_unit and low_unit == high_unit:
+        return f"{low_number} – {high}"
+    return f"{low} – {high}"
 
 
 def fmt_interval(low: float, high: float, name: str, label: str | None = None) -> str:
-    """``low – high`` in display units (a single value when equal)."""
+    """``low – high`` in reader units, lower bound first (a single value when equal)."""
+    low, high = min(low, high), max(low, high)
     if low == high:
         return fmt(low, name, label)
-    return join_range(fmt(low, name, label), fmt(high, name, label))
+    low_text, high_text = fmt(low, name, label), fmt(high, name, label)
+    symbol = reader_unit(name, label).symbol
+    if symbol.startswith("/") and low_text.endswith(symbol):  # "$69 – $141/MWh"
+        return f"{low_text[: -len(symbol)]} – {high_text}"
+    return join_range(low_text, high_text)
+
+
+def fmt_summary(summary: Any, name: str, label: str | None = None) -> tuple[str, str]:
+    """(median, ``p5 – p95``) of a :class:`~gigawatt.dist.Summary` or a summary dict.
+
+    A point estimate (p5 == p95) gives ``"(point)"`` as its interval.
+    """
+
+    def get(key: str) -> float:
+        return float(summary[key] if isinstance(summary, Mapping) else getattr(summary, key))
+
+    median, p5, p95 = (get(k) for k in ("median", "p5", "p95"))
+    if p5 == p95:
+        return fmt(median, name, label), "(point)"
+    return fmt(median, name, label), fmt_interval(p5, p95, name, label)
+
+
+def count_unit(value: float, singular: str, plural: str | None = None) -> str:
+    """A count with the right grammatical number: ``1 token``, ``338 tokens``, ``1.5k tokens``."""
+    word = singular if value == 1 else (plural or singular + "s")
+    return f"{number(value)} {word}"
 
 
 def humanize_name(name: str) -> str:
@@ -76,8 +384,22 @@ def humanize_name(name: str) -> str:
     return name.replace("_", " ")
 
 
+def fmt_input(item: Any) -> str:
+    """A graph :class:`~gigawatt.graph.Input`'s value in reader units: ``338 tokens``,
+    ``60.3 – 120 W (90%)``; pre-drawn samples are described by their count."""
+    import numpy as np
+
+    dist = item.dist
+    if dist is None:
+        return str(item.describe())
+    if dist.is_point:
+        return fmt(dist.central, item.name)
+    low, high = (float(x) for x in dist.ppf(np.array([0.05, 0.95])))
+    return f"{fmt_interval(low, high, item.name)} (90%)"
+
+
 def fmt_dist(text: str, name: str, label: str | None = None) -> str:
-    """A claimant's value (a distribution string) in display units: ``1M – 2M``, ``1 kW``."""
+    """A claimant's value (a distribution string) in reader units: ``1M – 2M``, ``1 kW``."""
     import numpy as np
 
     from gigawatt.dist import parse_dist, parse_node_value

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gigawatt.errors import UserInputError
-from gigawatt.report.format import fmt, fmt_dist, fmt_interval
+from gigawatt.report.format import fmt, fmt_dist, fmt_input, fmt_interval
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 
 if TYPE_CHECKING:
@@ -95,7 +95,10 @@ def _section(audit: Audit, prefix: str) -> dict[str, Any]:
         "sweep_rows": sweep_rows,
         "sweep_keys": list(audit.sweep[0].values) if audit.sweep else [],
         "charts": charts,
-        "inputs": audit.estimate.sources(),
+        "inputs": [
+            {**item, "value": fmt_input(audit.estimate.inputs[item["name"]])}
+            for item in audit.estimate.sources()
+        ],
         "reproduction_inputs": audit.reproduction.sources(),
     }
 

@@ -61,7 +61,7 @@ def cost_texts(result: SupplyResult) -> dict[str, str]:
     curtailed_share = curtailed / result.load_energy_j if result.load_energy_j else 0.0
     return {
         "per_mwh": f"${result.cost_usd_per_mwh:,.1f}/MWh",
-        "per_year": f"${result.cost_usd_per_year / 1e6:,.0f}M per year",
+        "per_year": f"{fmt(result.cost_usd_per_year, 'cost_usd')} per year",
         "cfe": f"{100 * result.cfe_share:.1f}%",
         "curtailed": "none" if curtailed == 0 else f"{fmt(curtailed, 'curtailment_j')}/yr",
         "curtailed_share": f"{100 * curtailed_share:.1f}% of the load",

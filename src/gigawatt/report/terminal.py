@@ -1,17 +1,181 @@
-"""The Rich terminal summary of a claim audit."""
+"""Terminal output that reads at 80 columns and up: fitted tables, sources footers, audits.
+
+* :func:`fit_table` builds a Rich table whose number cells never wrap; when the terminal is
+  too narrow it drops the least important columns (and says which) instead of breaking a
+  number or a header.
+* :class:`Sources` numbers citations once and prints them whole (URLs unbroken) in a footer.
+* :func:`print_audit`, :func:`print_claims`, :func:`print_equivalents`: command outputs.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
-from gigawatt.report.format import display_unit, fmt, fmt_dist, fmt_interval
+from gigawatt.report.format import display_unit, fmt, fmt_dist, fmt_input, fmt_interval
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from gigawatt.audit.engine import Audit
+    from gigawatt.catalog.schema import Source
+    from gigawatt.demand.compare import Comparison
+    from gigawatt.graph import Evaluation
+    from gigawatt.result import Result
+    from gigawatt.supply.equivalents import EquivalentsResult
 
-__all__ = ["print_audit", "print_claims"]
+__all__ = [
+    "Column",
+    "Sources",
+    "check_explain_node",
+    "explain_entry",
+    "explain_renderable",
+    "fit_table",
+    "print_audit",
+    "print_claims",
+    "print_comparison",
+    "print_equivalents",
+    "print_explain",
+    "print_summary",
+    "split_url",
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: ``header``, alignment, ``keep`` (columns with the lowest drop first at
+    narrow widths; ``keep >= 9`` is never dropped) and ``wrap`` (text that may wrap at word
+    boundaries; numbers never wrap)."""
+
+    header: str
+    justify: Literal["left", "right", "center"] = "right"
+    keep: int = 5
+    wrap: bool = False
+    #: cut longer text with "…" (for long free text such as a command line)
+    max_width: int | None = None
+
+
+def fit_table(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    title: str | None = None,
+    caption: str | None = None,
+    **table_kwargs: Any,
+) -> Table:
+    """A Rich table of ``rows`` that fits ``width`` columns without breaking a number.
+
+    Columns are dropped, lowest ``keep`` first (ties: the rightmost), until the table's
+    minimum width fits; the caption then names what was left out and how to see it.
+    """
+    from rich.console import Console
+
+    shown = list(range(len(columns)))
+    dropped: list[str] = []
+    measurer = Console(width=width, file=io.StringIO(), color_system=None)
+    while True:
+        table = _build(columns, rows, shown, title, caption, dropped, table_kwargs)
+        if _needed_width(measurer, table, [columns[i] for i in shown]) <= width:
+            return table
+        droppable = [i for i in shown if columns[i].keep < 9]
+        if not droppable:
+            return table
+        victim = min(droppable, key=lambda i: (columns[i].keep, -i))
+        shown.remove(victim)
+        dropped.insert(0, columns[victim].header.replace("\n", " "))
+
+
+def _needed_width(measurer: Console, table: Table, columns: Sequence[Column]) -> int:
+    """Width the table needs with every number cell on one line (wrap columns at one word)."""
+    from rich.text import Text
+
+    natural = measurer.measure(table, options=measurer.options.update_width(10_000)).maximum
+    slack = 0
+    for col, rich_col in zip(columns, table.columns, strict=True):
+        if not col.wrap or col.max_width:  # rich's measure already caps max_width
+            continue
+        lines = [Text.from_markup(str(c)).plain for c in rich_col.cells]
+        longest = max((len(line) for c in lines for line in c.splitlines()), default=0)
+        word = max((len(w) for c in lines for w in c.split()), default=0)
+        slack += max(longest - max(word, len(col.header)), 0)
+    return natural - slack
+
+
+def _build(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    shown: list[int],
+    title: str | None,
+    caption: str | None,
+    dropped: list[str],
+    table_kwargs: dict[str, Any],
+) -> Table:
+    from rich.table import Table
+
+    note = caption or ""
+    if dropped:
+        hidden = f"not shown at this width: {', '.join(dropped)} (widen the terminal or use --json)"
+        note = f"{note}\n{hidden}" if note else hidden
+    table = Table(
+        title=title,
+        title_justify="left",
+        caption=note or None,
+        caption_justify="left",
+        **table_kwargs,
+    )
+    for i in shown:
+        col = columns[i]
+        table.add_column(
+            col.header,
+            justify=col.justify,
+            no_wrap=not col.wrap,
+            overflow="ellipsis" if col.max_width else "fold",
+            max_width=col.max_width,
+        )
+    for row in rows:
+        table.add_row(*(row[i] for i in shown))
+    return table
+
+
+@dataclass
+class Sources:
+    """Citations numbered in order of first use, printed once in a footer with whole URLs."""
+
+    entries: list[str] = field(default_factory=list)
+
+    def ref(self, source: Source | str | None) -> str:
+        """``[n]`` for ``source`` (a :class:`Source` or a citation line); ``""`` for none."""
+        if source is None:
+            return ""
+        text = source if isinstance(source, str) else source.cite()
+        if text not in self.entries:
+            self.entries.append(text)
+        return f"[{self.entries.index(text) + 1}]"
+
+    def print(self, out: Console, title: str = "sources") -> None:
+        """Print ``[n] citation`` lines; each URL on its own line so it is never cut."""
+        from rich.markup import escape
+
+        if not self.entries:
+            return
+        out.print(f"[bold]{title}[/bold]")
+        for i, text in enumerate(self.entries, 1):
+            cite, url = split_url(text)
+            out.print(f"[{i}] {escape(cite)}", highlight=False)
+            if url:
+                out.print(f"    {url}", soft_wrap=True, highlight=False, markup=False)
+
+
+def split_url(text: str) -> tuple[str, str]:
+    """(citation, URL) of a ``Source.cite()`` line whose last word is a URL; else (text, "")."""
+    head, sep, tail = text.rpartition(" http")
+    if sep and " " not in tail.strip():
+        return head, "http" + tail
+    return text, ""
+
 
 _COLOURS = {"consistent": "green", "understated": "red", "overstated": "yellow"}
 
@@ -38,19 +202,23 @@ def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
     out.print(Panel(header, title="claim", title_align="left", expand=False))
 
     if not brief:
-        inputs = Table(title="1. Reproduction: the claimant's inputs", title_justify="left")
-        inputs.add_column("input")
-        inputs.add_column("role")
-        inputs.add_column("claimant's value")
-        inputs.add_column("stated in")
+        input_rows = []
         for key, item in claim.inputs.items():
             where = (item.quote and f"“{item.quote}”") or item.locator or item.note or ""
-            inputs.add_row(
-                key,
-                item.role,
-                fmt_dist(item.text, key),
-                f"{where} [dim]({item.source.title})[/]".strip(),
+            input_rows.append(
+                [key, item.role, fmt_dist(item.text, key), f"{where} [dim]({item.source.title})[/]"]
             )
+        inputs = fit_table(
+            [
+                Column("input", "left", keep=9),
+                Column("role", "left", keep=3),
+                Column("claimant's value", "left", keep=9, wrap=True),
+                Column("stated in", "left", keep=9, wrap=True),
+            ],
+            input_rows,
+            out.width,
+            title="1. Reproduction: the claimant's inputs",
+        )
         out.print(inputs)
         if audit.filled_from_defaults:
             out.print(
@@ -102,13 +270,23 @@ def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
         f"P(claim understates) = {v.probability_understated:.0%}"
     )
     if audit.drivers:
-        drivers = Table(title="4. Drivers (Sobol' total-order index)", title_justify="left")
-        drivers.add_column("input")
-        drivers.add_column("total", justify="right")
-        drivers.add_column("first", justify="right")
-        drivers.add_column("our value")
+        driver_rows = []
         for d in audit.drivers[: 5 if brief else 8]:
-            drivers.add_row(d.input, f"{d.sobol_total:.2f}", f"{d.sobol_first:.2f}", d.value)
+            driver_input = audit.estimate.inputs.get(d.input)
+            known = driver_input is not None and driver_input.dist is not None
+            value = fmt_input(driver_input) if known else d.value
+            driver_rows.append([d.input, f"{d.sobol_total:.2f}", f"{d.sobol_first:.2f}", value])
+        drivers = fit_table(
+            [
+                Column("input", "left", keep=9),
+                Column("total", keep=9),
+                Column("first", keep=4),
+                Column("our value", "left", keep=6, wrap=True),
+            ],
+            driver_rows,
+            out.width,
+            title="4. Drivers (Sobol' total-order index)",
+        )
         out.print(drivers)
     be = audit.break_even
     if be is not None:
@@ -135,8 +313,8 @@ def _break_even_text(audit: Audit) -> str:
     return (
         f"no value of {be.input} in its plausible range "
         f"({fmt_interval(be.plausible_low, be.plausible_high, be.input)}) "
-        f"makes the claim exact: our median stays between {fmt(be.median_at_low, name, label)} and "
-        f"{fmt(be.median_at_high, name, label)}"
+        "makes the claim exact: our median stays within "
+        f"{fmt_interval(be.median_at_low, be.median_at_high, name, label)}"
     )
 
 
@@ -184,3 +362,313 @@ def print_claims(claims: list[Any], out: Console) -> None:
     for claim in claims:
         table.add_row(claim.id, claim.claimant, claim.date, claim.statement)
     out.print(table)
+
+
+def print_equivalents(result: EquivalentsResult, out: Console) -> None:
+    """The equivalents table: median over its 90% interval, units defined below the table."""
+    from rich import box
+    from rich.markup import escape
+
+    from gigawatt.report.format import column_format
+    from gigawatt.supply.equivalents import TechNodes, tech_key
+
+    table_rows = result.table()
+    spec = [  # (row key, node-like name for the unit, header, keep, stack the interval)
+        ("units", "units", "units", 9, True),
+        ("capacity_factor", "capacity_factor", "CF", 3, False),
+        ("nameplate_w", "nameplate_w", "nameplate", 6, False),
+        ("cost_usd_per_mwh", "cost_usd_per_j", "cost", 8, True),
+        ("land_m2", "land_m2", "land", 4, False),
+        ("emissions_kgco2e_per_year", "emissions_kgco2e_per_year", "CO2e/yr", 2, True),
+        ("earliest_year", "earliest_year", "year", 7, False),
+    ]
+    columns = [Column("technology", "left", keep=9)]
+    formatters = []
+    for key, name, header, keep, _ in spec:
+        values = [r[key]["median"] for r in table_rows]
+        if key == "cost_usd_per_mwh":  # the row holds $/MWh already; the formatter wants SI
+            values = [v / 3.6e9 for v in values]
+        unit, cell = column_format(values, name)
+        unit = unit.replace(" CO2e/yr", "")  # the header says CO2e/yr already
+        columns.append(Column(f"{header}\n{unit}" if unit else header, keep=keep))
+        formatters.append(cell)
+    rows = []
+    for r in table_rows:
+        cells = [str(r["id"])]
+        for (key, _, _, _, stack), cell in zip(spec, formatters, strict=True):
+            scale = 1 / 3.6e9 if key == "cost_usd_per_mwh" else 1.0
+            s = r[key]
+            text = cell(s["median"] * scale)
+            if stack and s["p5"] != s["p95"]:
+                low, high = cell(s["p5"] * scale), cell(s["p95"] * scale)
+                text += f"\n[dim]{low}–{high}[/dim]"
+            cells.append(text)
+        rows.append(cells)
+    sizes = []
+    for tech_id in result.technologies:
+        node = TechNodes(tech_key(tech_id)).leaf("unit_size_w")
+        if node in result.evaluation.values:
+            sizes.append(f"{tech_id} {fmt(result.evaluation.central(node), 'unit_size_w')}")
+    caption = (
+        "units: how many units of each technology's unit size deliver the load on average "
+        f"({'; '.join(sizes)}). CF: capacity factor; cost: levelised, $/MWh; land: site "
+        "area; CO2e: life-cycle emissions per year; year: earliest the units could run. "
+        "Median, and 90% interval below it."
+    )
+    load = fmt(result.evaluation.central("load_w"), "load_w")
+    table = fit_table(
+        columns,
+        rows,
+        out.width,
+        title=f"Supply equivalents of {load} average load",
+        caption=escape(caption),
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    out.print(table)
+
+
+def cited_text(name: str, cited: Any) -> str:
+    """A catalogue value in reader units: ``700 W``, ``60 – 120 W``, ``$15 – 25/kW-yr``."""
+    field_name = name.split(".")[0]
+    if cited.value is not None:
+        return fmt(cited.value, field_name)
+    low, high = cited.bounds
+    return fmt_interval(low, high, field_name)
+
+
+def print_record(record: Any, out: Console) -> None:
+    """A catalogue record: field, value in reader units, source number and locator; sources."""
+    from rich.markup import escape
+
+    out.print(f"[bold]{escape(record.name)}[/bold]  ({record.kind} {record.id})")
+    if record.aliases:
+        out.print(f"aliases: {', '.join(record.aliases)}")
+    if record.note:
+        out.print(escape(record.note))
+    sources = Sources()
+    rows = []
+    guesses = False
+    for name, cited in record.cited_fields().items():
+        value = cited_text(name, cited)
+        if cited.guess:
+            value += " [yellow]guess[/yellow]"
+            guesses = True
+        where = f" {escape(cited.locator)}" if cited.locator else ""
+        rows.append([name, value, f"{sources.ref(cited.source)}{where}"])
+    plain = {
+        k: v
+        for k, v in record.model_dump(exclude_none=True).items()
+        if k not in record.cited_fields()
+        and k not in {"id", "name", "aliases", "note", "source"}
+        and not isinstance(v, dict)
+    }
+    for name, value in plain.items():
+        rows.append([name, escape(str(value)), ""])
+    caption = "values in reader units (--json gives SI)"
+    if guesses:
+        caption += "; guess: a labelled guess, not a published figure"
+    columns = [
+        Column("field", "left", keep=9),
+        Column("value", "left", keep=9, wrap=True),
+        Column("source", "left", keep=6, wrap=True),
+    ]
+    out.print(fit_table(columns, rows, out.width, caption=caption))
+    sources.print(out)
+
+
+def explain_renderable(entry: dict[str, Any], sources: Sources, depth: int | None = None) -> Any:
+    """A Rich tree of an ``Evaluation.explain`` entry: each node once, sources by number.
+
+    A node met again (``batch`` feeds several formulas) is shown as ``name = value (↑ above)``
+    without its subtree; leaves cite ``[n]`` of ``sources``; below ``depth`` levels a node says
+    how many inputs it hides.
+    """
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    seen: set[str] = set()
+
+    def value_text(e: dict[str, Any]) -> str:
+        name, v = e["name"], e["value"]
+        text = f"[bold]{escape(name)}[/bold] = {escape(fmt(v['median'], name))}"
+        if v["p5"] != v["p95"]:
+            text += f" [dim]({escape(fmt_interval(v['p5'], v['p95'], name))})[/dim]"
+        return text
+
+    def label(e: dict[str, Any], level: int) -> str:
+        text = value_text(e)
+        if e["name"] in seen:
+            return text + " [dim](↑ above)[/dim]"
+        if e.get("formula"):
+            doc = (e.get("doc") or "").splitlines()[:1]
+            if doc:
+                text += f"  [dim]{escape(doc[0])}[/dim]"
+            hidden = len(e.get("inputs", []))
+            if depth is not None and level >= depth and hidden:
+                text += f" [yellow](+{hidden} inputs: --explain-depth {level + 1})[/yellow]"
+            return text
+        kind = escape(str(e.get("kind", "")))
+        ref = sources.ref(e.get("source")) if e.get("source") else ""
+        note = e.get("note") or ""
+        text += f"  [cyan]{kind}[/cyan]"
+        if ref:
+            text += f" {ref}"
+        elif note:
+            text += f" [dim]{escape(note)}[/dim]"
+        return text
+
+    def add(tree: Tree, e: dict[str, Any], level: int) -> None:
+        repeated = e["name"] in seen
+        seen.add(e["name"])
+        if repeated or (depth is not None and level >= depth):
+            return
+        for child in e.get("inputs", []):
+            node = tree.add(label(child, level + 1))
+            add(node, child, level + 1)
+
+    root = Tree(label(entry, 0))
+    add(root, entry, 0)
+    return root
+
+
+def explain_entry(evaluation: Evaluation, node: str) -> dict[str, Any]:
+    """``evaluation.explain(node)``, or a :class:`UserInputError` naming close node names."""
+    if node not in evaluation.values:
+        from difflib import get_close_matches
+
+        from gigawatt.errors import UserInputError
+
+        close = get_close_matches(node, sorted(evaluation.values), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise UserInputError(f"--explain: no node {node!r} in this estimate{hint}")
+    return evaluation.explain(node)
+
+
+def check_explain_node(node: str | None, *graphs: Any) -> None:
+    """Refuse an ``--explain`` node none of ``graphs`` knows, before anything is computed."""
+    if node is None or any(node in g.node_names for g in graphs):
+        return
+    from difflib import get_close_matches
+
+    from gigawatt.errors import UserInputError
+
+    names = sorted(set().union(*(g.node_names for g in graphs)))
+    close = get_close_matches(node, names, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise UserInputError(f"--explain: no node {node!r} in this estimator{hint}")
+
+
+def print_explain(
+    evaluation: Evaluation, node: str, out: Console, depth: int | None = None
+) -> None:
+    """Print how ``node`` is computed (:func:`explain_renderable`), then its numbered sources."""
+    sources = Sources()
+    out.print(explain_renderable(explain_entry(evaluation, node), sources, depth))
+    sources.print(out, title="sources of the inputs above")
+
+
+def print_summary(
+    result: Result, title: str, rows: Sequence[tuple[str, str, str | None]], out: Console
+) -> None:
+    """Median and 90% interval of ``(label, output key or node, count label)`` rows.
+
+    Values are in reader units (:func:`gigawatt.report.format.fmt`); when the three columns do
+    not fit the terminal, the interval is stacked under the median instead of being cut.
+    """
+    from rich.console import Console as RichConsole
+
+    from gigawatt.report.format import fmt_summary
+
+    cells = []
+    for label, key, count_label in rows:
+        node = key if key in result.evaluation.values else result.node_of(key)
+        summary = result.evaluation.summary(node)
+        median, interval = fmt_summary(summary, key, count_label)
+        cells.append([label, median, interval])
+    columns = [
+        Column("quantity", "left", keep=9),
+        Column("median"),
+        Column("90% interval"),
+    ]
+    table = _build(columns, cells, [0, 1, 2], title, None, [], {})
+    measurer = RichConsole(width=out.width, file=io.StringIO(), color_system=None)
+    if _needed_width(measurer, table, columns) > out.width:
+        stacked = [[c[0], f"{c[1]}\n[dim]{c[2]}[/dim]"] for c in cells]
+        columns = [columns[0], Column("median\n[dim]90% interval[/dim]")]
+        table = _build(columns, stacked, [0, 1], title, None, [], {})
+    out.print(table)
+
+
+def print_comparison(comparison: Comparison, out: Console, wording: Any = None) -> None:
+    """Configurations side by side: median over 90% interval per column, one unit per column.
+
+    ``wording`` rewrites error messages for the reader (the CLI passes its flag wording).
+    """
+    from rich import box
+    from rich.markup import escape
+
+    from gigawatt.demand.compare import COMPARED
+    from gigawatt.report.format import column_format
+
+    headers = {
+        "facility_energy_per_output_token_j": ("facility", 9),
+        "gpu_energy_per_output_token_j": ("GPU", 4),
+        "facility_energy_per_request_j": ("facility", 6),
+        "output_tokens_per_s_per_accelerator": ("output", 5),
+        "time_to_first_token_s": ("TTFT", 3),
+    }
+    columns = [
+        Column("model", "left", keep=9),
+        Column("accelerator", "left", keep=9),
+        Column("batch", keep=8),
+        Column("prec.", "left", keep=8),
+    ]
+    formatters = []
+    for key, *_ in COMPARED:
+        values = [r.values[key]["median"] for r in comparison.rows if key in r.values]
+        unit, cell = column_format(values, key)
+        header, keep = headers[key]
+        columns.append(Column(f"{header}\n{unit}", keep=keep))
+        formatters.append(cell)
+    rows, errors = [], []
+    for r in comparison.rows:
+        cells = [
+            r.model,
+            f"{r.accelerators}×{r.accelerator}" if r.accelerators > 1 else r.accelerator,
+            "cited" if r.batch is None else str(r.batch),
+            r.precision,
+        ]
+        if r.error:
+            batch = "cited batch" if r.batch is None else f"batch {r.batch}"
+            message = wording(r.error) if wording else r.error
+            errors.append(f"{batch}, {r.precision}: {message}")
+            cells += [f"[red]×{len(errors)}[/red]"] + [""] * (len(COMPARED) - 1)
+        else:
+            for (key, *_), cell in zip(COMPARED, formatters, strict=True):
+                s = r.values[key]
+                text = cell(s["median"])
+                if s["p5"] != s["p95"]:
+                    text += f"\n[dim]{cell(s['p5'])}–{cell(s['p95'])}[/dim]"
+                cells.append(text)
+        rows.append(cells)
+    caption = (
+        "energy per output token at the facility (PUE) and at the GPU; energy per request at "
+        "the facility; output tokens/s per accelerator; TTFT: time to first token. "
+        f"Median, and 90% interval below; {comparison.samples:,} samples, seed {comparison.seed}."
+    )
+    out.print(
+        fit_table(
+            columns,
+            rows,
+            out.width,
+            title="Inference configurations compared",
+            caption=escape(caption),
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            collapse_padding=True,
+        )
+    )
+    for i, text in enumerate(errors, 1):
+        out.print(f"[red]×{i}[/red] {escape(text)}")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gigawatt.measure.devices import ESTIMATED
 from gigawatt.measure.monitor import per_token_j
 from gigawatt.report.page import chart_html, template_env
 from gigawatt.units import format_quantity
@@ -113,6 +114,9 @@ def _window_rows(trace: WindowTrace) -> list[tuple[str, str]]:
         ),
         ("energy (all measured devices)", _energy(w.get("energy_j"))),
     ]
+    estimated = any(d["status"] == ESTIMATED for d in trace.device_summary())
+    if estimated:  # a TDP x utilisation estimate is in the total: say so wherever it is used
+        rows[-1] = ("energy (all devices; includes estimated CPU energy)", rows[-1][1])
     if w.get("gpu_energy_j") is not None:
         rows.append(("GPU energy", _energy(w["gpu_energy_j"])))
     prompt, output = int(w.get("prompt_tokens") or 0), int(w.get("output_tokens") or 0)
@@ -120,7 +124,11 @@ def _window_rows(trace: WindowTrace) -> list[tuple[str, str]]:
         rows.append(("tokens", f"{prompt:,} prompt, {output:,} output"))
         for label, key in (
             ("GPU energy per output token", "gpu_energy_j"),
-            ("energy per output token (all devices)", "energy_j"),
+            (
+                "energy per output token (all devices"
+                + ("; includes estimated CPU energy)" if estimated else ")"),
+                "energy_j",
+            ),
         ):
             per_token = per_token_j(w.get(key) or None, output)
             if per_token is not None:

@@ -287,7 +287,9 @@ def generating_technologies(cat: Catalog, technologies: Sequence[str] | None) ->
         technologies = [t.strip() for t in technologies.split(",") if t.strip()]
     ids = list(technologies) if technologies else list(DEFAULT_TECHNOLOGIES)
     if not ids:
-        raise UserInputError("no technology given; e.g. --tech nuclear-ap1000,solar-pv")
+        raise UserInputError(
+            "no technology given; e.g. technologies=['nuclear-ap1000', 'solar-pv']"
+        )
     techs: list[Technology] = []
     for ident in ids:
         tech = cat.typed(Technology, ident)
@@ -347,7 +349,9 @@ def load_input(load: Any, energy_per_year: Any = None) -> Input:
             note=f"energy per year {energy_per_year}",
         )
     if load is None:
-        raise UserInputError("give the load to supply, e.g. --load 2GW or --energy '17.5 TWh/yr'")
+        raise UserInputError(
+            "give the load to supply, e.g. load='2GW' or energy_per_year='17.5 TWh/yr'"
+        )
     if isinstance(load, np.ndarray):
         value: Dist | FloatArray = np.asarray(load, dtype=float)
     elif isinstance(load, Dist):
@@ -424,7 +428,7 @@ def _load_from_result(result: Result) -> Input:
 # -- result and API ---------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(repr=False)  # Result.__repr__: a short summary, not the sample arrays
 class EquivalentsResult(Result):
     """A :class:`Result` with a ``technologies`` table (one row per technology)."""
 
@@ -445,6 +449,17 @@ class EquivalentsResult(Result):
         data = super().to_dict()
         data["technologies"] = self.table()
         return data
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        """Result rows for repr/to_frame: the load, then each technology's units and cost."""
+        rows = super()._rows()
+        for tech_id in self.technologies:
+            nodes = TechNodes(tech_key(tech_id)).outputs
+            rows += [
+                (tech_id, "units", nodes["units"]),
+                (tech_id, "cost_usd_per_mwh", nodes["cost_usd_per_mwh"]),
+            ]
+        return rows
 
 
 def estimate_equivalents(

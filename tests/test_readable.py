@@ -1,0 +1,244 @@
+"""Outputs that read at 80 and 120 columns: pinned text, and the properties behind it.
+
+Golden files live in tests/golden/; regenerate them from real output with
+``GIGAWATT_REGEN_GOLDEN=1 python -m pytest tests/test_readable.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from gigawatt.cli import cli_wording, main
+
+GOLDEN = Path(__file__).parent / "golden"
+
+#: (golden name, argv): the commands the readability issue (#15) tried at 80 columns.
+PINNED = [
+    ("equivalents", ["equivalents", "--load", "2GW"]),
+    ("fleet-help", ["fleet", "--help"]),
+    ("catalog-h100", ["catalog", "accelerator", "h100"]),
+    ("catalog-solar", ["catalog", "technology", "solar"]),
+    (
+        "explain",
+        ["inference", "--samples", "2000", "--explain", "gpu_energy_per_output_token_j"],
+    ),
+]
+
+URL = re.compile(r"^\s*https?://\S+$")
+
+
+def _run(
+    argv: list[str], width: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> str:
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    text = "\n".join(line.rstrip() for line in captured.out.splitlines()) + "\n"
+    return re.sub(r"data [0-9a-f]{12}\b", "data DATA_VERSION", text)  # catalogue edits: no churn
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize(("name", "argv"), PINNED, ids=[p[0] for p in PINNED])
+def test_pinned_output(
+    name: str,
+    argv: list[str],
+    width: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = _run(argv, width, monkeypatch, capsys)
+    for line in text.splitlines():
+        if not URL.match(line):  # a URL is printed whole on its own line, however long
+            assert len(line) <= width, f"{len(line)} > {width}: {line!r}"
+    assert not re.search(r"\d\.?\d*e[+-]\d", text)  # never bare e-notation
+    assert "<bool>" not in text and "…" not in text  # no metavars, nothing cut
+    golden = GOLDEN / f"{name}-{width}.txt"
+    if os.environ.get("GIGAWATT_REGEN_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_equivalents_defines_units_and_keeps_numbers_whole(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = _run(["equivalents", "--load", "2GW"], 80, monkeypatch, capsys)
+    words = " ".join(text.split())
+    assert "solar-pv 100 MW" in words and "wind-onshore 3.29 MW" in words  # what a unit is
+    assert "$/MWh" in text and "km²" in text
+    assert re.search(r"1\.61k–1\.94k", text)  # an interval on one line, not "1.61e+03–1"
+    assert "not shown at this width" in text  # a dropped column is named, not squeezed
+
+
+def test_runs_list_at_80_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "m.duckdb"
+    monkeypatch.setenv("GIGAWATT_STORE", str(store))
+    long_name = "python serve.py --model llama-3.1-70b --batch 64 --max-tokens 4096"
+    assert main(["measure", "--name", long_name, "--", "true"]) == 0
+    capsys.readouterr()
+    text = _run(["runs"], 80, monkeypatch, capsys)
+    lines = text.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    header = next(line for line in lines if "window" in line)
+    for column in ("window", "name", "duration", "energy", "complete"):
+        assert column in header  # headers whole ("durati…" before)
+    assert sum("llama" in line for line in lines) <= 1  # the command on one line, not 12
+    assert "not measured" not in text or "not measur…" not in text
+
+
+def test_explain_shows_each_node_once_with_numbered_sources(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["inference", "--samples", "200", "--explain", "gpu_energy_per_output_token_j"]
+    text = _run(argv, 120, monkeypatch, capsys)
+    tree = text[text.index("gpu_energy_per_output_token_j =") :]
+    assert len(tree.splitlines()) < 120  # was 365 lines
+    assert tree.count("batch = 32  default") == 1 and "batch = 32 (↑ above)" in tree
+    assert tree.count("https://doi.org/10.48550/arXiv.2309.06180") == 1  # cited once, at the end
+    shallow = _run([*argv, "--explain-depth", "1"], 120, monkeypatch, capsys)
+    assert "--explain-depth 2" in shallow and "decode_memory_time_s" not in shallow
+
+
+def test_bad_explain_node_fails_before_computing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["inference", "--explain", "gpu_energy_per_output_tokn"]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""  # no result table first
+    assert "did you mean 'gpu_energy_per_output_token_j'" in out.err
+
+
+def test_cli_adds_flag_names_to_python_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inference", "--model", "llama-3.1-405b", "--samples", "10"]) == 2
+    err = capsys.readouterr().err
+    assert "--accelerators 16 or more" in err and "--precision fp8" in err and "--batch N" in err
+    assert cli_wording("set it with overrides={'pue': VALUE}") == "set it with --set pue=VALUE"
+    assert cli_wording("e.g. technologies=['a', 'b']", None) == "e.g. --tech a,b"
+    assert cli_wording("value=3 is unknown") == "value=3 is unknown"  # not an option: untouched
+
+
+def test_python_errors_speak_python() -> None:
+    import gigawatt as gw
+
+    with pytest.raises(gw.UserInputError, match=r"accelerators=16 or more") as info:
+        gw.estimate_inference("llama-3.1-405b", "h100", samples=10)
+    assert "--" not in str(info.value)
+
+
+def test_report_is_an_option_of_inference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "inference.html"
+    assert main(["inference", "--samples", "300", "--report", str(path)]) == 0
+    page = path.read_text(encoding="utf-8")
+    assert "How the numbers are computed" in page and "Inputs and their sources" in page
+    assert "https://doi.org/10.48550/arXiv.2309.06180" in page
+    assert "338 tokens" in page and "338 token<" not in page
+
+
+def test_short_repr_and_notebook_table() -> None:
+    import gigawatt as gw
+
+    result = gw.estimate_fleet(system="dgx-h100", count="125k to 250k", samples=2000)
+    text = repr(result)
+    assert len(text) < 600 and text.startswith("<Result fleet: 2,000 samples")
+    assert "power_w = " in text and " GW (" in text
+    assert "<table>" in result._repr_html_()
+    frame = result.to_frame()
+    assert list(frame.columns[:4]) == ["median", "mean", "p5", "p95"]
+    assert frame.loc[("", "power_w"), "si_unit"] == "W"
+    eq = gw.estimate_equivalents(load="2 GW", samples=200, technologies=["ap1000"])
+    assert "nuclear-ap1000.units = 1.9" in repr(eq)
+    assert ("nuclear-ap1000", "units") in eq.to_frame().index
+
+
+def test_help_has_no_bool_metavars_and_wraps_at_words(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for argv in (["calibrate", "--help"], ["measure", "--help"], ["runs", "trace", "--help"]):
+        text = _run(argv, 80, monkeypatch, capsys)
+        assert "<bool>" not in text and "<str>" not in text
+        assert all(len(line) <= 80 for line in text.splitlines())
+    trace = _run(["runs", "trace", "--help"], 80, monkeypatch, capsys)
+    # the docstring's own line break after "they share" is not kept: the paragraph is rewrapped
+    assert "they share (devices" in trace
+
+
+def test_compare_side_by_side(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    csv = tmp_path / "c.csv"
+    report = tmp_path / "c.html"
+    argv = ["compare", "--model", "llama-3.1-8b,llama-3.1-70b", "--accelerator", "h100"]
+    argv += ["--batch", "8,64", "--samples", "200", "--json", "--csv", str(csv)]
+    assert main([*argv, "--report", str(report)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    rows = data["rows"]
+    assert len(rows) == 4  # 2 models x 1 accelerator x 2 batches x 1 precision
+    small = {r["batch"]: r for r in rows if r["model"] == "llama-3.1-8b"}
+    # a bigger batch shares the weight reads: less energy per token (monotone, same seed)
+    assert (
+        small[64]["facility_energy_per_output_token_j"]["median"]
+        < small[8]["facility_energy_per_output_token_j"]["median"]
+    )
+    big = [r for r in rows if r["model"] == "llama-3.1-70b"]
+    assert all("does not fit" in r["error"] for r in big)  # kept, with the reason
+    assert csv.read_text().splitlines()[0].startswith("model,accelerator,accelerators,batch")
+    assert "Inference configurations compared" in report.read_text(encoding="utf-8")
+
+
+def test_compare_refuses_unknown_ids_first(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", "--model", "llama-3.1-8b,lama-9", "--samples", "10"]) == 2
+    assert "lama-9" in capsys.readouterr().err
+
+
+def test_trace_page_says_when_cpu_energy_is_estimated() -> None:
+    """A CPU estimated as TDP x utilisation is in the all-devices energy per token: say so."""
+    import dataclasses
+
+    from gigawatt.measure.devices import ESTIMATED
+    from gigawatt.measure.store import WindowTrace
+    from gigawatt.report.trace_html import render_trace_page
+    from test_measure_trace import constant_trace, window
+
+    win = window(
+        "eeee00000001",
+        {"gpu:0": constant_trace(100.0, 20), "cpu:0": constant_trace(50.0, 20)},
+        2.0,
+        {"gpu:0": 200.0, "cpu:0": 100.0},
+        output_tokens=60,
+    )
+    devices = [
+        dataclasses.replace(d, status=ESTIMATED) if d.id == "cpu:0" else d for d in win.devices
+    ]
+    trace = WindowTrace.from_rows(
+        {
+            **win.to_dict(),
+            "prompt_tokens": 30,
+            "output_tokens": 60,
+            "energy_j": 300.0,
+            "gpu_energy_j": 200.0,
+            "devices": [d.to_dict() for d in devices],
+        },
+        [(dev, t, p) for dev, pts in win.trace.items() for t, p in pts],
+    )
+    page = render_trace_page(trace)
+    assert "energy per output token (all devices; includes estimated CPU energy)" in page
+    assert "GPU energy per output token" in page  # the measured GPU figure stays unqualified
+
+
+def test_equivalents_report_defines_units(tmp_path: Path) -> None:
+    path = tmp_path / "eq.html"
+    argv = ["equivalents", "--load", "2GW", "--tech", "ap1000,solar", "--samples", "300"]
+    assert main([*argv, "--report", str(path)]) == 0
+    page = path.read_text(encoding="utf-8")
+    assert "solar-pv: units of 100 MW" in page and "nuclear-ap1000: units of 1.12 GW" in page

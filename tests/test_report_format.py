@@ -1,0 +1,101 @@
+"""The formatting module: reader units, one format, never e-notation (hand-derived values)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gigawatt.report.format import (
+    count_unit,
+    fmt,
+    fmt_interval,
+    fmt_summary,
+    number,
+    reader_unit,
+    scale_for,
+)
+from gigawatt.units import SECONDS_PER_YEAR
+
+
+@pytest.mark.parametrize(
+    ("value", "name", "expected"),
+    [
+        (1.27e9, "power_w", "1.27 GW"),
+        (0.35, "gpu_energy_per_output_token_j", "0.35 J/token"),
+        (4.84, "energy_per_output_token_facility_j", "4.84 J/token"),
+        # 15 $/kW-yr = 15 / (1000 W * 31,557,600 s) = 4.753e-10 $/(W s)
+        (15 / (1000 * SECONDS_PER_YEAR), "fixed_om_usd_per_w_per_s", "$15/kW-yr"),
+        (1.5, "overnight_cost_usd_per_w", "$1,500/kW"),
+        (72 / 3.6e9, "cost_usd_per_j", "$72/MWh"),  # 1 MWh = 3.6e9 J
+        (0.432 / 3.6e6, "grid_kg_per_j", "432 g/kWh"),  # 1 kWh = 3.6e6 J
+        (0.02, "land_m2_per_w", "20 m²/kW"),
+        (1.52e9, "land_m2", "1,520 km²"),
+        (9.06e6, "emissions_kgco2e_per_year", "9.06 kt CO2e/yr"),
+        (370 * 86_400, "construction_time_s", "370 days"),
+        (30 * SECONDS_PER_YEAR, "lifetime_s", "30 years"),
+        (0.5, "time_to_first_token_s", "500 ms"),
+        (0.00971, "time_to_first_token_s", "9.71 ms"),
+        (2036, "earliest_year", "2036"),
+        (1770, "units", "1.77k"),
+        (0.0, "cost_usd", "$0"),
+        (4.2e5, "cost_usd", "$420k"),
+        (3.6e15, "energy_per_year_j", "1 TWh"),
+        (10, "energy_j", "10 J"),  # below 0.01 Wh, joules read better
+        (3.6e3 * 13.9, "server_energy_per_request_j", "13.9 Wh/request"),
+        (80e9, "memory_bytes", "80 GB"),
+        (338, "output_tokens", "338 tokens"),
+        (0.93, "capacity_factor", "0.93"),
+        (None, "power_w", "—"),
+    ],
+)
+def test_reader_units(value: float | None, name: str, expected: str) -> None:
+    assert fmt(value, name) == expected
+
+
+def test_counts_carry_their_label() -> None:
+    assert fmt(1.93, "units_nuclear_ap1000", "reactors") == "1.93 reactors"
+
+
+def test_interval_is_low_first_with_one_unit() -> None:
+    # the audit's break-even once read "between 119 reactors and 22.3 reactors"
+    assert fmt_interval(119, 22.3, "units", "reactors") == "22.3 – 119 reactors"
+    assert fmt_interval(859e6, 2.14e9, "power_w") == "859 MW – 2.14 GW"
+
+
+def test_summary_cells() -> None:
+    assert fmt_summary({"median": 2e9, "p5": 1e9, "p95": 3e9}, "power_w") == (
+        "2 GW",
+        "1 – 3 GW",
+    )
+    assert fmt_summary({"median": 2e9, "p5": 2e9, "p95": 2e9}, "power_w")[1] == "(point)"
+
+
+def test_grammatical_number() -> None:
+    assert count_unit(1, "token") == "1 token"
+    assert count_unit(338, "token") == "338 tokens"
+    assert count_unit(1500, "token") == "1.5k tokens"
+
+
+def test_one_prefix_per_axis() -> None:
+    # the trace/supply power axis once read "20B 30B" in W while the text said GW
+    assert scale_for([2e10, 5e10], reader_unit("power_w")) == (1e9, "GW")
+    assert scale_for([2e5, 5e6], reader_unit("output_tokens")) == (1e6, "M tokens")
+
+
+@given(st.floats(min_value=-1e24, max_value=1e24, allow_nan=False, allow_infinity=False))
+def test_never_e_notation(value: float) -> None:
+    for name in ("power_w", "energy_j", "units", "cost_usd", "x_usd_per_j", "mass_kg", "t_s"):
+        text = fmt(value, name)
+        assert "e+" not in text and "e-" not in text, text
+    assert "e+" not in number(value) and "e-" not in number(value)
+
+
+@given(st.floats(min_value=1e-9, max_value=1e21))
+def test_number_round_trips_to_three_digits(value: float) -> None:
+    text = number(value)
+    scale = {"k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}.get(text[-1], 1.0)
+    back = float(text.rstrip("kMBT")) * scale
+    assert math.isclose(back, value, rel_tol=6e-3, abs_tol=1e-9)
