@@ -199,7 +199,7 @@ for cmd_key, base in (
     ("fleet", [*FLEET, "--count", "1M"]),
 ):
     add(f"{cmd_key}-seed-negative", [*base, "--seed", "-1"], fragment="seed", fast=True)
-    add(f"{cmd_key}-seed-huge", [*base, "--seed", str(2**70)], fragment="seed")
+    add(f"{cmd_key}-seed-huge", [*base, "--seed", str(2**70)], expect="ok")  # any size works
     add(f"{cmd_key}-samples-zero", [*base, "--samples", "0"], multiline_ok=True)
     add(f"{cmd_key}-samples-float", [*base, "--samples", "1e9"], multiline_ok=True)
     add(f"{cmd_key}-samples-huge", [*base, "--samples", "1000000000"], fragment="memory", fast=True)

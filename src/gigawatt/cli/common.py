@@ -29,9 +29,7 @@ SamplesOpt = Annotated[
 ]
 SeedOpt = Annotated[
     int,
-    typer.Option(
-        "--seed", min=0, max=2**63 - 1, help="Random seed, >= 0 (same seed, same numbers)."
-    ),
+    typer.Option("--seed", min=0, help="Random seed, >= 0 (same seed, same numbers)."),
 ]
 SetOpt = Annotated[
     list[str] | None,
