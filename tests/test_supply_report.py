@@ -60,8 +60,8 @@ def test_capacity_and_cost_figures_equal_the_result(result: SupplyResult, page: 
     table = _capacity_table(page)
     assert list(table) == TECHS
     for tid, cells in table.items():
-        capacity_mw, units, storage_mwh, _hours, energy_gwh, _cf = (
-            float(c.replace(",", "")) if c else None for c in cells
+        capacity_mw, units, _build, storage_mwh, _hours, energy_gwh, _cf, _cost = (
+            (float(c.replace(",", "")) if "(" not in c else c) if c else None for c in cells
         )
         assert capacity_mw == pytest.approx(result.capacity_w[tid] / 1e6, abs=0.05)
         if tid in result.units:
@@ -72,10 +72,13 @@ def test_capacity_and_cost_figures_equal_the_result(result: SupplyResult, page: 
             assert energy_gwh == pytest.approx(result.generation_j[tid] / 3.6e12, abs=0.05)
     # the cards print the result's costs; per year = per MWh × the load's MWh per year
     per_mwh = float(re.search(r'id="cost-per-mwh">\$([\d,.]+)/MWh', page).group(1).replace(",", ""))  # type: ignore[union-attr]
-    per_year = float(re.search(r'id="cost-per-year">\$([\d,.]+)M', page).group(1).replace(",", ""))  # type: ignore[union-attr]
+    found = re.search(r'id="cost-per-year">\$([\d,.]+)([MB])', page)
+    assert found is not None
+    per_year = float(found.group(1).replace(",", "")) * {"M": 1e6, "B": 1e9}[found.group(2)]
     assert per_mwh == pytest.approx(result.cost_usd_per_mwh, abs=0.05)
-    assert per_year == pytest.approx(result.cost_usd_per_year / 1e6, abs=0.5)
-    assert per_year * 1e6 == pytest.approx(per_mwh * result.load_energy_j / 3.6e9, rel=1e-3)
+    # printed to 3 significant figures ($1.05B, $770M)
+    assert per_year == pytest.approx(result.cost_usd_per_year, rel=5e-3)
+    assert per_year == pytest.approx(per_mwh * result.load_energy_j / 3.6e9, rel=5e-3)
     cfe = float(re.search(r'id="cfe-share">([\d.]+)%', page).group(1))  # type: ignore[union-attr]
     assert cfe == pytest.approx(100 * result.cfe_share, abs=0.05)
     assert cfe >= 80.0 - 0.05  # the --cfe 0.8 constraint holds

@@ -6,6 +6,7 @@ subclass with a ``kind`` class variable) in a ``catalog`` module and lists it he
 
 from __future__ import annotations
 
+from gigawatt.catalog.buildout import BuildoutTech, Firming, PowerDeal
 from gigawatt.catalog.claim import Claim
 from gigawatt.catalog.schema import (
     Accelerator,
@@ -35,6 +36,9 @@ KINDS: dict[str, type[Record]] = {
         Parameter,
         Technology,
         Claim,
+        BuildoutTech,
+        PowerDeal,
+        Firming,
     )
 }
 
@@ -56,4 +60,5 @@ KIND_ALIASES: dict[str, str] = {
     "technologies": "technology",
     "tech": "technology",
     "claims": "claim",
+    "deals": "deal",
 }

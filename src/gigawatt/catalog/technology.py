@@ -10,7 +10,11 @@ and ``fuel_cost_usd_per_j`` [USD per J of electricity sent out], ``lifetime_s`` 
 ``construction_time_s`` [s], ``land_m2_per_w`` [m² per W of nameplate],
 ``lifecycle_emissions_kg_per_j`` and ``direct_emissions_kg_per_j`` [kg CO2e per J of
 electricity], ``storage_energy_cost_usd_per_j`` [USD per J of storage energy capacity],
-``duration_s`` [s of discharge at rated power]. ``capacity_factor``, ``availability``,
+``duration_s`` [s of discharge at rated power]. Outages and flexibility of firm units (hourly
+sizing with whole units): ``refuelling_interval_s`` and ``refuelling_outage_s`` [s],
+``forced_outage_rate`` (share of hours out, NERC GADS EFOR), ``forced_outage_duration_s`` [s,
+mean event length], ``min_stable_output`` (share of nameplate a running unit cannot go
+below). ``capacity_factor``, ``availability``,
 ``round_trip_efficiency``, ``trl`` (technology readiness level, 1–9) and ``earliest_year``
 (first year a commercial unit could run) are dimensionless.
 """
@@ -66,6 +70,11 @@ class Technology(Record):
     storage_energy_cost_usd_per_j: Cited | None = None
     round_trip_efficiency: Cited | None = None
     duration_s: Cited | None = None
+    refuelling_interval_s: Cited | None = None
+    refuelling_outage_s: Cited | None = None
+    forced_outage_rate: Cited | None = None
+    forced_outage_duration_s: Cited | None = None
+    min_stable_output: Cited | None = None
 
     @model_validator(mode="after")
     def _role_fields(self) -> Technology:

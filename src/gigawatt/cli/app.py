@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "gigawatt.cli.demand_cmd",
     "gigawatt.cli.compare_cmd",
     "gigawatt.cli.supply_cmd",
+    "gigawatt.cli.buildout_cmd",
     "gigawatt.cli.audit_cmd",
     "gigawatt.cli.measure_cmd",
 )

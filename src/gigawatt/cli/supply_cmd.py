@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,6 +24,11 @@ from gigawatt.cli.common import (
     with_unit,
 )
 from gigawatt.errors import UserInputError
+
+if TYPE_CHECKING:
+    from gigawatt.catalog import Catalog
+    from gigawatt.supply.grid import GridOptions
+    from gigawatt.supply.hourly import SupplyResult
 
 TechOpt = Annotated[
     str | None,
@@ -178,6 +183,67 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--report", help="Write a self-contained HTML report (opens offline)."),
         ] = None,
+        fallback: Annotated[
+            bool,
+            typer.Option(
+                "--fallback-full-year",
+                help="With --days: solve the full year when the hour-by-hour replay of the "
+                "year finds the representative-day sizing short.",
+            ),
+        ] = False,
+        integer: Annotated[
+            bool | None,
+            typer.Option(
+                "--integer/--continuous",
+                help="Whole units of modular firm plants, each with sampled refuelling and "
+                "forced outages (a MILP). Default: on with --days when every firm modular "
+                f"technology needs at most {AUTO_INTEGER_UNITS} units.",
+            ),
+        ] = None,
+        discount_rate: Annotated[
+            float | None,
+            typer.Option("--discount-rate", help="Real discount rate per year, e.g. 0.07."),
+        ] = None,
+        sets: SetOpt = None,
+        samples: Annotated[
+            int,
+            typer.Option(
+                "--samples",
+                help="Monte Carlo over the cost ranges: one solve per sample (use with --days).",
+            ),
+        ] = 0,
+        grid: Annotated[
+            str | None,
+            typer.Option(
+                "--grid",
+                help="Connect to a grid: a grid record id (flat intensity, e.g. us-2023).",
+            ),
+        ] = None,
+        grid_file: Annotated[
+            Path | None,
+            typer.Option(
+                "--grid-file",
+                help="Hourly grid CSV: carbon_intensity_g_per_kwh [, clean_share] (8,760 rows).",
+            ),
+        ] = None,
+        grid_price: Annotated[
+            str | None,
+            typer.Option("--grid-price", help="Import price, e.g. '80 USD/MWh'."),
+        ] = None,
+        grid_capacity: Annotated[
+            str | None,
+            typer.Option("--grid-capacity", help="Connection capacity, e.g. 300MW (default peak)."),
+        ] = None,
+        export_price: Annotated[
+            str | None,
+            typer.Option(
+                "--export-price",
+                help="Sell surplus at this price, e.g. '20 USD/MWh' (default: curtail it).",
+            ),
+        ] = None,
+        verbose: Annotated[
+            bool, typer.Option("--verbose", help="Show the solver's log on stderr.")
+        ] = False,
         seed: SeedOpt = 0,
         catalog_files: CatalogOpt = None,
         json_out: JsonOpt = False,
@@ -200,6 +266,9 @@ def register(app: typer.Typer) -> None:
             check_output_path(dispatch, "--dispatch", "dispatch.csv")
         cat = load_catalog(catalog_files)
         techs = _tech_list(tech) or []
+        grid_options = _grid_options(grid, grid_file, grid_price, grid_capacity, export_price)
+        if integer is None:  # whole units by default only for the small, reduced problem
+            integer = days is not None and _auto_integer(cat, techs, load)
         with progress("sizing supply", enabled=not json_out) as bar:
 
             def step(message: str) -> None:
@@ -220,6 +289,13 @@ def register(app: typer.Typer) -> None:
                 wind_file=wind_file,
                 cat=cat,
                 on_step=step,
+                discount_rate=discount_rate,
+                overrides=parse_sets(sets),
+                integer=integer,
+                grid=grid_options,
+                fallback=fallback,
+                samples=samples,
+                verbose=verbose,
             )
         if dispatch is not None and result.dispatch is not None:
             from gigawatt.files import write_text_atomic
@@ -237,43 +313,148 @@ def register(app: typer.Typer) -> None:
                 data["report"] = str(written)
             emit_json(data)
             return
-        from rich.table import Table
-
-        from gigawatt.report.format import fmt
-        from gigawatt.units import format_quantity
-
-        table = Table(
-            title=(
-                f"Hourly supply sizing ({result.status}); "
-                f"mean load {format_quantity(result.mean_load_w, 'W')}"
-            ),
-            title_justify="left",
-        )
-        for col in ("technology", "capacity", "units", "storage", "energy/yr"):
-            table.add_column(col, justify="left" if col == "technology" else "right")
-        for tid in result.technologies:
-            units = result.units.get(tid)
-            store = result.storage_energy_j.get(tid)
-            gen = result.generation_j.get(tid)
-            table.add_row(
-                tid,
-                format_quantity(result.capacity_w[tid], "W"),
-                "" if units is None else f"{units:.3g}",
-                "" if store is None else format_quantity(store, "Wh"),
-                "" if gen is None else format_quantity(gen, "Wh"),
-            )
-        out = console()
-        out.print(table)
-        out.print(
-            f"cost: ${result.cost_usd_per_mwh:,.1f}/MWh, "
-            f"{fmt(result.cost_usd_per_year, 'cost_usd')} per year; "
-            f"carbon-free share {result.cfe_share:.3f}; "
-            f"curtailed {format_quantity(result.curtailment_j, 'Wh')}/yr; "
-            f"solved in {result.solve_time_s:.1f} s"
-        )
-        if result.aggregation_error is not None:
-            out.print(f"aggregation cost error vs full year: {result.aggregation_error:+.2%}")
-        for warning in result.warnings:
-            out.print(f"[yellow]{warning['code']}[/yellow] {warning['message']}")
+        print_supply(result)
         if written is not None:
-            out.print(f"report written to {written}")
+            console().print(f"report written to {written}")
+
+
+#: ``--integer`` is on by default when every modular firm technology needs at most this many
+#: units for the peak load (the MILP stays small).
+AUTO_INTEGER_UNITS = 12
+
+
+def _auto_integer(cat: Catalog, techs: list[str], load: str | None) -> bool:
+    """Whole units by default when a modular firm technology is chosen and small enough."""
+    import numpy as np
+
+    from gigawatt.catalog.technology import Technology
+    from gigawatt.supply.equivalents import load_input
+
+    firm = [t for t in (cat.typed(Technology, i) for i in techs) if t.role == "firm" and t.modular]
+    if not firm or load is None:
+        return False
+    item = load_input(load).value
+    mean_w = float(np.median(item)) if isinstance(item, np.ndarray) else item.central
+    return all(mean_w / t.unit_size_w.central <= AUTO_INTEGER_UNITS for t in firm)
+
+
+def _grid_options(
+    grid: str | None,
+    grid_file: Path | None,
+    price: str | None,
+    capacity: str | None,
+    export_price: str | None,
+) -> GridOptions | None:
+    """The grid connection the options ask for (None without --grid or --grid-file)."""
+    from gigawatt.supply.grid import GridOptions
+    from gigawatt.units import J_PER_MWH, parse_quantity
+
+    if grid is None and grid_file is None:
+        for name, value in (
+            ("--grid-price", price),
+            ("--grid-capacity", capacity),
+            ("--export-price", export_price),
+        ):
+            if value is not None:
+                raise UserInputError(f"{name} needs --grid ID or --grid-file FILE")
+        return None
+
+    def usd_per_mwh(name: str, text: str | None) -> float | None:
+        if text is None:
+            return None
+        return parse_quantity(text, "cost per energy").value * J_PER_MWH
+
+    return GridOptions(
+        grid=grid,
+        file=grid_file,
+        import_price_usd_per_mwh=usd_per_mwh("--grid-price", price),
+        capacity_w=None if capacity is None else parse_quantity(capacity, "power").value,
+        export_price_usd_per_mwh=usd_per_mwh("--export-price", export_price),
+    )
+
+
+def print_supply(result: SupplyResult) -> None:
+    """The human-readable table of an hourly sizing: continuous optimum next to the whole
+    units to build, storage, energy and cost by technology, then the headline figures."""
+    from rich.table import Table
+
+    from gigawatt.report.format import fmt
+    from gigawatt.units import format_quantity
+
+    table = Table(
+        title=(
+            f"Hourly supply sizing ({result.condition}); "
+            f"mean load {format_quantity(result.mean_load_w, 'W')}"
+        ),
+        title_justify="left",
+        caption="optimum: continuous capacity; build: whole units rounded up "
+        "(or the integer optimum with --integer)",
+        caption_justify="left",
+    )
+    for col in ("technology", "optimum", "build", "storage", "energy/yr", "$M/yr"):
+        table.add_column(col, justify="left" if col == "technology" else "right")
+    rows = list(result.technologies)
+    extra = [k for k in result.cost_by_tech_usd_per_year if k not in rows]
+    for tid in rows + extra:
+        built = result.units_built.get(tid)
+        store = result.storage_energy_j.get(tid)
+        gen = result.generation_j.get(tid)
+        cost = result.cost_by_tech_usd_per_year.get(tid)
+        build = ""
+        if built is not None and tid in result.capacity_built_w:
+            build = (
+                f"{built} × {format_quantity(result.capacity_built_w[tid] / max(built, 1), 'W')}"
+            )
+            if built == 0:
+                build = "0"
+        if tid == "grid-import" and result.grid_import_j is not None:
+            gen = result.grid_import_j
+        if tid == "grid-export" and result.grid_export_j is not None:
+            gen = result.grid_export_j
+        table.add_row(
+            tid,
+            format_quantity(result.capacity_w[tid], "W") if tid in result.capacity_w else "",
+            build,
+            "" if store is None else format_quantity(store, "Wh"),
+            "" if gen is None else format_quantity(gen, "Wh"),
+            "" if cost is None else f"{cost / 1e6:,.1f}",
+        )
+    out = console()
+    out.print(table)
+    out.print(
+        f"cost: ${result.cost_usd_per_mwh:,.1f}/MWh, "
+        f"{fmt(result.cost_usd_per_year, 'cost_usd')} per year; "
+        f"carbon-free share {result.cfe_share:.3f} (hour by hour); "
+        f"curtailed {format_quantity(result.curtailment_j, 'Wh')}/yr; "
+        f"solved in {result.solve_time_s:.1f} s ({result.solver})"
+    )
+    reserve = result.reserve
+    if reserve:
+        line = (
+            f"reserve: firm capacity {format_quantity(reserve['firm_capacity_w'], 'W')} for a "
+            f"peak load of {format_quantity(reserve['peak_load_w'], 'W')} "
+            f"({reserve['firm_margin']:+.0%})"
+        )
+        for tid, hours in reserve.get("outages", {}).items():
+            line += (
+                f"; {tid}: a built unit is out {hours['hours_with_a_unit_out']:,.0f} h/yr "
+                "(covered by the other units, storage or backup)"
+            )
+        out.print(line)
+    if result.aggregation_error is not None:
+        out.print(f"aggregation cost error vs full year: {result.aggregation_error:+.2%}")
+    if result.estimated_shortfall is not None:
+        out.print(
+            "estimated error: replayed over the full year, the sizing leaves "
+            f"{result.estimated_shortfall:.2%} of the load unserved"
+        )
+    if result.samples:
+        mc = result.samples
+        c = mc["cost_usd_per_mwh"]
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in mc["built_share"].items())
+        out.print(
+            f"Monte Carlo ({mc['solved']} of {mc['n']} solved): ${c['median']:,.1f}/MWh "
+            f"median, 90% interval ${c['p5']:,.1f}–${c['p95']:,.1f}; built in: {shares}"
+        )
+    for warning in result.warnings:
+        out.print(f"[yellow]{warning['code']}[/yellow] {warning['message']}")

@@ -43,6 +43,12 @@ def capacity_rows(result: SupplyResult) -> list[dict[str, str]]:
                 "id": tid,
                 "capacity_mw": f"{mw:,.1f}",
                 "units": "" if units is None else f"{units:,.2f}",
+                "build": ""
+                if tid not in result.units_built
+                else f"{result.units_built[tid]} ({result.capacity_built_w[tid] / 1e6:,.0f} MW)",
+                "cost_musd": ""
+                if tid not in result.cost_by_tech_usd_per_year
+                else f"{result.cost_by_tech_usd_per_year[tid] / 1e6:,.1f}",
                 "storage_mwh": "" if store is None else f"{store / J_PER_MWH:,.1f}",
                 "hours": "" if store is None or mw <= 0 else f"{store / J_PER_MWH / mw:,.1f}",
                 "energy_gwh": "" if gen is None else f"{gen / J_PER_GWH:,.1f}",
@@ -88,7 +94,9 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
         ("CO2 cap", "none" if cap is None else f"{float(cap) / 1e6:,.4g} kt CO2/yr (direct)"),
         (
             "time resolution",
-            f"{result.days} representative days (tsam)" if result.days else "8,760 hours",
+            f"{result.days} representative days (tsam, extreme days, storage linked across days)"
+            if result.days
+            else "8,760 hours",
         ),
         ("discount rate", "—" if c.get("discount_rate") is None else f"{c['discount_rate']:.2%}"),
         ("weather seed", str(c.get("seed", "—"))),
@@ -102,6 +110,14 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
         rows.append(("tsam profile RMSE", f"{result.aggregation_rmse:.3g}"))
     if result.aggregation_error is not None:
         rows.append(("cost error vs full year", f"{result.aggregation_error:+.2%}"))
+    if result.estimated_shortfall is not None:
+        rows.append(
+            ("estimated error (full-year replay)", f"{result.estimated_shortfall:.2%} unserved")
+        )
+    for key, label in (("grid_import_j", "grid import"), ("grid_export_j", "grid export")):
+        value = getattr(result, key)
+        if value is not None:
+            rows.append((label, f"{fmt(value, 'load_energy_j')}/yr"))
     return rows
 
 

@@ -27,7 +27,8 @@ PyPSA is imported lazily (1.9 s, ~300 MB).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,14 @@ import numpy as np
 from gigawatt.catalog.technology import Technology
 from gigawatt.errors import InfeasibleError, UserInputError
 from gigawatt.supply.finance import SECONDS_PER_YEAR, capital_recovery_factor
+from gigawatt.supply.grid import GridLink, GridOptions
+from gigawatt.supply.periods import (
+    HOURS_PER_PERIOD,
+    Periods,
+    add_exact_days,
+    aggregate_periods,
+    replay_unserved,
+)
 from gigawatt.supply.profiles import (
     HOURS,
     LOAD_SHAPES,
@@ -46,10 +55,12 @@ from gigawatt.supply.profiles import (
     read_load_csv,
     solar_profile,
     supply_parameters,
-    timestamps,
     wind_profile,
 )
 from gigawatt.units import J_PER_MWH, SECONDS_PER_HOUR
+
+#: Watts per megawatt (the model works in MW and MWh, results in SI).
+W_PER_MW = 1e6
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,7 +69,31 @@ if TYPE_CHECKING:
 
 __all__ = ["SupplyResult", "TechCosts", "check_feasibility", "size_supply", "solve"]
 
-METHODOLOGY_VERSION = "1.0"
+METHODOLOGY_VERSION = "2.0"
+#: Largest load the model accepts [W]: capacities [MW] times annual costs (~1e5 USD/MW/yr)
+#: must stay far below HiGHS's infinity (1e20); 1 PW is ~300x the world's average
+#: electricity use (~3.4 TW, 30,000 TWh/yr: Ember Global Electricity Review 2024).
+MAX_LOAD_W = 1e15
+#: Capacities and energies below this share of the mean load are solver residue: shown as 0.
+NEGLIGIBLE_SHARE = 1e-6
+#: A continuous unit count within this of an integer rounds down to it (solver tolerance).
+UNIT_ROUNDING_SLACK = 1e-6
+#: Whole-unit model: candidate units beyond those the peak load needs (outage cover).
+EXTRA_CANDIDATE_UNITS = 2
+#: Whole-unit model: most candidate units of one technology (MILP size).
+MAX_INTEGER_UNITS = 24
+#: Representative days are reported unreliable when the full-year replay leaves more than
+#: this share of the load unserved (the automatic error estimate; see GW413).
+UNRELIABLE_SHORTFALL = 0.005
+#: Representative days are refined (the worst days of the full-year replay added as exact
+#: days, and solved again) while the replay's error exceeds this share of the load ...
+REFINE_TOLERANCE = 1e-4
+#: ... for at most this many rounds, adding at most this many worst days (each with the day
+#: before it) per round.
+REFINE_ROUNDS = 3
+REFINE_DAYS_PER_ROUND = 8
+#: Most Monte Carlo samples (each is one solve).
+MAX_SAMPLES = 1000
 #: Share of the modelled 8,760 h in the Julian year used to annualise costs.
 MODEL_YEAR_FRACTION = HOURS * SECONDS_PER_HOUR / SECONDS_PER_YEAR
 #: Extra HiGHS options for every solve.
@@ -73,6 +108,13 @@ SOLVER_OPTIONS: dict[str, Any] = {}
 #: 47 s. Small problems (representative days, the hand-solvable tests) keep HiGHS's default,
 #: which is exact to the simplex tolerance.
 PDLP_MIN_SNAPSHOTS = 2000
+#: Options of the retry when PDLP ends without an optimal answer: HiGHS's interior point
+#: method without crossover (hard case of issue 14 from an MPS file: 40 s CPU, optimal, same
+#: objective to 7 digits as PDLP's, against ~90 s for PDLP, on the shared machine).
+PDLP_FALLBACK_OPTIONS: dict[str, Any] = {"solver": "ipm", "run_crossover": "off"}
+#: Relative MIP gap for whole-unit (integer) solves: 0.1% of the cost, far below the cost
+#: uncertainty of the inputs (HiGHS's default is 1e-4).
+MIP_REL_GAP = 1e-3
 
 
 def solver_options(n_snapshots: int) -> dict[str, Any]:
@@ -96,33 +138,110 @@ class TechCosts:
     direct_kg_per_mwh: float = 0.0
 
     @classmethod
-    def from_catalog(cls, tech: Technology, discount_rate: float) -> TechCosts:
-        """Annualise the technology's central costs at ``discount_rate``."""
+    def from_catalog(
+        cls,
+        tech: Technology,
+        discount_rate: float,
+        values: Mapping[str, float] | None = None,
+    ) -> TechCosts:
+        """Annualise the technology's costs at ``discount_rate`` [1/yr].
+
+        ``values``: catalogue field → value [SI] replacing the central catalogue value (from
+        ``--set`` or a Monte Carlo sample, see :func:`tech_values`).
+        """
+        got = dict(values or {})
+
+        def value(name: str) -> float:
+            if name in got:
+                return float(got[name])
+            cited = getattr(tech, name)
+            return float(cited.central) if cited is not None else 0.0
+
         crf = float(
-            capital_recovery_factor(np.array([discount_rate]), np.array([tech.lifetime_s.central]))[
-                0
-            ]
+            capital_recovery_factor(np.array([discount_rate]), np.array([value("lifetime_s")]))[0]
         )
         capital = (
-            tech.overnight_cost_usd_per_w.central * crf
-            + tech.fixed_om_usd_per_w_per_s.central * SECONDS_PER_YEAR
-        ) * 1e6
-        marginal = (
-            tech.variable_om_usd_per_j.central + tech.fuel_cost_usd_per_j.central
-        ) * J_PER_MWH
-        energy = (
-            tech.storage_energy_cost_usd_per_j.central * J_PER_MWH * crf
-            if tech.storage_energy_cost_usd_per_j
-            else 0.0
-        )
-        rte = tech.round_trip_efficiency.central if tech.round_trip_efficiency else 1.0
-        avail = tech.availability.central if tech.availability else 1.0
-        direct = (
-            tech.direct_emissions_kg_per_j.central * J_PER_MWH
-            if tech.direct_emissions_kg_per_j
-            else 0.0
-        )
+            value("overnight_cost_usd_per_w") * crf
+            + value("fixed_om_usd_per_w_per_s") * SECONDS_PER_YEAR
+        ) * W_PER_MW
+        marginal = (value("variable_om_usd_per_j") + value("fuel_cost_usd_per_j")) * J_PER_MWH
+        energy = value("storage_energy_cost_usd_per_j") * J_PER_MWH * crf
+        rte = value("round_trip_efficiency") if tech.round_trip_efficiency else 1.0
+        avail = value("availability") if tech.availability else 1.0
+        direct = value("direct_emissions_kg_per_j") * J_PER_MWH
         return cls(tech, capital, marginal, energy, rte, avail, direct)
+
+
+#: Catalogue fields of a technology that ``--set`` and ``--samples`` can vary (node names
+#: ``<field base>_<key><unit>``, as in the equivalents graph:
+#: ``overnight_cost_nuclear_ap1000_usd_per_w``).
+COST_FIELDS = (
+    "overnight_cost_usd_per_w",
+    "fixed_om_usd_per_w_per_s",
+    "variable_om_usd_per_j",
+    "fuel_cost_usd_per_j",
+    "lifetime_s",
+    "availability",
+    "storage_energy_cost_usd_per_j",
+    "round_trip_efficiency",
+    "direct_emissions_kg_per_j",
+)
+
+
+def tech_values(
+    techs: Sequence[Technology],
+    overrides: Mapping[str, Any] | None = None,
+    samples: int = 0,
+    seed: int = 0,
+) -> tuple[list[dict[str, dict[str, float]]], list[str]]:
+    """Values of every cost field per technology: ``max(samples, 1)`` dicts of
+    ``{tech id: {field: value [SI]}}`` and the list of node names that were set.
+
+    ``samples == 0``: one set at the central values, with each override at its own central
+    value; otherwise ``samples`` draws from the catalogue ranges and overrides (seeded).
+    Raises :class:`UserInputError` for a node name that names no technology field of the
+    chosen technologies (with the closest names) or a value of the wrong dimension.
+    """
+    import difflib
+
+    from gigawatt.dist import parse_node_value
+    from gigawatt.supply.equivalents import TechNodes, tech_key
+
+    nodes: dict[str, tuple[str, str]] = {}
+    for t in techs:
+        names = TechNodes(tech_key(t.id))
+        for f in COST_FIELDS:
+            if getattr(t, f, None) is not None:
+                nodes[names.leaf(f)] = (t.id, f)
+    dists = {}
+    for name, raw in (overrides or {}).items():
+        if name not in nodes:
+            close = difflib.get_close_matches(name, list(nodes), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UserInputError(
+                f"--set {name}: no such supply parameter for {[t.id for t in techs]}{hint} "
+                f"(names are <field>_<technology><unit>, e.g. {next(iter(nodes), '')})"
+            )
+        dists[name] = parse_node_value(name, raw)
+    count = max(samples, 1)
+    rng = np.random.default_rng(seed)
+    draws: dict[str, np.ndarray] = {}
+    for name, (tid, f) in nodes.items():
+        dist = dists.get(name)
+        if dist is None:
+            cited = getattr(next(t for t in techs if t.id == tid), f)
+            if samples == 0:
+                continue
+            dist = cited.to_dist()
+        draws[name] = np.full(count, dist.central) if samples == 0 else dist.sample(count, rng)
+    out: list[dict[str, dict[str, float]]] = []
+    for i in range(count):
+        item: dict[str, dict[str, float]] = {t.id: {} for t in techs}
+        for name, values in draws.items():
+            tid, f = nodes[name]
+            item[tid][f] = float(values[i])
+        out.append(item)
+    return out, sorted(dists)
 
 
 @dataclass
@@ -147,6 +266,25 @@ class SupplyResult:
     solver: str = "highs"
     aggregation_error: float | None = None
     aggregation_rmse: float | None = None
+    #: with representative days: share of the year's load the sizing leaves unserved, and
+    #: the fossil share it needs beyond ``1 − cfe``, when replayed hour by hour on the full
+    #: year (the automatic error estimate; see :func:`gigawatt.supply.periods.replay_shortfall`)
+    estimated_shortfall: float | None = None
+    #: capacity of the whole units to build [W] (modular technologies), next to the
+    #: continuous optimum in ``capacity_w``
+    capacity_built_w: dict[str, float] = field(default_factory=dict)
+    #: whole units to build (modular technologies: the continuous optimum rounded up, or the
+    #: integer optimum with ``integer=True``)
+    units_built: dict[str, int] = field(default_factory=dict)
+    #: annual cost by technology [USD/yr] (capital + fixed O&M + energy; grid import/export)
+    cost_by_tech_usd_per_year: dict[str, float] = field(default_factory=dict)
+    #: the reserve the answer relies on: firm capacity beyond the peak load [W] and the hours
+    #: when units are out (integer mode with outages)
+    reserve: dict[str, Any] = field(default_factory=dict)
+    grid_import_j: float | None = None
+    grid_export_j: float | None = None
+    #: Monte Carlo over cost uncertainty (``samples`` > 0): cost quantiles and build shares
+    samples: dict[str, Any] | None = None
     choices: dict[str, Any] = field(default_factory=dict)
     warnings: list[dict[str, str]] = field(default_factory=list)
     dispatch: pd.DataFrame | None = None
@@ -165,6 +303,12 @@ class SupplyResult:
                 row["storage_energy_j"] = self.storage_energy_j[tid]
             if tid in self.generation_j:
                 row["generation_j"] = self.generation_j[tid]
+            if tid in self.capacity_built_w:
+                row["capacity_built_w"] = self.capacity_built_w[tid]
+            if tid in self.units_built:
+                row["units_built"] = self.units_built[tid]
+            if tid in self.cost_by_tech_usd_per_year:
+                row["cost_usd_per_year"] = self.cost_by_tech_usd_per_year[tid]
             techs.append(row)
         return {
             "estimator": "supply",
@@ -180,6 +324,14 @@ class SupplyResult:
             "days": self.days,
             "aggregation_cost_error": self.aggregation_error,
             "aggregation_profile_rmse": self.aggregation_rmse,
+            "estimated_shortfall": self.estimated_shortfall,
+            "reserve": self.reserve,
+            "grid_import_j": self.grid_import_j,
+            "grid_export_j": self.grid_export_j,
+            "grid_cost_usd_per_year": {
+                k: v for k, v in self.cost_by_tech_usd_per_year.items() if k.startswith("grid-")
+            },
+            "samples": self.samples,
             "solve_time_s": self.solve_time_s,
             "solver": self.solver,
             "choices": self.choices,
@@ -255,21 +407,121 @@ def _import_pypsa() -> Any:
 
 
 @contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Send file descriptor 1 to stderr while the solver runs (HiGHS prints a banner from C++,
-    which would corrupt ``--json`` output on stdout)."""
+def _quiet_stdout(verbose: bool = False) -> Iterator[None]:
+    """Silence file descriptor 1 while the solver runs: HiGHS prints a banner (and, for
+    numerically hopeless input, raw error lines) from C++, which would corrupt ``--json`` on
+    stdout. With ``verbose`` the solver's output goes to stderr instead."""
     import os
     import sys
 
     sys.stdout.flush()
     saved = os.dup(1)
+    target = os.dup(2) if verbose else os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(target, 1)
         yield
     finally:
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(saved)
+        os.close(target)
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    """Whole units of one firm technology for :func:`solve`.
+
+    ``size_mw`` [MW] per unit; ``availability``: one profile per candidate unit (each of shape
+    (snapshots,), 0 in the hours of its refuelling or forced outages, 1 otherwise); the model
+    builds each candidate or not (a 0/1 variable). ``min_stable``: share of nameplate a built
+    unit must deliver whenever it is available (must-run; 0 = none); ``ramp_per_h``: largest
+    change of output per hour as a share of nameplate (None = unlimited).
+    """
+
+    size_mw: float
+    availability: tuple[np.ndarray, ...]
+    min_stable: float = 0.0
+    ramp_per_h: float | None = None
+
+
+def _rows(model: Any, labels: np.ndarray, coeffs: np.ndarray, dim: str) -> Any:
+    """A linopy expression of one row per entry of ``labels`` (shape (rows, terms); -1 = no
+    term), for constraints that link variables by position (inter-period storage)."""
+    import xarray as xr
+    from linopy import LinearExpression
+
+    labels = np.asarray(labels, dtype=np.int64)
+    data = xr.Dataset(
+        {
+            "vars": ((dim, "_term"), labels),
+            "coeffs": ((dim, "_term"), np.asarray(coeffs, dtype=float)),
+            "const": ((dim,), np.zeros(labels.shape[0])),
+        }
+    )
+    return LinearExpression(data, model)
+
+
+def _link_periods(model: Any, store: str, order: np.ndarray, period_hours: int) -> None:
+    """Kotzur et al. (2018) inter-period storage for one store: the typical periods are chained
+    in the calendar ``order`` (cluster of each day of the year), carrying a state of charge
+    ``soc[d]`` from day to day; the level ``soc[d] + δ_k(t)`` stays within [0, E] at every hour
+    through each typical period's intra-period maximum and minimum ``δ``."""
+    import pandas as pd
+
+    e = model["Store-e"]
+    dim = next(d for d in e.dims if d != "snapshot")
+    e_lab = e.labels.sel({dim: store}).values
+    n_snap = e_lab.shape[0]
+    k_count = n_snap // period_hours
+    e_nom = model["Store-e_nom"]
+    nom_dim = e_nom.dims[0]
+    big_e = int(e_nom.labels.sel({nom_dim: store}).values)
+    ends = e_lab[period_hours - 1 :: period_hours]
+    starts = np.concatenate([[-1], ends[:-1]])  # level before each period (0 before the first)
+    days = order.shape[0]
+    safe = store.replace("-", "_")
+    day_index = pd.RangeIndex(days + 1, name=f"day_{safe}")
+    period_index = pd.RangeIndex(k_count, name=f"period_{safe}")
+    soc = model.add_variables(lower=0, coords=[day_index], name=f"soc_inter_{safe}")
+    dmax = model.add_variables(lower=0, coords=[period_index], name=f"dmax_{safe}")
+    dmin = model.add_variables(upper=0, coords=[period_index], name=f"dmin_{safe}")
+    soc_lab = soc.labels.values
+    dmax_lab = dmax.labels.values
+    dmin_lab = dmin.labels.values
+    cluster_of_snap = np.repeat(np.arange(k_count), period_hours)
+    start_of_snap = starts[cluster_of_snap]
+    ones3 = np.tile([1.0, -1.0, 1.0], (n_snap, 1))
+    # e_t − start_k ≤ dmax_k and ≥ dmin_k
+    model.add_constraints(
+        _rows(model, np.stack([dmax_lab[cluster_of_snap], e_lab, start_of_snap], 1), ones3, "t")
+        >= 0,
+        name=f"intra_max_{safe}",
+    )
+    model.add_constraints(
+        _rows(model, np.stack([dmin_lab[cluster_of_snap], e_lab, start_of_snap], 1), ones3, "t")
+        <= 0,
+        name=f"intra_min_{safe}",
+    )
+    # soc[d+1] = soc[d] + (e_end(k) − start(k)), k = order[d]; soc[D] = soc[0]
+    lab = np.stack([soc_lab[1:], soc_lab[:-1], ends[order], starts[order]], 1)
+    model.add_constraints(
+        _rows(model, lab, np.tile([1.0, -1.0, -1.0, 1.0], (days, 1)), "d") == 0,
+        name=f"soc_step_{safe}",
+    )
+    model.add_constraints(
+        _rows(model, np.array([[soc_lab[days], soc_lab[0]]]), np.array([[1.0, -1.0]]), "c") == 0,
+        name=f"soc_cyclic_{safe}",
+    )
+    # 0 ≤ soc[d] + dmin_k and soc[d] + dmax_k ≤ E
+    pair = np.stack([soc_lab[:-1], dmax_lab[order], np.full(days, big_e)], 1)
+    model.add_constraints(
+        _rows(model, pair, np.tile([1.0, 1.0, -1.0], (days, 1)), "d") <= 0,
+        name=f"soc_upper_{safe}",
+    )
+    pair = np.stack([soc_lab[:-1], dmin_lab[order]], 1)
+    model.add_constraints(
+        _rows(model, pair, np.tile([1.0, 1.0], (days, 1)), "d") >= 0, name=f"soc_lower_{safe}"
+    )
 
 
 def solve(
@@ -280,17 +532,33 @@ def solve(
     cfe: float | None = None,
     co2_cap_kg: float | None = None,
     period_hours: int | None = None,
+    *,
+    order: np.ndarray | None = None,
+    units: dict[str, UnitPlan] | None = None,
+    grid: GridLink | None = None,
+    verbose: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Build and solve the LP. ``load_mw`` and each availability have one value per snapshot;
-    ``weights_h`` the hours each snapshot stands for; with ``period_hours`` the storage level
-    must return to its start at the end of every period (representative days).
+    """Build and solve the LP (a MILP with ``units``).
 
-    Returns capacities [MW, MWh], hourly dispatch [MW], objective [USD per modelled year],
-    status and condition.
+    ``load_mw`` and each availability have one value per snapshot; ``weights_h`` the hours each
+    snapshot stands for. With ``period_hours`` the snapshots are typical periods of that many
+    hours: without ``order`` each must end at its starting storage level; with ``order`` (the
+    typical period of each period of the year) storage is linked across periods (Kotzur et
+    al. 2018). ``units``: technologies built as whole units with their own outage profiles
+    (their entry in ``availability`` is ignored); ``grid``: an optional grid connection.
+    ``options``: extra HiGHS options. ``verbose``: show the solver's log on stderr.
+
+    Returns a dict: ``status`` and ``condition`` (the solver's two fields), ``solve_time_s``,
+    ``solver``; when ``status == "ok"`` also ``objective`` [USD per modelled year], ``p_nom``
+    [MW], ``e_nom`` [MWh] (storage), ``units_built`` (whole-unit technologies), ``dispatch``
+    (a DataFrame [MW] per snapshot: one column per generator, storage discharge/charge/level,
+    ``grid-import``/``grid-export`` and ``load``) and ``cost_by_tech`` [USD per modelled year].
     """
     import pandas as pd
 
     pypsa = _import_pypsa()
+    units = units or {}
     n_snap = load_mw.shape[0]
     snapshots = pd.date_range("2023-01-01", periods=n_snap, freq="h")
     network = pypsa.Network()
@@ -301,7 +569,9 @@ def solve(
     )
     network.add("Bus", "site", carrier="AC")
     network.add("Load", "load", bus="site", p_set=pd.Series(load_mw, index=snapshots))
-    gen_names: list[str] = []
+    linked = order is not None and period_hours is not None
+    k_count = n_snap // period_hours if period_hours else 1
+    members: dict[str, list[str]] = {}  # technology → its generator names
     fossil: list[str] = []
     for c in costs:
         tid = c.tech.id
@@ -314,7 +584,12 @@ def solve(
                 tid,
                 bus=f"{tid}-store",
                 e_nom_extendable=True,
-                e_cyclic=True,
+                # linked periods: e is the level relative to the start of the year's chain;
+                # the true level soc + δ is bounded in _link_periods
+                e_cyclic=not linked,
+                e_initial=0.0,
+                e_min_pu=-float(k_count) if linked else 0.0,
+                e_max_pu=float(k_count) if linked else 1.0,
                 capital_cost=c.energy_usd_per_mwh_year * MODEL_YEAR_FRACTION,
             )
             # p_nom of a link is on its input side: the charger's input is grid power, the
@@ -338,21 +613,77 @@ def solve(
                 capital_cost=annual / 2 * eta,
             )
             continue
-        profile = availability[tid]
+        plan = units.get(tid)
+        if plan is not None:
+            names = [f"{tid}#{i + 1}" for i in range(len(plan.availability))]
+            for name, profile in zip(names, plan.availability, strict=True):
+                extra_args: dict[str, Any] = {}
+                if plan.ramp_per_h is not None and plan.ramp_per_h < 1:
+                    extra_args = {
+                        "ramp_limit_up": plan.ramp_per_h,
+                        "ramp_limit_down": plan.ramp_per_h,
+                    }
+                network.add(
+                    "Generator",
+                    name,
+                    bus="site",
+                    p_nom_extendable=True,
+                    p_nom_max=plan.size_mw,
+                    p_nom_mod=plan.size_mw,
+                    capital_cost=annual,
+                    marginal_cost=c.marginal_usd_per_mwh,
+                    p_max_pu=pd.Series(profile, index=snapshots),
+                    p_min_pu=pd.Series(plan.min_stable * profile, index=snapshots),
+                    **extra_args,
+                )
+            members[tid] = names
+        else:
+            network.add(
+                "Generator",
+                tid,
+                bus="site",
+                p_nom_extendable=True,
+                capital_cost=annual,
+                marginal_cost=c.marginal_usd_per_mwh,
+                p_max_pu=pd.Series(availability[tid], index=snapshots),
+            )
+            members[tid] = [tid]
+        if not c.tech.carbon_free:
+            fossil.extend(members[tid])
+    must_run_mw = sum(p.size_mw * len(p.availability) for p in units.values() if p.min_stable)
+    if must_run_mw:
+        # a unit held at its minimum stable output may produce more than the load: the surplus
+        # is dumped (steam bypass, curtailment) at no credit
         network.add(
             "Generator",
-            tid,
+            "must-run-surplus",
             bus="site",
-            p_nom_extendable=True,
-            capital_cost=annual,
-            marginal_cost=c.marginal_usd_per_mwh,
-            p_max_pu=pd.Series(profile, index=snapshots),
+            p_nom=must_run_mw,
+            p_min_pu=-1.0,
+            p_max_pu=0.0,
+            marginal_cost=0.0,
         )
-        gen_names.append(tid)
-        if not c.tech.carbon_free:
-            fossil.append(tid)
+    if grid is not None:
+        network.add(
+            "Generator",
+            "grid-import",
+            bus="site",
+            p_nom=grid.capacity_mw,
+            marginal_cost=grid.import_price_usd_per_mwh,
+        )
+        if grid.export_price_usd_per_mwh is not None:
+            network.add(
+                "Generator",
+                "grid-export",
+                bus="site",
+                p_nom=grid.capacity_mw,
+                p_max_pu=0.0,
+                p_min_pu=-1.0,
+                marginal_cost=grid.export_price_usd_per_mwh,
+            )
     weight_array = weights_h.astype(float)
     load_mwh = float(np.sum(weight_array * load_mw))
+    stores = [c.tech.id for c in costs if c.tech.role == "storage"]
 
     def extra(net: Any, sns: Any) -> None:
         import xarray as xr
@@ -361,19 +692,37 @@ def solve(
         p = model["Generator-p"]
         gen_dim = next(d for d in p.dims if d != "snapshot")
         w = xr.DataArray(weight_array, coords={"snapshot": snapshots}, dims="snapshot")
-        if cfe is not None and fossil:
-            lhs = (p.sel({gen_dim: fossil}) * w).sum()
+        if cfe is not None and (fossil or grid is not None):
+            lhs = 0
+            if fossil:
+                lhs = (p.sel({gen_dim: fossil}) * w).sum()
+            if grid is not None:
+                dirty = xr.DataArray(
+                    weight_array * (1.0 - grid.clean_share),
+                    coords={"snapshot": snapshots},
+                    dims="snapshot",
+                )
+                lhs = lhs + (p.sel({gen_dim: "grid-import"}) * dirty).sum()
             model.add_constraints(lhs <= (1.0 - cfe) * load_mwh, name="clean-energy-share")
         emitters = [c for c in costs if c.tech.role != "storage" and c.direct_kg_per_mwh > 0]
-        if co2_cap_kg is not None and emitters:
-            k = xr.DataArray(
-                [c.direct_kg_per_mwh for c in emitters],
-                coords={gen_dim: [c.tech.id for c in emitters]},
-                dims=gen_dim,
-            )
-            lhs = (p.sel({gen_dim: [c.tech.id for c in emitters]}) * w * k).sum()
+        if co2_cap_kg is not None and (emitters or grid is not None):
+            lhs = 0
+            for c in emitters:
+                lhs = lhs + (p.sel({gen_dim: members[c.tech.id]}) * w).sum() * c.direct_kg_per_mwh
+            if grid is not None:
+                k = xr.DataArray(
+                    weight_array * grid.intensity_kg_per_mwh,
+                    coords={"snapshot": snapshots},
+                    dims="snapshot",
+                )
+                lhs = lhs + (p.sel({gen_dim: "grid-import"}) * k).sum()
             model.add_constraints(lhs <= co2_cap_kg * MODEL_YEAR_FRACTION, name="co2-cap")
         if period_hours and "Store-e" in model.variables:
+            if linked:
+                assert order is not None
+                for store in stores:
+                    _link_periods(model, store, order, period_hours)
+                return
             # each representative period ends at the level of the previous one (one vectorised
             # constraint: e[end of period k] - e[end of period k-1] = 0 for k >= 1)
             e = model["Store-e"]
@@ -385,40 +734,101 @@ def solve(
                 e - e.shift(snapshot=period_hours).fillna(0) == 0, name="storage-period", mask=mask
             )
 
+    chosen = {**solver_options(n_snap), **(options or {})}
+    if units:
+        chosen.pop("solver", None)  # a MILP needs branch and bound, not a first-order LP solver
+        chosen.setdefault("mip_rel_gap", MIP_REL_GAP)
+    if verbose:
+        chosen["output_flag"] = True
     started = time.perf_counter()
-    with _quiet_stdout():
-        status, condition = network.optimize(
-            solver_name="highs",
-            include_objective_constant=False,
-            io_api="direct",
-            extra_functionality=extra,
-            solver_options=solver_options(n_snap),
-        )
+    with _quiet_stdout(verbose), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            status, condition = network.optimize(
+                solver_name="highs",
+                include_objective_constant=False,
+                io_api="direct",
+                extra_functionality=extra,
+                solver_options=chosen,
+            )
+        except Exception as exc:
+            status, condition = "error", f"{type(exc).__name__}: {exc}"
+        if status == "ok" and condition != "optimal" and chosen.get("solver") == "hipdlp":
+            # PDLP stopped short of its tolerance (seen on a north-European full year): the
+            # interior point method without crossover solves the same LP to optimality
+            chosen = {**chosen, **PDLP_FALLBACK_OPTIONS}
+            try:
+                status, condition = network.optimize(
+                    solver_name="highs",
+                    include_objective_constant=False,
+                    io_api="direct",
+                    extra_functionality=extra,
+                    solver_options=chosen,
+                )
+            except Exception as exc:
+                status, condition = "error", f"{type(exc).__name__}: {exc}"
     elapsed = time.perf_counter() - started
     out: dict[str, Any] = {
         "status": str(status),
         "condition": str(condition),
         "solve_time_s": elapsed,
-        "solver": f"highs-{solver_options(n_snap).get('solver', 'choose')}",
+        "solver": f"highs-{chosen.get('solver', 'mip' if units else 'choose')}",
     }
-    if status != "ok":
+    if status != "ok" or condition != "optimal":
+        out["status"] = "warning" if status == "ok" else str(status)
         return out
     out["objective"] = float(network.objective)
-    out["p_nom"] = {g: float(network.generators.p_nom_opt[g]) for g in gen_names}
+    gens = network.generators
+    out["p_nom"] = {tid: float(gens.p_nom_opt[names].sum()) for tid, names in members.items()}
+    out["unit_p_nom"] = {
+        name: float(gens.p_nom_opt[name]) for tid in units for name in members[tid]
+    }
+    out["weights_h"] = weight_array
+    out["units_built"] = {
+        tid: round(float(gens.p_nom_opt[members[tid]].sum()) / plan.size_mw)
+        for tid, plan in units.items()
+    }
     dispatch = pd.DataFrame(index=snapshots)
-    for g in gen_names:
-        dispatch[g] = network.generators_t.p[g].to_numpy()
+    p_t = network.generators_t.p
+    cost_by_tech: dict[str, float] = {}
+    for tid, names in members.items():
+        dispatch[tid] = p_t[names].sum(axis=1).to_numpy()
+        c = next(c for c in costs if c.tech.id == tid)
+        cost_by_tech[tid] = c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION * out["p_nom"][
+            tid
+        ] + c.marginal_usd_per_mwh * float(np.sum(weight_array * dispatch[tid].to_numpy()))
     for c in costs:
         if c.tech.role == "storage":
             tid = c.tech.id
             eta = float(np.sqrt(c.round_trip_efficiency))
-            out["p_nom"][tid] = float(network.links.p_nom_opt[f"{tid}-discharge"]) * eta
-            out.setdefault("e_nom", {})[tid] = float(network.stores.e_nom_opt[tid])
+            charge_mw = float(network.links.p_nom_opt[f"{tid}-charge"])
+            discharge_in_mw = float(network.links.p_nom_opt[f"{tid}-discharge"])
+            out["p_nom"][tid] = discharge_in_mw * eta
+            out.setdefault("charge_p_nom", {})[tid] = charge_mw
+            e_nom = float(network.stores.e_nom_opt[tid])
+            out.setdefault("e_nom", {})[tid] = e_nom
+            cost_by_tech[tid] = MODEL_YEAR_FRACTION * (
+                c.capital_usd_per_mw_year / 2 * (charge_mw + discharge_in_mw * eta)
+                + c.energy_usd_per_mwh_year * e_nom
+            )
             dispatch[f"{tid}-discharge"] = -network.links_t.p1[f"{tid}-discharge"].to_numpy()
             dispatch[f"{tid}-charge"] = network.links_t.p0[f"{tid}-charge"].to_numpy()
             dispatch[f"{tid}-level"] = network.stores_t.e[tid].to_numpy()
+    if must_run_mw:
+        dispatch["must-run-surplus"] = -p_t["must-run-surplus"].to_numpy()
+    if grid is not None:
+        dispatch["grid-import"] = p_t["grid-import"].to_numpy()
+        cost_by_tech["grid-import"] = grid.import_price_usd_per_mwh * float(
+            np.sum(weight_array * dispatch["grid-import"].to_numpy())
+        )
+        if grid.export_price_usd_per_mwh is not None:
+            dispatch["grid-export"] = -p_t["grid-export"].to_numpy()
+            cost_by_tech["grid-export"] = -grid.export_price_usd_per_mwh * float(
+                np.sum(weight_array * dispatch["grid-export"].to_numpy())
+            )
     dispatch["load"] = load_mw
     out["dispatch"] = dispatch
+    out["cost_by_tech"] = cost_by_tech
     return out
 
 
@@ -428,38 +838,14 @@ def solve(
 def aggregate_days(
     series: dict[str, np.ndarray], days: int
 ) -> tuple[dict[str, np.ndarray], np.ndarray, float]:
-    """Cluster the year's days into ``days`` typical days with tsam.
+    """Cluster the year's days into ``days`` typical days with tsam, no extreme days (kept for
+    callers of version 1.0; see :func:`gigawatt.supply.periods.aggregate_periods`).
 
     Returns the typical-day series (24·days values each), the weight of each hour [h] (days
     represented) and tsam's weighted RMSE of the profiles.
     """
-    import pandas as pd
-    import tsam
-
-    if not 1 <= days <= HOURS // 24:
-        raise UserInputError(f"--days must lie between 1 and {HOURS // 24}; got {days}")
-    frame = pd.DataFrame(series, index=timestamps().tz_localize(None))
-    varying = [c for c in frame.columns if frame[c].std() > 0]
-    result = tsam.aggregate(
-        frame[varying] if varying else frame, n_clusters=days, period_duration=24
-    )
-    reps = result.cluster_representatives
-    counts = result.cluster_counts
-    clusters = sorted(counts)
-    out: dict[str, np.ndarray] = {}
-    for col in frame.columns:
-        if col in reps.columns:
-            out[col] = np.concatenate([reps.loc[k][col].to_numpy(dtype=float) for k in clusters])
-        else:
-            out[col] = np.full(24 * len(clusters), float(frame[col].iloc[0]))
-    weights = np.repeat([float(counts[k]) for k in clusters], 24)
-    rmse_by_column = getattr(result.accuracy, "rmse", None)
-    rmse = (
-        float(np.mean(np.asarray(rmse_by_column, dtype=float)))
-        if rmse_by_column is not None
-        else float("nan")
-    )
-    return out, weights, rmse
+    periods = aggregate_periods(series, days, extremes=False)
+    return periods.series, periods.weights_h, periods.rmse
 
 
 # -- API ---------------------------------------------------------------------------------------
@@ -513,6 +899,25 @@ def _load_series(
     return load_profile(str(profile), params, site.lon if site else 0.0) * mean_w
 
 
+def _check_load(load_w: np.ndarray, what: str) -> None:
+    """Refuse a load the solver cannot size: non-finite, or so large that capacities times
+    annual costs leave the solver's numeric range (see :data:`MAX_LOAD_W`)."""
+    peak = float(np.max(load_w)) if load_w.size else 0.0
+    if not np.all(np.isfinite(load_w)) or peak > MAX_LOAD_W:
+        from gigawatt.units import format_quantity
+
+        shown = (
+            "a non-finite value"
+            if not np.isfinite(peak)
+            else (f"{peak:.3g} W" if peak > MAX_LOAD_W else format_quantity(peak, "W"))
+        )
+        raise UserInputError(
+            f"the load {what} peaks at {shown}, beyond what the hourly sizing can solve "
+            f"(at most {format_quantity(MAX_LOAD_W, 'W')}, ~300x the world's average "
+            "electricity use); give the datacentre's power, e.g. --load 500MW"
+        )
+
+
 def size_supply(
     load: Any = None,
     technologies: Sequence[str] = ("nuclear-ap1000", "solar-pv", "battery-li-ion"),
@@ -527,13 +932,39 @@ def size_supply(
     wind_file: str | Path | None = None,
     cat: Catalog | None = None,
     on_step: Callable[[str], None] | None = None,
+    *,
+    discount_rate: float | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    integer: bool = False,
+    grid: GridOptions | None = None,
+    linked: bool = True,
+    fallback: bool = False,
+    samples: int = 0,
+    verbose: bool = False,
+    solver_options_extra: dict[str, Any] | None = None,
 ) -> SupplyResult:
     """Size the cheapest supply for an hourly load (see the module docstring).
 
     ``load``: mean power (``"1 GW"``) or a demand result; ``profile``: ``flat``,
     ``inference``, ``training`` or a CSV path; ``site``: ``"LAT,LON"`` (needed for solar);
-    ``cfe``: share of load met by carbon-free supply (1 = 24/7); ``co2_cap``: kg CO2 per year
-    (``"100 kt"``) of direct emissions; ``days``: representative days (None = full year).
+    ``cfe``: share of load met by carbon-free supply hour by hour (1 = 24/7); ``co2_cap``: kg
+    CO2 per year (``"100 kt"``) of direct emissions (and grid imports); ``days``:
+    representative days (None = full year), with extreme days and, when ``linked``, storage
+    linked across days (Kotzur et al. 2018); ``check_error``: also solve the full year and
+    report the cost error; ``fallback``: solve the full year when the replay of the year
+    (the automatic error estimate) finds the representative-day sizing short.
+    ``discount_rate`` [1/yr] (default: the catalogue's central value); ``overrides``: node →
+    value for technology parameters (``overnight_cost_nuclear_ap1000_usd_per_w="8 to 12
+    $/W"``, central value used); ``integer``: build modular firm technologies as whole units,
+    each with its own sampled refuelling and forced outages where the catalogue has them (a
+    MILP); ``grid``: a grid connection (:class:`GridOptions`); ``samples``: Monte Carlo over
+    the cost ranges, one solve per sample (see :attr:`SupplyResult.samples`); ``verbose``:
+    show the solver log on stderr.
+
+    Raises :class:`UserInputError` for bad input (unknown technology or node, CFE outside
+    [0, 1], a negative CO2 cap, ``days`` outside 1–365, solar without a site, a load that is
+    not finite or beyond :data:`MAX_LOAD_W`) and :class:`InfeasibleError` when no sizing can
+    meet the load (named before solving where possible).
     """
     from gigawatt.catalog import catalog
     from gigawatt.supply.profiles import parse_site
@@ -559,22 +990,38 @@ def size_supply(
         co2_cap_kg = (
             parse_quantity(co2_cap, "mass").value if isinstance(co2_cap, str) else float(co2_cap)
         )
-        if co2_cap_kg < 0:
-            raise UserInputError(f"the CO2 cap cannot be negative; got {co2_cap!r}")
+        if not np.isfinite(co2_cap_kg) or co2_cap_kg < 0:
+            raise UserInputError(f"the CO2 cap must be a finite mass >= 0; got {co2_cap!r}")
     if days is not None and not 1 <= days <= HOURS // 24:
         raise UserInputError(f"--days must lie between 1 and {HOURS // 24}; got {days}")
+    if samples < 0 or samples > MAX_SAMPLES:
+        raise UserInputError(
+            f"--samples must lie between 0 and {MAX_SAMPLES} (each sample is one solve); "
+            f"got {samples}"
+        )
     site_obj = parse_site(site) if isinstance(site, str) else site
     if any(t.category == "solar" for t in techs) and site_obj is None and weather is None:
         raise UserInputError(
             "solar needs a site: --site LAT,LON (e.g. 35.0,-106.0) or a --weather file"
         )
     params = supply_parameters(cat)
-    discount_rate = cat.get("parameter", "supply-discount-rate").value.central  # type: ignore[attr-defined]
-    costs = [TechCosts.from_catalog(t, discount_rate) for t in techs]
+    if discount_rate is None:
+        discount_rate = cat.get("parameter", "supply-discount-rate").value.central  # type: ignore[attr-defined]
+    elif not (np.isfinite(discount_rate) and -0.5 < discount_rate < 1.0):
+        raise UserInputError(
+            f"--discount-rate is a real rate per year, e.g. 0.07 for 7%; got {discount_rate}"
+        )
+    value_sets, set_names = tech_values(techs, overrides, samples, seed)
+    costs = [TechCosts.from_catalog(t, discount_rate, value_sets[0][t.id]) for t in techs]
+    if samples:
+        central_sets, _ = tech_values(techs, overrides, 0, seed)
+        costs = [TechCosts.from_catalog(t, discount_rate, central_sets[0][t.id]) for t in techs]
 
-    warnings: list[dict[str, str]] = []
+    warnings_out: list[dict[str, str]] = []
     step("building hourly profiles")
-    load_w = _load_series(load, profile, params, site_obj, warnings)
+    with np.errstate(all="ignore"):
+        load_w = _load_series(load, profile, params, site_obj, warnings_out)
+    _check_load(load_w, repr(load) if load is not None else str(profile))
     mean_w = float(load_w.mean())
     availability: dict[str, np.ndarray] = {}
     for c in costs:
@@ -590,46 +1037,159 @@ def size_supply(
         elif t.role == "variable":
             raise UserInputError(f"no hourly profile model for {t.id!r} ({t.category})")
     load_pu = load_w / mean_w
-    check_feasibility(costs, load_pu, availability, cfe, co2_cap_kg)
+    link: GridLink | None = None
+    if grid is not None:
+        link = grid.link(cat, float(load_w.max()) / W_PER_MW, site_obj)
+        warnings_out.extend(grid.notes)
+    else:
+        check_feasibility(costs, load_pu, availability, cfe, co2_cap_kg)
 
-    series = {"load": load_w / 1e6, **availability}
+    plans: dict[str, UnitPlan] = {}
+    unit_series: dict[str, np.ndarray] = {}
+    if integer:
+        from gigawatt.supply.outages import sample_unit_availability
+
+        rng = np.random.default_rng(seed)
+        peak_mw = float(load_w.max()) / W_PER_MW
+        for c in costs:
+            t = c.tech
+            if t.role != "firm" or not t.modular:
+                continue
+            size_mw = t.unit_size_w.central / W_PER_MW
+            candidates = int(np.ceil(peak_mw / size_mw)) + EXTRA_CANDIDATE_UNITS
+            if candidates > MAX_INTEGER_UNITS:
+                warnings_out.append(
+                    {
+                        "code": "GW414",
+                        "message": f"{t.id}: {candidates} candidate units exceed the "
+                        f"{MAX_INTEGER_UNITS} the whole-unit model handles; sized continuously "
+                        "(rounded up below)",
+                    }
+                )
+                continue
+            profiles = sample_unit_availability(t, candidates, rng)
+            stable = t.min_stable_output.central if t.min_stable_output else 0.0
+            plans[t.id] = UnitPlan(size_mw, tuple(profiles), stable)
+            for i, prof in enumerate(profiles):
+                unit_series[f"{t.id}#{i + 1}"] = prof
+
+    series = {"load": load_w / W_PER_MW, **availability, **unit_series}
+    if link is not None:
+        series["_grid_clean"] = link.clean_share
+        series["_grid_intensity"] = link.intensity_kg_per_mwh
+    variable = [c.tech.id for c in costs if c.tech.role == "variable"]
     rmse = None
+    periods: Periods | None = None
     if days:
         step(f"clustering the year into {days} representative days (tsam)")
-        reduced, weights, rmse = aggregate_days(series, days)
-        period = 24
-        warnings.append(
-            {
-                "code": "GW411",
-                "message": f"{days} representative days stand for the year; "
-                "storage cycles within each day",
-            }
-        )
+        periods = aggregate_periods(series, days, variable)
+        reduced, weights = periods.series, periods.weights_h
+        rmse = periods.rmse
+        warnings_out.append(_periods_note(days, periods, linked))
     else:
-        reduced, weights, period = series, np.ones(HOURS), None
-    step("solving with HiGHS" + (" (full year)" if not days else ""))
-    solution = solve(
-        costs,
-        reduced["load"],
-        {k: reduced[k] for k in availability},
-        weights,
-        cfe,
-        co2_cap_kg,
-        period,
-    )
-    if solution["status"] != "ok":
-        raise InfeasibleError(
-            f"the solver found no sizing ({solution['status']}: {solution['condition']}) for "
-            f"{[t.id for t in techs]} with cfe={cfe} co2_cap={co2_cap}; "
-            "relax the constraint or add firm/storage technologies"
+        reduced, weights = series, np.ones(HOURS)
+
+    def run(the_costs: Sequence[TechCosts], full: bool, quiet: bool = False) -> dict[str, Any]:
+        data = series if full or periods is None else reduced
+        w = np.ones(HOURS) if full or periods is None else weights
+        sub_plans = {
+            tid: UnitPlan(
+                p.size_mw,
+                tuple(data[f"{tid}#{i + 1}"] for i in range(len(p.availability))),
+                p.min_stable,
+                p.ramp_per_h,
+            )
+            for tid, p in plans.items()
+        }
+        sub_link = None
+        if link is not None:
+            sub_link = GridLink(
+                link.import_price_usd_per_mwh,
+                data["_grid_clean"],
+                data["_grid_intensity"],
+                link.capacity_mw,
+                link.export_price_usd_per_mwh,
+            )
+        use_periods = periods is not None and not full
+        return solve(
+            the_costs,
+            data["load"],
+            {k: data[k] for k in availability},
+            w,
+            cfe,
+            co2_cap_kg,
+            periods.period_hours if use_periods and periods is not None else None,
+            order=periods.order if use_periods and linked and periods is not None else None,
+            units=sub_plans,
+            grid=sub_link,
+            verbose=verbose and not quiet,
+            options=solver_options_extra,
         )
+
+    step("solving with HiGHS" + (" (full year)" if not days else ""))
+    solution = run(costs, full=False)
+    if solution["status"] != "ok":
+        raise InfeasibleError(_no_sizing_message(solution, techs, load_w, cfe, co2_cap, link))
+    shortfall = None
+    if periods is not None:
+        for round_ in range(REFINE_ROUNDS + 1):
+            unserved_mw, fossil_mw = _replay(solution, costs, series, plans, link)
+            shortfall, short_days = _days_to_refine(unserved_mw, fossil_mw, series["load"], cfe)
+            if shortfall <= REFINE_TOLERANCE or not short_days or round_ == REFINE_ROUNDS:
+                break
+            step(
+                f"the full-year replay finds {shortfall:.2%} short: adding {len(short_days)} "
+                "exact days and solving again"
+            )
+            periods = add_exact_days(periods, series, short_days)
+            reduced, weights = periods.series, periods.weights_h
+            refined = run(costs, full=False)
+            if refined["status"] != "ok":
+                break
+            refined["solve_time_s"] += solution["solve_time_s"]  # report all rounds' time
+            solution = refined
+        warnings_out = [
+            _periods_note(days or 0, periods, linked) if w["code"] == "GW411" else w
+            for w in warnings_out
+        ]
+        if shortfall is not None and shortfall > UNRELIABLE_SHORTFALL:
+            if fallback:
+                step("representative days fall short in the full year: solving the full year")
+                full_solution = run(costs, full=True)
+                if full_solution["status"] == "ok":
+                    warnings_out.append(
+                        {
+                            "code": "GW413",
+                            "message": f"the {days}-day sizing left {shortfall:.1%} of the "
+                            "year's load unserved (or over the fossil limit) when replayed "
+                            "hour by hour, so the full year was solved instead",
+                        }
+                    )
+                    solution, periods, reduced, weights = (
+                        full_solution,
+                        None,
+                        series,
+                        np.ones(HOURS),
+                    )
+                    days = None
+            else:
+                warnings_out.append(
+                    {
+                        "code": "GW413",
+                        "message": f"estimated error: replayed hour by hour over the full "
+                        f"year, the {days}-day sizing leaves {shortfall:.1%} of the load "
+                        "unserved (or over the fossil limit); use more --days, "
+                        "--fallback-full-year or --check-error",
+                    }
+                )
     error = None
     if check_error and days:
         step("solving the full year to measure the aggregation error")
-        full = solve(costs, series["load"], availability, np.ones(HOURS), cfe, co2_cap_kg, None)
+        full = run(costs, full=True)
         if full["status"] == "ok":
             error = (solution["objective"] - full["objective"]) / full["objective"]
-    result = _summarise(solution, costs, reduced, weights, availability, mean_w, days, error, rmse)
+    result = _summarise(solution, costs, reduced, weights, mean_w, days, error, rmse, plans)
+    result.estimated_shortfall = shortfall if days else None
     result.choices = {
         "technologies": [t.id for t in techs],
         "profile": str(profile),
@@ -637,11 +1197,15 @@ def size_supply(
         "cfe": cfe,
         "co2_cap_kg_per_year": co2_cap_kg,
         "days": days,
+        "linked_storage": bool(days and linked),
         "seed": seed,
         "discount_rate": discount_rate,
+        "integer": bool(plans),
+        "set": {name: str((overrides or {})[name]) for name in set_names},
+        "grid": None if grid is None else grid.describe(),
     }
     result.data_version = cat.data_version
-    result.warnings = warnings + result.warnings
+    result.warnings = warnings_out + result.warnings
     if any(t.maturity in {"unproven", "first-of-a-kind"} for t in techs):
         result.warnings.append(
             {
@@ -649,7 +1213,183 @@ def size_supply(
                 "message": "some technologies have no commercial unit yet; their costs are guesses",
             }
         )
+    if samples:
+        result.samples = _monte_carlo(value_sets, techs, discount_rate, run, step, load_w, mean_w)
     return result
+
+
+def _periods_note(days: int, periods: Periods, linked: bool) -> dict[str, str]:
+    """Warning GW411: how many representative and extreme days stand for the year."""
+    extremes = (
+        f" plus {periods.n_extreme} extreme or exact day(s) (kept for: "
+        f"{', '.join(periods.extreme_names)})"
+        if periods.n_extreme
+        else ""
+    )
+    return {
+        "code": "GW411",
+        "message": f"{days} representative days{extremes} stand for the year; "
+        + (
+            "storage is carried across days in calendar order (Kotzur et al. 2018)"
+            if linked
+            else "storage cycles within each day"
+        ),
+    }
+
+
+def _no_sizing_message(
+    solution: dict[str, Any],
+    techs: Sequence[Technology],
+    load_w: np.ndarray,
+    cfe: float | None,
+    co2_cap: Any,
+    link: GridLink | None,
+) -> str:
+    """One line saying which inputs the solver found no sizing for, and why."""
+    from gigawatt.units import format_quantity
+
+    what = (
+        f"{[t.id for t in techs]} for a load of {format_quantity(float(load_w.mean()), 'W')}"
+        f" (peak {format_quantity(float(load_w.max()), 'W')})"
+        + (f", cfe={cfe:g}" if cfe is not None else "")
+        + (f", co2 cap {co2_cap}" if co2_cap is not None else "")
+        + (", grid link" if link is not None else "")
+    )
+    condition = str(solution.get("condition", ""))
+    if "infeasible" in condition:
+        return (
+            f"no sizing of {what} meets the load every hour under these constraints; relax "
+            "--cfe or --co2-cap, or add firm or storage technologies"
+        )
+    if "unbounded" in condition:
+        return (
+            f"the solver found the sizing of {what} unbounded (a cost or limit is missing or "
+            "out of range); check --set values and the load"
+        )
+    return (
+        f"the solver could not size {what} ({solution['status']}: {condition}); check that "
+        "the load and --set values are in range, or retry with --verbose to see the solver log"
+    )
+
+
+def _replay(
+    solution: dict[str, Any],
+    costs: Sequence[TechCosts],
+    series: dict[str, np.ndarray],
+    plans: dict[str, UnitPlan],
+    link: GridLink | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Unserved power and fossil (or grid) output of each hour [MW] when the aggregated
+    capacities are dispatched greedily over the full year (see :func:`replay_unserved`)."""
+    load = series["load"]
+    variable = np.zeros(HOURS)
+    clean_firm = np.zeros(HOURS)
+    fossil = np.zeros(HOURS)
+    store_p = store_e = store_charge = 0.0
+    rte = 1.0
+    for c in costs:
+        tid = c.tech.id
+        if c.tech.role == "storage":
+            store_p += solution["p_nom"][tid]
+            store_e += solution["e_nom"][tid]
+            store_charge += solution["charge_p_nom"][tid]
+            rte = c.round_trip_efficiency
+            continue
+        if tid in plans:
+            out = np.zeros(HOURS)
+            for name, unit_mw in solution["unit_p_nom"].items():
+                if name.startswith(f"{tid}#"):
+                    out += series[name] * unit_mw
+        else:
+            out = series[tid] * solution["p_nom"][tid]
+        if c.tech.role == "variable":
+            variable += out
+        elif c.tech.carbon_free:
+            clean_firm += out
+        else:
+            fossil += out
+    if link is not None:
+        fossil += link.capacity_mw
+    # unserved energy is least when every plant runs before the store is drawn down; fossil
+    # energy is least when the store is drawn down first: replay both ways
+    unserved, _ = replay_unserved(
+        load, variable, clean_firm + fossil, np.zeros(HOURS), store_p, store_e, rte, store_charge
+    )
+    _, burnt = replay_unserved(
+        load, variable, clean_firm, fossil, store_p, store_e, rte, store_charge
+    )
+    return unserved, burnt
+
+
+def _days_to_refine(
+    unserved_mw: np.ndarray, fossil_mw: np.ndarray, load_mw: np.ndarray, cfe: float | None
+) -> tuple[float, list[int]]:
+    """The replay's error estimate [1 of the load: unserved energy plus fossil energy beyond
+    the CFE limit] and the days to represent exactly in the next round (the worst days, each
+    with the day before it, when the storage should have been filled)."""
+    total = float(load_mw.sum())
+    excess = 0.0
+    if cfe is not None:
+        excess = max(0.0, float(fossil_mw.sum()) / total - (1.0 - cfe))
+    error = float(unserved_mw.sum()) / total + excess
+    per_day = unserved_mw.reshape(-1, HOURS_PER_PERIOD).sum(axis=1)
+    if excess > 0:
+        per_day = per_day + fossil_mw.reshape(-1, HOURS_PER_PERIOD).sum(axis=1)
+    worst = [int(d) for d in np.argsort(per_day)[::-1][:REFINE_DAYS_PER_ROUND] if per_day[d] > 0]
+    chosen = sorted({d for w in worst for d in (w - 1, w) if d >= 0})
+    return error, chosen
+
+
+def _monte_carlo(
+    value_sets: list[dict[str, dict[str, float]]],
+    techs: Sequence[Technology],
+    discount_rate: float,
+    run: Callable[..., dict[str, Any]],
+    step: Callable[[str], None],
+    load_w: np.ndarray,
+    mean_w: float,
+) -> dict[str, Any]:
+    """One solve per sampled set of cost values: cost per MWh quantiles and how often each
+    technology is built (more than :data:`NEGLIGIBLE_SHARE` of the mean load)."""
+    costs_per_mwh: list[float] = []
+    built: dict[str, int] = {t.id: 0 for t in techs}
+    capacity: dict[str, list[float]] = {t.id: [] for t in techs}
+    failed = 0
+    for i, values in enumerate(value_sets):
+        step(f"Monte Carlo sample {i + 1} of {len(value_sets)}")
+        sample_costs = [TechCosts.from_catalog(t, discount_rate, values[t.id]) for t in techs]
+        out = run(sample_costs, full=False, quiet=True)
+        if out["status"] != "ok":
+            failed += 1
+            continue
+        load_mwh = float(np.sum(out["dispatch"]["load"].to_numpy() * _weights_of(out)))
+        costs_per_mwh.append(out["objective"] / load_mwh)
+        for t in techs:
+            mw = out["p_nom"].get(t.id, 0.0)
+            capacity[t.id].append(mw * W_PER_MW)
+            if mw * W_PER_MW > NEGLIGIBLE_SHARE * mean_w:
+                built[t.id] += 1
+    ok = len(costs_per_mwh)
+    arr = np.array(costs_per_mwh) if ok else np.array([np.nan])
+    return {
+        "n": len(value_sets),
+        "solved": ok,
+        "failed": failed,
+        "cost_usd_per_mwh": {
+            "median": float(np.median(arr)),
+            "p5": float(np.percentile(arr, 5)),
+            "p95": float(np.percentile(arr, 95)),
+            "mean": float(np.mean(arr)),
+        },
+        "built_share": {tid: (n / ok if ok else 0.0) for tid, n in built.items()},
+        "capacity_w_median": {
+            tid: float(np.median(v)) if v else 0.0 for tid, v in capacity.items()
+        },
+    }
+
+
+def _weights_of(solution: dict[str, Any]) -> np.ndarray:
+    return np.asarray(solution["weights_h"], dtype=float)
 
 
 def _summarise(
@@ -657,41 +1397,92 @@ def _summarise(
     costs: Sequence[TechCosts],
     series: dict[str, np.ndarray],
     weights: np.ndarray,
-    availability: dict[str, np.ndarray],
     mean_w: float,
     days: int | None,
     error: float | None,
     rmse: float | None,
+    plans: dict[str, UnitPlan] | None = None,
 ) -> SupplyResult:
+    plans = plans or {}
     dispatch = solution["dispatch"]
     load_mwh = float(np.sum(weights * series["load"]))
+    floor_mw = NEGLIGIBLE_SHARE * mean_w / W_PER_MW
     capacity_w: dict[str, float] = {}
+    built_w: dict[str, float] = {}
     units: dict[str, float] = {}
+    units_built: dict[str, int] = {}
     storage_j: dict[str, float] = {}
     generation_j: dict[str, float] = {}
     fossil_mwh = 0.0
     curtail_mwh = 0.0
+    firm_mw = 0.0
     for c in costs:
         tid = c.tech.id
         mw = solution["p_nom"][tid]
-        capacity_w[tid] = mw * 1e6
+        mw = 0.0 if abs(mw) < floor_mw else mw
+        capacity_w[tid] = mw * W_PER_MW
         if c.tech.modular:
-            units[tid] = mw * 1e6 / c.tech.unit_size_w.central
+            size_w = c.tech.unit_size_w.central
+            units[tid] = mw * W_PER_MW / size_w
+            if tid in plans:
+                units_built[tid] = int(solution["units_built"].get(tid, 0))
+            else:
+                units_built[tid] = int(np.ceil(units[tid] - UNIT_ROUNDING_SLACK))
+            built_w[tid] = units_built[tid] * size_w
         if c.tech.role == "storage":
-            storage_j[tid] = solution["e_nom"][tid] * J_PER_MWH
+            e = solution["e_nom"][tid]
+            storage_j[tid] = (0.0 if abs(e) < floor_mw else e) * J_PER_MWH
             continue
-        gen_mwh = float(np.sum(weights * dispatch[tid].to_numpy()))
+        gen = weights * dispatch[tid].to_numpy()
+        gen_mwh = float(np.sum(gen))
+        gen_mwh = 0.0 if abs(gen_mwh) < floor_mw else gen_mwh
         generation_j[tid] = gen_mwh * J_PER_MWH / MODEL_YEAR_FRACTION
         if not c.tech.carbon_free:
             fossil_mwh += gen_mwh
+        if c.tech.role == "firm":
+            firm_mw += built_w.get(tid, capacity_w[tid]) / W_PER_MW
         if c.tech.role == "variable":
             possible = series[tid] * mw
             curtail_mwh += float(
                 np.sum(weights * np.clip(possible - dispatch[tid].to_numpy(), 0, None))
             )
+    import_j = export_j = None
+    dirty_mwh = fossil_mwh
+    if "grid-import" in dispatch:
+        imp = weights * dispatch["grid-import"].to_numpy()
+        import_j = float(np.sum(imp)) * J_PER_MWH / MODEL_YEAR_FRACTION
+        dirty_mwh += float(np.sum(imp * (1.0 - series["_grid_clean"])))
+    if "grid-export" in dispatch:
+        export_j = (
+            float(np.sum(weights * dispatch["grid-export"].to_numpy()))
+            * J_PER_MWH
+            / MODEL_YEAR_FRACTION
+        )
     per_mwh = solution["objective"] / load_mwh
+    curtail_mwh = 0.0 if curtail_mwh < floor_mw else curtail_mwh
+    peak_mw = float(np.max(series["load"]))
+    reserve: dict[str, Any] = {
+        "firm_capacity_w": firm_mw * W_PER_MW,
+        "peak_load_w": peak_mw * W_PER_MW,
+        "firm_margin": firm_mw / peak_mw - 1.0 if peak_mw > 0 else 0.0,
+    }
+    if plans:
+        out_hours = {}
+        for tid in plans:
+            profiles = [
+                series[name]
+                for name, unit_mw in solution["unit_p_nom"].items()
+                if name.startswith(f"{tid}#") and unit_mw > floor_mw
+            ]
+            if profiles:
+                stack = np.array(profiles)
+                out_hours[tid] = {
+                    "unit_hours_out": float(np.sum(weights * (stack < 0.5).sum(axis=0))),
+                    "hours_with_a_unit_out": float(np.sum(weights * (stack < 0.5).any(axis=0))),
+                }
+        reserve["outages"] = out_hours
     return SupplyResult(
-        status=solution["condition"],
+        status=solution["status"],
         condition=solution["condition"],
         technologies=[c.tech.id for c in costs],
         capacity_w=capacity_w,
@@ -700,7 +1491,7 @@ def _summarise(
         generation_j=generation_j,
         cost_usd_per_year=per_mwh * mean_w * SECONDS_PER_YEAR / J_PER_MWH,
         cost_usd_per_mwh=per_mwh,
-        cfe_share=float(np.clip(1 - fossil_mwh / load_mwh, 0, 1)),
+        cfe_share=float(np.clip(1 - dirty_mwh / load_mwh, 0, 1)),
         curtailment_j=curtail_mwh * J_PER_MWH / MODEL_YEAR_FRACTION,
         load_energy_j=mean_w * SECONDS_PER_YEAR,
         mean_load_w=mean_w,
@@ -709,5 +1500,13 @@ def _summarise(
         days=days,
         aggregation_error=error,
         aggregation_rmse=rmse,
+        capacity_built_w=built_w,
+        units_built=units_built,
+        cost_by_tech_usd_per_year={
+            k: v / MODEL_YEAR_FRACTION for k, v in solution["cost_by_tech"].items()
+        },
+        reserve=reserve,
+        grid_import_j=import_j,
+        grid_export_j=export_j,
         dispatch=dispatch,
     )

@@ -1,0 +1,178 @@
+"""An optional grid connection for the hourly sizing: import price, hourly carbon and clean
+share, export of surplus.
+
+The 24/7 carbon-free energy (CFE) score is counted hour by hour as in the 24/7 CFE studies
+(Xu et al. 2021, "System-level impacts of 24/7 carbon-free electricity procurement",
+Princeton ZERO Lab; Riepin & Brown 2024, PyPSA 24/7 CFE model): each hour's load is met by
+local generation, storage and grid imports; imports count as carbon-free at the grid's clean
+share that hour; exported surplus earns its price but never counts toward the score.
+
+Grid hourly data come from a CSV file (``--grid-file``: 8,760 rows with a
+``carbon_intensity_g_per_kwh`` column and optionally a ``clean_share`` column), or from a grid
+record of the catalogue (``--grid us-2023``), flat over the year, its clean share derived
+from its intensity against the cited all-fossil reference (parameter
+``supply-grid-fossil-reference``; see its note for the bias).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from gigawatt.errors import UserInputError
+from gigawatt.supply.profiles import HOURS, Site, supply_parameters
+from gigawatt.units import J_PER_MWH
+
+if TYPE_CHECKING:
+    from gigawatt.catalog import Catalog
+
+__all__ = ["GridLink", "GridOptions", "read_grid_file"]
+
+#: kg CO2 per MWh in one g CO2 per kWh.
+KG_PER_MWH_PER_G_PER_KWH = 1.0
+
+
+@dataclass(frozen=True)
+class GridLink:
+    """A grid connection as the solver sees it: imports up to ``capacity_mw`` [MW] at
+    ``import_price_usd_per_mwh``; ``clean_share`` (snapshots,) [1] the carbon-free share of
+    grid power each hour (imports count at it toward the CFE score); ``intensity_kg_per_mwh``
+    (snapshots,) [kg CO2/MWh] for the CO2 cap; exports of surplus earn
+    ``export_price_usd_per_mwh`` (None: surplus is curtailed, nothing is exported)."""
+
+    import_price_usd_per_mwh: float
+    clean_share: np.ndarray
+    intensity_kg_per_mwh: np.ndarray
+    capacity_mw: float
+    export_price_usd_per_mwh: float | None = None
+
+
+def read_grid_file(path: str | Path) -> tuple[np.ndarray, np.ndarray | None]:
+    """Hourly grid carbon intensity [kg CO2/MWh] and, if given, clean share [1] from a CSV of
+    8,760 rows with a ``carbon_intensity_g_per_kwh`` column (and ``clean_share``).
+
+    Raises :class:`UserInputError` naming the file and the problem (missing column, wrong
+    length, non-finite or negative values, a clean share outside [0, 1]).
+    """
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise UserInputError(f"--grid-file {path}: cannot read it as CSV ({exc})") from exc
+    cols = {c.strip().lower(): c for c in frame.columns}
+    if "carbon_intensity_g_per_kwh" not in cols:
+        raise UserInputError(
+            f"--grid-file {path}: needs a carbon_intensity_g_per_kwh column "
+            f"(and optionally clean_share); got {list(frame.columns)}"
+        )
+    if len(frame) != HOURS:
+        raise UserInputError(f"--grid-file {path}: expected {HOURS} hourly rows, got {len(frame)}")
+    values = pd.to_numeric(frame[cols["carbon_intensity_g_per_kwh"]], errors="coerce").to_numpy()
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        bad = int(np.argmax(~np.isfinite(values) | (values < 0)))
+        raise UserInputError(
+            f"--grid-file {path}: carbon intensity must be a finite number >= 0 g/kWh "
+            f"(row {bad + 2})"
+        )
+    clean = None
+    if "clean_share" in cols:
+        clean = pd.to_numeric(frame[cols["clean_share"]], errors="coerce").to_numpy()
+        if not np.all(np.isfinite(clean)) or np.any((clean < 0) | (clean > 1)):
+            bad = int(np.argmax(~np.isfinite(clean) | (clean < 0) | (clean > 1)))
+            raise UserInputError(
+                f"--grid-file {path}: clean_share must lie in [0, 1] (row {bad + 2})"
+            )
+    return values * KG_PER_MWH_PER_G_PER_KWH, clean
+
+
+@dataclass
+class GridOptions:
+    """What the user asked of the grid connection.
+
+    ``grid``: a grid record id (flat intensity) — or None with ``file``; ``file``: hourly CSV
+    (see :func:`read_grid_file`); ``import_price_usd_per_mwh`` (None: the catalogue's
+    ``supply-grid-import-price``); ``capacity_w`` [W] of the connection (None: the peak load,
+    so imports alone could carry the site); ``export_price_usd_per_mwh`` (None: no export).
+    """
+
+    grid: str | None = None
+    file: str | Path | None = None
+    import_price_usd_per_mwh: float | None = None
+    capacity_w: float | None = None
+    export_price_usd_per_mwh: float | None = None
+    notes: list[dict[str, str]] = field(default_factory=list)
+
+    def link(self, cat: Catalog, peak_mw: float, site: Site | None = None) -> GridLink:
+        """The solver's :class:`GridLink` for this connection (``peak_mw``: the load's peak or
+        mean [MW], the default capacity). Raises :class:`UserInputError` for a negative or
+        non-finite price or capacity, an export price above the import price, or an unknown
+        grid id."""
+        from gigawatt.catalog.schema import Grid
+
+        params = supply_parameters(cat)
+        price = (
+            params["grid_import_price_usd_per_j"] * J_PER_MWH
+            if self.import_price_usd_per_mwh is None
+            else self.import_price_usd_per_mwh
+        )
+        for name, value in (
+            ("--grid-price", price),
+            ("--export-price", self.export_price_usd_per_mwh),
+        ):
+            if value is not None and not (np.isfinite(value) and value >= 0):
+                raise UserInputError(f"{name} must be a finite price >= 0 USD/MWh; got {value}")
+        if self.export_price_usd_per_mwh is not None and self.export_price_usd_per_mwh > price:
+            raise UserInputError(
+                f"--export-price {self.export_price_usd_per_mwh:g} USD/MWh is above the import "
+                f"price {price:g}: the site would buy to resell; give an export price <= import"
+            )
+        capacity_mw = peak_mw if self.capacity_w is None else self.capacity_w / 1e6
+        if not (np.isfinite(capacity_mw) and capacity_mw >= 0):
+            raise UserInputError(
+                f"--grid-capacity must be a finite power >= 0; got {capacity_mw} MW"
+            )
+        reference = params["grid_fossil_reference_kg_per_j"] * J_PER_MWH
+        if self.file is not None:
+            intensity, clean = read_grid_file(self.file)
+            if clean is None:
+                clean = np.clip(1.0 - intensity / reference, 0.0, 1.0)
+                self.notes.append(_derived_note(reference))
+        else:
+            record = cat.typed(Grid, self.grid or "us-2023")
+            kg_per_mwh = record.carbon_intensity_kg_per_j.central * J_PER_MWH
+            intensity = np.full(HOURS, kg_per_mwh)
+            clean = np.clip(1.0 - intensity / reference, 0.0, 1.0)
+            self.notes.append(
+                {
+                    "code": "GW415",
+                    "message": f"grid {record.id}: a flat {kg_per_mwh:.0f} kg CO2/MWh every "
+                    f"hour ({record.year}, {record.scope}), counted {clean[0]:.0%} clean; "
+                    "real grids vary by hour: give --grid-file for hourly CFE accounting",
+                }
+            )
+            self.notes.append(_derived_note(reference))
+        return GridLink(price, clean, intensity, capacity_mw, self.export_price_usd_per_mwh)
+
+    def describe(self) -> dict[str, Any]:
+        """The options as recorded in the result's ``choices``."""
+        return {
+            "grid": self.grid,
+            "file": None if self.file is None else str(self.file),
+            "import_price_usd_per_mwh": self.import_price_usd_per_mwh,
+            "capacity_w": self.capacity_w,
+            "export_price_usd_per_mwh": self.export_price_usd_per_mwh,
+        }
+
+
+def _derived_note(reference_kg_per_mwh: float) -> dict[str, str]:
+    return {
+        "code": "GW416",
+        "message": "the grid's clean share is derived from its carbon intensity "
+        f"(1 - intensity / {reference_kg_per_mwh:.0f} kg/MWh, an all-coal reference): it "
+        "overstates the clean share of gas-heavy grids; a --grid-file clean_share column "
+        "avoids this",
+    }

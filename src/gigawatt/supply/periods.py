@@ -1,0 +1,263 @@
+"""Representative periods for the hourly sizing: tsam clustering with extreme periods, and the
+data the model needs to link storage across periods (Kotzur et al. 2018).
+
+The year's hourly series (load and every availability) are cut into days and clustered with
+tsam (hierarchical, medoid representatives, column means preserved) into ``n`` typical days.
+Extreme days are appended as their own clusters, each standing for itself (tsam's ``append``):
+the day of highest *residual load* (load over the mean-scaled sum of variable availabilities:
+the day the weather helps least), the day of peak load, and the day of lowest output of each
+variable technology. The cluster of every day of the year is kept (``order``), so the model can
+chain the typical days in calendar order and carry storage energy between them: the
+inter-period formulation of
+
+    Kotzur, L.; Markewitz, P.; Robinius, M.; Stolten, D. (2018). "Time series aggregation for
+    energy system design: Modeling seasonal storage." Applied Energy 213:123-135.
+    doi:10.1016/j.apenergy.2018.01.023
+
+with the bounds of its "simultaneous" variant (the storage level stays in [0, E] at every
+hour of every day of the year, through the intra-day maximum and minimum of each typical day).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from gigawatt.errors import UserInputError
+from gigawatt.supply.profiles import HOURS, timestamps
+
+__all__ = [
+    "HOURS_PER_PERIOD",
+    "Periods",
+    "add_exact_days",
+    "aggregate_periods",
+    "replay_shortfall",
+    "replay_unserved",
+]
+
+#: Length of one representative period [h]: a day, so diurnal solar and load cycles stay whole.
+HOURS_PER_PERIOD = 24
+#: Name of the clustering-only residual-load column (never passed to the model).
+_RESIDUAL = "_residual_load"
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Typical periods standing for the year.
+
+        ``series``: name → array of ``n_clusters × period_hours`` values, cluster after cluster;
+        ``weights_h``: hours each snapshot stands for (the cluster's day count), same length;
+        ``order``: the cluster of each period of the year, shape (365,), in calendar order;
+        ``n_extreme``: how many clusters are extreme periods; ``rmse``: tsam's weighted RMSE of
+        the normalised profiles; ``extreme_names``: what the extreme periods were kept for (tsam
+    merges a day picked twice, so there may be more reasons than periods).
+    """
+
+    series: dict[str, np.ndarray]
+    weights_h: np.ndarray
+    order: np.ndarray
+    period_hours: int
+    n_extreme: int
+    rmse: float
+    extreme_names: tuple[str, ...] = ()
+
+    @property
+    def n_clusters(self) -> int:
+        """Number of typical periods (extremes included)."""
+        return int(self.weights_h.shape[0] // self.period_hours)
+
+
+def _residual(series: dict[str, np.ndarray], variable: list[str]) -> np.ndarray:
+    """Load minus the variable availabilities scaled to the load's mean (a clustering feature:
+    high when the weather helps least)."""
+    load = series["load"]
+    mean_load = float(load.mean()) or 1.0
+    supply = np.zeros_like(load, dtype=float)
+    for name in variable:
+        mean = float(series[name].mean())
+        if mean > 0:
+            supply += series[name] / mean / len(variable)
+    return np.asarray(load / mean_load - supply, dtype=float)
+
+
+def aggregate_periods(
+    series: dict[str, np.ndarray],
+    n_periods: int,
+    variable: list[str] | None = None,
+    extremes: bool = True,
+) -> Periods:
+    """Cluster the year's days into ``n_periods`` typical days plus extreme days.
+
+    ``series``: name → (8760,) array; must hold ``load``. ``variable``: the names of variable
+    availabilities (for the residual load and the low-output extremes). Returns
+    :class:`Periods`. Raises :class:`UserInputError` when ``n_periods`` is outside 1–365.
+    Warnings tsam raises (values rescaled beyond the original range) are swallowed: the
+    profiles are clipped to their original range instead.
+    """
+    import pandas as pd
+    import tsam
+    from tsam.config import ExtremeConfig
+
+    n_days = HOURS // HOURS_PER_PERIOD
+    if not 1 <= n_periods <= n_days:
+        raise UserInputError(f"--days must lie between 1 and {n_days}; got {n_periods}")
+    variable = [v for v in (variable or []) if v in series]
+    frame = pd.DataFrame(series, index=timestamps().tz_localize(None))
+    if variable:
+        frame[_RESIDUAL] = _residual(series, variable)
+    varying = [c for c in frame.columns if frame[c].std() > 0]
+    config = None
+    extreme_names: list[str] = []
+    if extremes and varying:
+        max_period = [c for c in (_RESIDUAL,) if c in varying]
+        max_value = [c for c in ("load",) if c in varying]
+        min_period = [c for c in variable if c in varying]
+        extreme_names = (
+            ["highest residual load" for _c in max_period]
+            + [f"peak {c}" for c in max_value]
+            + [f"lowest {c}" for c in min_period]
+        )
+        if max_period or max_value or min_period:
+            config = ExtremeConfig(
+                method="append", max_period=max_period, max_value=max_value, min_period=min_period
+            )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = tsam.aggregate(
+            frame[varying] if varying else frame[["load"]],
+            n_clusters=min(n_periods, n_days),
+            period_duration=HOURS_PER_PERIOD,
+            extremes=config,
+        )
+    reps = result.cluster_representatives
+    counts = result.cluster_counts
+    clusters = sorted(counts)
+    position = {k: i for i, k in enumerate(clusters)}
+    out: dict[str, np.ndarray] = {}
+    for col in series:
+        if col in reps.columns:
+            values = np.concatenate([reps.loc[k][col].to_numpy(dtype=float) for k in clusters])
+            out[col] = np.clip(values, float(series[col].min()), float(series[col].max()))
+        else:
+            out[col] = np.full(HOURS_PER_PERIOD * len(clusters), float(series[col][0]))
+    weights = np.repeat([float(counts[k]) for k in clusters], HOURS_PER_PERIOD)
+    order = np.array([position[int(k)] for k in result.cluster_assignments], dtype=int)
+    rmse_by_column = getattr(result.accuracy, "rmse", None)
+    rmse = (
+        float(np.mean(np.asarray(rmse_by_column, dtype=float)))
+        if rmse_by_column is not None
+        else float("nan")
+    )
+    n_extreme = max(0, len(clusters) - n_periods)
+    return Periods(out, weights, order, HOURS_PER_PERIOD, n_extreme, rmse, tuple(extreme_names))
+
+
+def replay_unserved(
+    load_mw: np.ndarray,
+    variable_mw: np.ndarray,
+    clean_firm_mw: np.ndarray,
+    fossil_mw: np.ndarray,
+    storage_power_mw: float,
+    storage_energy_mwh: float,
+    round_trip_efficiency: float,
+    charge_power_mw: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replay a sizing over the full year; return the unserved power and the fossil output of
+    each hour [MW], shape (hours,) each.
+
+    A greedy dispatch hour by hour (arrays of shape (8760,) [MW]): variable output first, then
+    clean firm plants, then storage (charged from any surplus, discharged for deficits), then
+    fossil plants. The year is run twice and the second pass starts where the first ended, so
+    the store is (nearly) cyclic. For one store, charging whenever there is surplus and
+    discharging whenever there is a deficit minimises unserved energy, so a shortfall above 0
+    means no dispatch of these capacities serves the real year. Used as the automatic error
+    estimate of a representative-period sizing. Both shares are [1] of the year's load.
+    ``storage_power_mw``: discharge power to the grid; ``charge_power_mw``: charging power
+    drawn from the grid (default: the same).
+    """
+    charge_mw = storage_power_mw if charge_power_mw is None else charge_power_mw
+    eta = float(np.sqrt(round_trip_efficiency)) if round_trip_efficiency > 0 else 1.0
+    net = variable_mw + clean_firm_mw - load_mw  # surplus (+) or deficit (-) before storage
+    level = 0.5 * storage_energy_mwh
+    unserved = np.zeros(net.shape[0])
+    fossil = np.zeros(net.shape[0])
+    for _pass in range(2):
+        unserved[:] = 0.0
+        fossil[:] = 0.0
+        for t in range(net.shape[0]):
+            n = float(net[t])
+            if n >= 0:
+                charge = min(n, charge_mw, (storage_energy_mwh - level) / eta)
+                level += charge * eta
+                continue
+            need = -n
+            out = min(need, storage_power_mw, level * eta)
+            level -= out / eta
+            need -= out
+            if need > 0:
+                burn = min(need, float(fossil_mw[t]))
+                fossil[t] = burn
+                unserved[t] = need - burn
+    return unserved, fossil
+
+
+def replay_shortfall(
+    load_mw: np.ndarray,
+    variable_mw: np.ndarray,
+    clean_firm_mw: np.ndarray,
+    fossil_mw: np.ndarray,
+    storage_power_mw: float,
+    storage_energy_mwh: float,
+    round_trip_efficiency: float,
+    charge_power_mw: float | None = None,
+) -> tuple[float, float]:
+    """(unserved share, fossil share) of the year's load [1] in the replay of
+    :func:`replay_unserved`."""
+    unserved, fossil = replay_unserved(
+        load_mw,
+        variable_mw,
+        clean_firm_mw,
+        fossil_mw,
+        storage_power_mw,
+        storage_energy_mwh,
+        round_trip_efficiency,
+        charge_power_mw,
+    )
+    total = float(load_mw.sum())
+    if total <= 0:
+        return 0.0, 0.0
+    return float(unserved.sum()) / total, float(fossil.sum()) / total
+
+
+def add_exact_days(periods: Periods, series: dict[str, np.ndarray], days: list[int]) -> Periods:
+    """``periods`` with each of ``days`` (day-of-year indices) made its own typical period,
+    its profiles exactly the year's, standing for itself alone (weight 1 day), so a critical
+    stretch of the year is represented in full and in calendar order. Used to refine a
+    representative-day sizing where the full-year replay found it short."""
+    p = periods.period_hours
+    order = periods.order.copy()
+    weights = periods.weights_h.reshape(-1, p)[:, 0].copy()
+    out = {k: v.copy() for k, v in periods.series.items()}
+    added = 0
+    for d in sorted(set(days)):
+        k = int(order[d])
+        if weights[k] <= 1.0:  # already a period of its own
+            continue
+        weights[k] -= 1.0
+        order[d] = weights.shape[0]
+        weights = np.append(weights, 1.0)
+        for name in out:
+            out[name] = np.concatenate([out[name], series[name][d * p : (d + 1) * p]])
+        added += 1
+    return Periods(
+        out,
+        np.repeat(weights, p),
+        order,
+        p,
+        periods.n_extreme + added,
+        periods.rmse,
+        periods.extreme_names
+        + ((f"{added} days the full-year replay found short",) if added else ()),
+    )

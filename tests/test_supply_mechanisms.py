@@ -1,0 +1,234 @@
+"""Hand-solvable cases for the hourly sizing's mechanisms: storage linked across representative
+periods (Kotzur et al. 2018), whole units covering an outage, a grid connection at a known
+price and clean share, cost by technology, residues and input checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gigawatt.catalog import catalog
+from gigawatt.catalog.technology import Technology
+from gigawatt.errors import UserInputError
+from gigawatt.supply.grid import GridOptions
+from gigawatt.supply.hourly import (
+    MODEL_YEAR_FRACTION,
+    TechCosts,
+    UnitPlan,
+    size_supply,
+    solve,
+    tech_values,
+)
+from gigawatt.supply.outages import sample_unit_availability
+from gigawatt.supply.periods import aggregate_periods, replay_shortfall
+
+
+def _tech(ident: str) -> Technology:
+    return catalog().typed(Technology, ident)
+
+
+def _solar_battery(rte: float) -> list[TechCosts]:
+    solar = TechCosts(_tech("solar-pv"), capital_usd_per_mw_year=50_000.0, marginal_usd_per_mwh=0)
+    battery = TechCosts(
+        _tech("battery-li-ion"),
+        capital_usd_per_mw_year=20_000.0,
+        marginal_usd_per_mwh=0.0,
+        energy_usd_per_mwh_year=10_000.0,
+        round_trip_efficiency=rte,
+    )
+    return [solar, battery]
+
+
+@pytest.mark.parametrize("dark_days", [1, 2])
+def test_storage_carried_across_periods_matches_hand_optimum(dark_days: int) -> None:
+    """Two typical 2-hour periods: sunny (availability 1) and dark (0); the year is `dark_days`
+    sunny periods then `dark_days` dark ones. Only storage linked across periods can serve the
+    dark ones. By hand (load L = 100 MW, η = √RTE): the dark run needs 2·L·dark_days MWh
+    delivered, so the store holds E = 2·L·dark_days/η; sunny hours charge q = L·/RTE (the
+    same energy spread over the same number of sunny hours); solar S = L + q."""
+    load, rte = 100.0, 0.81
+    eta = np.sqrt(rte)
+    costs = _solar_battery(rte)
+    sun = np.array([1.0, 1.0, 0.0, 0.0])
+    weights = np.full(4, float(dark_days))
+    order = np.array([0] * dark_days + [1] * dark_days)
+    out = solve(costs, np.full(4, load), {"solar-pv": sun}, weights, period_hours=2, order=order)
+    assert out["status"] == "ok" and out["condition"] == "optimal"
+    q = load / rte
+    s = load + q
+    e = 2 * load * dark_days / eta
+    cost = MODEL_YEAR_FRACTION * (s * 50_000 + 20_000 / 2 * (q + load) + e * 10_000)
+    assert out["p_nom"]["solar-pv"] == pytest.approx(s, rel=1e-5)
+    assert out["e_nom"]["battery-li-ion"] == pytest.approx(e, rel=1e-5)
+    assert out["objective"] == pytest.approx(cost, rel=1e-6)
+    # the same periods without linking must cycle within each period: no sizing serves the
+    # dark period
+    unlinked = solve(costs, np.full(4, load), {"solar-pv": sun}, weights, period_hours=2)
+    assert unlinked["status"] != "ok"
+
+
+def test_outage_week_is_covered_by_exactly_one_extra_unit() -> None:
+    """200 MW flat for three weeks from 100 MW units; candidate unit i is out in week i. Any
+    two units leave the load short in the week one of them is out, so the optimum builds
+    exactly three (N+1), together delivering the load every hour."""
+    week = 24 * 7
+    hours = 3 * week
+    profiles = []
+    for i in range(3):
+        profile = np.ones(hours)
+        profile[i * week : (i + 1) * week] = 0.0
+        profiles.append(profile)
+    nuclear = TechCosts(_tech("nuclear-ap1000"), 300_000.0, 10.0)
+    plan = UnitPlan(100.0, tuple(profiles))
+    out = solve(
+        [nuclear],
+        np.full(hours, 200.0),
+        {"nuclear-ap1000": np.ones(hours)},
+        np.ones(hours),
+        units={"nuclear-ap1000": plan},
+    )
+    assert out["status"] == "ok"
+    assert out["units_built"]["nuclear-ap1000"] == 3
+    expected = MODEL_YEAR_FRACTION * 300_000 * 300 + 10.0 * 200 * hours
+    assert out["objective"] == pytest.approx(expected, rel=1e-6)
+    d = out["dispatch"]
+    assert np.max(np.abs(d["nuclear-ap1000"].to_numpy() - d["load"].to_numpy())) < 1e-6
+
+
+def test_grid_import_at_known_price_and_clean_share(tmp_path: Path) -> None:
+    """A 100 MW flat load, an AP1000 option (~90 $/MWh) and a grid at 30 $/MWh, 400 g/kWh
+    and 40% clean every hour: the optimum imports everything. Cost 30 $/MWh; CFE score 0.4
+    (imports count at the grid's clean share); CO2 = 0.4 t/MWh × 876,600 MWh/yr."""
+    csv = tmp_path / "grid.csv"
+    csv.write_text(
+        "carbon_intensity_g_per_kwh,clean_share\n" + "400,0.4\n" * 8760, encoding="utf-8"
+    )
+    grid = GridOptions(file=csv, import_price_usd_per_mwh=30.0)
+    result = size_supply("100 MW", ["nuclear-ap1000"], "flat", days=2, grid=grid)
+    assert result.cost_usd_per_mwh == pytest.approx(30.0, rel=1e-6)
+    assert result.cfe_share == pytest.approx(0.4, rel=1e-6)
+    assert result.grid_import_j == pytest.approx(result.load_energy_j, rel=1e-6)
+    assert result.capacity_w["nuclear-ap1000"] == 0.0
+    # 24/7 at 70%: the grid's 60% dirty share is limited to 30% of the load, so at least half
+    # the load comes from the reactor
+    clean = size_supply("100 MW", ["nuclear-ap1000"], "flat", days=2, cfe=0.7, grid=grid)
+    assert clean.cfe_share == pytest.approx(0.7, abs=1e-6)
+    assert clean.grid_import_j == pytest.approx(0.5 * clean.load_energy_j, rel=1e-4)
+
+
+def test_cost_by_technology_adds_up_and_residues_are_zero() -> None:
+    result = size_supply("1 GW", ["nuclear-ap1000", "battery-li-ion"], "flat", days=2)
+    assert sum(result.cost_by_tech_usd_per_year.values()) == pytest.approx(
+        result.cost_usd_per_year, rel=1e-6
+    )
+    assert result.capacity_w["battery-li-ion"] == 0.0
+    assert result.storage_energy_j["battery-li-ion"] == 0.0
+    assert result.units_built["nuclear-ap1000"] == 1
+    assert result.status == "ok" and result.condition == "optimal"
+
+
+def test_load_out_of_range_names_the_load() -> None:
+    with pytest.raises(UserInputError, match=r"load '1e308 W' peaks at"):
+        size_supply("1e308 W", ["nuclear-ap1000"], "flat", days=2)
+
+
+def test_set_overrides_a_technology_cost_and_names_are_checked() -> None:
+    techs = [_tech("nuclear-ap1000")]
+    values, names = tech_values(techs, {"overnight_cost_nuclear_ap1000_usd_per_w": "10 $/W"})
+    assert values[0]["nuclear-ap1000"]["overnight_cost_usd_per_w"] == pytest.approx(10.0)
+    assert names == ["overnight_cost_nuclear_ap1000_usd_per_w"]
+    with pytest.raises(UserInputError, match="did you mean"):
+        tech_values(techs, {"overnight_cost_nuclear_ap100_usd_per_w": "10 $/W"})
+
+
+def test_discount_rate_zero_annualises_over_the_lifetime() -> None:
+    """At r = 0 the capital recovery factor is 1/n: an AP1000's capital per MW-year is
+    overnight/lifetime + fixed O&M (central values)."""
+    t = _tech("nuclear-ap1000")
+    c = TechCosts.from_catalog(t, 0.0)
+    years = t.lifetime_s.central / (365.25 * 86400)
+    expected = (
+        t.overnight_cost_usd_per_w.central / years
+        + t.fixed_om_usd_per_w_per_s.central * 365.25 * 86400
+    ) * 1e6
+    assert c.capital_usd_per_mw_year == pytest.approx(expected, rel=1e-9)
+
+
+def test_sampled_outages_have_the_cited_share_of_hours() -> None:
+    """Refuelling every 18-24 months for 25-40 days and 1-3% forced outages: over many units
+    the share of hours out is about (12/21 months × 32.5 d)/365 d + 2% ≈ 7% (by hand), the
+    fleet's ~93% availability."""
+    rng = np.random.default_rng(1)
+    profiles = sample_unit_availability(_tech("nuclear-ap1000"), 400, rng)
+    share_out = 1 - float(np.mean(profiles))
+    assert 0.04 < share_out < 0.10
+
+
+def test_extreme_days_are_kept_and_order_covers_the_year() -> None:
+    rng = np.random.default_rng(0)
+    hours = np.arange(8760)
+    solar = np.clip(np.sin((hours % 24 - 6) / 12 * np.pi), 0, None)
+    solar = solar * rng.uniform(0.1, 1, 365).repeat(24)
+    series = {"load": np.ones(8760), "solar-pv": solar}
+    periods = aggregate_periods(series, 6, ["solar-pv"])
+    assert periods.order.shape == (365,)
+    assert periods.n_extreme >= 1
+    # the darkest day of the year is one of the typical days, unchanged in shape
+    darkest = int(np.argmin(solar.reshape(365, 24).sum(axis=1)))
+    k = int(periods.order[darkest])
+    day = periods.series["solar-pv"][24 * k : 24 * (k + 1)]
+    assert day.sum() == pytest.approx(solar.reshape(365, 24)[darkest].sum(), rel=0.2)
+    # weights count every day of the year once
+    assert periods.weights_h.sum() == pytest.approx(8760)
+
+
+def test_replay_counts_unserved_energy_by_hand() -> None:
+    """Load 1 every hour, variable output 2 in the first half of each day and 0 after, a
+    lossless store of power 1 and energy 6 (half the night): the replay serves 6 of the 12
+    dark hours, leaving 6/24 = 25% unserved."""
+    load = np.ones(48)
+    var = np.tile(np.r_[np.full(12, 2.0), np.zeros(12)], 2)
+    unserved, fossil = replay_shortfall(load, var, np.zeros(48), np.zeros(48), 1.0, 6.0, 1.0)
+    assert unserved == pytest.approx(0.25)
+    assert fossil == 0.0
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["--grid-price", "80 USD/MWh"], "needs --grid"),
+        (["--set", "overnight_cost_nuclear_ap100_usd_per_w=8"], "did you mean"),
+        (["--discount-rate", "5"], "discount-rate"),
+        (["--samples", "-1"], "samples"),
+    ],
+)
+def test_cli_levers_refuse_bad_input_before_solving(
+    args: list[str], match: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gigawatt.cli import main
+
+    code = main(["supply", "--load", "500MW", "--tech", "nuclear-ap1000", "--days", "2", *args])
+    assert code == 2
+    assert match in capsys.readouterr().err
+
+
+def test_monte_carlo_over_costs_reports_distribution_and_build_share() -> None:
+    """Nuclear alone for a flat load: every sample builds it; its cost per MWh spreads with the
+    sampled overnight cost (6-12 $/W), so p5 < median < p95."""
+    result = size_supply(
+        "1 GW",
+        ["nuclear-ap1000"],
+        "flat",
+        days=2,
+        samples=5,
+        seed=3,
+        overrides={"overnight_cost_nuclear_ap1000_usd_per_w": "6 to 12 $/W"},
+    )
+    mc = result.samples
+    assert mc is not None and mc["solved"] == 5
+    c = mc["cost_usd_per_mwh"]
+    assert c["p5"] < c["median"] < c["p95"]
+    assert mc["built_share"]["nuclear-ap1000"] == 1.0
+    assert result.choices["set"] == {"overnight_cost_nuclear_ap1000_usd_per_w": "6 to 12 $/W"}
