@@ -90,8 +90,10 @@ def test_every_example_in_the_help_parses() -> None:
     for text in sorted(examples):
         if "," in text and not re.match(r"^\$?\d", text):
             continue  # comma lists of ids
-        q = parse_quantity(text)
-        assert not q.dimension.startswith("a quantity of dimension"), (text, q.dimension)
+        from gigawatt.dist import parse_dist
+
+        dist = parse_dist(text)  # examples may be ranges ('0.05 to 0.2')
+        assert not dist.dimension.startswith("a quantity of dimension"), (text, dist.dimension)
     assert parse_node_value("load_w", "1 GW to 3 GW").central == pytest.approx(math.sqrt(3) * 1e9)
 
 

@@ -200,6 +200,11 @@ EXACT_RULES: dict[str, Rule] = {
         display=("W", 1.0),
     ),
     "discount_rate": Rule("a discount rate", -0.5, 1.0, hint="'0.07'"),
+    # durations a run or a step cannot do without (a delay or slip may be 0)
+    "wall_clock_s": POSITIVE,
+    "accelerator_time_s": POSITIVE,
+    "decode_step_time_s": POSITIVE,
+    "lifetime_s": POSITIVE,
     "carbon_intensity_kg_per_j": Rule(
         "a grid carbon intensity",
         0.0,
@@ -312,8 +317,6 @@ def rule_for(name: str) -> Rule | None:
         return None
     if dimension == "power" and ("per_accelerator" in name):
         return PER_ACCELERATOR_POWER
-    if dimension == "time":  # durations: a run, a step, a lifetime
-        return POSITIVE
     return NON_NEGATIVE
 
 
