@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -82,6 +82,10 @@ class Dist(ABC):
     def describe(self) -> str:
         """A short human description in display units."""
 
+    @abstractmethod
+    def scaled(self, factor: float) -> Dist:
+        """The distribution of ``factor`` × X (``factor`` > 0), same unit label."""
+
     def _fmt(self, value: float) -> str:
         from gigawatt.units import format_quantity, significant
 
@@ -111,6 +115,9 @@ class Point(Dist):
     def describe(self) -> str:
         return self._fmt(self.value)
 
+    def scaled(self, factor: float) -> Point:
+        return replace(self, value=self.value * factor)
+
 
 @dataclass(frozen=True)
 class LogNormal(Dist):
@@ -139,6 +146,9 @@ class LogNormal(Dist):
     def central(self) -> float:
         return math.exp(self.mu)
 
+    def scaled(self, factor: float) -> LogNormal:
+        return replace(self, mu=self.mu + math.log(factor))
+
     def describe(self) -> str:
         low = math.exp(self.mu - Z95 * self.sigma)
         high = math.exp(self.mu + Z95 * self.sigma)
@@ -165,6 +175,9 @@ class Normal(Dist):
     def central(self) -> float:
         return self.mean
 
+    def scaled(self, factor: float) -> Normal:
+        return replace(self, mean=self.mean * factor, sd=self.sd * factor)
+
     def describe(self) -> str:
         return f"normal({self._fmt(self.mean)}, sd {self._fmt(self.sd)})"
 
@@ -185,6 +198,9 @@ class Uniform(Dist):
     @property
     def central(self) -> float:
         return (self.low + self.high) / 2
+
+    def scaled(self, factor: float) -> Uniform:
+        return replace(self, low=self.low * factor, high=self.high * factor)
 
     def describe(self) -> str:
         return f"uniform({self._fmt(self.low)}, {self._fmt(self.high)})"
@@ -213,12 +229,19 @@ class Triangular(Dist):
     def central(self) -> float:
         return float(self.ppf(np.array([0.5]))[0])
 
+    def scaled(self, factor: float) -> Triangular:
+        return replace(
+            self, low=self.low * factor, mode=self.mode * factor, high=self.high * factor
+        )
+
     def describe(self) -> str:
         return f"triangular({self._fmt(self.low)}, {self._fmt(self.mode)}, {self._fmt(self.high)})"
 
 
 _FUNCTION = re.compile(r"^\s*(?P<name>[A-Za-z_]+)\s*\((?P<args>[^()]*)\)\s*(?P<unit>.*?)\s*$", re.S)
 _ARITY = {"normal": 2, "uniform": 2, "triangular": 3, "lognormal": 2, "point": 1}
+#: Longest distribution string accepted (see units.MAX_QUANTITY_CHARS).
+MAX_DIST_CHARS = 400
 
 
 def parse_dist(text: str | float | int | Dist, expect: str | None = None) -> Dist:
@@ -242,6 +265,11 @@ def parse_dist(text: str | float | int | Dist, expect: str | None = None) -> Dis
     source = text.strip()
     if not source:
         raise UserInputError("expected a value or distribution such as '3 to 5', got ''")
+    if len(source) > MAX_DIST_CHARS:
+        raise UserInputError(
+            f"the value {source[:20]!r}... is too long ({len(source):,} characters; at most "
+            f"{MAX_DIST_CHARS}); write a value or distribution such as '3 to 5'"
+        )
     function = _FUNCTION.match(source)
     if function:
         return _parse_function(function["name"], function["args"], function["unit"], expect, text)
@@ -307,7 +335,7 @@ def _parse_function(
             f"{name}() takes {_ARITY[key]} arguments, got {len(raw_args)} in {original!r}"
         )
     if key == "lognormal":
-        mu, sigma = (parse_quantity(a).value for a in raw_args)
+        mu, sigma = (parse_quantity(a, "dimensionless number").value for a in raw_args)
         if sigma <= 0:
             raise UserInputError(f"{original!r}: lognormal sigma must be positive")
         scale = parse_quantity(f"1 {unit_text}", expect) if unit_text else _unitless(expect)
@@ -354,21 +382,50 @@ UNITLESS_NODE_DIMENSIONS = frozenset(
 
 
 def parse_node_value(name: str, value: Dist | str | float | int) -> Dist:
-    """Parse a value for graph node ``name``, in the dimension its unit suffix implies.
+    """Parse and check a value for graph node ``name``, in the dimension its name implies.
 
     ``power_w`` takes a power (``"700 W"``, or a bare number read as watts). A name with no unit
     suffix (``pue``, ``mfu``, ``batch``, ``accelerator_count``) takes a plain number or a count
-    (``"1M GPUs"``): ``pue="1 kWh"`` is an error rather than 3.6 million.
+    (``"1M GPUs"``): ``pue="1 kWh"`` is an error rather than 3.6 million. A node held in a
+    non-SI unit (``accelerator_hours``, ``days``, ``cost_*_usd_per_mwh``; see
+    :func:`gigawatt.units.node_unit_scale`) reads a bare number in that unit and converts a
+    value with a unit to it. The value is then checked against the node's domain
+    (:func:`gigawatt.quantities.check_dist`): its whole support, not only its 90% interval.
+
+    Raises :class:`UserInputError` for a malformed value, the wrong dimension, or a value
+    outside the node's domain.
     """
+    from gigawatt.quantities import COUNTED_AS, check_dist
+    from gigawatt.units import node_unit
+
     expect = dimension_of_name(name)
     dist = parse_dist(value, expect)
-    if expect is None and dist.dimension not in UNITLESS_NODE_DIMENSIONS:
+    allowed = {"dimensionless number", COUNTED_AS.get(name, "dimensionless number")}
+    if expect is None and dist.dimension not in allowed:
+        shown = value if isinstance(value, str) else dist.describe()
+        if name in COUNTED_AS:
+            raise UserInputError(
+                f"{name} is an {COUNTED_AS[name]}, got {shown!r} ({dist.dimension}); "
+                f"give a number, e.g. {name}='1M' or '1M GPUs'"
+            )
         raise UserInputError(
-            f"{name} is a plain number (its name carries no unit), got "
-            f"{value if isinstance(value, str) else dist.describe()!r} "
+            f"{name} is a plain number (its name carries no unit), got {shown!r} "
             f"({dist.dimension}); give it without a unit, e.g. {name}=1.2"
         )
+    scale, label = node_unit(name)
+    if scale != 1.0:
+        dist = replace(dist if _is_bare(value) else dist.scaled(1.0 / scale), unit=label)
+    check_dist(name, dist, value if isinstance(value, str) else None)
     return dist
+
+
+def _is_bare(value: Dist | str | float | int) -> bool:
+    """Whether ``value`` was written without a unit (a bare number or unitless distribution)."""
+    if isinstance(value, Dist):
+        return value.dimension == "dimensionless number"
+    if isinstance(value, str):
+        return parse_dist(value).dimension == "dimensionless number"
+    return True
 
 
 def as_dist(value: str | float | int | Dist, expect: str | None = None) -> Dist:

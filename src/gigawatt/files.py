@@ -15,18 +15,68 @@ from pathlib import Path
 
 from gigawatt.errors import UserInputError
 
-__all__ = ["atomic_output", "check_output_path", "write_text_atomic"]
+__all__ = ["atomic_output", "check_distinct_outputs", "check_output_path", "write_text_atomic"]
+
+
+#: Longest file name and path the checks accept when the system does not say [bytes]
+#: (Linux NAME_MAX and PATH_MAX).
+NAME_MAX = 255
+PATH_MAX = 4096
+
+
+def _limit(path: Path, key: str, default: int) -> int:
+    import os
+
+    for folder in (path.parent, Path(".")):
+        try:
+            return int(os.pathconf(folder, key))
+        except (OSError, ValueError):
+            continue
+    return default
 
 
 def check_output_path(path: Path | str, option: str, example: str) -> Path:
     """``path`` as a Path, or a :class:`UserInputError` naming ``option`` when it is a
-    directory (call it before long work, so a bad path fails fast)."""
+    directory, when its name or the whole path is longer than the system allows, or when the
+    system refuses to look at it (call it before long work, so a bad path fails fast)."""
     target = Path(path)
-    if target.exists() and target.is_dir():
+    name_max = _limit(target, "PC_NAME_MAX", NAME_MAX)
+    path_max = _limit(target, "PC_PATH_MAX", PATH_MAX)
+    shown = str(target) if len(str(target)) <= 80 else str(target)[:60] + "..."
+    for part in target.parts:
+        if len(part.encode("utf-8", "surrogateescape")) > name_max:
+            raise UserInputError(
+                f"{option} {shown!r}: the name {part[:20]!r}... is {len(part):,} characters "
+                f"long, more than the {name_max} the file system allows"
+            )
+    if len(str(target).encode("utf-8", "surrogateescape")) >= path_max:
         raise UserInputError(
-            f"{option} {str(target)!r} is a directory; give a file name like {example}"
+            f"{option} {shown!r}: the path is {len(str(target)):,} characters long, more than "
+            f"the {path_max} the system allows"
         )
+    try:
+        is_dir = target.is_dir()
+    except OSError as exc:
+        raise UserInputError(f"{option} {shown!r}: {exc.strerror or exc}") from None
+    if is_dir:
+        raise UserInputError(f"{option} {shown!r} is a directory; give a file name like {example}")
     return target
+
+
+def check_distinct_outputs(paths: dict[str, Path | str | None]) -> None:
+    """Raise :class:`UserInputError` when two output options (``{"--dispatch": p, ...}``)
+    name the same file, so that one would silently replace the other."""
+    seen: dict[Path, str] = {}
+    for option, path in paths.items():
+        if path is None:
+            continue
+        resolved = Path(path).expanduser().resolve()
+        if resolved in seen:
+            raise UserInputError(
+                f"{seen[resolved]} and {option} name the same file {str(path)!r}; "
+                "give each its own file"
+            )
+        seen[resolved] = option
 
 
 @contextlib.contextmanager

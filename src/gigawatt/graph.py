@@ -195,6 +195,8 @@ class Graph:
             value = leaves[name].value
             if isinstance(value, np.ndarray) and value.shape[:1] not in {(n,), (1,)}:
                 raise UserInputError(f"input {name!r} has {value.shape[0]} samples, expected {n}")
+        held = set(outputs) | (set(keep) & used)
+        _check_memory(1 if point else n, len(held))
         evaluation = Evaluation(
             self,
             {},
@@ -204,7 +206,7 @@ class Graph:
             point,
             tuple(outputs),
         )
-        evaluation._held = evaluation._run(plan, set(outputs) | (set(keep) & used))
+        evaluation._held = evaluation._run(plan, held)
         evaluation._known.update(f.name for f in plan)
         return evaluation
 
@@ -214,6 +216,43 @@ class Graph:
         if isinstance(value, np.ndarray):
             return Input(name, value.astype(float), kind="override")
         return Input(name, parse_node_value(name, value), kind="override")
+
+
+#: Share of the available memory one evaluation may plan to use.
+MEMORY_SHARE = 0.5
+#: Bytes per sample of one node (float64).
+BYTES_PER_SAMPLE = 8
+
+
+def available_memory_bytes() -> int:
+    """Memory this process may still allocate [B]: the free physical memory, capped by an
+    address-space limit (``ulimit -v``) when one is set; 8 GiB when neither can be read."""
+    import os
+    import resource
+
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        free = 8 * 2**30
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    return int(min(free, limit) if limit > 0 else free)
+
+
+def _check_memory(size: int, nodes: int) -> None:
+    """Refuse an evaluation whose held arrays (``size`` samples × ``nodes`` outputs and kept
+    nodes × 8 B; intermediates are evaluated in bounded chunks)
+    would need more than :data:`MEMORY_SHARE` of the available memory."""
+    need = size * nodes * BYTES_PER_SAMPLE
+    budget = MEMORY_SHARE * available_memory_bytes()
+    if need > budget:
+        from gigawatt.units import format_quantity
+
+        most = max(int(budget // (nodes * BYTES_PER_SAMPLE)), 1)
+        raise UserInputError(
+            f"{size:,} samples of {nodes} nodes need about {format_quantity(need, 'B')} of "
+            f"memory; {format_quantity(available_memory_bytes(), 'B')} is available: use "
+            f"--samples {most:,} or fewer"
+        )
 
 
 def _hint_for(name: str, given: set[str]) -> str:

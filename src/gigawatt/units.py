@@ -13,6 +13,10 @@ units. Time-rates are per second: ``17.5 TWh/yr`` is a power of ~5.5e8 W (a Juli
 Magnitude suffixes ``k``, ``M``, ``B`` (billion), ``T`` (trillion) written directly after a
 number (``100k tokens/day``, ``1.5M``) are applied before pint sees the string, since pint
 would read ``k`` as the Boltzmann constant.
+
+Masses in tonnes: ``t``, ``kt``, ``Mt`` and ``Gt`` are 10^3, 10^6, 10^9 and 10^12 kg (pint
+alone reads ``kt`` as knots). A quantity string is at most :data:`MAX_QUANTITY_CHARS`
+characters; a unit without a number (``"GW"``) is an error, never 1 GW.
 """
 
 from __future__ import annotations
@@ -57,10 +61,13 @@ J_PER_MWH = 1e6 * J_PER_WH
 J_PER_GWH = 1e9 * J_PER_WH
 J_PER_TWH = 1e12 * J_PER_WH
 
+#: Longest quantity string accepted (a guard against pathological input, e.g. 32,000 digits).
+MAX_QUANTITY_CHARS = 200
+
 #: Magnitude suffixes written directly after a number.
 MAGNITUDE_SUFFIXES: dict[str, float] = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 
-_NUMBER = r"[+-]?(?:\d+(?:[.,_]\d+)*\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_NUMBER = r"[+-]?(?:\d+(?:[.,_]\d+)*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 # A suffix counts only when it is followed by the end, whitespace or '/', so that '1GW', '1kW'
 # and '80GB' keep their SI prefixes while '100k tokens/day' and '1.5M' are magnitudes.
 _SUFFIXED = re.compile(rf"^\s*(?P<num>{_NUMBER})(?P<suf>[kKMBT])(?=$|\s|/)(?P<rest>.*)$", re.S)
@@ -162,7 +169,12 @@ def _clean_text(text: str) -> str:
     }
     for old, new in replacements.items():
         cleaned = cleaned.replace(old, new)
-    return cleaned
+    return _TONNE_MULTIPLE.sub(lambda m: _TONNE_NAMES[m[1]], cleaned)
+
+
+#: Tonne multiples spelled out for pint, which reads ``kt`` as knots.
+_TONNE_NAMES = {"kt": "kilotonne", "Mt": "megatonne", "Gt": "gigatonne"}
+_TONNE_MULTIPLE = re.compile(r"(?<![A-Za-z_])(kt|Mt|Gt)(?![A-Za-z_])")
 
 
 def _apply_magnitude(text: str) -> tuple[float, str]:
@@ -256,7 +268,15 @@ _REFERENCE_TABLE: list[tuple[str, str, str, str, str]] = [
     ("1 person", "population", "a", "8.1e9 people", "person"),
     ("1 accelerator", "accelerator count", "an", "1M GPUs", "accelerator"),
     ("1 W/accelerator", "power per accelerator", "a", "1 kW/GPU", "W/accelerator"),
+    (
+        "1 token/s/accelerator",
+        "token rate per accelerator",
+        "a",
+        "2.5k tokens/s/GPU",
+        "token/s/accelerator",
+    ),
     ("1 m**2", "area", "an", "1.2 km**2", "m**2"),
+    ("1 W/m**2", "irradiance", "an", "1000 W/m**2", "W/m**2"),
     ("1 m**2/W", "area per power", "an", "5 acre/MW", "m**2/W"),
     ("1", "dimensionless number", "a", "1.5M", ""),
 ]
@@ -311,6 +331,13 @@ def parse_quantity(text: str | float | int, expect: str | None = None) -> Quanti
     if not isinstance(text, str):
         raise UserInputError(f"expected a quantity such as '700 W', got {text!r}")
     original = text
+    if len(text) > MAX_QUANTITY_CHARS:
+        raise UserInputError(
+            f"the value {text[:20]!r}... is too long ({len(text):,} characters; at most "
+            f"{MAX_QUANTITY_CHARS}); write a number and a unit like '700 W'"
+        )
+    if "\x00" in text:
+        raise UserInputError(f"{text!r} contains a NUL byte; write a number and a unit")
     cleaned = _clean_text(text)
     if not cleaned:
         raise UserInputError(_expect_hint("got an empty string", expect))
@@ -321,6 +348,11 @@ def parse_quantity(text: str | float | int, expect: str | None = None) -> Quanti
         currency, cleaned = True, "-" + cleaned[2:].strip()
     if re.match(r"^[+-]?(nan|inf)", cleaned, re.I):
         raise UserInputError(f"{original!r} is not a finite number")
+    if not _LEADING_NUMBER.match(cleaned):
+        raise UserInputError(
+            _expect_hint(f"got the unit {original.strip()!r} without a number", expect)
+            + "; write the number too"
+        )
     magnitude, rest = _apply_magnitude(cleaned)
     if not math.isfinite(magnitude):
         raise UserInputError(f"{original!r} is not a finite number")
@@ -332,17 +364,29 @@ def parse_quantity(text: str | float | int, expect: str | None = None) -> Quanti
         if expect is None or expect == "dimensionless number":
             return Quantity(magnitude, "", "dimensionless number", original)
         return Quantity(magnitude, dimension_info(expect).si_unit, expect, original)
+    if any(ch in rest for ch in "[]{}\\`'\"") or rest.count("(") > 8:
+        raise UserInputError(
+            f"unknown unit in {original!r}; "
+            "units look like 'W', 'kWh', 'TB/s', 'TFLOP/s', 'tokens/day', '$/kWh'"
+        )
     value, unit, dimension = _convert_with_pint(magnitude, rest, original)
     if expect is not None:
         info = dimension_info(expect)
         if dimension != expect:
             if dimension == "dimensionless number" and not rest:
                 return Quantity(value, info.si_unit, expect, original)
+            if IMPLIED_PER.get(expect) == dimension:  # '0.12 J' for an energy per token
+                return Quantity(value, info.si_unit, expect, original)
             raise UserInputError(
                 f"expected {info.article} {info.name} such as {info.example!r}, "
-                f"got {_article(dimension)} {dimension} {original!r}"
+                f"got {(_article(dimension) + ' ').lstrip()}{dimension} {original!r}"
             )
     return Quantity(value, unit, dimension, original)
+
+
+#: Dimensions whose denominator a node's name already says: an energy per token accepts
+#: ``'0.12 J/token'`` and ``'0.12 J'`` alike (``gpu_energy_per_output_token_j='0.12 J'``).
+IMPLIED_PER: dict[str, str] = {"energy per token": "energy", "energy per request": "energy"}
 
 
 #: Conversions already made by pint, kept across processes (see :mod:`gigawatt.memo`).
@@ -377,6 +421,8 @@ def _article(dimension: str) -> str:
     info = DIMENSIONS.get(dimension)
     if info is not None:
         return info.article
+    if dimension.startswith("a quantity"):
+        return ""
     return "an" if dimension[:1] in "aeiou" else "a"
 
 
@@ -486,10 +532,20 @@ def format_count(value: float, unit: str = "", digits: int = 3) -> str:
     return f"{text} {unit}".strip()
 
 
-#: Field-name suffixes and the dimension they imply (pvlib-style units in names).
+#: Field-name suffixes and the dimension they imply (pvlib-style units in names). Energy per
+#: token is spelled ``..._per_<boundary>_token_j`` (``gpu_energy_per_output_token_j``) or
+#: ``..._j_per_token``; both read as an energy per token.
 NAME_SUFFIX_DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("_j_per_token", "energy per token"),
+    ("_token_j", "energy per token"),
+    ("_token_facility_j", "energy per token"),
     ("_j_per_request", "energy per request"),
+    ("_per_request_j", "energy per request"),
+    ("_tokens_per_s_per_accelerator", "token rate per accelerator"),
+    ("_kgco2e", "mass"),
+    ("_bytes_per_token", "data size"),
+    ("_bytes_per_step", "data size"),
+    ("_flop_per_step", "compute"),
     ("_kg_per_j", "carbon intensity"),
     ("_m3_per_j", "water intensity"),
     ("_usd_per_s", "cost rate"),
@@ -516,8 +572,50 @@ NAME_SUFFIX_DIMENSIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Node names whose value is held in a non-SI unit: (suffix or exact name, dimension, SI value
+#: of one node unit). ``accelerator_hours`` is in hours, ``days`` in days, cost per MWh in
+#: USD/MWh, a per-person daily token demand in tokens per day per person.
+NAME_NON_SI_UNITS: tuple[tuple[str, str, float, str], ...] = (
+    ("_hours", "time", SECONDS_PER_HOUR, "h"),
+    ("days", "time", SECONDS_PER_DAY, "days"),
+    ("_usd_per_mwh", "cost per energy", 1.0 / J_PER_MWH, "$/MWh"),
+    ("_tokens_per_person_per_day", "token rate per person", 1.0 / SECONDS_PER_DAY, "tokens/day"),
+)
+#: Names of data-size quantities that start with their unit (``bytes_per_weight``).
+_BYTES_PREFIX = "bytes_per_"
+
+
+def node_unit_scale(name: str) -> float:
+    """SI value of one unit of the node ``name``: 1 for SI names, 3600 for ``_hours``..."""
+    return node_unit(name)[0]
+
+
+def node_unit(name: str) -> tuple[float, str]:
+    """(SI value of one node unit, its label) of the node ``name``: ``(3600.0, "h")`` for
+    ``accelerator_hours``; ``(1.0, "")`` for names in SI."""
+    for suffix, _dimension, scale, label in NAME_NON_SI_UNITS:
+        if _has_suffix(name, suffix):
+            return scale, label
+    return 1.0, ""
+
+
+def _has_suffix(name: str, suffix: str) -> bool:
+    """``name`` ends with ``suffix`` (``_hours``) or is it without its underscore (``days``)."""
+    return name == suffix.lstrip("_") or (suffix.startswith("_") and name.endswith(suffix))
+
+
 def dimension_of_name(name: str) -> str | None:
-    """The dimension a field or node name implies by its unit suffix (``power_w`` → power)."""
+    """The dimension a field or node name implies by its unit suffix (``power_w`` → power).
+
+    Energy per token (``gpu_energy_per_output_token_j``), energy per request, ``_kgco2e``
+    (mass) and the non-SI node units of :data:`NAME_NON_SI_UNITS` are recognised; a name with
+    no unit (``pue``, ``batch``) gives ``None``.
+    """
+    for suffix, dimension, _scale, _label in NAME_NON_SI_UNITS:
+        if _has_suffix(name, suffix):
+            return dimension
+    if name.startswith(_BYTES_PREFIX):
+        return "data size"
     for suffix, dimension in NAME_SUFFIX_DIMENSIONS:
         if name.endswith(suffix) or name == suffix.lstrip("_"):
             return dimension

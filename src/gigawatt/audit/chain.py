@@ -10,6 +10,7 @@ estimator stays addressable by name (for overrides, explanation and sensitivity)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -77,9 +78,22 @@ class Chain:
         """
         merged: dict[str, Input] = {}
         for est in self.estimators:
-            for name, item in est.default_inputs(
-                catalog, **dict(choices.get(est.name, {}))
-            ).items():
+            given = choices.get(est.name, {})
+            if not isinstance(given, Mapping) or not all(isinstance(k, str) for k in given):
+                raise UserInputError(
+                    f"the choices of {est.name} must be a mapping of names to values, "
+                    f"e.g. {{accelerator: h100-sxm}}; got {given!r}"
+                )
+            try:
+                found = est.default_inputs(catalog, **dict(given))
+            except TypeError as exc:
+                unknown = re.search(r"unexpected keyword argument '(\w+)'", str(exc))
+                if unknown is None:
+                    raise
+                raise UserInputError(
+                    f"{est.name} has no choice {unknown[1]!r} (see docs/claims.md)"
+                ) from None
+            for name, item in found.items():
                 # the estimator's own default for one of its own formulas is an override it
                 # chose (e.g. a catalogue model's layers over the scaling-law derivation)
                 computed_elsewhere = name in self.graph.formulas and name not in est.graph.formulas

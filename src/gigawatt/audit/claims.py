@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from gigawatt.audit.chain import Chain, Resolver, build_chain, default_resolver
 from gigawatt.catalog.claim import Claim, claimed_dist, dist_text
-from gigawatt.catalog.loader import resolve_sources, shared_sources
+from gigawatt.catalog.loader import file_sources_of, resolve_sources, shared_sources
 from gigawatt.catalog.yamlio import LineDict, line_of, read_yaml
 from gigawatt.dist import parse_dist
 from gigawatt.errors import CatalogError, UnknownIdError, UserInputError
@@ -160,13 +160,18 @@ def load_claim_file(path: Path | str) -> list[LoadedClaim]:
         raise ClaimError(
             f"{path}: expected a claim (a mapping with id, statement, inputs, claimed...)"
         )
-    sources = {**shared_sources(), **(data.get("sources") or {})}
+    try:
+        sources = {**shared_sources(), **file_sources_of(data, path)}
+    except CatalogError as exc:
+        raise ClaimError(str(exc)) from None
     if "records" in data:
         if data.get("kind", "claim") != "claim":
             raise ClaimError(f"{path}: expected kind 'claim', got {data.get('kind')!r}")
         records = data["records"]
         if not isinstance(records, list):
             raise ClaimError(f"{path}: 'records' must be a list of claims")
+        if not records:
+            raise ClaimError(f"{path}: 'records' is empty; give at least one claim")
         loaded = [_validate(raw, path, sources) for raw in records]
     else:
         body = {k: v for k, v in data.items() if k != "sources"}

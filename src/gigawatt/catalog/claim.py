@@ -11,6 +11,7 @@ and use the named inputs is checked by :mod:`gigawatt.audit.claims`, which knows
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -31,6 +32,10 @@ __all__ = [
 ]
 
 Role = Literal["scenario", "assumption"]
+
+#: Most rows a claim's sweep table may have (the product of its axes' lengths); each row is a
+#: full re-estimate.
+MAX_SWEEP_ROWS = 1000
 
 
 def dist_text(value: str | float | list[float] | tuple[float, ...], unit: str | None = None) -> str:
@@ -120,7 +125,14 @@ class ClaimedValue(BaseModel):
 
 def claimed_dist(output: str, text: str) -> Dist:
     """Parse a claimed value for ``output``; ValueError when its dimension does not fit."""
+    from gigawatt.units import node_unit
+
     dimension = dimension_of_name(output) or "dimensionless number"
+    if node_unit(output)[0] != 1.0:  # held in its own unit: a bare number is in that unit
+        try:
+            return parse_node_value(output, text)
+        except UserInputError as exc:
+            raise ValueError(f"the output {output!r}: {exc}") from None
     try:
         dist = parse_dist(text, dimension)
         if (
@@ -249,9 +261,17 @@ class Claim(Record):
             if item.estimate_text is not None:
                 _check_dist(item.estimate_text, name)
         self.claimed.to_dist()
-        for name in self.links:
+        for name, upstream in self.links.items():
             if name in self.inputs:
                 raise ValueError(f"{name!r} is both linked and given as an input")
+            if name == upstream:
+                raise ValueError(f"{name!r} is linked to itself; link an input to an output")
+        rows = math.prod(len(axis.values) for axis in self.sweep)
+        if rows > MAX_SWEEP_ROWS:
+            sizes = " x ".join(f"{len(axis.values):,}" for axis in self.sweep)
+            raise ValueError(
+                f"the sweep has {rows:,} rows ({sizes}); at most {MAX_SWEEP_ROWS:,} are run"
+            )
         return self
 
     def scenario_inputs(self) -> dict[str, ClaimInput]:

@@ -43,6 +43,7 @@ __all__ = [
     "Catalog",
     "builtin_files",
     "catalog",
+    "file_sources_of",
     "reset_catalog",
     "resolve_sources",
     "shared_sources",
@@ -74,6 +75,8 @@ class Catalog:
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     overridden: list[str] = field(default_factory=list)
+    #: Values in user files that are possible but unusual (a 10 kW TDP: a server's power?).
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, extra: Sequence[Path | str] = (), use_env: bool = True) -> Catalog:
@@ -96,11 +99,14 @@ class Catalog:
         data = read_yaml(path)
         if not isinstance(data, dict) or "records" not in data:
             raise CatalogError(f"{path}: expected a mapping with 'kind' and 'records'")
-        file_sources = {**shared, **(data.get("sources") or {})}
+        file_sources = {**shared, **file_sources_of(data, path)}
         file_kind = data.get("kind")
         records = data["records"]
+        line = data.key_lines.get("records") if isinstance(data, LineDict) else None
         if not isinstance(records, list):
-            raise CatalogError(f"{path}: 'records' must be a list")
+            raise CatalogError(f"{path}:{line or '?'}: 'records' must be a list of records")
+        if not records:
+            raise CatalogError(f"{path}:{line or '?'}: 'records' is empty; give at least one")
         seen_here: set[tuple[str, str]] = set()
         for raw in records:
             if not isinstance(raw, dict):
@@ -114,6 +120,15 @@ class Catalog:
                 )
             seen_here.add(key)
             existing = self.records.setdefault(kind, {})
+            names = self.aliases.setdefault(kind, {})
+            for alias in record.aliases:
+                owner = names.get(alias.lower())
+                if owner is not None and owner != record.id:
+                    raise CatalogError(
+                        f"{path}:{getattr(raw, 'line', '?')}: {kind} {record.id!r} has the alias "
+                        f"{alias!r}, which already names {owner!r}; remove the alias, or give "
+                        f"the record the id {owner!r} to override that record"
+                    )
             if record.id in existing:
                 if layer == "built-in":
                     raise CatalogError(
@@ -121,7 +136,8 @@ class Catalog:
                     )
                 self.overridden.append(f"{kind}:{record.id}")
             existing[record.id] = record
-            names = self.aliases.setdefault(kind, {})
+            if layer != "built-in":
+                self.warnings += _plausibility(record, f"{path}:{getattr(raw, 'line', '?')}")
             for alias in (record.id, *record.aliases):
                 names[alias.lower()] = record.id
 
@@ -201,6 +217,18 @@ class Catalog:
             yield from self.records[kind].values()
 
 
+def _plausibility(record: Record, where: str) -> list[str]:
+    """Warnings for the record's numbers that are possible but unusual for their quantity."""
+    from gigawatt.quantities import plausibility_warnings
+
+    found = []
+    for name, cited in record.cited_fields().items():
+        quantity = record._quantity_name(name)
+        for message in plausibility_warnings(quantity, cited.to_dist()):
+            found.append(f"{where}: {record.kind} {record.id!r}: {message}")
+    return found
+
+
 def resolve_kind_name(kind: str) -> str:
     """Map a kind as typed (``gpus``, ``models``) to its canonical name, or raise."""
     key = kind.strip().lower()
@@ -221,6 +249,36 @@ def _resolve_kind(kind: Any, path: Path, line: int | None) -> str:
         return resolve_kind_name(kind)
     except UserInputError as exc:
         raise CatalogError(f"{path}:{line or '?'}: {exc}") from None
+
+
+def file_sources_of(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The ``sources:`` map of a file (empty when absent); a :class:`CatalogError` naming the
+    line when it is not a mapping of keys to citation mappings."""
+    sources = data.get("sources")
+    if sources is None:
+        return {}
+    line = data.key_lines.get("sources") if isinstance(data, LineDict) else None
+    if not isinstance(sources, dict):
+        raise CatalogError(
+            f"{path}:{line or '?'}: 'sources' must be a mapping of keys to citations "
+            f"(key: {{title: ..., publisher: ..., year: ...}}), got a {_type_name(sources)}"
+        )
+    for key, citation in sources.items():
+        if not isinstance(key, str) or not isinstance(citation, dict):
+            where = sources.key_lines.get(key, line) if isinstance(sources, LineDict) else line
+            raise CatalogError(
+                f"{path}:{where or '?'}: source {key!r} must be a mapping with title, "
+                f"publisher or authors, and year; got a {_type_name(citation)}"
+            )
+    return dict(sources)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, dict):
+        return "mapping"
+    return {"str": "string", "list": "list", "int": "number", "float": "number"}.get(
+        type(value).__name__, type(value).__name__
+    )
 
 
 def resolve_sources(value: Any, sources: dict[str, Any], path: Path) -> Any:

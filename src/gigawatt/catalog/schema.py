@@ -166,6 +166,11 @@ class Record(BaseModel):
     source: Source | None = None
     note: str | None = None
 
+    @field_validator("aliases", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
     @field_validator("id")
     @classmethod
     def _kebab_case(cls, value: str) -> str:
@@ -193,6 +198,19 @@ class Record(BaseModel):
             )
         return out
 
+    @model_validator(mode="after")
+    def _quantities_in_domain(self) -> Record:
+        """Every cited number lies in its quantity's domain (:mod:`gigawatt.quantities`)."""
+        from gigawatt.quantities import check_dist
+
+        for name, cited in self.cited_fields().items():
+            check_dist(self._quantity_name(name), cited.to_dist(), cited.describe())
+        return self
+
+    def _quantity_name(self, field_name: str) -> str:
+        """The quantity a cited field denotes (its name; a parameter's ``node``)."""
+        return field_name
+
     def cited_fields(self) -> dict[str, Cited]:
         """Every Cited value of the record, flattened (``peak_flop_per_s.bf16``)."""
         found: dict[str, Cited] = {}
@@ -208,10 +226,24 @@ class Record(BaseModel):
 
 
 def _cite_value(value: Any, name: str, dimension: str | None, source: Any, is_map: bool) -> Any:
+    try:
+        return _cite_value_unchecked(value, name, dimension, source, is_map)
+    except ValueError as exc:  # name the field: the error's location is the whole record
+        message = str(exc)
+        raise ValueError(message if message.startswith(name) else f"{name}: {message}") from None
+
+
+def _cite_value_unchecked(
+    value: Any, name: str, dimension: str | None, source: Any, is_map: bool
+) -> Any:
     if value is None:
         return None
+    if isinstance(value, str) and not is_map:  # "700 W", "600 W to 800 W", "1e400"
+        value = {"dist": value}
     if is_map and isinstance(value, dict) and not _looks_cited(value):
-        return {k: _cite_value(v, name, dimension, source, False) for k, v in value.items()}
+        return {
+            k: _cite_value_unchecked(v, name, dimension, source, False) for k, v in value.items()
+        }
     if isinstance(value, bool):
         raise ValueError(f"{name}: expected a number, got {value!r}")
     if isinstance(value, int | float):
@@ -258,6 +290,15 @@ class Accelerator(Record):
         if not {"bf16", "fp16"} & set(value):
             raise ValueError("give at least the dense bf16 or fp16 peak")
         return value
+
+    @model_validator(mode="after")
+    def _idle_below_tdp(self) -> Accelerator:
+        if self.idle_power_w.central > self.tdp_w.central:
+            raise ValueError(
+                f"idle_power_w ({self.idle_power_w.describe()}) is above tdp_w "
+                f"({self.tdp_w.describe()}); idle power cannot exceed the rated maximum"
+            )
+        return self
 
 
 class System(Record):
@@ -365,6 +406,9 @@ class Parameter(Record):
     value: Cited
     applies_to: str | None = None
     description: str
+
+    def _quantity_name(self, field_name: str) -> str:
+        return self.node if field_name == "value" else field_name
 
     @model_validator(mode="before")
     @classmethod

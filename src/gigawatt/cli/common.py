@@ -27,7 +27,10 @@ JsonOpt = Annotated[
 SamplesOpt = Annotated[
     int, typer.Option("--samples", min=1, help="Monte Carlo samples (1 = point estimate).")
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same numbers).")]
+SeedOpt = Annotated[
+    int,
+    typer.Option("--seed", min=0, help="Random seed, >= 0 (same seed, same numbers)."),
+]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -70,11 +73,41 @@ def parse_sets(values: Sequence[str] | None) -> dict[str, str]:
     return overrides
 
 
+def with_unit(option: str, text: str | None, dimension: str) -> str | None:
+    """The value of a dimensioned option, refused when it is a bare number.
+
+    ``--load 2`` would otherwise be 2 W and ``--demand 1000000`` a million tokens per second:
+    a :class:`UserInputError` names the option and shows a value with its unit. Values that
+    are not quantities (catalogue ids such as ``--grid us-average``) pass through unchanged for
+    the estimator to resolve. Options whose help defines the unit of a plain number (``--days``)
+    do not use this.
+    """
+    if text is None:
+        return None
+    from gigawatt.dist import parse_dist
+    from gigawatt.units import dimension_info
+
+    try:
+        dist = parse_dist(text)
+    except UserInputError:
+        return text
+    if dist.dimension == "dimensionless number":
+        example = dimension_info(dimension).example
+        raise UserInputError(
+            f"{option} {text!r} has no unit; write {dimension_info(dimension).article} "
+            f"{dimension} with its unit, e.g. {option} '{example}'"
+        )
+    return text
+
+
 def load_catalog(files: Sequence[Path] | None) -> Catalog:
     """The default catalogue plus ``--catalog`` files."""
     from gigawatt.catalog import catalog
 
-    return catalog(list(files or ()))
+    cat = catalog(list(files or ()))
+    for message in cat.warnings:  # unusual values in the user's own files
+        console(stderr=True).print(f"[yellow]warning[/yellow] {message}", markup=True)
+    return cat
 
 
 def console(stderr: bool = False) -> Console:

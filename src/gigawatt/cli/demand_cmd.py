@@ -20,6 +20,7 @@ from gigawatt.cli.common import (
     emit_result_json,
     load_catalog,
     parse_sets,
+    with_unit,
 )
 
 if TYPE_CHECKING:
@@ -294,7 +295,7 @@ def register(app: typer.Typer) -> None:
             samples=samples,
             seed=seed,
             catalog=cat,
-            demand=demand,
+            demand=with_unit("--demand", demand, "token rate"),
             reasoning=reasoning,
             deployment=deployment,
         )
@@ -434,7 +435,7 @@ def register(app: typer.Typer) -> None:
 
         if tdp and power is not None:
             raise UserInputError("give --power or --tdp, not both")
-        grid_value: str | Dist | None = grid
+        grid_value: str | Dist | None = with_unit("--grid", grid, "carbon intensity")
         if grid_hourly is not None:
             from gigawatt.demand.footprint import hourly_grid_input
 
@@ -450,10 +451,10 @@ def register(app: typer.Typer) -> None:
             days,
             accelerator_hours,
             mfu,
-            "tdp" if tdp else power,
+            "tdp" if tdp else with_unit("--power", power, "power"),
             pue,
             grid_value,
-            market_grid,
+            with_unit("--market-grid", market_grid, "carbon intensity"),
             overrides=_base_sets("training", sets),
             samples=samples,
             seed=seed,
@@ -542,8 +543,8 @@ def register(app: typer.Typer) -> None:
             count,
             system,
             utilization,
-            power_per_accelerator,
-            idle_power,
+            with_unit("--power-per-accelerator", power_per_accelerator, "power"),
+            with_unit("--idle-power", idle_power, "power"),
             pue,
             model,
             population,

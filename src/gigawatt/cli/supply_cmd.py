@@ -21,6 +21,7 @@ from gigawatt.cli.common import (
     load_catalog,
     parse_sets,
     progress,
+    with_unit,
 )
 from gigawatt.errors import UserInputError
 
@@ -94,8 +95,8 @@ def register(app: typer.Typer) -> None:
             check_explain_node(explain, equivalents_graph(ids))
         cat = load_catalog(catalog_files)
         result = estimate_equivalents(
-            load=load,
-            energy_per_year=energy,
+            load=with_unit("--load", load, "power"),
+            energy_per_year=with_unit("--energy", energy, "energy"),
             technologies=_tech_list(tech),
             samples=samples,
             seed=seed,
@@ -252,6 +253,9 @@ def register(app: typer.Typer) -> None:
 
         if load is None and profile in {"flat", "inference", "training"}:
             raise UserInputError("give --load (e.g. 1GW) for a built-in profile")
+        from gigawatt.files import check_distinct_outputs
+
+        check_distinct_outputs({"--dispatch": dispatch, "--report": report})
         if report is not None:  # a bad path fails before the solve, not after it
             from gigawatt.report.page import check_report_path
 
@@ -272,12 +276,12 @@ def register(app: typer.Typer) -> None:
                     console(stderr=True).log(message)
 
             result = size_supply(
-                load=load,
+                load=with_unit("--load", load, "power"),
                 technologies=techs,
                 profile=profile,
                 site=site,
                 cfe=cfe,
-                co2_cap=co2_cap,
+                co2_cap=with_unit("--co2-cap", co2_cap, "mass"),
                 days=days,
                 check_error=check_error,
                 seed=seed,

@@ -16,6 +16,7 @@ import numpy as np
 from gigawatt.dist import Dist, FloatArray, Point, parse_node_value
 from gigawatt.errors import UnknownIdError, UserInputError
 from gigawatt.graph import Graph, Input
+from gigawatt.quantities import EXACT_RULES, FRACTION
 from gigawatt.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -36,33 +37,9 @@ __all__ = [
     "scenario_input",
 ]
 
-#: Exact time conversions (definitions, not data). A year is the Julian year pint uses.
 
-#: Nodes that are fractions of a maximum: every value must lie in (0, 1].
-FRACTION_NODES = frozenset(
-    {
-        "mfu",
-        "mbu",
-        "power_fraction_full",
-        "memory_bound_activity",
-        "attention_mbu",
-        "overhead_activity",
-        "interconnect_utilization",
-        "memory_usable_fraction",
-        "serving_utilization",
-        "utilization",
-        "busy_power_fraction",
-        "idle_power_fraction",
-        "power_fraction_training",
-        "goodput",
-    }
-)
-#: Nodes that are ratios of at least one.
-AT_LEAST_ONE_NODES = frozenset({"pue"})
-#: Nodes that must be at least one (counts of things that exist).
-POSITIVE_COUNT_NODES = frozenset(
-    {"batch", "accelerators", "prompt_tokens", "output_tokens", "count", "accelerator_count"}
-)
+#: Nodes that are fractions of a maximum (the fraction rule of :mod:`gigawatt.quantities`).
+FRACTION_NODES = frozenset(name for name, rule in EXACT_RULES.items() if rule is FRACTION)
 
 
 def cited_input(name: str, cited: Cited, kind: str = "catalogue", note: str = "") -> Input:
@@ -118,32 +95,16 @@ def _as_checked_dist(name: str, value: Any) -> Dist:
 
 
 def check_value(name: str, dist: Dist) -> None:
-    """Raise :class:`UserInputError` when ``dist`` is outside the range ``name`` allows.
+    """Raise :class:`UserInputError` when ``dist`` is outside the values ``name`` may take.
 
-    Fractions (MFU, MBU, utilisation...) must lie in (0, 1]; PUE must be at least 1; counts
-    (batch, tokens, accelerators) at least 1; any other quantity must be positive. Checked on
-    the 5th and 95th percentiles (the interval the user wrote).
+    One validator per quantity (:func:`gigawatt.quantities.check_dist`): fractions (MFU,
+    MBU, utilisation...) in (0, 1], PUE in [1, 10], counts whole and at least 1, other
+    quantities not negative; the whole support of the distribution is checked, not only its
+    90% interval.
     """
-    low, high = (float(v) for v in dist.ppf(np.array([0.05, 0.95])))
-    shown = dist.describe()
-    if not (np.isfinite(low) and np.isfinite(high)):
-        raise UserInputError(f"{name}={shown}: values must be finite")
-    if name in FRACTION_NODES:
-        if low <= 0 or high > 1:
-            raise UserInputError(
-                f"{name}={shown}: a fraction must lie in (0, 1] (e.g. {name}='0.3 to 0.6'); "
-                "give percentages as fractions"
-            )
-    elif name in AT_LEAST_ONE_NODES:
-        if low < 1:
-            raise UserInputError(
-                f"{name}={shown}: PUE cannot be below 1 (IT energy is part of facility energy)"
-            )
-    elif name in POSITIVE_COUNT_NODES:
-        if low < 1:
-            raise UserInputError(f"{name}={shown}: must be at least 1")
-    elif low < 0:
-        raise UserInputError(f"{name}={shown}: cannot be negative")
+    from gigawatt.quantities import check_dist
+
+    check_dist(name, dist)
 
 
 def pue_input(cat: Catalog, estimator: str, pue: str | float | Dist | None) -> Input:

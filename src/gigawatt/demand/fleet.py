@@ -37,11 +37,12 @@ from gigawatt.demand.common import (
     pue_input,
     scenario_input,
 )
-from gigawatt.dist import Dist, FloatArray, parse_dist
+from gigawatt.dist import Dist, FloatArray, parse_dist, parse_node_value
 from gigawatt.errors import UserInputError
 from gigawatt.estimators import Estimator
 from gigawatt.graph import Graph, Input
 from gigawatt.result import Result, Warning_
+from gigawatt.units import format_quantity
 
 if TYPE_CHECKING:
     from gigawatt.catalog import Catalog
@@ -223,7 +224,7 @@ def fleet_inputs(
                 "accelerator_count", count * per, kind="scenario", note=f"{system} servers x {per}"
             )
         else:
-            servers = parse_dist(count)
+            servers = parse_node_value("count", count)
             inputs["accelerator_count"] = Input(
                 "accelerator_count",
                 _times(servers, per),
@@ -268,6 +269,7 @@ def fleet_inputs(
         inputs["system_busy_power_w"] = scenario_input(
             "system_busy_power_w", power_per_accelerator, note="all-in power per busy accelerator"
         )
+        warnings += _per_accelerator_power_warnings(inputs, sys_record)
     else:
         inputs["busy_power_fraction"] = parameter_input(cat, "fleet", "busy_power_fraction")
     if idle_power is not None:
@@ -290,10 +292,12 @@ def fleet_inputs(
         batch_value: Any = (
             batch if batch is not None else parameter_input(cat, "fleet", "batch").value
         )
-        central_batch = (
-            batch_value.central
-            if isinstance(batch_value, Dist)
-            else float(parse_dist(batch_value).central)
+        central_batch = float(  # a whole number of sequences (a lognormal's median is not)
+            round(
+                batch_value.central
+                if isinstance(batch_value, Dist)
+                else parse_dist(batch_value).central
+            )
         )
         tp = inference.min_accelerators(
             cat,
@@ -320,6 +324,29 @@ def fleet_inputs(
     return inputs, warnings
 
 
+def _per_accelerator_power_warnings(
+    inputs: dict[str, Input], sys_record: System | None
+) -> list[Warning_]:
+    """GW322 when ``--power-per-accelerator`` looks like a whole server's power: above the
+    server's rated maximum per accelerator, or outside the plausible range of one accelerator."""
+    from gigawatt.quantities import plausibility_warnings
+
+    busy = inputs["system_busy_power_w"].dist
+    if busy is None:
+        return []
+    messages = plausibility_warnings("system_busy_power_w", busy)
+    if sys_record is not None:
+        per = sys_record.max_power_w.central / sys_record.accelerators
+        if busy.central > per * (1 + 1e-9):
+            messages.append(
+                f"--power-per-accelerator {busy.describe()} is above the rated maximum of "
+                f"{sys_record.id} per accelerator ({format_quantity(per, 'W')} = "
+                f"{format_quantity(sys_record.max_power_w.central, 'W')} / "
+                f"{sys_record.accelerators}); it is per accelerator, not per server"
+            )
+    return [Warning_("GW322", message) for message in messages]
+
+
 def inference_default(cat: Catalog, node: str) -> float:
     """The central value of an inference scenario default (prompt/output tokens)."""
     return parameter_input(cat, "inference", node).dist.central  # type: ignore[union-attr]
@@ -344,8 +371,9 @@ def _population_input(cat: Catalog, population: str | float | Dist | None) -> In
         raise UserInputError(
             f"population=N expects a number of people such as 8.2e9, got {dist.describe()!r}"
         )
-    if float(dist.ppf(np.array([0.05]))[0]) <= 0:
-        raise UserInputError(f"population=N must be positive, got {dist.describe()!r}")
+    from gigawatt.quantities import check_dist
+
+    check_dist("people", dist, population if isinstance(population, str) else None)
     return Input("people", dist, kind="scenario")
 
 

@@ -26,6 +26,7 @@ intensity (location-based; a market-based intensity may be given separately). Pa
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,11 +43,6 @@ from gigawatt.demand.common import (
 from gigawatt.dist import (
     Dist,
     FloatArray,
-    LogNormal,
-    Normal,
-    Point,
-    Triangular,
-    Uniform,
     parse_dist,
 )
 from gigawatt.errors import UnknownIdError, UserInputError
@@ -200,28 +196,8 @@ OUTPUTS = {
 
 
 def _scaled(dist: Dist, factor: float) -> Dist:
-    """``dist`` x ``factor`` (for hours/days given as plain numbers)."""
-    if isinstance(dist, Point):
-        return Point(unit="s", dimension="time", value=dist.value * factor)
-    if isinstance(dist, LogNormal):
-        return LogNormal(
-            unit="s", dimension="time", mu=dist.mu + float(np.log(factor)), sigma=dist.sigma
-        )
-    if isinstance(dist, Normal):
-        return Normal(unit="s", dimension="time", mean=dist.mean * factor, sd=dist.sd * factor)
-    if isinstance(dist, Uniform):
-        return Uniform(unit="s", dimension="time", low=dist.low * factor, high=dist.high * factor)
-    if isinstance(dist, Triangular):
-        return Triangular(
-            unit="s",
-            dimension="time",
-            low=dist.low * factor,
-            mode=dist.mode * factor,
-            high=dist.high * factor,
-        )
-    raise UserInputError(
-        f"cannot scale {dist.describe()!r}; give it with a unit such as '14.8 days'"
-    )
+    """``dist`` x ``factor`` as a time [s] (for hours/days given as plain numbers)."""
+    return replace(dist.scaled(factor), unit="s", dimension="time")
 
 
 def time_input(name: str, value: str | float | Dist, plain_unit_s: float, what: str) -> Input:
@@ -232,11 +208,11 @@ def time_input(name: str, value: str | float | Dist, plain_unit_s: float, what: 
     elif dist.dimension != "time":
         raise UserInputError(
             f"{what}: expected a duration such as '14.8 days' or a number of {what}, "
-            f"got {dist.describe()!r}"
+            f"got {value!r} ({dist.dimension})"
         )
-    low = float(dist.ppf(np.array([0.05]))[0])
-    if low <= 0:
-        raise UserInputError(f"{what} must be positive, got {dist.describe()!r}")
+    from gigawatt.quantities import check_dist
+
+    check_dist(name, dist, value if isinstance(value, str) else None)
     return Input(
         name, dist, kind="scenario", note=f"given as {value!r}" if isinstance(value, str) else ""
     )

@@ -130,6 +130,8 @@ _BY_SUFFIX: tuple[tuple[str, ReaderUnit], ...] = (
     ("_per_request_j", ReaderUnit("Wh/request", J_PER_WH)),
     ("_kgco2e", ReaderUnit("kg CO2e")),
     ("_kgco2e_per_year", ReaderUnit("kg CO2e/yr")),
+    ("_hours", ReaderUnit("h", style="count")),  # accelerator_hours: a node kept in hours
+    ("days", ReaderUnit("days", style="count")),  # the training node kept in days
     ("_year", ReaderUnit("", style="plain")),
     ("_years", ReaderUnit("years", style="plain")),
 )
@@ -400,9 +402,13 @@ def fmt_dist(text: str, name: str, label: str | None = None) -> str:
     """A claimant's value (a distribution string) in reader units: ``1M – 2M``, ``1 kW``."""
     import numpy as np
 
-    from gigawatt.dist import parse_dist
+    from gigawatt.dist import parse_dist, parse_node_value
+    from gigawatt.errors import UserInputError
 
-    dist = parse_dist(text, dimension_of_name(name))
+    try:
+        dist = parse_node_value(name, text)  # in the node's own unit (hours for *_hours)
+    except UserInputError:
+        dist = parse_dist(text, dimension_of_name(name))
     if dist.is_point:
         return fmt(dist.central, name, label)
     low, high = (float(x) for x in dist.ppf(np.array([0.05, 0.95])))

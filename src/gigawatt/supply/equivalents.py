@@ -283,6 +283,8 @@ def _tech_inputs(tech: Technology) -> dict[str, Input]:
 
 def generating_technologies(cat: Catalog, technologies: Sequence[str] | None) -> list[Technology]:
     """Resolve ids (aliases allowed) to generating technologies; storage is refused."""
+    if isinstance(technologies, str):  # one id, or "a,b": never read letter by letter
+        technologies = [t.strip() for t in technologies.split(",") if t.strip()]
     ids = list(technologies) if technologies else list(DEFAULT_TECHNOLOGIES)
     if not ids:
         raise UserInputError(
@@ -365,12 +367,15 @@ def _energy_per_year_dist(text: Any) -> Dist:
     energy taken as one year's worth ("17.5 TWh")."""
     try:
         dist = parse_dist(text, "power")
-    except UserInputError:
+    except UserInputError as as_power:
         try:
             energy = parse_quantity(text, "energy")
-        except UserInputError:
+        except UserInputError as as_energy:
+            # a range or a distribution failed for its own reason (low above high...)
+            reason = as_power if re.search(r"\bto\b|\(", str(text)) else as_energy
             raise UserInputError(
-                f"cannot read {text!r} as an energy per year; e.g. '17.5 TWh/yr' or '17.5 TWh'"
+                f"cannot read {text!r} as an energy per year ({reason}); "
+                "e.g. '17.5 TWh/yr' or '17.5 TWh'"
             ) from None
         dist = Point(unit="W", dimension="power", value=energy.value / SECONDS_PER_YEAR)
     _check_positive("energy per year", dist)

@@ -23,6 +23,7 @@ Parameters come from the catalogue (kind ``parameter``, estimator ``supply``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -188,42 +189,89 @@ def _edge_hour_complete(samples: pd.DatetimeIndex, hour: pd.Timestamp, step: pd.
     return bool(gaps <= 1.5 * step)
 
 
+#: Largest hourly CSV read [bytes] (a year of one-second samples is ~1 GB; resample first).
+MAX_CSV_BYTES = 200 * 2**20
+
+
+def _read_text(path: Path, what: str) -> str:
+    """The text of a regular, UTF-8 (BOM allowed) CSV file without NUL bytes."""
+    import stat
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise UserInputError(f"no such {what} file: {str(path)!r}") from None
+    except OSError as exc:
+        raise UserInputError(f"{path}: cannot read the {what} file ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise UserInputError(f"{path}: {kind}; give the {what} as a CSV file")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_CSV_BYTES + 1)
+    if len(data) > MAX_CSV_BYTES:
+        raise UserInputError(
+            f"{path}: the {what} file is larger than {MAX_CSV_BYTES // 2**20} MiB; "
+            "resample it to hourly values first"
+        )
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise UserInputError(f"{path}: line {line}: a NUL byte; the {what} file is not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UserInputError(f"{path}: line {line}: not UTF-8 text") from None
+
+
 def _read_hourly(path: Path, what: str, allow_trace: bool, tile: bool) -> HourlySeries:
+    import io
+
     import pandas as pd
 
-    if not path.is_file():
-        raise UserInputError(f"no such {what} file: {str(path)!r}")
-    try:
-        frame = pd.read_csv(path, skipinitialspace=True)
-    except Exception as exc:  # pandas raises several parser errors
-        raise UserInputError(f"{path}: not a readable CSV ({exc})") from None
-    if frame.shape[1] == 0 or frame.shape[0] == 0:
+    text = _read_text(path, what)
+    if not text.strip():
         raise UserInputError(f"{path}: the {what} file is empty")
+    try:
+        frame = pd.read_csv(io.StringIO(text), skipinitialspace=True)
+    except Exception as exc:  # pandas raises several parser errors
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserInputError(f"{path}: not a readable CSV ({first})") from None
+    if frame.shape[1] == 0 or frame.shape[0] == 0:
+        raise UserInputError(f"{path}: the {what} file has no values under its header")
+    if frame.shape[1] > 2:
+        raise UserInputError(
+            f"{path}: {frame.shape[1]} columns; give one column of hourly values, or "
+            "timestamp,value"
+        )
     value_col = frame.columns[-1]
-    scale = _unit_scale(str(value_col), what)
+    scale = header_unit_scale(str(value_col), what, path)
     values = pd.to_numeric(frame[value_col], errors="coerce")
     if values.isna().any():
         row = int(np.flatnonzero(values.isna().to_numpy())[0]) + 2
         raise UserInputError(
             f"{path}: line {row}: missing or non-numeric {what} value (gaps are not allowed)"
         )
+    finite = np.isfinite(values.to_numpy(dtype=float))
+    if not finite.all():
+        row = int(np.flatnonzero(~finite)[0]) + 2
+        raise UserInputError(
+            f"{path}: line {row}: the {what} value {frame[value_col].iloc[row - 2]!r} is not a "
+            "finite number"
+        )
     tiled_from: int | None = None
     dropped = 0
     if frame.shape[1] >= 2 and allow_trace:
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            stamps = pd.to_datetime(frame[frame.columns[0]], errors="coerce", utc=True)
-        if stamps.isna().any():
-            row = int(np.flatnonzero(stamps.isna().to_numpy())[0]) + 2
-            bad = frame[frame.columns[0]].iloc[row - 2]
-            raise UserInputError(f"{path}: line {row}: cannot parse the timestamp {bad!r}")
+        first = frame[frame.columns[0]]
+        if pd.api.types.is_integer_dtype(first):
+            array = _by_hour_index(first.to_numpy(), values.to_numpy(dtype=float), path, what)
+            return _checked(array, scale, path, what, None, 0)
+        stamps = _timestamps(first, path)
         series = pd.Series(
             values.to_numpy(dtype=float), index=pd.DatetimeIndex(stamps)
         ).sort_index()
         if series.index.has_duplicates:
-            raise UserInputError(f"{path}: duplicate timestamps")
+            dup = series.index[series.index.duplicated()][0]
+            raise UserInputError(f"{path}: duplicate timestamps ({dup})")
         hourly = series.resample("h").mean()
         if hourly.isna().any():
             gap = hourly.index[hourly.isna().to_numpy()][0]
@@ -231,7 +279,9 @@ def _read_hourly(path: Path, what: str, allow_trace: bool, tile: bool) -> Hourly
                 f"{path}: no {what} data in the hour starting {gap} (gaps are not allowed)"
             )
         year = hourly[~((hourly.index.month == 2) & (hourly.index.day == 29))]
-        if year.shape[0] == HOURS or not tile:
+        if year.shape[0] == HOURS:
+            array = _place_by_timestamp(year, path, what)
+        elif not tile:
             array = year.to_numpy(dtype=float)
         else:
             index = series.index
@@ -249,7 +299,7 @@ def _read_hourly(path: Path, what: str, allow_trace: bool, tile: bool) -> Hourly
             whole = hourly[keep]
             year = whole[~((whole.index.month == 2) & (whole.index.day == 29))]
             if year.shape[0] == HOURS:  # a year once its partial edge hours are dropped
-                array = year.to_numpy(dtype=float)
+                array = _place_by_timestamp(year, path, what)
             elif whole.shape[0] > HOURS:
                 raise UserInputError(
                     f"{path}: the {what} trace covers {whole.shape[0]} whole hours, more than "
@@ -267,6 +317,12 @@ def _read_hourly(path: Path, what: str, allow_trace: bool, tile: bool) -> Hourly
                 array = np.resize(whole.to_numpy(dtype=float), HOURS)
     else:
         array = values.to_numpy(dtype=float)
+    return _checked(array, scale, path, what, tiled_from, dropped)
+
+
+def _checked(
+    array: FloatArray, scale: float, path: Path, what: str, tiled: int | None, dropped: int
+) -> HourlySeries:
     if array.shape[0] != HOURS:
         raise UserInputError(
             f"{path}: expected one year of hourly {what} ({HOURS} hours), got {array.shape[0]}"
@@ -274,17 +330,158 @@ def _read_hourly(path: Path, what: str, allow_trace: bool, tile: bool) -> Hourly
     if np.any(array < 0):
         row = int(np.flatnonzero(array < 0)[0])
         raise UserInputError(f"{path}: negative {what} value {array[row]:g} at hour {row}")
-    return HourlySeries(np.asarray(array * scale, dtype=float), tiled_from, dropped)
+    scaled = np.asarray(array * scale, dtype=float)
+    if not np.isfinite(scaled).all():
+        raise UserInputError(f"{path}: a {what} value overflows once converted to SI units")
+    return HourlySeries(scaled, tiled, dropped)
 
 
-def _unit_scale(header: str, what: str) -> float:
-    text = header.lower()
-    for token, scale in (("gw", 1e9), ("mw", 1e6), ("kw", 1e3)):
-        if token in text:
-            return scale
-    if text.strip() in {"w", "power_w", "watts"} or text.endswith("_w"):
+def _timestamps(column: pd.Series, path: Path) -> pd.Series:
+    """UTC timestamps of a CSV's first column (naive ones are taken as UTC); numbers are
+    refused (an integer column is an hour index, see :func:`_by_hour_index`)."""
+    import warnings
+
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(column):
+        raise UserInputError(
+            f"{path}: the first column holds numbers ({column.iloc[0]!r}...); give timestamps "
+            "such as 2023-01-01T00:00Z, or whole hour numbers 0-8759"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            stamps = pd.to_datetime(column, errors="coerce", utc=True, format="mixed")
+        except (ValueError, TypeError, OverflowError):
+            stamps = pd.Series(pd.NaT, index=column.index)
+    if stamps.isna().any():
+        row = int(np.flatnonzero(stamps.isna().to_numpy())[0]) + 2
+        bad = column.iloc[row - 2]
+        raise UserInputError(f"{path}: line {row}: cannot parse the timestamp {bad!r}")
+    return stamps
+
+
+def _by_hour_index(hours: np.ndarray, values: FloatArray, path: Path, what: str) -> FloatArray:
+    """Values placed by a whole-hour index column: 0-8759 or 1-8760, each hour once."""
+    start = 1 if hours.size and int(hours.min()) == 1 else 0
+    position = hours.astype(np.int64) - start
+    if (
+        hours.size != HOURS
+        or position.min() < 0
+        or position.max() >= HOURS
+        or np.unique(position).size != HOURS
+    ):
+        raise UserInputError(
+            f"{path}: an integer first column is an hour index and must number each hour of "
+            f"the year once (0-8759 or 1-8760); got {hours.size} rows from {hours.min()} to "
+            f"{hours.max()}"
+        )
+    array = np.empty(HOURS)
+    array[position] = values
+    return array
+
+
+def _place_by_timestamp(year: pd.Series, path: Path, what: str) -> FloatArray:
+    """A year of hourly UTC values placed on the modelled year's hours by month, day and hour
+    (not by position): a year starting at 07:00 UTC fills hours 7-8759 from its first days and
+    wraps its last 7 hours, from the next January, to hours 0-6."""
+    import pandas as pd
+
+    index = pd.DatetimeIndex(year.index)
+    model = pd.to_datetime(
+        pd.DataFrame(
+            {"year": MODEL_YEAR, "month": index.month, "day": index.day, "hour": index.hour}
+        )
+    )
+    position = ((model - pd.Timestamp(f"{MODEL_YEAR}-01-01")) // pd.Timedelta(hours=1)).to_numpy()
+    if np.unique(position).size != HOURS:
+        counts = np.bincount(position, minlength=HOURS)
+        hour = int(np.flatnonzero(counts != 1)[0])
+        raise UserInputError(
+            f"{path}: the {what} file does not cover each hour of the year once (hour {hour} "
+            f"of the year appears {counts[hour]} times); give one calendar year"
+        )
+    array = np.empty(HOURS)
+    array[position] = year.to_numpy(dtype=float)
+    return array
+
+
+#: Power units a load header may name, case-insensitive (``mw`` is a megawatt here: loads are
+#: never given in milliwatts).
+_POWER_TOKENS = {"w": 1.0, "kw": 1e3, "mw": 1e6, "gw": 1e9, "tw": 1e12}
+#: Expected dimension of each series' header unit, and the default unit when it names none.
+_HEADER_DIMENSIONS = {"load": ("power", 1e6, "MW")}
+_BRACKETED = re.compile(r"[(\[]([^()\[\]]{1,40})[)\]]\s*$")
+
+
+def header_unit_scale(header: str, what: str, path: Path | str = "") -> float:
+    """SI value of one unit of the value column named ``header``.
+
+    The unit may be written in brackets (``power (W)``, ``Power [kW]``, ``GHI (W/m²)``), or as
+    the last word (``load_mw``, ``power W``, ``MW``). A load header without a unit is in MW;
+    a GHI header in W/m²; a capacity factor is a fraction (``%`` is understood). A unit that
+    is not understood, or that is not a power (load) / irradiance (GHI) / fraction, is an
+    error naming the header: never a default.
+    """
+    from gigawatt.units import parse_quantity
+
+    expect, default, _label = _HEADER_DIMENSIONS.get(what, _dimension_for(what))
+    text = header.strip()
+    bracket = _BRACKETED.search(text)
+    candidate = bracket[1].strip() if bracket else re.split(r"[\s_]+", text)[-1]
+    if not candidate:
+        return default
+    candidate = re.sub(r"(?<![A-Za-z])m2$", "m**2", candidate)
+    if re.fullmatch(r"[kmgt]?wh", candidate.lower()) and expect == "power":
+        raise UserInputError(
+            f"{path}: the column header {header!r} names the energy unit {candidate!r}; an "
+            f"hourly load is a power: write e.g. {_header_example(what)!r}"
+        )
+    if expect == "power" and candidate.lower() in _POWER_TOKENS:
+        return _POWER_TOKENS[candidate.lower()]
+    if expect == "dimensionless number" and candidate.lower() in {"%", "percent", "pct"}:
+        return 0.01
+    if expect == "dimensionless number" and candidate.lower() in {"pu", "p.u.", "fraction"}:
         return 1.0
-    return 1e6 if what == "load" else 1.0
+    try:
+        return parse_quantity(f"1 {candidate}", expect).value
+    except UserInputError as exc:
+        if bracket is None and not _looks_like_unit(candidate):
+            return default  # a plain word ('load', 'value', 'ghi'): no unit given
+        raise UserInputError(
+            f"{path}: the column header {header!r} names the unit {candidate!r}, which is not "
+            f"understood as {_article_for(expect)} ({exc}); write e.g. "
+            f"{_header_example(what)!r}"
+        ) from None
+
+
+def _dimension_for(what: str) -> tuple[str, float, str]:
+    if what.lower().startswith("ghi"):
+        return "irradiance", 1.0, "W/m²"
+    return "dimensionless number", 1.0, ""
+
+
+def _looks_like_unit(token: str) -> bool:
+    """Whether a bare header word is meant as a unit (it parses as one, of any dimension)."""
+    from gigawatt.units import parse_quantity
+
+    try:
+        parse_quantity(f"1 {token}")
+    except UserInputError:
+        return False
+    return token.lower() not in {"load", "power", "value", "ghi", "cf", "wind", "solar"}
+
+
+def _article_for(dimension: str) -> str:
+    return {"power": "a power", "irradiance": "an irradiance"}.get(dimension, "a fraction")
+
+
+def _header_example(what: str) -> str:
+    if what == "load":
+        return "power (MW)"
+    if what.lower().startswith("ghi"):
+        return "ghi (W/m2)"
+    return "capacity_factor"
 
 
 # -- solar -------------------------------------------------------------------------------------

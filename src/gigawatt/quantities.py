@@ -1,0 +1,416 @@
+"""One validator per physical quantity: the values a node, a catalogue field or an option may take.
+
+Every value that enters a graph (a ``--set`` override, a CLI option, a claim's input, a
+catalogue number) is checked here by the quantity its *name* denotes (``pue``, ``mbu``,
+``tdp_w``, ``accelerator_count``...), so the catalogue, claim files and the CLI cannot disagree
+about what a PUE or a fraction may be.
+
+A :class:`Rule` gives the quantity's **domain** (values that are physically possible: a fraction
+lies in (0, 1], a PUE is at least 1, a count is a whole number of at least 1) and, optionally, a
+**plausible** range (values that are possible but unlikely for the device: 6.5 kW is a
+server's power, not one accelerator's). A value outside the domain is a
+:class:`~gigawatt.errors.UserInputError`; a value outside the plausible range is a warning
+(:func:`plausibility_warnings`).
+
+The whole **support** of a distribution is checked, not its 5th and 95th percentiles:
+``normal(0.5, 0.3)`` on a fraction puts 9.6% of its samples outside (0, 1] and is refused;
+``uniform(0, 0.5)`` on a fraction reaches 0 and is refused. Distributions with unbounded
+support (normal, lognormal) may put at most :data:`TAIL_TOLERANCE` of their mass outside the
+domain (a lognormal "0.3 to 0.6" on a fraction puts 2e-5 above 1 and passes).
+
+Names that carry no unit and are plain numbers (ratios, counts, calendar years) are listed in
+:data:`PLAIN_NUMBER_NODES` and :data:`PLAIN_NUMBER_PREFIXES`; every other graph node name must
+resolve to a dimension through :func:`gigawatt.units.dimension_of_name` (a test holds this).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from gigawatt.dist import Dist, LogNormal, Normal, Point, Triangular, Uniform
+from gigawatt.errors import UserInputError
+from gigawatt.units import J_PER_KWH
+
+__all__ = [
+    "COUNTED_AS",
+    "PLAIN_NUMBER_NODES",
+    "PLAIN_NUMBER_PREFIXES",
+    "TAIL_TOLERANCE",
+    "Rule",
+    "check_dist",
+    "is_plain_number_node",
+    "plausibility_warnings",
+    "rule_for",
+]
+
+#: Largest share of a normal's or lognormal's mass allowed outside a quantity's domain.
+TAIL_TOLERANCE = 0.01
+
+#: kg/J of one kg/kWh (carbon intensities are written per kWh).
+_KG_PER_J_PER_KG_PER_KWH = 1.0 / J_PER_KWH
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The domain (and plausible range) of one kind of quantity, in SI units.
+
+    ``low``/``high`` bound the domain (``None``: unbounded); ``low_open`` excludes ``low``
+    itself. ``whole`` asks for whole numbers (a point value of 1.5 accelerators is an error).
+    ``plausible`` is a (low, high) range outside which a value draws a warning; ``what`` names
+    the quantity in messages and ``hint`` suggests a valid value.
+    """
+
+    what: str
+    low: float | None = 0.0
+    high: float | None = None
+    low_open: bool = False
+    whole: bool = False
+    plausible: tuple[float, float] | None = None
+    hint: str = ""
+    #: Display unit of messages and the SI value of one of it (``("kg/kWh", 1/3.6e6)``).
+    display: tuple[str, float] = ("", 1.0)
+
+    def show(self, value: float) -> str:
+        """``value`` [SI] in the display unit: ``1.2 kg/kWh``, ``100 kW``, ``0.5``."""
+        unit, si = self.display
+        if not unit:
+            return f"{value:g}"
+        if unit == "W":
+            from gigawatt.units import format_quantity
+
+            return format_quantity(value, "W")
+        return f"{value / si:g} {unit}"
+
+    def describe_domain(self) -> str:
+        """The domain in words: ``in (0, 1]``, ``in [1, 10]``, ``at least 1``, ``above 0``."""
+        if self.whole and self.low is not None and self.high is not None:
+            return f"at least {self.show(self.low)} and at most {self.show(self.high)}"
+        if self.low is not None and self.high is not None:
+            left = "(" if self.low_open else "["
+            return f"in {left}{self.show(self.low)}, {self.show(self.high)}]"
+        if self.low is not None:
+            return f"{'above' if self.low_open else 'at least'} {self.show(self.low)}"
+        if self.high is not None:
+            return f"at most {self.show(self.high)}"
+        return "a finite number"
+
+    def violation(self, value: float) -> str:
+        """How ``value`` breaks the domain: ``below 1``, ``above 1``, ``not above 0``."""
+        if self.low is not None and value < self.low:
+            return f"below {self.show(self.low)}"
+        if self.low is not None and value == self.low:
+            return f"not above {self.show(self.low)}"
+        return f"above {self.show(self.high if self.high is not None else value)}"
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` lies in the domain."""
+        if not math.isfinite(value):
+            return False
+        if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
+            return False
+        return not (self.high is not None and value > self.high)
+
+
+FRACTION = Rule("a fraction", 0.0, 1.0, low_open=True, hint="'0.3 to 0.6'")
+#: Largest count accepted (10^15: a million times the accelerators in the world today).
+MAX_COUNT = 1e15
+COUNT = Rule("a count", 1.0, MAX_COUNT, whole=True, hint="'8' or '1M to 2M'")
+POSITIVE = Rule("a positive quantity", 0.0, None, low_open=True)
+NON_NEGATIVE = Rule("a quantity that cannot be negative", 0.0, None)
+#: Power of one accelerator (chip TDP or its all-in share of a server): a few W to a few kW.
+PER_ACCELERATOR_POWER = Rule(
+    "a power per accelerator",
+    0.0,
+    1e5,
+    low_open=True,
+    plausible=(10.0, 3000.0),
+    hint="'700 W'",
+    display=("W", 1.0),
+)
+
+#: Rules by exact node or field name.
+EXACT_RULES: dict[str, Rule] = {
+    **{
+        name: FRACTION
+        for name in (
+            "mfu",
+            "mbu",
+            "power_fraction_full",
+            "memory_bound_activity",
+            "memory_usable_fraction",
+            "serving_utilization",
+            "utilization",
+            "busy_power_fraction",
+            "power_fraction_training",
+            "decode_activity",
+            "prefill_activity",
+            "capacity_factor",
+            "cfe",
+            "attention_mbu",
+            "overhead_activity",
+            "interconnect_utilization",
+            "goodput",
+        )
+    },
+    "idle_power_fraction": Rule("a fraction", 0.0, 1.0, hint="'0.2 to 0.3'"),
+    "people": Rule("a population", 1.0, 1e11, plausible=(1.0, 1.1e10), hint="'8.1e9'"),
+    "pue": Rule(
+        "a PUE",
+        1.0,
+        10.0,
+        plausible=(1.0, 3.0),
+        hint="'1.1 to 1.4'; PUE cannot be below 1, as IT energy is part of facility energy",
+    ),
+    **{
+        name: COUNT
+        for name in (
+            "batch",
+            "accelerators",
+            "accelerator_count",
+            "count",
+            "prompt_tokens",
+            "output_tokens",
+            "layers",
+            "attention_heads",
+            "kv_heads",
+            "head_dim",
+            "hidden_size",
+            "experts",
+            "active_experts",
+        )
+    },
+    **{
+        name: PER_ACCELERATOR_POWER
+        for name in (
+            "tdp_w",
+            "power_w_per_accelerator",
+            "average_power_per_accelerator_w",
+            "system_busy_power_w",
+            "system_max_power_w",
+            "decode_power_w",
+            "prefill_power_w",
+        )
+    },
+    "idle_power_w": Rule(
+        "an idle power", 0.0, 1e5, plausible=(0.0, 3000.0), hint="'60 W'", display=("W", 1.0)
+    ),
+    "system_idle_power_w": Rule(
+        "an idle power per accelerator",
+        0.0,
+        1e5,
+        plausible=(0.0, 3000.0),
+        hint="'300 W'",
+        display=("W", 1.0),
+    ),
+    "discount_rate": Rule("a discount rate", -0.5, 1.0, hint="'0.07'"),
+    # durations a run or a step cannot do without (a delay or slip may be 0)
+    "wall_clock_s": POSITIVE,
+    "accelerator_time_s": POSITIVE,
+    "decode_step_time_s": POSITIVE,
+    "lifetime_s": POSITIVE,
+    "carbon_intensity_kg_per_j": Rule(
+        "a grid carbon intensity",
+        0.0,
+        3.0 * _KG_PER_J_PER_KG_PER_KWH,
+        plausible=(0.0, 1.3 * _KG_PER_J_PER_KG_PER_KWH),
+        hint="'0.4 kg/kWh' (coal, the dirtiest source, is about 1 kg/kWh)",
+        display=("kg/kWh", _KG_PER_J_PER_KG_PER_KWH),
+    ),
+    "market_carbon_intensity_kg_per_j": Rule(
+        "a grid carbon intensity",
+        0.0,
+        3.0 * _KG_PER_J_PER_KG_PER_KWH,
+        hint="'0.4 kg/kWh'",
+        display=("kg/kWh", _KG_PER_J_PER_KG_PER_KWH),
+    ),
+}
+#: Plain-number nodes that count things of one kind: they accept that unit (``'1M GPUs'``)
+#: and no other (``accelerator_count='5 people'`` is an error).
+COUNTED_AS: dict[str, str] = {
+    name: "accelerator count"
+    for name in ("accelerator_count", "accelerators", "accelerators_needed", "count")
+}
+
+#: Rules by name prefix (per-technology nodes: ``capacity_factor_solar_pv``...).
+PREFIX_RULES: tuple[tuple[str, Rule], ...] = (
+    ("capacity_factor_", FRACTION),
+    ("units_", Rule("a number of plants", 0.0, None)),
+    ("earliest_year_", Rule("a calendar year", 1900.0, 2200.0, hint="'2030'")),
+    ("fleet_year_", Rule("a calendar year", 1900.0, 2200.0, hint="'2030'")),
+)
+#: Rules by name suffix, tried after exact names and prefixes.
+SUFFIX_RULES: tuple[tuple[str, Rule], ...] = (
+    ("_fraction", FRACTION),
+    ("_activity", FRACTION),
+    ("_bytes_per_s", POSITIVE),
+    ("_flop_per_s", POSITIVE),
+    ("_bytes", POSITIVE),
+    ("_token_j", POSITIVE),
+    ("_j_per_token", POSITIVE),
+)
+
+#: Nodes that carry no unit in their name and are plain numbers (ratios, counts, years).
+PLAIN_NUMBER_NODES = frozenset(
+    {
+        "accelerator_count",
+        "accelerators",
+        "accelerators_needed",
+        "active_experts",
+        "active_params",
+        "attention_heads",
+        "batch",
+        "busy_power_fraction",
+        "capacity_factor",
+        "cfe",
+        "count",
+        "decode_activity",
+        "decode_weight_params",
+        "discount_rate",
+        "energy_ratio_to_search",
+        "experts",
+        "head_dim",
+        "hidden_size",
+        "idle_power_fraction",
+        "kv_heads",
+        "layers",
+        "mbu",
+        "memory_bound_activity",
+        "memory_usable_fraction",
+        "mfu",
+        "order_year",
+        "power_fraction_full",
+        "power_fraction_training",
+        "prefill_activity",
+        "prefill_weight_params",
+        "pue",
+        "serving_utilization",
+        "total_params",
+        "utilization",
+    }
+)
+#: Name prefixes of per-technology plain numbers (``units_solar_pv``...).
+PLAIN_NUMBER_PREFIXES = ("capacity_factor_", "units_", "earliest_year_", "fleet_year_")
+
+
+def is_plain_number_node(name: str) -> bool:
+    """Whether ``name`` is a plain number by the explicit lists above."""
+    return name in PLAIN_NUMBER_NODES or name.startswith(PLAIN_NUMBER_PREFIXES)
+
+
+def rule_for(name: str) -> Rule | None:
+    """The rule of the quantity ``name`` denotes (``None``: only finiteness is checked).
+
+    ``name`` is a graph node or catalogue field (``peak_flop_per_s.bf16`` is read as
+    ``peak_flop_per_s``). Dimensioned names without a specific rule cannot be negative, except
+    costs (which may be credits).
+    """
+    from gigawatt.units import dimension_of_name
+
+    name = name.split(".")[0]
+    if name in EXACT_RULES:
+        return EXACT_RULES[name]
+    for prefix, rule in PREFIX_RULES:
+        if name.startswith(prefix):
+            return rule
+    for suffix, rule in SUFFIX_RULES:
+        if name.endswith(suffix):
+            return rule
+    dimension = dimension_of_name(name)
+    if dimension is None or dimension.startswith("cost"):
+        return None
+    if dimension == "power" and ("per_accelerator" in name):
+        return PER_ACCELERATOR_POWER
+    return NON_NEGATIVE
+
+
+def _support(dist: Dist) -> tuple[float, float]:
+    if isinstance(dist, Point):
+        return dist.value, dist.value
+    if isinstance(dist, Uniform | Triangular):
+        return dist.low, dist.high
+    if isinstance(dist, LogNormal):
+        return 0.0, math.inf
+    return -math.inf, math.inf
+
+
+def _cdf(dist: Dist, x: float) -> float:
+    if isinstance(dist, Normal):
+        return 0.5 * (1 + math.erf((x - dist.mean) / (dist.sd * math.sqrt(2))))
+    if isinstance(dist, LogNormal):
+        if x <= 0:
+            return 0.0
+        return 0.5 * (1 + math.erf((math.log(x) - dist.mu) / (dist.sigma * math.sqrt(2))))
+    raise TypeError(type(dist).__name__)
+
+
+def _mass_outside(dist: Dist, rule: Rule) -> float:
+    """Probability mass of ``dist`` outside ``rule``'s domain (normal and lognormal)."""
+    below = _cdf(dist, rule.low) if rule.low is not None else 0.0
+    above = 1 - _cdf(dist, rule.high) if rule.high is not None else 0.0
+    return below + above
+
+
+def check_dist(name: str, dist: Dist, shown: str | None = None) -> None:
+    """Raise :class:`UserInputError` when ``dist`` puts values outside ``name``'s domain.
+
+    Parameters
+    ----------
+    name
+        The node or field the value is for (its rule comes from :func:`rule_for`).
+    dist
+        The value, in SI units.
+    shown
+        How the user wrote it (default: ``dist.describe()``), for the message.
+
+    Raises
+    ------
+    UserInputError
+        One line naming ``name``, the value, the allowed domain and a valid example, when the
+        support (bounded distributions) or more than :data:`TAIL_TOLERANCE` of the mass
+        (normal, lognormal) lies outside the domain, when a point value of a whole-number
+        quantity is fractional, or when a parameter is not finite.
+    """
+    text = shown if shown is not None else dist.describe()
+    params = [v for v in vars(dist).values() if isinstance(v, float)]
+    if not all(math.isfinite(v) for v in params):
+        raise UserInputError(f"{name}={text!r}: values must be finite numbers")
+    rule = rule_for(name)
+    if rule is None:
+        return
+    hint = f" (e.g. {name}={rule.hint})" if rule.hint else ""
+    domain = f"{rule.what} must be {rule.describe_domain()}"
+    if isinstance(dist, Normal | LogNormal):
+        outside = _mass_outside(dist, rule)
+        if outside > TAIL_TOLERANCE:
+            raise UserInputError(
+                f"{name}={text!r}: {outside:.1%} of this distribution lies outside the values "
+                f"{rule.what} can take ({rule.describe_domain()}); use a distribution inside "
+                f"them, such as uniform(a, b) or 'a to b'{hint}"
+            )
+        return
+    low, high = _support(dist)
+    if not (rule.contains(low) and rule.contains(high)):
+        worst = low if not rule.contains(low) else high
+        reach = "is" if low == high else f"reaches {rule.show(worst)},"
+        raise UserInputError(f"{name}={text!r} {reach} {rule.violation(worst)}: {domain}{hint}")
+    if rule.whole and isinstance(dist, Point) and dist.value != math.floor(dist.value):
+        raise UserInputError(
+            f"{name}={text!r}: {rule.what} is a whole number, got {dist.value:g}{hint}"
+        )
+
+
+def plausibility_warnings(name: str, dist: Dist) -> list[str]:
+    """Warnings for a value that is possible but unlikely for ``name`` (its central value
+    outside the rule's plausible range); empty when plausible or when no range is known."""
+    rule = rule_for(name)
+    if rule is None or rule.plausible is None:
+        return []
+    low, high = rule.plausible
+    value = dist.central
+    if low <= value <= high:
+        return []
+    return [
+        f"{name}={rule.show(value)} is unusual for {rule.what} (typically "
+        f"{rule.show(low)} to {rule.show(high)}); check the value and its unit"
+    ]
