@@ -11,7 +11,15 @@ from gigawatt.catalog import catalog
 from gigawatt.catalog.technology import Technology
 from gigawatt.cli import main
 from gigawatt.errors import InfeasibleError, UserInputError
-from gigawatt.supply.hourly import MODEL_YEAR_FRACTION, TechCosts, size_supply, solve
+from gigawatt.supply.hourly import (
+    FULL_YEAR_OPTIONS,
+    MODEL_YEAR_FRACTION,
+    PDLP_MIN_SNAPSHOTS,
+    TechCosts,
+    size_supply,
+    solve,
+    solver_options,
+)
 
 
 def _tech(ident: str) -> Technology:
@@ -54,6 +62,35 @@ def test_two_period_solar_storage_matches_analytic_optimum() -> None:
     d = out["dispatch"]
     balance = d["solar-pv"] + d["battery-li-ion-discharge"] - d["battery-li-ion-charge"] - d["load"]
     assert np.max(np.abs(balance.to_numpy())) < 1e-5 * load
+
+
+def _two_period_case() -> tuple[list[TechCosts], np.ndarray, dict[str, np.ndarray]]:
+    solar = TechCosts(_tech("solar-pv"), capital_usd_per_mw_year=50_000.0, marginal_usd_per_mwh=0.0)
+    battery = TechCosts(
+        _tech("battery-li-ion"),
+        capital_usd_per_mw_year=20_000.0,
+        marginal_usd_per_mwh=0.0,
+        energy_usd_per_mwh_year=10_000.0,
+        round_trip_efficiency=0.81,
+    )
+    return [solar, battery], np.full(24, 100.0), {"solar-pv": np.array([1.0] * 12 + [0.0] * 12)}
+
+
+def test_full_year_uses_interior_point_without_crossover() -> None:
+    assert solver_options(PDLP_MIN_SNAPSHOTS)["solver"] == "ipm"
+    assert solver_options(PDLP_MIN_SNAPSHOTS)["run_crossover"] == "off"
+    assert "solver" not in solver_options(PDLP_MIN_SNAPSHOTS - 1)  # HiGHS's exact default
+
+
+def test_interior_point_without_answer_falls_back_to_simplex() -> None:
+    techs, load, avail = _two_period_case()
+    exact = solve(techs, load, avail, np.full(24, 365.0))
+    # one IPM iteration cannot reach optimality: the retry with the dual simplex must
+    stopped = {**FULL_YEAR_OPTIONS, "ipm_iteration_limit": 1}
+    out = solve(techs, load, avail, np.full(24, 365.0), options=stopped)
+    assert out["condition"] == "optimal"
+    assert out["solver"] == "highs-simplex"
+    assert out["objective"] == pytest.approx(exact["objective"], rel=1e-9)
 
 
 @pytest.mark.slow

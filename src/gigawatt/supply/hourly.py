@@ -98,20 +98,24 @@ MAX_SAMPLES = 1000
 MODEL_YEAR_FRACTION = HOURS * SECONDS_PER_HOUR / SECONDS_PER_YEAR
 #: Extra HiGHS options for every solve.
 SOLVER_OPTIONS: dict[str, Any] = {}
-#: Problems with at least this many snapshots use a first-order PDLP solver, HiGHS's own
-#: "hipdlp". Measured here (HiGHS 1.15.1, 8,760 h, same costs to 5 decimals in every case):
-#: bench case (1 GW flat, 5 technologies, 90% carbon-free) hipdlp 5.9 s, cuPDLP-C "pdlp"
-#: 10.5 s, interior point 52-65 s, dual simplex 37-67 s; 500 MW inference, gas+solar+battery,
-#: 50% CFE: hipdlp 15.8 s, pdlp 76 s (34 s before a 0.0002 change of the PV temperature
-#: coefficient: pdlp's run time is erratic), interior point 13 s, simplex 35 s; 1 GW
-#: nuclear+solar+battery at 100% CFE: 8.9 vs 17.8 s; 2 GW training load with a CO2 cap: 22 vs
-#: 47 s. Small problems (representative days, the hand-solvable tests) keep HiGHS's default,
-#: which is exact to the simplex tolerance.
+#: Problems with at least this many snapshots (a full year) use HiGHS's interior point method
+#: without crossover (:data:`FULL_YEAR_OPTIONS`). Measured on the hard case of issue 14
+#: (500 MW, solar + onshore wind + Li-ion, 35.0,-106.0, 100% CFE, 8,760 h, LP read from an MPS
+#: file, HiGHS 1.15.1, shared 2-core machine): first-order PDLP "hipdlp" 68.5 s CPU and ended
+#: "unknown" (no answer; also seen on a north-European full year), interior point without
+#: crossover 40.3 s CPU and optimal, same objective to 7 digits (37.1 s with
+#: ``ipm_optimality_tolerance`` 1e-6). Earlier, on four easier full years, hipdlp took 5.9-22 s
+#: and the interior point method (with crossover) 13-65 s, but an answer that may not come is
+#: worse than a slower one. Small problems (representative days, the hand-solvable tests) keep
+#: HiGHS's default, which is exact to the simplex tolerance.
 PDLP_MIN_SNAPSHOTS = 2000
-#: Options of the retry when PDLP ends without an optimal answer: HiGHS's interior point
-#: method without crossover (hard case of issue 14 from an MPS file: 40 s CPU, optimal, same
-#: objective to 7 digits as PDLP's, against ~90 s for PDLP, on the shared machine).
-PDLP_FALLBACK_OPTIONS: dict[str, Any] = {"solver": "ipm", "run_crossover": "off"}
+#: HiGHS options of a full-year solve: interior point (IPX), no crossover.
+FULL_YEAR_OPTIONS: dict[str, Any] = {"solver": "ipm", "run_crossover": "off"}
+#: Options of the retry when the interior point method ends without an optimal answer: HiGHS's
+#: dual simplex, slower (35-67 s on the four easier full years) but exact and the most robust.
+FULL_YEAR_FALLBACK_OPTIONS: dict[str, Any] = {"solver": "simplex", "run_crossover": "off"}
+#: Termination conditions that a retry with another method cannot change.
+NO_SOLUTION_CONDITIONS = frozenset({"infeasible", "unbounded", "infeasible_or_unbounded"})
 #: Relative MIP gap for whole-unit (integer) solves: 0.1% of the cost, far below the cost
 #: uncertainty of the inputs (HiGHS's default is 1e-4).
 MIP_REL_GAP = 1e-3
@@ -121,7 +125,7 @@ def solver_options(n_snapshots: int) -> dict[str, Any]:
     """HiGHS options for a problem of ``n_snapshots`` hours (see :data:`PDLP_MIN_SNAPSHOTS`)."""
     chosen: dict[str, Any] = {"output_flag": False}
     if n_snapshots >= PDLP_MIN_SNAPSHOTS:
-        chosen["solver"] = "hipdlp"
+        chosen.update(FULL_YEAR_OPTIONS)
     return {**chosen, **SOLVER_OPTIONS}
 
 
@@ -736,37 +740,38 @@ def solve(
 
     chosen = {**solver_options(n_snap), **(options or {})}
     if units:
-        chosen.pop("solver", None)  # a MILP needs branch and bound, not a first-order LP solver
+        chosen.pop("solver", None)  # a MILP needs branch and bound, not an LP method
+        chosen.pop("run_crossover", None)
         chosen.setdefault("mip_rel_gap", MIP_REL_GAP)
     if verbose:
         chosen["output_flag"] = True
-    started = time.perf_counter()
-    with _quiet_stdout(verbose), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+
+    def optimize(options: dict[str, Any]) -> tuple[str, str]:
         try:
             status, condition = network.optimize(
                 solver_name="highs",
                 include_objective_constant=False,
                 io_api="direct",
                 extra_functionality=extra,
-                solver_options=chosen,
+                solver_options=options,
             )
         except Exception as exc:
-            status, condition = "error", f"{type(exc).__name__}: {exc}"
-        if status == "ok" and condition != "optimal" and chosen.get("solver") == "hipdlp":
-            # PDLP stopped short of its tolerance (seen on a north-European full year): the
-            # interior point method without crossover solves the same LP to optimality
-            chosen = {**chosen, **PDLP_FALLBACK_OPTIONS}
-            try:
-                status, condition = network.optimize(
-                    solver_name="highs",
-                    include_objective_constant=False,
-                    io_api="direct",
-                    extra_functionality=extra,
-                    solver_options=chosen,
-                )
-            except Exception as exc:
-                status, condition = "error", f"{type(exc).__name__}: {exc}"
+            return "error", f"{type(exc).__name__}: {exc}"
+        return str(status), str(condition)
+
+    started = time.perf_counter()
+    with _quiet_stdout(verbose), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        status, condition = optimize(chosen)
+        if (
+            chosen.get("solver") == FULL_YEAR_OPTIONS["solver"]
+            and (status != "ok" or condition != "optimal")
+            and condition not in NO_SOLUTION_CONDITIONS
+        ):
+            # the interior point method stopped short (numerical trouble, iteration limit):
+            # the dual simplex solves the same LP exactly, if more slowly
+            chosen = {**chosen, **FULL_YEAR_FALLBACK_OPTIONS}
+            status, condition = optimize(chosen)
     elapsed = time.perf_counter() - started
     out: dict[str, Any] = {
         "status": str(status),
