@@ -15,6 +15,7 @@ from gigawatt.supply.hourly import (
     FULL_YEAR_OPTIONS,
     MODEL_YEAR_FRACTION,
     PDLP_MIN_SNAPSHOTS,
+    SupplyResult,
     TechCosts,
     size_supply,
     solve,
@@ -204,3 +205,56 @@ def test_cli_table_shows_energy_in_watt_hours(capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     assert "8.77 TWh" in out
     assert "curtailed 0 Wh/yr" in out
+
+
+def _result(**extra: object) -> SupplyResult:
+    fields: dict[str, object] = {
+        "status": "ok",
+        "condition": "optimal",
+        "technologies": ["solar-pv", "battery-li-ion"],
+        "capacity_w": {"solar-pv": 1.2e9, "battery-li-ion": 5e8},
+        "units": {},
+        "storage_energy_j": {"battery-li-ion": 3.6e12},  # 1 GWh
+        "generation_j": {},
+        "cost_usd_per_year": 2.5e8,
+        "cost_usd_per_mwh": 57.1,
+        "cfe_share": 1.0,
+        "curtailment_j": 3.6e14,  # 100 GWh
+        "load_energy_j": 1.58e16,
+        "mean_load_w": 5e8,
+        "solve_time_s": 1.25,
+        "days": 12,
+        "solver": "highs-choose",
+        "cost_by_tech_usd_per_year": {"solar-pv": 1.5e8, "battery-li-ion": 1e8},
+    }
+    return SupplyResult(**{**fields, **extra})  # type: ignore[arg-type]
+
+
+def test_supply_result_repr_frame_and_html() -> None:
+    result = _result()
+    text = repr(result)
+    assert text.splitlines()[0] == (
+        "<SupplyResult: ok/optimal, 12 representative days, highs-choose, 1.2 s>"
+    )
+    assert "  cost_usd_per_mwh = $57.1/MWh" in text
+    assert "  solar-pv.capacity_w = 1.2 GW" in text
+    assert "battery-li-ion.storage_energy_j = 1 GWh" in text
+    assert "more: .to_frame() shows all" in text  # 10 rows, 8 shown
+    frame = result.to_frame()
+    assert frame.loc[("battery-li-ion", "storage_energy_j"), "value"] == 3.6e12
+    assert frame.loc[("battery-li-ion", "storage_energy_j"), "si_unit"] == "J"
+    assert frame.loc[("", "curtailment_j"), "shown"] == "100 GWh"
+    assert len(frame) == 10
+    html = result._repr_html_()
+    assert "<table>" in html and "$57.1/MWh" in html and "12 representative days" in html
+
+
+def test_supply_result_repr_shows_monte_carlo_cost_interval() -> None:
+    samples = {"cost_usd_per_mwh": {"median": 57.0, "p5": 50.0, "p95": 66.0}}
+    result = _result(samples=samples, days=None, warnings=[{"code": "w1", "message": "m"}])
+    text = repr(result)
+    assert "full year" in text.splitlines()[0]
+    assert "cost_usd_per_mwh = $57.1/MWh ($50 – $66/MWh)" in text
+    assert "warnings: w1" in text
+    frame = result.to_frame()
+    assert frame.loc[("", "cost_usd_per_mwh"), "p95"] == 66.0

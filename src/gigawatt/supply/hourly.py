@@ -248,7 +248,7 @@ def tech_values(
     return out, sorted(dists)
 
 
-@dataclass
+@dataclass(repr=False)  # __repr__: a short summary, not the dispatch DataFrame
 class SupplyResult:
     """Optimal capacities, costs and dispatch of an hourly sizing (SI units in ``to_dict``)."""
 
@@ -344,6 +344,109 @@ class SupplyResult:
             "data_version": self.data_version,
             "gigawatt_version": __version__,
         }
+
+    # -- display (terminal, notebooks, pandas), as :class:`gigawatt.result.Result` -------------
+
+    def _rows(self) -> list[tuple[str, str, float, str]]:
+        """(technology or "", output key, value [SI], the name :func:`fmt` formats it by) of
+        every reported output: the totals first, then each technology's."""
+        rows = [
+            ("", "cost_usd_per_mwh", self.cost_usd_per_mwh, "cost_usd_per_mwh"),
+            ("", "cost_usd_per_year", self.cost_usd_per_year, "cost_usd"),
+            ("", "cfe_share", self.cfe_share, "cfe_share"),
+        ]
+        for tid in self.technologies:
+            rows.append((tid, "capacity_w", self.capacity_w.get(tid, 0.0), "capacity_w"))
+            if tid in self.units_built:
+                rows.append((tid, "units_built", float(self.units_built[tid]), "units"))
+            if tid in self.storage_energy_j:
+                rows.append((tid, "storage_energy_j", self.storage_energy_j[tid], "energy_j"))
+            if tid in self.cost_by_tech_usd_per_year:
+                cost = self.cost_by_tech_usd_per_year[tid]
+                rows.append((tid, "cost_usd_per_year", cost, "cost_usd"))
+        rows += [
+            ("", "curtailment_j", self.curtailment_j, "curtailment_j"),
+            ("", "mean_load_w", self.mean_load_w, "mean_load_w"),
+        ]
+        return rows
+
+    def _cost_interval(self) -> dict[str, float] | None:
+        """Monte Carlo cost per MWh ``{median, p5, p95}`` [USD/MWh], or None without samples."""
+        return (self.samples or {}).get("cost_usd_per_mwh")
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per output: ``value`` [SI], the SI unit and the reader-unit
+        text, indexed by (technology or "", output); ``p5``/``p95`` of the cost per MWh with
+        Monte Carlo samples (NaN elsewhere)."""
+        import pandas as pd
+
+        from gigawatt.report.format import fmt
+        from gigawatt.units import dimension_info, dimension_of_name
+
+        interval = self._cost_interval()
+        records = []
+        for group, key, value, name in self._rows():
+            dimension = dimension_of_name(name)
+            ranged = interval if (group, key) == ("", "cost_usd_per_mwh") else None
+            records.append(
+                {
+                    "group": group,
+                    "output": key,
+                    "value": value,
+                    "p5": ranged["p5"] if ranged else float("nan"),
+                    "p95": ranged["p95"] if ranged else float("nan"),
+                    "si_unit": dimension_info(dimension).si_unit if dimension else "",
+                    "shown": fmt(value, name),
+                }
+            )
+        return pd.DataFrame.from_records(records).set_index(["group", "output"])
+
+    def _header(self) -> str:
+        """Status, period and solver in one phrase."""
+        period = f"{self.days} representative days" if self.days else "full year"
+        return f"{self.status}/{self.condition}, {period}, {self.solver}, {self.solve_time_s:.1f} s"
+
+    def __repr__(self) -> str:
+        """A few lines: status, cost per MWh (with its 90% interval from samples) and the
+        first outputs."""
+        from gigawatt.report.format import fmt, fmt_interval
+        from gigawatt.result import _REPR_ROWS
+
+        lines = [f"<{type(self).__name__}: {self._header()}>"]
+        interval = self._cost_interval()
+        rows = self._rows()
+        for group, key, value, name in rows[:_REPR_ROWS]:
+            label = f"{group}.{key}" if group else key
+            text = fmt(value, name)
+            if interval and (group, key) == ("", "cost_usd_per_mwh"):
+                text += f" ({fmt_interval(interval['p5'], interval['p95'], name)})"
+            lines.append(f"  {label} = {text}")
+        if len(rows) > _REPR_ROWS:
+            lines.append(f"  … {len(rows) - _REPR_ROWS} more: .to_frame() shows all")
+        if self.warnings:
+            lines.append(f"  warnings: {', '.join(w['code'] for w in self.warnings)}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """A summary table for notebooks (Jupyter calls this)."""
+        from html import escape
+
+        from gigawatt.report.format import fmt
+
+        body = "".join(
+            f"<tr><td>{escape(group)}</td><td><code>{escape(key)}</code></td>"
+            f"<td style='text-align:right'>{escape(fmt(value, name))}</td></tr>"
+            for group, key, value, name in self._rows()
+        )
+        warnings = "".join(
+            f"<p><b>{escape(w['code'])}</b> {escape(w['message'])}</p>" for w in self.warnings
+        )
+        return (
+            f"<p><b>supply</b> · {escape(self._header())} · methodology "
+            f"{escape(METHODOLOGY_VERSION)}</p>"
+            "<table><thead><tr><th>technology</th><th>output</th><th>value</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>{warnings}"
+        )
 
 
 # -- feasibility before solving ------------------------------------------------------------------
