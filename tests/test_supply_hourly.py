@@ -258,3 +258,52 @@ def test_supply_result_repr_shows_monte_carlo_cost_interval() -> None:
     assert "warnings: w1" in text
     frame = result.to_frame()
     assert frame.loc[("", "cost_usd_per_mwh"), "p95"] == 66.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "python", "cli"),
+    [
+        ({"technologies": ["solar-pv"]}, "site='LAT,LON'", "--site LAT,LON"),
+        ({"technologies": ["nuclear-ap1000"], "days": 400}, "days=400:", "--days 400:"),
+        ({"technologies": ["nuclear-ap1000"], "cfe": 1.5}, "cfe=1.5:", "--cfe 1.5:"),
+        (
+            {"technologies": ["nuclear-ap1000"], "discount_rate": 5.0},
+            "discount_rate=5.0:",
+            "--discount-rate 5.0:",
+        ),
+        ({"technologies": ["nuclear-ap1000"], "samples": -1}, "samples=-1:", "--samples -1:"),
+        (
+            {"technologies": ["nuclear-ap1000"], "overrides": {"overnight_cost_x": "8"}},
+            "overrides={'overnight_cost_x': 8}",
+            "--set overnight_cost_x=8",
+        ),
+    ],
+)
+def test_python_errors_speak_python_and_the_cli_adds_flags(
+    kwargs: dict[str, object], python: str, cli: str
+) -> None:
+    from gigawatt.cli import cli_wording
+    from gigawatt.cli.app import build_app
+
+    with pytest.raises(UserInputError) as info:
+        size_supply("1 GW", **kwargs)  # type: ignore[arg-type]
+    message = str(info.value)
+    assert python in message
+    assert " --" not in message and not message.startswith("--")
+    assert cli in cli_wording(message, build_app())
+
+
+def test_cli_wording_turns_true_into_a_bare_flag() -> None:
+    from gigawatt.cli import cli_wording
+    from gigawatt.cli.app import build_app
+
+    message = "use more days=N, fallback=True or check_error=True"
+    assert cli_wording(message, build_app()) == (
+        "use more --days N, --fallback-full-year or --check-error"
+    )
+
+
+def test_cli_bad_days_names_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--days", "400"])
+    assert code == 2
+    assert "error: --days 400: must lie between 1 and 365" in capsys.readouterr().err

@@ -223,7 +223,8 @@ def tech_values(
             close = difflib.get_close_matches(name, list(nodes), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise UserInputError(
-                f"--set {name}: no such supply parameter for {[t.id for t in techs]}{hint} "
+                f"overrides={{'{name}': {raw}}}: no such supply parameter for "
+                f"{[t.id for t in techs]}{hint} "
                 f"(names are <field>_<technology><unit>, e.g. {next(iter(nodes), '')})"
             )
         dists[name] = parse_node_value(name, raw)
@@ -495,7 +496,7 @@ def check_feasibility(
         raise InfeasibleError(
             f"no firm or storage technology to cover the {hours} hours (e.g. nights) when "
             f"{', '.join(c.tech.id for c in allowed)} produce nothing, under {what}; "
-            "add battery-li-ion, a firm plant (nuclear-ap1000) or lower --cfe"
+            "add battery-li-ion, a firm plant (nuclear-ap1000) or a lower cfe=SHARE"
         )
 
 
@@ -1022,7 +1023,7 @@ def _check_load(load_w: np.ndarray, what: str) -> None:
         raise UserInputError(
             f"the load {what} peaks at {shown}, beyond what the hourly sizing can solve "
             f"(at most {format_quantity(MAX_LOAD_W, 'W')}, ~300x the world's average "
-            "electricity use); give the datacentre's power, e.g. --load 500MW"
+            "electricity use); give the datacentre's power, e.g. load='500MW'"
         )
 
 
@@ -1082,7 +1083,8 @@ def size_supply(
     cat = cat or catalog()
     if not technologies:
         raise UserInputError(
-            "no technology given; e.g. --tech nuclear-ap1000,solar-pv,battery-li-ion"
+            "no technology given; "
+            "e.g. technologies=['nuclear-ap1000', 'solar-pv', 'battery-li-ion']"
         )
     techs: list[Technology] = []
     for ident in technologies:
@@ -1090,9 +1092,7 @@ def size_supply(
         if tech not in techs:
             techs.append(tech)
     if cfe is not None and not 0 <= cfe <= 1:
-        raise UserInputError(
-            f"--cfe is a share between 0 and 1 (1 = every hour carbon-free); got {cfe}"
-        )
+        raise UserInputError(f"cfe={cfe}: a share between 0 and 1 (1 = every hour carbon-free)")
     co2_cap_kg = None
     if co2_cap is not None:
         co2_cap_kg = (
@@ -1101,23 +1101,22 @@ def size_supply(
         if not np.isfinite(co2_cap_kg) or co2_cap_kg < 0:
             raise UserInputError(f"the CO2 cap must be a finite mass >= 0; got {co2_cap!r}")
     if days is not None and not 1 <= days <= HOURS // 24:
-        raise UserInputError(f"--days must lie between 1 and {HOURS // 24}; got {days}")
+        raise UserInputError(f"days={days}: must lie between 1 and {HOURS // 24}")
     if samples < 0 or samples > MAX_SAMPLES:
         raise UserInputError(
-            f"--samples must lie between 0 and {MAX_SAMPLES} (each sample is one solve); "
-            f"got {samples}"
+            f"samples={samples}: must lie between 0 and {MAX_SAMPLES} (each sample is one solve)"
         )
     site_obj = parse_site(site) if isinstance(site, str) else site
     if any(t.category == "solar" for t in techs) and site_obj is None and weather is None:
         raise UserInputError(
-            "solar needs a site: --site LAT,LON (e.g. 35.0,-106.0) or a --weather file"
+            "solar needs a site: site='LAT,LON' (e.g. site='35.0,-106.0') or weather=FILE"
         )
     params = supply_parameters(cat)
     if discount_rate is None:
         discount_rate = cat.get("parameter", "supply-discount-rate").value.central  # type: ignore[attr-defined]
     elif not (np.isfinite(discount_rate) and -0.5 < discount_rate < 1.0):
         raise UserInputError(
-            f"--discount-rate is a real rate per year, e.g. 0.07 for 7%; got {discount_rate}"
+            f"discount_rate={discount_rate}: a real rate per year, e.g. discount_rate=0.07 for 7%"
         )
     value_sets, set_names = tech_values(techs, overrides, samples, seed)
     costs = [TechCosts.from_catalog(t, discount_rate, value_sets[0][t.id]) for t in techs]
@@ -1286,8 +1285,8 @@ def size_supply(
                         "code": "GW413",
                         "message": f"estimated error: replayed hour by hour over the full "
                         f"year, the {days}-day sizing leaves {shortfall:.1%} of the load "
-                        "unserved (or over the fossil limit); use more --days, "
-                        "--fallback-full-year or --check-error",
+                        "unserved (or over the fossil limit); use more days=N, "
+                        "fallback=True or check_error=True",
                     }
                 )
     error = None
@@ -1367,16 +1366,17 @@ def _no_sizing_message(
     if "infeasible" in condition:
         return (
             f"no sizing of {what} meets the load every hour under these constraints; relax "
-            "--cfe or --co2-cap, or add firm or storage technologies"
+            "cfe=SHARE or co2_cap=MASS, or add firm or storage technologies"
         )
     if "unbounded" in condition:
         return (
             f"the solver found the sizing of {what} unbounded (a cost or limit is missing or "
-            "out of range); check --set values and the load"
+            "out of range); check the load and the overrides={'NAME': VALUE}"
         )
     return (
         f"the solver could not size {what} ({solution['status']}: {condition}); check that "
-        "the load and --set values are in range, or retry with --verbose to see the solver log"
+        "the load and overrides={'NAME': VALUE} are in range, or retry with verbose=True to "
+        "see the solver log"
     )
 
 
