@@ -21,6 +21,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/gigawatt audit edunov-2023 --report reports/edunov-2023.html
+	@echo
+	$(VENV)/bin/gigawatt audit altman-2024-breakthrough --report reports/altman-2024.html
+	@echo
+	$(VENV)/bin/gigawatt outlook --report reports/outlook.html
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench

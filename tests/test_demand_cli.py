@@ -34,9 +34,12 @@ def test_inference_json(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert set(d["gpu"]) == {
         "energy_per_output_token_j",
+        "energy_per_output_token_with_prefill_j",
         "energy_per_prompt_token_j",
         "energy_per_request_j",
     }
+    assert d["choices"]["effective_batch"] == 64
+    assert "batch 64" in d["choices"]["configuration"]
     assert d["facility"]["energy_per_output_token_j"]["median"] == pytest.approx(
         d["server"]["energy_per_output_token_j"]["median"] * 1.2, rel=1e-6
     )
@@ -120,3 +123,86 @@ def test_bad_input_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) 
     err = capsys.readouterr().err
     assert "error" in err.lower() or "usage" in err.lower()
     assert "Traceback" not in err
+
+
+def test_inference_kv_capped_batch_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """The issue's configuration: 512 sequences of 1,000 + 627 tokens on one B200 run with a
+    capped running batch (GW303), exit 0."""
+    d = _json(
+        capsys,
+        [
+            "inference",
+            "--model",
+            "qwen3-32b",
+            "--accelerator",
+            "b200",
+            "--batch",
+            "512",
+            "--prompt-tokens",
+            "1000",
+            "--output-tokens",
+            "627",
+            "--samples",
+            "500",
+            "--json",
+        ],
+    )
+    assert d["effective_batch"]["median"] < 512
+    assert "GW303" in {w["code"] for w in d["warnings"]}
+
+
+def test_inference_longer_than_context_window_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = "inference --model llama-2-7b --batch 1 --prompt-tokens 32000 --output-tokens 500"
+    assert main(argv.split()) == 2
+    err = capsys.readouterr().err
+    assert "32,500" in err and "4,096" in err
+
+
+def test_inference_closed_model_and_params(capsys: pytest.CaptureFixture[str]) -> None:
+    d = _json(
+        capsys,
+        [
+            "inference",
+            "--model",
+            "gpt-4o-class",
+            "--accelerators",
+            "8",
+            "--precision",
+            "fp8",
+            "--samples",
+            "500",
+            "--json",
+        ],
+    )
+    s = d["facility"]["energy_per_request_j"]
+    assert s["p95"] > 2 * s["p5"]
+    d = _json(
+        capsys,
+        [
+            "inference",
+            "--params",
+            "70B",
+            "--accelerators",
+            "4",
+            "--batch",
+            "32",
+            "--samples",
+            "200",
+            "--json",
+        ],
+    )
+    assert d["choices"]["model"] == "70B parameters"
+
+
+def test_inference_tpu_says_accelerator(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inference", "--accelerator", "tpu-v4", "--batch", "8", "--samples", "200"]) == 0
+    out = capsys.readouterr().out
+    assert "accelerator: energy per request" in out and "gpu:" not in out
+
+
+def test_inference_whole_replicas(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = "inference --model llama-3.1-70b --accelerators 4 --batch 64 --samples 500 --json"
+    d = _json(capsys, [*argv.split(), "--demand", "1B tokens/day"])
+    for q in ("median", "p5", "p95"):
+        assert d["accelerators_needed"][q] % 4 == 0
+    assert d["deployment_idle_power_w"]["median"] > 0

@@ -50,11 +50,11 @@ def test_dgx_h100_all_in_power_and_tokens() -> None:
     assert res.evaluation.central("tokens_per_person_per_day") == pytest.approx(
         1.5e6 * per_acc * 86400 / 8e9
     )
-    # Prefill included: below the pure decode rate batch / step / N.
-    decode_rate = (
-        64 / res.evaluation.central("decode_step_time_s") / res.evaluation.central("accelerators")
+    # Prefill included (interleaved): the steady-state rate batch / mixed step / N.
+    mixed_rate = (
+        64 / res.evaluation.central("mixed_step_time_s") / res.evaluation.central("accelerators")
     )
-    assert per_acc <= decode_rate
+    assert per_acc == pytest.approx(mixed_rate, rel=1e-9)
 
 
 def test_json_keys() -> None:

@@ -11,35 +11,92 @@ from gigawatt.demand import inference as inf
 from gigawatt.demand.inference import estimate_inference
 from gigawatt.errors import InfeasibleError, UnknownIdError, UserInputError
 
-# Point inputs at peak efficiency (no uncertainty) so hand derivations are exact.
-PEAK = {"mfu": 1.0, "mbu": 1.0, "power_fraction_full": 1.0, "memory_bound_activity": 1.0}
+# Point inputs at peak efficiency and no host overhead (no uncertainty) so hand derivations
+# are exact.
+PEAK = {
+    "mfu": 1.0,
+    "mbu": 1.0,
+    "attention_mbu": 1.0,
+    "power_fraction_full": 1.0,
+    "memory_bound_activity": 1.0,
+    "overhead_activity": 1.0,
+    "step_overhead_s": "0 s",
+    "sequence_overhead_s": "0 s",
+    "output_length_cv": 0.0,
+}
+
+#: ML.ENERGY leaderboard v3 (vLLM 0.11.1, Llama 3.1 8B, one H100 SXM, LM Arena chat prompts,
+#: 717 mean output tokens; all GPU energy in steady state / output tokens, prefill included;
+#: "batch" is max_num_seqs), from the 'LLM Inference Energy: A Longitudinal Analysis' post.
+MLENERGY_8B_H100 = {16: 0.2627, 64: 0.1186, 256: 0.0766}
 
 
-def test_mlenergy_llama_3_1_8b_h100_batch_64() -> None:
-    """ML.ENERGY v3.0: 0.12 J per output token (GPU only) for Llama 3.1 8B on one H100 at
-    batch 64. Tolerance 1.5x (the issue's) and the 90% interval must contain it. Output length
-    717 tokens is ML.ENERGY v3's mean for Text Conversation (their 'Diagnosing inference energy'
-    post); the prompt length is our cited default. Defaults were not fitted to this point."""
+@pytest.mark.parametrize(("batch", "measured"), sorted(MLENERGY_8B_H100.items()))
+def test_mlenergy_llama_3_1_8b_h100_batch_curve(batch: int, measured: float) -> None:
+    """Each point within 1.3x of the median and inside the 90% interval (the issue's bar).
+    Prompt length: our cited default (161, ShareGPT). No default was fitted to these points:
+    the ranges were set from their sources before the first comparison (see
+    docs/methodology/inference.md). Before the batch physics: 0.303, 0.095, 0.043."""
     result = estimate_inference(
-        "llama-3.1-8b", "h100-sxm", batch=64, output_tokens=717, samples=20_000
+        "llama-3.1-8b",
+        "h100-sxm",
+        batch=batch,
+        prompt_tokens=161,
+        output_tokens=717,
+        samples=20_000,
     )
-    s = result.to_dict()["gpu"]["energy_per_output_token_j"]
-    assert 0.12 / 1.5 <= s["median"] <= 0.12 * 1.5
-    assert s["p5"] <= 0.12 <= s["p95"]
+    s = result.to_dict()["gpu"]["energy_per_output_token_with_prefill_j"]
+    assert measured / 1.3 <= s["median"] <= measured * 1.3
+    assert s["p5"] <= measured <= s["p95"]
+
+
+def test_batch_effect_is_flatter_than_a_bare_roofline() -> None:
+    """Measured: 3.4x from batch 16 to 256. A bare roofline gave 7x; ours must lie between."""
+
+    def median(batch: int) -> float:
+        r = estimate_inference(
+            "llama-3.1-8b",
+            "h100-sxm",
+            batch=batch,
+            prompt_tokens=161,
+            output_tokens=717,
+            samples=1,
+        )
+        return r.evaluation.central("gpu_energy_per_output_token_with_prefill_j")
+
+    ratio = median(16) / median(256)
+    assert 2.5 < ratio < 6
+
+
+def test_with_prefill_node_is_request_energy_over_output_tokens() -> None:
+    r = estimate_inference("llama-3.1-8b", "h100", batch=32, samples=500)
+    e = r.evaluation
+    np.testing.assert_allclose(
+        e["gpu_energy_per_output_token_with_prefill_j"],
+        e["gpu_energy_per_request_j"] / e["generated_tokens"],
+        rtol=1e-12,
+    )
+    # Prompt + output shares add up to the request (marginal prompt cost).
+    np.testing.assert_allclose(
+        e["gpu_energy_per_prompt_token_j"] * e["prompt_tokens"]
+        + e["gpu_energy_per_output_token_j"] * e["generated_tokens"],
+        e["gpu_energy_per_request_j"],
+        rtol=1e-9,
+    )
 
 
 def test_decode_step_hand_derived() -> None:
-    """Llama 3.1 8B, batch 1, 1 prompt + 1 output token at peak: memory-bound step time =
-    (weights + KV) / bandwidth, power = TDP, so J/token = 700 W x bytes / 3.35e12 B/s."""
+    """Llama 3.1 8B, batch 1, 1 prompt + 1 output token at peak with no host overhead: step =
+    max(weights / bw, 2N / peak) + max(KV / bw, attention FLOP / peak); power = TDP (activity
+    1), so decode J/token = 700 W x step. Context = 1 + 1 x (1 + 0^2) / 2 = 1.5 tokens."""
     res = estimate_inference(
         "llama-3.1-8b", "h100", batch=1, prompt_tokens=1, output_tokens=1, overrides=PEAK, samples=1
     )
     params = 8030261248
     kv = 2 * 32 * 8 * 128 * 2
-    bytes_step = params * 2 + 1.5 * kv
-    flop_step = 2 * params + 2 * 32 * 1.5 * 4096
-    step = max(bytes_step / 3.35e12, flop_step / 989e12)
-    expected = 700 * step
+    linear = max(params * 2 / 3.35e12, 2 * params / 989e12)
+    attention = max(1.5 * kv / 3.35e12, 2 * 32 * 1.5 * 4096 / 989e12)
+    expected = 700 * (linear + attention)
     got = res.evaluation.central("gpu_energy_per_output_token_j")
     assert got == pytest.approx(expected, rel=1e-9)
 
@@ -53,7 +110,7 @@ def test_point_equals_median_of_degenerate_distribution() -> None:
 
 
 def _e(batch: float, **kw: object) -> float:
-    ov = {**PEAK, "idle_power_w": "80 W"}
+    ov = {**PEAK, "idle_power_w": "80 W", "step_overhead_s": "1 ms", "sequence_overhead_s": "20 us"}
     res = estimate_inference("llama-3.1-8b", "h100", batch=batch, overrides=ov, samples=1, **kw)  # type: ignore[arg-type]
     return res.evaluation.central("gpu_energy_per_output_token_j")
 
@@ -67,7 +124,8 @@ def test_energy_per_token_never_rises_with_batch_while_memory_bound(batch: int) 
     ) * (1 + 1e-9)
 
 
-def test_batch_effect_comes_from_the_roofline() -> None:
+def test_batch_effect_comes_from_the_physics() -> None:
+    """Weights and the fixed step overhead are shared by the batch."""
     small, large = _e(1), _e(64)
     assert small / large > 3
 
@@ -153,8 +211,8 @@ def test_kv_bytes_per_token() -> None:
 def test_model_that_does_not_fit_suggests_more_accelerators() -> None:
     with pytest.raises(InfeasibleError, match=r"accelerators=2 .*precision='fp8'"):
         estimate_inference("llama-3.1-70b", "h100", batch=8, samples=10)
-    # Hand: 70.55e9 x 2 B = 141 GB + KV 8 x 499 x 327,680 B = 1.3 GB > 72 GB usable per H100
-    # (80 GB x 0.9), so 2 are needed; 2 x H100 in fp8 hold it easily.
+    # Hand: 70.55e9 x 2 B = 141 GB of weights alone > 72 GB usable per H100 (80 GB x 0.9):
+    # not even one sequence fits, so 2 are needed; 2 x H100 in fp8 hold it easily.
     estimate_inference(
         "llama-3.1-70b", "h100", accelerators=2, precision="fp8", batch=8, samples=10
     )
@@ -167,6 +225,117 @@ def test_deployment_outputs() -> None:
     # Facility power >= demand rate x facility energy per request (idle share only adds).
     rate = 1e9 / 86400 / res.evaluation.central("output_tokens")
     assert d["deployment_power_w"]["p5"] >= 0.5 * rate * d["facility"]["energy_per_request_j"]["p5"]
+
+
+def test_deployment_in_whole_replicas_with_idle_line() -> None:
+    """A 4-accelerator replica: accelerators needed is a multiple of 4 in every sample, and
+    deployment power = tokens x facility J/request + the idle line, exactly."""
+    res = estimate_inference(
+        "llama-3.1-70b", "h100", accelerators=4, batch=64, demand="1B tokens/day", samples=2000
+    )
+    e = res.evaluation
+    assert np.all(e["replicas_needed"] == np.round(e["replicas_needed"]))
+    np.testing.assert_array_equal(e["accelerators_needed"], 4 * e["replicas_needed"])
+    busy = e["demand_requests_per_s"] * e["facility_energy_per_request_j"]
+    np.testing.assert_allclose(e["deployment_power_w"], busy + e["deployment_idle_power_w"])
+    assert np.all(e["deployment_idle_power_w"] >= 0)
+    assert "deployment_idle_energy_per_day_j" in res.to_dict()
+
+
+def test_kv_cache_caps_the_running_batch() -> None:
+    """Qwen3-32B on one B200, 512 sequences of 1000 + 627 tokens: the engine queues what the KV
+    cache cannot hold. Hand: 180 GB x 0.9 - 32.8e9 x 2 B = 96.4 GB for KV; KV/token = 2 x 64 x
+    8 x 128 x 2 = 262,144 B; mean live context 1000 + 627 x (1 + cv^2) / 2 ~ 1627 (cv = 1) ->
+    about 226 sequences."""
+    res = estimate_inference(
+        "qwen3-32b", "b200", batch=512, prompt_tokens=1000, output_tokens=627, samples=2000
+    )
+    codes = {w.code for w in res.warnings}
+    assert "GW303" in codes
+    running = res.to_dict()["effective_batch"]["median"]
+    assert 150 < running < 300
+    point = estimate_inference(
+        "qwen3-32b",
+        "b200",
+        batch=512,
+        prompt_tokens=1000,
+        output_tokens=627,
+        samples=1,
+        overrides={"output_length_cv": 1.0},
+    )
+    expected = (180e9 * 0.9 - 32.8e9 * 2) / (2 * 64 * 8 * 128 * 2) / (1000 + 627)
+    assert point.evaluation.central("effective_batch") == np.floor(expected)
+
+
+def test_request_longer_than_context_window_is_refused() -> None:
+    with pytest.raises(InfeasibleError, match=r"32,500 tokens.*4,096"):
+        estimate_inference(
+            "llama-2-7b", "h100", batch=1, prompt_tokens=32000, output_tokens=500, samples=10
+        )
+
+
+def test_reasoning_multiplies_generated_tokens() -> None:
+    plain = estimate_inference("llama-3.1-8b", "h100", batch=32, samples=2000)
+    reasoning = estimate_inference("llama-3.1-8b", "h100", batch=32, samples=2000, reasoning=True)
+    ratio = (
+        reasoning.summary("gpu_energy_per_request_j").median
+        / plain.summary("gpu_energy_per_request_j").median
+    )
+    assert ratio > 4  # ML.ENERGY: about 10x tokens and 25x energy per response
+    s = reasoning.summary("gpu_energy_per_request_j")
+    assert s.p95 / s.p5 > 3  # an interval, not a point
+    r1 = estimate_inference("deepseek-r1", "h200", accelerators=8, precision="fp8", samples=200)
+    assert r1.choices["reasoning_token_multiplier"] != "1"
+
+
+def test_closed_model_gives_an_interval_with_sources() -> None:
+    res = estimate_inference("gpt-4o-class", "h100", accelerators=8, batch=64, samples=4000)
+    s = res.summary("energy_per_request_j", "facility")
+    assert s.p95 / s.p5 > 2
+    names = {i["name"]: i for i in res.to_dict()["inputs"]}
+    assert names["total_params"]["source"] and "guess" in names["total_params"]["note"]
+
+
+def test_params_path_derives_the_architecture() -> None:
+    """--params 8B with cited width/depth: N = 12 L d^2 and d / L = r give about Llama 3 8B."""
+    res = estimate_inference({"total_params": 8e9}, "h100", batch=16, samples=1)
+    d = res.evaluation.central("hidden_size")
+    layers = res.evaluation.central("layers")
+    assert 12 * layers * d**2 == pytest.approx(8e9, rel=1e-9)
+    assert 3000 < d < 5000 and 25 < layers < 50
+    moe = estimate_inference(
+        {"total_params": "200B to 600B", "active_params": "50B to 150B"},
+        "h100",
+        accelerators=8,
+        precision="fp8",
+        batch=32,
+        samples=2000,
+    )
+    s = moe.summary("energy_per_output_token_j", "gpu")
+    assert s.p95 > s.p5 * 1.5
+
+
+def test_host_power_comes_from_the_system_record() -> None:
+    tpu = estimate_inference("llama-3.1-8b", "tpu-v4", batch=8, samples=1)
+    names = {i["name"]: i for i in tpu.to_dict()["inputs"]}
+    assert "system" in names["host_power_w"]["note"]
+    assert tpu.evaluation.central("host_power_w") < 300
+
+
+def test_configuration_is_stated() -> None:
+    res = estimate_inference("llama-3.1-8b", "h100", batch=16, samples=100)
+    text = res.to_dict()["choices"]["configuration"]
+    for part in ("llama-3.1-8b", "h100-sxm", "bf16", "batch 16", "prompt", "PUE"):
+        assert part in text
+
+
+def test_unspecified_batch_is_an_uncertain_driver() -> None:
+    res = estimate_inference("llama-3.1-8b", "h100", samples=2000)
+    batch = res.evaluation["batch"]
+    assert np.percentile(batch, 95) > 4 * np.percentile(batch, 5)
+    inter = estimate_inference("llama-3.1-8b", "h100", samples=2000, deployment="interactive")
+    thr = estimate_inference("llama-3.1-8b", "h100", samples=2000, deployment="throughput")
+    assert np.median(inter.evaluation["batch"]) < np.median(thr.evaluation["batch"])
 
 
 @pytest.mark.parametrize(
@@ -198,6 +367,7 @@ def test_json_schema_and_sources() -> None:
     for boundary in ("gpu", "server", "facility"):
         assert set(d[boundary]) == {
             "energy_per_output_token_j",
+            "energy_per_output_token_with_prefill_j",
             "energy_per_prompt_token_j",
             "energy_per_request_j",
         }
@@ -223,3 +393,39 @@ def test_estimator_registry() -> None:
     inputs = est.default_inputs(catalog(), model="llama-3.1-8b", accelerator="h100")
     ev = est.graph.evaluate(list(est.outputs), inputs, n=100)
     assert np.all(ev["gpu_energy_per_output_token_j"] > 0)
+
+
+def test_tensor_parallel_allreduce_hand_derived() -> None:
+    """Two ring all-reduces per layer: 2 x 80 x (10 us + 2 x 3/4 x 64 x 8192 x 2 B / 900 GB/s)
+    = 1.8796 ms for 64 tokens of Llama 70B on 4 devices; nothing on one device."""
+    a = np.array
+
+    def tp(n: float) -> float:
+        return float(
+            inf.decode_tensor_parallel_time_s(
+                a([64.0]), a([80.0]), a([8192.0]), a([2.0]), a([n]), a([900e9]), a([1.0]), a([1e-5])
+            )[0]
+        )
+
+    assert tp(4) == pytest.approx(160 * (1e-5 + 1.5 * 64 * 8192 * 2 / 900e9), rel=1e-12)
+    assert tp(1) == 0.0
+
+
+def test_power_rises_with_batch_towards_its_compute_bound_level() -> None:
+    def power(batch: int) -> float:
+        r = estimate_inference(
+            "llama-3.1-8b", "h100", batch=batch, prompt_tokens=161, output_tokens=717, samples=1
+        )
+        return r.evaluation.central("mixed_power_w")
+
+    # Nearly flat while weight streaming dominates (memory-bound activity), higher once the
+    # matmuls are compute-bound (activity 1), never above TDP.
+    p16, p256 = power(16), power(256)
+    assert p16 * 1.05 < p256 <= 700
+
+
+def test_mean_live_context_is_length_biased() -> None:
+    """cv = 1 (exponential lengths): prompt + G; cv = 0: prompt + G / 2."""
+    a = np.array
+    assert inf.decode_context_tokens(a([100.0]), a([600.0]), a([1.0]))[0] == 700.0
+    assert inf.decode_context_tokens(a([100.0]), a([600.0]), a([0.0]))[0] == 400.0

@@ -137,6 +137,7 @@ def test_cpu_tdp_estimate_is_labelled(tmp_path: Path, capsys: pytest.CaptureFixt
     for d in cpus:
         if d["status"] == "estimated":
             assert "estimate" in d["reason"] and 0 < d["average_power_w"] <= 100.0 + 1e-9
+            assert "whole machine" in d["reason"]  # every process's load, not the command's
 
 
 def test_runs_list_show_export_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from gigawatt.measure.devices import (
     DeviceReadError,
     EstimatedCpu,
+    RaplZone,
     discover_devices,
     discover_nvml,
     discover_rapl,
@@ -131,17 +132,79 @@ def test_several_gpus_mixed_methods() -> None:
         ("1,7,0", [1]),  # CUDA stops at the first invalid entry
         ("", []),
         ("-1,2", []),
-        ("MIG-1234", []),
         ("GPU-", []),  # ambiguous prefix names no single device
     ],
 )
 def test_cuda_visible_devices_remapping(value: str | None, expected: list[int]) -> None:
     nvml = make_nvml([gpu(name=f"gpu{i}") for i in range(4)])
-    env = {} if value is None else {"CUDA_VISIBLE_DEVICES": value}
+    # four models: only PCI bus order makes CUDA's indices NVML's (tested below)
+    env = {"CUDA_DEVICE_ORDER": "PCI_BUS_ID"}
+    if value is not None:
+        env["CUDA_VISIBLE_DEVICES"] = value
     devs = discover_nvml(nvml=nvml, env=env)
     assert [d.info["nvml_index"] for d in devs] == expected
     assert [d.id for d in devs] == [f"gpu:{i}" for i in range(len(expected))]
     assert [d.name for d in devs] == [f"gpu{i}" for i in expected]
+
+
+@pytest.mark.parametrize(
+    ("value", "ids"),
+    [
+        ("MIG-1234", ["MIG"]),
+        ("MIG-GPU-aaaa1111/1/0", ["MIG"]),
+        ("GPU-bbbb,MIG-1234", [1, "MIG"]),
+    ],
+)
+def test_a_mig_instance_is_listed_as_not_measured(value: str, ids: list[int | str]) -> None:
+    """A MIG instance has no energy reading of its own (NVML reads the whole GPU): it must
+    appear, "not measured" with the reason, never vanish from the output."""
+    nvml = make_nvml([gpu(name="NVIDIA A100") for _ in range(4)])
+    devs = discover_nvml(nvml=nvml, env={"CUDA_VISIBLE_DEVICES": value})
+    assert [d.id for d in devs] == [f"gpu:{i}" for i in range(len(ids))]
+    for dev, expected in zip(devs, ids, strict=True):
+        if expected == "MIG":
+            assert dev.status == "not measured" and not dev.measurable
+            assert "MIG instance" in dev.reason and "whole physical GPU" in dev.reason
+        else:
+            assert dev.status == "measured" and dev.info["nvml_index"] == expected
+    mon = Monitor(devs, rate_hz=50)
+    with mon.window(store=False) as w:
+        for handle in nvml.handles:
+            handle.energy_mj += 1000
+    assert w.result is not None
+    entries = {d.id: d for d in w.result.devices}
+    mig = entries[f"gpu:{ids.index('MIG')}"]
+    assert mig.status == "not measured" and mig.energy_j is None  # listed, never 0 J
+
+
+@pytest.mark.parametrize(
+    ("names", "value", "order", "warned"),
+    [
+        (["NVIDIA A100", "Tesla T4"], "1", None, True),
+        (["NVIDIA A100", "Tesla T4"], "1", "FASTEST_FIRST", True),
+        (["NVIDIA A100", "Tesla T4"], "1", "PCI_BUS_ID", False),
+        (["NVIDIA A100", "Tesla T4"], "GPU-bbbb", None, False),  # UUIDs name the board
+        (["NVIDIA A100", "Tesla T4"], None, None, False),  # every GPU measured
+        (["NVIDIA A100", "NVIDIA A100"], "1", None, False),  # one model: orders agree
+    ],
+)
+def test_integer_visible_devices_on_mixed_models_warn(
+    names: list[str], value: str | None, order: str | None, warned: bool
+) -> None:
+    nvml = make_nvml([gpu(name=n) for n in names])
+    env = {
+        k: v
+        for k, v in {"CUDA_VISIBLE_DEVICES": value, "CUDA_DEVICE_ORDER": order}.items()
+        if v is not None
+    }
+    if warned:
+        with pytest.warns(UserWarning, match="CUDA_DEVICE_ORDER=PCI_BUS_ID"):
+            devs = discover_nvml(nvml=nvml, env=env)
+    else:
+        devs = discover_nvml(nvml=nvml, env=env)
+    for dev in devs:
+        assert ("may not be the GPU the program uses" in (dev.reason or "")) is warned
+        assert dev.status == "measured"  # still measured: the warning says which may differ
 
 
 @given(st.lists(st.integers(min_value=-2, max_value=6), max_size=6))
@@ -238,19 +301,116 @@ def test_rapl_zones_skip_core_and_psys(tmp_path: Path) -> None:
 
 def test_rapl_wraparound(tmp_path: Path) -> None:
     (pkg,) = [d for d in discover_rapl(fake_tree(tmp_path)) if d.id == "cpu:package-0"]
+    assert isinstance(pkg, RaplZone)
+    clock = FakeClock()
+    pkg.clock = clock  # 1 s between readings: each wrap below is well under 1 W
     energy = tmp_path / "intel-rapl:0" / "energy_uj"
     assert pkg.read_energy_j() == 0.0
+    clock.t += 1.0
     energy.write_text("100000\n")  # wrapped: 900000 -> 1000000 -> 100000 = 200000 µJ
     assert pkg.read_energy_j() == pytest.approx(0.2)
+    clock.t += 1.0
     energy.write_text("950000\n")  # +850000 µJ
     assert pkg.read_energy_j() == pytest.approx(1.05)
+    clock.t += 1.0
     energy.write_text("50000\n")  # wrapped again: +100000 µJ
     assert pkg.read_energy_j() == pytest.approx(1.15)
+    assert pkg.events == []
+
+
+MAX_RANGE_UJ = 262_143_328_850  # a real package zone's max_energy_range_uj (~262 kJ)
+
+
+@pytest.mark.parametrize(
+    ("limit_uw", "before_uj", "after_uj", "energy_j", "reset"),
+    [
+        # 50 J before the wrap point, 30 J after it, in 0.1 s: 800 W, a wrap (no stated limit:
+        # the 1 kW default bound)
+        (None, MAX_RANGE_UJ - 50_000_000, 30_000_000, 80.0, False),
+        # the same step on a zone limited to 125 W (bound 2 × 125 W): impossible, a reset
+        (125_000_000, MAX_RANGE_UJ - 50_000_000, 30_000_000, 0.0, True),
+        # the counter falls from 200 kJ to 5 J: as a wrap, 62 kJ in 0.1 s = 621 kW: a reset
+        (None, 200_000_000_000, 5_000_000, 0.0, True),
+        # 10 J in 0.1 s, forward: 100 W, nothing to decide
+        (None, 1_000_000, 11_000_000, 10.0, False),
+    ],
+)
+def test_a_counter_that_goes_back_impossibly_fast_is_a_reset(
+    tmp_path: Path,
+    limit_uw: int | None,
+    before_uj: int,
+    after_uj: int,
+    energy_j: float,
+    reset: bool,
+) -> None:
+    path = zone(tmp_path, "intel-rapl:0", "package-0", before_uj, max_range=MAX_RANGE_UJ)
+    if limit_uw is not None:
+        (path / "constraint_0_power_limit_uw").write_text(f"{limit_uw}\n")
+    (pkg,) = discover_rapl(tmp_path)
+    assert isinstance(pkg, RaplZone)
+    clock = FakeClock()
+    pkg.clock = clock
+    pkg._last_t = 0.0  # the origin reading at t = 0
+    clock.t = 0.1
+    (path / "energy_uj").write_text(f"{after_uj}\n")
+    assert pkg.read_energy_j() == pytest.approx(energy_j, rel=1e-12)
+    assert bool(pkg.events) is reset
+    if reset:
+        assert "counter reset" in pkg.events[0][1] and "skipped" in pkg.events[0][1]
+    clock.t = 1.1  # afterwards the counter runs on: +2 J in 1 s
+    (path / "energy_uj").write_text(f"{after_uj + 2_000_000}\n")
+    assert pkg.read_energy_j() == pytest.approx(energy_j + 2.0, rel=1e-12)
+
+
+def test_a_window_over_a_reset_says_so_and_skips_the_interval(tmp_path: Path) -> None:
+    path = zone(tmp_path, "intel-rapl:0", "package-0", 200_000_000_000, max_range=MAX_RANGE_UJ)
+    (pkg,) = discover_rapl(tmp_path)
+    assert isinstance(pkg, RaplZone)
+    clock = FakeClock()
+    pkg.clock = clock
+    mon = Monitor([pkg], rate_hz=0.1, clock=clock)  # no sampler tick inside the window
+    energy = path / "energy_uj"
+    with mon.window("suspend", store=False) as w:
+        clock.t += 1.0
+        energy.write_text("200010000000\n")  # +10 J
+        w.monitor.read_all()
+        clock.t += 0.1
+        energy.write_text("5000000\n")  # reset (suspend/resume): this 0.1 s is skipped
+        w.monitor.read_all()
+        clock.t += 1.0
+        energy.write_text("7000000\n")  # +2 J
+    assert w.result is not None
+    (dev,) = w.result.devices
+    assert dev.energy_j == pytest.approx(12.0, rel=1e-12)  # 10 J + 2 J, never +62 kJ
+    assert dev.status == "measured" and "counter reset" in (dev.reason or "")
+    assert "skipped" in (dev.reason or "")
+
+
+def test_a_window_holding_only_a_reset_is_not_measured_and_says_why(tmp_path: Path) -> None:
+    path = zone(tmp_path, "intel-rapl:0", "package-0", 200_000_000_000, max_range=MAX_RANGE_UJ)
+    (pkg,) = discover_rapl(tmp_path)
+    assert isinstance(pkg, RaplZone)
+    clock = FakeClock()
+    pkg.clock = clock
+    mon = Monitor([pkg], rate_hz=0.1, clock=clock)
+    with mon.window("reset only", store=False) as w:
+        clock.t += 0.1
+        (path / "energy_uj").write_text("0\n")  # reset to 0, nothing counted since
+    assert w.result is not None
+    (dev,) = w.result.devices
+    assert dev.energy_j is None and dev.status == "not measured"  # never 0 J, never +62 kJ
+    assert "did not advance" in (dev.reason or "") and "counter reset" in (dev.reason or "")
 
 
 def test_rapl_window_with_wrap(tmp_path: Path) -> None:
-    mon = Monitor(discover_rapl(fake_tree(tmp_path)), rate_hz=50)
+    clock = FakeClock()
+    devices = discover_rapl(fake_tree(tmp_path))
+    for dev in devices:
+        assert isinstance(dev, RaplZone)
+        dev.clock = clock
+    mon = Monitor(devices, rate_hz=0.1, clock=clock)  # no sampler tick inside the window
     with mon.window("cpu", store=False) as w:
+        clock.t += 1.0
         (tmp_path / "intel-rapl:0" / "energy_uj").write_text("100000\n")
         (tmp_path / "intel-rapl:2" / "energy_uj").write_text("300000\n")
         (tmp_path / "intel-rapl:0:1" / "energy_uj").write_text("400500\n")
@@ -301,6 +461,8 @@ def test_no_tdp_fallback_unless_asked(tmp_path: Path, monkeypatch: pytest.Monkey
     est = {d.id: d for d in discover_devices(gpus=False, powercap_root=tmp_path, cpu_tdp_w=150.0)}
     assert est["cpu:package-0"].status == "estimated"
     assert "estimate" in (est["cpu:package-0"].reason or "")
+    # utilisation is the whole machine's, not the measured command's: the reason says so
+    assert "whole machine" in (est["cpu:package-0"].reason or "")
     assert est["cpu:package-1"].status == "measured"
 
 

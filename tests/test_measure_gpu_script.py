@@ -99,7 +99,7 @@ def test_committed_predictions_match_the_estimator_now() -> None:
             samples=2000,
             seed=0,
         )
-        per_token = result.evaluation["gpu_energy_per_request_j"] / script.OUTPUT_TOKENS
+        per_token = result.evaluation["gpu_energy_per_output_token_with_prefill_j"]
         fresh = script._q(per_token, 0.5)
         assert committed[(acc, name, batch)]["median"] == pytest.approx(fresh, rel=1e-9), (
             "bench/gpu/predictions.json is stale: run python bench/gpu/llm_energy.py --precompute"

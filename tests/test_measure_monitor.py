@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import signal
 import subprocess
 import sys
@@ -264,3 +265,163 @@ def test_signal_stores_partial_window(tmp_path: Path, signum: int, reason: str) 
     assert row["duration_s"] > 0.2 and row["energy_j"] == pytest.approx(
         50.0 * row["duration_s"], rel=0.05
     )
+
+
+CRASH = textwrap.dedent(
+    """
+    import fcntl, json, os, signal, sys, time
+    from dataclasses import dataclass
+    from gigawatt.measure.devices import Device
+    from gigawatt.measure.monitor import Monitor
+    from gigawatt.measure.store import Store
+
+    @dataclass
+    class Fixed(Device):
+        value: float = 0.0
+        def read_energy_j(self):
+            return self.value
+
+    dev = Fixed("gpu:0", "gpu", "fake", "test")
+    store = Store(sys.argv[1])
+    mon = Monitor([dev], rate_hz=0.1)
+    with mon.window("warm", store=store):  # opens and checks the store
+        pass
+    store.flush()
+    # hold the store's lock, as another writer would: the background write must wait
+    lock = open(sys.argv[1] + ".lock", "a+")
+    fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+    with mon.window("crashed", store=store, metadata={"batch": 8}) as w:
+        dev.value = 123.0
+        w.add_tokens(prompt=5, output=7)
+    journal = store.pending()
+    print(json.dumps({"window_id": w.window_id, "journal": [str(p) for p in journal]}),
+          flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)  # a crash after the window closed, before its write
+    """
+)
+
+
+def test_a_crash_between_window_close_and_write_loses_nothing(tmp_path: Path) -> None:
+    """Write-behind: the window returns once its journal file exists; a process killed
+    before the background write leaves that file, and the next opening of the store
+    replays it (once)."""
+    path = tmp_path / "c.duckdb"
+    proc = subprocess.run(
+        [sys.executable, "-c", CRASH, str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    info = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert [Path(p).name for p in info["journal"]] == [f"{info['window_id']}.json"]
+    store = Store(path)
+    assert [p.name for p in store.pending()] == [f"{info['window_id']}.json"]
+    rows = {r["name"]: r for r in store.list_windows()}  # the first opening replays
+    assert set(rows) == {"warm", "crashed"}
+    crashed = rows["crashed"]
+    assert crashed["window_id"] == info["window_id"] and crashed["energy_j"] == 123.0
+    assert (crashed["prompt_tokens"], crashed["output_tokens"]) == (5, 7)
+    assert crashed["metadata"] == {"batch": 8} and crashed["complete"] is True
+    assert store.pending() == []
+    assert len(store.list_windows()) == 2  # replayed once
+
+
+def test_a_window_returns_before_its_write_and_reads_see_it(tmp_path: Path) -> None:
+    """The DuckDB write happens in the background, yet a read right after the window (in
+    this process or another) finds it: every connection replays the journal first."""
+    dev = counter()
+    mon = Monitor([dev], rate_hz=100)
+    store = Store(tmp_path / "w.duckdb")
+    for i in range(5):
+        with mon.window(f"w{i}", store=store):
+            dev.value += 10.0
+    rows = store.list_windows()
+    assert sorted(r["name"] for r in rows) == [f"w{i}" for i in range(5)]
+    assert all(r["energy_j"] == pytest.approx(10.0) for r in rows)
+    assert store.flush(timeout_s=60)
+    assert store.pending() == [] and len(store.list_windows()) == 5
+
+
+def test_a_bad_store_fails_when_the_window_opens(tmp_path: Path) -> None:
+    from gigawatt.measure.store import StoreError
+
+    path = tmp_path / "bad.duckdb"
+    path.write_bytes(b"not a database at all")
+    mon = Monitor([counter()], rate_hz=100)
+    ran = []
+    with pytest.raises(StoreError, match="is not a DuckDB database"), mon.window(store=path):
+        ran.append(True)
+    assert ran == []  # before the work, not after it
+
+
+def _forked_windows(path: str) -> None:
+    mon = Monitor([counter()], rate_hz=100)
+    store = Store(path)
+    for i in range(3):
+        with mon.window(f"child{i}", store=store):
+            pass
+    # the parent's writer thread does not exist in a fork: the child must get its own
+    if not store.flush(timeout_s=60):
+        raise SystemExit(1)
+
+
+def test_a_forked_child_writes_its_own_windows(tmp_path: Path) -> None:
+    import multiprocessing as mp
+
+    path = tmp_path / "f.duckdb"
+    store = Store(path)
+    with Monitor([counter()], rate_hz=100).window("parent", store=store):
+        pass  # the parent's background writer now exists (and may still be writing)
+    child = mp.get_context("fork").Process(target=_forked_windows, args=(str(path),))
+    child.start()
+    child.join(timeout=120)
+    assert child.exitcode == 0
+    assert sorted(r["name"] for r in store.list_windows()) == [
+        "child0",
+        "child1",
+        "child2",
+        "parent",
+    ]
+
+
+def test_a_store_broken_after_its_check_keeps_windows_in_the_journal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dev = counter()
+    mon = Monitor([dev], rate_hz=100)
+    path = tmp_path / "b.duckdb"
+    store = Store(path)
+    with mon.window("first", store=store):
+        dev.value = 1.0
+    assert store.flush(timeout_s=60)
+    path.write_bytes(b"garbage that is no database")  # broken after the check
+    with mon.window("second", store=store) as w:
+        dev.value = 3.0
+    assert not store.flush(timeout_s=60)  # the write failed: flush says so
+    assert "not yet written" in capsys.readouterr().err
+    (journal,) = store.pending()
+    assert json.loads(journal.read_text())["window"]["window_id"] == w.window_id
+    path.unlink()  # repaired (a fresh store): the next opening stores the kept window
+    (row,) = store.list_windows()
+    assert row["name"] == "second" and row["energy_j"] == pytest.approx(2.0)
+
+
+def test_a_removed_store_directory_is_not_recreated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store's directory removed (with its journal) before the background write: the user
+    threw the data away; the writer says so and does not bring the directory back."""
+    import fcntl
+    import shutil
+
+    directory = tmp_path / "gone"
+    store = Store(directory / "m.duckdb")
+    mon = Monitor([counter()], rate_hz=100)
+    with mon.window("w", store=store) as w:  # opens and checks the store first
+        lock = open(f"{store.path}.lock", "a+")  # noqa: SIM115 - closed below
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # hold the write back
+    assert w.result is not None
+    shutil.rmtree(directory)
+    fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+    lock.close()
+    assert not store.flush(timeout_s=60)
+    assert not directory.exists()
+    assert "were removed" in capsys.readouterr().err

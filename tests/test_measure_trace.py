@@ -414,3 +414,43 @@ def test_long_lines_are_averaged_for_display_only() -> None:
     assert len(line.y) == 4000 and np.allclose(line.y, 50.0)
     assert np.allclose(line.x, t.reshape(-1, 3).mean(axis=1) / 60.0)  # minutes for 20 min
     assert "averaged over 3 consecutive points" in render_trace_page(trace)
+
+
+def test_estimated_energy_is_marked_estimated_on_the_page() -> None:
+    """A CPU estimated from TDP × the whole machine's load (``--cpu-tdp``) is never shown as a
+    measurement: its energy cells, its legend entry and the window's total say "estimated"."""
+    from gigawatt.measure.store import WindowTrace
+    from gigawatt.report.trace_html import _device_rows, _window_rows, trace_figure
+
+    win = window(
+        "eeee00000001",
+        {"gpu:0": constant_trace(100.0, 20), "cpu:0": constant_trace(50.0, 20)},
+        2.0,
+        {"gpu:0": 200.0, "cpu:0": 100.0},
+    )
+    devices = [d.to_dict() for d in win.devices]
+    devices[1]["status"] = "estimated"  # cpu:0
+    rows = [(k, t, p) for k, pts in win.trace.items() for t, p in pts]
+    trace = WindowTrace.from_rows(
+        {
+            **win.to_dict(),
+            "gpu_energy_j": 200.0,
+            "prompt_tokens": 0,
+            "output_tokens": 0,
+            "devices": devices,
+        },
+        rows,
+    )
+    cells = {r["id"]: r for r in _device_rows(trace)}
+    assert cells["cpu:0"]["energy"] == "≈ 100 J (0.0278 Wh), estimated"  # 100 J / 3600 J/Wh
+    assert "estimated" in cells["cpu:0"]["trace_energy"]
+    assert "estimated" not in cells["gpu:0"]["energy"]
+    labels = dict(_window_rows(trace))
+    total = labels["energy (measured and estimated devices)"]
+    assert total.startswith("300 J") and "of which estimated: cpu:0" in total
+    fig, _ = trace_figure(trace)
+    assert sorted(line.name for line in fig.data) == [
+        "cpu:0 (estimated)",
+        "gpu:0",
+        "total (includes estimated)",
+    ]

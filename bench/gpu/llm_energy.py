@@ -5,7 +5,7 @@ Builds Llama models with random bf16 weights from a config (no download) at abou
 tokens at batch sizes 1, 8, 64 and 256, measures each generation with gigawatt's own NVML
 monitor (``gigawatt.measure.monitor``, energy counter or power polling), and prints JSON rows
 of measured J/output token next to ``gigawatt inference``'s prediction (gpu boundary, prefill
-included: ``gpu_energy_per_request_j / output_tokens``) for the same configuration.
+included: the graph node ``gpu_energy_per_output_token_with_prefill_j``) for the same configuration.
 
 Runs on an offline GPU box with only torch, transformers, numpy and nvidia-ml-py: it imports
 ``gigawatt.measure.devices`` and ``gigawatt.measure.monitor`` (which import neither pint,
@@ -106,7 +106,7 @@ def precompute() -> None:
                 r = estimate_inference(
                     model, acc, 1, batch, PROMPT_TOKENS, OUTPUT_TOKENS, "bf16", samples=2000, seed=0
                 )
-                per = r.evaluation["gpu_energy_per_request_j"] / OUTPUT_TOKENS
+                per = r.evaluation["gpu_energy_per_output_token_with_prefill_j"]
                 out["rows"].append(
                     {
                         "accelerator": acc,

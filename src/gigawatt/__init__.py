@@ -31,6 +31,7 @@ _LAZY: dict[str, str] = {
     "estimate_fleet": "gigawatt.demand.fleet:estimate_fleet",
     "estimate_equivalents": "gigawatt.supply.equivalents:estimate_equivalents",
     "size_supply": "gigawatt.supply.hourly:size_supply",
+    "estimate_outlook": "gigawatt.outlook.estimate:estimate_outlook",
     "audit": "gigawatt.audit:audit",
     "measure": "gigawatt.measure:measure",
     "UserInputError": "gigawatt.errors:UserInputError",

@@ -43,6 +43,7 @@ ESTIMATORS: dict[str, str] = {
     "training": "gigawatt.demand.training:ESTIMATOR",
     "fleet": "gigawatt.demand.fleet:ESTIMATOR",
     "equivalents": "gigawatt.supply.equivalents:ESTIMATOR",
+    "outlook": "gigawatt.outlook.estimate:ESTIMATOR",
 }
 
 

@@ -194,9 +194,7 @@ class Graph:
         for name in used & set(leaves):
             value = leaves[name].value
             if isinstance(value, np.ndarray) and value.shape[:1] not in {(n,), (1,)}:
-                raise UserInputError(
-                    f"input {name!r} has {value.shape[0]} samples, expected {n}"
-                )
+                raise UserInputError(f"input {name!r} has {value.shape[0]} samples, expected {n}")
         evaluation = Evaluation(
             self,
             {},

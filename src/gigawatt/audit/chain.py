@@ -80,7 +80,10 @@ class Chain:
             for name, item in est.default_inputs(
                 catalog, **dict(choices.get(est.name, {}))
             ).items():
-                if name in self.graph.formulas or name in merged:
+                # the estimator's own default for one of its own formulas is an override it
+                # chose (e.g. a catalogue model's layers over the scaling-law derivation)
+                computed_elsewhere = name in self.graph.formulas and name not in est.graph.formulas
+                if computed_elsewhere or name in merged:
                     continue
                 merged[name] = item
         return merged

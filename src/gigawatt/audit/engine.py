@@ -137,6 +137,12 @@ class Audit:
         lo, hi = self.reproduction_corners
         return not (hi * 1.1 < self.claim_low or lo / 1.1 > self.claim_high)
 
+    @property
+    def configuration(self) -> str:
+        """What "ours" stands for: model, accelerators, precision, batch, tokens, PUE (only the
+        parts the chain uses); empty when the estimate involves none of them."""
+        return estimate_configuration(self.claim.choices, self.estimate)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON schema: summaries in SI, every input with its source."""
         claim = self.claim
@@ -195,6 +201,7 @@ class Audit:
             },
             "estimate": {
                 "output": out,
+                "configuration": self.configuration,
                 out: self.estimate.summary(out).to_dict(),
                 "assumptions": self.assumption_rows(),
                 "inputs": self.estimate.sources(),
@@ -286,6 +293,53 @@ class Audit:
                 }
             )
         return rows
+
+
+def estimate_configuration(choices: Mapping[str, Mapping[str, Any]], estimate: Evaluation) -> str:
+    """One line naming the serving configuration an estimate stands for (see
+    :attr:`Audit.configuration`): model and device from the claim's choices, the rest from the
+    estimate's inputs (a distribution is described, a computed node shows its median)."""
+    flat: dict[str, Any] = {}
+    for per_estimator in choices.values():
+        flat.update(per_estimator)
+
+    def shown(node: str) -> str | None:
+        item = estimate.inputs.get(node)
+        if item is not None and item.dist is not None and item.dist.is_point:
+            return f"{item.dist.central:.4g}"
+        if item is not None:
+            return item.describe()
+        if node in estimate.values:
+            return f"{estimate.central(node):.3g}"
+        return None
+
+    parts: list[str] = []
+    device = flat.get("accelerator") or flat.get("system")
+    if "model" in flat:
+        replica = shown("accelerators")
+        on = (
+            f" on {replica} x {device}" if replica and device else f" on {device}" if device else ""
+        )
+        parts.append(f"{flat['model']}{on}")
+    elif device:
+        parts.append(str(device))
+    if "bytes_per_weight" in estimate.values:
+        parts.append(str(flat.get("precision", "bf16")))
+    batch = shown("batch")
+    if batch is not None:
+        running = (
+            f" (median running batch {estimate.central('effective_batch'):.3g})"
+            if "effective_batch" in estimate.values
+            else ""
+        )
+        parts.append(f"batch {batch}{running}")
+    prompt, output = shown("prompt_tokens"), shown("output_tokens")
+    if prompt is not None and output is not None:
+        parts.append(f"{prompt} prompt + {output} output tokens")
+    pue = shown("pue")
+    if pue is not None:
+        parts.append(f"PUE {pue}")
+    return ", ".join(parts)
 
 
 def _claimant_inputs(claim: Claim) -> dict[str, Input]:

@@ -6,7 +6,9 @@ subclass with a ``kind`` class variable) in a ``catalog`` module and lists it he
 
 from __future__ import annotations
 
+from gigawatt.catalog.buildout import BuildoutTech, Firming, PowerDeal
 from gigawatt.catalog.claim import Claim
+from gigawatt.catalog.published import PublishedOutlook
 from gigawatt.catalog.schema import (
     Accelerator,
     Datacenter,
@@ -35,6 +37,10 @@ KINDS: dict[str, type[Record]] = {
         Parameter,
         Technology,
         Claim,
+        PublishedOutlook,
+        BuildoutTech,
+        PowerDeal,
+        Firming,
     )
 }
 
@@ -56,4 +62,7 @@ KIND_ALIASES: dict[str, str] = {
     "technologies": "technology",
     "tech": "technology",
     "claims": "claim",
+    "published-outlooks": "published-outlook",
+    "outlooks": "published-outlook",
+    "deals": "deal",
 }

@@ -270,6 +270,8 @@ class System(Record):
     accelerators: int = Field(ge=1)
     max_power_w: Cited
     typical_power_w: Cited | None = None
+    #: Host (CPUs, DRAM, NICs, fans, PSU loss, switch share) power per accelerator [W].
+    host_power_w: Cited | None = None
 
 
 class LanguageModel(Record):
@@ -290,6 +292,8 @@ class LanguageModel(Record):
     training_tokens: Cited | None = None
     experts: Cited | None = None
     active_experts: Cited | None = None
+    #: A reasoning (thinking) model: generated tokens = output tokens x a cited multiplier.
+    reasoning: bool = False
 
     @model_validator(mode="after")
     def _active_le_total(self) -> LanguageModel:

@@ -15,8 +15,10 @@ COMMAND_MODULES = (
     "gigawatt.cli.demand_cmd",
     "gigawatt.cli.compare_cmd",
     "gigawatt.cli.supply_cmd",
+    "gigawatt.cli.buildout_cmd",
     "gigawatt.cli.audit_cmd",
     "gigawatt.cli.measure_cmd",
+    "gigawatt.cli.outlook_cmd",
 )
 
 HELP = (

@@ -100,7 +100,42 @@ def register(app: typer.Typer) -> None:
             ),
         ] = 1,
         batch: Annotated[
-            int | None, typer.Option("--batch", help="Concurrent sequences (default: cited).")
+            int | None,
+            typer.Option(
+                "--batch",
+                help="Engine maximum of concurrent sequences (vLLM max_num_seqs); the running "
+                "batch is capped by the KV cache. Default: a cited range (see --deployment).",
+            ),
+        ] = None,
+        deployment: Annotated[
+            str | None,
+            typer.Option(
+                "--deployment",
+                help="interactive or throughput: the cited operating-batch range when --batch "
+                "is not given.",
+            ),
+        ] = None,
+        reasoning: Annotated[
+            bool | None,
+            typer.Option(
+                "--reasoning/--no-reasoning",
+                help="Reasoning model: multiply generated tokens by the cited ML.ENERGY ratio "
+                "(default: the model record's attribute).",
+            ),
+        ] = None,
+        params: Annotated[
+            str | None,
+            typer.Option(
+                "--params",
+                help="Total parameters of a model not in the catalogue, e.g. '70B' or "
+                "'100B to 400B' (architecture derived from cited scaling relations).",
+            ),
+        ] = None,
+        active_params: Annotated[
+            str | None,
+            typer.Option(
+                "--active-params", help="Active parameters per token (MoE), with --params."
+            ),
         ] = None,
         prompt_tokens: Annotated[
             int | None, typer.Option("--prompt-tokens", help="Prompt tokens per request.")
@@ -150,8 +185,12 @@ def register(app: typer.Typer) -> None:
                 from gigawatt.errors import UserInputError
 
                 raise UserInputError(f"{name} must be at least 1, got {value}")
+        from gigawatt.demand.inference import boundary_label, explicit_model
+
+        model_arg = explicit_model(model, params, active_params)
+        cat = load_catalog(catalog_files)
         result = estimate_inference(
-            model,
+            model_arg,
             accelerator,
             accelerators,
             batch,
@@ -162,32 +201,44 @@ def register(app: typer.Typer) -> None:
             overrides=parse_sets(sets),
             samples=samples,
             seed=seed,
-            catalog=load_catalog(catalog_files),
+            catalog=cat,
             demand=demand,
+            reasoning=reasoning,
+            deployment=deployment,
         )
+        device = boundary_label(cat, accelerator)
         rows = []
         for boundary in ("gpu", "server", "facility"):
+            shown = device if boundary == "gpu" else boundary
             rows += [
+                (  # what measurements report: all energy / output tokens, prefill included
+                    f"{shown}: energy per output token",
+                    f"{boundary}_energy_per_output_token_with_prefill_j",
+                    "J",
+                    False,
+                ),
                 (
-                    f"{boundary}: energy per output token",
+                    "  of which decode",
                     f"{boundary}_energy_per_output_token_j",
                     "J",
                     False,
                 ),
                 (
-                    f"{boundary}: energy per prompt token",
+                    f"{shown}: energy per prompt token",
                     f"{boundary}_energy_per_prompt_token_j",
                     "J",
                     False,
                 ),
                 (
-                    f"{boundary}: energy per request",
+                    f"{shown}: energy per request",
                     f"{boundary}_energy_per_request_j",
                     "Wh",
                     False,
                 ),
             ]
         rows += [
+            ("running batch (KV-cache limited)", "effective_batch", "sequences", True),
+            (f"{device} power while serving", "mixed_power_w", "W", False),
             (
                 "output tokens/s per accelerator",
                 "output_tokens_per_s_per_accelerator",
@@ -198,11 +249,14 @@ def register(app: typer.Typer) -> None:
         ]
         if demand is not None:
             rows += [
+                ("replicas needed (whole)", "replicas_needed", "replicas", True),
                 ("accelerators needed", "accelerators_needed", "accelerators", True),
                 ("deployment power (facility)", "deployment_power_w", "W", False),
+                ("  of which idle capacity", "deployment_idle_power_w", "W", False),
                 ("deployment energy per day", "deployment_energy_per_day_j", "Wh", False),
+                ("  of which idle capacity", "deployment_idle_energy_per_day_j", "Wh", False),
             ]
-        title = f"Inference: {model} on {accelerators} x {accelerator}"
+        title = f"Inference: {result.choices['configuration']}"
         _emit(result, json_, explain, title, rows, explain_depth, report)
 
     @app.command("training")

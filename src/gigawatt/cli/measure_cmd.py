@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import signal
 import subprocess
@@ -18,6 +20,7 @@ from gigawatt.errors import UserInputError
 from gigawatt.files import check_output_path, write_text_atomic
 
 if TYPE_CHECKING:
+    from gigawatt.measure.monitor import WindowResult
     from gigawatt.measure.store import Store, WindowTrace
 
 StoreOpt = Annotated[
@@ -141,10 +144,13 @@ def measure_command(
         }.items()
         if v is not None
     }
+    target = None if no_store else _store(store)
+    if target is not None:
+        target.check()  # a store that cannot take the window fails before the command runs
     monitor = Monitor(discover_devices(cpu_tdp_w=tdp_w), rate_hz=rate)
     window = Window(name or " ".join(command)[:80], monitor=monitor, store=False, metadata=metadata)
     received: list[int] = []
-    with tempfile.TemporaryDirectory(prefix="gigawatt-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="gigawatt-", ignore_cleanup_errors=True) as tmp:
         tokens_file = Path(tmp) / "tokens"
         tokens_file.touch()
         env = {**os.environ, TOKENS_ENV: str(tokens_file)}
@@ -171,27 +177,36 @@ def measure_command(
         finally:
             for s, handler in old.items():
                 signal.signal(s, handler)
-        p_tok, o_tok = _read_tokens(tokens_file)
+        p_tok, o_tok, token_problems = _read_tokens(tokens_file)
         window.add_tokens(prompt=prompt_tokens + p_tok, output=output_tokens + o_tok)
+        if token_problems:
+            window.metadata["token_file_problems"] = token_problems
         reason = None
         if received:
-            reason = f"{signal.Signals(received[0]).name} received (forwarded to the command)"
+            reason = f"{signal_name(received[0])} received (forwarded to the command)"
         elif code < 0:
-            reason = f"command killed by {signal.Signals(-code).name}"
+            reason = f"command killed by {signal_name(-code)}"
         result = window.close(complete=reason is None, reason=reason)
     exit_code = 128 - code if code < 0 else code
     stored: str | None = None
-    if not no_store:
-        target = _store(store)
-        target.save_window(
-            result, inventory=monitor.inventory(), command=" ".join(command), exit_code=exit_code
-        )
-        stored = str(target.path)
+    unsaved: str | None = None
+    if target is not None:
+        payload_args: dict[str, Any] = {
+            "inventory": monitor.inventory(),
+            "command": " ".join(command),
+            "exit_code": exit_code,
+        }
+        try:
+            target.save_window(result, **payload_args)
+            stored = str(target.path)
+        except Exception as exc:  # the measurement must survive any store failure
+            unsaved = _save_fallback(target, result, payload_args, exc)
     data = {
         "duration_s": result.duration_s,
         "exit_code": exit_code,
         **result.to_dict(trace=trace),
         "store": stored,
+        "unsaved": unsaved,
         # the monitor's own cost, in this (parent) process, not the command's
         "monitor": {
             "rate_hz": monitor.rate_hz,
@@ -207,22 +222,109 @@ def measure_command(
         raise typer.Exit(exit_code)
 
 
-def _read_tokens(path: Path) -> tuple[int, int]:
+#: Largest token count accepted on one line of the tokens file: DuckDB's BIGINT (2**63 - 1).
+MAX_TOKENS = 2**63 - 1
+#: Most bytes of the tokens file read (a software bound against a runaway command).
+MAX_TOKENS_FILE_BYTES = 64 * 1024 * 1024
+
+
+def signal_name(signum: int) -> str:
+    """``SIGTERM``, ``SIGRTMIN+6`` or ``signal 99``: a name for any signal number."""
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        low = getattr(signal, "SIGRTMIN", None)
+        high = getattr(signal, "SIGRTMAX", None)
+        if low is not None and high is not None and int(low) < signum <= int(high):
+            return f"SIGRTMIN+{signum - int(low)}"
+        return f"signal {signum}"
+
+
+def _read_tokens(path: Path) -> tuple[int, int, list[str]]:
+    """(prompt, output, problems) from the tokens file: lines "PROMPT OUTPUT" (or "OUTPUT")
+    of whole numbers >= 0. A line that is not (``inf``, ``-5``, ``1e30``, ``2.5``, binary) is
+    left out with a problem noted, and so is a file the command deleted or replaced; each
+    problem is also printed on stderr."""
+    prompt, output, problems = _parse_tokens(path)
+    for problem in problems:
+        print(f"gigawatt: tokens file: {problem}", file=sys.stderr)
+    return prompt, output, problems
+
+
+def _parse_tokens(path: Path) -> tuple[int, int, list[str]]:
+    problems: list[str] = []
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_TOKENS_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return 0, 0, [f"the tokens file {path} was deleted by the command: its tokens are lost"]
+    except OSError as exc:
+        return 0, 0, [f"the tokens file {path} could not be read: {exc.strerror or exc}"]
+    if len(raw) > MAX_TOKENS_FILE_BYTES:
+        problems.append(f"the tokens file is over {MAX_TOKENS_FILE_BYTES:,} bytes; read that much")
+        raw = raw[:MAX_TOKENS_FILE_BYTES]
     prompt = output = 0
-    for line in path.read_text().splitlines():
+    for number, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), 1):
         parts = line.split()
         if not parts:
             continue
-        try:
-            numbers = [int(float(p)) for p in parts[:2]]
-        except ValueError:
-            print(
-                f"gigawatt: ignored token line {line!r} (expected 'PROMPT OUTPUT')", file=sys.stderr
+        values = [_token_count(p) for p in parts]
+        if len(parts) > 2 or any(v is None for v in values):
+            problems.append(
+                f"line {number} {line[:60]!r} ignored (expected 'PROMPT OUTPUT', whole numbers "
+                f"from 0 to {MAX_TOKENS})"
             )
             continue
-        prompt += numbers[0] if len(numbers) == 2 else 0
-        output += numbers[-1]
-    return prompt, output
+        counts = [v for v in values if v is not None]
+        prompt += counts[0] if len(counts) == 2 else 0
+        output += counts[-1]
+    if prompt > MAX_TOKENS or output > MAX_TOKENS:
+        problems.append(f"token totals over {MAX_TOKENS} ignored")
+        return 0, 0, problems
+    return prompt, output, problems
+
+
+def _token_count(text: str) -> int | None:
+    """A whole number of tokens >= 0 ("12", "12.0"), else None."""
+    if text.isascii() and text.isdigit():
+        value = int(text)
+    else:
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        if not number.is_integer():  # inf and nan are not integers
+            return None
+        value = int(number)
+    return value if 0 <= value <= MAX_TOKENS else None
+
+
+def _save_fallback(
+    target: Store, result: WindowResult, payload_args: dict[str, Any], exc: Exception
+) -> str:
+    """Keep a window the store refused: in the store's journal (stored the next time the
+    store opens) or, failing that, a JSON file in the temporary directory; says so on stderr
+    and returns the file's path."""
+    from gigawatt.measure.store import window_payload
+
+    payload = window_payload(result, **payload_args)
+    reason = str(exc) or type(exc).__name__
+    try:
+        path = target.journal(payload)
+        later = "it will be stored the next time the store opens"
+    except OSError:
+        path = Path(tempfile.gettempdir()) / f"gigawatt-window-{result.window_id}.json"
+        path.write_text(
+            json.dumps({"result": result.to_dict(trace=True), "rows": payload}, default=str),
+            encoding="utf-8",
+        )
+        later = "store it again once the store works"
+    print(
+        f"gigawatt: the window was NOT stored in {target.path} ({reason}); it is saved in "
+        f"{path} ({later})",
+        file=sys.stderr,
+    )
+    return str(path)
 
 
 def _print_window(data: dict[str, Any]) -> None:
@@ -269,6 +371,8 @@ def _print_window(data: dict[str, Any]) -> None:
         )
     if data.get("store"):
         out.print(f"stored in {data['store']} as window {data['window_id']} (run {data['run_id']})")
+    elif data.get("unsaved"):
+        out.print(f"[bold]not stored[/bold]: window {data['window_id']} saved in {data['unsaved']}")
 
 
 # -- runs ------------------------------------------------------------------------------------
@@ -314,7 +418,12 @@ def runs_list(
     ]
     cells = []
     for r in rows:
-        started = datetime.fromtimestamp(r["started_at"], UTC).strftime("%Y-%m-%d %H:%M")
+        # a row imported before the checks existed may hold NaN: show it, never crash on it
+        started = (
+            datetime.fromtimestamp(r["started_at"], UTC).strftime("%Y-%m-%d %H:%M")
+            if isinstance(r["started_at"], float) and math.isfinite(r["started_at"])
+            else "—"
+        )
         cells.append(
             [
                 r["window_id"],

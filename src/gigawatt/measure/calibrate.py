@@ -4,7 +4,7 @@ Each usable window (complete, with measured GPU energy, output tokens and the me
 ``model``, ``accelerator``, ``batch``; optional ``accelerators``, ``precision``,
 ``prompt_tokens``/``output_tokens`` per request) gives one observation
 ``y = GPU energy / output tokens`` [J/token]. The estimator predicts the same quantity at the
-gpu boundary as ``gpu_energy_per_request_j / output_tokens`` (prefill included, as in the
+gpu boundary as ``gpu_energy_per_output_token_with_prefill_j`` (prefill included, as in the
 window). The leaves ``mbu``, ``mfu`` and ``power_fraction_full`` (see
 :mod:`gigawatt.demand.inference`) are fitted by bounded least squares on
 ``log(predicted) - log(measured)`` (scipy ``least_squares``, trust-region reflective), in log
@@ -134,8 +134,9 @@ def _inputs(cat: Catalog, p: CalibrationPoint) -> dict[str, Input]:
 def _predict(inputs: dict[str, Input], p: CalibrationPoint, values: dict[str, float]) -> float:
     from gigawatt.demand.inference import GRAPH
 
-    ev = GRAPH.evaluate(["gpu_energy_per_request_j"], {**inputs, **values}, point=True)
-    return float(ev.central("gpu_energy_per_request_j")) / p.output_tokens
+    node = "gpu_energy_per_output_token_with_prefill_j"
+    ev = GRAPH.evaluate([node], {**inputs, **values}, point=True)
+    return float(ev.central(node))
 
 
 def fit(
@@ -202,7 +203,7 @@ def _estimate(cat: Catalog, p: CalibrationPoint) -> float:
         samples=1,
         catalog=cat,
     )
-    return float(result.evaluation.central("gpu_energy_per_request_j")) / p.output_tokens
+    return float(result.evaluation.central("gpu_energy_per_output_token_with_prefill_j"))
 
 
 def write_overlay(

@@ -22,9 +22,11 @@ machines that only have torch, transformers, numpy and nvidia-ml-py.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +42,8 @@ __all__ = [
     "NvmlGpu",
     "RaplZone",
     "UnmeasuredDevice",
+    "cuda_visible_entries",
+    "device_order_warning",
     "discover_devices",
     "discover_nvml",
     "discover_rapl",
@@ -63,6 +67,18 @@ NOT_MEASURED = "not measured"
 MJ_PER_J = 1_000.0  # NVML energy counter unit: millijoule (exact)
 MW_PER_W = 1_000.0  # NVML power unit: milliwatt (exact)
 UJ_PER_J = 1_000_000.0  # powercap unit: microjoule (exact)
+UW_PER_W = 1_000_000.0  # powercap unit: microwatt (exact)
+
+#: Events remembered per device (a software bound on memory).
+MAX_EVENTS_KEPT = 1000
+#: Highest power one RAPL zone is taken to draw [W] when the zone states no power limit: a
+#: guess, twice the highest TDP of shipping server CPUs (500 W: AMD EPYC 9965, AMD product
+#: page 2024; Intel Xeon 6980P, Intel ARK 2024) to leave room for short excursions.
+RAPL_DEFAULT_MAX_POWER_W = 1000.0
+#: Factor on a zone's own largest power limit (``constraint_*_power_limit_uw`` or
+#: ``constraint_*_max_power_uw``) above which a backwards step is a reset, not a wrap: a
+#: guess covering the short excursions above PL2 that Intel allows (PL4).
+RAPL_LIMIT_FACTOR = 2.0
 
 
 class DeviceReadError(RuntimeError):
@@ -84,6 +100,15 @@ class Device(ABC):
     status: str = MEASURED
     reason: str | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    #: (monotonic time [s], message) of things a window over that time must report, such
+    #: as a counter reset; the newest :data:`MAX_EVENTS_KEPT` are kept.
+    events: list[tuple[float, str]] = field(default_factory=list)
+
+    def note_event(self, at: float, message: str) -> None:
+        """Record an event at monotonic time ``at`` [s] (memory stays bounded)."""
+        self.events.append((at, message))
+        if len(self.events) > MAX_EVENTS_KEPT:
+            del self.events[: len(self.events) - MAX_EVENTS_KEPT]
 
     @abstractmethod
     def read_energy_j(self) -> float:
@@ -164,20 +189,24 @@ class NvmlGpu(Device):
         return self._integrator.update(power_w)
 
 
-def parse_cuda_visible_devices(value: str | None, uuids: list[str]) -> list[int] | None:
-    """Physical NVML indices visible under ``CUDA_VISIBLE_DEVICES`` (None: all devices).
+def cuda_visible_entries(value: str | None, uuids: list[str]) -> list[int | str] | None:
+    """The devices visible under ``CUDA_VISIBLE_DEVICES``, in CUDA's order (None: all).
 
-    Entries are indices or (prefixes of) UUIDs ("GPU-8f3a..."). Like the CUDA runtime, the
-    list stops at the first entry that names no device (CUDA C Programming Guide, "CUDA
-    Environment Variables"); MIG instances ("MIG-...") are not supported and stop it too.
+    Entries are indices or (prefixes of) UUIDs ("GPU-8f3a..."), each mapped to its NVML
+    index, or MIG instances ("MIG-..."), kept as the entry's text. Like the CUDA runtime,
+    the list stops at the first entry that names no device (CUDA C Programming Guide,
+    "CUDA Environment Variables").
     """
     if value is None:
         return None
-    visible: list[int] = []
+    visible: list[int | str] = []
     for raw in value.split(","):
         entry = raw.strip()
         if not entry:
             break
+        if entry.upper().startswith("MIG-"):
+            visible.append(entry)
+            continue
         if entry.lstrip("-").isdigit():
             index = int(entry)
             if index < 0 or index >= len(uuids):
@@ -189,6 +218,40 @@ def parse_cuda_visible_devices(value: str | None, uuids: list[str]) -> list[int]
             break
         visible.append(matches[0])
     return list(dict.fromkeys(visible))
+
+
+def parse_cuda_visible_devices(value: str | None, uuids: list[str]) -> list[int] | None:
+    """Physical NVML indices visible under ``CUDA_VISIBLE_DEVICES`` (None: all devices); MIG
+    instances are left out (:func:`cuda_visible_entries` keeps them)."""
+    entries = cuda_visible_entries(value, uuids)
+    return None if entries is None else [e for e in entries if isinstance(e, int)]
+
+
+MIG_REASON = (
+    "a MIG instance: NVML reads energy and power for the whole physical GPU, which every MIG "
+    "instance on it shares, not for one instance; not measured (measure the whole GPU from a "
+    "process that sees it)"
+)
+
+
+def device_order_warning(value: str | None, names: list[str], env: Mapping[str, str]) -> str | None:
+    """Why an integer ``CUDA_VISIBLE_DEVICES`` may name other GPUs than NVML's indices, or
+    None: CUDA numbers GPUs fastest first unless ``CUDA_DEVICE_ORDER=PCI_BUS_ID``, NVML by
+    PCI bus (CUDA C Programming Guide, "CUDA Environment Variables"), which differ only when
+    the host's GPUs are not all one model."""
+    if value is None or env.get("CUDA_DEVICE_ORDER", "").strip().upper() == "PCI_BUS_ID":
+        return None
+    if not any(e.strip().isdigit() for e in value.split(",")):
+        return None
+    models = sorted(set(names))
+    if len(models) < 2:
+        return None
+    return (
+        f"CUDA_VISIBLE_DEVICES gives indices, this host's GPUs differ ({', '.join(models)}) "
+        "and CUDA_DEVICE_ORDER is not PCI_BUS_ID: CUDA numbers GPUs fastest first, NVML by PCI "
+        "bus, so this may not be the GPU the program uses; set CUDA_DEVICE_ORDER=PCI_BUS_ID or "
+        "name GPUs by UUID"
+    )
 
 
 def _nvml_text(value: Any) -> str:
@@ -221,13 +284,30 @@ def discover_nvml(
         names = [_nvml_text(nvml.nvmlDeviceGetName(h)) for h in handles]
     except Exception as exc:
         return [_no_nvml(f"NVML unavailable ({exc}): no NVIDIA driver, or no GPU on this host")]
-    order = parse_cuda_visible_devices(env.get("CUDA_VISIBLE_DEVICES"), uuids)
-    physical = list(range(count)) if order is None else order
+    value = env.get("CUDA_VISIBLE_DEVICES")
+    order = cuda_visible_entries(value, uuids)
+    physical: list[int | str] = list(range(count)) if order is None else order
+    warning = device_order_warning(value, names, env)
     devices: list[Device] = []
     for visible, index in enumerate(physical):
-        devices.append(
-            _nvml_device(nvml, handles[index], visible, index, names[index], uuids[index], clock)
-        )
+        if isinstance(index, str):
+            devices.append(
+                UnmeasuredDevice(
+                    f"gpu:{visible}",
+                    "gpu",
+                    f"MIG instance {index}",
+                    reason=MIG_REASON,
+                    info={"cuda_visible_entry": index},
+                )
+            )
+            continue
+        dev = _nvml_device(nvml, handles[index], visible, index, names[index], uuids[index], clock)
+        if warning is not None:
+            dev.reason = f"{dev.reason}; {warning}" if dev.reason else warning
+            dev.info["warning"] = warning
+        devices.append(dev)
+    if warning is not None:
+        warnings.warn(warning, stacklevel=2)
     return devices
 
 
@@ -299,12 +379,18 @@ class RaplZone(Device):
 
     The counter wraps to 0 after ``max_energy_range_uj``; each reading adds the forward
     difference, so readings must come more often than one wrap period (minutes at full
-    power; the monitor's sampler reads at 10 Hz).
+    power; the monitor's sampler reads at 10 Hz). A counter that goes backwards by more than
+    a wrap could explain — the wrap's implied power over the interval above
+    ``max_power_w`` [W] — was reset (suspend/resume, driver reload): that interval is
+    skipped (its energy is not counted) and an event says so.
     """
 
     path: Path = field(default_factory=Path)
     max_range_uj: int = 0
+    max_power_w: float = RAPL_DEFAULT_MAX_POWER_W
+    clock: Callable[[], float] = time.monotonic
     _last_uj: int | None = None
+    _last_t: float = 0.0
     _total_uj: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -321,13 +407,38 @@ class RaplZone(Device):
         except (OSError, ValueError) as exc:
             raise DeviceReadError(f"cannot read {energy_file}: {exc}") from exc
         with self._lock:
+            now = self.clock()
             if self._last_uj is not None:
                 delta = raw - self._last_uj
-                if delta < 0:  # wrapped around
+                if delta < 0:  # wrapped around, or reset
                     delta += self.max_range_uj
+                    elapsed = now - self._last_t
+                    implied_w = delta / UJ_PER_J / elapsed if elapsed > 0 else float("inf")
+                    if implied_w > self.max_power_w:
+                        self.note_event(
+                            now,
+                            f"counter reset (went back from {self._last_uj} to {raw} µJ; as a "
+                            f"wrap it would mean {implied_w:.4g} W over {elapsed:.3g} s, above "
+                            f"the {self.max_power_w:g} W this zone can draw): that interval "
+                            "is skipped, so the energy is low by its share",
+                        )
+                        delta = 0
                 self._total_uj += delta
             self._last_uj = raw
+            self._last_t = now
             return self._total_uj / UJ_PER_J
+
+
+def _zone_max_power_w(path: Path) -> float:
+    """The power above which a backwards step of this zone is a reset [W]: the zone's largest
+    stated power limit × :data:`RAPL_LIMIT_FACTOR`, else :data:`RAPL_DEFAULT_MAX_POWER_W`."""
+    limits = []
+    for name in ("max_power_uw", "power_limit_uw"):
+        for item in path.glob(f"constraint_*_{name}"):
+            with contextlib.suppress(OSError, ValueError):
+                limits.append(int(item.read_text().strip()) / UW_PER_W)
+    limits = [x for x in limits if x > 0]
+    return RAPL_LIMIT_FACTOR * max(limits) if limits else RAPL_DEFAULT_MAX_POWER_W
 
 
 def discover_rapl(root: Path = POWERCAP_ROOT) -> list[Device]:
@@ -390,7 +501,16 @@ def _rapl_zone(path: Path, kind: str, ident: str, zone_name: str) -> Device:
         return UnmeasuredDevice(
             ident, kind, zone_name, reason=f"unreadable RAPL zone {path}: {exc}", info=info
         )
-    zone = RaplZone(ident, kind, zone_name, "rapl", info=info, path=path, max_range_uj=max_range)
+    zone = RaplZone(
+        ident,
+        kind,
+        zone_name,
+        "rapl",
+        info=info,
+        path=path,
+        max_range_uj=max_range,
+        max_power_w=_zone_max_power_w(path),
+    )
     zone.read_energy_j()  # set the origin
     return zone
 
@@ -447,9 +567,11 @@ def discover_devices(
                         "tdp-x-utilisation",
                         status=ESTIMATED,
                         reason=(
-                            f"estimate: TDP {cpu_tdp_w:g} W × CPU utilisation; RAPL: {dev.reason}"
+                            f"estimate: TDP {cpu_tdp_w:g} W × CPU utilisation of the whole "
+                            "machine (every process, not only the measured one); RAPL: "
+                            f"{dev.reason}"
                         ),
-                        info={"scope": "whole host CPU, all processes"},
+                        info={"scope": "whole machine's CPU load, all processes"},
                         tdp_w=cpu_tdp_w,
                     )
                 )

@@ -16,6 +16,12 @@ On an exception, ``KeyboardInterrupt`` (SIGINT) or SIGTERM (turned into ``System
 while a window is open in the main thread), the window closes, is stored marked incomplete,
 and the exception continues.
 
+Storing is written behind (:meth:`gigawatt.measure.store.Store.save_later`): the window
+writes a small journal file before it returns and a background thread commits it to DuckDB;
+the exit handlers wait for it, and a crash before the commit leaves the journal, which the
+next connection to the store replays. The store is opened and checked once, when the first
+window on it opens.
+
 Imports neither pint nor pydantic (see :mod:`gigawatt.measure.devices`).
 """
 
@@ -36,7 +42,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from gigawatt.measure.devices import (
     ESTIMATED,
@@ -57,6 +63,9 @@ __all__ = [
     "per_token_j",
 ]
 
+if TYPE_CHECKING:
+    from gigawatt.measure.store import Store
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -69,6 +78,9 @@ DEFAULT_MAX_TRACE_SAMPLES = 100_000
 #: Failed readings remembered while windows are open (beyond it, a window's reason says
 #: "at least N"): a software bound on memory for a device failing at every tick.
 MAX_ERRORS_KEPT = 1000
+
+#: Stores already opened and checked by this process (absolute paths).
+_CHECKED_STORES: set[str] = set()
 
 
 def per_token_j(energy_j: float | None, tokens: int | None) -> float | None:
@@ -206,6 +218,7 @@ class Monitor:
         self._thread: threading.Thread | None = None
         self._old_sigterm: Any = None
         self._local = threading.local()
+        self._inventory: dict[str, Any] | None = None
 
     # -- sampling ------------------------------------------------------------------------------
 
@@ -337,7 +350,10 @@ class Monitor:
         return Window(name, monitor=self, **kwargs)
 
     def inventory(self) -> dict[str, Any]:
-        return host_inventory(self.devices)
+        """Host facts stored with each run (computed once: the devices do not change)."""
+        if self._inventory is None:
+            self._inventory = host_inventory(self.devices)
+        return self._inventory
 
 
 class TerminatedError(SystemExit):
@@ -376,9 +392,11 @@ class Window:
         self.prompt_tokens = 0
         self.output_tokens = 0
         self.start_time = 0.0
+        self._end_time = 0.0
         self._start_unix = 0.0
         self._start: dict[str, float] = {}
         self.result: WindowResult | None = None
+        self._store_target: Store | None = None
 
     @property
     def monitor(self) -> Monitor:
@@ -398,6 +416,7 @@ class Window:
             raise RuntimeError(f"window {self.name!r} was already used; open a new one")
         if self.sync is not None:
             self.sync()
+        self._store_target = self._target()
         self._start_unix = time.time()
         self.start_time, self._start = self.monitor._start_window(self)
         return self
@@ -425,6 +444,7 @@ class Window:
         if self.sync is not None and complete:
             self.sync()
         end_time, end, samples, errors = self.monitor._end_window(self)
+        self._end_time = self.monitor.clock()  # after the end reading: its events count
         duration = max(end_time - self.start_time, 0.0)
         self.result = WindowResult(
             name=self.name,
@@ -464,6 +484,12 @@ class Window:
             why = failed[-1] if failed else "no reading"
             return entry(NOT_MEASURED, f"read failed at a window boundary: {why}", None)
         reason = dev.reason
+        t0, t1 = self.start_time, self._end_time
+        events = [message for at, message in list(dev.events) if t0 <= at <= t1]
+        if events:
+            more = f" (and {len(events) - 1} more)" if len(events) > 1 else ""
+            note = events[0] + more
+            reason = f"{reason}; {note}" if reason else note
         if failed:
             # both boundary readings exist, so the counter difference (or the integral, for
             # power polling, across the gap) still covers the whole window
@@ -472,35 +498,46 @@ class Window:
                 f"{count} readings inside the window failed (first: {failed[0]}); the energy "
                 "is the difference of the boundary readings"
             )
-            reason = f"{dev.reason}; {note}" if dev.reason else note
+            reason = f"{reason}; {note}" if reason else note
         energy = end[dev.id] - self._start[dev.id]
         if energy <= 0.0 and duration > 0:
-            return entry(
-                NOT_MEASURED,
+            why = (
                 f"energy counter did not advance in {duration:.3g} s (window shorter than the "
-                "counter's update interval, or a stuck counter)",
-                None,
+                "counter's update interval, or a stuck counter)"
             )
+            return entry(NOT_MEASURED, f"{why}; {reason}" if events else why, None)
         status = ESTIMATED if dev.status == ESTIMATED else MEASURED
         return entry(status, reason, energy)
 
-    def _store(self, result: WindowResult) -> None:
+    def _target(self) -> Store | None:
+        """The store this window writes to (None: not stored), checked once per process and
+        path (a bad store fails when the window opens, before the work, not after it)."""
         if self.store is False:
-            return
+            return None
         from gigawatt.measure.store import Store, default_store
 
-        try:
-            if isinstance(self.store, Store):
-                target = self.store
-            elif self.store is None:
-                target = default_store()
-            else:
-                target = Store(Path(self.store))
-            target.save_window(result, inventory=self.monitor.inventory())
-        except ImportError as exc:
-            if self.store is not None:
-                raise
-            warnings.warn(f"measurement not stored (DuckDB not installed: {exc})", stacklevel=3)
+        if isinstance(self.store, Store):
+            target = self.store
+        elif self.store is None:
+            target = default_store()
+        else:
+            target = Store(Path(self.store))
+        key = os.path.abspath(target.path)
+        if key not in _CHECKED_STORES:
+            try:
+                target.check()
+            except ImportError as exc:
+                if self.store is not None:
+                    raise
+                warnings.warn(f"measurement not stored (DuckDB not installed: {exc})", stacklevel=4)
+                return None
+            _CHECKED_STORES.add(key)
+        return target
+
+    def _store(self, result: WindowResult) -> None:
+        """Hand the result to the store's write-behind (journal now, DuckDB in the background)."""
+        if self._store_target is not None:
+            self._store_target.save_later(result, inventory=self.monitor.inventory())
 
     def __call__(self, func: Callable[P, T]) -> Callable[P, T]:
         """Decorate ``func`` so that each call runs in a fresh window of this name."""

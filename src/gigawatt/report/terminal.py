@@ -261,6 +261,8 @@ def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
             fmt_interval(part.value.p5, part.value.p95, name, label),
         )
     out.print(table)
+    if audit.configuration:
+        out.print(f"[dim]ours stands for: {audit.configuration}[/]")
 
     v = audit.verdict
     out.print(f"3. Verdict: {_verdict_text(audit)}")

@@ -63,10 +63,14 @@ def trace_figure(trace: WindowTrace) -> tuple[Any, int]:
 
     unit, scale = time_axis(float(trace.window["duration_s"]))
     fig = go.Figure()
-    lines = [(device, t, p) for device, (t, p) in trace.series.items()]
+    estimated = _estimated_ids(trace)
+    lines = [
+        (f"{device} (estimated)" if device in estimated else device, t, p)
+        for device, (t, p) in trace.series.items()
+    ]
     if len(lines) > 1:
         t_total, p_total = trace.total()
-        lines.append(("total", t_total, p_total))
+        lines.append(("total (includes estimated)" if estimated else "total", t_total, p_total))
     group_max = 1
     for name, t, p in lines:
         t_d, p_d, group = _decimate(np.asarray(t), np.asarray(p), MAX_POINTS_PER_LINE)
@@ -77,7 +81,7 @@ def trace_figure(trace: WindowTrace) -> tuple[Any, int]:
                 y=p_d.tolist(),
                 mode="lines",
                 name=name,
-                line={"width": 3 if name == "total" else 1.6},
+                line={"width": 3 if name.startswith("total") else 1.6},
                 hovertemplate=f"%{{y:.4g}} W at %{{x:.4g}} {unit}<extra>{name}</extra>",
             )
         )
@@ -93,10 +97,16 @@ def trace_figure(trace: WindowTrace) -> tuple[Any, int]:
     return fig, group_max
 
 
-def _energy(value: float | None) -> str:
-    return (
-        "—" if value is None else f"{format_quantity(value, 'J')} ({format_quantity(value, 'Wh')})"
-    )
+def _estimated_ids(trace: WindowTrace) -> list[str]:
+    """Ids of the window's devices whose energy is an estimate (status "estimated")."""
+    return [d["id"] for d in trace.window.get("devices") or [] if d.get("status") == ESTIMATED]
+
+
+def _energy(value: float | None, estimated: bool = False) -> str:
+    if value is None:
+        return "—"
+    text = f"{format_quantity(value, 'J')} ({format_quantity(value, 'Wh')})"
+    return f"≈ {text}, estimated" if estimated else text
 
 
 def _window_rows(trace: WindowTrace) -> list[tuple[str, str]]:
@@ -112,11 +122,18 @@ def _window_rows(trace: WindowTrace) -> list[tuple[str, str]]:
             if w["complete"]
             else f"INCOMPLETE: {w.get('incomplete_reason') or 'reason not recorded'}",
         ),
-        ("energy (all measured devices)", _energy(w.get("energy_j"))),
     ]
-    estimated = any(d["status"] == ESTIMATED for d in trace.device_summary())
-    if estimated:  # a TDP x utilisation estimate is in the total: say so wherever it is used
-        rows[-1] = ("energy (all devices; includes estimated CPU energy)", rows[-1][1])
+    estimated = _estimated_ids(trace)
+    if estimated:
+        rows.append(
+            (
+                "energy (measured and estimated devices)",
+                f"{_energy(w.get('energy_j'))}, of which estimated: {', '.join(estimated)} "
+                "(an estimate, not a measurement)",
+            )
+        )
+    else:
+        rows.append(("energy (all measured devices)", _energy(w.get("energy_j"))))
     if w.get("gpu_energy_j") is not None:
         rows.append(("GPU energy", _energy(w["gpu_energy_j"])))
     prompt, output = int(w.get("prompt_tokens") or 0), int(w.get("output_tokens") or 0)
@@ -139,6 +156,7 @@ def _window_rows(trace: WindowTrace) -> list[tuple[str, str]]:
 def _device_rows(trace: WindowTrace) -> list[dict[str, str]]:
     rows = []
     for d in trace.device_summary():
+        estimated = d["status"] == ESTIMATED
         rows.append(
             {
                 "id": d["id"],
@@ -147,8 +165,8 @@ def _device_rows(trace: WindowTrace) -> list[dict[str, str]]:
                 "points": f"{d['points']:,}",
                 "mean": format_quantity(d["mean_power_w"], "W"),
                 "peak": format_quantity(d["peak_power_w"], "W"),
-                "energy": _energy(d["energy_j"]),
-                "trace_energy": _energy(d["trace_energy_j"]),
+                "energy": _energy(d["energy_j"], estimated),
+                "trace_energy": _energy(d["trace_energy_j"], estimated),
             }
         )
     return rows
