@@ -12,9 +12,9 @@ from gigawatt.catalog.technology import Technology
 from gigawatt.cli import main
 from gigawatt.errors import InfeasibleError, UserInputError
 from gigawatt.supply.hourly import (
+    FULL_YEAR_MIN_SNAPSHOTS,
     FULL_YEAR_OPTIONS,
     MODEL_YEAR_FRACTION,
-    PDLP_MIN_SNAPSHOTS,
     SupplyResult,
     TechCosts,
     size_supply,
@@ -78,9 +78,9 @@ def _two_period_case() -> tuple[list[TechCosts], np.ndarray, dict[str, np.ndarra
 
 
 def test_full_year_uses_interior_point_without_crossover() -> None:
-    assert solver_options(PDLP_MIN_SNAPSHOTS)["solver"] == "ipm"
-    assert solver_options(PDLP_MIN_SNAPSHOTS)["run_crossover"] == "off"
-    assert "solver" not in solver_options(PDLP_MIN_SNAPSHOTS - 1)  # HiGHS's exact default
+    assert solver_options(FULL_YEAR_MIN_SNAPSHOTS)["solver"] == "ipm"
+    assert solver_options(FULL_YEAR_MIN_SNAPSHOTS)["run_crossover"] == "off"
+    assert "solver" not in solver_options(FULL_YEAR_MIN_SNAPSHOTS - 1)  # HiGHS's exact default
 
 
 def test_interior_point_without_answer_falls_back_to_simplex() -> None:

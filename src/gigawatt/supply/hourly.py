@@ -108,7 +108,7 @@ SOLVER_OPTIONS: dict[str, Any] = {}
 #: and the interior point method (with crossover) 13-65 s, but an answer that may not come is
 #: worse than a slower one. Small problems (representative days, the hand-solvable tests) keep
 #: HiGHS's default, which is exact to the simplex tolerance.
-PDLP_MIN_SNAPSHOTS = 2000
+FULL_YEAR_MIN_SNAPSHOTS = 2000
 #: HiGHS options of a full-year solve: interior point (IPX), no crossover.
 FULL_YEAR_OPTIONS: dict[str, Any] = {"solver": "ipm", "run_crossover": "off"}
 #: Options of the retry when the interior point method ends without an optimal answer: HiGHS's
@@ -122,9 +122,9 @@ MIP_REL_GAP = 1e-3
 
 
 def solver_options(n_snapshots: int) -> dict[str, Any]:
-    """HiGHS options for a problem of ``n_snapshots`` hours (see :data:`PDLP_MIN_SNAPSHOTS`)."""
+    """HiGHS options for ``n_snapshots`` hours (see :data:`FULL_YEAR_MIN_SNAPSHOTS`)."""
     chosen: dict[str, Any] = {"output_flag": False}
-    if n_snapshots >= PDLP_MIN_SNAPSHOTS:
+    if n_snapshots >= FULL_YEAR_MIN_SNAPSHOTS:
         chosen.update(FULL_YEAR_OPTIONS)
     return {**chosen, **SOLVER_OPTIONS}
 
