@@ -11,7 +11,16 @@ from gigawatt.catalog import catalog
 from gigawatt.catalog.technology import Technology
 from gigawatt.cli import main
 from gigawatt.errors import InfeasibleError, UserInputError
-from gigawatt.supply.hourly import MODEL_YEAR_FRACTION, TechCosts, size_supply, solve
+from gigawatt.supply.hourly import (
+    FULL_YEAR_MIN_SNAPSHOTS,
+    FULL_YEAR_OPTIONS,
+    MODEL_YEAR_FRACTION,
+    SupplyResult,
+    TechCosts,
+    size_supply,
+    solve,
+    solver_options,
+)
 
 
 def _tech(ident: str) -> Technology:
@@ -54,6 +63,35 @@ def test_two_period_solar_storage_matches_analytic_optimum() -> None:
     d = out["dispatch"]
     balance = d["solar-pv"] + d["battery-li-ion-discharge"] - d["battery-li-ion-charge"] - d["load"]
     assert np.max(np.abs(balance.to_numpy())) < 1e-5 * load
+
+
+def _two_period_case() -> tuple[list[TechCosts], np.ndarray, dict[str, np.ndarray]]:
+    solar = TechCosts(_tech("solar-pv"), capital_usd_per_mw_year=50_000.0, marginal_usd_per_mwh=0.0)
+    battery = TechCosts(
+        _tech("battery-li-ion"),
+        capital_usd_per_mw_year=20_000.0,
+        marginal_usd_per_mwh=0.0,
+        energy_usd_per_mwh_year=10_000.0,
+        round_trip_efficiency=0.81,
+    )
+    return [solar, battery], np.full(24, 100.0), {"solar-pv": np.array([1.0] * 12 + [0.0] * 12)}
+
+
+def test_full_year_uses_interior_point_without_crossover() -> None:
+    assert solver_options(FULL_YEAR_MIN_SNAPSHOTS)["solver"] == "ipm"
+    assert solver_options(FULL_YEAR_MIN_SNAPSHOTS)["run_crossover"] == "off"
+    assert "solver" not in solver_options(FULL_YEAR_MIN_SNAPSHOTS - 1)  # HiGHS's exact default
+
+
+def test_interior_point_without_answer_falls_back_to_simplex() -> None:
+    techs, load, avail = _two_period_case()
+    exact = solve(techs, load, avail, np.full(24, 365.0))
+    # one IPM iteration cannot reach optimality: the retry with the dual simplex must
+    stopped = {**FULL_YEAR_OPTIONS, "ipm_iteration_limit": 1}
+    out = solve(techs, load, avail, np.full(24, 365.0), options=stopped)
+    assert out["condition"] == "optimal"
+    assert out["solver"] == "highs-simplex"
+    assert out["objective"] == pytest.approx(exact["objective"], rel=1e-9)
 
 
 @pytest.mark.slow
@@ -167,3 +205,105 @@ def test_cli_table_shows_energy_in_watt_hours(capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     assert "8.77 TWh" in out
     assert "curtailed 0 Wh/yr" in out
+
+
+def _result(**extra: object) -> SupplyResult:
+    fields: dict[str, object] = {
+        "status": "ok",
+        "condition": "optimal",
+        "technologies": ["solar-pv", "battery-li-ion"],
+        "capacity_w": {"solar-pv": 1.2e9, "battery-li-ion": 5e8},
+        "units": {},
+        "storage_energy_j": {"battery-li-ion": 3.6e12},  # 1 GWh
+        "generation_j": {},
+        "cost_usd_per_year": 2.5e8,
+        "cost_usd_per_mwh": 57.1,
+        "cfe_share": 1.0,
+        "curtailment_j": 3.6e14,  # 100 GWh
+        "load_energy_j": 1.58e16,
+        "mean_load_w": 5e8,
+        "solve_time_s": 1.25,
+        "days": 12,
+        "solver": "highs-choose",
+        "cost_by_tech_usd_per_year": {"solar-pv": 1.5e8, "battery-li-ion": 1e8},
+    }
+    return SupplyResult(**{**fields, **extra})  # type: ignore[arg-type]
+
+
+def test_supply_result_repr_frame_and_html() -> None:
+    result = _result()
+    text = repr(result)
+    assert text.splitlines()[0] == (
+        "<SupplyResult: ok/optimal, 12 representative days, highs-choose, 1.2 s>"
+    )
+    assert "  cost_usd_per_mwh = $57.1/MWh" in text
+    assert "  solar-pv.capacity_w = 1.2 GW" in text
+    assert "battery-li-ion.storage_energy_j = 1 GWh" in text
+    assert "more: .to_frame() shows all" in text  # 10 rows, 8 shown
+    frame = result.to_frame()
+    assert frame.loc[("battery-li-ion", "storage_energy_j"), "value"] == 3.6e12
+    assert frame.loc[("battery-li-ion", "storage_energy_j"), "si_unit"] == "J"
+    assert frame.loc[("", "curtailment_j"), "shown"] == "100 GWh"
+    assert len(frame) == 10
+    html = result._repr_html_()
+    assert "<table>" in html and "$57.1/MWh" in html and "12 representative days" in html
+
+
+def test_supply_result_repr_shows_monte_carlo_cost_interval() -> None:
+    samples = {"cost_usd_per_mwh": {"median": 57.0, "p5": 50.0, "p95": 66.0}}
+    result = _result(samples=samples, days=None, warnings=[{"code": "w1", "message": "m"}])
+    text = repr(result)
+    assert "full year" in text.splitlines()[0]
+    assert "cost_usd_per_mwh = $57.1/MWh ($50 – $66/MWh)" in text
+    assert "warnings: w1" in text
+    frame = result.to_frame()
+    assert frame.loc[("", "cost_usd_per_mwh"), "p95"] == 66.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "python", "cli"),
+    [
+        ({"technologies": ["solar-pv"]}, "site='LAT,LON'", "--site LAT,LON"),
+        ({"technologies": ["nuclear-ap1000"], "days": 400}, "days=400:", "--days 400:"),
+        ({"technologies": ["nuclear-ap1000"], "cfe": 1.5}, "cfe=1.5:", "--cfe 1.5:"),
+        (
+            {"technologies": ["nuclear-ap1000"], "discount_rate": 5.0},
+            "discount_rate=5.0:",
+            "--discount-rate 5.0:",
+        ),
+        ({"technologies": ["nuclear-ap1000"], "samples": -1}, "samples=-1:", "--samples -1:"),
+        (
+            {"technologies": ["nuclear-ap1000"], "overrides": {"overnight_cost_x": "8"}},
+            "overrides={'overnight_cost_x': 8}",
+            "--set overnight_cost_x=8",
+        ),
+    ],
+)
+def test_python_errors_speak_python_and_the_cli_adds_flags(
+    kwargs: dict[str, object], python: str, cli: str
+) -> None:
+    from gigawatt.cli import cli_wording
+    from gigawatt.cli.app import build_app
+
+    with pytest.raises(UserInputError) as info:
+        size_supply("1 GW", **kwargs)  # type: ignore[arg-type]
+    message = str(info.value)
+    assert python in message
+    assert " --" not in message and not message.startswith("--")
+    assert cli in cli_wording(message, build_app())
+
+
+def test_cli_wording_turns_true_into_a_bare_flag() -> None:
+    from gigawatt.cli import cli_wording
+    from gigawatt.cli.app import build_app
+
+    message = "use more days=N, fallback=True or check_error=True"
+    assert cli_wording(message, build_app()) == (
+        "use more --days N, --fallback-full-year or --check-error"
+    )
+
+
+def test_cli_bad_days_names_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--days", "400"])
+    assert code == 2
+    assert "error: --days 400: must lie between 1 and 365" in capsys.readouterr().err

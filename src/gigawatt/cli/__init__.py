@@ -65,7 +65,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 #: Python parameter names whose CLI option is not simply ``--name-with-dashes``.
-_OPTION_ALIASES = {"technologies": "--tech", "energy_per_year": "--energy"}
+_OPTION_ALIASES = {
+    "technologies": "--tech",
+    "energy_per_year": "--energy",
+    "fallback": "--fallback-full-year",
+}
 _KEYWORD = re.compile(r"\b([a-z][a-z0-9_]*)=(\[[^\]]*\]|'[^']*'|[^\s,;)]+)")
 _OVERRIDE = re.compile(r"overrides=\{'([^']+)': ([^}]*)\}")
 
@@ -91,6 +95,8 @@ def cli_wording(message: str, command: object = None) -> str:
         option = _OPTION_ALIASES.get(name, "--" + name.replace("_", "-"))
         if option not in options:
             return match.group(0)
+        if value == "True":  # a flag: ``verbose=True`` → ``--verbose``
+            return option
         if value.startswith("["):
             value = ",".join(v.strip(" '") for v in value.strip("[]").split(","))
         return f"{option} {value.strip(chr(39))}"

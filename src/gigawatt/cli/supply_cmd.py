@@ -456,5 +456,11 @@ def print_supply(result: SupplyResult) -> None:
             f"Monte Carlo ({mc['solved']} of {mc['n']} solved): ${c['median']:,.1f}/MWh "
             f"median, 90% interval ${c['p5']:,.1f}–${c['p95']:,.1f}; built in: {shares}"
         )
+    from typer._click.globals import get_current_context  # typer >= 0.20 vendors click
+
+    from gigawatt.cli import cli_wording
+
+    context = get_current_context(silent=True)  # the API words its warnings in Python
+    command = context.find_root().command if context else None
     for warning in result.warnings:
-        out.print(f"[yellow]{warning['code']}[/yellow] {warning['message']}")
+        out.print(f"[yellow]{warning['code']}[/yellow] {cli_wording(warning['message'], command)}")

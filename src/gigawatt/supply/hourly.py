@@ -98,30 +98,34 @@ MAX_SAMPLES = 1000
 MODEL_YEAR_FRACTION = HOURS * SECONDS_PER_HOUR / SECONDS_PER_YEAR
 #: Extra HiGHS options for every solve.
 SOLVER_OPTIONS: dict[str, Any] = {}
-#: Problems with at least this many snapshots use a first-order PDLP solver, HiGHS's own
-#: "hipdlp". Measured here (HiGHS 1.15.1, 8,760 h, same costs to 5 decimals in every case):
-#: bench case (1 GW flat, 5 technologies, 90% carbon-free) hipdlp 5.9 s, cuPDLP-C "pdlp"
-#: 10.5 s, interior point 52-65 s, dual simplex 37-67 s; 500 MW inference, gas+solar+battery,
-#: 50% CFE: hipdlp 15.8 s, pdlp 76 s (34 s before a 0.0002 change of the PV temperature
-#: coefficient: pdlp's run time is erratic), interior point 13 s, simplex 35 s; 1 GW
-#: nuclear+solar+battery at 100% CFE: 8.9 vs 17.8 s; 2 GW training load with a CO2 cap: 22 vs
-#: 47 s. Small problems (representative days, the hand-solvable tests) keep HiGHS's default,
-#: which is exact to the simplex tolerance.
-PDLP_MIN_SNAPSHOTS = 2000
-#: Options of the retry when PDLP ends without an optimal answer: HiGHS's interior point
-#: method without crossover (hard case of issue 14 from an MPS file: 40 s CPU, optimal, same
-#: objective to 7 digits as PDLP's, against ~90 s for PDLP, on the shared machine).
-PDLP_FALLBACK_OPTIONS: dict[str, Any] = {"solver": "ipm", "run_crossover": "off"}
+#: Problems with at least this many snapshots (a full year) use HiGHS's interior point method
+#: without crossover (:data:`FULL_YEAR_OPTIONS`). Measured on the hard case of issue 14
+#: (500 MW, solar + onshore wind + Li-ion, 35.0,-106.0, 100% CFE, 8,760 h, LP read from an MPS
+#: file, HiGHS 1.15.1, shared 2-core machine): first-order PDLP "hipdlp" 68.5 s CPU and ended
+#: "unknown" (no answer; also seen on a north-European full year), interior point without
+#: crossover 40.3 s CPU and optimal, same objective to 7 digits (37.1 s with
+#: ``ipm_optimality_tolerance`` 1e-6). Earlier, on four easier full years, hipdlp took 5.9-22 s
+#: and the interior point method (with crossover) 13-65 s, but an answer that may not come is
+#: worse than a slower one. Small problems (representative days, the hand-solvable tests) keep
+#: HiGHS's default, which is exact to the simplex tolerance.
+FULL_YEAR_MIN_SNAPSHOTS = 2000
+#: HiGHS options of a full-year solve: interior point (IPX), no crossover.
+FULL_YEAR_OPTIONS: dict[str, Any] = {"solver": "ipm", "run_crossover": "off"}
+#: Options of the retry when the interior point method ends without an optimal answer: HiGHS's
+#: dual simplex, slower (35-67 s on the four easier full years) but exact and the most robust.
+FULL_YEAR_FALLBACK_OPTIONS: dict[str, Any] = {"solver": "simplex", "run_crossover": "off"}
+#: Termination conditions that a retry with another method cannot change.
+NO_SOLUTION_CONDITIONS = frozenset({"infeasible", "unbounded", "infeasible_or_unbounded"})
 #: Relative MIP gap for whole-unit (integer) solves: 0.1% of the cost, far below the cost
 #: uncertainty of the inputs (HiGHS's default is 1e-4).
 MIP_REL_GAP = 1e-3
 
 
 def solver_options(n_snapshots: int) -> dict[str, Any]:
-    """HiGHS options for a problem of ``n_snapshots`` hours (see :data:`PDLP_MIN_SNAPSHOTS`)."""
+    """HiGHS options for ``n_snapshots`` hours (see :data:`FULL_YEAR_MIN_SNAPSHOTS`)."""
     chosen: dict[str, Any] = {"output_flag": False}
-    if n_snapshots >= PDLP_MIN_SNAPSHOTS:
-        chosen["solver"] = "hipdlp"
+    if n_snapshots >= FULL_YEAR_MIN_SNAPSHOTS:
+        chosen.update(FULL_YEAR_OPTIONS)
     return {**chosen, **SOLVER_OPTIONS}
 
 
@@ -219,7 +223,8 @@ def tech_values(
             close = difflib.get_close_matches(name, list(nodes), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise UserInputError(
-                f"--set {name}: no such supply parameter for {[t.id for t in techs]}{hint} "
+                f"overrides={{'{name}': {raw}}}: no such supply parameter for "
+                f"{[t.id for t in techs]}{hint} "
                 f"(names are <field>_<technology><unit>, e.g. {next(iter(nodes), '')})"
             )
         dists[name] = parse_node_value(name, raw)
@@ -244,7 +249,7 @@ def tech_values(
     return out, sorted(dists)
 
 
-@dataclass
+@dataclass(repr=False)  # __repr__: a short summary, not the dispatch DataFrame
 class SupplyResult:
     """Optimal capacities, costs and dispatch of an hourly sizing (SI units in ``to_dict``)."""
 
@@ -341,6 +346,109 @@ class SupplyResult:
             "gigawatt_version": __version__,
         }
 
+    # -- display (terminal, notebooks, pandas), as :class:`gigawatt.result.Result` -------------
+
+    def _rows(self) -> list[tuple[str, str, float, str]]:
+        """(technology or "", output key, value [SI], the name :func:`fmt` formats it by) of
+        every reported output: the totals first, then each technology's."""
+        rows = [
+            ("", "cost_usd_per_mwh", self.cost_usd_per_mwh, "cost_usd_per_mwh"),
+            ("", "cost_usd_per_year", self.cost_usd_per_year, "cost_usd"),
+            ("", "cfe_share", self.cfe_share, "cfe_share"),
+        ]
+        for tid in self.technologies:
+            rows.append((tid, "capacity_w", self.capacity_w.get(tid, 0.0), "capacity_w"))
+            if tid in self.units_built:
+                rows.append((tid, "units_built", float(self.units_built[tid]), "units"))
+            if tid in self.storage_energy_j:
+                rows.append((tid, "storage_energy_j", self.storage_energy_j[tid], "energy_j"))
+            if tid in self.cost_by_tech_usd_per_year:
+                cost = self.cost_by_tech_usd_per_year[tid]
+                rows.append((tid, "cost_usd_per_year", cost, "cost_usd"))
+        rows += [
+            ("", "curtailment_j", self.curtailment_j, "curtailment_j"),
+            ("", "mean_load_w", self.mean_load_w, "mean_load_w"),
+        ]
+        return rows
+
+    def _cost_interval(self) -> dict[str, float] | None:
+        """Monte Carlo cost per MWh ``{median, p5, p95}`` [USD/MWh], or None without samples."""
+        return (self.samples or {}).get("cost_usd_per_mwh")
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per output: ``value`` [SI], the SI unit and the reader-unit
+        text, indexed by (technology or "", output); ``p5``/``p95`` of the cost per MWh with
+        Monte Carlo samples (NaN elsewhere)."""
+        import pandas as pd
+
+        from gigawatt.report.format import fmt
+        from gigawatt.units import dimension_info, dimension_of_name
+
+        interval = self._cost_interval()
+        records = []
+        for group, key, value, name in self._rows():
+            dimension = dimension_of_name(name)
+            ranged = interval if (group, key) == ("", "cost_usd_per_mwh") else None
+            records.append(
+                {
+                    "group": group,
+                    "output": key,
+                    "value": value,
+                    "p5": ranged["p5"] if ranged else float("nan"),
+                    "p95": ranged["p95"] if ranged else float("nan"),
+                    "si_unit": dimension_info(dimension).si_unit if dimension else "",
+                    "shown": fmt(value, name),
+                }
+            )
+        return pd.DataFrame.from_records(records).set_index(["group", "output"])
+
+    def _header(self) -> str:
+        """Status, period and solver in one phrase."""
+        period = f"{self.days} representative days" if self.days else "full year"
+        return f"{self.status}/{self.condition}, {period}, {self.solver}, {self.solve_time_s:.1f} s"
+
+    def __repr__(self) -> str:
+        """A few lines: status, cost per MWh (with its 90% interval from samples) and the
+        first outputs."""
+        from gigawatt.report.format import fmt, fmt_interval
+        from gigawatt.result import _REPR_ROWS
+
+        lines = [f"<{type(self).__name__}: {self._header()}>"]
+        interval = self._cost_interval()
+        rows = self._rows()
+        for group, key, value, name in rows[:_REPR_ROWS]:
+            label = f"{group}.{key}" if group else key
+            text = fmt(value, name)
+            if interval and (group, key) == ("", "cost_usd_per_mwh"):
+                text += f" ({fmt_interval(interval['p5'], interval['p95'], name)})"
+            lines.append(f"  {label} = {text}")
+        if len(rows) > _REPR_ROWS:
+            lines.append(f"  … {len(rows) - _REPR_ROWS} more: .to_frame() shows all")
+        if self.warnings:
+            lines.append(f"  warnings: {', '.join(w['code'] for w in self.warnings)}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """A summary table for notebooks (Jupyter calls this)."""
+        from html import escape
+
+        from gigawatt.report.format import fmt
+
+        body = "".join(
+            f"<tr><td>{escape(group)}</td><td><code>{escape(key)}</code></td>"
+            f"<td style='text-align:right'>{escape(fmt(value, name))}</td></tr>"
+            for group, key, value, name in self._rows()
+        )
+        warnings = "".join(
+            f"<p><b>{escape(w['code'])}</b> {escape(w['message'])}</p>" for w in self.warnings
+        )
+        return (
+            f"<p><b>supply</b> · {escape(self._header())} · methodology "
+            f"{escape(METHODOLOGY_VERSION)}</p>"
+            "<table><thead><tr><th>technology</th><th>output</th><th>value</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>{warnings}"
+        )
+
 
 # -- feasibility before solving ------------------------------------------------------------------
 
@@ -388,7 +496,7 @@ def check_feasibility(
         raise InfeasibleError(
             f"no firm or storage technology to cover the {hours} hours (e.g. nights) when "
             f"{', '.join(c.tech.id for c in allowed)} produce nothing, under {what}; "
-            "add battery-li-ion, a firm plant (nuclear-ap1000) or lower --cfe"
+            "add battery-li-ion, a firm plant (nuclear-ap1000) or a lower cfe=SHARE"
         )
 
 
@@ -736,37 +844,38 @@ def solve(
 
     chosen = {**solver_options(n_snap), **(options or {})}
     if units:
-        chosen.pop("solver", None)  # a MILP needs branch and bound, not a first-order LP solver
+        chosen.pop("solver", None)  # a MILP needs branch and bound, not an LP method
+        chosen.pop("run_crossover", None)
         chosen.setdefault("mip_rel_gap", MIP_REL_GAP)
     if verbose:
         chosen["output_flag"] = True
-    started = time.perf_counter()
-    with _quiet_stdout(verbose), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+
+    def optimize(options: dict[str, Any]) -> tuple[str, str]:
         try:
             status, condition = network.optimize(
                 solver_name="highs",
                 include_objective_constant=False,
                 io_api="direct",
                 extra_functionality=extra,
-                solver_options=chosen,
+                solver_options=options,
             )
         except Exception as exc:
-            status, condition = "error", f"{type(exc).__name__}: {exc}"
-        if status == "ok" and condition != "optimal" and chosen.get("solver") == "hipdlp":
-            # PDLP stopped short of its tolerance (seen on a north-European full year): the
-            # interior point method without crossover solves the same LP to optimality
-            chosen = {**chosen, **PDLP_FALLBACK_OPTIONS}
-            try:
-                status, condition = network.optimize(
-                    solver_name="highs",
-                    include_objective_constant=False,
-                    io_api="direct",
-                    extra_functionality=extra,
-                    solver_options=chosen,
-                )
-            except Exception as exc:
-                status, condition = "error", f"{type(exc).__name__}: {exc}"
+            return "error", f"{type(exc).__name__}: {exc}"
+        return str(status), str(condition)
+
+    started = time.perf_counter()
+    with _quiet_stdout(verbose), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        status, condition = optimize(chosen)
+        if (
+            chosen.get("solver") == FULL_YEAR_OPTIONS["solver"]
+            and (status != "ok" or condition != "optimal")
+            and condition not in NO_SOLUTION_CONDITIONS
+        ):
+            # the interior point method stopped short (numerical trouble, iteration limit):
+            # the dual simplex solves the same LP exactly, if more slowly
+            chosen = {**chosen, **FULL_YEAR_FALLBACK_OPTIONS}
+            status, condition = optimize(chosen)
     elapsed = time.perf_counter() - started
     out: dict[str, Any] = {
         "status": str(status),
@@ -914,7 +1023,7 @@ def _check_load(load_w: np.ndarray, what: str) -> None:
         raise UserInputError(
             f"the load {what} peaks at {shown}, beyond what the hourly sizing can solve "
             f"(at most {format_quantity(MAX_LOAD_W, 'W')}, ~300x the world's average "
-            "electricity use); give the datacentre's power, e.g. --load 500MW"
+            "electricity use); give the datacentre's power, e.g. load='500MW'"
         )
 
 
@@ -974,7 +1083,8 @@ def size_supply(
     cat = cat or catalog()
     if not technologies:
         raise UserInputError(
-            "no technology given; e.g. --tech nuclear-ap1000,solar-pv,battery-li-ion"
+            "no technology given; "
+            "e.g. technologies=['nuclear-ap1000', 'solar-pv', 'battery-li-ion']"
         )
     techs: list[Technology] = []
     for ident in technologies:
@@ -982,9 +1092,7 @@ def size_supply(
         if tech not in techs:
             techs.append(tech)
     if cfe is not None and not 0 <= cfe <= 1:
-        raise UserInputError(
-            f"--cfe is a share between 0 and 1 (1 = every hour carbon-free); got {cfe}"
-        )
+        raise UserInputError(f"cfe={cfe}: a share between 0 and 1 (1 = every hour carbon-free)")
     co2_cap_kg = None
     if co2_cap is not None:
         co2_cap_kg = (
@@ -993,23 +1101,22 @@ def size_supply(
         if not np.isfinite(co2_cap_kg) or co2_cap_kg < 0:
             raise UserInputError(f"the CO2 cap must be a finite mass >= 0; got {co2_cap!r}")
     if days is not None and not 1 <= days <= HOURS // 24:
-        raise UserInputError(f"--days must lie between 1 and {HOURS // 24}; got {days}")
+        raise UserInputError(f"days={days}: must lie between 1 and {HOURS // 24}")
     if samples < 0 or samples > MAX_SAMPLES:
         raise UserInputError(
-            f"--samples must lie between 0 and {MAX_SAMPLES} (each sample is one solve); "
-            f"got {samples}"
+            f"samples={samples}: must lie between 0 and {MAX_SAMPLES} (each sample is one solve)"
         )
     site_obj = parse_site(site) if isinstance(site, str) else site
     if any(t.category == "solar" for t in techs) and site_obj is None and weather is None:
         raise UserInputError(
-            "solar needs a site: --site LAT,LON (e.g. 35.0,-106.0) or a --weather file"
+            "solar needs a site: site='LAT,LON' (e.g. site='35.0,-106.0') or weather=FILE"
         )
     params = supply_parameters(cat)
     if discount_rate is None:
         discount_rate = cat.get("parameter", "supply-discount-rate").value.central  # type: ignore[attr-defined]
     elif not (np.isfinite(discount_rate) and -0.5 < discount_rate < 1.0):
         raise UserInputError(
-            f"--discount-rate is a real rate per year, e.g. 0.07 for 7%; got {discount_rate}"
+            f"discount_rate={discount_rate}: a real rate per year, e.g. discount_rate=0.07 for 7%"
         )
     value_sets, set_names = tech_values(techs, overrides, samples, seed)
     costs = [TechCosts.from_catalog(t, discount_rate, value_sets[0][t.id]) for t in techs]
@@ -1178,8 +1285,8 @@ def size_supply(
                         "code": "GW413",
                         "message": f"estimated error: replayed hour by hour over the full "
                         f"year, the {days}-day sizing leaves {shortfall:.1%} of the load "
-                        "unserved (or over the fossil limit); use more --days, "
-                        "--fallback-full-year or --check-error",
+                        "unserved (or over the fossil limit); use more days=N, "
+                        "fallback=True or check_error=True",
                     }
                 )
     error = None
@@ -1259,16 +1366,17 @@ def _no_sizing_message(
     if "infeasible" in condition:
         return (
             f"no sizing of {what} meets the load every hour under these constraints; relax "
-            "--cfe or --co2-cap, or add firm or storage technologies"
+            "cfe=SHARE or co2_cap=MASS, or add firm or storage technologies"
         )
     if "unbounded" in condition:
         return (
             f"the solver found the sizing of {what} unbounded (a cost or limit is missing or "
-            "out of range); check --set values and the load"
+            "out of range); check the load and the overrides={'NAME': VALUE}"
         )
     return (
         f"the solver could not size {what} ({solution['status']}: {condition}); check that "
-        "the load and --set values are in range, or retry with --verbose to see the solver log"
+        "the load and overrides={'NAME': VALUE} are in range, or retry with verbose=True to "
+        "see the solver log"
     )
 
 
