@@ -248,6 +248,10 @@ SUFFIX_RULES: tuple[tuple[str, Rule], ...] = (
     ("_bytes", POSITIVE),
     ("_token_j", POSITIVE),
     ("_j_per_token", POSITIVE),
+    # prices are costs that cannot be credits (other costs may be negative)
+    ("_price_usd_per_s", NON_NEGATIVE),
+    ("_price_usd_per_j", NON_NEGATIVE),
+    ("_capex_usd", NON_NEGATIVE),
 )
 
 #: Nodes that carry no unit in their name and are plain numbers (ratios, counts, years).
