@@ -54,3 +54,19 @@ def test_supply_dispatch_directory_fails_before_the_solve(
     assert "--dispatch" in err and "is a directory" in err
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_devices_and_pipes_are_never_replaced(tmp_path: Path) -> None:
+    import os
+
+    import pytest
+
+    from gigawatt.errors import UserInputError
+    from gigawatt.files import check_output_path
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for special in (fifo, Path("/dev/null")):
+        with pytest.raises(UserInputError, match="not a regular file"):
+            check_output_path(special, "--report", "report.html")
+    assert fifo.exists() and not fifo.is_file()

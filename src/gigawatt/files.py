@@ -56,10 +56,16 @@ def check_output_path(path: Path | str, option: str, example: str) -> Path:
         )
     try:
         is_dir = target.is_dir()
+        special = target.exists() and not target.is_file()
     except OSError as exc:
         raise UserInputError(f"{option} {shown!r}: {exc.strerror or exc}") from None
     if is_dir:
         raise UserInputError(f"{option} {shown!r} is a directory; give a file name like {example}")
+    if special:  # a device, pipe or socket: the atomic rename would replace it with a file
+        raise UserInputError(
+            f"{option} {shown!r} is not a regular file (a device, pipe or socket); give a file "
+            f"name like {example}"
+        )
     return target
 
 

@@ -26,6 +26,7 @@ resolve to a dimension through :func:`gigawatt.units.dimension_of_name` (a test 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from gigawatt.dist import Dist, LogNormal, Normal, Point, Triangular, Uniform
@@ -148,6 +149,7 @@ EXACT_RULES: dict[str, Rule] = {
             "capacity_factor",
             "cfe",
             "attention_mbu",
+            "ai_share_of_additions",
             "overhead_activity",
             "interconnect_utilization",
             "goodput",
@@ -171,6 +173,7 @@ EXACT_RULES: dict[str, Rule] = {
             "count",
             "prompt_tokens",
             "output_tokens",
+            "steps",
             "layers",
             "attention_heads",
             "kv_heads",
@@ -294,11 +297,95 @@ PLAIN_NUMBER_NODES = frozenset(
     }
 )
 #: Name prefixes of per-technology plain numbers (``units_solar_pv``...).
-PLAIN_NUMBER_PREFIXES = ("capacity_factor_", "units_", "earliest_year_", "fleet_year_")
+PLAIN_NUMBER_PREFIXES = (
+    "capacity_factor_",
+    "units_",
+    "earliest_year_",
+    "fleet_year_",
+    # outlook and build-out: growth rates, shares, ratios, calendar years per technology/deal
+    "additions_growth_",
+    "construction_start_",
+    "deal_capacity_factor_",
+    "nameplate_per_firm_",
+    "online_year_",
+    "target_year_",
+    "surviving_fraction_",
+)
+#: Plain-number nodes of the outlook, build-out, media and serving graphs (ratios, shares,
+#: growth rates, multipliers, counts of things); year-indexed ones (``pue_2030``) are listed
+#: without their year.
+PLAIN_NUMBER_NODES = PLAIN_NUMBER_NODES | frozenset(
+    {
+        "accelerators_shipped",
+        "ai_share_of_additions",
+        "additional_compute_fraction",
+        "attention_mbu",
+        "goodput",
+        "interconnect_utilization",
+        "overhead_activity",
+        "busy_accelerators",
+        "chip_power_growth",
+        "demand_to_supply_ratio",
+        "denoising_passes",
+        "effective_batch",
+        "electricity_cost_share",
+        "expectation_ratio",
+        "frames",
+        "frontier_runs",
+        "generation_activity",
+        "guidance_passes",
+        "height_px",
+        "host_overhead_factor",
+        "images",
+        "implied_utilization",
+        "inference_efficiency_gain",
+        "inference_energy_factor",
+        "inference_growth",
+        "inference_growth_decay",
+        "inference_growth_history",
+        "inference_growth_initial",
+        "kv_capacity_sequences",
+        "latent_frames",
+        "latent_tokens_per_frame",
+        "mixed_activity",
+        "mixed_weight_params",
+        "output_length_cv",
+        "params",
+        "patch_size",
+        "prefill_tokens_per_step",
+        "pue_overhead_decline",
+        "reasoning_energy_multiplier",
+        "reasoning_share",
+        "reasoning_share_growth",
+        "reasoning_token_multiplier",
+        "replicas_needed",
+        "share_of_additions_needed",
+        "shipment_growth",
+        "shipment_growth_decay",
+        "shipment_growth_initial",
+        "steps",
+        "temporal_downsample",
+        "temporal_patch",
+        "training_growth",
+        "training_growth_decay",
+        "training_growth_history",
+        "training_growth_initial",
+        "training_other_factor",
+        "training_overhead_factor",
+        "training_share",
+        "vae_downsample",
+        "videos",
+        "width_depth_ratio",
+        "width_px",
+    }
+)
+_YEAR_SUFFIX = re.compile(r"_(?:19|20)\d\d$")
 
 
 def is_plain_number_node(name: str) -> bool:
-    """Whether ``name`` is a plain number by the explicit lists above."""
+    """Whether ``name`` is a plain number by the explicit lists above (a trailing calendar
+    year, as in the outlook's ``pue_2030``, is ignored)."""
+    name = _YEAR_SUFFIX.sub("", name)
     return name in PLAIN_NUMBER_NODES or name.startswith(PLAIN_NUMBER_PREFIXES)
 
 

@@ -543,6 +543,8 @@ NAME_SUFFIX_DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("_per_request_j", "energy per request"),
     ("_tokens_per_s_per_accelerator", "token rate per accelerator"),
     ("_kgco2e", "mass"),
+    ("_flop_per_pixel", "compute"),
+    ("flop_per_pass", "compute"),
     ("_bytes_per_token", "data size"),
     ("_bytes_per_step", "data size"),
     ("_flop_per_step", "compute"),
