@@ -149,7 +149,6 @@ EXACT_RULES: dict[str, Rule] = {
             "capacity_factor",
             "cfe",
             "attention_mbu",
-            "ai_share_of_additions",
             "overhead_activity",
             "interconnect_utilization",
             "goodput",
