@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from gigawatt.report.format import display_unit, fmt, fmt_dist, fmt_input, fmt_interval
+from gigawatt.report.format import (
+    display_unit,
+    fmt,
+    fmt_dist,
+    fmt_input,
+    fmt_interval,
+    index_text,
+    number,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -186,10 +194,33 @@ def _verdict_text(audit: Audit) -> str:
     return f"[bold {colour}]{v.category.upper()}[/]: {v.headline()}"
 
 
-def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
-    """Print the audit: claim, reproduction, estimate, verdict, drivers, break-even, sweep."""
+#: Filled-in inputs listed by name before the list is summarised (``--verbose`` lists all).
+FILLED_SHOWN = 8
+
+
+def filled_text(audit: Audit, verbose: bool = False) -> str:
+    """The inputs the claimant did not state (filled from the catalogue), for people.
+
+    A short list is given whole; a long one (the outlook's ~100 per-year inputs) is counted,
+    naming only those among the audit's drivers, unless ``verbose``.
+    """
+    filled = list(audit.filled_from_defaults)
+    head = "not stated by the claimant, filled from the catalogue"
+    if verbose or len(filled) <= FILLED_SHOWN:
+        return f"{head}: {', '.join(filled)}"
+    drivers = [d.input for d in audit.drivers if d.input in set(filled)][:FILLED_SHOWN]
+    among = f"; among them the drivers {', '.join(drivers)}" if drivers else ""
+    return f"{head}: {len(filled)} inputs{among} (--verbose lists them all; --json has them)"
+
+
+def print_audit(audit: Audit, out: Console, brief: bool = False, verbose: bool = False) -> None:
+    """Print the audit: claim, reproduction, estimate, verdict, drivers, break-even, sweep.
+
+    ``verbose`` lists every input filled from the catalogue (by default a long list is
+    counted and only its drivers named).
+    """
+    from rich.markup import escape
     from rich.panel import Panel
-    from rich.table import Table
 
     claim = audit.claim
     name, label = audit.output, claim.claimed.label
@@ -221,10 +252,7 @@ def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
         )
         out.print(inputs)
         if audit.filled_from_defaults:
-            out.print(
-                "[dim]not stated by the claimant, filled from the catalogue: "
-                f"{', '.join(audit.filled_from_defaults)}[/]"
-            )
+            out.print(f"[dim]{escape(filled_text(audit, verbose))}[/]")
     lo, hi = audit.reproduction_corners
     closes = "[green]closes[/]" if audit.closes else "[red]does not close[/]"
     out.print(
@@ -234,32 +262,46 @@ def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
     )
 
     est = audit.verdict.estimate
-    table = Table(title="2. Re-estimate with catalogue evidence", title_justify="left")
-    table.add_column("quantity")
-    table.add_column("median", justify="right")
-    table.add_column("90% interval", justify="right")
-    table.add_row(
-        f"{name} (ours)", fmt(est.median, name, label), fmt_interval(est.p5, est.p95, name, label)
-    )
-    table.add_row(
-        f"{name} (claimed)",
-        fmt(audit.claim_central, name, label),
-        fmt_interval(audit.claim_low, audit.claim_high, name, label),
-    )
+    estimate_rows = [
+        [
+            f"{name} (ours)",
+            fmt(est.median, name, label),
+            fmt_interval(est.p5, est.p95, name, label),
+        ],
+        [
+            f"{name} (claimed)",
+            fmt(audit.claim_central, name, label),
+            fmt_interval(audit.claim_low, audit.claim_high, name, label),
+        ],
+    ]
     for row in audit.assumption_rows():
         ours = row["ours"]
         if ours is not None and row["name"] != name:
-            table.add_row(
-                f"{row['name']} (ours; claimant: {fmt_dist(row['claimant'], row['name'])})",
-                fmt(ours["median"], row["name"]),
-                fmt_interval(ours["p5"], ours["p95"], row["name"]),
+            estimate_rows.append(
+                [
+                    f"{row['name']} (ours; claimant: {fmt_dist(row['claimant'], row['name'])})",
+                    fmt(ours["median"], row["name"]),
+                    fmt_interval(ours["p5"], ours["p95"], row["name"]),
+                ]
             )
     for part in audit.out_of_scope:
-        table.add_row(
-            f"+ {part.description}",
-            fmt(part.value.median, name, label),
-            fmt_interval(part.value.p5, part.value.p95, name, label),
+        estimate_rows.append(
+            [
+                f"+ {part.description}",
+                fmt(part.value.median, name, label),
+                fmt_interval(part.value.p5, part.value.p95, name, label),
+            ]
         )
+    table = fit_table(
+        [
+            Column("quantity", "left", keep=9, wrap=True),
+            Column("median", keep=9),
+            Column("90% interval", keep=9),
+        ],
+        estimate_rows,
+        out.width,
+        title="2. Re-estimate with catalogue evidence",
+    )
     out.print(table)
     if audit.configuration:
         out.print(f"[dim]ours stands for: {audit.configuration}[/]")
@@ -267,8 +309,8 @@ def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
     v = audit.verdict
     out.print(f"3. Verdict: {_verdict_text(audit)}")
     out.print(
-        f"   ratio estimate/claim {v.ratio.median:.3g} "
-        f"(90%: {v.ratio.p5:.3g} – {v.ratio.p95:.3g}); "
+        f"   ratio estimate/claim {number(v.ratio.median)} "
+        f"(90%: {number(v.ratio.p5)} – {number(v.ratio.p95)}); "
         f"P(claim understates) = {v.probability_understated:.0%}"
     )
     if audit.drivers:
@@ -277,7 +319,9 @@ def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
             driver_input = audit.estimate.inputs.get(d.input)
             known = driver_input is not None and driver_input.dist is not None
             value = fmt_input(driver_input) if known else d.value
-            driver_rows.append([d.input, f"{d.sobol_total:.2f}", f"{d.sobol_first:.2f}", value])
+            driver_rows.append(
+                [d.input, index_text(d.sobol_total), index_text(d.sobol_first), value]
+            )
         drivers = fit_table(
             [
                 Column("input", "left", keep=9),
@@ -321,34 +365,63 @@ def _break_even_text(audit: Audit) -> str:
 
 
 def _print_sweep(audit: Audit, out: Console) -> None:
-    from rich.table import Table
+    """The sweep by case, fitted to the terminal: repeated leading case values are left blank,
+    and the verdict is shortened ("under ×11") before any column is dropped."""
+    from rich.markup import escape
 
     name, label = audit.output, audit.claim.claimed.label
     unit, count = display_unit(name, label)
     suffix = ""
     if count and unit:  # a counted unit goes in the header once, not in every cell
         suffix, label = f" ({unit})", ""
-    table = Table(title=f"Where the claim holds: {name}{suffix} by case", title_justify="left")
     keys = list(audit.sweep[0].values)
-    for key in keys:
-        table.add_column(key)
-    table.add_column("median", justify="right")
-    table.add_column("90% interval", justify="right")
-    table.add_column("verdict")
-    for row in audit.sweep:
-        cells = [row.values[k] for k in keys]
-        if row.error or row.estimate is None or row.verdict is None:
-            table.add_row(*cells, "—", "—", f"[dim]{row.error}[/]")
-            continue
-        v = row.verdict
-        colour = _COLOURS[v.category]
-        verdict = "consistent" if v.category == "consistent" else f"{v.category} ×{v.factor:.2g}"
-        table.add_row(
-            *cells,
-            fmt(row.estimate.median, name, label),
-            fmt_interval(row.estimate.p5, row.estimate.p95, name, label),
-            f"[{colour}]{verdict}[/]",
+    columns = [
+        Column(key.replace(" ", "\n"), "left", keep=9 if i == 0 else 8)
+        for i, key in enumerate(keys)
+    ]
+    columns += [
+        Column("median", keep=9),
+        Column("90%\ninterval", keep=4),
+        Column("verdict", "left"),
+    ]
+    title = f"Where the claim holds: {name}{suffix} by case"
+    table = None
+    for short in (False, True):
+        rows, previous = [], None
+        for row in audit.sweep:
+            cells = [row.values[k] for k in keys]
+            shown = [
+                "" if previous and cells[0] == previous[0] and i == 0 else c
+                for i, c in enumerate(cells)
+            ]
+            previous = cells
+            if row.error or row.estimate is None or row.verdict is None:
+                rows.append([*shown, "—", "—", f"[dim]{escape(str(row.error))}[/]"])
+                continue
+            v = row.verdict
+            colour = _COLOURS[v.category]
+            word = {"understated": "under", "overstated": "over"}.get(v.category, v.category)
+            verdict = (
+                "consistent"
+                if v.category == "consistent"
+                else f"{word if short else v.category} ×{v.factor:.2g}"
+            )
+            rows.append(
+                [
+                    *shown,
+                    fmt(row.estimate.median, name, label),
+                    fmt_interval(row.estimate.p5, row.estimate.p95, name, label),
+                    f"[{colour}]{verdict}[/]",
+                ]
+            )
+        caption = (
+            "under/over ×F: the claim understates/overstates our median by a factor F"
+            if short
+            else None
         )
+        table = fit_table(columns, rows, out.width, title=title, caption=caption)
+        if not table.caption or "not shown" not in str(table.caption) or short:
+            break
     out.print(table)
 
 
