@@ -56,9 +56,9 @@ def _num(value: float) -> str:
         return f"{value:.0f}"
     if magnitude >= 10:
         return f"{value:.0f}"
-    if magnitude >= 0.995 or magnitude == 0:
-        return f"{value:.1f}".replace("-0.0", "0.0")
-    return f"{value:.2f}"
+    from gigawatt.report.format import fixed
+
+    return fixed(value, 1 if magnitude >= 0.995 or magnitude == 0 else 2)  # never "-0.00"
 
 
 def _cell(

@@ -36,6 +36,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("compare")
     def compare_cmd(
+        ctx: typer.Context,
         model: Annotated[
             str,
             typer.Option(
@@ -112,4 +113,6 @@ def register(app: typer.Typer) -> None:
         from gigawatt.cli import cli_wording
         from gigawatt.report.terminal import print_comparison
 
-        print_comparison(comparison, console(), cli_wording)
+        command = ctx.command  # its options (--accelerators, --precision) word the errors
+
+        print_comparison(comparison, console(), lambda text: cli_wording(text, command))

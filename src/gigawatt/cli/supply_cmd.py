@@ -378,7 +378,7 @@ def print_supply(result: SupplyResult) -> None:
     units to build, storage, energy and cost by technology, then the headline figures."""
     from rich.table import Table
 
-    from gigawatt.report.format import fmt
+    from gigawatt.report.format import fixed, fmt
     from gigawatt.units import format_quantity
 
     table = Table(
@@ -417,7 +417,7 @@ def print_supply(result: SupplyResult) -> None:
             build,
             "" if store is None else format_quantity(store, "Wh"),
             "" if gen is None else format_quantity(gen, "Wh"),
-            "" if cost is None else f"{cost / 1e6:,.1f}",
+            "" if cost is None else fixed(cost / 1e6),  # a solver's -0.0 residue reads 0.0
         )
     out = console()
     out.print(table)

@@ -65,8 +65,10 @@ def render_compare_report(comparison: Comparison) -> str:
     from gigawatt.demand.compare import COMPARED
 
     titles = {
-        "facility_energy_per_output_token_j": "facility energy per output token",
-        "gpu_energy_per_output_token_j": "GPU energy per output token",
+        "facility_energy_per_output_token_j": "facility energy per output token (decode)",
+        "gpu_energy_per_output_token_with_prefill_j": (
+            "GPU energy per output token, prefill included"
+        ),
         "facility_energy_per_request_j": "facility energy per request",
         "output_tokens_per_s_per_accelerator": "output tokens/s per accelerator",
         "time_to_first_token_s": "time to first token",

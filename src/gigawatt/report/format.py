@@ -46,10 +46,12 @@ from gigawatt.units import (
 )
 
 __all__ = [
+    "PROSE",
     "ReaderUnit",
     "column_format",
     "count_unit",
     "display_unit",
+    "fixed",
     "fmt",
     "fmt_dist",
     "fmt_input",
@@ -219,11 +221,16 @@ def year_text(value: float) -> str:
     return f"{rounded:.0f}" if rounded == round(rounded) else f"{rounded:.1f}"
 
 
+def fixed(value: float, decimals: int = 1) -> str:
+    """``value`` with ``decimals`` decimals and thousands separators, never a negative zero:
+    ``-0.004`` → ``"0.0"`` (a solver's residue), ``1234.56`` → ``"1,234.6"``."""
+    text = f"{value:,.{decimals}f}"
+    return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
+
+
 def index_text(value: float, decimals: int = 2) -> str:
-    """A sensitivity index or share estimated with noise: ``-0.001`` → ``"0.00"``, not
-    ``"-0.00"`` (a negative zero says nothing the reader can use)."""
-    text = f"{value:.{decimals}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
+    """A sensitivity index estimated with noise: ``-0.001`` → ``"0.00"``, not ``"-0.00"``."""
+    return fixed(value, decimals)
 
 
 def scale_for(
@@ -378,11 +385,14 @@ def join_range(low: str, high: str, sep: str = " – ") -> str:
     return f"{low}{sep}{high}"
 
 
-def fmt_interval(low: float, high: float, name: str, label: str | None = None) -> str:
+def fmt_interval(
+    low: float, high: float, name: str, label: str | None = None, sep: str = " – "
+) -> str:
     """``low – high`` in reader units, lower bound first (a single value when equal).
 
     Both bounds share one prefix, that of the larger magnitude: ``0.018 – 9.81 mJ/token``,
-    ``0.552 – 2 kt``, not ``18 µJ/token – 0.00981 J/token``.
+    ``0.552 – 2 kt``, not ``18 µJ/token – 0.00981 J/token``. ``sep="–"`` (no spaces) keeps
+    an interval in running text from being wrapped between its bounds (:data:`PROSE`).
     """
     low, high = min(low, high), max(low, high)
     if low == high:
@@ -390,13 +400,18 @@ def fmt_interval(low: float, high: float, name: str, label: str | None = None) -
     unit = reader_unit(name, label)
     low_text, high_text = fmt(low, name, label), fmt(high, name, label)
     if unit.symbol.startswith("/") and low_text.endswith(unit.symbol):  # "$69 – $141/MWh"
-        return f"{low_text[: -len(unit.symbol)]} – {high_text}"
+        return f"{low_text[: -len(unit.symbol)]}{sep}{high_text}"
     one_prefix = unit.style == "si" and not (unit.symbol == "s" and max(-low, high) >= 1)
     if one_prefix:  # durations from 1 s up read in min/h/days: each bound its own word
-        shared = _shared_scale(low, high, lambda v: fmt(v, name, label))
+        shared = _shared_scale(low, high, lambda v: fmt(v, name, label), sep)
         if shared is not None:
             return shared
-    return join_range(low_text, high_text)
+    return join_range(low_text, high_text, sep)
+
+
+#: The separator of an interval inside running text that the terminal wraps: no spaces, so
+#: a line never ends between the bounds ("0.982 –" / "1.96 reactors").
+PROSE = "–"
 
 
 def _shared_scale(

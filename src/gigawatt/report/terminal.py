@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from gigawatt.report.format import (
+    PROSE,
     display_unit,
     fmt,
     fmt_dist,
@@ -257,8 +258,8 @@ def print_audit(audit: Audit, out: Console, brief: bool = False, verbose: bool =
     closes = "[green]closes[/]" if audit.closes else "[red]does not close[/]"
     out.print(
         f"Their arithmetic: {name} = [bold]{fmt(audit.reproduction_value, name, label)}[/] "
-        f"(their ranges: {fmt_interval(lo, hi, name, label)}) vs claimed "
-        f"{fmt_interval(audit.claim_low, audit.claim_high, name, label)}: {closes}"
+        f"(their ranges: {fmt_interval(lo, hi, name, label, PROSE)}) vs claimed "
+        f"{fmt_interval(audit.claim_low, audit.claim_high, name, label, PROSE)}: {closes}"
     )
 
     est = audit.verdict.estimate
@@ -310,7 +311,7 @@ def print_audit(audit: Audit, out: Console, brief: bool = False, verbose: bool =
     out.print(f"3. Verdict: {_verdict_text(audit)}")
     out.print(
         f"   ratio estimate/claim {number(v.ratio.median)} "
-        f"(90%: {number(v.ratio.p5)} – {number(v.ratio.p95)}); "
+        f"(90%: {number(v.ratio.p5)}{PROSE}{number(v.ratio.p95)}); "
         f"P(claim understates) = {v.probability_understated:.0%}"
     )
     if audit.drivers:
@@ -358,9 +359,9 @@ def _break_even_text(audit: Audit) -> str:
         )
     return (
         f"no value of {be.input} in its plausible range "
-        f"({fmt_interval(be.plausible_low, be.plausible_high, be.input)}) "
+        f"({fmt_interval(be.plausible_low, be.plausible_high, be.input, sep=PROSE)}) "
         "makes the claim exact: our median stays within "
-        f"{fmt_interval(be.median_at_low, be.median_at_high, name, label)}"
+        f"{fmt_interval(be.median_at_low, be.median_at_high, name, label, PROSE)}"
     )
 
 
@@ -689,7 +690,7 @@ def print_comparison(comparison: Comparison, out: Console, wording: Any = None) 
 
     headers = {
         "facility_energy_per_output_token_j": ("facility", 9),
-        "gpu_energy_per_output_token_j": ("GPU", 4),
+        "gpu_energy_per_output_token_with_prefill_j": ("GPU+pre", 4),
         "facility_energy_per_request_j": ("facility", 6),
         "output_tokens_per_s_per_accelerator": ("output", 5),
         "time_to_first_token_s": ("TTFT", 3),
@@ -729,8 +730,9 @@ def print_comparison(comparison: Comparison, out: Console, wording: Any = None) 
                 cells.append(text)
         rows.append(cells)
     caption = (
-        "energy per output token at the facility (PUE) and at the GPU; energy per request at "
-        "the facility; output tokens/s per accelerator; TTFT: time to first token. "
+        "J/token: energy per output token at the facility (PUE; decode steps) and at the GPU "
+        "with the prompt's prefill included (GPU+pre, as ML.ENERGY measures); energy per "
+        "request at the facility; output tokens/s per accelerator; TTFT: time to first token. "
         f"Median, and 90% interval below; {comparison.samples:,} samples, seed {comparison.seed}."
     )
     out.print(
