@@ -275,8 +275,8 @@ def column_format(
         unit = ReaderUnit("t" + unit.symbol[2:], 1e3) if top >= 1e3 else unit
     if unit.symbol == "m²" and top >= 1e5:
         unit = ReaderUnit("km²", 1e6, "plain")
-    if unit.style == "year":
-        return "", year_text
+    if unit.style == "year":  # a column of (median) years: whole years, as a table reads
+        return "", lambda v: f"{v:.0f}" if math.isfinite(v) else str(v)
     if unit.style == "money":
         if not unit.symbol:  # amounts: $420k, $1.2B
             return "$", lambda v: number(v)
@@ -428,7 +428,10 @@ def _shared_scale(
     if shown == 0 or not unit_text:
         return None
     divisor = anchor / shown  # SI per shown unit, prefix included
-    if abs(shown) < 0.01 and unit_text[:1] not in "mµnp":  # 0.00981 J → 9.81 mJ: no 0.0000x
+    other = low if anchor == high else high
+    bare = unit_text[:1] not in "mµnpkMGTPE"
+    if bare and (abs(shown) < 0.01 or 0 < abs(other / divisor) < 0.001):
+        # 0.00981 J → 9.81 mJ; "0.0000187 – 0.0269 J" → "0.0187 – 26.9 mJ": no 0.0000x
         for scale, prefix in _SMALL_PREFIXES:
             if abs(shown) >= scale * 0.9995:
                 divisor, shown, unit_text = divisor * scale, shown / scale, prefix + unit_text

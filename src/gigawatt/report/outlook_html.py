@@ -20,7 +20,11 @@ from gigawatt.units import J_PER_TWH
 if TYPE_CHECKING:
     from gigawatt.outlook.estimate import OutlookResult
 
-__all__ = ["claim_checks", "render_outlook_report", "write_outlook_report"]
+__all__ = ["AUDIT_REPORT", "claim_checks", "render_outlook_report", "write_outlook_report"]
+
+#: (claim id, file name) of the full audit the outlook report links to, written beside it:
+#: ``make demo`` reads this name (one place), so the link and the file always agree.
+AUDIT_REPORT = ("altman-2024-breakthrough", "altman-2024.html")
 
 W_PER_GW = 1e9
 
@@ -319,6 +323,8 @@ def render_outlook_report(result: OutlookResult) -> str:
             scope=SCOPE,
             rows=_year_rows(result),
             checks=claim_checks(result),
+            audit_claim=AUDIT_REPORT[0],
+            audit_file=AUDIT_REPORT[1],
             drivers=result.drivers[:8],
             published=result.published,
             charts=charts,

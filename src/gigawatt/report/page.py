@@ -10,7 +10,24 @@ from gigawatt.files import check_output_path, write_text_atomic
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["chart_html", "check_report_path", "template_env", "write_page"]
+__all__ = [
+    "TABLE_CSS",
+    "chart_html",
+    "check_report_path",
+    "finish_page",
+    "template_env",
+    "write_page",
+]
+
+#: Tables that fit the page at any width (1280 px included): long words (URLs, node names,
+#: citations) may break anywhere, numbers never; a table still too wide scrolls inside its own
+#: box instead of widening the page. Added to every report by :func:`finish_page`.
+TABLE_CSS = """
+  .table-wrap { max-width: 100%; overflow-x: auto; }
+  .table-wrap > table { margin: .6rem 0; }
+  td, th { overflow-wrap: anywhere; }
+  td.num, th.num { overflow-wrap: normal; white-space: nowrap; }
+"""
 
 
 def chart_html(fig: Any, div_id: str) -> str:
@@ -42,7 +59,22 @@ def check_report_path(path: Path | str, example: str = "report.html") -> Path:
     return check_output_path(path, "--report", example)
 
 
+def finish_page(page: str) -> str:
+    """``page`` with :data:`TABLE_CSS` in its head and each ``<table>`` in a scrolling box."""
+    import re
+
+    parts = re.split(r"(<script\b.*?</script>)", page, flags=re.S)  # scripts left untouched
+    for i in range(0, len(parts), 2):
+        parts[i] = (
+            parts[i]
+            .replace("</head>", f"<style>{TABLE_CSS}</style>\n</head>", 1)
+            .replace("<table", '<div class="table-wrap"><table')
+            .replace("</table>", "</table></div>")
+        )
+    return "".join(parts)
+
+
 def write_page(page: str, path: Path | str, example: str = "report.html") -> Path:
-    """Write ``page`` to ``path`` atomically (see :func:`gigawatt.files.write_text_atomic`);
-    returns the resolved path. Render the page before calling this."""
-    return write_text_atomic(page, path, "--report", example)
+    """Write ``page`` to ``path`` atomically (see :func:`gigawatt.files.write_text_atomic`),
+    finished by :func:`finish_page`; returns the resolved path. Render the page first."""
+    return write_text_atomic(finish_page(page), path, "--report", example)
