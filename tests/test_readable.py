@@ -378,3 +378,55 @@ def test_compare_gpu_column_includes_prefill_and_errors_name_flags(
     text = _run(argv, 120, monkeypatch, capsys)
     assert "--accelerators 2 or more" in text and "--precision fp8" in text
     assert "accelerators=2" not in text and "prefill included" in text
+
+
+#: Probe: the page's and each table box's overflow at the browser's 1280 px viewport.
+_OVERFLOW = {
+    "viewport": "document.documentElement.clientWidth",
+    "page": "document.documentElement.scrollWidth",
+    "widest_box": "Math.max(...[...document.querySelectorAll('.table-wrap')]"
+    ".map(b => b.getBoundingClientRect().right))",
+    "unboxed": "document.querySelectorAll('table:not(.table-wrap > table)').length",
+}
+
+
+@pytest.mark.browser
+def test_report_tables_fit_1280_px(tmp_path: Path) -> None:
+    """A table of long citations (the audit's drivers) and one of many number columns (the
+    supply capacities, compare) stay within a 1280 px window: long words wrap, a table still
+    too wide scrolls in its own box."""
+    from browser import open_in_chromium
+    from gigawatt.report.page import write_page
+
+    url = "https://www.finanznachrichten.de/nachrichten-2026-02/67738320-global-utility-scale"
+    cells = "".join(f"<td class='num'>{1000 + i:,} MWh/yr</td>" for i in range(14))
+    page = (
+        "<!DOCTYPE html><html><head><title>t</title><style>body{max-width:1100px;"
+        "margin:0 auto;padding:1.5rem} table{width:100%;border-collapse:collapse}</style>"
+        "</head><body><table id='drivers'><tr><td><code>world_additions_nuclear_ap1000_2024_w"
+        f"</code></td><td>0.025</td><td>IEA (2025). {url * 2}</td></tr></table>"
+        f"<table id='wide'><tr>{cells}</tr></table></body></html>"
+    )
+    path = write_page(page, tmp_path / "t.html")
+    view = open_in_chromium(path, "document.readyState === 'complete'", _OVERFLOW)
+    assert view.values["viewport"] == 1280
+    assert view.values["page"] <= 1280  # the page itself never scrolls sideways
+    assert view.values["widest_box"] <= 1280 and view.values["unboxed"] == 0
+
+
+@pytest.mark.browser
+def test_outlook_report_links_the_audit_make_demo_writes(tmp_path: Path) -> None:
+    import gigawatt as gw
+    from browser import open_in_chromium
+    from gigawatt.report.outlook_html import AUDIT_REPORT, write_outlook_report
+
+    result = gw.estimate_outlook(samples=300, sensitivity_n=64)
+    path = write_outlook_report(result, tmp_path / "outlook.html")
+    probes = {**_OVERFLOW, "links": "[...document.links].map(a => a.getAttribute('href'))"}
+    view = open_in_chromium(
+        path, "document.querySelectorAll('.js-plotly-plot').length >= 4", probes
+    )
+    assert view.values["page"] <= 1280 and view.values["widest_box"] <= 1280
+    assert AUDIT_REPORT[1] in view.values["links"] and "altman.html" not in view.values["links"]
+    makefile = (Path(__file__).parents[1] / "Makefile").read_text()
+    assert "--report reports/$(ALTMAN_REPORT)" in makefile and "AUDIT_REPORT[1]" in makefile

@@ -103,16 +103,19 @@ def register(app: typer.Typer) -> None:
 
             text = comparison.to_frame().to_csv(index=False)
             err.print(f"CSV written to {write_text_atomic(text, csv, '--csv', 'compare.csv')}")
+        from gigawatt.cli import cli_wording
+
+        def wording(text: str) -> str:  # compare's own options (--accelerators, --precision)
+            return cli_wording(text, ctx.command)
+
         if report is not None:
             from gigawatt.report.compare_html import write_compare_report
 
-            err.print(f"report written to {write_compare_report(comparison, report)}")
+            written = write_compare_report(comparison, report, wording)
+            err.print(f"report written to {written}")
         if json_:
             emit_json(comparison.to_dict())
             return
-        from gigawatt.cli import cli_wording
         from gigawatt.report.terminal import print_comparison
 
-        command = ctx.command  # its options (--accelerators, --precision) word the errors
-
-        print_comparison(comparison, console(), lambda text: cli_wording(text, command))
+        print_comparison(comparison, console(), wording)

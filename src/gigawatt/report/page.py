@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,15 +20,20 @@ __all__ = [
     "write_page",
 ]
 
-#: Tables that fit the page at any width (1280 px included): long words (URLs, node names,
-#: citations) may break anywhere, numbers never; a table still too wide scrolls inside its own
-#: box instead of widening the page. Added to every report by :func:`finish_page`.
+#: Tables that fit the page at any width (1280 px included): URLs break after their slashes
+#: and headers wrap at words, number cells never; a table still too wide scrolls inside its
+#: own box instead of widening the page. Added to every report by :func:`finish_page`.
 TABLE_CSS = """
   .table-wrap { max-width: 100%; overflow-x: auto; }
   .table-wrap > table { margin: .6rem 0; }
-  td, th { overflow-wrap: anywhere; }
-  td.num, th.num { overflow-wrap: normal; white-space: nowrap; }
+  td, th { overflow-wrap: break-word; }
+  td.num { white-space: nowrap; }
+  th.num { white-space: normal; }
 """
+
+#: A URL in running text (not an attribute value): :func:`finish_page` lets it break after
+#: its slashes, so a citation's URL wraps instead of widening its table.
+_URL_TEXT = re.compile(r"(?<![=\"'/\w])https?://[^\s<>\"']+")
 
 
 def chart_html(fig: Any, div_id: str) -> str:
@@ -60,9 +66,8 @@ def check_report_path(path: Path | str, example: str = "report.html") -> Path:
 
 
 def finish_page(page: str) -> str:
-    """``page`` with :data:`TABLE_CSS` in its head and each ``<table>`` in a scrolling box."""
-    import re
-
+    """``page`` with :data:`TABLE_CSS` in its head, each ``<table>`` in a scrolling box and
+    break opportunities (``<wbr>``) after the slashes of URLs shown as text."""
     parts = re.split(r"(<script\b.*?</script>)", page, flags=re.S)  # scripts left untouched
     for i in range(0, len(parts), 2):
         parts[i] = (
@@ -71,6 +76,7 @@ def finish_page(page: str) -> str:
             .replace("<table", '<div class="table-wrap"><table')
             .replace("</table>", "</table></div>")
         )
+        parts[i] = _URL_TEXT.sub(lambda m: m.group(0).replace("/", "/<wbr>"), parts[i])
     return "".join(parts)
 
 
