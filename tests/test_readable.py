@@ -430,3 +430,13 @@ def test_outlook_report_links_the_audit_make_demo_writes(tmp_path: Path) -> None
     assert AUDIT_REPORT[1] in view.values["links"] and "altman.html" not in view.values["links"]
     makefile = (Path(__file__).parents[1] / "Makefile").read_text()
     assert "--report reports/$(ALTMAN_REPORT)" in makefile and "AUDIT_REPORT[1]" in makefile
+
+
+def test_measurement_window_has_a_short_repr() -> None:
+    from test_measure_trace import constant_trace, window
+
+    win = window("eeee00000002", {"gpu:0": constant_trace(100.0, 2000)}, 20.0, {"gpu:0": 2000.0})
+    win.output_tokens = 4000
+    text = repr(win)
+    assert len(text) < 200 and "2000" not in text.replace("2,000", "")  # no trace points
+    assert "energy 0.556 Wh" in text and "4,000 output tokens" in text and "GPU 0.5 J/token" in text

@@ -189,8 +189,8 @@ def number(value: float, digits: int = 3, suffix: bool = True) -> str:
     magnitude = abs(value)
     if suffix:
         for scale, symbol in _COUNT_SUFFIXES:
-            if magnitude >= scale * 0.9995:
-                return f"{_significant(value / scale, digits)}{symbol}"
+            if magnitude >= scale * 0.9995:  # past the last suffix: "10,000T", not "10000T"
+                return f"{grouped(value / scale, digits)}{symbol}"
     return _significant(value, digits)
 
 
