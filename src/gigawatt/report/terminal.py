@@ -293,15 +293,8 @@ def print_audit(audit: Audit, out: Console, brief: bool = False, verbose: bool =
                 fmt_interval(part.value.p5, part.value.p95, name, label),
             ]
         )
-    table = fit_table(
-        [
-            Column("quantity", "left", keep=9, wrap=True),
-            Column("median", keep=9),
-            Column("90% interval", keep=9),
-        ],
-        estimate_rows,
-        out.width,
-        title="2. Re-estimate with catalogue evidence",
+    table = median_table(
+        estimate_rows, out.width, "2. Re-estimate with catalogue evidence", wrap_label=True
     )
     out.print(table)
     if audit.configuration:
@@ -645,6 +638,28 @@ def print_explain(
     sources.print(out, title="sources of the inputs above")
 
 
+def median_table(
+    cells: Sequence[Sequence[str]], width: int, title: str | None, wrap_label: bool = False
+) -> Table:
+    """A table of ``[label, median, 90% interval]`` rows that fits ``width``: when the three
+    columns do not fit, each interval is stacked under its median (one number column) instead
+    of a number or a node name being cut. ``wrap_label`` lets labels wrap at words."""
+    from rich.console import Console as RichConsole
+
+    columns = [
+        Column("quantity", "left", keep=9, wrap=wrap_label),
+        Column("median"),
+        Column("90% interval"),
+    ]
+    table = _build(columns, cells, [0, 1, 2], title, None, [], {})
+    measurer = RichConsole(width=width, file=io.StringIO(), color_system=None)
+    if _needed_width(measurer, table, columns) > width:
+        stacked = [[c[0], f"{c[1]}\n[dim]{c[2]}[/dim]"] for c in cells]
+        columns = [columns[0], Column("median\n[dim]90% interval[/dim]")]
+        table = _build(columns, stacked, [0, 1], title, None, [], {})
+    return table
+
+
 def print_summary(
     result: Result, title: str, rows: Sequence[tuple[str, str, str | None]], out: Console
 ) -> None:
@@ -653,8 +668,6 @@ def print_summary(
     Values are in reader units (:func:`gigawatt.report.format.fmt`); when the three columns do
     not fit the terminal, the interval is stacked under the median instead of being cut.
     """
-    from rich.console import Console as RichConsole
-
     from gigawatt.report.format import fmt_summary
 
     cells = []
@@ -663,17 +676,7 @@ def print_summary(
         summary = result.evaluation.summary(node)
         median, interval = fmt_summary(summary, key, count_label)
         cells.append([label, median, interval])
-    columns = [
-        Column("quantity", "left", keep=9),
-        Column("median"),
-        Column("90% interval"),
-    ]
-    table = _build(columns, cells, [0, 1, 2], title, None, [], {})
-    measurer = RichConsole(width=out.width, file=io.StringIO(), color_system=None)
-    if _needed_width(measurer, table, columns) > out.width:
-        stacked = [[c[0], f"{c[1]}\n[dim]{c[2]}[/dim]"] for c in cells]
-        columns = [columns[0], Column("median\n[dim]90% interval[/dim]")]
-        table = _build(columns, stacked, [0, 1], title, None, [], {})
+    table = median_table(cells, out.width, title)
     out.print(table)
 
 
