@@ -195,8 +195,10 @@ def _verdict_text(audit: Audit) -> str:
     return f"[bold {colour}]{v.category.upper()}[/]: {v.headline()}"
 
 
-#: Filled-in inputs listed by name before the list is summarised (``--verbose`` lists all).
+#: Filled-in inputs listed by name before the list is summarised (``--verbose`` lists all),
+#: and how many of the top drivers among them a summary names.
 FILLED_SHOWN = 8
+FILLED_DRIVERS = 4
 
 
 def filled_text(audit: Audit, verbose: bool = False) -> str:
@@ -209,7 +211,7 @@ def filled_text(audit: Audit, verbose: bool = False) -> str:
     head = "not stated by the claimant, filled from the catalogue"
     if verbose or len(filled) <= FILLED_SHOWN:
         return f"{head}: {', '.join(filled)}"
-    drivers = [d.input for d in audit.drivers if d.input in set(filled)][:FILLED_SHOWN]
+    drivers = [d.input for d in audit.drivers if d.input in set(filled)][:FILLED_DRIVERS]
     among = f"; among them the drivers {', '.join(drivers)}" if drivers else ""
     return f"{head}: {len(filled)} inputs{among} (--verbose lists them all; --json has them)"
 
