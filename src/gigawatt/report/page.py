@@ -49,14 +49,23 @@ def chart_html(fig: Any, div_id: str) -> str:
 
 
 def template_env() -> jinja2.Environment:
-    """The jinja2 environment of ``gigawatt/report/templates`` (autoescaped, strict)."""
+    """The jinja2 environment of ``gigawatt/report/templates`` (autoescaped, strict; each
+    rendered page is finished by :func:`finish_page`)."""
     import jinja2
 
-    return jinja2.Environment(
+    class FinishedTemplate(jinja2.Template):
+        """A template whose rendered page is finished by :func:`finish_page`."""
+
+        def render(self, *args: Any, **kwargs: Any) -> str:
+            return finish_page(super().render(*args, **kwargs))
+
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("gigawatt.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         undefined=jinja2.StrictUndefined,
     )
+    env.template_class = FinishedTemplate
+    return env
 
 
 def check_report_path(path: Path | str, example: str = "report.html") -> Path:
@@ -67,7 +76,10 @@ def check_report_path(path: Path | str, example: str = "report.html") -> Path:
 
 def finish_page(page: str) -> str:
     """``page`` with :data:`TABLE_CSS` in its head, each ``<table>`` in a scrolling box and
-    break opportunities (``<wbr>``) after the slashes of URLs shown as text."""
+    break opportunities (``<wbr>``) after the slashes of URLs shown as text (once: a finished
+    page is returned unchanged). Pages rendered from :func:`template_env` are finished."""
+    if TABLE_CSS in page:
+        return page
     parts = re.split(r"(<script\b.*?</script>)", page, flags=re.S)  # scripts left untouched
     for i in range(0, len(parts), 2):
         parts[i] = (
