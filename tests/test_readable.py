@@ -440,3 +440,19 @@ def test_measurement_window_has_a_short_repr() -> None:
     text = repr(win)
     assert len(text) < 200 and "2000" not in text.replace("2,000", "")  # no trace points
     assert "energy 0.556 Wh" in text and "4,000 output tokens" in text and "GPU 0.5 J/token" in text
+
+
+def test_large_factors_and_ratios_never_print_in_e_notation() -> None:
+    import dataclasses
+
+    from gigawatt.audit.verdict import Verdict
+    from gigawatt.dist import Summary
+    from gigawatt.report.format import index_text
+    from gigawatt.report.outlook_terminal import _pct
+
+    summary = Summary(median=1234.0, mean=1300.0, p5=100.0, p95=5000.0)
+    fields = {f.name: None for f in dataclasses.fields(Verdict)}
+    verdict = Verdict(**{**fields, "category": "understated", "factor": 1234.0, "ratio": summary})
+    assert verdict.headline() == "understated by a factor of 1.23k"  # was "1.23e+03"
+    assert _pct(1234.0) == "1.23kx" and _pct(0.5) == "50%"
+    assert index_text(-0.0004) == "0.00" and index_text(0.613) == "0.61"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gigawatt.errors import UserInputError
-from gigawatt.report.format import fmt, fmt_dist, fmt_input, fmt_interval
+from gigawatt.report.format import fmt, fmt_dist, fmt_input, fmt_interval, number
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def _section(audit: Audit, prefix: str) -> dict[str, Any]:
                     "interval": fmt_interval(row.estimate.p5, row.estimate.p95, name, label),
                     "verdict": v.category
                     if v.category == "consistent"
-                    else f"{v.category} ×{v.factor:.2g}",
+                    else f"{v.category} ×{number(v.factor, 2)}",
                     "category": v.category,
                 }
             )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gigawatt.report.format import number
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 from gigawatt.units import J_PER_TWH
 
@@ -244,7 +245,7 @@ def claim_checks(result: OutlookResult) -> list[dict[str, str]]:
                     "power that could be added for it (fusion allowed here; the audit "
                     "excludes it)",
                     "probability": f"{float(np.mean(ratio > 1.0)):.0%}",
-                    "median": f"demand / supply = {float(np.median(ratio)):.2g}",
+                    "median": f"demand / supply = {number(float(np.median(ratio)), 2)}",
                 }
             )
     for year in (2025, 2030):

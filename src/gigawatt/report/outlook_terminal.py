@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from gigawatt.report.format import number
 from gigawatt.units import J_PER_TWH, significant
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def _range(stats: dict[str, float], scale: float) -> str:
 
 
 def _pct(value: float) -> str:
-    return f"{value:.0%}" if value < 10 else f"{value:.3g}x"
+    return f"{value:.0%}" if value < 10 else f"{number(value)}x"  # 1.2kx, never 1e+03x
 
 
 def print_outlook(result: OutlookResult, out: Console) -> None:

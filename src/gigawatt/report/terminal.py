@@ -400,7 +400,7 @@ def _print_sweep(audit: Audit, out: Console) -> None:
             verdict = (
                 "consistent"
                 if v.category == "consistent"
-                else f"{word if short else v.category} ×{v.factor:.2g}"
+                else f"{word if short else v.category} ×{number(v.factor, 2)}"
             )
             rows.append(
                 [
