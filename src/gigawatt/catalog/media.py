@@ -8,7 +8,7 @@ after the first; 1 for images), ``temporal_patch``, ``text_tokens`` (conditionin
 the attention sequence), ``steps`` (default denoising steps) and ``guidance_passes`` (2 with
 classifier-free guidance, 1 when guidance is distilled into the model).
 
-UNet models (``architecture: unet``) give ``linear_flop_per_token``: the measured FLOP of one
+UNet models (``architecture: unet``) give ``linear_token_flop``: the measured FLOP of one
 pass per latent token at their reference resolution (convolutions, attention and all), which
 replaces the transformer's ``2 x params`` per token; their ``layers`` and ``hidden_size`` are 0
 (no separate full-sequence attention term) and ``text_tokens`` 0 (cross-attention is in the
@@ -46,7 +46,7 @@ class MediaModel(Record):
     default_resolution: str = Field(pattern=r"^\d+x\d+$", description="WIDTHxHEIGHT in pixels")
     default_frames: Cited | None = Field(default=None, description="clip length (video)")
     architecture: Literal["transformer", "unet"] = "transformer"
-    linear_flop_per_token: Cited | None = Field(
+    linear_token_flop: Cited | None = Field(
         default=None,
         description="FLOP per latent token of one pass (UNets: measured, replaces 2 x params)",
     )
@@ -55,6 +55,6 @@ class MediaModel(Record):
     def _shapes_for_architecture(self) -> MediaModel:
         if self.architecture == "transformer" and (self.layers is None or self.hidden_size is None):
             raise ValueError("a transformer needs 'layers' and 'hidden_size'")
-        if self.architecture == "unet" and self.linear_flop_per_token is None:
-            raise ValueError("a UNet needs its measured 'linear_flop_per_token'")
+        if self.architecture == "unet" and self.linear_token_flop is None:
+            raise ValueError("a UNet needs its measured 'linear_token_flop'")
         return self

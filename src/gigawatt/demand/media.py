@@ -75,7 +75,7 @@ def sequence_tokens(
     return latent_tokens_per_frame * latent_frames + text_tokens
 
 
-def linear_flop_per_token(params: FloatArray) -> FloatArray:
+def linear_token_flop(params: FloatArray) -> FloatArray:
     """FLOP per token of a pass's weight multiplies [FLOP] = 2 x params (UNets: measured)."""
     return 2.0 * params
 
@@ -88,12 +88,12 @@ def attention_flop_per_pass(
 
 
 def flop_per_pass(
-    linear_flop_per_token: FloatArray,
+    linear_token_flop: FloatArray,
     sequence_tokens: FloatArray,
     attention_flop_per_pass: FloatArray,
 ) -> FloatArray:
     """FLOP of one pass [FLOP] = linear FLOP per token x T + attention FLOP."""
-    return linear_flop_per_token * sequence_tokens + attention_flop_per_pass
+    return linear_token_flop * sequence_tokens + attention_flop_per_pass
 
 
 def denoising_passes(steps: FloatArray, guidance_passes: FloatArray) -> FloatArray:
@@ -171,7 +171,7 @@ FORMULAS = (
     latent_tokens_per_frame,
     latent_frames,
     sequence_tokens,
-    linear_flop_per_token,
+    linear_token_flop,
     attention_flop_per_pass,
     flop_per_pass,
     denoising_passes,
@@ -293,13 +293,11 @@ def media_inputs(
         for f in _MODEL_FIELDS
         if getattr(record, f) is not None
     }
-    if record.linear_flop_per_token is not None:  # UNets: measured, replaces 2 x params
-        inputs["linear_flop_per_token"] = cited_input(
-            "linear_flop_per_token", record.linear_flop_per_token
-        )
+    if record.linear_token_flop is not None:  # UNets: measured, replaces 2 x params
+        inputs["linear_token_flop"] = cited_input("linear_token_flop", record.linear_token_flop)
     if record.architecture == "unet":
         inputs["attention_flop_per_pass"] = point(
-            "attention_flop_per_pass", 0.0, "UNet: attention is inside linear_flop_per_token"
+            "attention_flop_per_pass", 0.0, "UNet: attention is inside linear_token_flop"
         )
     acc_inputs, warnings = inference.accelerator_inputs(acc, precision)
     inputs.update({k: v for k, v in acc_inputs.items() if k in ("peak_flop_per_s", "tdp_w")})
