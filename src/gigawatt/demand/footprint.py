@@ -71,7 +71,7 @@ __all__ = [
     "with_footprint",
 ]
 
-METHODOLOGY_VERSION = "footprint-1.0"
+METHODOLOGY_VERSION = "footprint-1.1"
 #: Litres per cubic metre (definition).
 LITRES_PER_M3 = 1000.0
 #: Cooling types with a cited WUE range in ``footprint_water.yaml`` (``applies_to``).

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ESTIMATOR", "GRAPH", "MEDIA_GENERATION", "estimate_media", "media_inputs"]
 
-METHODOLOGY_VERSION = "media-1.0"
+METHODOLOGY_VERSION = "media-1.1"
 
 
 def latent_tokens_per_frame(
