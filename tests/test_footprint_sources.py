@@ -53,14 +53,22 @@ def test_us_2023_eia_lb_per_kwh() -> None:
     assert cited.central * KWH_J == pytest.approx(0.3674, abs=1e-4)
 
 
-def test_ireland_2023_from_seai_changes_in_g_per_kwh() -> None:
-    """333 g/kWh (2022) x (1 - 0.21) emissions / (1 - 0.067) generation = 282 g/kWh."""
+def test_ireland_2023_ember_g_per_kwh_and_seai_cross_check() -> None:
+    """Ember 2023: 291 g/kWh = 0.291 kg / 3.6e6 J = 8.083e-8 kg/J. SEAI cross-check
+    (combustion): 333 g/kWh (2022) x (1 - 0.21) emissions / (1 - 0.067) generation = 282."""
+    cited = _grid("ireland").carbon_intensity_kg_per_j
+    assert cited.central == pytest.approx(0.291 / KWH_J)
     derived = 333 * (1 - 0.21) / (1 - 0.067)
     assert derived == pytest.approx(282.0, abs=0.5)
-    low, high = _grid("ireland").carbon_intensity_kg_per_j.bounds
-    assert low * KWH_J * 1000 == pytest.approx(260)
-    assert high * KWH_J * 1000 == pytest.approx(310)
-    assert low * KWH_J * 1000 < derived < high * KWH_J * 1000
+    assert derived == pytest.approx(cited.central * KWH_J * 1000, rel=0.05)
+
+
+def test_nordics_span_the_four_countries() -> None:
+    """Norway 30, Sweden 40.7, Finland 79, Denmark 152 g/kWh (Ember 2023)."""
+    low, high = _grid("nordics").carbon_intensity_kg_per_j.bounds
+    assert (low * KWH_J * 1000, high * KWH_J * 1000) == pytest.approx((30, 152))
+    for country, g in (("norway", 30), ("sweden", 40.7)):
+        assert _grid(country).carbon_intensity_kg_per_j.central * KWH_J * 1000 == pytest.approx(g)
 
 
 def test_california_diurnal_profile_from_carb_windows() -> None:
