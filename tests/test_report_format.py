@@ -125,5 +125,5 @@ def test_never_e_notation(value: float) -> None:
 def test_number_round_trips_to_three_digits(value: float) -> None:
     text = number(value)
     scale = {"k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}.get(text[-1], 1.0)
-    back = float(text.rstrip("kMBT")) * scale
+    back = float(text.rstrip("kMBT").replace(",", "")) * scale  # "10,000T": grouped past T
     assert math.isclose(back, value, rel_tol=6e-3, abs_tol=1e-9)

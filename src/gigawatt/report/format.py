@@ -124,6 +124,7 @@ _BY_DIMENSION: dict[str, ReaderUnit] = {
     "cost per power": _USD_PER_KW,
     "cost per energy": _USD_PER_MWH,
     "carbon intensity": ReaderUnit("g/kWh", 1e-3 / J_PER_KWH, "plain"),
+    "water intensity": ReaderUnit("L/kWh", 1e-3 / J_PER_KWH, "plain"),  # WUE: 1 L = 1e-3 m³
     "area": ReaderUnit("m²"),
     "area per power": ReaderUnit("m²/kW", 1e-3, "plain"),
 }
@@ -138,6 +139,7 @@ _BY_SUFFIX: tuple[tuple[str, ReaderUnit], ...] = (
     ("_tokens_per_s_per_accelerator", ReaderUnit("tokens/s", style="count")),
     ("_per_request_j", ReaderUnit("Wh/request", J_PER_WH)),
     ("_kgco2e", ReaderUnit("kg CO2e")),
+    ("_l", ReaderUnit("L")),  # water in litres (a node kept in L): 7.93 µL, 116 mL
     ("_kgco2e_per_year", ReaderUnit("kg CO2e/yr")),
     ("_hours", ReaderUnit("h", style="count")),  # accelerator_hours: a node kept in hours
     ("days", ReaderUnit("days", style="count")),  # the training node kept in days
@@ -414,6 +416,19 @@ def fmt_interval(
 PROSE = "–"
 
 
+#: Mantissas of the SI value of a reader unit with its prefix: 1 (W, J, t, ms, mJ/token) or
+#: 3.6 (Wh, kWh, MWh...). ``anchor / shown`` is off by the rounding of ``shown``; snapping
+#: removes that error before the other bound is divided by it.
+_MANTISSAS = (1.0, 3.6, 10.0)
+
+
+def _snap(divisor: float) -> float:
+    exponent = math.floor(math.log10(divisor))
+    mantissa = divisor / 10**exponent
+    nearest = min(_MANTISSAS, key=lambda m: abs(math.log(mantissa / m)))
+    return nearest * 10**exponent
+
+
 def _shared_scale(
     low: float, high: float, text_of: Callable[[float], str], sep: str = " – "
 ) -> str | None:
@@ -427,7 +442,7 @@ def _shared_scale(
         return None
     if shown == 0 or not unit_text:
         return None
-    divisor = anchor / shown  # SI per shown unit, prefix included
+    divisor = _snap(anchor / shown)  # SI per shown unit, prefix included
     other = low if anchor == high else high
     bare = unit_text[:1] not in "mµnpkMGTPE"
     if bare and (abs(shown) < 0.01 or 0 < abs(other / divisor) < 0.001):
