@@ -21,7 +21,12 @@ All formulas are array arithmetic over the Monte Carlo samples (shape ``(N,)`` o
     volume(y)   = volume(2025) x prod (1 + g_inf(t)),  g_inf(t) = initial x decay^(t - 2026)
     energy/unit = energy(2025) x (1 - inference_efficiency_gain)^(y - 2025)
     chat, reasoning (share x multiplier), API/agent tokens, images, videos
+    frontier_run_power(2025) = training.power_w(frontier_run_accelerators,
+                     training.system_power_w(frontier_run_chip_tdp_w, power_fraction_training,
+                     host_power_w), pue(2025))          (the training estimator's formulas)
     training(y) = frontier_run_power(y) x frontier_runs x (1 + training_other_factor) x 1 yr
+    other(y)    = other_ai_share / (1 - other_ai_share) x (all the above)   (recsys, search,
+                  enterprise: the workloads not counted by volume)
 
 **Reconciliation**: ``implied_utilization(y)`` = workload energy / energy the installed fleet
 would draw if every accelerator were busy all year (busy power x PUE x 1 yr).
@@ -43,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gigawatt.demand import fleet
+from gigawatt.demand import fleet, training
 from gigawatt.demand.common import SECONDS_PER_YEAR, parameter_input
 from gigawatt.dist import FloatArray
 from gigawatt.errors import UserInputError
@@ -82,7 +87,7 @@ LAST_YEAR = 2050
 #: Year of the early-2024 expectation the "more than expected" claim compares with.
 EXPECTATION_YEAR = 2028
 #: Workloads of the workload view, in display order.
-WORKLOADS = ("chat", "reasoning", "api", "images", "video", "training")
+WORKLOADS = ("chat", "reasoning", "api", "images", "video", "other", "training")
 
 _UNIT_SUFFIXES = ("_j_per_request", "_j_per_token", "_w", "_j", "_requests", "_tokens")
 
@@ -379,12 +384,21 @@ def _workload(years: Sequence[int]) -> list[Formula]:
                 )
             del base
         if y == DATA_YEAR:
+            # The training estimator's formulas (demand.training): the largest run's cluster.
+            out.append(
+                _formula(
+                    "frontier_run_system_power_w",
+                    training.system_power_w,
+                    ("frontier_run_chip_tdp_w", "power_fraction_training", "host_power_w"),
+                    f"training: {training.system_power_w.__doc__ or ''}",
+                )
+            )
             out.append(
                 _formula(
                     node("frontier_run_power_w", y),
-                    _identity,
-                    ("frontier_run_power_w",),
-                    f"[W] = frontier_run_power_w (the {DATA_YEAR} driver)",
+                    training.power_w,
+                    ("frontier_run_accelerators", "frontier_run_system_power_w", node("pue", y)),
+                    f"training: {training.power_w.__doc__ or ''} (the largest run of {y})",
                 )
             )
         else:
@@ -459,18 +473,29 @@ def _workload(years: Sequence[int]) -> list[Formula]:
             "training": (
                 lambda p, runs, other: p * runs * (1.0 + other) * SECONDS_PER_YEAR,
                 (node("frontier_run_power_w", y), "frontier_runs", "training_other_factor"),
-                "[J] = frontier-run power x runs in progress x (1 + other training) x 1 year",
+                "[J] = frontier-run power x runs in progress x (1 + other training and R&D) "
+                "x 1 year",
             ),
         }
         for name, (func, inputs, doc) in workload.items():
             out.append(_formula(node(f"workload_{name}_j", y), func, inputs, doc))
+        counted = [node(f"workload_{name}_j", y) for name in workload]
+        out.append(
+            _formula(
+                node("workload_other_j", y),
+                other_ai_energy_j,
+                ("other_ai_share", *counted),
+                "[J] = share / (1 - share) x the counted workloads: recommendation, ads, search "
+                "ranking, vision, speech, enterprise and internal AI (other_ai_share of all)",
+            )
+        )
         parts = [node(f"workload_{name}_j", y) for name in WORKLOADS]
         out.append(
             _formula(
                 node("workload_inference_j", y),
                 _sum,
                 tuple(p for p in parts if "training" not in p),
-                "[J] = chat + reasoning + API + images + video",
+                "[J] = chat + reasoning + API + images + video + other AI",
             )
         )
         out.append(
@@ -495,8 +520,14 @@ def _workload(years: Sequence[int]) -> list[Formula]:
     return out
 
 
-def _identity(value: FloatArray) -> FloatArray:
-    return value
+def other_ai_energy_j(share: FloatArray, *counted: FloatArray) -> FloatArray:
+    """Energy of the AI workloads not counted one by one [J] = s / (1 - s) x counted.
+
+    ``share`` is their fraction of all AI accelerator energy (0 to 0.95, clipped); ``counted``
+    the energies of the counted workloads (generative inference and training).
+    """
+    fraction = np.clip(share, 0.0, 0.95)
+    return np.asarray(fraction / (1.0 - fraction) * _sum(*counted), dtype=float)
 
 
 def _backcast(nxt: FloatArray, growth: FloatArray) -> FloatArray:
@@ -612,7 +643,8 @@ def outlook_inputs(cat: Catalog, last: int = 2035) -> dict[str, Input]:
 
     Outlook drivers come from ``catalog/data/outlook_demand.yaml`` (estimator ``outlook``);
     utilisation, busy/idle power fractions and the accelerator lifetime are the fleet
-    estimator's cited defaults.
+    estimator's cited defaults; the frontier run's power fraction and host power the training
+    estimator's.
     """
     graph, supply_inputs = _model(last, cat)
     inputs: dict[str, Input] = {
@@ -620,6 +652,8 @@ def outlook_inputs(cat: Catalog, last: int = 2035) -> dict[str, Input]:
     }
     for name in ("utilization", "busy_power_fraction", "idle_power_fraction", "lifetime_s"):
         inputs[name] = parameter_input(cat, "fleet", name)
+    for name in ("power_fraction_training", "host_power_w"):
+        inputs[name] = parameter_input(cat, "training", name)
     for record in cat.parameters("outlook").values():
         name = getattr(record, "node")  # noqa: B009 - typed as Record
         if name in graph.leaf_names:
