@@ -65,6 +65,7 @@ __all__ = [
     "LAST_YEAR",
     "WORKLOADS",
     "Years",
+    "hardware_formulas",
     "node",
     "outlook_graph",
     "outlook_inputs",
@@ -597,6 +598,15 @@ def supply_series(cat: Catalog | None = None) -> list[tuple[str, str]]:
         if any(f.name == node(stem, DATA_YEAR + 1) for f in model.formulas):
             out.append((stem, tech.name))
     return out
+
+
+def hardware_formulas(last: int) -> list[Formula]:
+    """The hardware view's formulas (installed base to facility power) up to ``last``.
+
+    For callers that need the outlook's demand without its workload view: ``gigawatt
+    buildout`` merges them with its own formulas (``demand_from="facility_power_w"``).
+    """
+    return _hardware(Years(FIRST_YEAR, max(last, DATA_YEAR)).modelled)
 
 
 def _catalog(cat: Catalog | None) -> Catalog:
