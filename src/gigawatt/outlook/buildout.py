@@ -533,6 +533,7 @@ def _firm_formulas(
         ratios = [f"nameplate_per_firm_{key(t.technology)}" for t in variable]
         stores = [f"storage_per_firm_power_{key(t.technology)}_s" for t in variable]
         energy = node(f"world_energy_additions_{key(storage.id)}_j", y)
+        memo: dict[str, Any] = {}
         for row, t in enumerate(variable):
             out.append(
                 _formula(
@@ -540,7 +541,7 @@ def _firm_formulas(
                     [*names, *ratios, *stores, energy],
                     f"[W] = nameplate added in {y} / nameplate per firm W, limited by the "
                     f"year's battery energy (given first to the least storage-hungry), {t.id}",
-                    _storage_allocation(len(variable), row),
+                    _storage_allocation(len(variable), row, memo),
                 )
             )
     return out
@@ -575,16 +576,36 @@ def firm_from_variable(
     return np.asarray(got, dtype=float)
 
 
-def _storage_allocation(k: int, row: int) -> Callable[..., FloatArray]:
+def _storage_allocation(
+    k: int, row: int, memo: dict[str, Any] | None = None
+) -> Callable[..., FloatArray]:
+    """Row ``row`` of :func:`firm_from_variable` as a formula of its 3k + 1 inputs.
+
+    The k rows of one year share ``memo``: the graph computes them one after another from
+    the same arrays, so the allocation is solved once per year, not k times.
+    """
+    shared: dict[str, Any] = {} if memo is None else memo
+
     def firmed(*values: FloatArray) -> FloatArray:
-        adds, rat, sto, energy = values[:k], values[k : 2 * k], values[2 * k : 3 * k], values[-1]
-        size = max(np.size(v) for v in values)
-        stack = [
-            np.stack([np.broadcast_to(v, (size,)) for v in group]) for group in (adds, rat, sto)
-        ]
-        return np.asarray(
-            firm_from_variable(stack[0], stack[1], stack[2], energy)[row], dtype=float
-        )
+        key_ = tuple(id(v) for v in values)
+        if shared.get("key") != key_ or row in shared["served"]:
+            adds, rat, sto = values[:k], values[k : 2 * k], values[2 * k : 3 * k]
+            size = max(np.size(v) for v in values)
+            stack = [
+                np.stack([np.broadcast_to(v, (size,)) for v in group]) for group in (adds, rat, sto)
+            ]
+            # keep the inputs alive with the key, so their ids cannot be reused meanwhile
+            shared.update(
+                key=key_,
+                values=values,
+                served=set(),
+                result=firm_from_variable(stack[0], stack[1], stack[2], values[-1]),
+            )
+        result = np.asarray(shared["result"][row], dtype=float)
+        shared["served"].add(row)
+        if len(shared["served"]) == k:  # every row of the year served: free the arrays
+            shared.clear()
+        return result
 
     return firmed
 
