@@ -72,7 +72,7 @@ __all__ = [
     "year_average_surviving_fraction",
 ]
 
-METHODOLOGY_VERSION = "outlook-1.0"
+METHODOLOGY_VERSION = "outlook-1.1"
 
 #: First year whose shipments the catalogue gives (older cohorts have retired by 2025).
 FIRST_COHORT = 2019
