@@ -310,6 +310,11 @@ def _break_even_text(audit: Audit) -> str:
     name, label = audit.output, audit.claim.claimed.label
     if be.found and be.value is not None:
         where = f" (our {be.percentile:.1f}th percentile)" if be.percentile is not None else ""
+        if audit.verdict.is_threshold:
+            return (
+                f"our median crosses the threshold {fmt(be.target, name, label)} when "
+                f"[bold]{be.input} = {fmt(be.value, be.input)}[/]{where}"
+            )
         return (
             f"the claim holds (our median = claimed {fmt(be.target, name, label)}) when "
             f"[bold]{be.input} = {fmt(be.value, be.input)}[/]{where}"
@@ -317,7 +322,8 @@ def _break_even_text(audit: Audit) -> str:
     return (
         f"no value of {be.input} in its plausible range "
         f"({fmt_interval(be.plausible_low, be.plausible_high, be.input)}) "
-        "makes the claim exact: our median stays within "
+        f"makes the claim {'cross its threshold' if audit.verdict.is_threshold else 'exact'}: "
+        "our median stays within "
         f"{fmt_interval(be.median_at_low, be.median_at_high, name, label)}"
     )
 
