@@ -399,3 +399,11 @@ def test_helion_and_expectation_claims_audit(cat) -> None:  # type: ignore[no-un
     assert helion.verdict.estimate.median > 2028
     expected = run_audit("altman-2024-more-than-expected", cat, n=2000, sensitivity=False)
     assert expected.verdict.estimate.median > 1  # more than Schneider's 2023 expectation
+
+
+@pytest.mark.parametrize("steps", [0, 1, 2, 7, 26, -1, -3, 2.5])
+def test_whole_power_matches_numpy(steps: float) -> None:
+    from gigawatt.outlook.demand import whole_power
+
+    base = np.random.default_rng(0).uniform(0.5, 2.0, 1000)
+    np.testing.assert_allclose(whole_power(base, steps), np.power(base, steps), rtol=1e-13)

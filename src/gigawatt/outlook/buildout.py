@@ -190,8 +190,10 @@ def _sum(name: str, inputs: Sequence[str], doc: str) -> Formula:
 
 
 def _projected(name: str, last: str, growth: str, cap: str, years_after: int, doc: str) -> Formula:
+    from gigawatt.outlook.demand import whole_power
+
     def projected(a_h: FloatArray, g: FloatArray, m: FloatArray) -> FloatArray:
-        return np.asarray(np.minimum(a_h * (1.0 + g) ** years_after, m), dtype=float)
+        return np.asarray(np.minimum(a_h * whole_power(1.0 + g, years_after), m), dtype=float)
 
     return _formula(name, [last, growth, cap], doc, projected)
 
