@@ -277,12 +277,15 @@ def test_outlook_workload_view_keeps_every_number_whole(
     view = text[text.index("Workload view") : text.index("AI demand added")]
     rows = [line for line in view.splitlines() if re.match(r"│20\d\d ", line)]
     assert len(rows) == 9  # 2022-2030, one line each
-    for line in rows:  # year, five workloads, training (share), utilisation: all whole
+    from gigawatt.report.outlook_terminal import _WORKLOAD_LABELS
+
+    n = len(_WORKLOAD_LABELS) - 1  # the inference workloads, then training (share), utilisation
+    for line in rows:  # every cell whole and in its own column
         cells = [c.strip() for c in line.strip("│").split("│")]
-        assert len(cells) == 8 and all(re.fullmatch(r"[\d.]+", c) for c in cells[1:6]), line
-        assert re.fullmatch(r"[\d.]+ \(\d+%\)", cells[6]) and re.fullmatch(
-            r"\d+% \(\d+–\d+%\)", cells[7]
-        )
+        assert len(cells) == n + 3 and all(re.fullmatch(r"[\d.]+", c) for c in cells[1:-2]), line
+        assert re.fullmatch(r"[\d.]+ \(\d+%\)", cells[-2]) and re.fullmatch(
+            r"\d+% \(\d+–\d+%\)", cells[-1]
+        ), line
     # driver values in reader units ("5500000 to 7400000" before)
     assert (
         "accelerators_shipped_2025 = 5.5M – 7.4M (90%)" in text

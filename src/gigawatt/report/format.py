@@ -424,9 +424,9 @@ _MANTISSAS = (1.0, 3.6, 10.0)
 
 def _snap(divisor: float) -> float:
     exponent = math.floor(math.log10(divisor))
-    mantissa = divisor / 10**exponent
+    mantissa = divisor / 10.0**exponent
     nearest = min(_MANTISSAS, key=lambda m: abs(math.log(mantissa / m)))
-    return nearest * 10**exponent
+    return float(nearest * 10.0**exponent)
 
 
 def _shared_scale(

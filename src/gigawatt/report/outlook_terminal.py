@@ -27,6 +27,16 @@ _WORKLOAD_LABELS = {
 }
 
 
+#: Which workload columns stay longest at a narrow width (the rest: 5; year and training: 9).
+_WORKLOAD_KEEP = {
+    "chat_j": 8,
+    "reasoning_j": 8,
+    "api_j": 7,
+    "other_j": 6,
+    "images_j": 4,
+    "video_j": 3,
+}
+
 _SCOPES = {"ai": "AI", "all-datacentres": "all DCs", "datacentres-crypto-ai": "DC+crypto"}
 
 
@@ -113,12 +123,12 @@ def print_outlook(result: OutlookResult, out: Console) -> None:
                 f"{_pct(util['median'])} ({_pct(util['p5']).rstrip('%')}–{_pct(util['p95'])})",
             ]
         )
-    keeps = {"chat_j": 8, "reasoning_j": 8, "api_j": 7, "images_j": 4, "video_j": 3}
+    inference = [k for k in _WORKLOAD_LABELS if k != "training_j"]  # the cells' order
     out.print(
         fit_table(
             [
                 Column("year", "left", keep=9),
-                *(Column(_WORKLOAD_LABELS[k], keep=v) for k, v in keeps.items()),
+                *(Column(_WORKLOAD_LABELS[k], keep=_WORKLOAD_KEEP.get(k, 5)) for k in inference),
                 Column("train\n(share)", keep=9),
                 Column("util.\n(90%)", keep=6),
             ],
