@@ -98,22 +98,32 @@ MAX_SAMPLES = 1000
 MODEL_YEAR_FRACTION = HOURS * SECONDS_PER_HOUR / SECONDS_PER_YEAR
 #: Extra HiGHS options for every solve.
 SOLVER_OPTIONS: dict[str, Any] = {}
-#: Problems with at least this many snapshots (a full year) use HiGHS's interior point method
-#: without crossover (:data:`FULL_YEAR_OPTIONS`). Measured on the hard case of issue 14
-#: (500 MW, solar + onshore wind + Li-ion, 35.0,-106.0, 100% CFE, 8,760 h, LP read from an MPS
-#: file, HiGHS 1.15.1, shared 2-core machine): first-order PDLP "hipdlp" 68.5 s CPU and ended
-#: "unknown" (no answer; also seen on a north-European full year), interior point without
-#: crossover 40.3 s CPU and optimal, same objective to 7 digits (37.1 s with
-#: ``ipm_optimality_tolerance`` 1e-6). Earlier, on four easier full years, hipdlp took 5.9-22 s
-#: and the interior point method (with crossover) 13-65 s, but an answer that may not come is
-#: worse than a slower one. Small problems (representative days, the hand-solvable tests) keep
-#: HiGHS's default, which is exact to the simplex tolerance.
+#: Problems with at least this many snapshots (a full year) use HiGHS's dual simplex with
+#: Devex pricing (:data:`FULL_YEAR_OPTIONS`). Measured on the hard case of issue 14 (500 MW,
+#: solar + onshore wind + Li-ion, 35.0,-106.0, 100% CFE, 8,760 h: 113,885 rows, 52,565
+#: columns; HiGHS 1.15.1, LP read from a file, CPU seconds on a shared 2-core machine): dual
+#: simplex with Devex pricing 1.9-2.1 s, Dantzig pricing 2.5 s, HiGHS's default dual simplex
+#: (steepest edge) 19-24 s, primal simplex 39 s, interior point (IPX) without crossover 42.6 s
+#: (40 iterations), first-order PDLP 68.5 s ending "unknown"; all optimal ones agree to 9
+#: digits. Steepest-edge pricing takes about as many iterations as Devex (33,147 vs 26,889) but
+#: each costs ~10x more here: the capacity variables are dense columns (one entry per hour).
+#: Presolve off: 8.0 s. Small problems (representative days, the hand-solvable tests) keep
+#: HiGHS's default.
 FULL_YEAR_MIN_SNAPSHOTS = 2000
-#: HiGHS options of a full-year solve: interior point (IPX), no crossover.
-FULL_YEAR_OPTIONS: dict[str, Any] = {"solver": "ipm", "run_crossover": "off"}
-#: Options of the retry when the interior point method ends without an optimal answer: HiGHS's
-#: dual simplex, slower (35-67 s on the four easier full years) but exact and the most robust.
-FULL_YEAR_FALLBACK_OPTIONS: dict[str, Any] = {"solver": "simplex", "run_crossover": "off"}
+#: HiGHS options of a full-year solve: dual simplex, Devex pricing.
+FULL_YEAR_OPTIONS: dict[str, Any] = {
+    "solver": "simplex",
+    "simplex_strategy": 1,
+    "simplex_dual_edge_weight_strategy": 1,
+}
+#: Options of the retry when the simplex ends without an optimal answer (iteration or time
+#: limit, numerical trouble): HiGHS's interior point method without crossover.
+FULL_YEAR_FALLBACK_OPTIONS: dict[str, Any] = {
+    "solver": "ipm",
+    "run_crossover": "off",
+    "simplex_strategy": 0,
+    "simplex_dual_edge_weight_strategy": -1,
+}
 #: Termination conditions that a retry with another method cannot change.
 NO_SOLUTION_CONDITIONS = frozenset({"infeasible", "unbounded", "infeasible_or_unbounded"})
 #: Relative MIP gap for whole-unit (integer) solves: 0.1% of the cost, far below the cost
@@ -872,8 +882,8 @@ def solve(
             and (status != "ok" or condition != "optimal")
             and condition not in NO_SOLUTION_CONDITIONS
         ):
-            # the interior point method stopped short (numerical trouble, iteration limit):
-            # the dual simplex solves the same LP exactly, if more slowly
+            # the simplex stopped short (numerical trouble, iteration limit): the interior
+            # point method solves the same LP, if more slowly
             chosen = {**chosen, **FULL_YEAR_FALLBACK_OPTIONS}
             status, condition = optimize(chosen)
     elapsed = time.perf_counter() - started
