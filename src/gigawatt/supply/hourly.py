@@ -279,6 +279,11 @@ class SupplyResult:
     solve_time_s: float
     days: int | None
     solver: str = "highs"
+    #: CPU seconds building the model(s) (PyPSA, linopy) and in HiGHS, all rounds together
+    build_cpu_s: float | None = None
+    solver_cpu_s: float | None = None
+    #: HiGHS's own run time [s, wall clock], all rounds together
+    highs_run_s: float | None = None
     aggregation_error: float | None = None
     aggregation_rmse: float | None = None
     #: with representative days: share of the year's load the sizing leaves unserved, and
@@ -642,6 +647,14 @@ def _link_periods(model: Any, store: str, order: np.ndarray, period_hours: int) 
     )
 
 
+def _highs_run_time(network: Any) -> float:
+    """HiGHS's own run time of the last solve [s, wall clock] (0 when unknown)."""
+    try:
+        return float(network.model.solver_model.getRunTime())
+    except Exception:  # no direct HiGHS object (another io_api, a failed build)
+        return 0.0
+
+
 def solve(
     costs: Sequence[TechCosts],
     load_mw: np.ndarray,
@@ -803,7 +816,15 @@ def solve(
     load_mwh = float(np.sum(weight_array * load_mw))
     stores = [c.tech.id for c in costs if c.tech.role == "storage"]
 
+    built_cpu: list[float] = []
+
     def extra(net: Any, sns: Any) -> None:
+        try:
+            _extra_constraints(net)
+        finally:
+            built_cpu.append(time.process_time())
+
+    def _extra_constraints(net: Any) -> None:
         import xarray as xr
 
         model = net.model
@@ -860,7 +881,10 @@ def solve(
     if verbose:
         chosen["output_flag"] = True
 
+    call_cpu: list[float] = []
+
     def optimize(options: dict[str, Any]) -> tuple[str, str]:
+        call_cpu.append(time.process_time())
         try:
             status, condition = network.optimize(
                 solver_name="highs",
@@ -887,10 +911,19 @@ def solve(
             chosen = {**chosen, **FULL_YEAR_FALLBACK_OPTIONS}
             status, condition = optimize(chosen)
     elapsed = time.perf_counter() - started
+    ended_cpu = time.process_time()
+    # CPU of building the model(s) (PyPSA, linopy: up to the extra constraints, added last)
+    # and of HiGHS (with the solution's read-back), over the first try and any retry
+    build_cpu = sum(b - a for a, b in zip(call_cpu, built_cpu, strict=False))
+    if len(built_cpu) < len(call_cpu):  # failed before the model was built
+        build_cpu += ended_cpu - call_cpu[-1]
     out: dict[str, Any] = {
         "status": str(status),
         "condition": str(condition),
         "solve_time_s": elapsed,
+        "build_cpu_s": build_cpu,
+        "solver_cpu_s": ended_cpu - call_cpu[0] - build_cpu,
+        "highs_run_s": _highs_run_time(network),
         "solver": f"highs-{chosen.get('solver', 'mip' if units else 'choose')}",
     }
     if status != "ok" or condition != "optimal":
@@ -1186,7 +1219,10 @@ def size_supply(
                 continue
             profiles = sample_unit_availability(t, candidates, rng)
             stable = t.min_stable_output.central if t.min_stable_output else 0.0
-            plans[t.id] = UnitPlan(size_mw, tuple(profiles), stable)
+            # the slowest cited ramp, as a share of nameplate per hour (PyPSA's ramp_limit_up/
+            # down; only a limit below 1 per hour constrains an hourly model)
+            ramp = t.ramp_rate_per_hour.bounds[0] if t.ramp_rate_per_hour else None
+            plans[t.id] = UnitPlan(size_mw, tuple(profiles), stable, ramp)
             for i, prof in enumerate(profiles):
                 unit_series[f"{t.id}#{i + 1}"] = prof
 
@@ -1263,7 +1299,8 @@ def size_supply(
             refined = run(costs, full=False)
             if refined["status"] != "ok":
                 break
-            refined["solve_time_s"] += solution["solve_time_s"]  # report all rounds' time
+            for key in ("solve_time_s", "build_cpu_s", "solver_cpu_s", "highs_run_s"):
+                refined[key] += solution[key]  # report all rounds' time
             solution = refined
         warnings_out = [
             _periods_note(days or 0, periods, linked) if w["code"] == "GW411" else w
@@ -1305,7 +1342,9 @@ def size_supply(
         full = run(costs, full=True)
         if full["status"] == "ok":
             error = (solution["objective"] - full["objective"]) / full["objective"]
-    result = _summarise(solution, costs, reduced, weights, mean_w, days, error, rmse, plans)
+    result = _summarise(
+        solution, costs, reduced, weights, mean_w, days, error, rmse, plans, year=series
+    )
     result.estimated_shortfall = shortfall if days else None
     result.choices = {
         "technologies": [t.id for t in techs],
@@ -1520,8 +1559,13 @@ def _summarise(
     error: float | None,
     rmse: float | None,
     plans: dict[str, UnitPlan] | None = None,
+    year: dict[str, np.ndarray] | None = None,
 ) -> SupplyResult:
+    """``series``/``weights``: the snapshots solved (typical days or the year); ``year``: the
+    full year's hourly series (outage hours are counted on it: typical days keep few of the
+    sampled outage hours, or none)."""
     plans = plans or {}
+    year = year if year is not None else series
     dispatch = solution["dispatch"]
     load_mwh = float(np.sum(weights * series["load"]))
     floor_mw = NEGLIGIBLE_SHARE * mean_w / W_PER_MW
@@ -1587,16 +1631,21 @@ def _summarise(
     if plans:
         out_hours = {}
         for tid in plans:
-            profiles = [
-                series[name]
+            names = [
+                name
                 for name, unit_mw in solution["unit_p_nom"].items()
                 if name.startswith(f"{tid}#") and unit_mw > floor_mw
             ]
-            if profiles:
-                stack = np.array(profiles)
+            if names:
+                stack = np.array([year[name] for name in names]) < 0.5
+                seen = np.array([series[name] for name in names]) < 0.5
                 out_hours[tid] = {
-                    "unit_hours_out": float(np.sum(weights * (stack < 0.5).sum(axis=0))),
-                    "hours_with_a_unit_out": float(np.sum(weights * (stack < 0.5).any(axis=0))),
+                    # in the sampled year (8,760 h) ...
+                    "unit_hours_out": float(stack.sum()),
+                    "hours_with_a_unit_out": float(stack.any(axis=0).sum()),
+                    # ... and in the snapshots the optimiser saw (typical days weighted by
+                    # the days they stand for; equal to the above for a full year)
+                    "modelled_hours_with_a_unit_out": float(np.sum(weights * seen.any(axis=0))),
                 }
         reserve["outages"] = out_hours
     return SupplyResult(
@@ -1614,6 +1663,9 @@ def _summarise(
         load_energy_j=mean_w * SECONDS_PER_YEAR,
         mean_load_w=mean_w,
         solve_time_s=solution["solve_time_s"],
+        build_cpu_s=solution.get("build_cpu_s"),
+        solver_cpu_s=solution.get("solver_cpu_s"),
+        highs_run_s=solution.get("highs_run_s"),
         solver=solution["solver"],
         days=days,
         aggregation_error=error,
