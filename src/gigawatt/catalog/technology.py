@@ -16,8 +16,9 @@ sizing with whole units): ``refuelling_interval_s`` and ``refuelling_outage_s`` 
 mean event length], ``min_stable_output`` (share of nameplate a running unit cannot go
 below), ``ramp_rate_per_hour`` [share of nameplate a running unit can change its output by
 in one hour; dimensionless per hour, as PyPSA's ``ramp_limit_up``/``ramp_limit_down``].
-``capacity_factor``, ``availability``, ``round_trip_efficiency``, ``trl`` (technology readiness level, 1–9) and ``earliest_year``
-(first year a commercial unit could run) are dimensionless.
+``capacity_factor``, ``availability``, ``round_trip_efficiency``, ``trl`` (technology
+readiness level, 1–9) and ``earliest_year`` (first year a commercial unit could run) are
+dimensionless.
 """
 
 from __future__ import annotations
