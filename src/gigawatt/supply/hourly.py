@@ -843,6 +843,20 @@ def solve(
                 )
                 lhs = lhs + (p.sel({gen_dim: "grid-import"}) * dirty).sum()
             model.add_constraints(lhs <= (1.0 - cfe) * load_mwh, name="clean-energy-share")
+        if units:
+            # candidate units are built in order (#2 only if #1 is built, ...): each has its
+            # own sampled outages, and without the order the optimiser would pick the
+            # candidates whose sample happens to have the fewest outage hours (a lucky draw,
+            # not a plan); the order also breaks the MILP's symmetry
+            p_nom = model["Generator-p_nom"]
+            nom_dim = p_nom.dims[0]
+            for tid in units:
+                names = members[tid]
+                for first, second in zip(names, names[1:], strict=False):
+                    model.add_constraints(
+                        p_nom.sel({nom_dim: second}) - p_nom.sel({nom_dim: first}) <= 0,
+                        name=f"unit-order-{second}",
+                    )
         emitters = [c for c in costs if c.tech.role != "storage" and c.direct_kg_per_mwh > 0]
         if co2_cap_kg is not None and (emitters or grid is not None):
             lhs = 0
