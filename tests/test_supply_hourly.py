@@ -203,7 +203,9 @@ def test_cli_table_shows_energy_in_watt_hours(capsys: pytest.CaptureFixture[str]
     The table once divided joules by 3,600 twice and printed 2.43 GWh."""
     from gigawatt.cli import main
 
-    assert main(["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--days", "2"]) == 0
+    # continuous: whole units with sampled outages carry cover and must-run surplus
+    args = ["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--days", "2", "--continuous"]
+    assert main(args) == 0
     out = capsys.readouterr().out
     assert "8.77 TWh" in out
     assert "curtailed 0 Wh/yr" in out
