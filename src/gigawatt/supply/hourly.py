@@ -26,6 +26,7 @@ PyPSA is imported lazily (1.9 s, ~300 MB).
 
 from __future__ import annotations
 
+import itertools
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -852,7 +853,7 @@ def solve(
             nom_dim = p_nom.dims[0]
             for tid in units:
                 names = members[tid]
-                for first, second in zip(names, names[1:], strict=False):
+                for first, second in itertools.pairwise(names):
                     model.add_constraints(
                         p_nom.sel({nom_dim: second}) - p_nom.sel({nom_dim: first}) <= 0,
                         name=f"unit-order-{second}",
