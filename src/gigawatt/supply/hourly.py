@@ -17,8 +17,9 @@ Storage power and energy are sized separately: a charger and a discharger link (
 half the power-related cost) and a store. Costs use the central catalogue values.
 
 Representative days (``days=N``) cluster the year's daily profiles with tsam (hierarchical,
-medoids) into N typical days weighted by the days they stand for; storage must end each
-typical day where it started. ``check_error=True`` also solves the full year and reports the
+medoids, extreme days appended) into N typical days weighted by the days they stand for;
+storage is carried across days in calendar order (Kotzur et al. 2018; see
+:mod:`gigawatt.supply.periods`). ``check_error=True`` also solves the full year and reports the
 relative cost error of the aggregated answer.
 
 PyPSA is imported lazily (1.9 s, ~300 MB).
