@@ -393,9 +393,10 @@ def parse_node_value(name: str, value: Dist | str | float | int) -> Dist:
     (:func:`gigawatt.quantities.check_dist`): its whole support, not only its 90% interval.
 
     Raises :class:`UserInputError` for a malformed value, the wrong dimension, or a value
-    outside the node's domain.
+    outside the node's domain; warns (:class:`gigawatt.quantities.UnusualValueWarning`) for a
+    value that is possible but unusual (a growth of 5x a year or more).
     """
-    from gigawatt.quantities import COUNTED_AS, check_dist
+    from gigawatt.quantities import COUNTED_AS, check_dist, warn_if_unusual
     from gigawatt.units import node_unit
 
     expect = dimension_of_name(name)
@@ -416,6 +417,7 @@ def parse_node_value(name: str, value: Dist | str | float | int) -> Dist:
     if scale != 1.0:
         dist = replace(dist if _is_bare(value) else dist.scaled(1.0 / scale), unit=label)
     check_dist(name, dist, value if isinstance(value, str) else None)
+    warn_if_unusual(name, dist)
     return dist
 
 

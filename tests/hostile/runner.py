@@ -147,8 +147,7 @@ def judge(case: Case, code: int | None, stdout: str, stderr: str, network: bool)
         if code != 2:
             return "traceback"
         lines = [line for line in stderr.strip().splitlines() if line.strip()]
-        usage = "Usage:" in stderr and "Error:" in stderr  # click's own usage error block
-        if not lines or (len(lines) > 1 and not (case.multiline_ok or usage)):
+        if not lines or (len(lines) > 1 and not case.multiline_ok):
             return "unclear"
         named = case.argv[-1].strip()[:20] if case.argv else ""
         if (

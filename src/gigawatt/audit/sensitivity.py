@@ -92,13 +92,17 @@ def sobol_drivers(
 ) -> list[Driver]:
     """Sobol' total- and first-order indices of ``output`` for the inputs ``vary``, ranked.
 
-    Every other input is held at its central value. ``n_base`` should be a power of two.
+    Every other input is held at its central value. ``n_base`` is rounded up to a power of two
+    (Sobol' points keep their balance properties only there: 100 becomes 128).
     """
     if not vary:
         return []
+    import warnings
+
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 
+    n_base = 1 << max(0, int(n_base) - 1).bit_length()
     names = list(vary)
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     unit = sobol_sample.sample(problem, n_base, calc_second_order=False, scramble=True, seed=seed)
@@ -123,14 +127,17 @@ def sobol_drivers(
             "ST_conf": np.zeros(len(names)),
         }
     else:
-        indices = sobol_analyze.analyze(
-            problem,
-            values,
-            calc_second_order=False,
-            num_resamples=100,
-            seed=seed,
-            print_to_console=False,
-        )
+        with warnings.catch_warnings():  # "constant values" in a resample: its indices are 0
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            indices = sobol_analyze.analyze(
+                problem,
+                values,
+                calc_second_order=False,
+                num_resamples=100,
+                seed=seed,
+                print_to_console=False,
+            )
     drivers = [
         Driver(
             input=name,

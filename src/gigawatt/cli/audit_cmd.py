@@ -88,7 +88,7 @@ def audit_command(
         typer.Option(
             "--sensitivity-samples",
             min=64,
-            help="Sobol' base samples N (N·(D+2) runs; a power of 2).",
+            help="Sobol' base samples N (N·(D+2) runs; rounded up to a power of 2).",
         ),
     ] = 1024,
     no_sensitivity: Annotated[

@@ -105,7 +105,7 @@ WueOpt = Annotated[
     typer.Option(
         "--wue",
         help="On-site water: cooling type (evaporative, hyperscale, air, liquid) or a WUE "
-        "such as '0.5 L/kWh' (default: cited range).",
+        "such as '0.5 L/kWh'; a bare number is in L/kWh (default: cited range).",
     ),
 ]
 PriceOpt = Annotated[
@@ -113,7 +113,8 @@ PriceOpt = Annotated[
     typer.Option(
         "--price",
         help="Rented price per accelerator-hour, e.g. '2.5 USD/h' (with --cost own: capex per "
-        "accelerator, e.g. '40000 USD'). Default: cited range for the accelerator.",
+        "accelerator, e.g. '40000 USD'); a bare number is in USD/h (USD with --cost own). "
+        "Default: cited range for the accelerator.",
     ),
 ]
 CostOpt = Annotated[
@@ -138,8 +139,8 @@ def _with_footprint(
     _, layer = split_overrides(result.evaluation.graph, parse_sets(sets))
     return with_footprint(
         result,
-        grid=grid,
-        wue=wue,
+        grid=with_unit("--grid", grid, "carbon intensity"),
+        wue=wue,  # a bare number is in L/kWh and a bare price in USD/h or USD (their help)
         price=price,
         cost=cost,  # type: ignore[arg-type]  # checked by footprint_inputs
         overrides=layer,
