@@ -35,16 +35,16 @@ from gigawatt.units import J_PER_KWH
 
 __all__ = [
     "COUNTED_AS",
-    "UnusualValueWarning",
-    "warn_if_unusual",
     "PLAIN_NUMBER_NODES",
     "PLAIN_NUMBER_PREFIXES",
     "TAIL_TOLERANCE",
     "Rule",
+    "UnusualValueWarning",
     "check_dist",
     "is_plain_number_node",
     "plausibility_warnings",
     "rule_for",
+    "warn_if_unusual",
 ]
 
 #: Largest share of a normal's or lognormal's mass allowed outside a quantity's domain.
@@ -116,9 +116,9 @@ class Rule:
             return False
         if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
             return False
-        if self.high is not None and (value > self.high or (self.high_open and value == self.high)):
-            return False
-        return True
+        return not (
+            self.high is not None and (value > self.high or (self.high_open and value == self.high))
+        )
 
 
 FRACTION = Rule("a fraction", 0.0, 1.0, low_open=True, hint="'0.3 to 0.6'")

@@ -80,7 +80,14 @@ def _one_line_warnings() -> Iterator[None]:
 
     shown: set[str] = set()
 
-    def show(message: Any, category: Any, filename: str, lineno: int, *_: Any) -> None:
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: str | None = None,
+    ) -> None:
         text = str(message)
         ours = f"{os.sep}gigawatt{os.sep}" in filename
         if text in shown or not (ours or os.environ.get("GIGAWATT_DEBUG")):

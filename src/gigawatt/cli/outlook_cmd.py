@@ -60,7 +60,9 @@ def outlook_command(
     sensitivity_samples: Annotated[
         int,
         typer.Option(
-            "--sensitivity-samples", min=64, help="Sobol' base samples N (rounded up to a power of 2)."
+            "--sensitivity-samples",
+            min=64,
+            help="Sobol' base samples N (rounded up to a power of 2).",
         ),
     ] = 256,
     catalog_files: CatalogOpt = None,

@@ -270,7 +270,7 @@ def training_inputs(
             inputs["active_params"] = (
                 scenario_input("active_params", active_params)
                 if active_params is not None
-                else Input("active_params", total.dist, kind="scenario")
+                else Input("active_params", total.value, kind="scenario")
             )
             check_active_params(
                 total.dist, inputs["active_params"].dist, str(params), str(active_params)
