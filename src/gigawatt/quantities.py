@@ -178,6 +178,19 @@ PARAMETER_COUNT = Rule(
     "a parameter count", 1.0, MAX_COUNT, plausible=(1e6, 1e13), hint="'70B' or '100B to 400B'"
 )
 
+#: One side of a generated image or video frame [px]. Above 4096 px (4K; the catalogue's
+#: image and video models are trained at up to 2048 px) a value draws a warning; above
+#: 16384 px (16K, beyond any display standard: 8K UHD is 7680 px) it is an error (guesses,
+#: labelled: the attention cost grows with the square of the pixels, far outside any
+#: measurement).
+IMAGE_SIDE = Rule(
+    "an image side in pixels", 1.0, 16384.0, whole=True, plausible=(64.0, 4096.0), hint="1024"
+)
+#: Frames of one generated clip. Above 1000 (40 s at 24 fps; the catalogue's video models
+#: generate 49-129 frames) a warning; above 86,400 (an hour at 24 fps) an error (guesses,
+#: labelled).
+FRAMES = Rule("a number of frames", 1.0, 86_400.0, whole=True, plausible=(1.0, 1000.0), hint="49")
+
 #: Rules by exact node or field name.
 EXACT_RULES: dict[str, Rule] = {
     **{
@@ -255,6 +268,9 @@ EXACT_RULES: dict[str, Rule] = {
     ),
     "discount_rate": Rule("a discount rate", -0.5, 1.0, hint="'0.07'"),
     "ai_share_of_additions": SHARE,
+    "width_px": IMAGE_SIDE,
+    "height_px": IMAGE_SIDE,
+    "frames": FRAMES,
     "total_params": PARAMETER_COUNT,
     "active_params": PARAMETER_COUNT,
     "chip_power_growth": GROWTH,
