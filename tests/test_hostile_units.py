@@ -146,10 +146,20 @@ def test_every_graph_node_has_a_dimension_or_is_a_listed_plain_number() -> None:
     unresolved = sorted(
         n for n in names if dimension_of_name(n) is None and not is_plain_number_node(n)
     )
-    # litres of water (footprint): units.py has no volume dimension yet; listed so that any
-    # other unresolved name still fails this test
-    awaiting_volume_dimension = ["water_l", "water_offsite_l", "water_onsite_l"]
-    assert unresolved == awaiting_volume_dimension
+    assert unresolved == []
+
+
+def test_water_in_litres_is_a_volume() -> None:
+    """``water_l`` nodes are volumes held in litres: a bare number is litres, a value with a
+    unit is converted (1 m³ = 1000 L; 250 mL = 0.25 L), and an energy is refused."""
+    assert dimension_of_name("water_onsite_l") == "volume"
+    assert parse_node_value("water_l", "2").central == 2.0
+    assert parse_node_value("water_l", "1 m**3").central == pytest.approx(1000.0)
+    assert parse_node_value("water_offsite_l", "250 mL").central == pytest.approx(0.25)
+    with pytest.raises(UserInputError, match="volume"):
+        parse_node_value("water_l", "2 kWh")
+    with pytest.raises(UserInputError, match=r"negative|below"):
+        parse_node_value("water_l", "-1 L")
 
 
 # -- item 5: distributions with mass outside a node's domain -----------------------------------

@@ -84,6 +84,8 @@ class Rule:
             from gigawatt.units import format_quantity
 
             return format_quantity(value, "W")
+        if unit.startswith("%"):  # a rate shown in percent: ``-100%/yr``
+            return f"{value / si:g}{unit}"
         return f"{value / si:g} {unit}"
 
     def describe_domain(self) -> str:
@@ -155,6 +157,7 @@ GROWTH = Rule(
     low_open=True,
     plausible=(-0.5, GROWTH_PLAUSIBLE_MAX),
     hint="'0.3' (a fraction per year: 0.3 is +30%/yr, 1 doubles, -1 would be -100%/yr)",
+    display=("%/yr", 0.01),
 )
 #: A share of a whole that may be zero (the share of world clean additions serving AI).
 SHARE = Rule("a share", 0.0, 1.0, hint="'0.05 to 0.2'; give percentages as fractions")
@@ -546,7 +549,8 @@ def check_dist(name: str, dist: Dist, shown: str | None = None) -> None:
     if rule is None:
         return
     hint = f" (e.g. {name}={rule.hint})" if rule.hint else ""
-    domain = f"{rule.what} must be {rule.describe_domain()}"
+    described = rule.describe_domain()
+    domain = f"{rule.what} must {'lie' if described.startswith('in ') else 'be'} {described}"
     if isinstance(dist, Normal | LogNormal):
         outside = _mass_outside(dist, rule)
         if outside > TAIL_TOLERANCE:

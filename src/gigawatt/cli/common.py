@@ -104,7 +104,13 @@ CostOpt = Annotated[
 
 
 def parse_sets(values: Sequence[str] | None) -> dict[str, str]:
-    """Parse repeated ``--set NAME=DIST`` options into a mapping."""
+    """Parse repeated ``--set NAME=DIST`` options into a mapping.
+
+    Values are :class:`gigawatt.dist.TypedValue`: a bare number for a node whose unit takes
+    prefixes (``facility_power_2030_w=5``) is refused when the node reads it, with a hint.
+    """
+    from gigawatt.dist import TypedValue
+
     overrides: dict[str, str] = {}
     for item in values or ():
         name, sep, dist = item.partition("=")
@@ -112,7 +118,7 @@ def parse_sets(values: Sequence[str] | None) -> dict[str, str]:
             raise UserInputError(
                 f"--set expects NAME=VALUE, e.g. --set pue='1.1 to 1.4'; got {item!r}"
             )
-        overrides[name.strip()] = dist.strip()
+        overrides[name.strip()] = TypedValue(dist.strip())
     return overrides
 
 
