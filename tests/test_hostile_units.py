@@ -327,3 +327,18 @@ def test_ppf_of_clean_values_is_unchanged() -> None:
     dist = parse_node_value("pue", "1.1 to 1.4")
     low, high = dist.ppf(np.array([0.05, 0.95]))
     assert (low, high) == pytest.approx((1.1, 1.4))
+
+
+def test_gas_ccgt_land_from_a_plant_site_by_hand() -> None:
+    """The CCGT land figure, re-derived in the source's units: Salem Harbor's 674 MW plant
+    sits on 18 of a 65-acre site, 1 acre = 4,046.86 m2. By hand: 18 x 4046.86 / 674e6 =
+    1.08e-4 m2/W and 65 x 4046.86 / 674e6 = 3.90e-4 m2/W (the old 0.005-0.05 m2/W was
+    13-460x a plant site). A 1 GW plant then takes 11-39 ha, not 5-50 km2."""
+    acre_m2 = 4046.8564224
+    plant, site = 18 * acre_m2 / 674e6, 65 * acre_m2 / 674e6
+    assert plant == pytest.approx(1.081e-4, rel=1e-3) and site == pytest.approx(3.903e-4, rel=1e-3)
+    ccgt = catalog().get("technology", "gas-ccgt")
+    land = ccgt.land_m2_per_w  # type: ignore[attr-defined]
+    assert land.low == pytest.approx(plant, rel=2e-3)
+    assert land.high == pytest.approx(site, rel=2e-3)
+    assert land.unit == "acre/MW"
