@@ -139,6 +139,8 @@ def judge(case: Case, code: int | None, stdout: str, stderr: str, network: bool)
     (good input refused), unclear (error not one line naming the value), wrong (value)."""
     if network:
         return "network"
+    if case.absent and case.absent.lower() in (stdout + stderr).lower():
+        return "leak"
     if code == 1 or "Traceback (most recent call last)" in stderr:
         return "traceback"
     if case.expect == "error":
