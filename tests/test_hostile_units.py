@@ -342,3 +342,105 @@ def test_gas_ccgt_land_from_a_plant_site_by_hand() -> None:
     assert land.low == pytest.approx(plant, rel=2e-3)
     assert land.high == pytest.approx(site, rel=2e-3)
     assert land.unit == "acre/MW"
+
+
+# -- round 3: growth, shares, parameter counts, typed --set values, parser errors --------------
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        ("ai_demand_growth", "1e9", "above 10000%/yr"),  # 10^9 a year: absurd
+        ("shipment_growth_initial", "1000000", "growth rate"),
+        ("shipment_growth_2027", "-1", "not above -100%/yr"),  # -100%: the quantity vanishes
+        ("additions_growth_solar_pv", "uniform(0, 500)", "reaches 50000%/yr"),
+        ("shipment_growth_decay", "50", "decay factor"),
+        ("inference_efficiency_gain", "1", "not below 1"),  # x (1 - 1) = 0 in one year
+        ("ai_share_of_additions", "5", "a share must lie in [0, 1]"),
+        ("reasoning_share", "-0.1", "share"),
+        ("total_params", "0", "parameter count"),
+        ("width_px", "100000", "image side"),
+        ("frames", "100000", "frames"),
+    ],
+)
+def test_round3_rules_refuse(name: str, value: str, fragment: str) -> None:
+    with pytest.raises(UserInputError, match=re.escape(fragment)):
+        parse_node_value(name, value)
+
+
+@pytest.mark.filterwarnings("ignore::gigawatt.quantities.UnusualValueWarning")
+def test_round3_rules_accept_the_edges() -> None:
+    """A zero share, a -99% growth, a growth of 100 (101x, the cap), a 1-pixel side."""
+    assert parse_node_value("ai_share_of_additions", "0").central == 0.0
+    assert parse_node_value("ai_demand_growth", "-0.99").central == pytest.approx(-0.99)
+    assert parse_node_value("ai_demand_growth", "100").central == 100.0
+    assert parse_node_value("inference_efficiency_gain", "0").central == 0.0
+    assert parse_node_value("width_px", "1").central == 1.0
+
+
+def test_growth_above_5x_a_year_warns_once() -> None:
+    """4 (5x a year, Epoch's frontier-compute trend) is plausible; 9 (10x) warns."""
+    import warnings
+
+    from gigawatt.quantities import GROWTH_PLAUSIBLE_MAX, UnusualValueWarning
+
+    assert GROWTH_PLAUSIBLE_MAX == 4.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        parse_node_value("ai_demand_growth", "4")
+        parse_node_value("ai_demand_growth", "9")
+    unusual = [w for w in caught if issubclass(w.category, UnusualValueWarning)]
+    assert len(unusual) == 1 and "900%/yr" in str(unusual[0].message)
+
+
+def test_typed_set_values_need_a_unit_where_prefixes_matter() -> None:
+    """On the command line, --set facility_power_2030_w=5 would be 5 W: refused with an
+    example; zero, counts, seconds, plain numbers and values with units pass; the same bare
+    number from a file or the API keeps the name's SI unit."""
+    from gigawatt.dist import TypedValue
+
+    with pytest.raises(UserInputError, match=r"has no unit; .* is a power"):
+        parse_node_value("facility_power_2030_w", TypedValue("5"))
+    with pytest.raises(UserInputError, match="cost per power"):
+        parse_node_value("overnight_cost_nuclear_ap1000_usd_per_w", TypedValue("8"))
+    assert parse_node_value("facility_power_2030_w", TypedValue("5 GW")).central == 5e9
+    assert parse_node_value("tdp_w", TypedValue("uniform(600, 700) W")).central == 650.0
+    assert parse_node_value("step_overhead_s", TypedValue("0.001")).central == 0.001
+    assert parse_node_value("training_flop", TypedValue("3.8e25")).central == 3.8e25
+    assert parse_node_value("water_l", TypedValue("2")).central == 2.0  # litres by its name
+    assert parse_node_value("facility_power_2030_w", "5").central == 5.0  # a file: SI
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (["outlook", "--samples", "0"], "--samples '0' must be at least 1"),
+        (["inference", "--batch", "1e9"], "--batch '1e9' is not a whole number"),
+        (["supply", "--discount-rate", "5%"], "e.g. --discount-rate 0.05"),
+        (["media", "--accelerators=x"], "--accelerators 'x' is not a whole number"),
+        (["fleet"], "Missing option '--count'"),
+        (["inference", "--bogus", "3"], "No such option: --bogus"),
+    ],
+)
+def test_parser_errors_are_one_line_naming_the_value(
+    argv: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and line in err
+    assert "Usage:" not in err and "Try '" not in err
+
+
+def test_library_warnings_are_hidden_ours_are_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--sensitivity-samples 100 made SALib warn 'must be a power of 2' (it is rounded up to
+    128 now); a growth of 9/yr prints one 'warning:' line."""
+    code = main(
+        ["outlook", "--samples", "200", "--to", "2026", "--json", "--sensitivity-samples", "100",
+         "--set", "shipment_growth_initial=9"]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "power of 2" not in err and "UserWarning" not in err
+    assert err.count("warning: shipment_growth_initial=900%/yr is unusual") == 1
