@@ -1147,3 +1147,14 @@ FAST_IDS = frozenset(
 _known = {case.id for case in CASES}
 assert _known >= FAST_IDS, sorted(FAST_IDS - _known)
 CASES[:] = [replace(case, fast=case.id in FAST_IDS) for case in CASES]
+# the Sobol' design is bounded by memory before it is allocated (was a 172 GiB MemoryError)
+add(
+    "r3-outlook-sensitivity-huge",
+    ["outlook", "--samples", "10", "--to", "2026", "--sensitivity-samples", "100000000"],
+    fragment="memory",
+)
+add(
+    "r3-audit-sensitivity-huge",
+    ["audit", "edunov-2023", "--samples", "100", "--sensitivity-samples", "1000000000"],
+    fragment="memory",
+)
