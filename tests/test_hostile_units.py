@@ -399,7 +399,7 @@ def test_typed_set_values_need_a_unit_where_prefixes_matter() -> None:
     number from a file or the API keeps the name's SI unit."""
     from gigawatt.dist import TypedValue
 
-    with pytest.raises(UserInputError, match=r"has no unit; .* is a power"):
+    with pytest.raises(UserInputError, match=r"has no unit: .* is a power"):
         parse_node_value("facility_power_2030_w", TypedValue("5"))
     with pytest.raises(UserInputError, match="cost per power"):
         parse_node_value("overnight_cost_nuclear_ap1000_usd_per_w", TypedValue("8"))

@@ -404,8 +404,8 @@ def _check_typed_unit(name: str, value: object, dist: Dist, expect: str | None) 
         return
     info = dimension_info(expect)
     raise UserInputError(
-        f"--set {name}={str(value)!r} has no unit; {name} is {info.article} {expect}: write it "
-        f"with its unit, e.g. --set {name}='{info.example}'"
+        f"{name}={str(value)!r} has no unit: {name} is {info.article} {expect}; write it with "
+        f"its unit, e.g. --set {name}='{info.example}'"
     )
 
 
