@@ -102,10 +102,10 @@ def sobol_drivers(
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 
-    given = int(n_base)
-    n_base = 1 << max(0, given - 1).bit_length()
+    requested = int(n_base)
+    n_base = 1 << max(0, requested - 1).bit_length()
     names = list(vary)
-    _check_sobol_memory(given, n_base, len(names))
+    _check_sobol_memory(requested, n_base, len(names))
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     unit = sobol_sample.sample(problem, n_base, calc_second_order=False, scramble=True, seed=seed)
     unit = np.clip(unit, _EDGE, 1 - _EDGE)
@@ -155,7 +155,7 @@ def sobol_drivers(
     return sorted(drivers, key=lambda d: d.sobol_total, reverse=True)
 
 
-def _check_sobol_memory(given: int, n_base: int, inputs: int) -> None:
+def _check_sobol_memory(requested: int, n_base: int, inputs: int) -> None:
     """Refuse a Sobol' design whose arrays (N·(D+2) rows: the unit sample of D columns, one
     sample array per input and the output) would need more than the graph's share of the
     available memory (:func:`gigawatt.graph.available_memory_bytes`), before allocating it."""
@@ -168,7 +168,7 @@ def _check_sobol_memory(given: int, n_base: int, inputs: int) -> None:
     if n_base * per_base > budget:
         most = 1 << max(0, int(budget // per_base).bit_length() - 1)  # a power of 2 that fits
         raise UserInputError(
-            f"--sensitivity-samples {given:,}: a Sobol' design of {inputs} inputs needs about "
+            f"--sensitivity-samples {requested:,}: a Sobol' design of {inputs} inputs needs about "
             f"{format_quantity(n_base * per_base, 'B')} of memory; "
             f"{format_quantity(available_memory_bytes(), 'B')} is available: use "
             f"--sensitivity-samples {most:,} or fewer"
