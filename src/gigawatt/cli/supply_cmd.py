@@ -360,9 +360,12 @@ def _grid_options(
         return None
 
     def usd_per_mwh(name: str, text: str | None) -> float | None:
+        text = with_unit(name, text, "cost per energy")  # a bare 80 would be 80 USD/J
         if text is None:
             return None
         return parse_quantity(text, "cost per energy").value * J_PER_MWH
+
+    capacity = with_unit("--grid-capacity", capacity, "power")  # a bare 300 would be 300 W
 
     return GridOptions(
         grid=grid,
@@ -437,9 +440,17 @@ def print_supply(result: SupplyResult) -> None:
         )
         for tid, hours in reserve.get("outages", {}).items():
             line += (
-                f"; {tid}: a built unit is out {hours['hours_with_a_unit_out']:,.0f} h/yr "
-                "(covered by the other units, storage or backup)"
+                f"; {tid}: a built unit is out {hours['hours_with_a_unit_out']:,.0f} h in the "
+                "sampled year"
             )
+            modelled = hours.get("modelled_hours_with_a_unit_out", hours["hours_with_a_unit_out"])
+            if result.days and abs(modelled - hours["hours_with_a_unit_out"]) >= 1:
+                line += (
+                    f", {modelled:,.0f} h of it in the representative days (the full-year "
+                    "replay checks the cover)"
+                )
+            else:
+                line += " (covered by the other units, storage or backup)"
         out.print(line)
     if result.aggregation_error is not None:
         out.print(f"aggregation cost error vs full year: {result.aggregation_error:+.2%}")
