@@ -26,18 +26,28 @@ import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Memo"]
+__all__ = ["Memo", "cache_dir", "cache_enabled"]
 
 #: Entries kept at most (user-typed strings are stored too; this bounds the file).
 MAX_ENTRIES = 5000
 
 
-def _cache_dir() -> Path:
+def cache_enabled() -> bool:
+    """False when ``GIGAWATT_NO_CACHE`` is set (to anything but ``0``)."""
+    return os.environ.get("GIGAWATT_NO_CACHE", "") in {"", "0"}
+
+
+def cache_dir() -> Path:
+    """gigawatt's cache directory: ``$GIGAWATT_CACHE_DIR``, else platformdirs'
+    ``user_cache_dir("gigawatt")``, else ``$XDG_CACHE_HOME/gigawatt`` (``~/.cache/gigawatt``)."""
     env = os.environ.get("GIGAWATT_CACHE_DIR")
     if env:
         return Path(env)
-    from platformdirs import user_cache_dir
-
+    try:
+        from platformdirs import user_cache_dir
+    except ImportError:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(base) / "gigawatt"
     return Path(user_cache_dir("gigawatt"))
 
 
@@ -68,7 +78,7 @@ class Memo:
 
     @property
     def enabled(self) -> bool:
-        return os.environ.get("GIGAWATT_NO_CACHE", "") in {"", "0"}
+        return cache_enabled()
 
     def _path(self) -> Path:
         digest = hashlib.sha256()
@@ -77,7 +87,7 @@ class Memo:
         for part in (__version__, _installed_stamp("pint")):
             digest.update(part.encode())
         digest.update(self.code.read_bytes())
-        return _cache_dir() / f"{self.name}-{digest.hexdigest()[:16]}.json"
+        return cache_dir() / f"{self.name}-{digest.hexdigest()[:16]}.json"
 
     def _load(self) -> dict[str, list[Any]]:
         if self._entries is None:

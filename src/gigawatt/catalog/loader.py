@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -78,21 +79,49 @@ class Catalog:
     #: Values in user files that are possible but unusual (a 10 kW TDP: a server's power?).
     warnings: list[str] = field(default_factory=list)
 
+    #: The ``data_version`` of the files, when the loader already hashed them.
+    _data_version: str | None = field(default=None, repr=False, compare=False)
+
     @classmethod
     def load(cls, extra: Sequence[Path | str] = (), use_env: bool = True) -> Catalog:
-        """Load the built-in files, then ``extra`` and ``$GIGAWATT_CATALOG`` user files."""
-        shared = shared_sources()
-        cat = cls()
-        for path in builtin_files():
-            if path.name == "sources.yaml":
-                continue
-            cat._add_file(path, shared, layer="built-in")
+        """Load the built-in files, then ``extra`` and ``$GIGAWATT_CATALOG`` user files.
+
+        A catalogue loaded before from the same files (same bytes, same package version) is
+        read back from the cache in the user cache directory instead of being parsed and
+        validated again (:mod:`gigawatt.catalog.cache`; ``GIGAWATT_NO_CACHE=1`` turns it off).
+        """
+        from gigawatt.catalog import cache
+        from gigawatt.catalog.yamlio import MAX_YAML_BYTES
+
         user_files = [Path(p) for p in extra]
         env = os.environ.get(ENV_VAR, "") if use_env else ""
         user_files += [Path(p) for p in env.split(os.pathsep) if p]
+        builtin = builtin_files()
+        files = [*builtin, *user_files]
+        key = cache.catalog_key(files, MAX_YAML_BYTES)
+        if key is not None:
+            cached = cache.read(key, cls)
+            if cached is not None:
+                return cached
+        imported = set(sys.modules)
+        cat = cls._load_files(builtin, user_files)
+        if key is not None:
+            cat._data_version = key.data_version
+            cache.write(key, cat, cache.tracked_modules(set(sys.modules) - imported))
+        return cat
+
+    @classmethod
+    def _load_files(cls, builtin: Sequence[Path], user_files: Sequence[Path]) -> Catalog:
+        """Parse and validate the ``builtin`` files, then the ``user_files``."""
+        shared = shared_sources()
+        cat = cls()
+        for path in builtin:
+            if path.name == "sources.yaml":
+                continue
+            cat._add_file(path, shared, layer="built-in")
         for path in user_files:
             cat._add_file(path, shared, layer=str(path))
-        cat.files = [*builtin_files(), *user_files]
+        cat.files = [*builtin, *user_files]
         return cat
 
     def _add_file(self, path: Path, shared: dict[str, Any], layer: str) -> None:
@@ -205,6 +234,8 @@ class Catalog:
     @property
     def data_version(self) -> str:
         """A short hash of every catalogue file's content (changes when any number changes)."""
+        if self._data_version is not None:
+            return self._data_version
         digest = hashlib.sha256()
         for path in self.files:
             digest.update(path.name.encode())

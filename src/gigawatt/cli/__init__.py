@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     from gigawatt.cli.app import build_app
     from gigawatt.errors import UserInputError
 
-    command = build_app()
+    command = build_app(args)  # only the invoked command's module, when args name one
     try:
         # without standalone mode, a command's typer.Exit(code) comes back as the return value
         returned = command.main(args=argv, prog_name="gigawatt", standalone_mode=False)
