@@ -65,7 +65,8 @@ def modules_for(args: Sequence[str] | None) -> tuple[str, ...]:
 
 def build_app(args: Sequence[str] | None = None) -> Any:
     """The click command behind ``gigawatt``: the Typer app with every command registered, or
-    with only the command module that ``args`` (the command line, when given) invokes."""
+    with only the command that ``args`` (the command line, when given) invokes: building the
+    others' options would cost start-up time for nothing."""
     app = typer.Typer(
         name="gigawatt",
         help=HELP,
@@ -85,11 +86,21 @@ def build_app(args: Sequence[str] | None = None) -> Any:
     ) -> None:
         """How much electricity does AI need, and what would it take to power it?"""
 
-    for name in modules_for(args):
+    modules = modules_for(args)
+    for name in modules:
         importlib.import_module(name).register(app)
+    if args and len(modules) == 1:  # build the invoked command only, not its module's others
+        invoked = args[0]
+        app.registered_commands = [c for c in app.registered_commands if _name(c) == invoked]
+        app.registered_groups = [g for g in app.registered_groups if g.name == invoked]
     command = typer.main.get_command(app)
     _plain_metavars(command)
     return command
+
+
+def _name(info: Any) -> str:
+    """The command name of a Typer ``CommandInfo`` (its function's name when not given)."""
+    return str(info.name or info.callback.__name__.replace("_", "-"))
 
 
 #: Metavars shown in ``--help`` by typer's type label (typer's own read ``<list[str]>``).
