@@ -26,7 +26,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Memo", "cache_dir", "cache_enabled"]
+__all__ = ["Memo", "cache_dir", "cache_enabled", "installed_stamp"]
 
 #: Entries kept at most (user-typed strings are stored too; this bounds the file).
 MAX_ENTRIES = 5000
@@ -51,7 +51,7 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("gigawatt"))
 
 
-def _installed_stamp(package: str) -> str:
+def installed_stamp(package: str) -> str:
     """The name of ``package``'s dist-info folder (it carries the version), found without
     importing the package or importlib.metadata (each costs more than the memo saves)."""
     spec = importlib.util.find_spec(package)
@@ -84,7 +84,7 @@ class Memo:
         digest = hashlib.sha256()
         from gigawatt import __version__
 
-        for part in (__version__, _installed_stamp("pint")):
+        for part in (__version__, installed_stamp("pint")):
             digest.update(part.encode())
         digest.update(self.code.read_bytes())
         return cache_dir() / f"{self.name}-{digest.hexdigest()[:16]}.json"
