@@ -423,6 +423,12 @@ class Evaluation:
             self._held[name] = value  # small: keep it for the next read (explain walks twice)
         return value
 
+    def release(self) -> None:
+        """Free every held array, outputs included: a node read later is recomputed exactly
+        from the inputs' seeded streams. For a caller that derives a larger evaluation from
+        this one (the footprint layer) and would otherwise hold both in memory at once."""
+        self._held.clear()
+
     def __getitem__(self, name: str) -> FloatArray:
         try:
             value = self._value(name)
