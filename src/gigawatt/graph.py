@@ -21,8 +21,10 @@ from __future__ import annotations
 import contextlib
 import graphlib
 import inspect
+import threading
 import weakref
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -284,7 +286,12 @@ CHUNK_SAMPLES = 1 << 18
 
 
 def _leaf_chunk(
-    item: Input, rngs: dict[str, np.random.Generator], seed: int, chunk: slice, point: bool
+    item: Input,
+    rngs: dict[str, np.random.Generator],
+    seed: int,
+    chunk: slice,
+    point: bool,
+    n: int = 0,
 ) -> FloatArray:
     """Samples ``chunk`` of an input; its generator (made on first use) continues from the
     previous chunk, so chunked draws equal one draw of all samples."""
@@ -296,10 +303,74 @@ def _leaf_chunk(
         return samples if samples.shape[0] == 1 else samples[chunk]
     if point or isinstance(dist, Point):
         return np.array([dist.central])
+    whole = chunk.start == 0 and chunk.stop == n  # the evaluation is this one chunk
+    key = (item.name, dist, seed, n) if whole else None
+    if key is not None:
+        drawn = _draws.get(key)
+        if drawn is not None:
+            return drawn
     rng = rngs.get(item.name)
     if rng is None:
         rng = rngs[item.name] = np.random.default_rng(_stream_seed(seed, item.name))
-    return dist.sample(chunk.stop - chunk.start, rng)
+    samples = dist.sample(chunk.stop - chunk.start, rng)
+    if key is not None and chunk.stop == samples.shape[0]:
+        _draws.put(key, samples)
+    return samples
+
+
+class _Draws:
+    """Recent single-chunk draws of leaves, by (name, distribution, seed, samples).
+
+    A leaf's samples depend only on those four (its own seeded stream), so evaluations that
+    share leaves draw the same numbers: an audit evaluates one chain many times (reproduction,
+    re-estimate, out-of-scope parts, every sweep cell), and each leaf is drawn once. Only whole
+    evaluations of at most :data:`CHUNK_SAMPLES` samples are kept (a later chunk continues its
+    generator's state), at most :data:`MAX_DRAW_BYTES` in all, least recently used first out;
+    entries are private copies and hits are returned as copies, so a caller that writes into
+    its array cannot change another's.
+    """
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[Any, ...], FloatArray] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> FloatArray | None:
+        try:
+            with self._lock:
+                found = self._items.get(key)
+                if found is None:
+                    return None
+                self._items.move_to_end(key)
+        except TypeError:  # a distribution that cannot be hashed: never kept
+            return None
+        return found.copy()
+
+    def put(self, key: tuple[Any, ...], samples: FloatArray) -> None:
+        if samples.nbytes > MAX_DRAW_BYTES:
+            return
+        try:
+            hash(key)
+        except TypeError:
+            return
+        kept = samples.copy()
+        with self._lock:
+            old = self._items.pop(key, None)
+            self._bytes += kept.nbytes - (old.nbytes if old is not None else 0)
+            self._items[key] = kept
+            while self._bytes > MAX_DRAW_BYTES:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= dropped.nbytes
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+#: Most bytes of leaf draws kept for reuse across evaluations.
+MAX_DRAW_BYTES = 64 * 2**20
+_draws = _Draws()
 
 
 def _assemble(
@@ -395,7 +466,7 @@ class Evaluation:
                     live[name] = (
                         (held if held.shape[0] == 1 else held[sl])
                         if held is not None
-                        else _leaf_chunk(self.inputs[name], rngs, self.seed, sl, self.point)
+                        else _leaf_chunk(self.inputs[name], rngs, self.seed, sl, self.point, self.n)
                     )
                 return live[name]
 
