@@ -189,33 +189,96 @@ def corruptions(text: str) -> list[str]:
         head + "\n" + shared + "\n" + records.replace('{"$r":0}', '{"$r":99999}', 1),
         head + "\n" + shared + "\n" + "[]",
         head + "\n" + shared + "\n" + records.replace('"h100-sxm"', '"h100-xxx"', 1),
+        head + "\n" + shared.replace('"$m":"Source"', '"$m":"Cited"', 1) + "\n" + records,
         head.replace('"aliases":{', '"aliases":{"x":{"a":"nope"},', 1)
         + "\n"
         + shared
         + "\n"
         + records,
         head.replace('"files":[', '"files":7,"_":[', 1) + "\n" + shared + "\n" + records,
-        '{"format":1,"key":1}\n',
+        head.replace('"kinds":["accelerator",', '"kinds":["nokind","accelerator",', 1)
+        + "\n"
+        + shared
+        + "\n"
+        + records,
+        '{"format":2,"key":1}\n',
         "[1, 2, 3]\n",
     ]
 
 
 def test_bad_cache_content_is_ignored(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    reference = Catalog.load(use_env=False)
+    reference = cold(monkeypatch)
+    Catalog.load(use_env=False)
     key = catalog_cache.catalog_key(reference.files, MAX_YAML_BYTES)
     assert key is not None
     (entry,) = entries(cache_dir)
     good = entry.read_text()
     assert catalog_cache.read(key, Catalog) is not None
-    for i, bad in enumerate(corruptions(good)):
+
+    def reload() -> Catalog:
+        with monkeypatch.context() as m:
+            m.setenv("GIGAWATT_NO_CACHE", "1")
+            return Catalog.load(use_env=False)
+
+    for bad in corruptions(good):
         entry.write_text(bad)
-        assert catalog_cache.read(key, Catalog) is None, f"corruption {i} was read as a hit"
+        got = catalog_cache.read(key, Catalog, reload=reload)
+        if got is not None:  # a bad kind line: found when the kind is used, then reloaded
+            assert_identical(got, reference)
+        entry.write_text(good)
     entry.write_bytes(b"\xff\xfe not utf-8")
     assert catalog_cache.read(key, Catalog) is None
     loads = Loads(monkeypatch)
     assert_identical(Catalog.load(use_env=False), reference)
     assert loads.count == 1
     assert entry.read_text() == good, "the bad entry was replaced by a good one"
+
+
+def test_a_bad_kind_line_is_reloaded_and_rewritten(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Catalog.load(use_env=False)
+    (entry,) = entries(cache_dir)
+    good = entry.read_text()
+    head, shared, records = good.split("\n", 2)
+    entry.write_text(f"{head}\n{shared}\n" + records.replace('"h100-sxm"', '"h100-xxx"', 1))
+    loads = Loads(monkeypatch)
+    cat = Catalog.load(use_env=False)
+    assert loads.count == 0  # the header is fine: a hit, until accelerators are used
+    assert cat.get("accelerator", "h100").id == "h100-sxm"
+    assert loads.count == 1
+    assert entry.read_text() == good
+
+
+def test_a_command_decodes_and_imports_only_the_kinds_it_uses(cache_dir: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from gigawatt.catalog import catalog\n"
+        "cat = catalog()\n"
+        "cat.get('accelerator', 'h100')\n"
+        "print('DECODED', sorted(k for k, v in cat._records.items() if v is not None))\n"
+        "print('IMPORTED', 'gigawatt.catalog.claim' in sys.modules)\n"
+        "assert len(cat.kinds()) > 5 and 'claim' in cat.records\n"
+    )
+    env = {**os.environ, "GIGAWATT_CACHE_DIR": str(cache_dir)}
+    env.pop("GIGAWATT_CATALOG", None)
+    run = [sys.executable, "-c", code]
+    subprocess.run(run, capture_output=True, text=True, check=True, env=env)  # fills the cache
+    out = subprocess.run(run, capture_output=True, text=True, check=True, env=env).stdout
+    assert "DECODED ['accelerator']" in out
+    assert "IMPORTED False" in out
+
+
+def test_kind_registry_matches_the_models() -> None:
+    from gigawatt.catalog.kinds import KIND_MODELS, KINDS
+
+    assert list(KINDS) == list(KIND_MODELS)
+    for kind in KIND_MODELS:
+        assert KINDS[kind].kind == kind
 
 
 def test_failed_loads_are_not_cached(

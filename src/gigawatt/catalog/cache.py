@@ -38,7 +38,7 @@ import sys
 import tempfile
 import time
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,11 +48,12 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from gigawatt.catalog.loader import Catalog
+    from gigawatt.catalog.schema import Record
 
 __all__ = ["CatalogKey", "catalog_key", "read", "tracked_modules", "write"]
 
 #: Bumped when the file layout below changes.
-FORMAT = 1
+FORMAT = 2
 #: Entries kept (several checkouts or overlay sets may share one cache directory).
 KEEP_ENTRIES = 8
 #: Modules whose code decides what a validated record holds, always hashed into an entry.
@@ -158,11 +159,10 @@ def _code_is_current(modules: Any) -> bool:
 # -- encoding ----------------------------------------------------------------------------------
 
 
-def _models() -> dict[str, type[BaseModel]]:
-    """Every model a record may hold, by class name: the kinds and the models in their fields."""
+def _models(*roots: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """Every model that ``roots`` may hold, by class name: the roots and the models in their
+    fields (one kind's model, or the shared citation model)."""
     from pydantic import BaseModel
-
-    from gigawatt.catalog.kinds import KINDS
 
     found: dict[str, type[BaseModel]] = {}
 
@@ -178,7 +178,7 @@ def _models() -> dict[str, type[BaseModel]]:
         for arg in typing.get_args(annotation):
             visit(arg)
 
-    for model in KINDS.values():
+    for model in roots:
         visit(model)
     return found
 
@@ -256,12 +256,20 @@ def _decoder(models: dict[str, type[BaseModel]], shared: list[Any]) -> Any:
 
 # -- read and write ----------------------------------------------------------------------------
 #
-# An entry is three lines of JSON: a header (format, key, code hashes, files, aliases...),
-# checked before the rest is parsed; the shared models; the records.
+# An entry is lines of JSON: a header (format, key, code hashes, files, aliases, the kinds in
+# order with their ids...), checked before anything else is parsed; the shared models; then one
+# line per kind, parsed when that kind is first used.
 
 
-def read(key: CatalogKey, catalog_type: type[Catalog]) -> Catalog | None:
-    """The cached catalogue of ``key``, or None (no entry, stale code or a bad file)."""
+def read(
+    key: CatalogKey, catalog_type: type[Catalog], reload: Callable[[], Catalog] | None = None
+) -> Catalog | None:
+    """The cached catalogue of ``key``, or None (no entry, stale code or a bad header).
+
+    Each kind's records are decoded on first use; if they turn out bad, the catalogue is
+    loaded from its files with ``reload`` (and the entry rewritten), so a bad entry costs
+    time, never a wrong record or a traceback.
+    """
     path = _path(key.key)
     if path is None:
         return None
@@ -270,42 +278,74 @@ def read(key: CatalogKey, catalog_type: type[Catalog]) -> Catalog | None:
             head = handle.readline()
             if f'"format":{FORMAT},' not in head[:40]:
                 return None
-            shared_line = handle.readline()
-            body = handle.read()
+            lines = handle.read().split("\n")
     except (OSError, UnicodeDecodeError):
         return None
     try:
-        from gigawatt.catalog.schema import Record
+        from gigawatt.catalog.schema import Source
 
-        models = _models()
         header = json.loads(head)
         if header["format"] != FORMAT or header["key"] != key.key:
             return None
         if not _code_is_current(header["modules"]):
             return None
-        shared = json.loads(shared_line, object_hook=_decoder(models, []))
-        stored = json.loads(body, object_hook=_decoder(models, shared))
+        kinds = [str(k) for k in header["kinds"]]
+        ids = {kind: [str(i) for i in header["ids"][kind]] for kind in kinds}
+        if len(lines) < 1 + len(kinds):
+            return None
+        shared = json.loads(lines[0], object_hook=_decoder(_models(Source), []))
+        if not all(isinstance(item, Source) for item in shared):
+            return None
+        aliases = {str(k): {**v} for k, v in header["aliases"].items()}
+        for kind, names in aliases.items():
+            known = set(ids.get(kind, ()))
+            if not all(isinstance(alias, str) and ident in known for alias, ident in names.items()):
+                return None
         cat = catalog_type(
-            records={},
-            aliases={str(k): {**v} for k, v in header["aliases"].items()},
+            records=dict.fromkeys(kinds),  # type: ignore[arg-type]  # decoded on first use
+            aliases=aliases,
             files=[Path(p) for p in header["files"]],
             overridden=[str(o) for o in header["overridden"]],
             warnings=[str(w) for w in header["warnings"]],
         )
-        for kind, pairs in stored.items():
-            records = cat.records.setdefault(kind, {})
-            for ident, record in pairs:
-                if not isinstance(record, Record) or record.kind != kind or record.id != ident:
-                    return None
-                records[ident] = record
-        for kind, names in cat.aliases.items():
-            known = cat.records.get(kind, {})
-            if not all(isinstance(alias, str) and ident in known for alias, ident in names.items()):
-                return None
     except Exception:  # any bad content only means: load from the files
         return None
+    fallback: list[Catalog] = []
+
+    def decoder(kind: str, line: str) -> Callable[[], dict[str, Record]]:
+        def decode() -> dict[str, Record]:
+            try:
+                return _decode_kind(kind, line, shared, ids[kind])
+            except Exception:  # a bad line: the files decide
+                if reload is None:
+                    raise
+                if not fallback:
+                    fallback.append(reload())
+                    write(key, fallback[0], tracked_modules())
+                return fallback[0]._kind(kind)
+
+        return decode
+
+    for kind, line in zip(kinds, lines[1:], strict=False):
+        cat._pending[kind] = decoder(kind, line)
     cat._data_version = key.data_version
     return cat
+
+
+def _decode_kind(kind: str, line: str, shared: list[Any], ids: list[str]) -> dict[str, Record]:
+    """The records of one kind from its line, checked against the header's ids."""
+    from gigawatt.catalog.kinds import KINDS
+
+    model = KINDS[kind]
+    pairs = json.loads(line, object_hook=_decoder(_models(model), shared))
+    records: dict[str, Record] = {}
+    for ident, record in pairs:
+        if not isinstance(record, model) or record.kind != kind or record.id != ident:
+            raise _BadCacheError(f"{kind} {ident!r} is not a {model.__name__}")
+        records[ident] = record
+    if list(records) != ids:
+        raise _BadCacheError(f"the {kind} records are not the header's")
+    return records
 
 
 def write(key: CatalogKey, cat: Catalog, modules: dict[str, str]) -> None:
@@ -315,21 +355,24 @@ def write(key: CatalogKey, cat: Catalog, modules: dict[str, str]) -> None:
         return
     try:
         encode = _Encoder()
-        records = {
-            kind: [[ident, encode(record)] for ident, record in records.items()]
-            for kind, records in cat.records.items()
-        }
+        records = cat.records
+        lines = [
+            json.dumps(encode(list(map(list, kind.items()))), separators=(",", ":"))
+            for kind in records.values()
+        ]
         header = {
             "format": FORMAT,
             "key": key.key,
             "modules": modules,
             "files": [str(p) for p in cat.files],
+            "kinds": list(records),
+            "ids": {kind: list(found) for kind, found in records.items()},
             "aliases": cat.aliases,
             "overridden": cat.overridden,
             "warnings": cat.warnings,
         }
         text = "\n".join(
-            json.dumps(part, separators=(",", ":")) for part in (header, encode.shared, records)
+            [json.dumps(part, separators=(",", ":")) for part in (header, encode.shared)] + lines
         )
     except (_BadCacheError, TypeError, ValueError):
         return
