@@ -139,3 +139,24 @@ def test_verdict_properties(claim: float, scale: float) -> None:
     assert w.probability_understated <= v.probability_understated
     order = {"understated": 0, "consistent": 1, "overstated": 2}
     assert order[w.category] >= order[v.category]
+
+
+@pytest.mark.parametrize(
+    ("holds_when", "probability", "label"),
+    [("above", 0.99, "HOLDS"), ("above", 0.6, "LIKELY HOLDS"), ("below", 0.6, "LIKELY FAILS")],
+)
+def test_threshold_verdict_says_what_is_true_how_often(
+    holds_when: str, probability: float, label: str
+) -> None:
+    from gigawatt.audit.verdict import judge
+
+    # 100 samples, a share `probability` of them above the threshold 1
+    above = round(100 * probability)
+    samples = np.array([2.0] * above + [0.5] * (100 - above))
+    v = judge(samples, 1.0, holds_when=holds_when, means="demand exceeds supply")  # type: ignore[arg-type]
+    expected = probability if holds_when == "above" else 1 - probability
+    assert v.probability_true == pytest.approx(expected)
+    assert v.label == label
+    assert v.headline() == f"demand exceeds supply in {expected:.0%} of samples"
+    assert v.probability_text() == f"P(claim true) = {expected:.0%}"
+    assert judge(samples, 1.0).probability_true is None  # a value claim keeps its wording

@@ -27,8 +27,14 @@ FIXED = {
     "accelerator_embodied_kg": "200 kg",
     "server_embodied_kg": "400 kg",
     "service_life_s": "5 years",
+    "building_embodied_kg": "1500 kg",
+    "building_life_s": "25 years",
     "electricity_price_usd_per_j": "0.1 USD/kWh",
 }
+#: Embodied per allocated accelerator-second [kg/s]: (200 + 400) kg / 5 yr hardware plus
+#: 1,500 kg / 25 yr building = 120 + 60 = 180 kg per accelerator-year.
+HARDWARE_KG_PER_S = 600 / (5 * YEAR)
+BUILDING_KG_PER_S = 1500 / (25 * YEAR)
 
 
 def _inference(output_tokens: int = 300, grid: str = "0.4 kg/kWh", **kw: object):  # type: ignore[no-untyped-def]
@@ -50,7 +56,9 @@ def test_inference_request_hand_derived() -> None:
     assert f["water_onsite_l"]["median"] == pytest.approx(e_it / KWH * 0.5)
     assert f["water_offsite_l"]["median"] == pytest.approx(e_fac / KWH * 2.0)
     assert f["water_l"]["median"] == pytest.approx(e_it / KWH * 0.5 + e_fac / KWH * 2.0)
-    assert f["embodied_kgco2e"]["median"] == pytest.approx(alloc * 600 / (5 * YEAR))
+    assert f["hardware_embodied_kgco2e"]["median"] == pytest.approx(alloc * HARDWARE_KG_PER_S)
+    assert f["building_embodied_kgco2e"]["median"] == pytest.approx(alloc * BUILDING_KG_PER_S)
+    assert f["embodied_kgco2e"]["median"] == pytest.approx(alloc * 180 / YEAR)
     assert f["cost_usd"]["median"] == pytest.approx(alloc * 3 / 3600)
     assert f["electricity_cost_usd"]["median"] == pytest.approx(e_fac / KWH * 0.1)
     per_1k = r.to_dict()["footprint_per_1k_output_tokens"]
@@ -97,7 +105,7 @@ def test_training_run_footprint_and_own_cost() -> None:
 def test_fleet_year_embodied() -> None:
     base = estimate_fleet("h100-sxm", count=1000, model=None, samples=1)
     f = with_footprint(base, grid="us-average", overrides=FIXED).to_dict()["footprint_per_year"]
-    assert f["embodied_kgco2e"]["median"] == pytest.approx(1000 * YEAR * 600 / (5 * YEAR))
+    assert f["embodied_kgco2e"]["median"] == pytest.approx(1000 * 180)
 
 
 def test_sampled_intervals_and_explain() -> None:
@@ -238,4 +246,4 @@ def test_deployment_day_footprint() -> None:
     assert day["emissions_kgco2e"]["median"] == pytest.approx(e / KWH * 0.4)
     assert day["water_onsite_l"]["median"] == pytest.approx(e / ev.central("pue") / KWH)
     assert day["cost_usd"]["median"] == pytest.approx(n * 24 * 2)
-    assert day["embodied_kgco2e"]["median"] == pytest.approx(n * 86400 * 600 / (5 * YEAR))
+    assert day["embodied_kgco2e"]["median"] == pytest.approx(n * 86400 * 180 / YEAR)

@@ -152,6 +152,47 @@ def test_higher_build_rates_never_widen_the_gap(cat, factor: float, year: int) -
     assert _point(cat, [name], **faster)[name] <= _point(cat, [name], **base)[name] + 1e-6
 
 
+def test_frontier_run_power_from_the_training_formulas(cat) -> None:  # type: ignore[no-untyped-def]
+    # hand: 150,000 accelerators x (1,000 W x 0.8 + 250 W host) x PUE(2025) -> 157.5 MW x PUE
+    out = _point(
+        cat,
+        ["frontier_run_power_2025_w", "pue_2025"],
+        frontier_run_accelerators=150_000,
+        frontier_run_chip_tdp_w=1000.0,
+        power_fraction_training=0.8,
+        host_power_w=250.0,
+    )
+    assert out["frontier_run_power_2025_w"] == pytest.approx(157.5e6 * out["pue_2025"], rel=1e-12)
+
+
+def test_frontier_run_power_brackets_epoch(result: OutlookResult) -> None:
+    # Epoch (2025): the largest runs draw over 100 MW; Grok-class runs 100-150 MW (factor 2)
+    power = result.evaluation["frontier_run_power_2025_w"]
+    assert 100e6 <= float(np.median(power)) <= 300e6
+
+
+@pytest.mark.parametrize(("share", "factor"), [(0.0, 0.0), (0.2, 0.25), (0.5, 1.0)])
+def test_other_ai_is_its_share_of_all(cat, share: float, factor: float) -> None:  # type: ignore[no-untyped-def]
+    # other = s / (1 - s) x counted, so other / (other + counted) = s
+    names = [f"workload_{w}_2030_j" for w in ("chat", "reasoning", "api", "images", "video")]
+    out = _point(
+        cat, [*names, "workload_training_2030_j", "workload_other_2030_j"], other_ai_share=share
+    )
+    counted = sum(out[n] for n in names) + out["workload_training_2030_j"]
+    assert out["workload_other_2030_j"] == pytest.approx(factor * counted, rel=1e-12)
+
+
+def test_workload_tails_are_not_runaway(result: OutlookResult) -> None:
+    # a lognormal efficiency gain above 1 once made the 2022 back-cast mean 10^4 x its median
+    for year in (2022, 2025, 2030):
+        total = result.samples("workload_total_j", year)
+        assert float(total.mean()) < 3.0 * float(np.median(total))
+    gain = outlook_inputs(catalog())["inference_efficiency_gain"].dist
+    assert gain is not None
+    draws = gain.sample(100_000, np.random.default_rng(0))
+    assert float(draws.min()) >= 0.0 and float(draws.max()) < 1.0
+
+
 # -- the result, JSON and frame ------------------------------------------------------------------
 
 
@@ -170,6 +211,7 @@ def test_json_schema(result: OutlookResult) -> None:
         "api_j",
         "images_j",
         "video_j",
+        "other_j",
         "training_j",
     }
     assert row["facility_energy_j"]["median"] == pytest.approx(
@@ -357,3 +399,11 @@ def test_helion_and_expectation_claims_audit(cat) -> None:  # type: ignore[no-un
     assert helion.verdict.estimate.median > 2028
     expected = run_audit("altman-2024-more-than-expected", cat, n=2000, sensitivity=False)
     assert expected.verdict.estimate.median > 1  # more than Schneider's 2023 expectation
+
+
+@pytest.mark.parametrize("steps", [0, 1, 2, 7, 26, -1, -3, 2.5])
+def test_whole_power_matches_numpy(steps: float) -> None:
+    from gigawatt.outlook.demand import whole_power
+
+    base = np.random.default_rng(0).uniform(0.5, 2.0, 1000)
+    np.testing.assert_allclose(whole_power(base, steps), np.power(base, steps), rtol=1e-13)

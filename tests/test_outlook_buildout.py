@@ -335,9 +335,39 @@ def test_helion_online_probability_follows_its_earliest_year() -> None:
 
 
 def test_drivers_rank_the_share_and_the_demand_growth_first() -> None:
-    r = estimate_buildout(2024, 2030, samples=100)
+    r = estimate_buildout(2024, 2030, samples=100, demand="placeholder")
     top = {d.input for d in r.drivers(2030, n_base=64)[:3]}
     assert {"ai_share_of_additions", "ai_demand_growth"} <= top
+
+
+def test_default_demand_is_the_outlook_base_scenario() -> None:
+    from gigawatt.outlook.estimate import estimate_outlook
+
+    r = estimate_buildout(2024, 2030, samples=4000)
+    assert r.choices["demand"] == "outlook" and r.choices["demand_scenario"] == "base"
+    assert "ai_demand_growth" not in r.evaluation.inputs
+    outlook = estimate_outlook(first=2024, last=2030, samples=4000, sensitivity=False)
+    ours = r.summary("ai_demand_growth_w", 2030).median
+    theirs = outlook.year(2030)["ai_demand_growth_w"]["median"]
+    assert ours == pytest.approx(theirs, rel=0.05)  # same model, sampling noise only
+    top = {d.input for d in r.drivers(2030, n_base=64)[:3]}
+    assert "shipment_growth_initial" in top  # the demand's drivers rank with the supply's
+    high = estimate_buildout(2024, 2030, samples=4000, demand_scenario="high")
+    assert high.summary("ai_demand_growth_w", 2030).median > ours
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"demand": "nope"}, "is not one of outlook, placeholder"),
+        ({"demand": "outlook", "demand_growth": "0.3"}, "cannot be combined"),
+        ({"demand": "placeholder", "demand_scenario": "high"}, "drop --demand placeholder"),
+        ({"year_from": 2018}, "the outlook's demand starts in 2022"),
+    ],
+)
+def test_bad_demand_choices(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(UserInputError, match=message):
+        estimate_buildout(samples=10, **kwargs)  # type: ignore[arg-type]
 
 
 def test_a_user_catalogue_adds_a_deal(tmp_path: Path) -> None:

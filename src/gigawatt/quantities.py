@@ -180,8 +180,10 @@ EXACT_RULES: dict[str, Rule] = {
             "hidden_size",
             "experts",
             "active_experts",
+            "frontier_run_accelerators",
         )
     },
+    "other_ai_share": Rule("a share of AI energy", 0.0, 0.95, hint="'0.2 to 0.5'"),
     **{
         name: PER_ACCELERATOR_POWER
         for name in (
@@ -231,7 +233,13 @@ EXACT_RULES: dict[str, Rule] = {
 #: and no other (``accelerator_count='5 people'`` is an error).
 COUNTED_AS: dict[str, str] = {
     name: "accelerator count"
-    for name in ("accelerator_count", "accelerators", "accelerators_needed", "count")
+    for name in (
+        "accelerator_count",
+        "accelerators",
+        "accelerators_needed",
+        "count",
+        "frontier_run_accelerators",
+    )
 }
 
 #: Rules by name prefix (per-technology nodes: ``capacity_factor_solar_pv``...).
@@ -331,6 +339,7 @@ PLAIN_NUMBER_NODES = PLAIN_NUMBER_NODES | frozenset(
         "expectation_ratio",
         "frames",
         "frontier_runs",
+        "frontier_run_accelerators",
         "generation_activity",
         "guidance_passes",
         "height_px",
@@ -348,6 +357,7 @@ PLAIN_NUMBER_NODES = PLAIN_NUMBER_NODES | frozenset(
         "latent_tokens_per_frame",
         "mixed_activity",
         "mixed_weight_params",
+        "other_ai_share",
         "output_length_cv",
         "params",
         "patch_size",

@@ -134,8 +134,14 @@ class Audit:
 
     @property
     def closes(self) -> bool:
-        """Whether the claimant's own arithmetic reaches the claimed value (±10%)."""
+        """Whether the claimant's own arithmetic reaches the claimed value (±10%); for a
+        threshold claim, whether it lands on the side where the claim holds."""
         lo, hi = self.reproduction_corners
+        holds_when = self.claim.claimed.holds_when
+        if holds_when == "above":
+            return self.reproduction_value > self.claim_central
+        if holds_when == "below":
+            return self.reproduction_value < self.claim_central
         return not (hi * 1.1 < self.claim_low or lo / 1.1 > self.claim_high)
 
     @property
@@ -479,7 +485,14 @@ def run_audit(
         n=n,
         seed=seed,
     )
-    verdict = judge(estimate[output], claim_central, claim_low, claim_high)
+    verdict = judge(
+        estimate[output],
+        claim_central,
+        claim_low,
+        claim_high,
+        spec.claimed.holds_when,
+        spec.claimed.means,
+    )
     tick("re-estimated with catalogue evidence")
 
     out_of_scope = []

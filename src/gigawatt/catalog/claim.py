@@ -109,6 +109,14 @@ class ClaimedValue(BaseModel):
     unit: str | None = Field(default=None, description="unit of value, parsed (e.g. GW, Wh)")
     label: str | None = Field(default=None, description="display name of the unit, e.g. 'reactors'")
     note: str | None = None
+    holds_when: Literal["above", "below"] | None = Field(
+        default=None,
+        description="a threshold claim: true when the output is above (below) the value",
+    )
+    means: str | None = Field(
+        default=None,
+        description="for a threshold claim, what being true says in words (the verdict's text)",
+    )
 
     @property
     def text(self) -> str:

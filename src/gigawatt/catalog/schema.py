@@ -370,6 +370,18 @@ class Grid(Record):
         description="lifecycle CO2e (upstream included) or direct combustion CO2 only",
     )
     carbon_intensity_kg_per_j: Cited
+    diurnal_profile: dict[str, Cited] | None = Field(
+        default=None,
+        description="carbon intensity relative to the annual mean by local hour '0'-'23' "
+        "(mean 1); weighted by a workload's load shape in the footprint layer",
+    )
+
+    @field_validator("diurnal_profile")
+    @classmethod
+    def _twenty_four_hours(cls, value: dict[str, Cited] | None) -> dict[str, Cited] | None:
+        if value is not None and sorted(value, key=int) != [str(h) for h in range(24)]:
+            raise ValueError("diurnal_profile needs one factor for each hour '0' to '23'")
+        return value
 
 
 class Population(Record):

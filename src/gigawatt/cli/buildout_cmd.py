@@ -201,6 +201,16 @@ def driver_table(drivers: list[Any], year: int, top: int = 8) -> Any:
     return table
 
 
+def _demand_words(choices: dict[str, Any]) -> str:
+    """Where the table's demand came from, in words."""
+    if choices.get("demand") == "outlook":
+        return f"the outlook's facility power, scenario {choices.get('demand_scenario')}"
+    if choices.get("demand") == "placeholder":
+        growth = choices.get("demand_growth") or "the catalogue's growth"
+        return f"placeholder: IEA 2024 accelerated servers growing {growth} a year"
+    return "given by the caller"
+
+
 def register(app: typer.Typer) -> None:
     """Add ``gigawatt buildout`` to ``app``."""
 
@@ -220,11 +230,27 @@ def register(app: typer.Typer) -> None:
                 "e.g. '0.05 to 0.2'. Default: the catalogue's labelled guess.",
             ),
         ] = None,
+        demand: Annotated[
+            str | None,
+            typer.Option(
+                "--demand",
+                help="Where AI demand comes from: outlook (default: the outlook's facility "
+                "power, hardware view) or placeholder (IEA 2024 growing --demand-growth).",
+            ),
+        ] = None,
+        scenario: Annotated[
+            str | None,
+            typer.Option(
+                "--scenario",
+                help="Outlook scenario of the demand: base (default), low, high or a YAML file.",
+            ),
+        ] = None,
         demand_growth: Annotated[
             str | None,
             typer.Option(
                 "--demand-growth",
-                help="Annual growth of the placeholder AI demand, e.g. 0.3 (30%/yr).",
+                help="Annual growth of the placeholder AI demand, e.g. 0.3 (30%/yr); "
+                "implies --demand placeholder.",
             ),
         ] = None,
         firming_site: Annotated[
@@ -259,6 +285,8 @@ def register(app: typer.Typer) -> None:
             year_to=year_to,
             share_of_additions=share,
             demand_growth=demand_growth,
+            demand=demand,
+            demand_scenario=scenario,
             base_year=base_year,
             firming_site=firming_site,
             overrides=parse_sets(sets),
@@ -280,8 +308,8 @@ def register(app: typer.Typer) -> None:
         out.print(
             "deals: firm power of new or restarted plants contracted by AI buyers; world: "
             "firm equivalent of world clean additions; AI clean: deals + share of the rest; "
-            "demand +: AI demand growth (placeholder unless set); gap = demand + minus AI "
-            "clean; need: share of world additions AI would need."
+            f"demand +: AI demand growth ({_demand_words(result.choices)}); gap = demand + "
+            "minus AI clean; need: share of world additions AI would need."
         )
         out.print(deal_table(result))
         out.print(tech_table(result))

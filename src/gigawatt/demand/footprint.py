@@ -14,8 +14,10 @@ image) supplies three quantities through small adapter formulas:
 and the core formulas give (location-based carbon; water on site and off site apart)::
 
     operational_emissions_kgco2e = footprint_energy_j x carbon_intensity_kg_per_j
-    embodied_emissions_kgco2e    = footprint_accelerator_s
+    hardware_embodied_kgco2e     = footprint_accelerator_s
                                    x (accelerator_embodied_kg + server_embodied_kg) / service_life_s
+    building_embodied_kgco2e     = footprint_accelerator_s x building_embodied_kg / building_life_s
+    embodied_emissions_kgco2e    = hardware_embodied_kgco2e + building_embodied_kgco2e
     water_onsite_l   = footprint_it_energy_j x wue_m3_per_j x 1000     (WUE is per IT kWh)
     water_offsite_l  = footprint_energy_j x grid_water_m3_per_j x 1000
     cost_usd (rent)  = footprint_accelerator_s x accelerator_price_usd_per_s
@@ -24,8 +26,10 @@ and the core formulas give (location-based carbon; water on site and off site ap
     electricity_cost_usd = footprint_energy_j x electricity_price_usd_per_j
 
 Embodied emissions and capex are spread over the hardware's whole service life, as if it were
-allocated (rented or deployed) all that time (the EcoLogits convention); the building is not
-included. Market-based accounting is out of scope. Sources: catalogue kind ``parameter``,
+allocated (rented or deployed) all that time (the EcoLogits convention); the building's share
+is per accelerator slot of IT capacity over the building's life (an estimate). A grid record
+with a diurnal profile is weighted by the workload's load shape. Market-based accounting is
+out of scope. Sources: catalogue kind ``parameter``,
 estimator ``footprint`` (``footprint_water.yaml``, ``footprint_embodied.yaml``,
 ``footprint_cost.yaml``) and the grid records; docs/methodology/footprint.md.
 """
@@ -67,7 +71,7 @@ __all__ = [
     "with_footprint",
 ]
 
-METHODOLOGY_VERSION = "footprint-1.0"
+METHODOLOGY_VERSION = "footprint-1.1"
 #: Litres per cubic metre (definition).
 LITRES_PER_M3 = 1000.0
 #: Cooling types with a cited WUE range in ``footprint_water.yaml`` (``applies_to``).
@@ -93,14 +97,30 @@ def operational_emissions_kgco2e(
     return footprint_energy_j * carbon_intensity_kg_per_j
 
 
-def embodied_emissions_kgco2e(
+def hardware_embodied_kgco2e(
     footprint_accelerator_s: FloatArray,
     accelerator_embodied_kg: FloatArray,
     server_embodied_kg: FloatArray,
     service_life_s: FloatArray,
 ) -> FloatArray:
-    """Embodied emissions [kg CO2e] = accelerator-s x (accelerator + server share) / life."""
+    """Hardware embodied [kg CO2e] = accelerator-s x (accelerator + server share) / life."""
     return footprint_accelerator_s * (accelerator_embodied_kg + server_embodied_kg) / service_life_s
+
+
+def building_embodied_kgco2e(
+    footprint_accelerator_s: FloatArray,
+    building_embodied_kg: FloatArray,
+    building_life_s: FloatArray,
+) -> FloatArray:
+    """Building embodied [kg CO2e] = accelerator-s x building share per slot / building life."""
+    return footprint_accelerator_s * building_embodied_kg / building_life_s
+
+
+def embodied_emissions_kgco2e(
+    hardware_embodied_kgco2e: FloatArray, building_embodied_kgco2e: FloatArray
+) -> FloatArray:
+    """Embodied emissions [kg CO2e] = hardware (accelerator, server) + building."""
+    return hardware_embodied_kgco2e + building_embodied_kgco2e
 
 
 def total_emissions_kgco2e(
@@ -156,6 +176,8 @@ def electricity_cost_share(electricity_cost_usd: FloatArray, cost_usd: FloatArra
 
 _CORE: tuple[Callable[..., Any], ...] = (
     operational_emissions_kgco2e,
+    hardware_embodied_kgco2e,
+    building_embodied_kgco2e,
     embodied_emissions_kgco2e,
     total_emissions_kgco2e,
     water_onsite_l,
@@ -183,6 +205,8 @@ FOOTPRINT_KEYS: dict[str, str] = {
     "energy_j": "footprint_energy_j",
     "emissions_kgco2e": "operational_emissions_kgco2e",
     "embodied_kgco2e": "embodied_emissions_kgco2e",
+    "hardware_embodied_kgco2e": "hardware_embodied_kgco2e",
+    "building_embodied_kgco2e": "building_embodied_kgco2e",
     "total_kgco2e": "total_emissions_kgco2e",
     "water_onsite_l": "water_onsite_l",
     "water_offsite_l": "water_offsite_l",
@@ -490,6 +514,52 @@ def hourly_grid_input(cat: Catalog, path: str, estimator: str) -> Input:
     )
 
 
+def diurnal_weight(cat: Catalog, profile: Mapping[str, Any], estimator: str) -> float:
+    """Load-weighted mean of a grid's diurnal profile [1]: ``sum_h load_h f_h / sum_h load_h``.
+
+    ``profile`` maps local hours ``"0"``-``"23"`` to Cited factors relative to the annual mean
+    (:attr:`gigawatt.catalog.schema.Grid.diurnal_profile`); they are renormalised to mean 1
+    and tiled over the year; the load is the estimator's shape (:data:`LOAD_SHAPES`; flat
+    otherwise, which gives exactly 1) in local solar time.
+    """
+    from gigawatt.supply.profiles import HOURS, load_profile, supply_parameters
+
+    factors = np.array([profile[str(h)].central for h in range(24)], dtype=float)
+    factors = factors / factors.mean()
+    year = np.tile(factors, HOURS // 24)
+    shape = LOAD_SHAPES.get(estimator, "flat")
+    load = load_profile(shape, supply_parameters(cat)) if shape != "flat" else np.ones(HOURS)
+    return float(np.sum(load * year) / np.sum(load))
+
+
+def diurnal_grid_input(cat: Catalog, grid_id: str, estimator: str) -> Input | None:
+    """The grid's annual intensity x its load-weighted diurnal factor, or None without a profile.
+
+    The factor (:func:`diurnal_weight`) scales the cited value or range; the note names it
+    and marks the profile as derived when its source says so.
+    """
+    record = cat.get("grid", grid_id)
+    profile = getattr(record, "diurnal_profile", None)
+    if not profile:
+        return None
+    weight = diurnal_weight(cat, profile, estimator)
+    cited = getattr(record, "carbon_intensity_kg_per_j")  # noqa: B009 - typed as Record
+    scaled = cited.model_copy(
+        update={
+            k: getattr(cited, k) * weight
+            for k in ("value", "low", "high")
+            if getattr(cited, k) is not None
+        }
+    )
+    shape = LOAD_SHAPES.get(estimator, "flat")
+    return cited_input(
+        "carbon_intensity_kg_per_j",
+        scaled,
+        note=f"grid {record.id}: annual mean x {weight:.3f}, its diurnal profile (derived) "
+        f"weighted by the {shape} load shape",
+    )
+
+
 def _wue_input(cat: Catalog, wue: str | float | Dist | None) -> Input:
     """WUE from a cooling type (``evaporative``, ``air``...) or a value (``"0.5 L/kWh"``)."""
     if wue is None:
@@ -577,6 +647,8 @@ def footprint_inputs(
         )
     for node in ("accelerator_embodied_kg", "server_embodied_kg", "service_life_s"):
         inputs[node] = parameter_input(cat, "footprint", node, applies_to=accelerator)
+    for node in ("building_embodied_kg", "building_life_s"):
+        inputs[node] = parameter_input(cat, "footprint", node)
     inputs["electricity_price_usd_per_j"] = parameter_input(
         cat, "footprint", "electricity_price_usd_per_j"
     )
@@ -781,6 +853,11 @@ def with_footprint(
         grid = result.choices.get("grid")
     accelerator = accelerator_of(cat, result)
     leaves, warnings = footprint_inputs(cat, accelerator, grid, wue, price, cost, skip=skip)
+    grid_id = _grid_id(cat, grid)
+    if grid_hourly is None and grid_id is not None and not skip:
+        weighted = diurnal_grid_input(cat, grid_id, result.estimator)
+        if weighted is not None:
+            leaves["carbon_intensity_kg_per_j"] = weighted
     if grid_hourly is not None:
         leaves["carbon_intensity_kg_per_j"] = hourly_grid_input(cat, grid_hourly, result.estimator)
         if "carbon_intensity_kg_per_j" in result.evaluation.inputs:
@@ -793,6 +870,18 @@ def with_footprint(
             if node not in result.evaluation.inputs:
                 leaves[node] = parameter_input(cat, estimator, node, applies_to=accelerator)
     return attach_footprint(result, leaves, overrides, cost, warnings)
+
+
+def _grid_id(cat: Catalog, grid: str | float | Dist | None) -> str | None:
+    """The catalogue id of ``grid`` (default grid when None), or None for a number."""
+    if grid is None:
+        return DEFAULT_GRID
+    if isinstance(grid, str):
+        try:
+            return cat.get("grid", grid).id
+        except UnknownIdError:
+            return None
+    return None
 
 
 def _default_inputs(cat: Catalog, **choices: Any) -> dict[str, Input]:

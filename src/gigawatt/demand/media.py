@@ -7,7 +7,9 @@ transformer over the latent tokens of the image or clip, then decodes the latent
     latent frames    = (1 + (F - 1) / temporal_downsample) / temporal_patch     (1 for images)
     sequence T       = tokens per frame x latent frames + text tokens
     FLOP per pass    = 2 x params x T + 4 x layers x T^2 x hidden_size     (Kaplan et al. 2020:
-                       linear layers, plus QK^T and AV over the full sequence)
+                       linear layers, plus QK^T and AV over the full sequence); for UNets
+                       a measured FLOP per latent token replaces 2 x params (and the
+                       attention term is 0: it is inside the measured figure)
     generation FLOP  = steps x guidance_passes x FLOP per pass + W x H x F x VAE FLOP per pixel
     time             = generation FLOP / (N x dense peak x MFU)
 
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ESTIMATOR", "GRAPH", "MEDIA_GENERATION", "estimate_media", "media_inputs"]
 
-METHODOLOGY_VERSION = "media-1.0"
+METHODOLOGY_VERSION = "media-1.1"
 
 
 def latent_tokens_per_frame(
@@ -73,11 +75,25 @@ def sequence_tokens(
     return latent_tokens_per_frame * latent_frames + text_tokens
 
 
-def flop_per_pass(
-    params: FloatArray, sequence_tokens: FloatArray, layers: FloatArray, hidden_size: FloatArray
+def linear_token_flop(params: FloatArray) -> FloatArray:
+    """FLOP per token of a pass's weight multiplies [FLOP] = 2 x params (UNets: measured)."""
+    return 2.0 * params
+
+
+def attention_flop_per_pass(
+    sequence_tokens: FloatArray, layers: FloatArray, hidden_size: FloatArray
 ) -> FloatArray:
-    """FLOP of one transformer pass [FLOP] = 2 N T + 4 layers T^2 d (linear + attention)."""
-    return 2.0 * params * sequence_tokens + 4.0 * layers * sequence_tokens**2 * hidden_size
+    """FLOP of full-sequence attention in one pass [FLOP] = 4 layers T^2 d (QK^T and AV)."""
+    return 4.0 * layers * sequence_tokens**2 * hidden_size
+
+
+def flop_per_pass(
+    linear_token_flop: FloatArray,
+    sequence_tokens: FloatArray,
+    attention_flop_per_pass: FloatArray,
+) -> FloatArray:
+    """FLOP of one pass [FLOP] = linear FLOP per token x T + attention FLOP."""
+    return linear_token_flop * sequence_tokens + attention_flop_per_pass
 
 
 def denoising_passes(steps: FloatArray, guidance_passes: FloatArray) -> FloatArray:
@@ -155,6 +171,8 @@ FORMULAS = (
     latent_tokens_per_frame,
     latent_frames,
     sequence_tokens,
+    linear_token_flop,
+    attention_flop_per_pass,
     flop_per_pass,
     denoising_passes,
     vae_decode_flop,
@@ -270,7 +288,17 @@ def media_inputs(
             f"(e.g. {', '.join(sorted(_video_ids(cat))[:3])})"
         )
     acc = cat.typed(Accelerator, accelerator)
-    inputs: dict[str, Input] = {f: cited_input(f, getattr(record, f)) for f in _MODEL_FIELDS}
+    inputs: dict[str, Input] = {
+        f: cited_input(f, getattr(record, f))
+        for f in _MODEL_FIELDS
+        if getattr(record, f) is not None
+    }
+    if record.linear_token_flop is not None:  # UNets: measured, replaces 2 x params
+        inputs["linear_token_flop"] = cited_input("linear_token_flop", record.linear_token_flop)
+    if record.architecture == "unet":
+        inputs["attention_flop_per_pass"] = point(
+            "attention_flop_per_pass", 0.0, "UNet: attention is inside linear_token_flop"
+        )
     acc_inputs, warnings = inference.accelerator_inputs(acc, precision)
     inputs.update({k: v for k, v in acc_inputs.items() if k in ("peak_flop_per_s", "tdp_w")})
     inputs["idle_power_w"] = acc_inputs["idle_power_w"]

@@ -29,8 +29,9 @@ leaves and ``--explain`` any node. Conventions (docs/methodology/buildout.md):
   that. Share needed: ``(demand growth - pipeline) / (world - pipeline)``.
 
 Scopes: world additions (IRENA AC nameplate for solar); deals are US net electric capacity;
-demand is whatever the caller passes (the placeholder is IEA's accelerated-server share of
-data-centre electricity, facility boundary).
+demand is by default the outlook's facility power of AI accelerators (hardware view, base
+scenario), or whatever the caller passes, or a placeholder (IEA's accelerated-server share of
+data-centre electricity growing a set rate), all at facility boundary.
 """
 
 from __future__ import annotations
@@ -189,8 +190,10 @@ def _sum(name: str, inputs: Sequence[str], doc: str) -> Formula:
 
 
 def _projected(name: str, last: str, growth: str, cap: str, years_after: int, doc: str) -> Formula:
+    from gigawatt.outlook.demand import whole_power
+
     def projected(a_h: FloatArray, g: FloatArray, m: FloatArray) -> FloatArray:
-        return np.asarray(np.minimum(a_h * (1.0 + g) ** years_after, m), dtype=float)
+        return np.asarray(np.minimum(a_h * whole_power(1.0 + g, years_after), m), dtype=float)
 
     return _formula(name, [last, growth, cap], doc, projected)
 
@@ -532,6 +535,7 @@ def _firm_formulas(
         ratios = [f"nameplate_per_firm_{key(t.technology)}" for t in variable]
         stores = [f"storage_per_firm_power_{key(t.technology)}_s" for t in variable]
         energy = node(f"world_energy_additions_{key(storage.id)}_j", y)
+        memo: dict[str, Any] = {}
         for row, t in enumerate(variable):
             out.append(
                 _formula(
@@ -539,7 +543,7 @@ def _firm_formulas(
                     [*names, *ratios, *stores, energy],
                     f"[W] = nameplate added in {y} / nameplate per firm W, limited by the "
                     f"year's battery energy (given first to the least storage-hungry), {t.id}",
-                    _storage_allocation(len(variable), row),
+                    _storage_allocation(len(variable), row, memo),
                 )
             )
     return out
@@ -574,16 +578,36 @@ def firm_from_variable(
     return np.asarray(got, dtype=float)
 
 
-def _storage_allocation(k: int, row: int) -> Callable[..., FloatArray]:
+def _storage_allocation(
+    k: int, row: int, memo: dict[str, Any] | None = None
+) -> Callable[..., FloatArray]:
+    """Row ``row`` of :func:`firm_from_variable` as a formula of its 3k + 1 inputs.
+
+    The k rows of one year share ``memo``: the graph computes them one after another from
+    the same arrays, so the allocation is solved once per year, not k times.
+    """
+    shared: dict[str, Any] = {} if memo is None else memo
+
     def firmed(*values: FloatArray) -> FloatArray:
-        adds, rat, sto, energy = values[:k], values[k : 2 * k], values[2 * k : 3 * k], values[-1]
-        size = max(np.size(v) for v in values)
-        stack = [
-            np.stack([np.broadcast_to(v, (size,)) for v in group]) for group in (adds, rat, sto)
-        ]
-        return np.asarray(
-            firm_from_variable(stack[0], stack[1], stack[2], energy)[row], dtype=float
-        )
+        key_ = tuple(id(v) for v in values)
+        if shared.get("key") != key_ or row in shared["served"]:
+            adds, rat, sto = values[:k], values[k : 2 * k], values[2 * k : 3 * k]
+            size = max(np.size(v) for v in values)
+            stack = [
+                np.stack([np.broadcast_to(v, (size,)) for v in group]) for group in (adds, rat, sto)
+            ]
+            # keep the inputs alive with the key, so their ids cannot be reused meanwhile
+            shared.update(
+                key=key_,
+                values=values,
+                served=set(),
+                result=firm_from_variable(stack[0], stack[1], stack[2], values[-1]),
+            )
+        result = np.asarray(shared["result"][row], dtype=float)
+        shared["served"].add(row)
+        if len(shared["served"]) == k:  # every row of the year served: free the arrays
+            shared.clear()
+        return result
 
     return firmed
 
@@ -985,6 +1009,8 @@ def estimate_buildout(
     samples: int = 10_000,
     seed: int = 0,
     catalog: Catalog | None = None,
+    demand: str | None = None,
+    demand_scenario: str | None = None,
 ) -> BuildoutResult:
     """Firm clean power that could serve AI, year by year, against AI demand growth.
 
@@ -997,10 +1023,19 @@ def estimate_buildout(
         (``"0.05 to 0.2"``); default: the catalogue's labelled guess.
     demand_power_w : mapping year → power, optional
         AI average power by year [W] (distributions or sample arrays of shape (N,)); must
-        include ``base_year``. Default: a placeholder (IEA 2024 accelerated servers growing
-        ``demand_growth`` a year).
+        include ``base_year``. Default: the outlook's facility power (see ``demand``).
     demand_growth : distribution, optional
-        Annual growth of the placeholder demand (``"0.3"``, fraction per year).
+        Annual growth of the placeholder demand (``"0.3"``, fraction per year); implies
+        ``demand="placeholder"``.
+    demand : ``"outlook"`` or ``"placeholder"``, optional
+        Where AI demand comes from when ``demand_power_w`` is not given. ``"outlook"``
+        (default): the outlook's hardware view (:func:`gigawatt.outlook.demand.hardware_formulas`,
+        facility power of the installed accelerators, scenario ``demand_scenario``), merged
+        into this graph so its drivers rank with the supply's. ``"placeholder"``: IEA's 2024
+        accelerated-server power growing ``demand_growth`` a year.
+    demand_scenario : str, optional
+        The outlook scenario for ``demand="outlook"``: ``base`` (default), ``low``, ``high`` or
+        a scenario file.
     base_year : int
         Additions and demand growth are counted after this year (default 2024).
     firming_site : str, optional
@@ -1031,7 +1066,13 @@ def estimate_buildout(
     if samples < 1:
         raise UserInputError(f"--samples must be at least 1, got {samples}")
     cat = catalog or default_catalog()
-    model = build_model(range(year_from, year_to + 1), base_year, firming_site, cat)
+    source = _demand_source(demand, demand_power_w, demand_growth, demand_scenario)
+    if source == "outlook":
+        model = _outlook_demand_model(
+            year_from, year_to, base_year, firming_site, cat, demand_scenario
+        )
+    else:
+        model = build_model(range(year_from, year_to + 1), base_year, firming_site, cat)
     graph = model.graph
     inputs = dict(model.inputs)
     if share_of_additions is not None:
@@ -1096,12 +1137,77 @@ def estimate_buildout(
             "to": year_to,
             "base_year": base_year,
             "share_of_additions": None if share_of_additions is None else str(share_of_additions),
-            "demand": "caller" if demand_power_w is not None else "placeholder",
+            "demand": source,
+            "demand_scenario": (demand_scenario or "base") if source == "outlook" else None,
             "demand_growth": None if demand_growth is None else str(demand_growth),
             "firming_site": firming_site,
         },
         warnings=warnings,
     )
+
+
+DEMAND_SOURCES = ("outlook", "placeholder")
+
+
+def _demand_source(
+    demand: str | None,
+    demand_power_w: Mapping[int, Any] | None,
+    demand_growth: str | float | Dist | None,
+    demand_scenario: str | None,
+) -> str:
+    """``caller``, ``outlook`` or ``placeholder``: where the AI demand of a build-out comes from."""
+    if demand is not None and demand not in DEMAND_SOURCES:
+        raise UserInputError(
+            f"--demand {demand!r} is not one of {', '.join(DEMAND_SOURCES)} "
+            "(outlook: the outlook's facility power; placeholder: IEA 2024 growing --demand-growth)"
+        )
+    if demand_power_w is not None:
+        if demand is not None or demand_scenario is not None:
+            raise UserInputError("give either demand_power_w or --demand/--scenario, not both")
+        return "caller"
+    if demand_growth is not None:
+        if demand == "outlook" or demand_scenario is not None:
+            raise UserInputError(
+                "--demand-growth sets the placeholder demand; it cannot be combined with the "
+                "outlook's demand (--demand outlook, --scenario): drop one"
+            )
+        return "placeholder"
+    if demand == "placeholder" and demand_scenario is not None:
+        raise UserInputError("--scenario picks the outlook's demand; drop --demand placeholder")
+    return demand or "outlook"
+
+
+def _outlook_demand_model(
+    year_from: int,
+    year_to: int,
+    base_year: int,
+    firming_site: str | None,
+    cat: Catalog,
+    scenario: str | None,
+) -> BuildoutModel:
+    """The build-out with the outlook's hardware view as its demand (one merged graph)."""
+    from gigawatt.outlook.demand import FIRST_YEAR, hardware_formulas
+    from gigawatt.outlook.estimate import scenario_inputs
+    from gigawatt.outlook.scenario import load_scenario
+
+    if min(year_from, base_year) < FIRST_YEAR:
+        raise UserInputError(
+            f"the outlook's demand starts in {FIRST_YEAR}; use --from {FIRST_YEAR} or later, "
+            "or --demand placeholder (or --demand-growth) for earlier years"
+        )
+    model = build_model(
+        range(year_from, year_to + 1), base_year, firming_site, cat, demand_from="facility_power_w"
+    )
+    demand = hardware_formulas(year_to)
+    names = {f.name for f in model.formulas}
+    model.formulas = [f for f in demand if f.name not in names] + model.formulas
+    leaves = Graph(model.formulas, name="buildout").leaf_names
+    outlook = scenario_inputs(cat, load_scenario(scenario), {}, max(year_to, 2035))
+    model.inputs = {
+        **{k: v for k, v in outlook.items() if k in leaves and k not in model.inputs},
+        **model.inputs,
+    }
+    return model
 
 
 def _share_input(value: str | float | Dist) -> Input:

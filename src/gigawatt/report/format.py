@@ -115,6 +115,7 @@ _BY_DIMENSION: dict[str, ReaderUnit] = {
     "cost per power": _USD_PER_KW,
     "cost per energy": _USD_PER_MWH,
     "carbon intensity": ReaderUnit("g/kWh", 1e-3 / J_PER_KWH, "plain"),
+    "water intensity": ReaderUnit("L/kWh", 1e-3 / J_PER_KWH, "plain"),  # WUE: 1 L = 1e-3 m³
     "area": ReaderUnit("m²"),
     "area per power": ReaderUnit("m²/kW", 1e-3, "plain"),
 }

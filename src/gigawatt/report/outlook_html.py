@@ -38,6 +38,7 @@ _WORKLOADS = {
     "api_j": "API and agents",
     "images_j": "images",
     "video_j": "video",
+    "other_j": "other AI (recsys, search, enterprise)",
     "training_j": "training",
 }
 _SCOPE_SYMBOL = {"ai": "diamond", "all-datacentres": "square", "datacentres-crypto-ai": "x"}

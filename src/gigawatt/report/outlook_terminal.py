@@ -21,6 +21,7 @@ _WORKLOAD_LABELS = {
     "api_j": "API",
     "images_j": "image",
     "video_j": "video",
+    "other_j": "other",
     "training_j": "train",
 }
 

@@ -183,7 +183,7 @@ _COLOURS = {"consistent": "green", "understated": "red", "overstated": "yellow"}
 def _verdict_text(audit: Audit) -> str:
     v = audit.verdict
     colour = _COLOURS[v.category]
-    return f"[bold {colour}]{v.category.upper()}[/]: {v.headline()}"
+    return f"[bold {colour}]{v.label}[/]: {v.headline()}"
 
 
 def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
@@ -227,6 +227,8 @@ def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
             )
     lo, hi = audit.reproduction_corners
     closes = "[green]closes[/]" if audit.closes else "[red]does not close[/]"
+    if audit.verdict.is_threshold:
+        closes = "the claim holds" if audit.closes else "the claim fails"
     out.print(
         f"Their arithmetic: {name} = [bold]{fmt(audit.reproduction_value, name, label)}[/] "
         f"(their ranges: {fmt_interval(lo, hi, name, label)}) vs claimed "
@@ -269,7 +271,7 @@ def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
     out.print(
         f"   ratio estimate/claim {v.ratio.median:.3g} "
         f"(90%: {v.ratio.p5:.3g} – {v.ratio.p95:.3g}); "
-        f"P(claim understates) = {v.probability_understated:.0%}"
+        f"{v.probability_text()}"
     )
     if audit.drivers:
         driver_rows = []
@@ -308,6 +310,11 @@ def _break_even_text(audit: Audit) -> str:
     name, label = audit.output, audit.claim.claimed.label
     if be.found and be.value is not None:
         where = f" (our {be.percentile:.1f}th percentile)" if be.percentile is not None else ""
+        if audit.verdict.is_threshold:
+            return (
+                f"our median crosses the threshold {fmt(be.target, name, label)} when "
+                f"[bold]{be.input} = {fmt(be.value, be.input)}[/]{where}"
+            )
         return (
             f"the claim holds (our median = claimed {fmt(be.target, name, label)}) when "
             f"[bold]{be.input} = {fmt(be.value, be.input)}[/]{where}"
@@ -315,7 +322,8 @@ def _break_even_text(audit: Audit) -> str:
     return (
         f"no value of {be.input} in its plausible range "
         f"({fmt_interval(be.plausible_low, be.plausible_high, be.input)}) "
-        "makes the claim exact: our median stays within "
+        f"makes the claim {'cross its threshold' if audit.verdict.is_threshold else 'exact'}: "
+        "our median stays within "
         f"{fmt_interval(be.median_at_low, be.median_at_high, name, label)}"
     )
 
