@@ -102,11 +102,15 @@ def sobol_drivers(
 ) -> list[Driver]:
     """Sobol' total- and first-order indices of ``output`` for the inputs ``vary``, ranked.
 
-    Every other input is held at its central value. ``n_base`` should be a power of two.
+    Every other input is held at its central value. ``n_base`` is rounded up to a power of two
+    (Sobol' points keep their balance properties only there: 100 becomes 128).
     """
     if not vary:
         return []
+    requested = int(n_base)
+    n_base = 1 << max(0, requested - 1).bit_length()
     names = list(vary)
+    _check_sobol_memory(requested, n_base, len(names))
     unit = np.clip(saltelli_sample(len(names), n_base, seed), _EDGE, 1 - _EDGE)
     given: dict[str, Input] = {
         name: _fixed(item) for name, item in inputs.items() if name not in names
@@ -128,7 +132,8 @@ def sobol_drivers(
             "ST_conf": np.zeros(len(names)),
         }
     else:
-        indices = sobol_indices(values, len(names), num_resamples=100, seed=seed)
+        with np.errstate(divide="ignore", invalid="ignore"):  # a constant resample: 0
+            indices = sobol_indices(values, len(names), num_resamples=100, seed=seed)
     drivers = [
         Driver(
             input=name,
@@ -142,6 +147,26 @@ def sobol_drivers(
         for j, name in enumerate(names)
     ]
     return sorted(drivers, key=lambda d: d.sobol_total, reverse=True)
+
+
+def _check_sobol_memory(requested: int, n_base: int, inputs: int) -> None:
+    """Refuse a Sobol' design whose arrays (N·(D+2) rows: the unit sample of D columns, one
+    sample array per input and the output) would need more than the graph's share of the
+    available memory (:func:`gigawatt.graph.available_memory_bytes`), before allocating it."""
+    from gigawatt.errors import UserInputError
+    from gigawatt.graph import BYTES_PER_SAMPLE, MEMORY_SHARE, available_memory_bytes
+    from gigawatt.units import format_quantity
+
+    per_base = (inputs + 2) * (2 * inputs + 1) * BYTES_PER_SAMPLE
+    budget = MEMORY_SHARE * available_memory_bytes()
+    if n_base * per_base > budget:
+        most = 1 << max(0, int(budget // per_base).bit_length() - 1)  # a power of 2 that fits
+        raise UserInputError(
+            f"--sensitivity-samples {requested:,}: a Sobol' design of {inputs} inputs needs about "
+            f"{format_quantity(n_base * per_base, 'B')} of memory; "
+            f"{format_quantity(available_memory_bytes(), 'B')} is available: use "
+            f"--sensitivity-samples {most:,} or fewer"
+        )
 
 
 # -- SALib's Sobol' design and estimators, without importing SALib ------------------------------
