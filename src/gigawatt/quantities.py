@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gigawatt.dist import Dist, LogNormal, Normal, Point, Triangular, Uniform
@@ -41,6 +42,7 @@ __all__ = [
     "Rule",
     "UnusualValueWarning",
     "check_dist",
+    "check_series",
     "is_plain_number_node",
     "plausibility_warnings",
     "rule_for",
@@ -579,6 +581,45 @@ def check_dist(name: str, dist: Dist, shown: str | None = None) -> None:
         raise UserInputError(
             f"{name}={text!r}: {rule.what} is a whole number, got {dist.value:g}{hint}"
         )
+
+
+def check_series(
+    name: str, raw: Sequence[object], scale: float, where: str, first_row: int
+) -> list[float]:
+    """The values of a column read from a file (``raw``: its cells as text), in SI units
+    (``scale``: the SI value of one unit of the file), each checked by ``name``'s rule.
+
+    ``where`` names the file (and option) in messages; ``first_row`` is the file's line number
+    of ``raw[0]`` (2 below a header). Booleans, hexadecimal, decimal commas and other text are
+    not numbers here (``float()`` reads ``'True'`` as nothing, ``'0x10'`` as nothing).
+
+    Raises :class:`UserInputError` naming the first bad row and its value: not a number, not
+    finite, or outside the rule's domain (for a grid intensity: 0 to 3 kg/kWh).
+    """
+    rule = rule_for(name)
+    values: list[float] = []
+    for index, cell in enumerate(raw):
+        text = str(cell).strip()
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        row = first_row + index
+        if not math.isfinite(number) or text.lower() in {"nan", "inf", "infinity", "-inf"}:
+            raise UserInputError(
+                f"{where}: row {row} holds {text!r}, not a finite number"
+                f"{f'; e.g. {rule.hint}' if rule is not None and rule.hint else ''}"
+            )
+        value = number * scale
+        if rule is not None and not rule.contains(value):
+            raise UserInputError(
+                f"{where}: row {row} holds {text!r} = {rule.show(value)}, "
+                f"{rule.violation(value)}: {rule.what} must "
+                f"{'lie' if rule.describe_domain().startswith('in ') else 'be'} "
+                f"{rule.describe_domain()}"
+            )
+        values.append(value)
+    return values
 
 
 class UnusualValueWarning(UserWarning):

@@ -472,6 +472,7 @@ def hourly_grid_input(cat: Catalog, path: str, estimator: str) -> Input:
 
     import pandas as pd
 
+    from gigawatt.quantities import check_series
     from gigawatt.supply.profiles import HOURS, load_profile, supply_parameters
     from gigawatt.units import parse_quantity
 
@@ -479,7 +480,7 @@ def hourly_grid_input(cat: Catalog, path: str, estimator: str) -> Input:
     if not file.is_file():
         raise UserInputError(f"--grid-hourly: no such file {path!r}")
     try:
-        frame = pd.read_csv(file, skipinitialspace=True)
+        frame = pd.read_csv(file, skipinitialspace=True, dtype=str, keep_default_na=False)
     except Exception as exc:  # pandas raises several parser errors
         raise UserInputError(f"{path}: not a readable CSV ({exc})") from None
     header = str(frame.columns[-1]) if frame.shape[1] else ""
@@ -491,18 +492,18 @@ def hourly_grid_input(cat: Catalog, path: str, estimator: str) -> Input:
             f"{path}: the last column's header must name a carbon-intensity unit, e.g. "
             f"'g/kWh' or 'intensity [kg/kWh]'; got {header!r}"
         ) from None
-    values = pd.to_numeric(frame[frame.columns[-1]], errors="coerce").to_numpy(dtype=float)
-    if values.shape[0] != HOURS or not np.all(np.isfinite(values)):
+    column = frame[frame.columns[-1]].tolist()
+    if len(column) != HOURS:
         raise UserInputError(
-            f"{path}: expected {HOURS} hourly numeric values without gaps, "
-            f"got {values.shape[0]} rows"
+            f"--grid-hourly {path}: expected {HOURS} hourly values, got {len(column)} rows"
         )
-    if np.any(values < 0):
-        raise UserInputError(f"{path}: negative carbon intensity at hour {int(np.argmin(values))}")
+    values = np.asarray(  # [kg/J]
+        check_series("carbon_intensity_kg_per_j", column, scale, f"--grid-hourly {path}", 2)
+    )
     shape = LOAD_SHAPES.get(estimator, "flat")
     load = load_profile(shape, supply_parameters(cat)) if shape != "flat" else np.ones(HOURS)
-    weighted = float(np.sum(load * values) / np.sum(load)) * scale
-    annual = float(np.mean(values)) * scale
+    weighted = float(np.sum(load * values) / np.sum(load))
+    annual = float(np.mean(values))
     from gigawatt.dist import Point
 
     return Input(

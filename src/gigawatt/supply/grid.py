@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gigawatt.errors import UserInputError
+from gigawatt.quantities import check_series
 from gigawatt.supply.profiles import HOURS, Site, supply_parameters
-from gigawatt.units import J_PER_MWH
+from gigawatt.units import J_PER_KWH, J_PER_MWH
 
 if TYPE_CHECKING:
     from gigawatt.catalog import Catalog
@@ -60,7 +61,7 @@ def read_grid_file(path: str | Path) -> tuple[np.ndarray, np.ndarray | None]:
     import pandas as pd
 
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, ValueError) as exc:
         raise UserInputError(f"--grid-file {path}: cannot read it as CSV ({exc})") from exc
     cols = {c.strip().lower(): c for c in frame.columns}
@@ -71,13 +72,13 @@ def read_grid_file(path: str | Path) -> tuple[np.ndarray, np.ndarray | None]:
         )
     if len(frame) != HOURS:
         raise UserInputError(f"--grid-file {path}: expected {HOURS} hourly rows, got {len(frame)}")
-    values = pd.to_numeric(frame[cols["carbon_intensity_g_per_kwh"]], errors="coerce").to_numpy()
-    if not np.all(np.isfinite(values)) or np.any(values < 0):
-        bad = int(np.argmax(~np.isfinite(values) | (values < 0)))
-        raise UserInputError(
-            f"--grid-file {path}: carbon intensity must be a finite number >= 0 g/kWh "
-            f"(row {bad + 2})"
-        )
+    values = check_series(
+        "carbon_intensity_kg_per_j",
+        frame[cols["carbon_intensity_g_per_kwh"]].tolist(),
+        1e-3 / J_PER_KWH,  # g/kWh -> kg/J
+        f"--grid-file {path}",
+        2,
+    )
     clean = None
     if "clean_share" in cols:
         clean = pd.to_numeric(frame[cols["clean_share"]], errors="coerce").to_numpy()
@@ -86,7 +87,7 @@ def read_grid_file(path: str | Path) -> tuple[np.ndarray, np.ndarray | None]:
             raise UserInputError(
                 f"--grid-file {path}: clean_share must lie in [0, 1] (row {bad + 2})"
             )
-    return values * KG_PER_MWH_PER_G_PER_KWH, clean
+    return np.asarray(values) * J_PER_MWH, clean
 
 
 @dataclass
