@@ -66,3 +66,47 @@ def test_grid_file_valid_kg_per_mwh(tmp_path: Path) -> None:
     intensity, clean = read_grid_file(_csv(tmp_path, "carbon_intensity_g_per_kwh", "400"))
     assert intensity[0] == pytest.approx(400.0)  # g/kWh == kg/MWh
     assert clean is None
+
+
+# ---- absurd counts, prices, powers, WUE and steps (quantity rules; items 2 and 3) ----------
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "needle"),
+    [
+        ("accelerators_shipped_2028", 1e300, "above 1e+10"),  # table showed inf before
+        ("chip_tdp_2027_w", 0.0, "not above 0 W"),  # divided by zero before
+        ("chip_tdp_2027_w", 1e30, "above 100 kW"),  # utilisation 3e26x before
+        ("accelerator_capex_usd", 1e300, "above 1e+08 USD"),  # nan cost before
+        ("accelerator_price_usd_per_s", 1e300, "above 10000 USD/h"),
+        ("wue_m3_per_j", 1e9 * 1e-3 / 3.6e6, "above 20 L/kWh"),
+        ("steps", 1e9, "at most 10000"),  # 83 days per image before
+    ],
+)
+def test_absurd_values_refused(name: str, value: float, needle: str) -> None:
+    from gigawatt.quantities import check_dist
+
+    with pytest.raises(UserInputError) as info:
+        check_dist(name, Point(unit="", dimension="", value=value))
+    assert needle in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("chip_tdp_2027_w", 6000.0), ("steps", 2000.0), ("wue_m3_per_j", 8e-3 / 3.6e6)],
+)
+def test_unusual_values_warn(name: str, value: float) -> None:
+    from gigawatt.quantities import plausibility_warnings
+
+    assert plausibility_warnings(name, Point(unit="", dimension="", value=value))
+
+
+def test_outlook_scenario_zero_tdp_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gigawatt.cli import main
+
+    path = tmp_path / "s.yaml"
+    path.write_text("name: x\nset:\n  chip_tdp_2027_w: 0 W\n", encoding="utf-8")
+    assert main(["outlook", "--scenario", str(path)]) == 2
+    assert "s.yaml:3" in capsys.readouterr().err

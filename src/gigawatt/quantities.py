@@ -305,6 +305,63 @@ EXACT_RULES: dict[str, Rule] = {
         display=("kg/kWh", _KG_PER_J_PER_KG_PER_KWH),
     ),
 }
+#: Bounds of absurd values (issue hostile-3, items 2 and 3). The error bounds are guesses,
+#: labelled: each lies orders of magnitude beyond any figure in the catalogue, so that only a
+#: typo or an overflow reaches them; the plausible ranges warn.
+_USD_PER_S_PER_USD_PER_H = 1.0 / 3600.0
+_M3_PER_J_PER_L_PER_KWH = 1e-3 / J_PER_KWH
+EXACT_RULES.update(
+    {
+        # ~5M data-centre accelerators shipped in 2024 (catalogue outlook records); 10^10 a
+        # year is 2,000x that, more than one per person alive (guess, labelled)
+        "accelerators_shipped": Rule(
+            "accelerator shipments per year", 0.0, 1e10, plausible=(0.0, 1e9), hint="'5M'"
+        ),
+        # the outlook's chip TDP: one accelerator's power, > 0 (a 0 W chip divides by zero)
+        "chip_tdp_w": PER_ACCELERATOR_POWER,
+        "shipped_chip_power_w": PER_ACCELERATOR_POWER,
+        # on-site WUE: evaporative cooling reaches a few L/kWh (catalogue footprint WUE ranges,
+        # ~0.2-1.8 L/kWh; warn above 5); above 20 L/kWh an error (guess, labelled)
+        "wue_m3_per_j": Rule(
+            "a WUE",
+            0.0,
+            20.0 * _M3_PER_J_PER_L_PER_KWH,
+            plausible=(0.0, 5.0 * _M3_PER_J_PER_L_PER_KWH),
+            hint="'0.5 L/kWh'",
+            display=("L/kWh", _M3_PER_J_PER_L_PER_KWH),
+        ),
+        # denoising steps of one image: 20-50 in practice (catalogue media records); warn
+        # above 1,000, error above 10,000 (guesses, labelled)
+        "steps": Rule(
+            "a number of denoising steps",
+            1.0,
+            10_000.0,
+            whole=True,
+            plausible=(1.0, 1000.0),
+            hint="'30'",
+        ),
+        # rented accelerator-hours cost 1-10 USD/h (catalogue prices); warn above 100 USD/h,
+        # error above 10,000 USD/h (guesses, labelled)
+        "accelerator_price_usd_per_s": Rule(
+            "a price per accelerator-hour",
+            0.0,
+            1e4 * _USD_PER_S_PER_USD_PER_H,
+            plausible=(0.0, 100.0 * _USD_PER_S_PER_USD_PER_H),
+            hint="'2.5 USD/h'",
+            display=("USD/h", _USD_PER_S_PER_USD_PER_H),
+        ),
+        # one accelerator's purchase price: ~25-40k USD for an H100; warn above 1M USD,
+        # error above 100M USD (guesses, labelled)
+        "accelerator_capex_usd": Rule(
+            "a price per accelerator",
+            0.0,
+            1e8,
+            plausible=(0.0, 1e6),
+            hint="'40000 USD'",
+            display=("USD", 1.0),
+        ),
+    }
+)
 #: Plain-number nodes that count things of one kind: they accept that unit (``'1M GPUs'``)
 #: and no other (``accelerator_count='5 people'`` is an error).
 COUNTED_AS: dict[str, str] = {
@@ -325,6 +382,7 @@ PREFIX_RULES: tuple[tuple[str, Rule], ...] = (
     ("additions_growth_", GROWTH),
     ("earliest_year_", Rule("a calendar year", 1900.0, 2200.0, hint="'2030'")),
     ("fleet_year_", Rule("a calendar year", 1900.0, 2200.0, hint="'2030'")),
+    ("chip_tdp_", PER_ACCELERATOR_POWER),  # the outlook's chip_tdp_2027_w: > 0 W
 )
 #: Rules by name suffix, tried after exact names and prefixes.
 SUFFIX_RULES: tuple[tuple[str, Rule], ...] = (
