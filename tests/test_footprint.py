@@ -144,11 +144,11 @@ def test_cli_inference_footprint_json_set_and_explain(capsys: pytest.CaptureFixt
     ("argv", "message"),
     [
         (["inference", "--grid", "us-averge"], "did you mean 'us-average'"),
-        (["inference", "--wue", "-0.5 L/kWh"], "cannot be negative"),
+        (["inference", "--wue", "-0.5 L/kWh"], "below 0 L/kWh"),
         (["inference", "--wue", "evaporativ"], "did you mean 'evaporative'"),
         (["training", "--model", "llama-3.1-8b", "--cost", "lease"], "'rent' or 'own'"),
         (["fleet", "--accelerator", "h100", "--count", "10", "--grid", "marsgrid"], "unknown grid"),
-        (["inference", "--price", "-3 USD/h"], "cannot be negative"),
+        (["inference", "--price", "-3 USD/h"], "below 0 USD/h"),
     ],
 )
 def test_bad_input_exits_2(
