@@ -110,3 +110,13 @@ def test_outlook_scenario_zero_tdp_exits_2(
     path.write_text("name: x\nset:\n  chip_tdp_2027_w: 0 W\n", encoding="utf-8")
     assert main(["outlook", "--scenario", str(path)]) == 2
     assert "s.yaml:3" in capsys.readouterr().err
+
+
+def test_overflowing_output_is_an_error_not_nan() -> None:
+    """A value inside its domain can still overflow an output (1e308 s of accelerator time):
+    the Result refuses it, naming the output and the user's inputs (item 2)."""
+    import gigawatt as gw
+
+    with pytest.raises(UserInputError, match="energy_j is not a finite number") as info:
+        gw.estimate_training("llama-3.1-8b", samples=50, overrides={"accelerator_time_s": 1e308})
+    assert "accelerator_time_s=" in str(info.value)

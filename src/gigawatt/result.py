@@ -47,6 +47,30 @@ class Result:
     choices: dict[str, Any] = field(default_factory=dict)
     warnings: list[Warning_] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        """Refuse an output that overflowed: a non-finite sample is never printed (it is an
+        error naming the output and the user's inputs, not a ``nan`` or ``inf`` row)."""
+        nodes = dict(self.outputs)
+        for keys in self.groups.values():
+            nodes.update(keys)
+        for key, node in nodes.items():
+            try:
+                values = np.asarray(self.evaluation[node], dtype=float)
+            except (KeyError, TypeError, ValueError):
+                continue
+            if not np.all(np.isfinite(values)):
+                from gigawatt.errors import UserInputError
+
+                given = [
+                    f"{s['name']}={str(s['value'])[:24]}"
+                    for s in self.evaluation.sources()
+                    if s.get("kind") in {"override", "user", "scenario"}
+                ]
+                raise UserInputError(
+                    f"{self.estimator}: {key} is not a finite number (overflow) for the inputs "
+                    f"{', '.join(given) or 'given'}; check them for absurd values"
+                )
+
     def summary(self, key: str, group: str | None = None) -> Summary:
         """Summary of an output key (in ``group`` if given), or of any evaluated node by name.
 
