@@ -120,3 +120,47 @@ def test_overflowing_output_is_an_error_not_nan() -> None:
     with pytest.raises(UserInputError, match="energy_j is not a finite number") as info:
         gw.estimate_training("llama-3.1-8b", samples=50, overrides={"accelerator_time_s": 1e308})
     assert "accelerator_time_s=" in str(info.value)
+
+
+# ---- messages (item 5) -----------------------------------------------------------------------
+
+
+def _claim_file(tmp_path: Path, old: str, new: str) -> Path:
+    """A valid claim file (tests/hostile/claim_ok.yaml) with ``old`` replaced by ``new``."""
+    text = (Path(__file__).parent / "hostile" / "claim_ok.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "claims.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ("value: 1\n", "value: 0\n", "must be above 0"),  # lacked file:line before
+        (
+            "means: \"by 2030, AI's added demand exceeds the clean power existing technologies "
+            'can add for it"',
+            'means: ""',
+            "must say in words",
+        ),
+        ("value: 1\n", "value: [0.5, 2]\n", "has one value"),
+    ],
+)
+def test_claimed_value_checked_with_file_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, needle: str
+) -> None:
+    from gigawatt.cli import main
+
+    path = _claim_file(tmp_path, old, new)
+    assert main(["audit", "--samples", "100", "--no-sensitivity", "-f", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert needle in err
+    assert "claims.yaml:" in err
+
+
+def test_buildout_base_year_named(capsys: pytest.CaptureFixture[str]) -> None:
+    from gigawatt.cli import main
+
+    assert main(["buildout", "--base-year", "1900"]) == 2
+    assert "--base-year 1900" in capsys.readouterr().err

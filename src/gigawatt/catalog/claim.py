@@ -123,6 +123,33 @@ class ClaimedValue(BaseModel):
         """The claimed value as a distribution string."""
         return dist_text(self.value, self.unit)
 
+    @model_validator(mode="after")
+    def _check_claimed(self) -> ClaimedValue:
+        """A finite claimed value above 0 (the verdict is a ratio to it), a single number for a
+        threshold claim, and a ``means`` with words in it."""
+        from gigawatt.dist import Point, Triangular, Uniform
+
+        if self.means is not None and not self.means.strip():
+            raise ValueError("claimed.means must say in words what the claim being true means")
+        if self.holds_when is not None and isinstance(self.value, list):
+            raise ValueError(
+                f"a threshold claim (holds_when: {self.holds_when}) has one value, not a "
+                f"range {self.value!r}"
+            )
+        dist = self.to_dist()
+        params = [v for v in vars(dist).values() if isinstance(v, float)]
+        if not all(math.isfinite(v) for v in params):
+            raise ValueError(f"the claimed value must be a finite number, got {self.text!r}")
+        low = dist.value if isinstance(dist, Point) else None
+        if isinstance(dist, Uniform | Triangular):
+            low = dist.low
+        if low is not None and low <= 0:
+            raise ValueError(
+                f"the claimed value must be above 0 (the verdict is a ratio to it), got "
+                f"{self.text!r}"
+            )
+        return self
+
     def to_dist(self) -> Dist:
         """The claimed value in SI, in the dimension the output name implies.
 

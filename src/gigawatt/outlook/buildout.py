@@ -1224,9 +1224,13 @@ def _outlook_demand_model(
     from gigawatt.outlook.scenario import load_scenario
 
     if min(year_from, base_year) < FIRST_YEAR:
+        option, given = (
+            ("--from", year_from) if year_from < FIRST_YEAR else ("--base-year", base_year)
+        )
         raise UserInputError(
-            f"the outlook's demand starts in {FIRST_YEAR}; use --from {FIRST_YEAR} or later, "
-            "or --demand placeholder (or --demand-growth) for earlier years"
+            f"{option} {given}: the outlook's demand starts in {FIRST_YEAR}; use {option} "
+            f"{FIRST_YEAR} or later, or --demand placeholder (or --demand-growth) for earlier "
+            "years"
         )
     model = build_model(
         range(year_from, year_to + 1), base_year, firming_site, cat, demand_from="facility_power_w"
