@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from gigawatt.catalog import catalog
@@ -164,3 +165,80 @@ def test_buildout_base_year_named(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert main(["buildout", "--base-year", "1900"]) == 2
     assert "--base-year 1900" in capsys.readouterr().err
+
+
+# ---- Python API arguments (item 4): UserInputError in Python words, never AttributeError ----
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({"model": None}, "model=None"),
+        ({"model": 123}, "estimate_inference(model=...)"),
+        ({"precision": 16}, "estimate_inference(precision=...)"),
+        ({"samples": None}, "samples=..."),
+        ({"samples": "100"}, "samples=..."),
+        ({"samples": 2.5}, "samples=..."),
+        ({"samples": True}, "samples=..."),
+        ({"seed": -1}, "seed=..."),
+        ({"seed": None}, "seed=..."),
+        ({"seed": "x"}, "seed=..."),
+        ({"overrides": [1]}, "expected a mapping"),
+        ({"overrides": {1: 2}}, "keys are node names"),
+        ({"catalog": "x"}, "catalog=..."),
+        ({"overrides": {"pue": np.full(100, 0.5)}}, "below 1"),
+        ({"overrides": {"pue": np.full(100, np.nan)}}, "not a finite number"),
+        ({"overrides": {"pue": np.array([[1.2]])}}, "1-D array"),
+    ],
+)
+def test_inference_api_arguments(kwargs: dict[str, object], needle: str) -> None:
+    import gigawatt as gw
+
+    with pytest.raises(UserInputError) as info:
+        gw.estimate_inference(**{"samples": 100, **kwargs})  # type: ignore[arg-type]
+    assert needle in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({"first": "2022"}, "first=..."),
+        ({"first": 2022.5}, "first=..."),
+        ({"last": None}, "last=..."),
+        ({"driver_year": "2030"}, "driver_year=..."),
+        ({"sets": [1]}, "sets=..."),
+    ],
+)
+def test_outlook_api_arguments(kwargs: dict[str, object], needle: str) -> None:
+    import gigawatt as gw
+
+    with pytest.raises(UserInputError) as info:
+        gw.estimate_outlook(samples=100, sensitivity=False, **kwargs)  # type: ignore[arg-type]
+    assert needle in str(info.value)
+
+
+def test_outlook_numpy_year_is_json() -> None:
+    import json
+
+    import gigawatt as gw
+
+    result = gw.estimate_outlook(first=np.int64(2022), last=2024, samples=100, sensitivity=False)
+    json.dumps(result.to_dict())  # np.int64 years broke JSON before
+
+
+@pytest.mark.parametrize(
+    ("module", "call"),
+    [
+        ("gigawatt.demand.training", "estimate_training"),
+        ("gigawatt.demand.media", "estimate_media"),
+        ("gigawatt.demand.fleet", "estimate_fleet"),
+        ("gigawatt.outlook.buildout", "estimate_buildout"),
+        ("gigawatt.supply.equivalents", "estimate_equivalents"),
+    ],
+)
+def test_other_estimators_check_samples(module: str, call: str) -> None:
+    import importlib
+
+    function = getattr(importlib.import_module(module), call)
+    with pytest.raises(UserInputError, match=rf"{call}\(samples=\.\.\.\)"):
+        function(samples=True)

@@ -151,6 +151,9 @@ def override_inputs(
     for name, value in (overrides or {}).items():
         graph.check_name(name)
         if isinstance(value, np.ndarray):
+            from gigawatt.api_checks import check_array_override
+
+            check_array_override("estimate", "overrides", name, value)
             out[name] = Input(name, value.astype(float), kind="override")
             continue
         out[name] = Input(name, _as_checked_dist(name, value), kind="override")

@@ -435,6 +435,18 @@ def estimate_fleet(
     ``shipments`` ``{year: units}`` with ``year`` and a ``lifetime`` (default: cited) for
     the installed base by retirement curve. ``model=None`` skips the serving outputs.
     """
+    from gigawatt.api_checks import check_call, check_optional_year
+
+    check_call(
+        "estimate_fleet",
+        samples,
+        seed,
+        catalog,
+        texts={"precision": precision},
+        optional_texts={"accelerator": accelerator, "system": system, "model": model},
+        mappings={"overrides": overrides},
+    )
+    year = check_optional_year("estimate_fleet", "year", year)
     from gigawatt.catalog import catalog as default_catalog
 
     cat = catalog or default_catalog()

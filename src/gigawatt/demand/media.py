@@ -381,6 +381,17 @@ def estimate_media(
 
     Raises :class:`UserInputError` for bad counts or resolution (see :func:`media_inputs`).
     """
+    from gigawatt.api_checks import check_call
+
+    check_call(
+        "estimate_media",
+        samples,
+        seed,
+        catalog,
+        texts={"model": model, "accelerator": accelerator, "precision": precision},
+        optional_texts={"resolution": resolution},
+        mappings={"overrides": overrides},
+    )
     from gigawatt.catalog import catalog as default_catalog
 
     cat = catalog or default_catalog()

@@ -408,6 +408,17 @@ def estimate_training(
     (``"0.429 kg/kWh"``). ``days`` and ``accelerator_hours`` accept units ("14.8 days") or
     plain numbers of days / hours.
     """
+    from gigawatt.api_checks import check_call
+
+    check_call(
+        "estimate_training",
+        samples,
+        seed,
+        catalog,
+        texts={"accelerator": accelerator},
+        optional_texts={"model": model},
+        mappings={"overrides": overrides},
+    )
     from gigawatt.catalog import catalog as default_catalog
 
     cat = catalog or default_catalog()

@@ -1089,6 +1089,23 @@ def estimate_buildout(
         Years out of range or reversed, a share outside [0, 1], an unknown node in
         ``overrides``, a demand mapping without the base year, fewer than one sample.
     """
+    from gigawatt.api_checks import check_call, check_year
+
+    check_call(
+        "estimate_buildout",
+        samples,
+        seed,
+        catalog,
+        optional_texts={
+            "firming_site": firming_site,
+            "demand": demand,
+            "demand_scenario": demand_scenario,
+        },
+        mappings={"overrides": overrides},
+    )
+    year_from = check_year("estimate_buildout", "year_from", year_from)
+    year_to = check_year("estimate_buildout", "year_to", year_to)
+    base_year = check_year("estimate_buildout", "base_year", base_year)
     from gigawatt.catalog import catalog as default_catalog
     from gigawatt.demand.common import override_inputs, scenario_input
 

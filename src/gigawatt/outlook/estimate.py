@@ -319,6 +319,17 @@ def estimate_outlook(
         Years out of range, an unknown scenario or node, a malformed scenario file
         (``file:line``), a value in the wrong unit, a growth rate below -100%/yr.
     """
+    from gigawatt.api_checks import check_call, check_optional_year, check_year
+
+    check_call("estimate_outlook", samples, seed, catalog, mappings={"sets": sets})
+    first = check_year("estimate_outlook", "first", first)
+    last = check_year("estimate_outlook", "last", last)
+    driver_year = check_optional_year("estimate_outlook", "driver_year", driver_year)
+    if not (scenario is None or isinstance(scenario, str | Scenario)):
+        raise UserInputError(
+            f"estimate_outlook(scenario=...): expected a scenario id, a file path or a "
+            f"Scenario, got {type(scenario).__name__}"
+        )
     from gigawatt.catalog import catalog as default_catalog
 
     cat = catalog or default_catalog()

@@ -480,6 +480,10 @@ def estimate_equivalents(
     ``energy_per_year``: ``"17.5 TWh/yr"``. ``overrides``: node → value/distribution, e.g.
     ``{"capacity_factor_nuclear_ap1000": "0.9"}`` or ``{"discount_rate": "0.05"}``.
     """
+    from gigawatt.api_checks import check_call, check_optional_year
+
+    check_call("estimate_equivalents", samples, seed, cat, mappings={"overrides": overrides})
+    order_year = check_optional_year("estimate_equivalents", "order_year", order_year)
     from gigawatt.catalog import catalog
 
     cat = cat or catalog()

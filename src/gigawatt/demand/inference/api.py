@@ -555,6 +555,25 @@ def estimate_inference(
     Raises :class:`UserInputError` (bad values), :class:`UnknownIdError` (unknown ids) and
     :class:`InfeasibleError` (not one sequence fits; a request longer than the context window).
     """
+    from gigawatt.api_checks import check_call
+
+    check_call(
+        "estimate_inference",
+        samples,
+        seed,
+        catalog,
+        texts={"accelerator": accelerator, "precision": precision},
+        optional_texts={
+            "kv_precision": kv_precision,
+            "deployment": deployment,
+            **({} if isinstance(model, Mapping) or hasattr(model, "id") else {"model": model}),
+        },
+        mappings={"overrides": overrides},
+    )
+    if model is None:
+        raise UserInputError(
+            "estimate_inference(model=None): give a model id such as 'llama-3.1-8b'"
+        )
     from gigawatt.catalog import catalog as default_catalog
 
     cat = catalog or default_catalog()
