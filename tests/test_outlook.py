@@ -296,6 +296,24 @@ def test_bad_cli_input(capsys: pytest.CaptureFixture[str], args: list[str], frag
     assert fragment in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"scenario": "medium"}, "scenario='medium' is neither a built-in scenario"),
+        ({"first": 2030, "last": 2025}, "first=2030 is after last=2025"),
+        ({"last": 2060}, "last=2060 is out of range"),
+        ({"driver_year": 2040}, "driver_year=2040 is outside"),
+    ],
+)
+def test_bad_python_input_speaks_python(kwargs: dict[str, object], message: str) -> None:
+    """Errors raised from the API name the keyword arguments, never the CLI's flags."""
+    from gigawatt.errors import UserInputError
+
+    with pytest.raises(UserInputError, match=message) as caught:
+        estimate_outlook(samples=10, **kwargs)  # type: ignore[arg-type]
+    assert "--" not in str(caught.value)
+
+
 def test_cli_json_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(
         [
