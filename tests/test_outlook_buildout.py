@@ -476,3 +476,12 @@ def test_firming_generator_writes_records_the_catalogue_loads(
     assert record.full_year_storage_energy_per_firm_power_s is not None
     assert record.full_year_storage_energy_per_firm_power_s.central == pytest.approx(9e4)
     assert "days=None" in record.full_year_storage_energy_per_firm_power_s.source.title
+
+
+def test_every_public_name_resolves() -> None:
+    """``gw.estimate_buildout`` is public like ``gw.estimate_outlook``; no lazy name dangles."""
+    import gigawatt as gw
+
+    assert gw.estimate_buildout is estimate_buildout
+    for name in gw.__all__:
+        assert getattr(gw, name) is not None, name

@@ -531,6 +531,10 @@ def estimate_inference(
     demand: str | float | Dist | None = None,
     reasoning: bool | str | float | None = None,
     deployment: str | None = None,
+    grid: str | float | Dist | None = None,
+    wue: str | float | Dist | None = None,
+    price: str | float | Dist | None = None,
+    cost: str | None = None,
 ) -> Result:
     """Energy per token and per request of serving ``model`` on ``accelerators`` x ``accelerator``.
 
@@ -545,12 +549,27 @@ def estimate_inference(
     line. ``overrides`` set any graph node (the CLI's ``--set``). ``samples=1`` is the point
     estimate. ``model`` may be a mapping of explicit parameters (see :func:`model_inputs`).
 
+    Footprint (the CLI's ``--grid``, ``--wue``, ``--price``, ``--cost``): any of these adds
+    carbon (kg), water (L), embodied carbon and cost (USD) outputs, as
+    :func:`gigawatt.demand.footprint.with_footprint` does. ``grid`` is a grid id
+    (``"us-average"``) or a carbon intensity with its unit (``"0.4 kg/kWh"``); ``wue`` a
+    cooling type (``"evaporative"``) or a water use per energy (``"0.5 L/kWh"``); ``price``
+    the rented price per accelerator-hour (``"2.5 USD/h"``; with ``cost="own"`` the capex per
+    accelerator, ``"40000 USD"``); ``cost`` ``"rent"`` (default) or ``"own"``. Footprint node
+    names in ``overrides`` go to that layer.
+
     Raises :class:`UserInputError` (bad values), :class:`UnknownIdError` (unknown ids) and
     :class:`InfeasibleError` (not one sequence fits; a request longer than the context window).
     """
     from gigawatt.catalog import catalog as default_catalog
 
     cat = catalog or default_catalog()
+    footprint = any(v is not None for v in (grid, wue, price, cost))
+    layer: dict[str, Any] = {}
+    if footprint:
+        from gigawatt.demand.footprint import split_overrides
+
+        overrides, layer = split_overrides(GRAPH, overrides)
     inputs, warnings = _inputs_and_warnings(
         cat,
         model,
@@ -607,7 +626,7 @@ def estimate_inference(
         "pue": pue if isinstance(pue, str | float | int) else inputs["pue"].describe(),
     }
     choices["configuration"] = configuration_text(choices)
-    return Result(
+    result = Result(
         estimator="inference",
         evaluation=evaluation,
         outputs=outputs,
@@ -617,6 +636,19 @@ def estimate_inference(
         boundary="gpu (accelerators), server (+ host), facility (x PUE)",
         choices=choices,
         warnings=warnings,
+    )
+    if not footprint:
+        return result
+    from gigawatt.demand.footprint import with_footprint
+
+    return with_footprint(
+        result,
+        grid=grid,
+        wue=wue,
+        price=price,
+        cost=cost or "rent",  # type: ignore[arg-type]  # checked by footprint_inputs
+        overrides=layer,
+        catalog=cat,
     )
 
 
