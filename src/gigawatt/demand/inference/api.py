@@ -53,7 +53,11 @@ __all__ = [
 METHODOLOGY_VERSION = "inference-2.0"
 
 #: Weight/KV precisions and the compute dtypes tried, in order, for their peak FLOP/s.
-#: int4/int8 are weight-only quantisation (W4A16/W8A16): matmuls run in 16-bit.
+#: int4/int8 are weight-only quantisation (W4A16/W8A16): matmuls run in 16-bit. fp8 on an
+#: accelerator without FP8 tensor cores (no ``fp8`` key in its catalogued peaks, e.g. A100) is
+#: weight-only too (W8A16), as vLLM runs it with its FP8 Marlin kernels: "FP8 models will run
+#: on compute capability >= 7.5 (Turing) as weight-only W8A16, utilizing FP8 Marlin"
+#: (https://docs.vllm.ai/en/stable/features/quantization/fp8/; vLLM PR #5975).
 PRECISIONS: dict[str, tuple[str, ...]] = {
     "bf16": ("bf16", "fp16"),
     "fp16": ("fp16", "bf16"),
@@ -210,7 +214,16 @@ def accelerator_inputs(
             f"accelerator {record.id!r} lists no peak FLOP/s for {precision} compute "
             f"(has {', '.join(record.peak_flop_per_s)})"
         )
-    if dtype != dtypes[0] and precision in ("fp8", "bf16", "fp16"):
+    if precision == "fp8" and dtype != "fp8":
+        warnings.append(
+            Warning_(
+                "GW301",
+                f"{record.id} has no FP8 tensor cores (no fp8 peak in its datasheet): fp8 runs "
+                f"weight-only (W8A16, as vLLM's FP8 Marlin kernels do): 1-byte weights; "
+                f"activations and KV cache {dtype}, matmuls at its {dtype} peak",
+            )
+        )
+    elif dtype != dtypes[0] and precision in ("bf16", "fp16"):
         warnings.append(
             Warning_("GW301", f"{record.id} has no {dtypes[0]} peak; using its {dtype} peak FLOP/s")
         )
@@ -375,6 +388,8 @@ def _inputs_and_warnings(
         record_reasoning = bool(getattr(lm, "reasoning", False))
     record = cat.typed(Accelerator, accelerator)
     acc_inputs, warnings = accelerator_inputs(record, precision)
+    if precision == "fp8" and not kv_precision and "fp8" not in record.peak_flop_per_s:
+        kv = "bf16"  # weight-only FP8 (W8A16): activations, hence the KV cache, stay 16-bit
     inputs.update(acc_inputs)
     inputs["accelerators"] = scenario_input("accelerators", accelerators)
     for node, value in (
