@@ -386,6 +386,26 @@ def test_builtin_outlook_claims_load(cat) -> None:  # type: ignore[no-untyped-de
 # -- the report -----------------------------------------------------------------------------------
 
 
+def test_fan_chart_bands_legend_and_axis(result: OutlookResult) -> None:
+    """Band edges are lines (no dots in the markers' colours); each published outlook has one
+    legend entry; the y axis is logarithmic (linear squashes 2022-2028 under 2035's tail)."""
+    from gigawatt.report.outlook_html import _fan_figure, claim_checks
+
+    fig = _fan_figure(result)
+    published = [t for t in fig.data if t.mode == "markers"]
+    assert published and all(t.mode in ("lines", "markers") for t in fig.data)
+    names = [t.name for t in published if t.showlegend is not False]
+    assert len(names) == len(set(names)) == len({t.name for t in published})
+    assert all(t.marker.color not in (None, "#1f77b4") for t in published)
+    assert fig.layout.yaxis.type == "log"
+    for check in claim_checks(result):  # worded as the audit words them
+        assert check["probability"] in ("0%", "100%", "over 99%", "under 1%") or check[
+            "probability"
+        ].rstrip("%").isdigit()
+        if check["probability"] == "100%":
+            assert check["claim"] != "altman-2024-breakthrough"  # some samples fall short
+
+
 @pytest.mark.browser
 def test_report_renders_in_headless_chromium(result: OutlookResult, tmp_path: Path) -> None:
     from gigawatt.report.outlook_html import write_outlook_report
@@ -398,8 +418,11 @@ def test_report_renders_in_headless_chromium(result: OutlookResult, tmp_path: Pa
             "plots": "document.querySelectorAll('.js-plotly-plot').length",
             "fan_traces": "document.querySelectorAll('#outlook-fan .scatterlayer .trace').length",
             "claims": "document.querySelectorAll('#claim-checks tr').length",
+            "links": "[...document.querySelectorAll('#see-also a')]"
+            ".map(a => a.getAttribute('href'))",
         },
     )
+    assert view.values["links"] == ["edunov-2023.html", "altman-2024.html"]
     assert view.errors == []
     assert view.offline, view.requests
     assert view.values["plots"] == 4

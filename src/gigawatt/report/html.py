@@ -103,6 +103,15 @@ def _section(audit: Audit, prefix: str) -> dict[str, Any]:
     }
 
 
+#: The reports ``make demo`` writes side by side in reports/ (claim id or "outlook" → file
+#: name, as the Makefile writes them); each audit among them links to the others, relatively.
+DEMO_REPORTS = {
+    "edunov-2023": "edunov-2023.html",
+    "altman-2024-breakthrough": "altman-2024.html",
+    "outlook": "outlook.html",
+}
+
+
 def render_report(audit: Audit) -> str:
     """The report as one HTML string (plotly.js inlined)."""
     from plotly.offline import get_plotlyjs
@@ -126,6 +135,9 @@ def render_report(audit: Audit) -> str:
         methodology=audit.to_dict()["methodology_version"],
         version=__version__,
         escape=html.escape,
+        see_also=[(k, f) for k, f in DEMO_REPORTS.items() if k != audit.claim.id]
+        if audit.claim.id in DEMO_REPORTS
+        else [],
     )
 
 
