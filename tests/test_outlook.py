@@ -399,9 +399,10 @@ def test_fan_chart_bands_legend_and_axis(result: OutlookResult) -> None:
     assert all(t.marker.color not in (None, "#1f77b4") for t in published)
     assert fig.layout.yaxis.type == "log"
     for check in claim_checks(result):  # worded as the audit words them
-        assert check["probability"] in ("0%", "100%", "over 99%", "under 1%") or check[
-            "probability"
-        ].rstrip("%").isdigit()
+        assert (
+            check["probability"] in ("0%", "100%", "over 99%", "under 1%")
+            or check["probability"].rstrip("%").isdigit()
+        )
         if check["probability"] == "100%":
             assert check["claim"] != "altman-2024-breakthrough"  # some samples fall short
 
@@ -448,3 +449,18 @@ def test_whole_power_matches_numpy(steps: float) -> None:
 
     base = np.random.default_rng(0).uniform(0.5, 2.0, 1000)
     np.testing.assert_allclose(whole_power(base, steps), np.power(base, steps), rtol=1e-13)
+
+
+def test_sobol_first_order_never_above_total_and_ranked_by_total(result: OutlookResult) -> None:
+    """S1 <= ST by definition; an estimate above it is sampling noise, clipped with a note and
+    its raw value and 95% half-width kept (the base case's shipment growth showed 0.80 > 0.66)."""
+    drivers = result.drivers
+    assert [d.sobol_total for d in drivers] == sorted(
+        (d.sobol_total for d in drivers), reverse=True
+    )
+    for d in drivers:
+        assert 0.0 <= d.sobol_first <= max(d.sobol_total, 0.0)
+        assert d.sobol_first_raw is not None
+        assert (d.note is None) == (d.sobol_first_raw == d.sobol_first)
+        if d.note:
+            assert "sampling noise" in d.to_dict()["note"]
