@@ -20,11 +20,14 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 demo: $(STAMP)
-	$(VENV)/bin/gigawatt audit edunov-2023 --report reports/edunov-2023.html
+	@echo "== gigawatt audit edunov-2023 =="
+	@$(VENV)/bin/gigawatt audit edunov-2023 --report reports/edunov-2023.html
 	@echo
-	$(VENV)/bin/gigawatt audit altman-2024-breakthrough --report reports/altman-2024.html
+	@echo "== gigawatt audit altman-2024-breakthrough =="
+	@$(VENV)/bin/gigawatt audit altman-2024-breakthrough --report reports/altman-2024.html
 	@echo
-	$(VENV)/bin/gigawatt outlook --report reports/outlook.html
+	@echo "== gigawatt outlook =="
+	@$(VENV)/bin/gigawatt outlook --report reports/outlook.html
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
