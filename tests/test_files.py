@@ -22,7 +22,10 @@ def test_write_creates_directories_and_leaves_no_partial(tmp_path: Path) -> None
 def test_failed_write_leaves_the_old_file_and_nothing_else(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("I am a file, not a directory")
-    with pytest.raises(UserInputError, match=r"cannot write --plot .*file/sub/x\.html"):
+    # refused before anything is written: the path names a file as its folder
+    with pytest.raises(
+        UserInputError, match=r"--plot .*file/sub/x\.html' is inside .*file', which is a file"
+    ):
         write_text_atomic("<html>", blocker / "sub" / "x.html", "--plot", "trace.html")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
     assert blocker.read_text() == "I am a file, not a directory"
@@ -70,3 +73,33 @@ def test_devices_and_pipes_are_never_replaced(tmp_path: Path) -> None:
         with pytest.raises(UserInputError, match="not a regular file"):
             check_output_path(special, "--report", "report.html")
     assert fifo.exists() and not fifo.is_file()
+
+
+def test_a_path_under_a_file_is_refused_before_the_computation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every output option is checked before work starts: a path inside a file names that
+    file (it used to fail after the computation with "File exists")."""
+    blocker = tmp_path / "report.html"
+    blocker.write_text("an earlier report")
+    code = main(["outlook", "--samples", "100", "--report", str(blocker / "new.html")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "is inside" in err and "which is a file, not a folder" in err
+    assert "File exists" not in err and len(err.strip().splitlines()) == 1
+    assert blocker.read_text() == "an earlier report"
+
+
+def test_an_unwritable_folder_is_refused(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        if os.access(folder, os.W_OK):  # root can write anywhere: nothing to refuse
+            pytest.skip("running as root")
+        with pytest.raises(UserInputError, match="is not writable"):
+            check_output_path(folder / "x.csv", "--csv", "compare.csv")
+    finally:
+        folder.chmod(0o700)

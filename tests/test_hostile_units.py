@@ -146,10 +146,20 @@ def test_every_graph_node_has_a_dimension_or_is_a_listed_plain_number() -> None:
     unresolved = sorted(
         n for n in names if dimension_of_name(n) is None and not is_plain_number_node(n)
     )
-    # litres of water (footprint): units.py has no volume dimension yet; listed so that any
-    # other unresolved name still fails this test
-    awaiting_volume_dimension = ["water_l", "water_offsite_l", "water_onsite_l"]
-    assert unresolved == awaiting_volume_dimension
+    assert unresolved == []
+
+
+def test_water_in_litres_is_a_volume() -> None:
+    """``water_l`` nodes are volumes held in litres: a bare number is litres, a value with a
+    unit is converted (1 m³ = 1000 L; 250 mL = 0.25 L), and an energy is refused."""
+    assert dimension_of_name("water_onsite_l") == "volume"
+    assert parse_node_value("water_l", "2").central == 2.0
+    assert parse_node_value("water_l", "1 m**3").central == pytest.approx(1000.0)
+    assert parse_node_value("water_offsite_l", "250 mL").central == pytest.approx(0.25)
+    with pytest.raises(UserInputError, match="volume"):
+        parse_node_value("water_l", "2 kWh")
+    with pytest.raises(UserInputError, match=r"negative|below"):
+        parse_node_value("water_l", "-1 L")
 
 
 # -- item 5: distributions with mass outside a node's domain -----------------------------------
@@ -317,3 +327,120 @@ def test_ppf_of_clean_values_is_unchanged() -> None:
     dist = parse_node_value("pue", "1.1 to 1.4")
     low, high = dist.ppf(np.array([0.05, 0.95]))
     assert (low, high) == pytest.approx((1.1, 1.4))
+
+
+def test_gas_ccgt_land_from_a_plant_site_by_hand() -> None:
+    """The CCGT land figure, re-derived in the source's units: Salem Harbor's 674 MW plant
+    sits on 18 of a 65-acre site, 1 acre = 4,046.86 m2. By hand: 18 x 4046.86 / 674e6 =
+    1.08e-4 m2/W and 65 x 4046.86 / 674e6 = 3.90e-4 m2/W (the old 0.005-0.05 m2/W was
+    13-460x a plant site). A 1 GW plant then takes 11-39 ha, not 5-50 km2."""
+    acre_m2 = 4046.8564224
+    plant, site = 18 * acre_m2 / 674e6, 65 * acre_m2 / 674e6
+    assert plant == pytest.approx(1.081e-4, rel=1e-3) and site == pytest.approx(3.903e-4, rel=1e-3)
+    ccgt = catalog().get("technology", "gas-ccgt")
+    land = ccgt.land_m2_per_w  # type: ignore[attr-defined]
+    assert land.low == pytest.approx(plant, rel=2e-3)
+    assert land.high == pytest.approx(site, rel=2e-3)
+    assert land.unit == "acre/MW"
+
+
+# -- round 3: growth, shares, parameter counts, typed --set values, parser errors --------------
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        ("ai_demand_growth", "1e9", "above 10000%/yr"),  # 10^9 a year: absurd
+        ("shipment_growth_initial", "1000000", "growth rate"),
+        ("shipment_growth_2027", "-1", "not above -100%/yr"),  # -100%: the quantity vanishes
+        ("additions_growth_solar_pv", "uniform(0, 500)", "reaches 50000%/yr"),
+        ("shipment_growth_decay", "50", "decay factor"),
+        ("inference_efficiency_gain", "1", "not below 1"),  # x (1 - 1) = 0 in one year
+        ("ai_share_of_additions", "5", "a share must lie in [0, 1]"),
+        ("reasoning_share", "-0.1", "share"),
+        ("total_params", "0", "parameter count"),
+        ("width_px", "100000", "image side"),
+        ("frames", "100000", "frames"),
+    ],
+)
+def test_round3_rules_refuse(name: str, value: str, fragment: str) -> None:
+    with pytest.raises(UserInputError, match=re.escape(fragment)):
+        parse_node_value(name, value)
+
+
+@pytest.mark.filterwarnings("ignore::gigawatt.quantities.UnusualValueWarning")
+def test_round3_rules_accept_the_edges() -> None:
+    """A zero share, a -99% growth, a growth of 100 (101x, the cap), a 1-pixel side."""
+    assert parse_node_value("ai_share_of_additions", "0").central == 0.0
+    assert parse_node_value("ai_demand_growth", "-0.99").central == pytest.approx(-0.99)
+    assert parse_node_value("ai_demand_growth", "100").central == 100.0
+    assert parse_node_value("inference_efficiency_gain", "0").central == 0.0
+    assert parse_node_value("width_px", "1").central == 1.0
+
+
+def test_growth_above_5x_a_year_warns_once() -> None:
+    """4 (5x a year, Epoch's frontier-compute trend) is plausible; 9 (10x) warns."""
+    import warnings
+
+    from gigawatt.quantities import GROWTH_PLAUSIBLE_MAX, UnusualValueWarning
+
+    assert GROWTH_PLAUSIBLE_MAX == 4.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        parse_node_value("ai_demand_growth", "4")
+        parse_node_value("ai_demand_growth", "9")
+    unusual = [w for w in caught if issubclass(w.category, UnusualValueWarning)]
+    assert len(unusual) == 1 and "900%/yr" in str(unusual[0].message)
+
+
+def test_typed_set_values_need_a_unit_where_prefixes_matter() -> None:
+    """On the command line, --set facility_power_2030_w=5 would be 5 W: refused with an
+    example; zero, counts, seconds, plain numbers and values with units pass; the same bare
+    number from a file or the API keeps the name's SI unit."""
+    from gigawatt.dist import TypedValue
+
+    with pytest.raises(UserInputError, match=r"has no unit: .* is a power"):
+        parse_node_value("facility_power_2030_w", TypedValue("5"))
+    with pytest.raises(UserInputError, match="cost per power"):
+        parse_node_value("overnight_cost_nuclear_ap1000_usd_per_w", TypedValue("8"))
+    assert parse_node_value("facility_power_2030_w", TypedValue("5 GW")).central == 5e9
+    assert parse_node_value("tdp_w", TypedValue("uniform(600, 700) W")).central == 650.0
+    assert parse_node_value("step_overhead_s", TypedValue("0.001")).central == 0.001
+    assert parse_node_value("training_flop", TypedValue("3.8e25")).central == 3.8e25
+    assert parse_node_value("water_l", TypedValue("2")).central == 2.0  # litres by its name
+    assert parse_node_value("facility_power_2030_w", "5").central == 5.0  # a file: SI
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (["outlook", "--samples", "0"], "--samples '0' must be at least 1"),
+        (["inference", "--batch", "1e9"], "--batch '1e9' is not a whole number"),
+        (["supply", "--discount-rate", "5%"], "e.g. --discount-rate 0.05"),
+        (["media", "--accelerators=x"], "--accelerators 'x' is not a whole number"),
+        (["fleet"], "Missing option '--count'"),
+        (["inference", "--bogus", "3"], "No such option: --bogus"),
+    ],
+)
+def test_parser_errors_are_one_line_naming_the_value(
+    argv: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and line in err
+    assert "Usage:" not in err and "Try '" not in err
+
+
+def test_library_warnings_are_hidden_ours_are_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--sensitivity-samples 100 made SALib warn 'must be a power of 2' (it is rounded up to
+    128 now); a growth of 9/yr prints one 'warning:' line."""
+    code = main(
+        ["outlook", "--samples", "200", "--to", "2026", "--json", "--sensitivity-samples", "100",
+         "--set", "shipment_growth_initial=9"]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "power of 2" not in err and "UserWarning" not in err
+    assert err.count("warning: shipment_growth_initial=900%/yr is unusual") == 1

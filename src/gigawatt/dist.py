@@ -381,6 +381,34 @@ UNITLESS_NODE_DIMENSIONS = frozenset(
 )
 
 
+class TypedValue(str):
+    """A value typed by a user on the command line (``--set NAME=VALUE``).
+
+    :func:`parse_node_value` refuses a bare number of this type for a node whose dimension
+    is written with prefixes (:data:`gigawatt.units.PREFIXED_DIMENSIONS`):
+    ``--set facility_power_2030_w=5`` would be 5 W. Values from files and the Python API
+    keep the name's SI unit.
+    """
+
+    __slots__ = ()
+
+
+def _check_typed_unit(name: str, value: object, dist: Dist, expect: str | None) -> None:
+    from gigawatt.units import PREFIXED_DIMENSIONS, dimension_info, node_unit
+
+    if not isinstance(value, TypedValue) or expect not in PREFIXED_DIMENSIONS:
+        return
+    if node_unit(name)[0] != 1.0 or not _is_bare(str(value)):
+        return
+    if dist.is_point and dist.central == 0.0:  # zero is zero in every unit
+        return
+    info = dimension_info(expect)
+    raise UserInputError(
+        f"{name}={str(value)!r} has no unit: {name} is {info.article} {expect}; write it with "
+        f"its unit, e.g. --set {name}='{info.example}'"
+    )
+
+
 def parse_node_value(name: str, value: Dist | str | float | int) -> Dist:
     """Parse and check a value for graph node ``name``, in the dimension its name implies.
 
@@ -393,13 +421,15 @@ def parse_node_value(name: str, value: Dist | str | float | int) -> Dist:
     (:func:`gigawatt.quantities.check_dist`): its whole support, not only its 90% interval.
 
     Raises :class:`UserInputError` for a malformed value, the wrong dimension, or a value
-    outside the node's domain.
+    outside the node's domain; warns (:class:`gigawatt.quantities.UnusualValueWarning`) for a
+    value that is possible but unusual (a growth of 5x a year or more).
     """
-    from gigawatt.quantities import COUNTED_AS, check_dist
+    from gigawatt.quantities import COUNTED_AS, check_dist, warn_if_unusual
     from gigawatt.units import node_unit
 
     expect = dimension_of_name(name)
     dist = parse_dist(value, expect)
+    _check_typed_unit(name, value, dist, expect)
     allowed = {"dimensionless number", COUNTED_AS.get(name, "dimensionless number")}
     if expect is None and dist.dimension not in allowed:
         shown = value if isinstance(value, str) else dist.describe()
@@ -416,6 +446,7 @@ def parse_node_value(name: str, value: Dist | str | float | int) -> Dist:
     if scale != 1.0:
         dist = replace(dist if _is_bare(value) else dist.scaled(1.0 / scale), unit=label)
     check_dist(name, dist, value if isinstance(value, str) else None)
+    warn_if_unusual(name, dist)
     return dist
 
 

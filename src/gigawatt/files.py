@@ -66,7 +66,38 @@ def check_output_path(path: Path | str, option: str, example: str) -> Path:
             f"{option} {shown!r} is not a regular file (a device, pipe or socket); give a file "
             f"name like {example}"
         )
+    _check_folder(target, option, shown, example)
     return target
+
+
+def _check_folder(target: Path, option: str, shown: str, example: str) -> None:
+    """Raise :class:`UserInputError` when the folder ``target`` would be written in cannot
+    hold it: a file stands where a folder is needed (``report.html/x.html``), or the nearest
+    existing folder is not writable."""
+    import os
+
+    folder = target.absolute().parent
+    while True:
+        try:
+            exists = folder.exists()
+            is_dir = folder.is_dir()
+        except OSError as exc:
+            raise UserInputError(f"{option} {shown!r}: {exc.strerror or exc}") from None
+        if exists:
+            break
+        if folder.parent == folder:
+            return
+        folder = folder.parent
+    if not is_dir:
+        raise UserInputError(
+            f"{option} {shown!r} is inside {str(folder)!r}, which is a file, not a folder; "
+            f"give a path in a folder, e.g. {example}"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserInputError(
+            f"{option} {shown!r}: the folder {str(folder)!r} is not writable; give a path in a "
+            f"folder you can write to, e.g. {example}"
+        )
 
 
 def check_distinct_outputs(paths: dict[str, Path | str | None]) -> None:

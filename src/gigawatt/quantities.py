@@ -39,10 +39,12 @@ __all__ = [
     "PLAIN_NUMBER_PREFIXES",
     "TAIL_TOLERANCE",
     "Rule",
+    "UnusualValueWarning",
     "check_dist",
     "is_plain_number_node",
     "plausibility_warnings",
     "rule_for",
+    "warn_if_unusual",
 ]
 
 #: Largest share of a normal's or lognormal's mass allowed outside a quantity's domain.
@@ -66,6 +68,7 @@ class Rule:
     low: float | None = 0.0
     high: float | None = None
     low_open: bool = False
+    high_open: bool = False
     whole: bool = False
     plausible: tuple[float, float] | None = None
     hint: str = ""
@@ -81,6 +84,8 @@ class Rule:
             from gigawatt.units import format_quantity
 
             return format_quantity(value, "W")
+        if unit.startswith("%"):  # a rate shown in percent: ``-100%/yr``
+            return f"{value / si:g}{unit}"
         return f"{value / si:g} {unit}"
 
     def describe_domain(self) -> str:
@@ -89,7 +94,8 @@ class Rule:
             return f"at least {self.show(self.low)} and at most {self.show(self.high)}"
         if self.low is not None and self.high is not None:
             left = "(" if self.low_open else "["
-            return f"in {left}{self.show(self.low)}, {self.show(self.high)}]"
+            right = ")" if self.high_open else "]"
+            return f"in {left}{self.show(self.low)}, {self.show(self.high)}{right}"
         if self.low is not None:
             return f"{'above' if self.low_open else 'at least'} {self.show(self.low)}"
         if self.high is not None:
@@ -102,6 +108,8 @@ class Rule:
             return f"below {self.show(self.low)}"
         if self.low is not None and value == self.low:
             return f"not above {self.show(self.low)}"
+        if self.high is not None and value == self.high:
+            return f"not below {self.show(self.high)}"
         return f"above {self.show(self.high if self.high is not None else value)}"
 
     def contains(self, value: float) -> bool:
@@ -110,7 +118,9 @@ class Rule:
             return False
         if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
             return False
-        return not (self.high is not None and value > self.high)
+        return not (
+            self.high is not None and (value > self.high or (self.high_open and value == self.high))
+        )
 
 
 FRACTION = Rule("a fraction", 0.0, 1.0, low_open=True, hint="'0.3 to 0.6'")
@@ -129,6 +139,60 @@ PER_ACCELERATOR_POWER = Rule(
     hint="'700 W'",
     display=("W", 1.0),
 )
+
+#: Growth rates are fractions per year (0.3 = +30 %/yr, 1.0 doubles every year). Above
+#: :data:`GROWTH_PLAUSIBLE_MAX` (5x a year) a value draws a warning: the fastest sustained
+#: trend of an AI quantity on record is the training compute of frontier models, 4-5x a year
+#: 2010-2024 (Epoch AI, catalogue source ``epoch-2024-power-trend``'s note: compute ~4x/yr).
+GROWTH_PLAUSIBLE_MAX = 4.0
+#: Above :data:`GROWTH_MAX` (101x a year) a growth rate is an error: twice the fastest
+#: one-year growth on record, Google's tokens processed per month, 9.7 T (Apr-May 2024) to
+#: 480 T (Apr-May 2025), 49x (catalogue source ``google-2025-tokens``). Compounded over the
+#: outlook's decade, 101x a year is a factor of 10^20.
+GROWTH_MAX = 100.0
+GROWTH = Rule(
+    "a growth rate per year",
+    -1.0,
+    GROWTH_MAX,
+    low_open=True,
+    plausible=(-0.5, GROWTH_PLAUSIBLE_MAX),
+    hint="'0.3' (a fraction per year: 0.3 is +30%/yr, 1 doubles, -1 would be -100%/yr)",
+    display=("%/yr", 0.01),
+)
+#: A share of a whole that may be zero (the share of world clean additions serving AI).
+SHARE = Rule("a share", 0.0, 1.0, hint="'0.05 to 0.2'; give percentages as fractions")
+#: A yearly decline or efficiency gain: x (1 - rate) a year; 1 would reach zero in a year.
+DECLINE = Rule(
+    "a yearly decline (a fraction)", 0.0, 1.0, high_open=True, hint="'0.15 to 0.5' (-15%/yr)"
+)
+#: The yearly factor by which a growth rate slows (growth(y) = growth(y0) x decay^(y - y0)).
+GROWTH_DECAY = Rule(
+    "a yearly decay factor of growth",
+    0.0,
+    2.0,
+    plausible=(0.3, 1.0),
+    hint="'0.6 to 0.95' (below 1 slows growth; 0.8 halves it in about 3 years)",
+)
+
+#: Parameters of a model: at least one weight. Above 10^13 (ten trillion, five times the
+#: largest models reported in 2025, ~2T) a value draws a warning; above :data:`MAX_COUNT` it is
+#: an error like any count.
+PARAMETER_COUNT = Rule(
+    "a parameter count", 1.0, MAX_COUNT, plausible=(1e6, 1e13), hint="'70B' or '100B to 400B'"
+)
+
+#: One side of a generated image or video frame [px]. Above 4096 px (4K; the catalogue's
+#: image and video models are trained at up to 2048 px) a value draws a warning; above
+#: 16384 px (16K, beyond any display standard: 8K UHD is 7680 px) it is an error (guesses,
+#: labelled: the attention cost grows with the square of the pixels, far outside any
+#: measurement).
+IMAGE_SIDE = Rule(
+    "an image side in pixels", 1.0, 16384.0, whole=True, plausible=(64.0, 4096.0), hint="1024"
+)
+#: Frames of one generated clip. Above 1000 (40 s at 24 fps; the catalogue's video models
+#: generate 49-129 frames) a warning; above 86,400 (an hour at 24 fps) an error (guesses,
+#: labelled).
+FRAMES = Rule("a number of frames", 1.0, 86_400.0, whole=True, plausible=(1.0, 1000.0), hint="49")
 
 #: Rules by exact node or field name.
 EXACT_RULES: dict[str, Rule] = {
@@ -208,6 +272,16 @@ EXACT_RULES: dict[str, Rule] = {
         display=("W", 1.0),
     ),
     "discount_rate": Rule("a discount rate", -0.5, 1.0, hint="'0.07'"),
+    "ai_share_of_additions": SHARE,
+    "width_px": IMAGE_SIDE,
+    "height_px": IMAGE_SIDE,
+    "frames": FRAMES,
+    "total_params": PARAMETER_COUNT,
+    "active_params": PARAMETER_COUNT,
+    "chip_power_growth": GROWTH,
+    "reasoning_share_growth": GROWTH,
+    "pue_overhead_decline": DECLINE,
+    "inference_efficiency_gain": DECLINE,
     # durations a run or a step cannot do without (a delay or slip may be 0)
     "wall_clock_s": POSITIVE,
     "accelerator_time_s": POSITIVE,
@@ -246,11 +320,17 @@ COUNTED_AS: dict[str, str] = {
 PREFIX_RULES: tuple[tuple[str, Rule], ...] = (
     ("capacity_factor_", FRACTION),
     ("units_", Rule("a number of plants", 0.0, None)),
+    ("additions_growth_", GROWTH),
     ("earliest_year_", Rule("a calendar year", 1900.0, 2200.0, hint="'2030'")),
     ("fleet_year_", Rule("a calendar year", 1900.0, 2200.0, hint="'2030'")),
 )
 #: Rules by name suffix, tried after exact names and prefixes.
 SUFFIX_RULES: tuple[tuple[str, Rule], ...] = (
+    ("_growth_decay", GROWTH_DECAY),
+    ("_growth", GROWTH),
+    ("_growth_initial", GROWTH),
+    ("_growth_history", GROWTH),
+    ("_share", SHARE),
     ("_fraction", FRACTION),
     ("_activity", FRACTION),
     ("_bytes_per_s", POSITIVE),
@@ -407,7 +487,7 @@ def rule_for(name: str) -> Rule | None:
     """
     from gigawatt.units import dimension_of_name
 
-    name = name.split(".")[0]
+    name = _YEAR_SUFFIX.sub("", name.split(".")[0])  # one year's node: ``shipment_growth_2027``
     if name in EXACT_RULES:
         return EXACT_RULES[name]
     for prefix, rule in PREFIX_RULES:
@@ -479,7 +559,8 @@ def check_dist(name: str, dist: Dist, shown: str | None = None) -> None:
     if rule is None:
         return
     hint = f" (e.g. {name}={rule.hint})" if rule.hint else ""
-    domain = f"{rule.what} must be {rule.describe_domain()}"
+    described = rule.describe_domain()
+    domain = f"{rule.what} must {'lie' if described.startswith('in ') else 'be'} {described}"
     if isinstance(dist, Normal | LogNormal):
         outside = _mass_outside(dist, rule)
         if outside > TAIL_TOLERANCE:
@@ -498,6 +579,19 @@ def check_dist(name: str, dist: Dist, shown: str | None = None) -> None:
         raise UserInputError(
             f"{name}={text!r}: {rule.what} is a whole number, got {dist.value:g}{hint}"
         )
+
+
+class UnusualValueWarning(UserWarning):
+    """A value that is possible but unlikely for its quantity (see :attr:`Rule.plausible`);
+    the CLI prints it as one ``warning:`` line."""
+
+
+def warn_if_unusual(name: str, dist: Dist) -> None:
+    """Issue an :class:`UnusualValueWarning` for each of :func:`plausibility_warnings`."""
+    import warnings
+
+    for message in plausibility_warnings(name, dist):
+        warnings.warn(message, UnusualValueWarning, stacklevel=3)
 
 
 def plausibility_warnings(name: str, dist: Dist) -> list[str]:

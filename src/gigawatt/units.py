@@ -60,6 +60,8 @@ J_PER_KWH = 1e3 * J_PER_WH
 J_PER_MWH = 1e6 * J_PER_WH
 J_PER_GWH = 1e9 * J_PER_WH
 J_PER_TWH = 1e12 * J_PER_WH
+#: Cubic metres in one litre (water volumes are held in litres: ``water_l``).
+M3_PER_L = 1e-3
 
 #: Longest quantity string accepted (a guard against pathological input, e.g. 32,000 digits).
 MAX_QUANTITY_CHARS = 200
@@ -276,6 +278,7 @@ _REFERENCE_TABLE: list[tuple[str, str, str, str, str]] = [
         "token/s/accelerator",
     ),
     ("1 m**2", "area", "an", "1.2 km**2", "m**2"),
+    ("1 m**3", "volume", "a", "0.5 L", "m**3"),
     ("1 W/m**2", "irradiance", "an", "1000 W/m**2", "W/m**2"),
     ("1 m**2/W", "area per power", "an", "5 acre/MW", "m**2/W"),
     ("1", "dimensionless number", "a", "1.5M", ""),
@@ -568,9 +571,35 @@ NAME_SUFFIX_DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("_kg", "mass"),
     ("_usd", "cost"),
     ("_m2", "area"),
+    ("_l", "volume"),
     ("_tokens", "token count"),
     ("_requests", "request count"),
     ("_people", "population"),
+)
+
+
+#: Dimensions whose values are written with a prefix or a per-unit that changes the number by
+#: 10^3 or more (W, kW, MW, GW; J, kWh, TWh; kg/J, kg/kWh; USD/W, USD/kW...). A bare number
+#: typed on the command line for a node of one of them (``--set facility_power_2030_w=5``) is
+#: refused: the name's SI unit is rarely what was meant. Counts, times in seconds and
+#: dimensionless numbers are not on this list.
+PREFIXED_DIMENSIONS = frozenset(
+    {
+        "power",
+        "energy",
+        "mass",
+        "data size",
+        "data rate",
+        "carbon intensity",
+        "water intensity",
+        "energy per token",
+        "energy per request",
+        "cost rate",
+        "cost per energy",
+        "cost per power",
+        "area",
+        "area per power",
+    }
 )
 
 
@@ -581,6 +610,7 @@ NAME_NON_SI_UNITS: tuple[tuple[str, str, float, str], ...] = (
     ("_hours", "time", SECONDS_PER_HOUR, "h"),
     ("days", "time", SECONDS_PER_DAY, "days"),
     ("_usd_per_mwh", "cost per energy", 1.0 / J_PER_MWH, "$/MWh"),
+    ("_l", "volume", M3_PER_L, "L"),
     ("_tokens_per_person_per_day", "token rate per person", 1.0 / SECONDS_PER_DAY, "tokens/day"),
 )
 #: Names of data-size quantities that start with their unit (``bytes_per_weight``).

@@ -139,6 +139,8 @@ def judge(case: Case, code: int | None, stdout: str, stderr: str, network: bool)
     (good input refused), unclear (error not one line naming the value), wrong (value)."""
     if network:
         return "network"
+    if case.absent and case.absent.lower() in (stdout + stderr).lower():
+        return "leak"
     if code == 1 or "Traceback (most recent call last)" in stderr:
         return "traceback"
     if case.expect == "error":
@@ -147,8 +149,7 @@ def judge(case: Case, code: int | None, stdout: str, stderr: str, network: bool)
         if code != 2:
             return "traceback"
         lines = [line for line in stderr.strip().splitlines() if line.strip()]
-        usage = "Usage:" in stderr and "Error:" in stderr  # click's own usage error block
-        if not lines or (len(lines) > 1 and not (case.multiline_ok or usage)):
+        if not lines or (len(lines) > 1 and not case.multiline_ok):
             return "unclear"
         named = case.argv[-1].strip()[:20] if case.argv else ""
         if (

@@ -116,14 +116,20 @@ def sobol_drivers(
 ) -> list[Driver]:
     """Sobol' total- and first-order indices of ``output`` for the inputs ``vary``, ranked.
 
-    Every other input is held at its central value. ``n_base`` should be a power of two.
+    Every other input is held at its central value. ``n_base`` is rounded up to a power of two
+    (Sobol' points keep their balance properties only there: 100 becomes 128).
     """
     if not vary:
         return []
+    import warnings
+
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 
+    requested = int(n_base)
+    n_base = 1 << max(0, requested - 1).bit_length()
     names = list(vary)
+    _check_sobol_memory(requested, n_base, len(names))
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     unit = sobol_sample.sample(problem, n_base, calc_second_order=False, scramble=True, seed=seed)
     unit = np.clip(unit, _EDGE, 1 - _EDGE)
@@ -148,14 +154,17 @@ def sobol_drivers(
             "S1_conf": np.zeros(len(names)),
         }
     else:
-        indices = sobol_analyze.analyze(
-            problem,
-            values,
-            calc_second_order=False,
-            num_resamples=100,
-            seed=seed,
-            print_to_console=False,
-        )
+        with warnings.catch_warnings():  # "constant values" in a resample: its indices are 0
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            indices = sobol_analyze.analyze(
+                problem,
+                values,
+                calc_second_order=False,
+                num_resamples=100,
+                seed=seed,
+                print_to_console=False,
+            )
     drivers = []
     for j, name in enumerate(names):
         total = float(np.nan_to_num(indices["ST"][j]))
@@ -174,6 +183,26 @@ def sobol_drivers(
             )
         )
     return sorted(drivers, key=lambda d: d.sobol_total, reverse=True)  # ST counts interactions
+
+
+def _check_sobol_memory(requested: int, n_base: int, inputs: int) -> None:
+    """Refuse a Sobol' design whose arrays (N·(D+2) rows: the unit sample of D columns, one
+    sample array per input and the output) would need more than the graph's share of the
+    available memory (:func:`gigawatt.graph.available_memory_bytes`), before allocating it."""
+    from gigawatt.errors import UserInputError
+    from gigawatt.graph import BYTES_PER_SAMPLE, MEMORY_SHARE, available_memory_bytes
+    from gigawatt.units import format_quantity
+
+    per_base = (inputs + 2) * (2 * inputs + 1) * BYTES_PER_SAMPLE
+    budget = MEMORY_SHARE * available_memory_bytes()
+    if n_base * per_base > budget:
+        most = 1 << max(0, int(budget // per_base).bit_length() - 1)  # a power of 2 that fits
+        raise UserInputError(
+            f"--sensitivity-samples {requested:,}: a Sobol' design of {inputs} inputs needs about "
+            f"{format_quantity(n_base * per_base, 'B')} of memory; "
+            f"{format_quantity(available_memory_bytes(), 'B')} is available: use "
+            f"--sensitivity-samples {most:,} or fewer"
+        )
 
 
 def _cite(item: Input) -> str | None:

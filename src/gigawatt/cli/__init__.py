@@ -7,11 +7,14 @@ stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
+from collections.abc import Iterator
+from typing import Any
 
-__all__ = ["cli_wording", "main"]
+__all__ = ["cli_wording", "main", "usage_line"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     command = build_app()
     try:
         # without standalone mode, a command's typer.Exit(code) comes back as the return value
-        returned = command.main(args=argv, prog_name="gigawatt", standalone_mode=False)
+        with _one_line_warnings():
+            returned = command.main(args=argv, prog_name="gigawatt", standalone_mode=False)
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except typer.Abort:
@@ -40,8 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     except click_exceptions.NoArgsIsHelpError as exc:
         exc.show()
         return 0
+    except click_exceptions.UsageError as exc:
+        print(f"error: {usage_line(exc, args)}", file=sys.stderr)
+        return 2
     except click_exceptions.ClickException as exc:
-        exc.show()
+        print(f"error: {exc.format_message()}", file=sys.stderr)
         return 2
     except UserInputError as exc:
         print(f"error: {cli_wording(str(exc), command)}", file=sys.stderr)
@@ -64,6 +71,91 @@ def main(argv: list[str] | None = None) -> int:
     return returned if isinstance(returned, int) else 0
 
 
+@contextlib.contextmanager
+def _one_line_warnings() -> Iterator[None]:
+    """Show gigawatt's own warnings as one ``warning:`` line each (once per message), and hide
+    third-party libraries' warnings (numpy, SALib, tsam...) unless ``GIGAWATT_DEBUG`` is set:
+    a file path and a source line from inside a library are no use to a user."""
+    import warnings
+
+    shown: set[str] = set()
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: str | None = None,
+    ) -> None:
+        text = str(message)
+        ours = f"{os.sep}gigawatt{os.sep}" in filename
+        if text in shown or not (ours or os.environ.get("GIGAWATT_DEBUG")):
+            return
+        shown.add(text)
+        print(f"warning: {text}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = show
+        yield
+
+
+#: The argument parser's reasons, reworded for one line (prefix of its message → our words).
+_REASONS = (
+    ("Input should be a valid integer", "is not a whole number written in digits"),
+    ("Input should be a valid number", "is not a plain number"),
+    ("Input should be greater than or equal to", "must be at least"),
+    ("Input should be greater than", "must be above"),
+    ("Input should be less than or equal to", "must be at most"),
+    ("Input should be less than", "must be below"),
+)
+
+
+def _given_value(opts: list[str], args: list[str]) -> str | None:
+    """The value the user wrote for an option with names ``opts`` (its last occurrence)."""
+    found: str | None = None
+    for i, arg in enumerate(args):
+        for opt in opts:
+            if arg == opt and i + 1 < len(args):
+                found = args[i + 1]
+            elif opt.startswith("--") and arg.startswith(opt + "="):
+                found = arg[len(opt) + 1 :]
+    return found
+
+
+def usage_line(exc: Exception, args: list[str]) -> str:
+    """One line for an argument-parser error (bad value, missing or unknown option): the
+    option, the value as written, what is wrong and where help is, instead of the parser's
+    three-line usage block. ``--samples 0`` → ``--samples '0' must be at least 1 (see
+    'gigawatt outlook --help')``."""
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    param = getattr(exc, "param", None)
+    message = getattr(exc, "message", str(exc))
+    opts = [o for o in getattr(param, "opts", []) if o.startswith("-")]
+    if param is None or not opts or type(exc).__name__ == "MissingParameter":
+        return f"{exc.format_message().rstrip('.')}{where}"  # type: ignore[attr-defined]
+    value = _given_value(opts, args)
+    reason = message
+    for prefix, words in _REASONS:
+        if message.startswith(prefix):
+            reason = words + message[len(prefix) :].split(",")[0]
+            break
+    hint = ""
+    if value is not None and value.strip().endswith("%"):
+        number = value.strip().rstrip("%").strip()
+        try:
+            hint = f"; write a percentage as a fraction, e.g. {opts[0]} {float(number) / 100:g}"
+        except ValueError:
+            hint = "; write a percentage as a fraction, e.g. 0.05 for 5%"
+    elif "whole number" in reason and value is not None:
+        hint = "; e.g. 1000000 rather than 1e6 or 1M"
+    shown = f" {value[:40]!r}" if value is not None else ""
+    reason = reason if reason.startswith(("is ", "must ")) else f": {reason}"
+    return f"{opts[-1]}{shown} {reason}{hint}{where}".replace(" : ", ": ")
+
+
 #: Python parameter names whose CLI option is not simply ``--name-with-dashes``.
 _OPTION_ALIASES = {
     "technologies": "--tech",
@@ -75,6 +167,7 @@ _OPTION_ALIASES = {
     "driver_year": "--year",
     "energy_per_year": "--energy",
     "fallback": "--fallback-full-year",
+    "total_params": "--params",
 }
 _KEYWORD = re.compile(r"\b([a-z][a-z0-9_]*)=(\[[^\]]*\]|'[^']*'|[^\s,;)]+)")
 _OVERRIDE = re.compile(r"overrides=\{'([^']+)': ([^}]*)\}")

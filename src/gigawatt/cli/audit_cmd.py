@@ -88,7 +88,7 @@ def audit_command(
         typer.Option(
             "--sensitivity-samples",
             min=64,
-            help="Sobol' base samples N (N·(D+2) runs; a power of 2).",
+            help="Sobol' base samples N (N·(D+2) runs; rounded up to a power of 2).",
         ),
     ] = 1024,
     no_sensitivity: Annotated[
@@ -99,6 +99,10 @@ def audit_command(
     """Audit a public claim: reproduce it, re-estimate it, give a verdict and its drivers."""
     from gigawatt.audit.engine import run_audit
 
+    if report is not None:  # before the computation, so a bad path fails at once
+        from gigawatt.report.page import check_report_path
+
+        check_report_path(report)
     cat = load_catalog(catalog_files)
     loaded, library = _pick(claim_id, file, cat)
     overrides = parse_sets(sets)

@@ -277,9 +277,14 @@ def register(app: typer.Typer) -> None:
         explain: ExplainOpt = None,
     ) -> None:
         """Firm clean power that could serve AI per year: deals, share of world additions, gap."""
-        from gigawatt.outlook.buildout import estimate_buildout
+        from gigawatt.outlook.buildout import build_model, estimate_buildout
 
         cat = load_catalog(catalog_files)
+        if explain is not None:  # an unknown node fails before the computation
+            from gigawatt.report.terminal import check_explain_node
+
+            years = range(year_from, year_to + 1)
+            check_explain_node(explain, build_model(years, base_year, firming_site, cat).graph)
         result = estimate_buildout(
             year_from=year_from,
             year_to=year_to,

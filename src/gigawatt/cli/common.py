@@ -59,9 +59,58 @@ CatalogOpt = Annotated[
 
 DEFAULT_SAMPLES = 10_000
 
+AcceleratorOpt = Annotated[
+    str, typer.Option("--accelerator", help="Accelerator id (gigawatt catalog accelerator).")
+]
+PueOpt = Annotated[str | None, typer.Option("--pue", help="PUE distribution or datacentre id.")]
+# -- footprint options of every demand command (carbon, water, cost) --------------------------
+GridOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--grid",
+        help="Grid id or carbon intensity for carbon and off-site water, e.g. us-average or "
+        "'0.4 kg/kWh' (default world-average).",
+    ),
+]
+GridHourlyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--grid-hourly",
+        help="CSV of 8,760 hourly carbon intensities (header names the unit, e.g. g/kWh): "
+        "carbon uses their mean weighted by the workload's load shape.",
+    ),
+]
+WueOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--wue",
+        help="On-site water: cooling type (evaporative, hyperscale, air, liquid) or a WUE "
+        "such as '0.5 L/kWh'; a bare number is in L/kWh (default: cited range).",
+    ),
+]
+PriceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--price",
+        help="Rented price per accelerator-hour, e.g. '2.5 USD/h' (with --cost own: capex per "
+        "accelerator, e.g. '40000 USD'); a bare number is in USD/h (USD with --cost own). "
+        "Default: cited range for the accelerator.",
+    ),
+]
+CostOpt = Annotated[
+    str,
+    typer.Option("--cost", help="Cost basis: rent (accelerator-hours) or own (capex + power)."),
+]
+
 
 def parse_sets(values: Sequence[str] | None) -> dict[str, str]:
-    """Parse repeated ``--set NAME=DIST`` options into a mapping."""
+    """Parse repeated ``--set NAME=DIST`` options into a mapping.
+
+    Values are :class:`gigawatt.dist.TypedValue`: a bare number for a node whose unit takes
+    prefixes (``facility_power_2030_w=5``) is refused when the node reads it, with a hint.
+    """
+    from gigawatt.dist import TypedValue
+
     overrides: dict[str, str] = {}
     for item in values or ():
         name, sep, dist = item.partition("=")
@@ -69,8 +118,17 @@ def parse_sets(values: Sequence[str] | None) -> dict[str, str]:
             raise UserInputError(
                 f"--set expects NAME=VALUE, e.g. --set pue='1.1 to 1.4'; got {item!r}"
             )
-        overrides[name.strip()] = dist.strip()
+        overrides[name.strip()] = TypedValue(dist.strip())
     return overrides
+
+
+def base_sets(estimator: str, sets: list[str] | None) -> dict[str, str]:
+    """The ``--set`` overrides that belong to the estimator (the rest go to the footprint)."""
+    from gigawatt.demand.footprint import split_overrides
+    from gigawatt.estimators import get_estimator
+
+    base, _ = split_overrides(get_estimator(estimator).graph, parse_sets(sets))
+    return base
 
 
 def with_unit(option: str, text: str | None, dimension: str) -> str | None:

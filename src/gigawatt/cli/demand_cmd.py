@@ -9,13 +9,21 @@ import typer
 
 from gigawatt.cli.common import (
     DEFAULT_SAMPLES,
+    AcceleratorOpt,
     CatalogOpt,
+    CostOpt,
     ExplainDepthOpt,
     ExplainOpt,
+    GridHourlyOpt,
+    GridOpt,
     JsonOpt,
+    PriceOpt,
+    PueOpt,
     SamplesOpt,
     SeedOpt,
     SetOpt,
+    WueOpt,
+    base_sets,
     console,
     emit_result_json,
     load_catalog,
@@ -38,7 +46,7 @@ ReportOpt = Annotated[
 ]
 
 
-def _emit(
+def emit_estimate(
     result: Result,
     json_: bool,
     explain: str | None,
@@ -86,45 +94,7 @@ def _print(result: Result, title: str, rows: list[tuple[str, str, str, bool]]) -
     )
 
 
-GridOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--grid",
-        help="Grid id or carbon intensity for carbon and off-site water, e.g. us-average or "
-        "'0.4 kg/kWh' (default world-average).",
-    ),
-]
-GridHourlyOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--grid-hourly",
-        help="CSV of 8,760 hourly carbon intensities (header names the unit, e.g. g/kWh): "
-        "carbon uses their mean weighted by the workload's load shape.",
-    ),
-]
-WueOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--wue",
-        help="On-site water: cooling type (evaporative, hyperscale, air, liquid) or a WUE "
-        "such as '0.5 L/kWh' (default: cited range).",
-    ),
-]
-PriceOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--price",
-        help="Rented price per accelerator-hour, e.g. '2.5 USD/h' (with --cost own: capex per "
-        "accelerator, e.g. '40000 USD'). Default: cited range for the accelerator.",
-    ),
-]
-CostOpt = Annotated[
-    str,
-    typer.Option("--cost", help="Cost basis: rent (accelerator-hours) or own (capex + power)."),
-]
-
-
-def _with_footprint(
+def attach_footprint(
     result: Result,
     sets: list[str] | None,
     grid: str | None,
@@ -140,8 +110,8 @@ def _with_footprint(
     _, layer = split_overrides(result.evaluation.graph, parse_sets(sets))
     return with_footprint(
         result,
-        grid=grid,
-        wue=wue,
+        grid=with_unit("--grid", grid, "carbon intensity"),
+        wue=wue,  # a bare number is in L/kWh and a bare price in USD/h or USD (their help)
         price=price,
         cost=cost,  # type: ignore[arg-type]  # checked by footprint_inputs
         overrides=layer,
@@ -150,16 +120,7 @@ def _with_footprint(
     )
 
 
-def _base_sets(estimator: str, sets: list[str] | None) -> dict[str, str]:
-    """The ``--set`` overrides that belong to the estimator (the rest go to the footprint)."""
-    from gigawatt.demand.footprint import split_overrides
-    from gigawatt.estimators import get_estimator
-
-    base, _ = split_overrides(get_estimator(estimator).graph, parse_sets(sets))
-    return base
-
-
-def _footprint_rows(prefix: str, what: str) -> list[tuple[str, str, str, bool]]:
+def footprint_rows(prefix: str, what: str) -> list[tuple[str, str, str, bool]]:
     """Table rows of one footprint unit (graph nodes; ``prefix`` ``day_`` for a day)."""
     return [
         (f"{what}: emissions (location-based)", f"{prefix}operational_emissions_kgco2e", "", False),
@@ -179,9 +140,7 @@ def register(app: typer.Typer) -> None:
         model: Annotated[
             str, typer.Option("--model", help="Model id (gigawatt catalog models).")
         ] = "llama-3.1-8b",
-        accelerator: Annotated[
-            str, typer.Option("--accelerator", help="Accelerator id.")
-        ] = "h100-sxm",
+        accelerator: AcceleratorOpt = "h100-sxm",
         accelerators: Annotated[
             int,
             typer.Option(
@@ -236,9 +195,7 @@ def register(app: typer.Typer) -> None:
             str,
             typer.Option("--precision", help="bf16, fp8 or int4 (weights; KV in bf16 for int4)."),
         ] = "bf16",
-        pue: Annotated[
-            str | None, typer.Option("--pue", help="PUE distribution or datacentre id.")
-        ] = None,
+        pue: PueOpt = None,
         demand: Annotated[
             str | None,
             typer.Option(
@@ -293,7 +250,7 @@ def register(app: typer.Typer) -> None:
             output_tokens,
             precision,
             pue,
-            overrides=_base_sets("inference", sets),
+            overrides=base_sets("inference", sets),
             samples=samples,
             seed=seed,
             catalog=cat,
@@ -301,7 +258,7 @@ def register(app: typer.Typer) -> None:
             reasoning=reasoning,
             deployment=deployment,
         )
-        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files, grid_hourly)
+        result = attach_footprint(result, sets, grid, wue, price, cost, catalog_files, grid_hourly)
         device = boundary_label(cat, accelerator)
         rows = []
         for boundary in ("gpu", "server", "facility"):
@@ -352,14 +309,14 @@ def register(app: typer.Typer) -> None:
                 ("deployment energy per day", "deployment_energy_per_day_j", "Wh", False),
                 ("  of which idle capacity", "deployment_idle_energy_per_day_j", "Wh", False),
             ]
-        rows += _footprint_rows("", "per request")
+        rows += footprint_rows("", "per request")
         rows.append(
             ("cost per million output tokens", "cost_per_million_output_tokens_usd", "", False)
         )
         if demand is not None:
-            rows += _footprint_rows("day_", "per deployment-day")
+            rows += footprint_rows("day_", "per deployment-day")
         title = f"Inference: {result.choices['configuration']}"
-        _emit(result, json_, explain, title, rows, explain_depth, report)
+        emit_estimate(result, json_, explain, title, rows, explain_depth, report)
 
     @app.command("training")
     def training_cmd(
@@ -376,9 +333,7 @@ def register(app: typer.Typer) -> None:
         tokens: Annotated[
             str | None, typer.Option("--tokens", help="Training tokens, e.g. 2T.")
         ] = None,
-        accelerator: Annotated[
-            str, typer.Option("--accelerator", help="Accelerator id.")
-        ] = "h100-sxm",
+        accelerator: AcceleratorOpt = "h100-sxm",
         accelerators: Annotated[
             str | None,
             typer.Option("--accelerators", help="Cluster size (accelerators; default 1)."),
@@ -401,9 +356,7 @@ def register(app: typer.Typer) -> None:
         tdp: Annotated[
             bool, typer.Option("--tdp", help="Use the TDP x hours convention (model cards).")
         ] = False,
-        pue: Annotated[
-            str | None, typer.Option("--pue", help="PUE distribution or datacentre id.")
-        ] = None,
+        pue: PueOpt = None,
         grid: Annotated[
             str | None,
             typer.Option("--grid", help="Grid id or carbon intensity, e.g. '0.429 kg/kWh'."),
@@ -457,21 +410,21 @@ def register(app: typer.Typer) -> None:
             pue,
             grid_value,
             with_unit("--market-grid", market_grid, "carbon intensity"),
-            overrides=_base_sets("training", sets),
+            overrides=base_sets("training", sets),
             samples=samples,
             seed=seed,
             catalog=load_catalog(catalog_files),
         )
-        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files)
+        result = attach_footprint(result, sets, grid, wue, price, cost, catalog_files)
         rows = [
             ("accelerator-hours", "accelerator_hours", "h", True),
             ("wall-clock days", "days", "days", True),
             ("energy (facility)", "energy_j", "Wh", False),
             ("emissions (location-based)", "emissions_kgco2e", "kg", False),
             ("average cluster power (facility)", "power_w", "W", False),
-            *_footprint_rows("", "run")[1:],
+            *footprint_rows("", "run")[1:],
         ]
-        _emit(result, json_, explain, "Training", rows, explain_depth, report)
+        emit_estimate(result, json_, explain, "Training", rows, explain_depth, report)
 
     @app.command("fleet")
     def fleet_cmd(
@@ -500,9 +453,7 @@ def register(app: typer.Typer) -> None:
         idle_power: Annotated[
             str | None, typer.Option("--idle-power", help="All-in power per idle accelerator.")
         ] = None,
-        pue: Annotated[
-            str | None, typer.Option("--pue", help="PUE distribution or datacentre id.")
-        ] = None,
+        pue: PueOpt = None,
         model: Annotated[
             str, typer.Option("--model", help="Model the fleet serves (tokens per person per day).")
         ] = "llama-3.1-70b",
@@ -551,12 +502,12 @@ def register(app: typer.Typer) -> None:
             model,
             population,
             batch,
-            overrides=_base_sets("fleet", sets),
+            overrides=base_sets("fleet", sets),
             samples=samples,
             seed=seed,
             catalog=load_catalog(catalog_files),
         )
-        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files, grid_hourly)
+        result = attach_footprint(result, sets, grid, wue, price, cost, catalog_files, grid_hourly)
         rows = [
             ("average power (facility)", "power_w", "W", False),
             ("energy per year", "energy_per_year_j", "Wh", False),
@@ -567,7 +518,7 @@ def register(app: typer.Typer) -> None:
                 "tokens/s",
                 True,
             ),
-            *_footprint_rows("", "per year"),
+            *footprint_rows("", "per year"),
         ]
         title = f"Fleet: {count} x {system or accelerator}"
-        _emit(result, json_, explain, title, rows, explain_depth, report)
+        emit_estimate(result, json_, explain, title, rows, explain_depth, report)

@@ -8,24 +8,23 @@ import typer
 
 from gigawatt.cli.common import (
     DEFAULT_SAMPLES,
+    AcceleratorOpt,
     CatalogOpt,
+    CostOpt,
     ExplainOpt,
+    GridHourlyOpt,
+    GridOpt,
     JsonOpt,
+    PriceOpt,
+    PueOpt,
     SamplesOpt,
     SeedOpt,
     SetOpt,
+    WueOpt,
+    base_sets,
     load_catalog,
 )
-from gigawatt.cli.demand_cmd import (
-    CostOpt,
-    GridHourlyOpt,
-    GridOpt,
-    PriceOpt,
-    WueOpt,
-    _emit,
-    _footprint_rows,
-    _with_footprint,
-)
+from gigawatt.cli.demand_cmd import attach_footprint, emit_estimate, footprint_rows
 
 
 def register(app: typer.Typer) -> None:
@@ -36,9 +35,7 @@ def register(app: typer.Typer) -> None:
         model: Annotated[
             str, typer.Option("--model", help="Image or video model id (gigawatt catalog media).")
         ] = "flux.1-dev",
-        accelerator: Annotated[
-            str, typer.Option("--accelerator", help="Accelerator id.")
-        ] = "h100-sxm",
+        accelerator: AcceleratorOpt = "h100-sxm",
         accelerators: Annotated[
             int, typer.Option("--accelerators", help="Accelerators sharing one generation.")
         ] = 1,
@@ -59,10 +56,10 @@ def register(app: typer.Typer) -> None:
                 help="2 with classifier-free guidance, 1 when distilled (default: the model's).",
             ),
         ] = None,
-        precision: Annotated[str, typer.Option("--precision", help="bf16 or fp8.")] = "bf16",
-        pue: Annotated[
-            str | None, typer.Option("--pue", help="PUE distribution or datacentre id.")
-        ] = None,
+        precision: Annotated[
+            str, typer.Option("--precision", help="Compute precision: bf16, fp16 or fp8.")
+        ] = "bf16",
+        pue: PueOpt = None,
         grid: GridOpt = None,
         wue: WueOpt = None,
         price: PriceOpt = None,
@@ -76,8 +73,12 @@ def register(app: typer.Typer) -> None:
         explain: ExplainOpt = None,
     ) -> None:
         """Energy, time, carbon, water and cost of one generated image or video clip."""
-        from gigawatt.cli.demand_cmd import _base_sets
-        from gigawatt.demand.media import estimate_media
+        from gigawatt.demand.footprint import EXPLAINABLE
+        from gigawatt.demand.media import GRAPH, check_media_precision, estimate_media
+        from gigawatt.report.terminal import check_explain_node
+
+        check_explain_node(explain, GRAPH, EXPLAINABLE)  # before any work
+        check_media_precision(precision)
 
         result = estimate_media(
             model,
@@ -89,12 +90,12 @@ def register(app: typer.Typer) -> None:
             guidance,
             precision,
             pue,
-            overrides=_base_sets("media", sets),
+            overrides=base_sets("media", sets),
             samples=samples,
             seed=seed,
             catalog=load_catalog(catalog_files),
         )
-        result = _with_footprint(result, sets, grid, wue, price, cost, catalog_files, grid_hourly)
+        result = attach_footprint(result, sets, grid, wue, price, cost, catalog_files, grid_hourly)
         rows = [
             (f"{b}: energy per generation", f"{b}_energy_per_generation_j", "Wh", False)
             for b in ("gpu", "server", "facility")
@@ -103,6 +104,8 @@ def register(app: typer.Typer) -> None:
             ("generation time", "generation_time_s", "s", False),
             ("compute", "generation_flop", "FLOP", False),
             ("attention sequence", "sequence_tokens", "tokens", True),
-            *_footprint_rows("", "per generation"),
+            *footprint_rows("", "per generation"),
         ]
-        _emit(result, json_, explain, f"Media: {model} on {accelerators} x {accelerator}", rows)
+        emit_estimate(
+            result, json_, explain, f"Media: {model} on {accelerators} x {accelerator}", rows
+        )

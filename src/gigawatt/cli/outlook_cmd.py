@@ -59,14 +59,25 @@ def outlook_command(
     seed: SeedOpt = 0,
     sensitivity_samples: Annotated[
         int,
-        typer.Option("--sensitivity-samples", min=64, help="Sobol' base samples N (a power of 2)."),
+        typer.Option(
+            "--sensitivity-samples",
+            min=64,
+            help="Sobol' base samples N (rounded up to a power of 2).",
+        ),
     ] = 256,
     catalog_files: CatalogOpt = None,
 ) -> None:
     """AI electricity demand year by year (hardware and workload views) against supply."""
+    from gigawatt.outlook.demand import outlook_graph
     from gigawatt.outlook.estimate import estimate_outlook
+    from gigawatt.report.page import check_report_path
+    from gigawatt.report.terminal import check_explain_node
 
+    if report is not None:  # before the computation, so a bad path fails at once
+        check_report_path(report, "outlook.html")
     cat = load_catalog(catalog_files)
+    # the graph estimate_outlook evaluates (built once and cached): at least to 2035
+    check_explain_node(explain, outlook_graph(max(last, 2035), cat))
     with progress(f"outlook {first}-{last} ({samples:,} samples)", enabled=not json_):
         result = estimate_outlook(
             scenario=scenario,

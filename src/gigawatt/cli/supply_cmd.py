@@ -360,9 +360,12 @@ def _grid_options(
         return None
 
     def usd_per_mwh(name: str, text: str | None) -> float | None:
+        text = with_unit(name, text, "cost per energy")  # a bare 80 would be 80 USD/J
         if text is None:
             return None
         return parse_quantity(text, "cost per energy").value * J_PER_MWH
+
+    capacity = with_unit("--grid-capacity", capacity, "power")  # a bare 300 would be 300 W
 
     return GridOptions(
         grid=grid,

@@ -94,6 +94,22 @@ def _as_checked_dist(name: str, value: Any) -> Dist:
     return dist
 
 
+def check_active_params(
+    total: Dist | None, active: Dist | None, total_text: str, active_text: str
+) -> None:
+    """Raise :class:`UserInputError` when the active parameters per token exceed the total
+    (a mixture of experts activates a part of its weights: active <= total); ``*_text`` as
+    the user wrote them."""
+    if total is None or active is None:
+        return
+    if active.central > total.central * (1 + 1e-9):
+        raise UserInputError(
+            f"active_params={active_text!r} is more than total_params={total_text!r}: the "
+            "parameters active per token are a part of the total (e.g. a mixture of experts "
+            "with 47B in all and 13B active: --params 47B --active-params 13B)"
+        )
+
+
 def check_value(name: str, dist: Dist) -> None:
     """Raise :class:`UserInputError` when ``dist`` is outside the values ``name`` may take.
 

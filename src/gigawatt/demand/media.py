@@ -235,6 +235,24 @@ _MODEL_FIELDS = (
 )
 
 
+#: Compute precisions of a diffusion transformer (compute-bound: the dtype of the matmuls).
+#: Weight-only formats (int8, int4) of the LLM estimator do not change compute, so they are
+#: refused here rather than silently computed as bf16.
+MEDIA_PRECISIONS = ("bf16", "fp16", "fp8")
+
+
+def check_media_precision(precision: str) -> str:
+    """``precision`` normalised (``"BF16"`` → ``"bf16"``), or :class:`UserInputError`."""
+    key = str(precision).strip().lower()
+    if key not in MEDIA_PRECISIONS:
+        weight_only = " (a weight-only format of LLM serving)" if key in ("int4", "int8") else ""
+        raise UserInputError(
+            f"--precision {precision!r}{weight_only} is not a compute precision of image and "
+            f"video models; choose one of {', '.join(MEDIA_PRECISIONS)}"
+        )
+    return key
+
+
 def parse_resolution(text: str) -> tuple[int, int]:
     """``"1024x768"`` → (1024, 768) pixels; :class:`UserInputError` otherwise."""
     match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", str(text))
@@ -281,6 +299,7 @@ def media_inputs(
             f"guidance passes must be 1 (distilled / no guidance) or 2 (classifier-free "
             f"guidance), got {guidance_passes!r}"
         )
+    precision = check_media_precision(precision)
     record = cat.typed(MediaModel, model)
     if record.modality == "image" and frames is not None and float(frames) != 1:
         raise UserInputError(
@@ -303,8 +322,11 @@ def media_inputs(
     inputs.update({k: v for k, v in acc_inputs.items() if k in ("peak_flop_per_s", "tdp_w")})
     inputs["idle_power_w"] = acc_inputs["idle_power_w"]
     width, height = parse_resolution(resolution or record.default_resolution)
-    inputs["width_px"] = point("width_px", width, "output width", kind="scenario")
-    inputs["height_px"] = point("height_px", height, "output height", kind="scenario")
+    try:
+        inputs["width_px"] = scenario_input("width_px", width, "output width")
+        inputs["height_px"] = scenario_input("height_px", height, "output height")
+    except UserInputError as exc:
+        raise UserInputError(f"--resolution {resolution!r}: {exc}") from None
     if frames is not None:
         inputs["frames"] = scenario_input("frames", frames)
     elif record.default_frames is not None:

@@ -34,6 +34,7 @@ import numpy as np
 from gigawatt.demand.common import (
     SECONDS_PER_DAY,
     SECONDS_PER_HOUR,
+    check_active_params,
     cited_input,
     override_inputs,
     parameter_input,
@@ -265,8 +266,14 @@ def training_inputs(
                     )
                 inputs["training_tokens"] = cited_input("training_tokens", record.training_tokens)
         elif params is not None:
-            inputs["active_params"] = scenario_input(
-                "active_params", active_params if active_params is not None else params
+            total = scenario_input("total_params", params)
+            inputs["active_params"] = (
+                scenario_input("active_params", active_params)
+                if active_params is not None
+                else Input("active_params", total.value, kind="scenario")
+            )
+            check_active_params(
+                total.dist, inputs["active_params"].dist, str(params), str(active_params)
             )
         else:
             raise UserInputError("give model='ID' or params=N (or days=N / accelerator_hours=N)")

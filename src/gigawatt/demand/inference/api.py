@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gigawatt.demand.common import (
+    check_active_params,
     cited_input,
     override_inputs,
     parameter,
@@ -174,6 +175,12 @@ def model_inputs(
         for f in ("kv_heads", "head_dim"):
             if f in derived:
                 inputs[f] = parameter_input(cat, "inference", f)
+        check_active_params(
+            inputs["total_params"].dist,
+            inputs["active_params"].dist,
+            str(model["total_params"]),
+            str(model.get("active_params", model["total_params"])),
+        )
         moe = inputs["active_params"].dist is not None and inputs["total_params"].dist is not None
         sparse = moe and (
             inputs["active_params"].dist.central < inputs["total_params"].dist.central * 0.999  # type: ignore[union-attr]
