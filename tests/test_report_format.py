@@ -62,7 +62,35 @@ def test_counts_carry_their_label() -> None:
 def test_interval_is_low_first_with_one_unit() -> None:
     # the audit's break-even once read "between 119 reactors and 22.3 reactors"
     assert fmt_interval(119, 22.3, "units", "reactors") == "22.3 – 119 reactors"
-    assert fmt_interval(859e6, 2.14e9, "power_w") == "859 MW – 2.14 GW"
+    # one prefix per interval (issue 15): the larger bound's
+    assert fmt_interval(859e6, 2.14e9, "power_w") == "0.859 – 2.14 GW"
+    assert fmt_interval(18e-6, 0.00981, "energy_per_prompt_token_j") == "0.018 – 9.81 mJ/token"
+    assert fmt_interval(552e3, 2e6, "embodied_kg") == "0.552 – 2 kt"
+    assert fmt_interval(5e-4, 4e-3, "step_overhead_s") == "0.5 – 4 ms"
+    assert fmt_interval(-2.6e9, 38e9, "firm_power_gap_w") == "-2.6 – 38 GW"
+    # durations from a second up keep their own words; prices write the unit once
+    assert fmt_interval(100, 7200, "wait_s") == "100 s – 2 h"
+
+
+def test_years_are_not_si_quantities() -> None:
+    assert fmt(2100, "earliest_year_fusion_helion") == "2100"  # was "2.1k"
+    assert fmt(2034.0, "target_year_meta_nuclear_rfp") == "2034"  # was "2034.0"
+    assert fmt(2031.63, "online_year_kairos") == "2031.6"
+    assert fmt(2030, "construction_start_meta_nuclear_rfp") == "2030"
+    assert fmt(5e9, "first_year_additions_fusion_foak_w") == "5 GW"  # a power, not a year
+
+
+def test_dist_describe_reads_in_reader_units() -> None:
+    from gigawatt.dist import parse_dist
+
+    assert parse_dist("552000 kg").describe() == "552 t"  # was "552 kkg"
+    assert parse_dist("338 tokens").describe() == "338 tokens"  # was "338 token"
+    assert parse_dist("1 token").describe() == "1 token"
+    assert parse_dist("1e5 to 2e6 kg").describe() == "0.1 to 2 kt (lognormal, 90% CI)"
+    assert parse_dist("500 us to 4 ms").describe() == "0.5 to 4 ms (lognormal, 90% CI)"
+    assert parse_dist("1 to 2 requests").describe() == "1 to 2 requests (lognormal, 90% CI)"
+    assert parse_dist("5.5e6 to 7.4e6").describe() == "5.5M to 7.4M (lognormal, 90% CI)"
+    assert parse_dist("2100").describe() == "2100"  # a year given as a number stays whole
 
 
 def test_summary_cells() -> None:
@@ -97,5 +125,5 @@ def test_never_e_notation(value: float) -> None:
 def test_number_round_trips_to_three_digits(value: float) -> None:
     text = number(value)
     scale = {"k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}.get(text[-1], 1.0)
-    back = float(text.rstrip("kMBT")) * scale
+    back = float(text.rstrip("kMBT").replace(",", "")) * scale  # "10,000T": grouped past T
     assert math.isclose(back, value, rel_tol=6e-3, abs_tol=1e-9)

@@ -77,20 +77,22 @@ def _two_period_case() -> tuple[list[TechCosts], np.ndarray, dict[str, np.ndarra
     return [solar, battery], np.full(24, 100.0), {"solar-pv": np.array([1.0] * 12 + [0.0] * 12)}
 
 
-def test_full_year_uses_interior_point_without_crossover() -> None:
-    assert solver_options(FULL_YEAR_MIN_SNAPSHOTS)["solver"] == "ipm"
-    assert solver_options(FULL_YEAR_MIN_SNAPSHOTS)["run_crossover"] == "off"
+def test_full_year_uses_dual_simplex_with_devex_pricing() -> None:
+    chosen = solver_options(FULL_YEAR_MIN_SNAPSHOTS)
+    assert chosen["solver"] == "simplex"
+    assert chosen["simplex_strategy"] == 1  # dual
+    assert chosen["simplex_dual_edge_weight_strategy"] == 1  # Devex
     assert "solver" not in solver_options(FULL_YEAR_MIN_SNAPSHOTS - 1)  # HiGHS's exact default
 
 
-def test_interior_point_without_answer_falls_back_to_simplex() -> None:
+def test_simplex_without_answer_falls_back_to_interior_point() -> None:
     techs, load, avail = _two_period_case()
     exact = solve(techs, load, avail, np.full(24, 365.0))
-    # one IPM iteration cannot reach optimality: the retry with the dual simplex must
-    stopped = {**FULL_YEAR_OPTIONS, "ipm_iteration_limit": 1}
+    # one simplex iteration cannot reach optimality: the retry with the interior point must
+    stopped = {**FULL_YEAR_OPTIONS, "simplex_iteration_limit": 1}
     out = solve(techs, load, avail, np.full(24, 365.0), options=stopped)
     assert out["condition"] == "optimal"
-    assert out["solver"] == "highs-simplex"
+    assert out["solver"] == "highs-ipm"
     assert out["objective"] == pytest.approx(exact["objective"], rel=1e-9)
 
 
@@ -201,7 +203,9 @@ def test_cli_table_shows_energy_in_watt_hours(capsys: pytest.CaptureFixture[str]
     The table once divided joules by 3,600 twice and printed 2.43 GWh."""
     from gigawatt.cli import main
 
-    assert main(["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--days", "2"]) == 0
+    # continuous: whole units with sampled outages carry cover and must-run surplus
+    args = ["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--days", "2", "--continuous"]
+    assert main(args) == 0
     out = capsys.readouterr().out
     assert "8.77 TWh" in out
     assert "curtailed 0 Wh/yr" in out

@@ -232,3 +232,37 @@ def test_monte_carlo_over_costs_reports_distribution_and_build_share() -> None:
     assert c["p5"] < c["median"] < c["p95"]
     assert mc["built_share"]["nuclear-ap1000"] == 1.0
     assert result.choices["set"] == {"overnight_cost_nuclear_ap1000_usd_per_w": "6 to 12 $/W"}
+
+
+def test_ramp_limit_forces_a_second_unit() -> None:
+    """Load alternates 50 / 100 MW; 100 MW units may change output by at most 25% of nameplate
+    per hour (25 MW/h). One unit cannot follow the 50 MW steps; two units (50 MW/h together)
+    can, so the optimum builds exactly two. Without the ramp limit one unit suffices."""
+    hours = 24
+    load = np.tile([50.0, 100.0], hours // 2)
+    nuclear = TechCosts(_tech("nuclear-ap1000"), 300_000.0, 10.0)
+    profiles = tuple(np.ones(hours) for _ in range(3))
+
+    def built(ramp: float | None) -> int:
+        out = solve(
+            [nuclear],
+            load,
+            {"nuclear-ap1000": np.ones(hours)},
+            np.ones(hours),
+            units={"nuclear-ap1000": UnitPlan(100.0, profiles, 0.0, ramp)},
+        )
+        assert out["status"] == "ok"
+        steps = np.abs(np.diff(out["dispatch"]["nuclear-ap1000"].to_numpy()))
+        assert steps.max() <= (ramp or 1.0) * 100.0 * out["units_built"]["nuclear-ap1000"] + 1e-6
+        return int(out["units_built"]["nuclear-ap1000"])
+
+    assert built(None) == 1
+    assert built(0.25) == 2
+
+
+def test_ap1000_ramp_is_cited_and_not_binding_hourly() -> None:
+    """EUR/NEA 2011: 3-5% of rated power per minute, i.e. 1.8-3.0 per hour (never limits an
+    hourly model)."""
+    ramp = _tech("nuclear-ap1000").ramp_rate_per_hour
+    assert ramp is not None and ramp.bounds == pytest.approx((1.8, 3.0))
+    assert ramp.source is not None and "Load Following" in ramp.source.title

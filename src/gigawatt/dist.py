@@ -87,9 +87,15 @@ class Dist(ABC):
         """The distribution of ``factor`` × X (``factor`` > 0), same unit label."""
 
     def _fmt(self, value: float) -> str:
-        from gigawatt.units import format_quantity, significant
+        from gigawatt.report.format import unit_text
 
-        return format_quantity(value, self.unit) if self.unit else significant(value)
+        return unit_text(value, self.unit)
+
+    def _fmt_range(self, low: float, high: float) -> str:
+        """``low to high`` with the unit and its prefix once: ``0.552 to 2 kt``."""
+        from gigawatt.report.format import unit_interval
+
+        return unit_interval(low, high, self.unit, sep=" to ")
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,7 @@ class LogNormal(Dist):
     def describe(self) -> str:
         low = math.exp(self.mu - Z95 * self.sigma)
         high = math.exp(self.mu + Z95 * self.sigma)
-        return f"{self._fmt(low)} to {self._fmt(high)} (lognormal, 90% CI)"
+        return f"{self._fmt_range(low, high)} (lognormal, 90% CI)"
 
 
 @dataclass(frozen=True)
@@ -488,5 +494,8 @@ class Summary:
 def summarize(samples: FloatArray | float) -> Summary:
     """Summarise samples (or one value) as a :class:`Summary`."""
     array = np.atleast_1d(np.asarray(samples, dtype=float))
+    if array.size == 1 and np.isfinite(array.flat[0]):  # a point: np.percentile would import
+        value = float(array.flat[0])  # numpy.ma (~40 ms of a point estimate's start-up)
+        return Summary(value, value, value, value, array)
     p5, median, p95 = np.percentile(array, [5, 50, 95])
     return Summary(float(median), float(array.mean()), float(p5), float(p95), array)

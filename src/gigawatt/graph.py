@@ -18,9 +18,13 @@ every input at its central value (median).
 
 from __future__ import annotations
 
+import contextlib
 import graphlib
 import inspect
+import threading
+import weakref
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -51,9 +55,26 @@ class Formula:
 
     @classmethod
     def from_function(cls, func: Callable[..., Any]) -> Formula:
-        """Wrap a plain function: its name is the output, its parameters are the inputs."""
+        """Wrap a plain function: its name is the output, its parameters are the inputs.
+
+        Memoised per function (formulas are immutable): estimators build their graphs from
+        the same functions many times, and reading a signature costs ~0.1 ms.
+        """
+        try:
+            known = _FORMULAS.get(func)
+        except TypeError:  # not weakly referenceable
+            known = None
+        if known is not None and type(known) is cls:
+            return known
         params = tuple(inspect.signature(func).parameters)
-        return cls(func.__name__, func, params, inspect.getdoc(func) or "")
+        formula = cls(func.__name__, func, params, inspect.getdoc(func) or "")
+        with contextlib.suppress(TypeError):
+            _FORMULAS[func] = formula
+        return formula
+
+
+#: Formula of each function already wrapped (weak keys: a discarded function is forgotten).
+_FORMULAS: weakref.WeakKeyDictionary[Callable[..., Any], Formula] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -265,7 +286,12 @@ CHUNK_SAMPLES = 1 << 18
 
 
 def _leaf_chunk(
-    item: Input, rngs: dict[str, np.random.Generator], seed: int, chunk: slice, point: bool
+    item: Input,
+    rngs: dict[str, np.random.Generator],
+    seed: int,
+    chunk: slice,
+    point: bool,
+    n: int = 0,
 ) -> FloatArray:
     """Samples ``chunk`` of an input; its generator (made on first use) continues from the
     previous chunk, so chunked draws equal one draw of all samples."""
@@ -277,10 +303,74 @@ def _leaf_chunk(
         return samples if samples.shape[0] == 1 else samples[chunk]
     if point or isinstance(dist, Point):
         return np.array([dist.central])
+    whole = chunk.start == 0 and chunk.stop == n  # the evaluation is this one chunk
+    key = (item.name, dist, seed, n) if whole else None
+    if key is not None:
+        drawn = _draws.get(key)
+        if drawn is not None:
+            return drawn
     rng = rngs.get(item.name)
     if rng is None:
         rng = rngs[item.name] = np.random.default_rng(_stream_seed(seed, item.name))
-    return dist.sample(chunk.stop - chunk.start, rng)
+    samples = dist.sample(chunk.stop - chunk.start, rng)
+    if key is not None and chunk.stop == samples.shape[0]:
+        _draws.put(key, samples)
+    return samples
+
+
+class _Draws:
+    """Recent single-chunk draws of leaves, by (name, distribution, seed, samples).
+
+    A leaf's samples depend only on those four (its own seeded stream), so evaluations that
+    share leaves draw the same numbers: an audit evaluates one chain many times (reproduction,
+    re-estimate, out-of-scope parts, every sweep cell), and each leaf is drawn once. Only whole
+    evaluations of at most :data:`CHUNK_SAMPLES` samples are kept (a later chunk continues its
+    generator's state), at most :data:`MAX_DRAW_BYTES` in all, least recently used first out;
+    entries are private copies and hits are returned as copies, so a caller that writes into
+    its array cannot change another's.
+    """
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[Any, ...], FloatArray] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> FloatArray | None:
+        try:
+            with self._lock:
+                found = self._items.get(key)
+                if found is None:
+                    return None
+                self._items.move_to_end(key)
+        except TypeError:  # a distribution that cannot be hashed: never kept
+            return None
+        return found.copy()
+
+    def put(self, key: tuple[Any, ...], samples: FloatArray) -> None:
+        if samples.nbytes > MAX_DRAW_BYTES:
+            return
+        try:
+            hash(key)
+        except TypeError:
+            return
+        kept = samples.copy()
+        with self._lock:
+            old = self._items.pop(key, None)
+            self._bytes += kept.nbytes - (old.nbytes if old is not None else 0)
+            self._items[key] = kept
+            while self._bytes > MAX_DRAW_BYTES:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= dropped.nbytes
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+#: Most bytes of leaf draws kept for reuse across evaluations.
+MAX_DRAW_BYTES = 64 * 2**20
+_draws = _Draws()
 
 
 def _assemble(
@@ -376,7 +466,7 @@ class Evaluation:
                     live[name] = (
                         (held if held.shape[0] == 1 else held[sl])
                         if held is not None
-                        else _leaf_chunk(self.inputs[name], rngs, self.seed, sl, self.point)
+                        else _leaf_chunk(self.inputs[name], rngs, self.seed, sl, self.point, self.n)
                     )
                 return live[name]
 
@@ -404,6 +494,12 @@ class Evaluation:
             self._held[name] = value  # small: keep it for the next read (explain walks twice)
         return value
 
+    def release(self) -> None:
+        """Free every held array, outputs included: a node read later is recomputed exactly
+        from the inputs' seeded streams. For a caller that derives a larger evaluation from
+        this one (the footprint layer) and would otherwise hold both in memory at once."""
+        self._held.clear()
+
     def __getitem__(self, name: str) -> FloatArray:
         try:
             value = self._value(name)
@@ -417,7 +513,9 @@ class Evaluation:
 
     def central(self, name: str) -> float:
         """The median of a node (its value, for a point evaluation)."""
-        return float(np.median(self._value(name)))
+        value = self._value(name)
+        # np.median of one value is that value, but its NaN check imports numpy.ma (~40 ms)
+        return float(value.flat[0]) if value.size == 1 else float(np.median(value))
 
     def explain(self, name: str) -> dict[str, Any]:
         """A node's formula, value and direct inputs with their values and sources."""

@@ -26,22 +26,32 @@ import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Memo"]
+__all__ = ["Memo", "cache_dir", "cache_enabled", "installed_stamp"]
 
 #: Entries kept at most (user-typed strings are stored too; this bounds the file).
 MAX_ENTRIES = 5000
 
 
-def _cache_dir() -> Path:
+def cache_enabled() -> bool:
+    """False when ``GIGAWATT_NO_CACHE`` is set (to anything but ``0``)."""
+    return os.environ.get("GIGAWATT_NO_CACHE", "") in {"", "0"}
+
+
+def cache_dir() -> Path:
+    """gigawatt's cache directory: ``$GIGAWATT_CACHE_DIR``, else platformdirs'
+    ``user_cache_dir("gigawatt")``, else ``$XDG_CACHE_HOME/gigawatt`` (``~/.cache/gigawatt``)."""
     env = os.environ.get("GIGAWATT_CACHE_DIR")
     if env:
         return Path(env)
-    from platformdirs import user_cache_dir
-
+    try:
+        from platformdirs import user_cache_dir
+    except ImportError:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(base) / "gigawatt"
     return Path(user_cache_dir("gigawatt"))
 
 
-def _installed_stamp(package: str) -> str:
+def installed_stamp(package: str) -> str:
     """The name of ``package``'s dist-info folder (it carries the version), found without
     importing the package or importlib.metadata (each costs more than the memo saves)."""
     spec = importlib.util.find_spec(package)
@@ -68,16 +78,16 @@ class Memo:
 
     @property
     def enabled(self) -> bool:
-        return os.environ.get("GIGAWATT_NO_CACHE", "") in {"", "0"}
+        return cache_enabled()
 
     def _path(self) -> Path:
         digest = hashlib.sha256()
         from gigawatt import __version__
 
-        for part in (__version__, _installed_stamp("pint")):
+        for part in (__version__, installed_stamp("pint")):
             digest.update(part.encode())
         digest.update(self.code.read_bytes())
-        return _cache_dir() / f"{self.name}-{digest.hexdigest()[:16]}.json"
+        return cache_dir() / f"{self.name}-{digest.hexdigest()[:16]}.json"
 
     def _load(self) -> dict[str, list[Any]]:
         if self._entries is None:

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -635,6 +636,8 @@ def _sweep(
         return []
     rows = []
     axes = [[(axis, value) for value in axis.values] for axis in spec.sweep]
+    # the catalogue defaults depend on the choices only: node axes reuse them (performance)
+    defaults_of: dict[str, dict[str, Input]] = {}
     for combo in itertools.product(*axes):
         choices = {k: dict(v) for k, v in spec.choices.items()}
         node_sets: dict[str, str] = dict(overrides)
@@ -650,8 +653,10 @@ def _sweep(
                 assert axis.node is not None and not isinstance(value, dict)
                 node_sets[axis.node] = dist_text(value)
         try:
-            defaults = chain.default_inputs(catalog, choices)
-            inputs = _estimate_inputs(loaded, chain, defaults, node_sets)
+            key = json.dumps(choices, sort_keys=True, default=repr)
+            if key not in defaults_of:
+                defaults_of[key] = chain.default_inputs(catalog, choices)
+            inputs = _estimate_inputs(loaded, chain, defaults_of[key], node_sets)
             keep = set(spec.assumption_inputs())
             used = {k: v for k, v in inputs.items() if not (k in keep and v.kind == "assumption")}
             values = chain.graph.evaluate([output], used, n=n, seed=seed)[output]

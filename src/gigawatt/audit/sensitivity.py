@@ -20,16 +20,26 @@ Drivers are ranked by ST, which counts interactions.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from gigawatt.dist import Dist, Point
+from gigawatt.dist import Dist, FloatArray, Point
 from gigawatt.graph import Graph, Input
 
-__all__ = ["Driver", "sobol_drivers", "uncertain_inputs"]
+__all__ = [
+    "Driver",
+    "saltelli_sample",
+    "sobol_base",
+    "sobol_drivers",
+    "sobol_indices",
+    "uncertain_inputs",
+]
 
 #: Quantiles are clipped away from 0 and 1 so unbounded distributions stay finite.
 _EDGE = 1e-9
@@ -121,18 +131,11 @@ def sobol_drivers(
     """
     if not vary:
         return []
-    import warnings
-
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
-
     requested = int(n_base)
     n_base = 1 << max(0, requested - 1).bit_length()
     names = list(vary)
     _check_sobol_memory(requested, n_base, len(names))
-    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
-    unit = sobol_sample.sample(problem, n_base, calc_second_order=False, scramble=True, seed=seed)
-    unit = np.clip(unit, _EDGE, 1 - _EDGE)
+    unit = np.clip(saltelli_sample(len(names), n_base, seed), _EDGE, 1 - _EDGE)
     given: dict[str, Input] = {
         name: _fixed(item) for name, item in inputs.items() if name not in names
     }
@@ -154,17 +157,8 @@ def sobol_drivers(
             "S1_conf": np.zeros(len(names)),
         }
     else:
-        with warnings.catch_warnings():  # "constant values" in a resample: its indices are 0
-            warnings.simplefilter("ignore", UserWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            indices = sobol_analyze.analyze(
-                problem,
-                values,
-                calc_second_order=False,
-                num_resamples=100,
-                seed=seed,
-                print_to_console=False,
-            )
+        with np.errstate(divide="ignore", invalid="ignore"):  # a constant resample: 0
+            indices = sobol_indices(values, len(names), num_resamples=100, seed=seed)
     drivers = []
     for j, name in enumerate(names):
         total = float(np.nan_to_num(indices["ST"][j]))
@@ -203,6 +197,130 @@ def _check_sobol_memory(requested: int, n_base: int, inputs: int) -> None:
             f"{format_quantity(available_memory_bytes(), 'B')} is available: use "
             f"--sensitivity-samples {most:,} or fewer"
         )
+
+
+# -- SALib's Sobol' design and estimators, without importing SALib ------------------------------
+#
+# SALib (1.6) imports scipy.stats, pandas and multiprocess at import, ~1 s of CPU: more than the
+# rest of an audit. The design and the estimators below are SALib's (``SALib.sample.sobol.sample``
+# and ``SALib.analyze.sobol.analyze`` with ``calc_second_order=False``), vectorised; the scrambled
+# Sobol' base sequence is scipy's (``scipy.stats.qmc.Sobol``, as SALib draws it), kept in the
+# user cache directory so that scipy.stats is imported once per (dimension, size, seed).
+# tests/test_audit_sensitivity_fast.py checks both against SALib itself.
+
+#: norm.ppf(0.5 + 0.95 / 2): the 95% two-sided normal quantile SALib scales its intervals by.
+_Z95 = 1.959963984540054
+
+#: Base sequences drawn in this process, by (dimension, size, seed).
+_BASES: dict[tuple[int, int, int], FloatArray] = {}
+
+
+def sobol_base(dimension: int, n: int, seed: int) -> FloatArray:
+    """The first ``n`` points of scipy's scrambled Sobol' sequence in ``dimension`` dimensions
+    with ``seed``: shape (n, dimension), in [0, 1).
+
+    Memoised in the process and in the user cache directory (a ``.npy`` file, loaded without
+    pickle, keyed by the three numbers and scipy's installed version; a bad file is redrawn).
+    """
+    key = (dimension, n, seed)
+    if key in _BASES:
+        return _BASES[key]
+    from gigawatt.memo import cache_dir, cache_enabled, installed_stamp
+
+    stamp = hashlib.sha256(installed_stamp("scipy").encode()).hexdigest()[:12]
+    path = cache_dir() / f"sobol-{dimension}-{n}-{seed}-{stamp}.npy"
+    base: FloatArray | None = None
+    if cache_enabled():
+        with contextlib.suppress(OSError, ValueError):
+            loaded = np.load(path, allow_pickle=False)
+            if loaded.shape == (n, dimension) and loaded.dtype == np.float64:
+                base = loaded
+    if base is None:
+        from scipy.stats import qmc
+
+        base = np.asarray(qmc.Sobol(d=dimension, scramble=True, seed=seed).random(n), dtype=float)
+        if cache_enabled():
+            with contextlib.suppress(OSError):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+                with partial.open("wb") as handle:
+                    np.save(handle, base, allow_pickle=False)
+                os.replace(partial, path)
+    _BASES[key] = base
+    return base
+
+
+def saltelli_sample(d: int, n_base: int, seed: int) -> FloatArray:
+    """SALib's Sobol' design for first- and total-order indices of ``d`` inputs on the unit
+    hypercube: shape (n_base·(d+2), d), rows in blocks of d+2 per base point: A, then A with
+    column k from B (k = 0..d-1), then B. Equals ``SALib.sample.sobol.sample(problem, n_base,
+    calc_second_order=False, scramble=True, seed=seed)`` for bounds [0, 1]."""
+    base = sobol_base(2 * d, n_base, seed)
+    a, b = base[:, :d], base[:, d:]
+    design = np.repeat(a[:, None, :], d + 2, axis=1)  # (n_base, d+2, d)
+    columns = np.arange(d)
+    design[:, columns + 1, columns] = b
+    design[:, d + 1, :] = b
+    return design.reshape(n_base * (d + 2), d)
+
+
+def sobol_indices(
+    values: FloatArray, d: int, num_resamples: int = 100, seed: int | None = None
+) -> dict[str, FloatArray]:
+    """First- and total-order Sobol' indices of model outputs ``values`` over
+    :func:`saltelli_sample`'s design (Saltelli et al. 2010 estimators, as SALib computes them),
+    with 95% bootstrap half-widths: ``{"S1", "S1_conf", "ST", "ST_conf"}``, each shape (d,).
+
+    The bootstrap draws as SALib does: ``np.random.default_rng(seed)`` for a non-zero seed, else
+    numpy's global generator.
+    """
+    n = values.size // (d + 2)
+    if values.size != n * (d + 2):
+        raise ValueError(f"{values.size} outputs are not a multiple of d + 2 = {d + 2}")
+    y = (values - values.mean()) / values.std()
+    blocks = y.reshape(n, d + 2)
+    a, ab, b = blocks[:, 0], blocks[:, 1 : d + 1], blocks[:, d + 1]
+    draw = np.random.default_rng(seed).integers if seed else np.random.randint
+    r = draw(n, size=(n, num_resamples))
+    out = {key: np.zeros(d) for key in ("S1", "S1_conf", "ST", "ST_conf")}
+    a_r, b_r = a[r], b[r]
+    spread = np.ptp(np.r_[a_r, b_r])
+    for j in range(d):
+        out["S1"][j] = _first_order(a, ab[:, j], b)
+        out["ST"][j] = _total_order(a, ab[:, j], b)
+        if spread != 0.0:
+            ab_r = ab[r, j]
+            out["S1_conf"][j] = _Z95 * _first_order(a_r, ab_r, b_r).std(ddof=1)
+            out["ST_conf"][j] = _Z95 * _total_order(a_r, ab_r, b_r).std(ddof=1)
+    return out
+
+
+def _variance(a: FloatArray, b: FloatArray) -> FloatArray | None:
+    y = np.r_[a, b]
+    if np.ptp(y) <= np.finfo(float).eps:
+        return None
+    return np.asarray(np.var(y, axis=0))
+
+
+def _first_order(a: FloatArray, ab: FloatArray, b: FloatArray) -> FloatArray:
+    """Saltelli et al. (2010) first-order estimator over the output variance."""
+    var = _variance(a, b)
+    if var is None:
+        return np.zeros(np.shape(a)[1:])
+    num = np.mean(b * (ab - a), axis=0)
+    return np.asarray(np.divide(num, var, out=np.zeros_like(var), where=var > _EPS))
+
+
+def _total_order(a: FloatArray, ab: FloatArray, b: FloatArray) -> FloatArray:
+    """Jansen's total-order estimator (Saltelli et al. 2010, Table 2) over the output variance."""
+    var = _variance(a, b)
+    if var is None:
+        return np.zeros(np.shape(a)[1:])
+    num = 0.5 * np.mean((a - ab) ** 2, axis=0)
+    return np.asarray(np.divide(num, var, out=np.zeros_like(var), where=var > _EPS))
+
+
+_EPS = float(np.finfo(float).eps)
 
 
 def _cite(item: Input) -> str | None:

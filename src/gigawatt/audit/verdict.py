@@ -89,7 +89,9 @@ class Verdict:
             return f"{what} in {_percent(p)} of samples"
         if self.category == "consistent":
             return "consistent with our estimate (the claim lies inside our 90% interval)"
-        return f"{self.category} by a factor of {self.factor:.3g}"
+        from gigawatt.report.format import number
+
+        return f"{self.category} by a factor of {number(self.factor)}"  # never 1.2e+03
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape: ratio as a summary object, probabilities as fractions."""

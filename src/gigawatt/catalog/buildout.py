@@ -42,7 +42,7 @@ __all__ = ["BuildoutTech", "Firming", "Milestone", "PowerDeal"]
 class Milestone(BaseModel):
     """A dated promise (``target_year``) and whether it was met (None: not yet due)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     what: str
     target_year: int = Field(ge=1950, le=2100)

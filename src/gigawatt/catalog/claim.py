@@ -62,7 +62,7 @@ def _check_dist(text: str, name: str) -> Dist:
 class ClaimInput(BaseModel):
     """One input of a claim: the claimant's value, its role and where it is stated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     role: Role = Field(
         description="scenario: defines the question (held fixed); assumption: re-estimated"
@@ -102,7 +102,7 @@ class ClaimInput(BaseModel):
 class ClaimedValue(BaseModel):
     """The claimed value of one output node of the estimator chain."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     output: str = Field(description="graph node the claim is about, e.g. units_needed or power_w")
     value: str | float | list[float]
@@ -163,7 +163,7 @@ def _example(dimension: str) -> str:
 class OutOfScope(BaseModel):
     """A part of the question the claim leaves out, re-estimated separately with overrides."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")
     description: str
@@ -188,7 +188,7 @@ class SweepAxis(BaseModel):
     ``node: serving_utilization`` with distribution values overrides a graph node.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     choice: str | None = Field(default=None, description="ESTIMATOR.CHOICE or ESTIMATOR")
     node: str | None = None

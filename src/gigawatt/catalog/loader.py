@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from difflib import get_close_matches
 from functools import cache
 from importlib import resources
@@ -67,32 +67,106 @@ def shared_sources() -> dict[str, Any]:
     return dict(data.get("sources", {})) if isinstance(data, dict) else {}
 
 
-@dataclass
 class Catalog:
-    """Validated records by kind and id, with alias resolution and "did you mean" hints."""
+    """Validated records by kind and id, with alias resolution and "did you mean" hints.
 
-    records: dict[str, dict[str, Record]] = field(default_factory=dict)
-    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
-    files: list[Path] = field(default_factory=list)
-    overridden: list[str] = field(default_factory=list)
-    #: Values in user files that are possible but unusual (a 10 kW TDP: a server's power?).
-    warnings: list[str] = field(default_factory=list)
+    ``records`` maps kind → id → record. A catalogue read from the cache decodes a kind's
+    records when that kind is first used (:meth:`get`, :meth:`list`...; reading ``records``
+    decodes every kind), so a command imports and rebuilds only the kinds it needs.
+    """
+
+    def __init__(
+        self,
+        records: dict[str, dict[str, Record]] | None = None,
+        aliases: dict[str, dict[str, str]] | None = None,
+        files: list[Path] | None = None,
+        overridden: list[str] | None = None,
+        warnings: list[str] | None = None,
+    ) -> None:
+        self._records: dict[str, dict[str, Record] | None] = dict(records or {})
+        self.aliases: dict[str, dict[str, str]] = aliases if aliases is not None else {}
+        self.files: list[Path] = files if files is not None else []
+        self.overridden: list[str] = overridden if overridden is not None else []
+        #: Values in user files that are possible but unusual (a 10 kW TDP: a server's power?).
+        self.warnings: list[str] = warnings if warnings is not None else []
+        #: The ``data_version`` of the files, when the loader already hashed them.
+        self._data_version: str | None = None
+        #: Decoders of the kinds still in the cache (their ``_records`` entry is None).
+        self._pending: dict[str, Callable[[], dict[str, Record]]] = {}
+
+    @property
+    def records(self) -> dict[str, dict[str, Record]]:
+        """Every record, by kind and id (kinds in file order, records in file order)."""
+        for kind in list(self._pending):
+            self._kind(kind)
+        return self._records  # type: ignore[return-value]  # no None left
+
+    def _kind(self, kind: str) -> dict[str, Record]:
+        """The records of one kind (decoded from the cache on first use)."""
+        if kind in self._pending:
+            decode = self._pending.pop(kind)
+            self._records[kind] = decode()
+        return self._records.get(kind) or {}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Catalog):
+            return NotImplemented
+        return (self.records, self.aliases, self.files, self.overridden, self.warnings) == (
+            other.records,
+            other.aliases,
+            other.files,
+            other.overridden,
+            other.warnings,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        return (
+            f"Catalog(records={self.records!r}, aliases={self.aliases!r}, files={self.files!r}, "
+            f"overridden={self.overridden!r}, warnings={self.warnings!r})"
+        )
 
     @classmethod
     def load(cls, extra: Sequence[Path | str] = (), use_env: bool = True) -> Catalog:
-        """Load the built-in files, then ``extra`` and ``$GIGAWATT_CATALOG`` user files."""
-        shared = shared_sources()
-        cat = cls()
-        for path in builtin_files():
-            if path.name == "sources.yaml":
-                continue
-            cat._add_file(path, shared, layer="built-in")
+        """Load the built-in files, then ``extra`` and ``$GIGAWATT_CATALOG`` user files.
+
+        A catalogue loaded before from the same files (same bytes, same package version) is
+        read back from the cache in the user cache directory instead of being parsed and
+        validated again (:mod:`gigawatt.catalog.cache`; ``GIGAWATT_NO_CACHE=1`` turns it off).
+        """
+        from gigawatt.catalog import cache
+        from gigawatt.catalog.yamlio import MAX_YAML_BYTES
+
         user_files = [Path(p) for p in extra]
         env = os.environ.get(ENV_VAR, "") if use_env else ""
         user_files += [Path(p) for p in env.split(os.pathsep) if p]
+        builtin = builtin_files()
+        files = [*builtin, *user_files]
+        key = cache.catalog_key(files, MAX_YAML_BYTES)
+        if key is not None:
+            cached = cache.read(key, cls, reload=lambda: cls._load_files(builtin, user_files))
+            if cached is not None:
+                return cached
+        imported = set(sys.modules)
+        cat = cls._load_files(builtin, user_files)
+        if key is not None:
+            cat._data_version = key.data_version
+            cache.write(key, cat, cache.tracked_modules(set(sys.modules) - imported))
+        return cat
+
+    @classmethod
+    def _load_files(cls, builtin: Sequence[Path], user_files: Sequence[Path]) -> Catalog:
+        """Parse and validate the ``builtin`` files, then the ``user_files``."""
+        shared = shared_sources()
+        cat = cls()
+        for path in builtin:
+            if path.name == "sources.yaml":
+                continue
+            cat._add_file(path, shared, layer="built-in")
         for path in user_files:
             cat._add_file(path, shared, layer=str(path))
-        cat.files = [*builtin_files(), *user_files]
+        cat.files = [*builtin, *user_files]
         return cat
 
     def _add_file(self, path: Path, shared: dict[str, Any], layer: str) -> None:
@@ -119,7 +193,8 @@ class Catalog:
                     f"{path}:{getattr(raw, 'line', '?')}: duplicate id {record.id!r}"
                 )
             seen_here.add(key)
-            existing = self.records.setdefault(kind, {})
+            existing = self._records.setdefault(kind, {})
+            assert existing is not None  # a catalogue being loaded has no pending kinds
             names = self.aliases.setdefault(kind, {})
             for alias in record.aliases:
                 owner = names.get(alias.lower())
@@ -167,7 +242,7 @@ class Catalog:
 
     def kinds(self) -> list[str]:
         """Kinds with at least one record."""
-        return sorted(self.records)
+        return sorted(self._records)
 
     def get(self, kind: str, ident: str) -> Record:
         """The record of ``kind`` named ``ident`` (an id or alias, any case).
@@ -178,7 +253,7 @@ class Catalog:
         names = self.aliases.get(kind, {})
         key = ident.strip().lower()
         if key in names:
-            return self.records[kind][names[key]]
+            return self._kind(kind)[names[key]]
         close = get_close_matches(key, list(names), n=3, cutoff=0.5)
         suggestions = list(dict.fromkeys(names[c] for c in close))
         hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
@@ -194,7 +269,7 @@ class Catalog:
 
     def list(self, kind: str) -> list[Record]:
         """All records of a kind, in file order."""
-        return list(self.records.get(resolve_kind_name(kind), {}).values())
+        return list(self._kind(resolve_kind_name(kind)).values())
 
     def parameters(self, estimator: str) -> dict[str, Record]:
         """The cited defaults (kind ``parameter``) of one estimator, by id."""
@@ -205,6 +280,8 @@ class Catalog:
     @property
     def data_version(self) -> str:
         """A short hash of every catalogue file's content (changes when any number changes)."""
+        if self._data_version is not None:
+            return self._data_version
         digest = hashlib.sha256()
         for path in self.files:
             digest.update(path.name.encode())
@@ -214,7 +291,7 @@ class Catalog:
     def all_records(self) -> Iterable[Record]:
         """Every record of every kind."""
         for kind in self.kinds():
-            yield from self.records[kind].values()
+            yield from self._kind(kind).values()
 
 
 def _plausibility(record: Record, where: str) -> list[str]:

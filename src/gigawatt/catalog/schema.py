@@ -38,7 +38,7 @@ __all__ = [
 class Source(BaseModel):
     """A structured citation."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     title: str = Field(min_length=3)
     publisher: str | None = None
@@ -65,7 +65,7 @@ class Source(BaseModel):
 class Cited(BaseModel):
     """A number (SI units once loaded) with its source and uncertainty."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     value: float | None = None
     low: float | None = None
@@ -154,7 +154,7 @@ def _convert_cited(raw: dict[str, Any], dimension: str | None) -> dict[str, Any]
 class Record(BaseModel):
     """Base of every catalogue record: an id users can type, a name, aliases, a source."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kind: ClassVar[str] = "record"
     #: Fields whose numbers are not quantities (ids, counts of things in a list, years).

@@ -14,9 +14,11 @@ electricity], ``storage_energy_cost_usd_per_j`` [USD per J of storage energy cap
 sizing with whole units): ``refuelling_interval_s`` and ``refuelling_outage_s`` [s],
 ``forced_outage_rate`` (share of hours out, NERC GADS EFOR), ``forced_outage_duration_s`` [s,
 mean event length], ``min_stable_output`` (share of nameplate a running unit cannot go
-below). ``capacity_factor``, ``availability``,
-``round_trip_efficiency``, ``trl`` (technology readiness level, 1–9) and ``earliest_year``
-(first year a commercial unit could run) are dimensionless.
+below), ``ramp_rate_per_hour`` [share of nameplate a running unit can change its output by
+in one hour; dimensionless per hour, as PyPSA's ``ramp_limit_up``/``ramp_limit_down``].
+``capacity_factor``, ``availability``, ``round_trip_efficiency``, ``trl`` (technology
+readiness level, 1–9) and ``earliest_year`` (first year a commercial unit could run) are
+dimensionless.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ class Technology(Record):
     forced_outage_rate: Cited | None = None
     forced_outage_duration_s: Cited | None = None
     min_stable_output: Cited | None = None
+    ramp_rate_per_hour: Cited | None = None
 
     @model_validator(mode="after")
     def _role_fields(self) -> Technology:

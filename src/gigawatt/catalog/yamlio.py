@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from gigawatt.errors import CatalogError
+
+if TYPE_CHECKING:
+    import yaml
 
 __all__ = ["LineDict", "line_of", "read_yaml"]
 
@@ -27,22 +29,28 @@ MAX_YAML_DEPTH = 64
 MAX_YAML_NODES = 200_000
 
 
-#: libyaml's C parser when PyYAML was built with it (5-10x faster), else the pure-Python one;
-#: both give the same nodes with line marks, so errors name the same lines.
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@cache
+def _line_loader() -> Any:
+    """The safe loader that records line numbers, and refuses deep nesting and alias bombs: the
+    composed node tree is checked before any Python object is constructed. It is libyaml's C
+    parser when PyYAML was built with it (5-10x faster), else the pure-Python one; both give
+    the same nodes with line marks, so errors name the same lines. Built on first use, so a
+    catalogue read from its cache never imports PyYAML."""
+    import yaml
 
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc]
-    """Safe loader that records line numbers, and refuses deep nesting and alias bombs: the
-    composed node tree is checked before any Python object is constructed."""
+    class _LineLoader(base):  # type: ignore[misc]
+        def get_single_data(self) -> Any:
+            node = self.get_single_node()
+            if node is None:
+                return None
+            _check_depth(node)
+            _check_expanded_size(node)
+            return self.construct_document(node)
 
-    def get_single_data(self) -> Any:
-        node = self.get_single_node()
-        if node is None:
-            return None
-        _check_depth(node)
-        _check_expanded_size(node)
-        return self.construct_document(node)
+    _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    return _LineLoader
 
 
 class _YamlLimitError(Exception):
@@ -56,6 +64,8 @@ class _YamlLimitError(Exception):
 
 def _check_depth(root: yaml.Node) -> None:
     """Refuse a tree nested deeper than :data:`MAX_YAML_DEPTH` (iterative: no recursion)."""
+    import yaml
+
     stack: list[tuple[yaml.Node, int]] = [(root, 1)]
     seen: set[int] = set()
     while stack:
@@ -75,6 +85,8 @@ def _check_depth(root: yaml.Node) -> None:
 def _check_expanded_size(root: yaml.Node) -> None:
     """Count the nodes of ``root`` with every alias expanded (each shared node counted once
     per use, memoised, so the count itself is linear); refuse cycles and huge expansions."""
+    import yaml
+
     sizes: dict[int, int] = {}
     active: set[int] = set()
 
@@ -104,7 +116,7 @@ def _check_expanded_size(root: yaml.Node) -> None:
     size(root)  # recursion is bounded: _check_depth ran first
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
@@ -127,9 +139,6 @@ def _check_plain_key(key: Any, node: yaml.Node) -> None:
     if not isinstance(key, str | int | float | bool | None):
         what = "mapping" if isinstance(key, dict) else type(key).__name__
         raise _YamlLimitError(f"a mapping key must be a plain value, got a {what}", node.start_mark)
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _read_text(path: Path) -> str:
@@ -174,8 +183,10 @@ def read_yaml(path: Path | str, text: str | None = None) -> Any:
         text = _read_text(path)
     elif len(text) > MAX_YAML_BYTES:
         raise CatalogError(f"{path}: too large for a YAML file (over {MAX_YAML_BYTES} bytes)")
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_LineLoader)
+        return yaml.load(text, Loader=_line_loader())
     except CatalogError as exc:
         raise CatalogError(f"{path}: {exc}") from None
     except (yaml.YAMLError, _YamlLimitError) as exc:

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     from gigawatt.cli.app import build_app
     from gigawatt.errors import UserInputError
 
-    command = build_app()
+    command = build_app(args)  # only the invoked command's module, when args name one
     try:
         # without standalone mode, a command's typer.Exit(code) comes back as the return value
         with _one_line_warnings():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -22,6 +23,26 @@ COMMAND_MODULES = (
     "gigawatt.cli.outlook_cmd",
 )
 
+#: The command module of each top-level command, so one command's call imports and builds
+#: only its own module (``tests/test_cli_startup.py`` checks this against COMMAND_MODULES).
+COMMAND_OF = {
+    "catalog": "gigawatt.cli.catalog_cmd",
+    "inference": "gigawatt.cli.demand_cmd",
+    "training": "gigawatt.cli.demand_cmd",
+    "fleet": "gigawatt.cli.demand_cmd",
+    "compare": "gigawatt.cli.compare_cmd",
+    "media": "gigawatt.cli.media_cmd",
+    "equivalents": "gigawatt.cli.supply_cmd",
+    "supply": "gigawatt.cli.supply_cmd",
+    "buildout": "gigawatt.cli.buildout_cmd",
+    "audit": "gigawatt.cli.audit_cmd",
+    "claims": "gigawatt.cli.audit_cmd",
+    "measure": "gigawatt.cli.measure_cmd",
+    "runs": "gigawatt.cli.measure_cmd",
+    "calibrate": "gigawatt.cli.measure_cmd",
+    "outlook": "gigawatt.cli.outlook_cmd",
+}
+
 HELP = (
     "How much electricity does AI need, and what would it take to power it?\n\n"
     "Estimates with ranges and sources, from joules per token to power plants."
@@ -34,8 +55,18 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def build_app() -> Any:
-    """The click command behind ``gigawatt`` (Typer app with every command registered)."""
+def modules_for(args: Sequence[str] | None) -> tuple[str, ...]:
+    """The command modules a call with ``args`` needs: the invoked command's module when the
+    first argument names a known command, else all of them (help, unknown commands)."""
+    if args and args[0] in COMMAND_OF:
+        return (COMMAND_OF[args[0]],)
+    return COMMAND_MODULES
+
+
+def build_app(args: Sequence[str] | None = None) -> Any:
+    """The click command behind ``gigawatt``: the Typer app with every command registered, or
+    with only the command that ``args`` (the command line, when given) invokes: building the
+    others' options would cost start-up time for nothing."""
     app = typer.Typer(
         name="gigawatt",
         help=HELP,
@@ -55,11 +86,21 @@ def build_app() -> Any:
     ) -> None:
         """How much electricity does AI need, and what would it take to power it?"""
 
-    for name in COMMAND_MODULES:
+    modules = modules_for(args)
+    for name in modules:
         importlib.import_module(name).register(app)
+    if args and len(modules) == 1:  # build the invoked command only, not its module's others
+        invoked = args[0]
+        app.registered_commands = [c for c in app.registered_commands if _name(c) == invoked]
+        app.registered_groups = [g for g in app.registered_groups if g.name == invoked]
     command = typer.main.get_command(app)
     _plain_metavars(command)
     return command
+
+
+def _name(info: Any) -> str:
+    """The command name of a Typer ``CommandInfo`` (its function's name when not given)."""
+    return str(info.name or info.callback.__name__.replace("_", "-"))
 
 
 #: Metavars shown in ``--help`` by typer's type label (typer's own read ``<list[str]>``).
@@ -81,9 +122,9 @@ def _plain_metavars(command: Any) -> None:
     Help is click's plain formatter (``rich_markup_mode=None``): it wraps docstrings at word
     boundaries and never cuts an option name, at any terminal width; flags show no metavar.
     """
-    import click
+    from typer._click import Context  # typer >= 0.20 vendors click: importing click costs ~30 ms
 
-    ctx = click.Context(command)
+    ctx = Context(command)
     for attr in ("help", "short_help"):  # docstrings are RST: ``name`` reads as name in a terminal
         text = getattr(command, attr, None)
         if text:

@@ -95,6 +95,10 @@ def audit_command(
         bool, typer.Option("--no-sensitivity", help="Skip the drivers and break-even.")
     ] = False,
     catalog_files: CatalogOpt = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", help="List every input filled from the catalogue by name."),
+    ] = False,
 ) -> None:
     """Audit a public claim: reproduce it, re-estimate it, give a verdict and its drivers."""
     from gigawatt.audit.engine import run_audit
@@ -136,7 +140,7 @@ def audit_command(
     from gigawatt.report.terminal import print_audit
 
     out = console()
-    print_audit(result, out)
+    print_audit(result, out, verbose=verbose)
     if written is not None:
         out.print(
             f"\n[bold]Report:[/] {written} (self-contained HTML; open it in any browser, offline)"

@@ -7,6 +7,7 @@ demand and wires this model in.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -55,9 +56,9 @@ def _num(value: float) -> str:
         return f"{value:.0f}"
     if magnitude >= 10:
         return f"{value:.0f}"
-    if magnitude >= 0.995 or magnitude == 0:
-        return f"{value:.1f}".replace("-0.0", "0.0")
-    return f"{value:.2f}"
+    from gigawatt.report.format import fixed
+
+    return fixed(value, 1 if magnitude >= 0.995 or magnitude == 0 else 2)  # never "-0.00"
 
 
 def _cell(
@@ -122,11 +123,12 @@ def deal_table(result: BuildoutResult) -> Any:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for d in result.deals():
         online = d.get("online_year")
-        online_text = (
-            "cancelled"
-            if online is None
-            else f"{online['median']:.1f} ({online['p5']:.1f}–{online['p95']:.1f})"
-        )
+        # the calendar year power first flows (online_year 2033.9 is late 2033): whole years
+        if online is None:
+            online_text = "cancelled"
+        else:
+            med, lo, hi = (math.floor(online[k]) for k in ("median", "p5", "p95"))
+            online_text = str(med) if lo == hi else f"{med} ({lo}–{hi})"
         table.add_row(
             d["id"],
             _num(d["capacity_w"]["median"] / W_PER_GW),
@@ -186,6 +188,8 @@ def driver_table(drivers: list[Any], year: int, top: int = 8) -> Any:
     from rich import box
     from rich.table import Table
 
+    from gigawatt.report.format import index_text
+
     table = Table(
         title=f"Drivers of the {year} gap (Sobol' indices)",
         title_justify="left",
@@ -197,7 +201,7 @@ def driver_table(drivers: list[Any], year: int, top: int = 8) -> Any:
     table.add_column("first", justify="right")
     table.add_column("kind")
     for d in drivers[:top]:
-        table.add_row(d.input, f"{d.sobol_total:.2f}", f"{d.sobol_first:.2f}", d.kind)
+        table.add_row(d.input, index_text(d.sobol_total), index_text(d.sobol_first), d.kind)
     return table
 
 

@@ -36,6 +36,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("compare")
     def compare_cmd(
+        ctx: typer.Context,
         model: Annotated[
             str,
             typer.Option(
@@ -102,21 +103,26 @@ def register(app: typer.Typer) -> None:
 
             text = comparison.to_frame().to_csv(index=False)
             err.print(f"CSV written to {write_text_atomic(text, csv, '--csv', 'compare.csv')}")
+        from gigawatt.cli import cli_wording
+
+        def wording(text: str) -> str:  # compare's own options (--accelerators, --precision)
+            return cli_wording(text, ctx.command)
+
         if report is not None:
             from gigawatt.report.compare_html import write_compare_report
 
-            err.print(f"report written to {write_compare_report(comparison, report)}")
+            written = write_compare_report(comparison, report, wording)
+            err.print(f"report written to {written}")
         if json_:
             emit_json(comparison.to_dict())
             return
-        from gigawatt.cli import cli_wording
         from gigawatt.report.terminal import print_comparison
 
-        print_comparison(comparison, console(), cli_wording)
+        print_comparison(comparison, console(), wording)
         # the caveats that change what a row means (GW301: fp8 run weight-only on an A100)
         for r in comparison.rows:
             for warning in r.warnings:
                 if warning.startswith("GW301"):
                     code, message = warning.split(" ", 1)
                     where = f"{r.accelerator}, {r.precision}"
-                    err.print(f"[yellow]{code}[/yellow] {where}: {cli_wording(message)}")
+                    err.print(f"[yellow]{code}[/yellow] {where}: {wording(message)}")

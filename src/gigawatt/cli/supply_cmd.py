@@ -381,7 +381,7 @@ def print_supply(result: SupplyResult) -> None:
     units to build, storage, energy and cost by technology, then the headline figures."""
     from rich.table import Table
 
-    from gigawatt.report.format import fmt
+    from gigawatt.report.format import fixed, fmt
     from gigawatt.units import format_quantity
 
     table = Table(
@@ -420,7 +420,7 @@ def print_supply(result: SupplyResult) -> None:
             build,
             "" if store is None else format_quantity(store, "Wh"),
             "" if gen is None else format_quantity(gen, "Wh"),
-            "" if cost is None else f"{cost / 1e6:,.1f}",
+            "" if cost is None else fixed(cost / 1e6),  # a solver's -0.0 residue reads 0.0
         )
     out = console()
     out.print(table)
@@ -440,9 +440,17 @@ def print_supply(result: SupplyResult) -> None:
         )
         for tid, hours in reserve.get("outages", {}).items():
             line += (
-                f"; {tid}: a built unit is out {hours['hours_with_a_unit_out']:,.0f} h/yr "
-                "(covered by the other units, storage or backup)"
+                f"; {tid}: a built unit is out {hours['hours_with_a_unit_out']:,.0f} h in the "
+                "sampled year"
             )
+            modelled = hours.get("modelled_hours_with_a_unit_out", hours["hours_with_a_unit_out"])
+            if result.days and abs(modelled - hours["hours_with_a_unit_out"]) >= 1:
+                line += (
+                    f", {modelled:,.0f} h of it in the representative days (the full-year "
+                    "replay checks the cover)"
+                )
+            else:
+                line += " (covered by the other units, storage or backup)"
         out.print(line)
     if result.aggregation_error is not None:
         out.print(f"aggregation cost error vs full year: {result.aggregation_error:+.2%}")

@@ -17,9 +17,15 @@ from gigawatt.errors import UserInputError
 __all__ = ["COMPARED", "Comparison", "ComparisonRow", "compare_inference"]
 
 #: (column key, output key in the inference result, group or None) shown for every row.
+#: The GPU energy per output token includes the prefill (request energy over output tokens),
+#: as ML.ENERGY measures it; the facility one is the decode step's, as ``inference`` reports.
 COMPARED: tuple[tuple[str, str, str | None], ...] = (
     ("facility_energy_per_output_token_j", "energy_per_output_token_j", "facility"),
-    ("gpu_energy_per_output_token_j", "energy_per_output_token_j", "gpu"),
+    (
+        "gpu_energy_per_output_token_with_prefill_j",
+        "energy_per_output_token_with_prefill_j",
+        "gpu",
+    ),
     ("facility_energy_per_request_j", "energy_per_request_j", "facility"),
     ("output_tokens_per_s_per_accelerator", "output_tokens_per_s_per_accelerator", None),
     ("time_to_first_token_s", "time_to_first_token_s", None),

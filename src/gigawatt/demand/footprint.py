@@ -782,7 +782,9 @@ def attach_footprint(
     layer_inputs = {k: v for k, v in leaves.items() if k not in base.inputs}
     layer_overrides = override_inputs(graph, overrides)
     # The estimator's leaves with their own seeded streams: its nodes come out sample for
-    # sample as before, and every node of the merged graph stays explainable.
+    # sample as before, and every node of the merged graph stays explainable. The estimator's
+    # own arrays are freed first (recomputed exactly if read): both would peak together.
+    base.release()
     merged = graph.evaluate(
         [*base.outputs, *outputs],
         {**base.inputs, **layer_inputs, **layer_overrides},

@@ -146,6 +146,21 @@ class WindowResult:
         """GPU energy per output token [J/token] (None without GPU energy or tokens)."""
         return per_token_j(self.gpu_energy_j, self.output_tokens)
 
+    def __repr__(self) -> str:
+        """One line in reader units (the dataclass default printed every trace point)."""
+        from gigawatt.report.format import fmt
+
+        def shown(value: float | None, name: str) -> str:
+            return "not measured" if value is None else fmt(value, name)
+
+        state = "complete" if self.complete else f"incomplete: {self.incomplete_reason}"
+        return (
+            f"<WindowResult {self.name!r} {self.window_id}: "
+            f"{shown(self.duration_s, 'duration_s')}, "
+            f"energy {shown(self.energy_j, 'energy_j')}, {self.output_tokens:,} output tokens, "
+            f"GPU {shown(self.energy_per_output_token_j, 'energy_per_output_token_j')}; {state}>"
+        )
+
     def to_dict(self, trace: bool = False) -> dict[str, Any]:
         total = self.energy_j
         tokens = self.prompt_tokens + self.output_tokens

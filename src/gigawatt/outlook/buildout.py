@@ -966,6 +966,39 @@ class BuildoutResult:
             "gigawatt_version": __version__,
         }
 
+    # -- display: a short repr and a notebook table (gigawatt.report.reprs) ---------------------
+
+    #: Quantities the repr and notebook table show per year (the frame has them all).
+    REPR_KEYS = ("ai_firm_clean_additions_w", "firm_power_gap_w", "share_of_additions_needed")
+
+    def _repr_rows(self) -> dict[int, dict[str, Any]]:
+        base = self.model.base_year
+        return {
+            y: {k: self.summary(k, y).to_dict() for k in self.REPR_KEYS}
+            for y in self.years
+            if y > base
+        }
+
+    def _repr_header(self) -> str:
+        return (
+            f"BuildoutResult {self.years[0]}–{self.years[-1]} (firm power added since "
+            f"{self.model.base_year}): {self.evaluation.n:,} samples, seed {self.evaluation.seed}"
+        )
+
+    def __repr__(self) -> str:
+        """A few lines: AI clean additions, the gap and the share needed in three years."""
+        from gigawatt.report.reprs import year_repr
+
+        return year_repr(
+            self._repr_header(), self._repr_rows(), self.REPR_KEYS, 2030, self.warnings
+        )
+
+    def _repr_html_(self) -> str:
+        """A table by year for notebooks (Jupyter calls this)."""
+        from gigawatt.report.reprs import year_repr_html
+
+        return year_repr_html(self._repr_header(), self._repr_rows(), self.REPR_KEYS, self.warnings)
+
     def to_frame(self) -> pd.DataFrame:
         """A tidy pandas frame: one row per (year, quantity, statistic), ``value`` in SI."""
         import pandas as pd

@@ -197,6 +197,32 @@ class OutlookResult:
 
         return json.dumps(to_jsonable(self.to_dict()), indent=indent)
 
+    # -- display: a short repr and a notebook table (gigawatt.report.reprs) ---------------------
+
+    #: Quantities the repr and notebook table show per year (the frame has them all).
+    REPR_KEYS = ("facility_energy_j", "facility_power_w", "accelerator_count")
+
+    def _repr_header(self) -> str:
+        return (
+            f"OutlookResult {self.scenario.name} {self.years.first}–{self.years.last}: "
+            f"{self.evaluation.n:,} samples, seed {self.evaluation.seed}"
+        )
+
+    def __repr__(self) -> str:
+        """A few lines: energy, power and accelerators in the first, driver and last year."""
+        from gigawatt.report.reprs import year_repr
+
+        rows = {row["year"]: row for row in self.rows}
+        return year_repr(self._repr_header(), rows, self.REPR_KEYS, self.driver_year, self.warnings)
+
+    def _repr_html_(self) -> str:
+        """A table by year for notebooks (Jupyter calls this)."""
+        from gigawatt.report.reprs import year_repr_html
+
+        rows = {row["year"]: row for row in self.rows}
+        keys = (*self.REPR_KEYS, "firm_power_gap_w")
+        return year_repr_html(self._repr_header(), rows, keys, self.warnings)
+
     def to_frame(self) -> pd.DataFrame:
         """Tidy pandas frame: one row per (year, quantity, statistic), column ``value`` [SI].
 

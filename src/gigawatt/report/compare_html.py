@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,16 +58,21 @@ def comparison_figure(comparison: Comparison, key: str, title: str) -> Any:
     return fig
 
 
-def render_compare_report(comparison: Comparison) -> str:
-    """The report as one HTML string (plotly.js inlined)."""
+def render_compare_report(
+    comparison: Comparison, wording: Callable[[str], str] | None = None
+) -> str:
+    """The report as one HTML string (plotly.js inlined); ``wording`` rewrites each row's
+    error for the reader (the CLI passes its flag wording)."""
     from plotly.offline import get_plotlyjs
 
     from gigawatt import __version__
     from gigawatt.demand.compare import COMPARED
 
     titles = {
-        "facility_energy_per_output_token_j": "facility energy per output token",
-        "gpu_energy_per_output_token_j": "GPU energy per output token",
+        "facility_energy_per_output_token_j": "facility energy per output token (decode)",
+        "gpu_energy_per_output_token_with_prefill_j": (
+            "GPU energy per output token, prefill included"
+        ),
         "facility_energy_per_request_j": "facility energy per request",
         "output_tokens_per_s_per_accelerator": "output tokens/s per accelerator",
         "time_to_first_token_s": "time to first token",
@@ -75,12 +81,12 @@ def render_compare_report(comparison: Comparison) -> str:
     for r in comparison.rows:
         cells = []
         for key, *_ in COMPARED:
-            if key in r.values:
-                median, interval = fmt_summary(r.values[key], key)
-                cells.append(f"{median} ({interval})")
+            if key in r.values:  # median over its interval: narrow columns, numbers whole
+                cells.append(fmt_summary(r.values[key], key))
             else:
-                cells.append("—")
-        table.append({"label": r.label, "cells": cells, "error": r.error})
+                cells.append(("—", ""))
+        error = wording(r.error) if wording and r.error else r.error
+        table.append({"label": r.label, "cells": cells, "error": error})
     charts = [
         chart_html(comparison_figure(comparison, key, titles[key]), f"compare-{i}")
         for i, (key, *_) in enumerate(COMPARED)
@@ -102,7 +108,9 @@ def render_compare_report(comparison: Comparison) -> str:
     )
 
 
-def write_compare_report(comparison: Comparison, path: Path | str) -> Path:
+def write_compare_report(
+    comparison: Comparison, path: Path | str, wording: Callable[[str], str] | None = None
+) -> Path:
     """Write the report to ``path`` atomically; returns the resolved path."""
     check_report_path(path)
-    return write_page(render_compare_report(comparison), path)
+    return write_page(render_compare_report(comparison, wording), path)

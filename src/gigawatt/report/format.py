@@ -46,10 +46,12 @@ from gigawatt.units import (
 )
 
 __all__ = [
+    "PROSE",
     "ReaderUnit",
     "column_format",
     "count_unit",
     "display_unit",
+    "fixed",
     "fmt",
     "fmt_dist",
     "fmt_input",
@@ -57,9 +59,13 @@ __all__ = [
     "fmt_summary",
     "grouped",
     "humanize_name",
+    "index_text",
     "number",
     "reader_unit",
     "scale_for",
+    "unit_interval",
+    "unit_text",
+    "year_text",
 ]
 
 _PREFIXES = [
@@ -82,7 +88,8 @@ class ReaderUnit:
 
     ``style`` is ``"si"`` (SI prefixes on the symbol: ``1.27 GW``), ``"count"`` (k/M/B suffixes
     on the number: ``1.5M tokens``), ``"money"`` (``$1.2M``, ``$473/kW-yr``: the symbol is what
-    follows the dollar sign) or ``"plain"`` (no prefix: ``0.93``, ``2036``).
+    follows the dollar sign), ``"plain"`` (no prefix: ``0.93``) or ``"year"`` (a calendar
+    year: ``2034``, ``2031.6``).
     """
 
     symbol: str
@@ -91,6 +98,8 @@ class ReaderUnit:
 
 
 _USD_PER_KW = ReaderUnit("/kW", 1e-3, "money")
+#: A calendar year: ``2034``, ``2031.6``; not an SI quantity (no prefix, no suffix).
+_YEAR = ReaderUnit("", style="year")
 _USD_PER_KW_YR = ReaderUnit("/kW-yr", 1e-3 / SECONDS_PER_YEAR, "money")
 _USD_PER_MWH = ReaderUnit("/MWh", 1 / J_PER_MWH, "money")
 
@@ -130,12 +139,17 @@ _BY_SUFFIX: tuple[tuple[str, ReaderUnit], ...] = (
     ("_tokens_per_s_per_accelerator", ReaderUnit("tokens/s", style="count")),
     ("_per_request_j", ReaderUnit("Wh/request", J_PER_WH)),
     ("_kgco2e", ReaderUnit("kg CO2e")),
+    ("_l", ReaderUnit("L")),  # water in litres (a node kept in L): 7.93 µL, 116 mL
     ("_kgco2e_per_year", ReaderUnit("kg CO2e/yr")),
     ("_hours", ReaderUnit("h", style="count")),  # accelerator_hours: a node kept in hours
     ("days", ReaderUnit("days", style="count")),  # the training node kept in days
-    ("_year", ReaderUnit("", style="plain")),
+    ("_year", _YEAR),
     ("_years", ReaderUnit("years", style="plain")),
 )
+
+#: Names of calendar years (``earliest_year_fusion_helion``, ``target_year_x``,
+#: ``construction_start_x``): shown as years, never with a k suffix ("2.1k").
+_YEAR_NAME = re.compile(r"(^|_)(year|construction_start)(_|$)")
 
 
 def reader_unit(name: str, label: str | None = None) -> ReaderUnit:
@@ -147,11 +161,13 @@ def reader_unit(name: str, label: str | None = None) -> ReaderUnit:
     for suffix, unit in _BY_SUFFIX:
         if name.endswith(suffix):
             return unit
+    dimension = dimension_of_name(name)
+    if dimension is None and _YEAR_NAME.search(name):
+        return _YEAR
     if name.endswith("_j") and re.search(r"_per_(output_|prompt_)?token(_|$)", name):
         return _BY_DIMENSION["energy per token"]  # energy_per_output_token_facility_j
     if name.endswith("_j") and "_per_request" in name:
         return _BY_DIMENSION["energy per request"]
-    dimension = dimension_of_name(name)
     if dimension in _BY_DIMENSION:
         return _BY_DIMENSION[dimension]
     return ReaderUnit(label or "", style="count")
@@ -175,8 +191,8 @@ def number(value: float, digits: int = 3, suffix: bool = True) -> str:
     magnitude = abs(value)
     if suffix:
         for scale, symbol in _COUNT_SUFFIXES:
-            if magnitude >= scale * 0.9995:
-                return f"{_significant(value / scale, digits)}{symbol}"
+            if magnitude >= scale * 0.9995:  # past the last suffix: "10,000T", not "10000T"
+                return f"{grouped(value / scale, digits)}{symbol}"
     return _significant(value, digits)
 
 
@@ -199,6 +215,26 @@ def _significant(value: float, digits: int) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def year_text(value: float) -> str:
+    """A calendar year: ``2034.0`` → ``"2034"``, ``2031.63`` → ``"2031.6"`` (never ``2.03k``)."""
+    if not math.isfinite(value):
+        return str(value)
+    rounded = round(value, 1)
+    return f"{rounded:.0f}" if rounded == round(rounded) else f"{rounded:.1f}"
+
+
+def fixed(value: float, decimals: int = 1) -> str:
+    """``value`` with ``decimals`` decimals and thousands separators, never a negative zero:
+    ``-0.004`` → ``"0.0"`` (a solver's residue), ``1234.56`` → ``"1,234.6"``."""
+    text = f"{value:,.{decimals}f}"
+    return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
+
+
+def index_text(value: float, decimals: int = 2) -> str:
+    """A sensitivity index estimated with noise: ``-0.001`` → ``"0.00"``, not ``"-0.00"``."""
+    return fixed(value, decimals)
+
+
 def scale_for(
     values: Iterable[float], unit: ReaderUnit, by: Literal["max", "min"] = "max"
 ) -> tuple[float, str]:
@@ -210,7 +246,7 @@ def scale_for(
     by the divisor.
     """
     finite = [abs(v) / unit.factor for v in values if math.isfinite(v) and v != 0]
-    if not finite or unit.style == "plain":
+    if not finite or unit.style in ("plain", "year"):
         return 1.0, unit.symbol
     top = max(finite) if by == "max" else min(finite)
     table = _COUNT_SUFFIXES if unit.style in ("count", "money") else _PREFIXES
@@ -241,6 +277,8 @@ def column_format(
         unit = ReaderUnit("t" + unit.symbol[2:], 1e3) if top >= 1e3 else unit
     if unit.symbol == "m²" and top >= 1e5:
         unit = ReaderUnit("km²", 1e6, "plain")
+    if unit.style == "year":  # a column of (median) years: whole years, as a table reads
+        return "", lambda v: f"{v:.0f}" if math.isfinite(v) else str(v)
     if unit.style == "money":
         if not unit.symbol:  # amounts: $420k, $1.2B
             return "$", lambda v: number(v)
@@ -313,6 +351,8 @@ def fmt(value: float | None, name: str, label: str | None = None) -> str:
         return str(value)
     unit = reader_unit(name, label)
     shown = value / unit.factor
+    if unit.style == "year":
+        return year_text(value)
     if unit.style == "money":
         sign = "-" if shown < 0 else ""
         if unit.symbol:  # a price per unit: "$1,500/kW", "$72/MWh"
@@ -338,25 +378,84 @@ def fmt(value: float | None, name: str, label: str | None = None) -> str:
     return _si(shown, unit.symbol)
 
 
-def join_range(low: str, high: str) -> str:
+def join_range(low: str, high: str, sep: str = " – ") -> str:
     """Join two formatted values, the shared unit once: ``"6.27k – 20.9k tokens"``."""
     low_number, _, low_unit = low.partition(" ")
     _, _, high_unit = high.partition(" ")
     if low_unit and low_unit == high_unit:
-        return f"{low_number} – {high}"
-    return f"{low} – {high}"
+        return f"{low_number}{sep}{high}"
+    return f"{low}{sep}{high}"
 
 
-def fmt_interval(low: float, high: float, name: str, label: str | None = None) -> str:
-    """``low – high`` in reader units, lower bound first (a single value when equal)."""
+def fmt_interval(
+    low: float, high: float, name: str, label: str | None = None, sep: str = " – "
+) -> str:
+    """``low – high`` in reader units, lower bound first (a single value when equal).
+
+    Both bounds share one prefix, that of the larger magnitude: ``0.018 – 9.81 mJ/token``,
+    ``0.552 – 2 kt``, not ``18 µJ/token – 0.00981 J/token``. ``sep="–"`` (no spaces) keeps
+    an interval in running text from being wrapped between its bounds (:data:`PROSE`).
+    """
     low, high = min(low, high), max(low, high)
     if low == high:
         return fmt(low, name, label)
+    unit = reader_unit(name, label)
     low_text, high_text = fmt(low, name, label), fmt(high, name, label)
-    symbol = reader_unit(name, label).symbol
-    if symbol.startswith("/") and low_text.endswith(symbol):  # "$69 – $141/MWh"
-        return f"{low_text[: -len(symbol)]} – {high_text}"
-    return join_range(low_text, high_text)
+    if unit.symbol.startswith("/") and low_text.endswith(unit.symbol):  # "$69 – $141/MWh"
+        return f"{low_text[: -len(unit.symbol)]}{sep}{high_text}"
+    one_prefix = unit.style == "si" and not (unit.symbol == "s" and max(-low, high) >= 1)
+    if one_prefix:  # durations from 1 s up read in min/h/days: each bound its own word
+        shared = _shared_scale(low, high, lambda v: fmt(v, name, label), sep)
+        if shared is not None:
+            return shared
+    return join_range(low_text, high_text, sep)
+
+
+#: The separator of an interval inside running text that the terminal wraps: no spaces, so
+#: a line never ends between the bounds ("0.982 –" / "1.96 reactors").
+PROSE = "–"
+
+
+#: Mantissas of the SI value of a reader unit with its prefix: 1 (W, J, t, ms, mJ/token) or
+#: 3.6 (Wh, kWh, MWh...). ``anchor / shown`` is off by the rounding of ``shown``; snapping
+#: removes that error before the other bound is divided by it.
+_MANTISSAS = (1.0, 3.6, 10.0)
+
+
+def _snap(divisor: float) -> float:
+    exponent = math.floor(math.log10(divisor))
+    mantissa = divisor / 10.0**exponent
+    nearest = min(_MANTISSAS, key=lambda m: abs(math.log(mantissa / m)))
+    return float(nearest * 10.0**exponent)
+
+
+def _shared_scale(
+    low: float, high: float, text_of: Callable[[float], str], sep: str = " – "
+) -> str | None:
+    """``low – high`` with the unit (and prefix) of the larger magnitude written once, or
+    ``None`` when that bound's text is not ``"<number> <unit>"``."""
+    anchor = high if abs(high) >= abs(low) else low
+    number_text, _, unit_text = text_of(anchor).partition(" ")
+    try:
+        shown = float(number_text.replace(",", ""))
+    except ValueError:
+        return None
+    if shown == 0 or not unit_text:
+        return None
+    divisor = _snap(anchor / shown)  # SI per shown unit, prefix included
+    other = low if anchor == high else high
+    bare = unit_text[:1] not in "mµnpkMGTPE"
+    if bare and (abs(shown) < 0.01 or 0 < abs(other / divisor) < 0.001):
+        # 0.00981 J → 9.81 mJ; "0.0000187 – 0.0269 J" → "0.0187 – 26.9 mJ": no 0.0000x
+        for scale, prefix in _SMALL_PREFIXES:
+            if abs(shown) >= scale * 0.9995:
+                divisor, shown, unit_text = divisor * scale, shown / scale, prefix + unit_text
+                break
+    texts = []
+    for value in (low, high):
+        n = value / divisor
+        texts.append(grouped(n) if abs(n) >= 1000 else _significant(n, 3))
+    return f"{texts[0]}{sep}{texts[1]} {unit_text}"
 
 
 def fmt_summary(summary: Any, name: str, label: str | None = None) -> tuple[str, str]:
@@ -414,3 +513,50 @@ def fmt_dist(text: str, name: str, label: str | None = None) -> str:
         return fmt(dist.central, name, label)
     low, high = (float(x) for x in dist.ppf(np.array([0.05, 0.95])))
     return fmt_interval(low, high, name, label)
+
+
+#: Count nouns of SI unit strings (:data:`gigawatt.units.DIMENSIONS`), singular → plural.
+_NOUNS = {
+    "token": "tokens",
+    "request": "requests",
+    "person": "people",
+    "accelerator": "accelerators",
+}
+
+
+def unit_text(value: float, unit: str) -> str:
+    """An SI ``value`` in the SI unit string ``unit`` of a distribution, for people.
+
+    Masses in g, kg or t (``552 t``, not ``552 kkg``); counts with their noun in the right
+    number (``338 tokens``, ``1 token``, ``1.5M tokens/s``); ``m**2`` as m²; other units
+    with an SI prefix (``1.27 GW``); a bare number without e-notation (``5.5M``, ``2100``).
+    """
+    from gigawatt.units import format_quantity, significant
+
+    if not math.isfinite(value):
+        return f"{value} {unit}".strip()
+    head, slash, rest = unit.partition("/")
+    if head in _NOUNS:  # token, token/s, token/s/person
+        word = head if value == 1 else _NOUNS[head]
+        return f"{number(value)} {word}{slash}{rest}"
+    if unit == "kg":
+        return _mass(value)
+    if unit == "":
+        return number(value) if abs(value) >= 1e5 else significant(value)
+    return format_quantity(value, unit.replace("**2", "²"))
+
+
+def unit_interval(low: float, high: float, unit: str, sep: str = " – ") -> str:
+    """``low`` to ``high`` with one unit and prefix: ``60.3 – 120 W``, ``0.552 – 2 kt``;
+    ``sep`` joins them (``" to "`` for distribution descriptions)."""
+    low, high = min(low, high), max(low, high)
+    if low == high:
+        return unit_text(low, unit)
+    head, slash, rest = unit.partition("/")
+    if head in _NOUNS:  # a range is plural: "1 to 2 requests"
+        return f"{number(low)}{sep}{number(high)} {_NOUNS[head]}{slash}{rest}"
+    if unit:
+        shared = _shared_scale(low, high, lambda v: unit_text(v, unit), sep)
+        if shared is not None:
+            return shared
+    return join_range(unit_text(low, unit), unit_text(high, unit), sep)

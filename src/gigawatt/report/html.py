@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gigawatt.errors import UserInputError
-from gigawatt.report.format import fmt, fmt_dist, fmt_input, fmt_interval
+from gigawatt.report.format import fmt, fmt_dist, fmt_input, fmt_interval, number
+from gigawatt.report.outlook_html import AUDIT_REPORT
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def _section(audit: Audit, prefix: str) -> dict[str, Any]:
                     "interval": fmt_interval(row.estimate.p5, row.estimate.p95, name, label),
                     "verdict": v.category
                     if v.category == "consistent"
-                    else f"{v.category} ×{v.factor:.2g}",
+                    else f"{v.category} ×{number(v.factor, 2)}",
                     "category": v.category,
                 }
             )
@@ -107,7 +108,7 @@ def _section(audit: Audit, prefix: str) -> dict[str, Any]:
 #: name, as the Makefile writes them); each audit among them links to the others, relatively.
 DEMO_REPORTS = {
     "edunov-2023": "edunov-2023.html",
-    "altman-2024-breakthrough": "altman-2024.html",
+    AUDIT_REPORT[0]: AUDIT_REPORT[1],  # the Altman audit: the one name make demo reads
     "outlook": "outlook.html",
 }
 

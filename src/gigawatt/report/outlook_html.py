@@ -14,13 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gigawatt.report.format import number
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 from gigawatt.units import J_PER_TWH
 
 if TYPE_CHECKING:
     from gigawatt.outlook.estimate import OutlookResult
 
-__all__ = ["claim_checks", "render_outlook_report", "write_outlook_report"]
+__all__ = ["AUDIT_REPORT", "claim_checks", "render_outlook_report", "write_outlook_report"]
+
+#: (claim id, file name) of the full audit the outlook report links to, written beside it:
+#: ``make demo`` reads this name (one place), so the link and the file always agree.
+AUDIT_REPORT = ("altman-2024-breakthrough", "altman-2024.html")
 
 W_PER_GW = 1e9
 
@@ -293,7 +298,7 @@ def claim_checks(result: OutlookResult) -> list[dict[str, str]]:
                     "power that could be added for it (fusion allowed here; the audit "
                     "excludes it)",
                     "probability": probability_words(float(np.mean(ratio > 1.0))),
-                    "median": f"demand / supply = {float(np.median(ratio)):.2g}",
+                    "median": f"demand / supply = {number(float(np.median(ratio)), 2)}",
                 }
             )
     for year in (2025, 2030):
@@ -373,6 +378,8 @@ def render_outlook_report(result: OutlookResult) -> str:
             scope=SCOPE,
             rows=_year_rows(result),
             checks=claim_checks(result),
+            audit_claim=AUDIT_REPORT[0],
+            audit_file=AUDIT_REPORT[1],
             drivers=result.drivers[:8],
             published=result.published,
             charts=charts,

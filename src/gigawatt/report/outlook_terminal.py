@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from gigawatt.report.format import number
 from gigawatt.units import J_PER_TWH, significant
 
 if TYPE_CHECKING:
@@ -26,6 +27,16 @@ _WORKLOAD_LABELS = {
 }
 
 
+#: Which workload columns stay longest at a narrow width (the rest: 5; year and training: 9).
+_WORKLOAD_KEEP = {
+    "chat_j": 8,
+    "reasoning_j": 8,
+    "api_j": 7,
+    "other_j": 6,
+    "images_j": 4,
+    "video_j": 3,
+}
+
 _SCOPES = {"ai": "AI", "all-datacentres": "all DCs", "datacentres-crypto-ai": "DC+crypto"}
 
 
@@ -38,12 +49,18 @@ def _range(stats: dict[str, float], scale: float) -> str:
 
 
 def _pct(value: float) -> str:
-    return f"{value:.0%}" if value < 10 else f"{value:.3g}x"
+    return f"{value:.0%}" if value < 10 else f"{number(value)}x"  # 1.2kx, never 1e+03x
 
 
 def print_outlook(result: OutlookResult, out: Console) -> None:
-    """Year tables (hardware view, workload view, supply), drivers, published outlooks."""
-    from rich.table import Table
+    """Year tables (hardware view, workload view, supply), drivers, published outlooks.
+
+    Every table is fitted to ``out.width`` (:func:`~gigawatt.report.terminal.fit_table`):
+    numbers never wrap or get cut; at a narrow width the least important columns are dropped
+    and named.
+    """
+    from gigawatt.report.format import fmt_input, index_text
+    from gigawatt.report.terminal import Column, fit_table
 
     scenario = result.scenario
     out.print(
@@ -56,74 +73,108 @@ def print_outlook(result: OutlookResult, out: Console) -> None:
         "[dim]Scope: AI accelerators and their host servers, world, facility boundary "
         "(IT x PUE). Median and 90% interval.[/]"
     )
-    hw = Table(title="Hardware view (installed base)", title_justify="left", pad_edge=False)
-    for name, justify in (
-        ("year", "left"),
-        ("TWh/yr", "right"),
-        ("90%", "right"),
-        ("GW", "right"),
-        ("90%", "right"),
-        ("IT GW", "right"),
-        ("accel. M", "right"),
-        ("PUE", "right"),
-    ):
-        hw.add_column(name, justify=justify)  # type: ignore[arg-type]
+    hw_rows = []
     for row in result.rows:
         energy, power = row["facility_energy_j"], row["facility_power_w"]
-        hw.add_row(
-            str(row["year"]),
-            _n(energy["median"] / J_PER_TWH),
-            _range(energy, J_PER_TWH),
-            _n(power["median"] / W_PER_GW),
-            _range(power, W_PER_GW),
-            _n(row["it_power_w"]["median"] / W_PER_GW),
-            _n(row["accelerator_count"]["median"] / 1e6),
-            f"{row['pue']['median']:.2f}",
+        hw_rows.append(
+            [
+                str(row["year"]),
+                _n(energy["median"] / J_PER_TWH),
+                _range(energy, J_PER_TWH),
+                _n(power["median"] / W_PER_GW),
+                _range(power, W_PER_GW),
+                _n(row["it_power_w"]["median"] / W_PER_GW),
+                _n(row["accelerator_count"]["median"] / 1e6),
+                f"{row['pue']['median']:.2f}",
+            ]
         )
-    out.print(hw)
-
-    wl = Table(
-        title="Workload view (TWh/yr, medians) and implied utilisation",
-        title_justify="left",
-        pad_edge=False,
+    out.print(
+        fit_table(
+            [
+                Column("year", "left", keep=9),
+                Column("TWh/yr", keep=9),
+                Column("90%", keep=8),
+                Column("GW", keep=9),
+                Column("90%", keep=7),
+                Column("IT GW", keep=4),
+                Column("accel. M", keep=5),
+                Column("PUE", keep=3),
+            ],
+            hw_rows,
+            out.width,
+            title="Hardware view (installed base)",
+            pad_edge=False,
+        )
     )
-    wl.add_column("year")
-    for label in _WORKLOAD_LABELS.values():
-        wl.add_column(label, justify="right")
-    wl.add_column("train %", justify="right")
-    wl.add_column("util. (90%)", justify="right", no_wrap=True)
+
+    wl_rows = []
     for row in result.rows:
         util = row["implied_utilization"]
-        wl.add_row(
-            str(row["year"]),
-            *(_n(row["by_workload"][k]["median"] / J_PER_TWH) for k in _WORKLOAD_LABELS),
-            _pct(row["training_share"]["median"]),
-            f"{_pct(util['median'])} ({_pct(util['p5']).rstrip('%')}–{_pct(util['p95'])})",
+        train = _n(row["by_workload"]["training_j"]["median"] / J_PER_TWH)
+        wl_rows.append(
+            [
+                str(row["year"]),
+                *(
+                    _n(row["by_workload"][k]["median"] / J_PER_TWH)
+                    for k in _WORKLOAD_LABELS
+                    if k != "training_j"
+                ),
+                f"{train} ({_pct(row['training_share']['median'])})",
+                f"{_pct(util['median'])} ({_pct(util['p5']).rstrip('%')}–{_pct(util['p95'])})",
+            ]
         )
-    out.print(wl)
+    inference = [k for k in _WORKLOAD_LABELS if k != "training_j"]  # the cells' order
+    out.print(
+        fit_table(
+            [
+                Column("year", "left", keep=9),
+                *(Column(_WORKLOAD_LABELS[k], keep=_WORKLOAD_KEEP.get(k, 5)) for k in inference),
+                Column("train\n(share)", keep=9),
+                Column("util.\n(90%)", keep=6),
+            ],
+            wl_rows,
+            out.width,
+            title="Workload view (TWh/yr, medians) and implied utilisation",
+            caption="share: training's share of the counted workloads' energy",
+            pad_edge=False,
+        )
+    )
 
     supply_rows = [r for r in result.rows if "firm_power_gap_w" in r]
     if supply_rows:
-        sp = Table(
-            title="AI demand added since 2024 vs firm clean power added for AI (GW)",
-            title_justify="left",
-            pad_edge=False,
-        )
-        for name in ("year", "demand +", "90%", "deals", "clean +", "gap", "90%", "need"):
-            sp.add_column(name, justify="left" if name == "year" else "right")
+        sp_rows = []
         for row in supply_rows:
             gap = row["firm_power_gap_w"]
-            sp.add_row(
-                str(row["year"]),
-                _n(row["ai_demand_growth_w"]["median"] / W_PER_GW),
-                _range(row["ai_demand_growth_w"], W_PER_GW),
-                _n(row["pipeline_firm_power_w"]["median"] / W_PER_GW),
-                _n(row["ai_firm_clean_additions_w"]["median"] / W_PER_GW),
-                _n(gap["median"] / W_PER_GW),
-                _range(gap, W_PER_GW),
-                _pct(row["share_of_additions_needed"]["median"]),
+            sp_rows.append(
+                [
+                    str(row["year"]),
+                    _n(row["ai_demand_growth_w"]["median"] / W_PER_GW),
+                    _range(row["ai_demand_growth_w"], W_PER_GW),
+                    _n(row["pipeline_firm_power_w"]["median"] / W_PER_GW),
+                    _n(row["ai_firm_clean_additions_w"]["median"] / W_PER_GW),
+                    _n(gap["median"] / W_PER_GW),
+                    _range(gap, W_PER_GW),
+                    _pct(row["share_of_additions_needed"]["median"]),
+                ]
             )
-        out.print(sp)
+        out.print(
+            fit_table(
+                [
+                    Column("year", "left", keep=9),
+                    Column("demand +", keep=9),
+                    Column("90%", keep=6),
+                    Column("deals", keep=7),
+                    Column("clean +", keep=8),
+                    Column("gap", keep=9),
+                    Column("90%", keep=5),
+                    Column("need", keep=8),
+                ],
+                sp_rows,
+                out.width,
+                title="AI demand added since 2024 vs firm clean power added for AI (GW)",
+                pad_edge=False,
+            )
+        )
         out.print(
             "[dim]deals = announced AI power deals online (firm GW); clean + = deals plus a "
             "share of the world's firm clean additions; need = share of the world's additions "
@@ -135,7 +186,9 @@ def print_outlook(result: OutlookResult, out: Console) -> None:
             f"\n[bold]Drivers of {result.driver_year} facility energy[/] (Sobol' total-order):"
         )
         for driver in result.drivers[:6]:
-            out.print(f"  {driver.sobol_total:5.2f}  {driver.input} = {driver.value}")
+            item = result.inputs.get(driver.input)
+            value = fmt_input(item) if item is not None and item.dist is not None else driver.value
+            out.print(f"  {index_text(driver.sobol_total):>5}  {driver.input} = {value}")
     _print_published(result, out)
     for check in result.cross_checks:
         cited, physical = check["cited_j"], check["physical_j"]
@@ -154,15 +207,9 @@ def _print_published(result: OutlookResult, out: Console) -> None:
     shown = [p for p in result.published if result.years.first <= p["year"] <= result.years.last]
     if not shown:
         return
-    from rich.table import Table
+    from gigawatt.report.terminal import Column, fit_table
 
-    table = Table(
-        title="Published outlooks (for comparison, never fitted; scopes differ)",
-        title_justify="left",
-        pad_edge=False,
-    )
-    for name in ("year", "TWh/yr", "scope", "boundary", "ours (AI)", "by"):
-        table.add_column(name, justify="right" if name in ("TWh/yr", "ours (AI)") else "left")
+    rows = []
     by_year = {row["year"]: row for row in result.rows}
     for item in sorted(shown, key=lambda p: (p["year"], p["scope"])):
         energy: dict[str, Any] = item["energy_j"]
@@ -170,12 +217,28 @@ def _print_published(result: OutlookResult, out: Console) -> None:
         text = _n(energy["central"] / J_PER_TWH)
         if energy["low"] != energy["high"]:
             text = f"{_n(energy['low'] / J_PER_TWH)}–{_n(energy['high'] / J_PER_TWH)}"
-        table.add_row(
-            str(item["year"]),
-            text,
-            _SCOPES.get(item["scope"], item["scope"]),
-            item["boundary"],
-            _n(ours),
-            item["publisher"].split(" (")[0],
+        rows.append(
+            [
+                str(item["year"]),
+                text,
+                _SCOPES.get(item["scope"], item["scope"]),
+                item["boundary"],
+                _n(ours),
+                item["publisher"].split(" (")[0],
+            ]
         )
+    table = fit_table(
+        [
+            Column("year", "left", keep=9),
+            Column("TWh/yr", keep=9),
+            Column("scope", "left", keep=9),
+            Column("boundary", "left", keep=5),
+            Column("ours (AI)", keep=8),
+            Column("by", "left", keep=9, wrap=True),
+        ],
+        rows,
+        out.width,
+        title="Published outlooks (for comparison, never fitted; scopes differ)",
+        pad_edge=False,
+    )
     out.print(table)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gigawatt.errors import UserInputError
+from gigawatt.report.format import fixed
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 from gigawatt.units import J_PER_GWH, J_PER_MWH, SECONDS_PER_HOUR
 
@@ -48,7 +49,7 @@ def capacity_rows(result: SupplyResult) -> list[dict[str, str]]:
                 else f"{result.units_built[tid]} ({result.capacity_built_w[tid] / 1e6:,.0f} MW)",
                 "cost_musd": ""
                 if tid not in result.cost_by_tech_usd_per_year
-                else f"{result.cost_by_tech_usd_per_year[tid] / 1e6:,.1f}",
+                else fixed(result.cost_by_tech_usd_per_year[tid] / 1e6),  # never "-0.0"
                 "storage_mwh": "" if store is None else f"{store / J_PER_MWH:,.1f}",
                 "hours": "" if store is None or mw <= 0 else f"{store / J_PER_MWH / mw:,.1f}",
                 "energy_gwh": "" if gen is None else f"{gen / J_PER_GWH:,.1f}",

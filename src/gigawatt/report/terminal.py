@@ -14,7 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from gigawatt.report.format import display_unit, fmt, fmt_dist, fmt_input, fmt_interval
+from gigawatt.report.format import (
+    PROSE,
+    display_unit,
+    fmt,
+    fmt_dist,
+    fmt_input,
+    fmt_interval,
+    index_text,
+    number,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -186,10 +195,35 @@ def _verdict_text(audit: Audit) -> str:
     return f"[bold {colour}]{v.label}[/]: {v.headline()}"
 
 
-def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
-    """Print the audit: claim, reproduction, estimate, verdict, drivers, break-even, sweep."""
+#: Filled-in inputs listed by name before the list is summarised (``--verbose`` lists all),
+#: and how many of the top drivers among them a summary names.
+FILLED_SHOWN = 8
+FILLED_DRIVERS = 4
+
+
+def filled_text(audit: Audit, verbose: bool = False) -> str:
+    """The inputs the claimant did not state (filled from the catalogue), for people.
+
+    A short list is given whole; a long one (the outlook's ~100 per-year inputs) is counted,
+    naming only those among the audit's drivers, unless ``verbose``.
+    """
+    filled = list(audit.filled_from_defaults)
+    head = "not stated by the claimant, filled from the catalogue"
+    if verbose or len(filled) <= FILLED_SHOWN:
+        return f"{head}: {', '.join(filled)}"
+    drivers = [d.input for d in audit.drivers if d.input in set(filled)][:FILLED_DRIVERS]
+    among = f"; among them the drivers {', '.join(drivers)}" if drivers else ""
+    return f"{head}: {len(filled)} inputs{among} (--verbose lists them all; --json has them)"
+
+
+def print_audit(audit: Audit, out: Console, brief: bool = False, verbose: bool = False) -> None:
+    """Print the audit: claim, reproduction, estimate, verdict, drivers, break-even, sweep.
+
+    ``verbose`` lists every input filled from the catalogue (by default a long list is
+    counted and only its drivers named).
+    """
+    from rich.markup import escape
     from rich.panel import Panel
-    from rich.table import Table
 
     claim = audit.claim
     name, label = audit.output, claim.claimed.label
@@ -221,47 +255,51 @@ def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
         )
         out.print(inputs)
         if audit.filled_from_defaults:
-            out.print(
-                "[dim]not stated by the claimant, filled from the catalogue: "
-                f"{', '.join(audit.filled_from_defaults)}[/]"
-            )
+            out.print(f"[dim]{escape(filled_text(audit, verbose))}[/]")
     lo, hi = audit.reproduction_corners
     closes = "[green]closes[/]" if audit.closes else "[red]does not close[/]"
     if audit.verdict.is_threshold:
         closes = "the claim holds" if audit.closes else "the claim fails"
     out.print(
         f"Their arithmetic: {name} = [bold]{fmt(audit.reproduction_value, name, label)}[/] "
-        f"(their ranges: {fmt_interval(lo, hi, name, label)}) vs claimed "
-        f"{fmt_interval(audit.claim_low, audit.claim_high, name, label)}: {closes}"
+        f"(their ranges: {fmt_interval(lo, hi, name, label, PROSE)}) vs claimed "
+        f"{fmt_interval(audit.claim_low, audit.claim_high, name, label, PROSE)}: {closes}"
     )
 
     est = audit.verdict.estimate
-    table = Table(title="2. Re-estimate with catalogue evidence", title_justify="left")
-    table.add_column("quantity")
-    table.add_column("median", justify="right")
-    table.add_column("90% interval", justify="right")
-    table.add_row(
-        f"{name} (ours)", fmt(est.median, name, label), fmt_interval(est.p5, est.p95, name, label)
-    )
-    table.add_row(
-        f"{name} (claimed)",
-        fmt(audit.claim_central, name, label),
-        fmt_interval(audit.claim_low, audit.claim_high, name, label),
-    )
+    estimate_rows = [
+        [
+            f"{name} (ours)",
+            fmt(est.median, name, label),
+            fmt_interval(est.p5, est.p95, name, label),
+        ],
+        [
+            f"{name} (claimed)",
+            fmt(audit.claim_central, name, label),
+            fmt_interval(audit.claim_low, audit.claim_high, name, label),
+        ],
+    ]
     for row in audit.assumption_rows():
         ours = row["ours"]
         if ours is not None and row["name"] != name:
-            table.add_row(
-                f"{row['name']} (ours; claimant: {fmt_dist(row['claimant'], row['name'])})",
-                fmt(ours["median"], row["name"]),
-                fmt_interval(ours["p5"], ours["p95"], row["name"]),
+            estimate_rows.append(
+                [
+                    f"{row['name']} (ours; claimant: {fmt_dist(row['claimant'], row['name'])})",
+                    fmt(ours["median"], row["name"]),
+                    fmt_interval(ours["p5"], ours["p95"], row["name"]),
+                ]
             )
     for part in audit.out_of_scope:
-        table.add_row(
-            f"+ {part.description}",
-            fmt(part.value.median, name, label),
-            fmt_interval(part.value.p5, part.value.p95, name, label),
+        estimate_rows.append(
+            [
+                f"+ {part.description}",
+                fmt(part.value.median, name, label),
+                fmt_interval(part.value.p5, part.value.p95, name, label),
+            ]
         )
+    table = median_table(
+        estimate_rows, out.width, "2. Re-estimate with catalogue evidence", wrap_label=True
+    )
     out.print(table)
     if audit.configuration:
         out.print(f"[dim]ours stands for: {audit.configuration}[/]")
@@ -269,8 +307,8 @@ def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
     v = audit.verdict
     out.print(f"3. Verdict: {_verdict_text(audit)}")
     out.print(
-        f"   ratio estimate/claim {v.ratio.median:.3g} "
-        f"(90%: {v.ratio.p5:.3g} – {v.ratio.p95:.3g}); "
+        f"   ratio estimate/claim {number(v.ratio.median)} "
+        f"(90%: {number(v.ratio.p5)}{PROSE}{number(v.ratio.p95)}); "
         f"{v.probability_text()}"
     )
     if audit.drivers:
@@ -279,7 +317,9 @@ def print_audit(audit: Audit, out: Console, brief: bool = False) -> None:
             driver_input = audit.estimate.inputs.get(d.input)
             known = driver_input is not None and driver_input.dist is not None
             value = fmt_input(driver_input) if known else d.value
-            driver_rows.append([d.input, f"{d.sobol_total:.2f}", f"{d.sobol_first:.2f}", value])
+            driver_rows.append(
+                [d.input, index_text(d.sobol_total), index_text(d.sobol_first), value]
+            )
         drivers = fit_table(
             [
                 Column("input", "left", keep=9),
@@ -321,42 +361,71 @@ def _break_even_text(audit: Audit) -> str:
         )
     return (
         f"no value of {be.input} in its plausible range "
-        f"({fmt_interval(be.plausible_low, be.plausible_high, be.input)}) "
+        f"({fmt_interval(be.plausible_low, be.plausible_high, be.input, sep=PROSE)}) "
         f"makes the claim {'cross its threshold' if audit.verdict.is_threshold else 'exact'}: "
         "our median stays within "
-        f"{fmt_interval(be.median_at_low, be.median_at_high, name, label)}"
+        f"{fmt_interval(be.median_at_low, be.median_at_high, name, label, PROSE)}"
     )
 
 
 def _print_sweep(audit: Audit, out: Console) -> None:
-    from rich.table import Table
+    """The sweep by case, fitted to the terminal: repeated leading case values are left blank,
+    and the verdict is shortened ("under ×11") before any column is dropped."""
+    from rich.markup import escape
 
     name, label = audit.output, audit.claim.claimed.label
     unit, count = display_unit(name, label)
     suffix = ""
     if count and unit:  # a counted unit goes in the header once, not in every cell
         suffix, label = f" ({unit})", ""
-    table = Table(title=f"Where the claim holds: {name}{suffix} by case", title_justify="left")
     keys = list(audit.sweep[0].values)
-    for key in keys:
-        table.add_column(key)
-    table.add_column("median", justify="right")
-    table.add_column("90% interval", justify="right")
-    table.add_column("verdict")
-    for row in audit.sweep:
-        cells = [row.values[k] for k in keys]
-        if row.error or row.estimate is None or row.verdict is None:
-            table.add_row(*cells, "—", "—", f"[dim]{row.error}[/]")
-            continue
-        v = row.verdict
-        colour = _COLOURS[v.category]
-        verdict = "consistent" if v.category == "consistent" else f"{v.category} ×{v.factor:.2g}"
-        table.add_row(
-            *cells,
-            fmt(row.estimate.median, name, label),
-            fmt_interval(row.estimate.p5, row.estimate.p95, name, label),
-            f"[{colour}]{verdict}[/]",
+    columns = [
+        Column(key.replace(" ", "\n"), "left", keep=9 if i == 0 else 8)
+        for i, key in enumerate(keys)
+    ]
+    columns += [
+        Column("median", keep=9),
+        Column("90%\ninterval", keep=4),
+        Column("verdict", "left"),
+    ]
+    title = f"Where the claim holds: {name}{suffix} by case"
+    table = None
+    for short in (False, True):
+        rows, previous = [], None
+        for row in audit.sweep:
+            cells = [row.values[k] for k in keys]
+            shown = [
+                "" if previous and cells[0] == previous[0] and i == 0 else c
+                for i, c in enumerate(cells)
+            ]
+            previous = cells
+            if row.error or row.estimate is None or row.verdict is None:
+                rows.append([*shown, "—", "—", f"[dim]{escape(str(row.error))}[/]"])
+                continue
+            v = row.verdict
+            colour = _COLOURS[v.category]
+            word = {"understated": "under", "overstated": "over"}.get(v.category, v.category)
+            verdict = (
+                "consistent"
+                if v.category == "consistent"
+                else f"{word if short else v.category} ×{number(v.factor, 2)}"
+            )
+            rows.append(
+                [
+                    *shown,
+                    fmt(row.estimate.median, name, label),
+                    fmt_interval(row.estimate.p5, row.estimate.p95, name, label),
+                    f"[{colour}]{verdict}[/]",
+                ]
+            )
+        caption = (
+            "under/over ×F: the claim understates/overstates our median by a factor F"
+            if short
+            else None
         )
+        table = fit_table(columns, rows, out.width, title=title, caption=caption)
+        if not table.caption or "not shown" not in str(table.caption) or short:
+            break
     out.print(table)
 
 
@@ -586,6 +655,28 @@ def print_explain(
     sources.print(out, title="sources of the inputs above")
 
 
+def median_table(
+    cells: Sequence[Sequence[str]], width: int, title: str | None, wrap_label: bool = False
+) -> Table:
+    """A table of ``[label, median, 90% interval]`` rows that fits ``width``: when the three
+    columns do not fit, each interval is stacked under its median (one number column) instead
+    of a number or a node name being cut. ``wrap_label`` lets labels wrap at words."""
+    from rich.console import Console as RichConsole
+
+    columns = [
+        Column("quantity", "left", keep=9, wrap=wrap_label),
+        Column("median"),
+        Column("90% interval"),
+    ]
+    table = _build(columns, cells, [0, 1, 2], title, None, [], {})
+    measurer = RichConsole(width=width, file=io.StringIO(), color_system=None)
+    if _needed_width(measurer, table, columns) > width:
+        stacked = [[c[0], f"{c[1]}\n[dim]{c[2]}[/dim]"] for c in cells]
+        columns = [columns[0], Column("median\n[dim]90% interval[/dim]")]
+        table = _build(columns, stacked, [0, 1], title, None, [], {})
+    return table
+
+
 def print_summary(
     result: Result, title: str, rows: Sequence[tuple[str, str, str | None]], out: Console
 ) -> None:
@@ -594,8 +685,6 @@ def print_summary(
     Values are in reader units (:func:`gigawatt.report.format.fmt`); when the three columns do
     not fit the terminal, the interval is stacked under the median instead of being cut.
     """
-    from rich.console import Console as RichConsole
-
     from gigawatt.report.format import fmt_summary
 
     cells = []
@@ -604,17 +693,7 @@ def print_summary(
         summary = result.evaluation.summary(node)
         median, interval = fmt_summary(summary, key, count_label)
         cells.append([label, median, interval])
-    columns = [
-        Column("quantity", "left", keep=9),
-        Column("median"),
-        Column("90% interval"),
-    ]
-    table = _build(columns, cells, [0, 1, 2], title, None, [], {})
-    measurer = RichConsole(width=out.width, file=io.StringIO(), color_system=None)
-    if _needed_width(measurer, table, columns) > out.width:
-        stacked = [[c[0], f"{c[1]}\n[dim]{c[2]}[/dim]"] for c in cells]
-        columns = [columns[0], Column("median\n[dim]90% interval[/dim]")]
-        table = _build(columns, stacked, [0, 1], title, None, [], {})
+    table = median_table(cells, out.width, title)
     out.print(table)
 
 
@@ -631,7 +710,7 @@ def print_comparison(comparison: Comparison, out: Console, wording: Any = None) 
 
     headers = {
         "facility_energy_per_output_token_j": ("facility", 9),
-        "gpu_energy_per_output_token_j": ("GPU", 4),
+        "gpu_energy_per_output_token_with_prefill_j": ("GPU+pre", 4),
         "facility_energy_per_request_j": ("facility", 6),
         "output_tokens_per_s_per_accelerator": ("output", 5),
         "time_to_first_token_s": ("TTFT", 3),
@@ -671,8 +750,9 @@ def print_comparison(comparison: Comparison, out: Console, wording: Any = None) 
                 cells.append(text)
         rows.append(cells)
     caption = (
-        "energy per output token at the facility (PUE) and at the GPU; energy per request at "
-        "the facility; output tokens/s per accelerator; TTFT: time to first token. "
+        "J/token: energy per output token at the facility (PUE; decode steps) and at the GPU "
+        "with the prompt's prefill included (GPU+pre, as ML.ENERGY measures); energy per "
+        "request at the facility; output tokens/s per accelerator; TTFT: time to first token. "
         f"Median, and 90% interval below; {comparison.samples:,} samples, seed {comparison.seed}."
     )
     out.print(

@@ -17,8 +17,9 @@ Storage power and energy are sized separately: a charger and a discharger link (
 half the power-related cost) and a store. Costs use the central catalogue values.
 
 Representative days (``days=N``) cluster the year's daily profiles with tsam (hierarchical,
-medoids) into N typical days weighted by the days they stand for; storage must end each
-typical day where it started. ``check_error=True`` also solves the full year and reports the
+medoids, extreme days appended) into N typical days weighted by the days they stand for;
+storage is carried across days in calendar order (Kotzur et al. 2018; see
+:mod:`gigawatt.supply.periods`). ``check_error=True`` also solves the full year and reports the
 relative cost error of the aggregated answer.
 
 PyPSA is imported lazily (1.9 s, ~300 MB).
@@ -26,6 +27,7 @@ PyPSA is imported lazily (1.9 s, ~300 MB).
 
 from __future__ import annotations
 
+import itertools
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -98,22 +100,32 @@ MAX_SAMPLES = 1000
 MODEL_YEAR_FRACTION = HOURS * SECONDS_PER_HOUR / SECONDS_PER_YEAR
 #: Extra HiGHS options for every solve.
 SOLVER_OPTIONS: dict[str, Any] = {}
-#: Problems with at least this many snapshots (a full year) use HiGHS's interior point method
-#: without crossover (:data:`FULL_YEAR_OPTIONS`). Measured on the hard case of issue 14
-#: (500 MW, solar + onshore wind + Li-ion, 35.0,-106.0, 100% CFE, 8,760 h, LP read from an MPS
-#: file, HiGHS 1.15.1, shared 2-core machine): first-order PDLP "hipdlp" 68.5 s CPU and ended
-#: "unknown" (no answer; also seen on a north-European full year), interior point without
-#: crossover 40.3 s CPU and optimal, same objective to 7 digits (37.1 s with
-#: ``ipm_optimality_tolerance`` 1e-6). Earlier, on four easier full years, hipdlp took 5.9-22 s
-#: and the interior point method (with crossover) 13-65 s, but an answer that may not come is
-#: worse than a slower one. Small problems (representative days, the hand-solvable tests) keep
-#: HiGHS's default, which is exact to the simplex tolerance.
+#: Problems with at least this many snapshots (a full year) use HiGHS's dual simplex with
+#: Devex pricing (:data:`FULL_YEAR_OPTIONS`). Measured on the hard case of issue 14 (500 MW,
+#: solar + onshore wind + Li-ion, 35.0,-106.0, 100% CFE, 8,760 h: 113,885 rows, 52,565
+#: columns; HiGHS 1.15.1, LP read from a file, CPU seconds on a shared 2-core machine): dual
+#: simplex with Devex pricing 1.9-2.1 s, Dantzig pricing 2.5 s, HiGHS's default dual simplex
+#: (steepest edge) 19-24 s, primal simplex 39 s, interior point (IPX) without crossover 42.6 s
+#: (40 iterations), first-order PDLP 68.5 s ending "unknown"; all optimal ones agree to 9
+#: digits. Steepest-edge pricing takes about as many iterations as Devex (33,147 vs 26,889) but
+#: each costs ~10x more here: the capacity variables are dense columns (one entry per hour).
+#: Presolve off: 8.0 s. Small problems (representative days, the hand-solvable tests) keep
+#: HiGHS's default.
 FULL_YEAR_MIN_SNAPSHOTS = 2000
-#: HiGHS options of a full-year solve: interior point (IPX), no crossover.
-FULL_YEAR_OPTIONS: dict[str, Any] = {"solver": "ipm", "run_crossover": "off"}
-#: Options of the retry when the interior point method ends without an optimal answer: HiGHS's
-#: dual simplex, slower (35-67 s on the four easier full years) but exact and the most robust.
-FULL_YEAR_FALLBACK_OPTIONS: dict[str, Any] = {"solver": "simplex", "run_crossover": "off"}
+#: HiGHS options of a full-year solve: dual simplex, Devex pricing.
+FULL_YEAR_OPTIONS: dict[str, Any] = {
+    "solver": "simplex",
+    "simplex_strategy": 1,
+    "simplex_dual_edge_weight_strategy": 1,
+}
+#: Options of the retry when the simplex ends without an optimal answer (iteration or time
+#: limit, numerical trouble): HiGHS's interior point method without crossover.
+FULL_YEAR_FALLBACK_OPTIONS: dict[str, Any] = {
+    "solver": "ipm",
+    "run_crossover": "off",
+    "simplex_strategy": 0,
+    "simplex_dual_edge_weight_strategy": -1,
+}
 #: Termination conditions that a retry with another method cannot change.
 NO_SOLUTION_CONDITIONS = frozenset({"infeasible", "unbounded", "infeasible_or_unbounded"})
 #: Relative MIP gap for whole-unit (integer) solves: 0.1% of the cost, far below the cost
@@ -269,6 +281,11 @@ class SupplyResult:
     solve_time_s: float
     days: int | None
     solver: str = "highs"
+    #: CPU seconds building the model(s) (PyPSA, linopy) and in HiGHS, all rounds together
+    build_cpu_s: float | None = None
+    solver_cpu_s: float | None = None
+    #: HiGHS's own run time [s, wall clock], all rounds together
+    highs_run_s: float | None = None
     aggregation_error: float | None = None
     aggregation_rmse: float | None = None
     #: with representative days: share of the year's load the sizing leaves unserved, and
@@ -632,6 +649,14 @@ def _link_periods(model: Any, store: str, order: np.ndarray, period_hours: int) 
     )
 
 
+def _highs_run_time(network: Any) -> float:
+    """HiGHS's own run time of the last solve [s, wall clock] (0 when unknown)."""
+    try:
+        return float(network.model.solver_model.getRunTime())
+    except Exception:  # no direct HiGHS object (another io_api, a failed build)
+        return 0.0
+
+
 def solve(
     costs: Sequence[TechCosts],
     load_mw: np.ndarray,
@@ -793,7 +818,15 @@ def solve(
     load_mwh = float(np.sum(weight_array * load_mw))
     stores = [c.tech.id for c in costs if c.tech.role == "storage"]
 
+    built_cpu: list[float] = []
+
     def extra(net: Any, sns: Any) -> None:
+        try:
+            _extra_constraints(net)
+        finally:
+            built_cpu.append(time.process_time())
+
+    def _extra_constraints(net: Any) -> None:
         import xarray as xr
 
         model = net.model
@@ -812,6 +845,20 @@ def solve(
                 )
                 lhs = lhs + (p.sel({gen_dim: "grid-import"}) * dirty).sum()
             model.add_constraints(lhs <= (1.0 - cfe) * load_mwh, name="clean-energy-share")
+        if units:
+            # candidate units are built in order (#2 only if #1 is built, ...): each has its
+            # own sampled outages, and without the order the optimiser would pick the
+            # candidates whose sample happens to have the fewest outage hours (a lucky draw,
+            # not a plan); the order also breaks the MILP's symmetry
+            p_nom = model["Generator-p_nom"]
+            nom_dim = p_nom.dims[0]
+            for tid in units:
+                names = members[tid]
+                for first, second in itertools.pairwise(names):
+                    model.add_constraints(
+                        p_nom.sel({nom_dim: second}) - p_nom.sel({nom_dim: first}) <= 0,
+                        name=f"unit-order-{second}",
+                    )
         emitters = [c for c in costs if c.tech.role != "storage" and c.direct_kg_per_mwh > 0]
         if co2_cap_kg is not None and (emitters or grid is not None):
             lhs = 0
@@ -850,7 +897,10 @@ def solve(
     if verbose:
         chosen["output_flag"] = True
 
+    call_cpu: list[float] = []
+
     def optimize(options: dict[str, Any]) -> tuple[str, str]:
+        call_cpu.append(time.process_time())
         try:
             status, condition = network.optimize(
                 solver_name="highs",
@@ -872,15 +922,24 @@ def solve(
             and (status != "ok" or condition != "optimal")
             and condition not in NO_SOLUTION_CONDITIONS
         ):
-            # the interior point method stopped short (numerical trouble, iteration limit):
-            # the dual simplex solves the same LP exactly, if more slowly
+            # the simplex stopped short (numerical trouble, iteration limit): the interior
+            # point method solves the same LP, if more slowly
             chosen = {**chosen, **FULL_YEAR_FALLBACK_OPTIONS}
             status, condition = optimize(chosen)
     elapsed = time.perf_counter() - started
+    ended_cpu = time.process_time()
+    # CPU of building the model(s) (PyPSA, linopy: up to the extra constraints, added last)
+    # and of HiGHS (with the solution's read-back), over the first try and any retry
+    build_cpu = sum(b - a for a, b in zip(call_cpu, built_cpu, strict=False))
+    if len(built_cpu) < len(call_cpu):  # failed before the model was built
+        build_cpu += ended_cpu - call_cpu[-1]
     out: dict[str, Any] = {
         "status": str(status),
         "condition": str(condition),
         "solve_time_s": elapsed,
+        "build_cpu_s": build_cpu,
+        "solver_cpu_s": ended_cpu - call_cpu[0] - build_cpu,
+        "highs_run_s": _highs_run_time(network),
         "solver": f"highs-{chosen.get('solver', 'mip' if units else 'choose')}",
     }
     if status != "ok" or condition != "optimal":
@@ -1176,7 +1235,10 @@ def size_supply(
                 continue
             profiles = sample_unit_availability(t, candidates, rng)
             stable = t.min_stable_output.central if t.min_stable_output else 0.0
-            plans[t.id] = UnitPlan(size_mw, tuple(profiles), stable)
+            # the slowest cited ramp, as a share of nameplate per hour (PyPSA's ramp_limit_up/
+            # down; only a limit below 1 per hour constrains an hourly model)
+            ramp = t.ramp_rate_per_hour.bounds[0] if t.ramp_rate_per_hour else None
+            plans[t.id] = UnitPlan(size_mw, tuple(profiles), stable, ramp)
             for i, prof in enumerate(profiles):
                 unit_series[f"{t.id}#{i + 1}"] = prof
 
@@ -1253,7 +1315,8 @@ def size_supply(
             refined = run(costs, full=False)
             if refined["status"] != "ok":
                 break
-            refined["solve_time_s"] += solution["solve_time_s"]  # report all rounds' time
+            for key in ("solve_time_s", "build_cpu_s", "solver_cpu_s", "highs_run_s"):
+                refined[key] += solution[key]  # report all rounds' time
             solution = refined
         warnings_out = [
             _periods_note(days or 0, periods, linked) if w["code"] == "GW411" else w
@@ -1295,7 +1358,9 @@ def size_supply(
         full = run(costs, full=True)
         if full["status"] == "ok":
             error = (solution["objective"] - full["objective"]) / full["objective"]
-    result = _summarise(solution, costs, reduced, weights, mean_w, days, error, rmse, plans)
+    result = _summarise(
+        solution, costs, reduced, weights, mean_w, days, error, rmse, plans, year=series
+    )
     result.estimated_shortfall = shortfall if days else None
     result.choices = {
         "technologies": [t.id for t in techs],
@@ -1510,8 +1575,13 @@ def _summarise(
     error: float | None,
     rmse: float | None,
     plans: dict[str, UnitPlan] | None = None,
+    year: dict[str, np.ndarray] | None = None,
 ) -> SupplyResult:
+    """``series``/``weights``: the snapshots solved (typical days or the year); ``year``: the
+    full year's hourly series (outage hours are counted on it: typical days keep few of the
+    sampled outage hours, or none)."""
     plans = plans or {}
+    year = year if year is not None else series
     dispatch = solution["dispatch"]
     load_mwh = float(np.sum(weights * series["load"]))
     floor_mw = NEGLIGIBLE_SHARE * mean_w / W_PER_MW
@@ -1577,16 +1647,21 @@ def _summarise(
     if plans:
         out_hours = {}
         for tid in plans:
-            profiles = [
-                series[name]
+            names = [
+                name
                 for name, unit_mw in solution["unit_p_nom"].items()
                 if name.startswith(f"{tid}#") and unit_mw > floor_mw
             ]
-            if profiles:
-                stack = np.array(profiles)
+            if names:
+                stack = np.array([year[name] for name in names]) < 0.5
+                seen = np.array([series[name] for name in names]) < 0.5
                 out_hours[tid] = {
-                    "unit_hours_out": float(np.sum(weights * (stack < 0.5).sum(axis=0))),
-                    "hours_with_a_unit_out": float(np.sum(weights * (stack < 0.5).any(axis=0))),
+                    # in the sampled year (8,760 h) ...
+                    "unit_hours_out": float(stack.sum()),
+                    "hours_with_a_unit_out": float(stack.any(axis=0).sum()),
+                    # ... and in the snapshots the optimiser saw (typical days weighted by
+                    # the days they stand for; equal to the above for a full year)
+                    "modelled_hours_with_a_unit_out": float(np.sum(weights * seen.any(axis=0))),
                 }
         reserve["outages"] = out_hours
     return SupplyResult(
@@ -1604,6 +1679,9 @@ def _summarise(
         load_energy_j=mean_w * SECONDS_PER_YEAR,
         mean_load_w=mean_w,
         solve_time_s=solution["solve_time_s"],
+        build_cpu_s=solution.get("build_cpu_s"),
+        solver_cpu_s=solution.get("solver_cpu_s"),
+        highs_run_s=solution.get("highs_run_s"),
         solver=solution["solver"],
         days=days,
         aggregation_error=error,

@@ -1,0 +1,91 @@
+"""The audit's Sobol' design and estimators (gigawatt.audit.sensitivity) equal SALib's, bit for
+bit, without importing SALib; the scrambled base sequence is scipy's and is memoised on disk."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gigawatt.audit import sensitivity
+from gigawatt.audit.sensitivity import saltelli_sample, sobol_base, sobol_indices
+
+SALib_sample = pytest.importorskip("SALib.sample.sobol")
+SALib_analyze = pytest.importorskip("SALib.analyze.sobol")
+
+
+@pytest.fixture(autouse=True)
+def _fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIGAWATT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("GIGAWATT_NO_CACHE", raising=False)
+    monkeypatch.setattr(sensitivity, "_BASES", {})
+
+
+def problem(d: int) -> dict[str, object]:
+    return {"num_vars": d, "names": [f"x{i}" for i in range(d)], "bounds": [[0.0, 1.0]] * d}
+
+
+@pytest.mark.parametrize(("d", "n", "seed"), [(1, 8, 0), (3, 64, 0), (7, 256, 5), (12, 1024, 0)])
+def test_design_equals_salib(d: int, n: int, seed: int) -> None:
+    expected = SALib_sample.sample(problem(d), n, calc_second_order=False, scramble=True, seed=seed)
+    assert np.array_equal(saltelli_sample(d, n, seed), expected)
+
+
+def ishigami(x: np.ndarray) -> np.ndarray:
+    """Ishigami & Homma (1990) on [0, 1]^3 mapped to [-pi, pi]^3 (a = 7, b = 0.1)."""
+    z = -np.pi + 2 * np.pi * x
+    return np.sin(z[:, 0]) + 7 * np.sin(z[:, 1]) ** 2 + 0.1 * z[:, 2] ** 4 * np.sin(z[:, 0])
+
+
+@pytest.mark.parametrize("seed", [3, 0])
+def test_indices_equal_salib(seed: int) -> None:
+    d, n = 3, 1024
+    y = ishigami(saltelli_sample(d, n, 1))
+    np.random.seed(11)  # SALib bootstraps with numpy's global generator when seed is 0
+    expected = SALib_analyze.analyze(
+        problem(d), y, calc_second_order=False, num_resamples=100, seed=seed
+    )
+    np.random.seed(11)
+    ours = sobol_indices(y, d, num_resamples=100, seed=seed)
+    for key in ("S1", "ST", "S1_conf", "ST_conf"):
+        assert np.array_equal(ours[key], np.asarray(expected[key])), key
+    # and the analytic Ishigami indices (Saltelli et al. 2010, Table 1), to sampling error
+    assert ours["S1"] == pytest.approx([0.314, 0.442, 0.0], abs=0.05)
+    assert ours["ST"] == pytest.approx([0.558, 0.442, 0.244], abs=0.05)
+
+
+def test_z_is_the_normal_quantile() -> None:
+    from scipy.stats import norm
+
+    assert norm.ppf(0.5 + 0.95 / 2) == sensitivity._Z95
+
+
+def test_base_is_memoised_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = sobol_base(6, 64, 2)
+    (stored,) = tmp_path.glob("sobol-6-64-2-*.npy")
+    monkeypatch.setattr(sensitivity, "_BASES", {})
+    assert np.array_equal(sobol_base(6, 64, 2), first)
+    stored.write_bytes(b"not an array")  # a bad file is redrawn, never trusted
+    monkeypatch.setattr(sensitivity, "_BASES", {})
+    assert np.array_equal(sobol_base(6, 64, 2), first)
+    np.save(stored, np.zeros((3, 3)))  # wrong shape
+    monkeypatch.setattr(sensitivity, "_BASES", {})
+    assert np.array_equal(sobol_base(6, 64, 2), first)
+
+
+def test_a_warm_audit_imports_neither_salib_nor_pandas(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from gigawatt.audit.engine import run_audit\n"
+        "run_audit('edunov-2023', n=2000, related=False, sweep_n=500, break_even_n=500)\n"
+        "print('LOADED', [m for m in ('SALib', 'pandas', 'scipy.stats') if m in sys.modules])\n"
+    )
+    env = {"GIGAWATT_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    env.update({k: v for k, v in __import__("os").environ.items() if k == "PYTHONPATH"})
+    run = [sys.executable, "-c", code]
+    subprocess.run(run, capture_output=True, text=True, check=True, env=env)  # fills the cache
+    out = subprocess.run(run, capture_output=True, text=True, check=True, env=env)
+    assert "LOADED []" in out.stdout

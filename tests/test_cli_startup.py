@@ -1,0 +1,53 @@
+"""Start-up: a command's call builds only its own command module, and the map that says which
+module defines which command matches what the modules register."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import typer
+
+from gigawatt.cli.app import COMMAND_MODULES, COMMAND_OF, build_app, modules_for
+
+
+def registered(module: str) -> set[str]:
+    app = typer.Typer()
+
+    @app.callback()
+    def _root() -> None:
+        """Root."""
+
+    importlib.import_module(module).register(app)
+    command = typer.main.get_command(app)
+    return set(command.commands)  # type: ignore[attr-defined]
+
+
+def test_command_map_matches_the_modules() -> None:
+    found = {name: module for module in COMMAND_MODULES for name in registered(module)}
+    assert found == COMMAND_OF
+    assert set(build_app().commands) == set(COMMAND_OF)
+
+
+def test_one_command_builds_one_module() -> None:
+    assert modules_for(["inference", "--model", "x"]) == ("gigawatt.cli.demand_cmd",)
+    assert modules_for(["--help"]) == COMMAND_MODULES
+    assert modules_for(["inferenc"]) == COMMAND_MODULES  # click suggests among all commands
+    assert modules_for([]) == COMMAND_MODULES
+    assert set(build_app(["catalog"]).commands) == {"catalog"}
+    assert set(build_app(["training", "-h"]).commands) == {"training"}
+    assert set(build_app(["runs", "show"]).commands) == {"runs"}
+
+
+def test_a_command_imports_only_its_module() -> None:
+    code = (
+        "import sys\n"
+        "from gigawatt.cli import main\n"
+        "rc = main(['catalog', '--json'])\n"
+        "mods = sorted(m for m in sys.modules if m.startswith('gigawatt.cli.') and "
+        "m.endswith('_cmd'))\n"
+        "print('MODULES', mods, rc, file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "MODULES ['gigawatt.cli.catalog_cmd'] 0" in out.stderr
