@@ -40,15 +40,24 @@ def ishigami(x: np.ndarray) -> np.ndarray:
     return np.sin(z[:, 0]) + 7 * np.sin(z[:, 1]) ** 2 + 0.1 * z[:, 2] ** 4 * np.sin(z[:, 0])
 
 
-@pytest.mark.parametrize("seed", [3, 0])
+def test_seed_zero_bootstrap_is_reproducible() -> None:
+    # SALib bootstraps seed 0 from numpy's global generator, so its confidence half-widths
+    # changed from run to run; ours are a function of the seed
+    y = ishigami(saltelli_sample(3, 256, 1))
+    first = sobol_indices(y, 3, num_resamples=100, seed=0)
+    np.random.seed(123)  # the global generator's state must not matter
+    second = sobol_indices(y, 3, num_resamples=100, seed=0)
+    for key in ("S1", "ST", "S1_conf", "ST_conf"):
+        assert np.array_equal(first[key], second[key]), key
+
+
+@pytest.mark.parametrize("seed", [3, 7])
 def test_indices_equal_salib(seed: int) -> None:
     d, n = 3, 1024
     y = ishigami(saltelli_sample(d, n, 1))
-    np.random.seed(11)  # SALib bootstraps with numpy's global generator when seed is 0
     expected = SALib_analyze.analyze(
         problem(d), y, calc_second_order=False, num_resamples=100, seed=seed
     )
-    np.random.seed(11)
     ours = sobol_indices(y, d, num_resamples=100, seed=seed)
     for key in ("S1", "ST", "S1_conf", "ST_conf"):
         assert np.array_equal(ours[key], np.asarray(expected[key])), key

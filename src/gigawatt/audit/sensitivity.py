@@ -271,8 +271,10 @@ def sobol_indices(
     :func:`saltelli_sample`'s design (Saltelli et al. 2010 estimators, as SALib computes them),
     with 95% bootstrap half-widths: ``{"S1", "S1_conf", "ST", "ST_conf"}``, each shape (d,).
 
-    The bootstrap draws as SALib does: ``np.random.default_rng(seed)`` for a non-zero seed, else
-    numpy's global generator.
+    The bootstrap draws from ``np.random.default_rng(seed)`` (as SALib does for a non-zero
+    seed; SALib falls back to numpy's global generator for seed 0, which made the confidence
+    half-widths change between two runs with the same seed: here seed 0 is a seed like any
+    other). ``seed=None`` draws from fresh entropy.
     """
     n = values.size // (d + 2)
     if values.size != n * (d + 2):
@@ -280,7 +282,7 @@ def sobol_indices(
     y = (values - values.mean()) / values.std()
     blocks = y.reshape(n, d + 2)
     a, ab, b = blocks[:, 0], blocks[:, 1 : d + 1], blocks[:, d + 1]
-    draw = np.random.default_rng(seed).integers if seed else np.random.randint
+    draw = np.random.default_rng(seed).integers
     r = draw(n, size=(n, num_resamples))
     out = {key: np.zeros(d) for key in ("S1", "S1_conf", "ST", "ST_conf")}
     a_r, b_r = a[r], b[r]
