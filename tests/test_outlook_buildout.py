@@ -483,5 +483,8 @@ def test_every_public_name_resolves() -> None:
     import gigawatt as gw
 
     assert gw.estimate_buildout is estimate_buildout
+    # every estimator with a CLI command has its Python function (media was missing)
+    for kind in ("inference", "training", "fleet", "media", "outlook", "buildout"):
+        assert callable(getattr(gw, f"estimate_{kind}")), kind
     for name in gw.__all__:
         assert getattr(gw, name) is not None, name

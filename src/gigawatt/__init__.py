@@ -29,6 +29,7 @@ _LAZY: dict[str, str] = {
     "estimate_inference": "gigawatt.demand.inference:estimate_inference",
     "estimate_training": "gigawatt.demand.training:estimate_training",
     "estimate_fleet": "gigawatt.demand.fleet:estimate_fleet",
+    "estimate_media": "gigawatt.demand.media:estimate_media",
     "with_footprint": "gigawatt.demand.footprint:with_footprint",
     "estimate_equivalents": "gigawatt.supply.equivalents:estimate_equivalents",
     "size_supply": "gigawatt.supply.hourly:size_supply",
