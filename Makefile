@@ -23,11 +23,14 @@ $(STAMP): pyproject.toml
 ALTMAN_REPORT = $(shell $(PY) -c "from gigawatt.report.outlook_html import AUDIT_REPORT; print(AUDIT_REPORT[1])")
 
 demo: $(STAMP)
-	$(VENV)/bin/gigawatt audit edunov-2023 --report reports/edunov-2023.html
+	@echo "== gigawatt audit edunov-2023 =="
+	@$(VENV)/bin/gigawatt audit edunov-2023 --report reports/edunov-2023.html
 	@echo
-	$(VENV)/bin/gigawatt audit altman-2024-breakthrough --report reports/$(ALTMAN_REPORT)
+	@echo "== gigawatt audit altman-2024-breakthrough =="
+	@$(VENV)/bin/gigawatt audit altman-2024-breakthrough --report reports/$(ALTMAN_REPORT)
 	@echo
-	$(VENV)/bin/gigawatt outlook --report reports/outlook.html
+	@echo "== gigawatt outlook =="
+	@$(VENV)/bin/gigawatt outlook --report reports/outlook.html
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench

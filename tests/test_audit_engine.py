@@ -160,3 +160,17 @@ def test_threshold_verdict_says_what_is_true_how_often(
     assert v.headline() == f"demand exceeds supply in {expected:.0%} of samples"
     assert v.probability_text() == f"P(claim true) = {expected:.0%}"
     assert judge(samples, 1.0).probability_true is None  # a value claim keeps its wording
+
+
+def test_outlook_audits_say_which_scenario_and_year_ours_stands_for() -> None:
+    """An outlook-based claim's "ours stands for" names the scenario and year (and for a
+    build-out ratio the demand source and share of additions), not a PUE."""
+    from gigawatt.audit.engine import run_audit
+    from gigawatt.catalog import catalog
+
+    altman = run_audit("altman-2024-breakthrough", catalog(), n=200, sensitivity=False)
+    assert altman.configuration.startswith("outlook scenario base, year 2030")
+    assert "AI share 0.02 to 0.2" in altman.configuration
+    assert "PUE" not in altman.configuration
+    training = run_audit("training-needs-more", catalog(), n=200, sensitivity=False)
+    assert training.configuration == "outlook scenario base, year 2025"

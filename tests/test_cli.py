@@ -97,3 +97,23 @@ def test_explain_shows_formula_inputs_and_sources(capsys: pytest.CaptureFixture[
     assert "pue" in leaves
     assert main([*argv, "--explain", "powr_w"]) == 2
     assert "did you mean 'power_w'" in capsys.readouterr().err
+
+
+def test_help_shows_no_rst_markup(capsys: pytest.CaptureFixture[str]) -> None:
+    """Docstrings are RST; ``--help`` prints them plain (no ``double backticks``)."""
+    for args in (["--help"], ["claims", "--help"], ["audit", "--help"], ["outlook", "--help"]):
+        assert main(args) == 0
+        out = capsys.readouterr().out
+        assert "``" not in out, args
+
+
+def test_claims_table_gives_the_statement_the_width(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80 columns the statement column is at least a third of the line, not 15 characters."""
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["claims"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if "statement" in line)
+    assert len(header) - header.index("statement") >= 30
+    assert all(len(line) <= 80 for line in lines)

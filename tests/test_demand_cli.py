@@ -206,3 +206,13 @@ def test_inference_whole_replicas(capsys: pytest.CaptureFixture[str]) -> None:
     for q in ("median", "p5", "p95"):
         assert d["accelerators_needed"][q] % 4 == 0
     assert d["deployment_idle_power_w"]["median"] > 0
+
+
+def test_compare_notes_speak_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    """A configuration that does not fit says so in the CLI's flags, not keyword arguments."""
+    args = ["compare", "--model", "llama-3.1-70b", "--accelerator", "h100-sxm"]
+    assert main([*args, "--accelerators", "1", "--samples", "10"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--accelerators 2 or more" in out
+    assert "--precision fp8" in out
+    assert "accelerators=" not in out

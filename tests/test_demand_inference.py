@@ -429,3 +429,23 @@ def test_mean_live_context_is_length_biased() -> None:
     a = np.array
     assert inf.decode_context_tokens(a([100.0]), a([600.0]), a([1.0]))[0] == 700.0
     assert inf.decode_context_tokens(a([100.0]), a([600.0]), a([0.0]))[0] == 400.0
+
+
+def test_fp8_on_an_a100_is_weight_only_and_says_so() -> None:
+    """The A100 has no FP8 tensor cores (its datasheet lists none): fp8 runs as vLLM's W8A16
+    FP8 Marlin does, 1-byte weights with bf16 matmuls and KV cache, under GW301."""
+    a100_bf16 = estimate_inference("llama-3.1-8b", "a100", batch=8, samples=1)
+    a100_fp8 = estimate_inference("llama-3.1-8b", "a100", batch=8, precision="fp8", samples=1)
+    h100_fp8 = estimate_inference("llama-3.1-8b", "h100-sxm", batch=8, precision="fp8", samples=1)
+    inputs = a100_fp8.evaluation.inputs
+    assert inputs["peak_flop_per_s"].value.value == pytest.approx(312e12)  # the bf16 dense peak
+    assert inputs["bytes_per_weight"].value.value == 1
+    assert inputs["bytes_per_kv_element"].value.value == 2
+    assert [w.code for w in a100_fp8.warnings if "weight-only" in w.message] == ["GW301"]
+    assert not [w for w in h100_fp8.warnings if w.code == "GW301"]
+    assert h100_fp8.evaluation.inputs["bytes_per_kv_element"].value.value == 1
+    # halving the weight traffic of a memory-bound decode saves energy, less than half of it
+    ratio = a100_fp8.summary("energy_per_output_token_j", "gpu").median / (
+        a100_bf16.summary("energy_per_output_token_j", "gpu").median
+    )
+    assert 0.5 < ratio < 1.0

@@ -247,3 +247,16 @@ def test_deployment_day_footprint() -> None:
     assert day["water_onsite_l"]["median"] == pytest.approx(e / ev.central("pue") / KWH)
     assert day["cost_usd"]["median"] == pytest.approx(n * 24 * 2)
     assert day["embodied_kgco2e"]["median"] == pytest.approx(n * 86400 * 180 / YEAR)
+
+
+def test_inference_api_takes_the_cli_footprint_options() -> None:
+    """``estimate_inference(grid=, wue=, price=)`` equals the CLI's path through with_footprint."""
+    options = {"grid": "0.4 kg/kWh", "wue": "0.5 L/kWh", "price": "2.5 USD/h"}
+    direct = estimate_inference("llama-3.1-8b", samples=200, **options)
+    layered = with_footprint(estimate_inference("llama-3.1-8b", samples=200), **options)
+    for key in ("emissions_kgco2e", "water_l", "cost_usd"):
+        assert direct.summary(key, "footprint").median == pytest.approx(
+            layered.summary(key, "footprint").median, rel=1e-12
+        )
+    plain = estimate_inference("llama-3.1-8b", samples=10)
+    assert "footprint" not in plain.groups  # no footprint option: no footprint layer

@@ -296,6 +296,24 @@ def test_bad_cli_input(capsys: pytest.CaptureFixture[str], args: list[str], frag
     assert fragment in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"scenario": "medium"}, "scenario='medium' is neither a built-in scenario"),
+        ({"first": 2030, "last": 2025}, "first=2030 is after last=2025"),
+        ({"last": 2060}, "last=2060 is out of range"),
+        ({"driver_year": 2040}, "driver_year=2040 is outside"),
+    ],
+)
+def test_bad_python_input_speaks_python(kwargs: dict[str, object], message: str) -> None:
+    """Errors raised from the API name the keyword arguments, never the CLI's flags."""
+    from gigawatt.errors import UserInputError
+
+    with pytest.raises(UserInputError, match=message) as caught:
+        estimate_outlook(samples=10, **kwargs)  # type: ignore[arg-type]
+    assert "--" not in str(caught.value)
+
+
 def test_cli_json_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(
         [
@@ -368,6 +386,27 @@ def test_builtin_outlook_claims_load(cat) -> None:  # type: ignore[no-untyped-de
 # -- the report -----------------------------------------------------------------------------------
 
 
+def test_fan_chart_bands_legend_and_axis(result: OutlookResult) -> None:
+    """Band edges are lines (no dots in the markers' colours); each published outlook has one
+    legend entry; the y axis is logarithmic (linear squashes 2022-2028 under 2035's tail)."""
+    from gigawatt.report.outlook_html import _fan_figure, claim_checks
+
+    fig = _fan_figure(result)
+    published = [t for t in fig.data if t.mode == "markers"]
+    assert published and all(t.mode in ("lines", "markers") for t in fig.data)
+    names = [t.name for t in published if t.showlegend is not False]
+    assert len(names) == len(set(names)) == len({t.name for t in published})
+    assert all(t.marker.color not in (None, "#1f77b4") for t in published)
+    assert fig.layout.yaxis.type == "log"
+    for check in claim_checks(result):  # worded as the audit words them
+        assert (
+            check["probability"] in ("0%", "100%", "over 99%", "under 1%")
+            or check["probability"].rstrip("%").isdigit()
+        )
+        if check["probability"] == "100%":
+            assert check["claim"] != "altman-2024-breakthrough"  # some samples fall short
+
+
 @pytest.mark.browser
 def test_report_renders_in_headless_chromium(result: OutlookResult, tmp_path: Path) -> None:
     from gigawatt.report.outlook_html import write_outlook_report
@@ -380,8 +419,11 @@ def test_report_renders_in_headless_chromium(result: OutlookResult, tmp_path: Pa
             "plots": "document.querySelectorAll('.js-plotly-plot').length",
             "fan_traces": "document.querySelectorAll('#outlook-fan .scatterlayer .trace').length",
             "claims": "document.querySelectorAll('#claim-checks tr').length",
+            "links": "[...document.querySelectorAll('#see-also a')]"
+            ".map(a => a.getAttribute('href'))",
         },
     )
+    assert view.values["links"] == ["edunov-2023.html", "altman-2024.html"]
     assert view.errors == []
     assert view.offline, view.requests
     assert view.values["plots"] == 4
@@ -412,3 +454,18 @@ def test_whole_power_matches_numpy(steps: float) -> None:
 
     base = np.random.default_rng(0).uniform(0.5, 2.0, 1000)
     np.testing.assert_allclose(whole_power(base, steps), np.power(base, steps), rtol=1e-13)
+
+
+def test_sobol_first_order_never_above_total_and_ranked_by_total(result: OutlookResult) -> None:
+    """S1 <= ST by definition; an estimate above it is sampling noise, clipped with a note and
+    its raw value and 95% half-width kept (the base case's shipment growth showed 0.80 > 0.66)."""
+    drivers = result.drivers
+    assert [d.sobol_total for d in drivers] == sorted(
+        (d.sobol_total for d in drivers), reverse=True
+    )
+    for d in drivers:
+        assert 0.0 <= d.sobol_first <= max(d.sobol_total, 0.0)
+        assert d.sobol_first_raw is not None
+        assert (d.note is None) == (d.sobol_first_raw == d.sobol_first)
+        if d.note:
+            assert "sampling noise" in d.to_dict()["note"]

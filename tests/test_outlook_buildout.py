@@ -242,7 +242,7 @@ def test_to_frame_is_tidy() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"year_from": 2030, "year_to": 2025}, "is after --to"),
+        ({"year_from": 2030, "year_to": 2025}, "year_from=2030 is after year_to=2025"),
         ({"year_from": 2022, "year_to": 2051}, "2015..2050"),
         ({"share_of_additions": "1.5"}, "a share must lie in [0, 1]"),
         ({"demand_growth": "-1.5"}, "below -100%"),
@@ -250,7 +250,8 @@ def test_to_frame_is_tidy() -> None:
         ({"overrides": {"slip_crane_microsoft_s": "1 GW"}}, "expected a time"),
         ({"firming_site": "mars"}, "no cached firming solve"),
         ({"demand_power_w": {2030: "1 GW"}}, "needs every year"),
-        ({"year_to": 2030, "base_year": 2031}, "--base-year must lie in"),
+        ({"year_to": 2030, "base_year": 2031}, "base_year=2031 must lie in"),
+        ({"demand": "mdeium"}, "demand='mdeium' is not one of"),
     ],
 )
 def test_bad_input(kwargs: dict[str, object], message: str) -> None:
@@ -361,7 +362,7 @@ def test_default_demand_is_the_outlook_base_scenario() -> None:
     [
         ({"demand": "nope"}, "is not one of outlook, placeholder"),
         ({"demand": "outlook", "demand_growth": "0.3"}, "cannot be combined"),
-        ({"demand": "placeholder", "demand_scenario": "high"}, "drop --demand placeholder"),
+        ({"demand": "placeholder", "demand_scenario": "high"}, "drop demand='placeholder'"),
         ({"year_from": 2018}, "the outlook's demand starts in 2022"),
     ],
 )
@@ -475,3 +476,15 @@ def test_firming_generator_writes_records_the_catalogue_loads(
     assert record.full_year_storage_energy_per_firm_power_s is not None
     assert record.full_year_storage_energy_per_firm_power_s.central == pytest.approx(9e4)
     assert "days=None" in record.full_year_storage_energy_per_firm_power_s.source.title
+
+
+def test_every_public_name_resolves() -> None:
+    """``gw.estimate_buildout`` is public like ``gw.estimate_outlook``; no lazy name dangles."""
+    import gigawatt as gw
+
+    assert gw.estimate_buildout is estimate_buildout
+    # every estimator with a CLI command has its Python function (media was missing)
+    for kind in ("inference", "training", "fleet", "media", "outlook", "buildout"):
+        assert callable(getattr(gw, f"estimate_{kind}")), kind
+    for name in gw.__all__:
+        assert getattr(gw, name) is not None, name

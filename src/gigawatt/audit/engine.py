@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,7 +149,7 @@ class Audit:
     def configuration(self) -> str:
         """What "ours" stands for: model, accelerators, precision, batch, tokens, PUE (only the
         parts the chain uses); empty when the estimate involves none of them."""
-        return estimate_configuration(self.claim.choices, self.estimate)
+        return estimate_configuration(self.claim.choices, self.estimate, self.output)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON schema: summaries in SI, every input with its source."""
@@ -302,10 +303,17 @@ class Audit:
         return rows
 
 
-def estimate_configuration(choices: Mapping[str, Mapping[str, Any]], estimate: Evaluation) -> str:
-    """One line naming the serving configuration an estimate stands for (see
-    :attr:`Audit.configuration`): model and device from the claim's choices, the rest from the
-    estimate's inputs (a distribution is described, a computed node shows its median)."""
+def estimate_configuration(
+    choices: Mapping[str, Mapping[str, Any]], estimate: Evaluation, output: str | None = None
+) -> str:
+    """One line naming the configuration an estimate stands for (see
+    :attr:`Audit.configuration`), per estimator kind. Serving: model and device from the
+    claim's choices, the rest from the estimate's inputs (a distribution is described, a
+    computed node shows its median). Outlook: the scenario and the year of the audited
+    ``output`` (``demand_to_supply_ratio_2030`` → 2030), and for a build-out ratio the demand
+    source and the AI share of clean additions."""
+    if "outlook" in choices:
+        return _outlook_configuration(choices["outlook"], estimate, output)
     flat: dict[str, Any] = {}
     for per_estimator in choices.values():
         flat.update(per_estimator)
@@ -346,6 +354,22 @@ def estimate_configuration(choices: Mapping[str, Mapping[str, Any]], estimate: E
     pue = shown("pue")
     if pue is not None:
         parts.append(f"PUE {pue}")
+    return ", ".join(parts)
+
+
+def _outlook_configuration(
+    choices: Mapping[str, Any], estimate: Evaluation, output: str | None
+) -> str:
+    parts = [f"outlook scenario {choices.get('scenario', 'base')}"]
+    year = re.search(r"_(\d{4})(?:_|$)", output or "")
+    if year:
+        parts.append(f"year {year.group(1)}")
+    share = estimate.inputs.get("ai_share_of_additions")
+    if share is not None and (output or "").startswith("demand_to_supply_ratio"):
+        parts.append(
+            "demand: the outlook's AI facility power growth; supply: firm clean additions x "
+            f"AI share {share.describe()}"
+        )
     return ", ".join(parts)
 
 

@@ -10,6 +10,12 @@ inputs (second-order indices would need N·(2D+2)).
 When the output is positive everywhere the indices decompose the variance of its logarithm:
 the chain of estimators is mostly a product of factors, whose log is a sum, so the indices
 are stable (not dominated by the far tail) and first-order indices sum to about one.
+
+A first-order index cannot exceed its total-order index (S1 <= ST by definition), but both
+are estimates: with few base samples the S1 estimator (Saltelli 2010, eq. b) can land above
+ST. The reported ``sobol_first`` is clipped to [0, ST]; the estimate as computed and its 95%
+bootstrap half-width stay in ``sobol_first_raw`` and ``sobol_first_conf``, with a note.
+Drivers are ranked by ST, which counts interactions.
 """
 
 from __future__ import annotations
@@ -50,6 +56,21 @@ class Driver:
     kind: str
     value: str
     source: str | None
+    #: S1 as estimated (may exceed ST or fall below 0 by sampling noise) and its 95% half-width
+    sobol_first_raw: float | None = None
+    sobol_first_conf: float = 0.0
+
+    @property
+    def note(self) -> str | None:
+        """Why ``sobol_first`` differs from the raw estimate, if it does."""
+        raw = self.sobol_first_raw
+        if raw is None or raw == self.sobol_first:
+            return None
+        return (
+            f"first-order estimate {raw:.2f} ± {self.sobol_first_conf:.2f} "
+            f"{'exceeds the total-order' if raw > self.sobol_first else 'is below 0'}: "
+            "sampling noise (S1 <= ST by definition); shown clipped, more samples narrow it"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape."""
@@ -58,6 +79,9 @@ class Driver:
             "sobol_total": self.sobol_total,
             "sobol_first": self.sobol_first,
             "sobol_total_conf": self.sobol_total_conf,
+            "sobol_first_raw": self.sobol_first_raw,
+            "sobol_first_conf": self.sobol_first_conf,
+            "note": self.note,
             "kind": self.kind,
             "value": self.value,
             "source": self.source,
@@ -130,23 +154,29 @@ def sobol_drivers(
             "ST": np.zeros(len(names)),
             "S1": np.zeros(len(names)),
             "ST_conf": np.zeros(len(names)),
+            "S1_conf": np.zeros(len(names)),
         }
     else:
         with np.errstate(divide="ignore", invalid="ignore"):  # a constant resample: 0
             indices = sobol_indices(values, len(names), num_resamples=100, seed=seed)
-    drivers = [
-        Driver(
-            input=name,
-            sobol_total=float(np.nan_to_num(indices["ST"][j])),
-            sobol_first=float(np.nan_to_num(indices["S1"][j])),
-            sobol_total_conf=float(np.nan_to_num(indices["ST_conf"][j])),
-            kind=inputs[name].kind,
-            value=inputs[name].describe(),
-            source=_cite(inputs[name]),
+    drivers = []
+    for j, name in enumerate(names):
+        total = float(np.nan_to_num(indices["ST"][j]))
+        first = float(np.nan_to_num(indices["S1"][j]))
+        drivers.append(
+            Driver(
+                input=name,
+                sobol_total=total,
+                sobol_first=min(max(first, 0.0), max(total, 0.0)),
+                sobol_total_conf=float(np.nan_to_num(indices["ST_conf"][j])),
+                kind=inputs[name].kind,
+                value=inputs[name].describe(),
+                source=_cite(inputs[name]),
+                sobol_first_raw=first,
+                sobol_first_conf=float(np.nan_to_num(indices["S1_conf"][j])),
+            )
         )
-        for j, name in enumerate(names)
-    ]
-    return sorted(drivers, key=lambda d: d.sobol_total, reverse=True)
+    return sorted(drivers, key=lambda d: d.sobol_total, reverse=True)  # ST counts interactions
 
 
 def _check_sobol_memory(requested: int, n_base: int, inputs: int) -> None:

@@ -25,7 +25,7 @@ import numpy as np
 from gigawatt.dist import FloatArray, Summary, summarize
 from gigawatt.errors import UserInputError
 
-__all__ = ["Category", "HoldsWhen", "Verdict", "judge"]
+__all__ = ["Category", "HoldsWhen", "Verdict", "judge", "probability_words"]
 
 Category = Literal["consistent", "understated", "overstated"]
 HoldsWhen = Literal["above", "below"]
@@ -109,6 +109,12 @@ class Verdict:
             "label": self.label,
             "headline": self.headline(),
         }
+
+
+def probability_words(p: float) -> str:
+    """A probability (0..1) as the audit words it: ``"over 99%"``, ``"under 1%"``, ``"37%"``;
+    0% and 100% only when every sample agrees. Reports reading other samples use it too."""
+    return _percent(p)
 
 
 def _percent(p: float) -> str:

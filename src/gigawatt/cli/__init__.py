@@ -159,6 +159,12 @@ def usage_line(exc: Exception, args: list[str]) -> str:
 #: Python parameter names whose CLI option is not simply ``--name-with-dashes``.
 _OPTION_ALIASES = {
     "technologies": "--tech",
+    "first": "--from",  # estimate_outlook(first=, last=)
+    "last": "--to",
+    "year_from": "--from",  # estimate_buildout(year_from=, year_to=)
+    "year_to": "--to",
+    "demand_scenario": "--scenario",
+    "driver_year": "--year",
     "energy_per_year": "--energy",
     "fallback": "--fallback-full-year",
     "total_params": "--params",
@@ -172,8 +178,14 @@ def cli_wording(message: str, command: object = None) -> str:
     ``overrides={'pue': VALUE}`` → ``--set pue=VALUE``.
 
     The Python API words its errors in Python (keyword arguments); only names that are
-    options of some command (or in :data:`_OPTION_ALIASES`) are rewritten.
+    options of some command (or in :data:`_OPTION_ALIASES`) are rewritten. Without
+    ``command``, the running command line's (the current Click context's root) is used.
     """
+    if command is None:
+        from typer._click.globals import get_current_context  # typer >= 0.20 vendors click
+
+        context = get_current_context(silent=True)
+        command = context.find_root().command if context else None
     options = set(_OPTION_ALIASES.values())
     stack = [command] if command is not None else []
     while stack:

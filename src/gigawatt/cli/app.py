@@ -125,7 +125,13 @@ def _plain_metavars(command: Any) -> None:
     from typer._click import Context  # typer >= 0.20 vendors click: importing click costs ~30 ms
 
     ctx = Context(command)
+    for attr in ("help", "short_help"):  # docstrings are RST: ``name`` reads as name in a terminal
+        text = getattr(command, attr, None)
+        if text:
+            setattr(command, attr, text.replace("``", ""))
     for param in command.params:
+        if getattr(param, "help", None):
+            param.help = param.help.replace("``", "")
         if param.metavar is not None and param.param_type_name == "option":
             continue
         if getattr(param, "is_flag", False):

@@ -119,3 +119,10 @@ def register(app: typer.Typer) -> None:
         from gigawatt.report.terminal import print_comparison
 
         print_comparison(comparison, console(), wording)
+        # the caveats that change what a row means (GW301: fp8 run weight-only on an A100)
+        for r in comparison.rows:
+            for warning in r.warnings:
+                if warning.startswith("GW301"):
+                    code, message = warning.split(" ", 1)
+                    where = f"{r.accelerator}, {r.precision}"
+                    err.print(f"[yellow]{code}[/yellow] {where}: {wording(message)}")

@@ -84,8 +84,10 @@ def _print(result: Result, title: str, rows: list[tuple[str, str, str, bool]]) -
         [(label, key, unit if count else None) for label, key, unit, count in rows],
         out,
     )
-    for w in result.warnings:
-        out.print(f"[yellow]{w.code}[/yellow] {w.message}")
+    from gigawatt.cli import cli_wording
+
+    for w in result.warnings:  # the API words its warnings in Python
+        out.print(f"[yellow]{w.code}[/yellow] {cli_wording(w.message)}")
     out.print(
         f"[dim]methodology {result.methodology_version}, data {result.data_version}; "
         "--json for inputs and sources, --explain NODE for how a number is computed[/dim]"

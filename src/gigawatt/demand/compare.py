@@ -44,6 +44,8 @@ class ComparisonRow:
     precision: str
     values: dict[str, dict[str, float]] = field(default_factory=dict)
     error: str | None = None
+    #: the estimate's warnings, ``"GW301 message"`` (e.g. fp8 run weight-only on an A100)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -74,6 +76,7 @@ class Comparison:
                     "precision": r.precision,
                     **r.values,
                     "error": r.error,
+                    "warnings": r.warnings,
                 }
                 for r in self.rows
             ],
@@ -178,5 +181,6 @@ def compare_inference(
         else:
             for key, output, group in COMPARED:
                 row.values[key] = result.summary(output, group).to_dict()
+            row.warnings = [f"{w.code} {w.message}" for w in result.warnings]
         rows.append(row)
     return Comparison(rows, samples, seed)

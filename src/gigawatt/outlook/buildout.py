@@ -262,15 +262,17 @@ def _cited(name: str, cited: Any, kind: str = "catalogue", note: str = "") -> In
 def _check_years(years: Sequence[int], base_year: int) -> tuple[int, ...]:
     span = tuple(sorted(set(int(y) for y in years)))
     if not span:
-        raise UserInputError("no years to estimate; give --from and --to, e.g. --from 2022")
+        raise UserInputError(
+            "no years to estimate; give year_from= and year_to=, e.g. year_from=2022"
+        )
     if span[0] < MIN_YEAR or span[-1] > MAX_YEAR:
         raise UserInputError(
             f"years must lie in {MIN_YEAR}..{MAX_YEAR}; got {span[0]}..{span[-1]} "
-            f"(e.g. --from 2022 --to 2035)"
+            f"(e.g. year_from=2022 year_to=2035)"
         )
     if not MIN_YEAR <= base_year <= span[-1]:
         raise UserInputError(
-            f"--base-year must lie in {MIN_YEAR}..{span[-1]} (the last year); got {base_year}"
+            f"base_year={base_year} must lie in {MIN_YEAR}..{span[-1]} (the last year)"
         )
     return span
 
@@ -1111,10 +1113,10 @@ def estimate_buildout(
 
     if year_from > year_to:
         raise UserInputError(
-            f"--from {year_from} is after --to {year_to}; e.g. --from 2022 --to 2035"
+            f"year_from={year_from} is after year_to={year_to}; e.g. year_from=2022 year_to=2035"
         )
     if samples < 1:
-        raise UserInputError(f"--samples must be at least 1, got {samples}")
+        raise UserInputError(f"samples={samples} must be at least 1")
     cat = catalog or default_catalog()
     source = _demand_source(demand, demand_power_w, demand_growth, demand_scenario)
     if source == "outlook":
@@ -1208,22 +1210,27 @@ def _demand_source(
     """``caller``, ``outlook`` or ``placeholder``: where the AI demand of a build-out comes from."""
     if demand is not None and demand not in DEMAND_SOURCES:
         raise UserInputError(
-            f"--demand {demand!r} is not one of {', '.join(DEMAND_SOURCES)} "
-            "(outlook: the outlook's facility power; placeholder: IEA 2024 growing --demand-growth)"
+            f"demand={demand!r} is not one of {', '.join(DEMAND_SOURCES)} "
+            "(outlook: the outlook's facility power; placeholder: IEA 2024 growing by "
+            "demand_growth)"
         )
     if demand_power_w is not None:
         if demand is not None or demand_scenario is not None:
-            raise UserInputError("give either demand_power_w or --demand/--scenario, not both")
+            raise UserInputError("give either demand_power_w or demand / demand_scenario, not both")
         return "caller"
     if demand_growth is not None:
         if demand == "outlook" or demand_scenario is not None:
             raise UserInputError(
-                "--demand-growth sets the placeholder demand; it cannot be combined with the "
-                "outlook's demand (--demand outlook, --scenario): drop one"
+                f"demand_growth={demand_growth!r} sets the placeholder demand; it cannot be "
+                "combined with the outlook's demand "
+                f"(demand='outlook', demand_scenario={demand_scenario!r}): drop one"
             )
         return "placeholder"
     if demand == "placeholder" and demand_scenario is not None:
-        raise UserInputError("--scenario picks the outlook's demand; drop --demand placeholder")
+        raise UserInputError(
+            f"demand_scenario={demand_scenario!r} picks the outlook's demand; "
+            "drop demand='placeholder'"
+        )
     return demand or "outlook"
 
 
@@ -1271,8 +1278,8 @@ def _share_input(value: str | float | Dist) -> Input:
     low, high = (float(v) for v in dist.ppf(np.array([0.05, 0.95])))
     if not (low >= 0 and high <= 1):
         raise UserInputError(
-            f"--share-of-additions={dist.describe()}: a share must lie in [0, 1] "
-            "(e.g. '0.05 to 0.2'); give percentages as fractions"
+            f"share_of_additions={dist.describe()!r}: a share must lie in [0, 1] "
+            "(e.g. share_of_additions='0.05 to 0.2'); give percentages as fractions"
         )
     return Input("ai_share_of_additions", dist, kind="scenario")
 
@@ -1284,7 +1291,7 @@ def _growth_input(value: str | float | Dist) -> Input:
     low = float(dist.ppf(np.array([0.05]))[0])
     if low <= -1:
         raise UserInputError(
-            f"--demand-growth={dist.describe()}: growth below -100% a year is impossible "
-            "(give 30% as 0.3)"
+            f"demand_growth={dist.describe()!r}: growth below -100% a year is impossible "
+            "(give 30% as demand_growth=0.3)"
         )
     return Input("ai_demand_growth", dist, kind="scenario")

@@ -115,15 +115,15 @@ class Years:
     def __post_init__(self) -> None:
         if not FIRST_YEAR <= self.first <= LAST_YEAR:
             raise UserInputError(
-                f"--from {self.first} is out of range: the outlook covers {FIRST_YEAR} to "
+                f"first={self.first} is out of range: the outlook covers {FIRST_YEAR} to "
                 f"{LAST_YEAR}"
             )
         if not FIRST_YEAR <= self.last <= LAST_YEAR:
             raise UserInputError(
-                f"--to {self.last} is out of range: the outlook covers {FIRST_YEAR} to {LAST_YEAR}"
+                f"last={self.last} is out of range: the outlook covers {FIRST_YEAR} to {LAST_YEAR}"
             )
         if self.first > self.last:
-            raise UserInputError(f"--from {self.first} is after --to {self.last}")
+            raise UserInputError(f"first={self.first} is after last={self.last}")
 
     @property
     def reported(self) -> list[int]:

@@ -338,7 +338,7 @@ def estimate_outlook(
         driver_year = max(years.first, min(DEFAULT_DRIVER_YEAR, years.last))
     if not years.first <= driver_year <= years.last:
         raise UserInputError(
-            f"--year {driver_year} is outside the outlook's years {years.first}-{years.last}"
+            f"driver_year={driver_year} is outside the outlook's years {years.first}-{years.last}"
         )
     chosen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     graph = outlook_graph(max(years.last, 2035), cat)

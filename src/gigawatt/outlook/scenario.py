@@ -124,7 +124,7 @@ def load_scenario(spec: str | Path | None, catalog: Catalog | None = None) -> Sc
             close = get_close_matches(text, BUILTIN_SCENARIOS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise UserInputError(
-                f"--scenario {text!r} is neither a built-in scenario "
+                f"scenario={text!r} is neither a built-in scenario "
                 f"({', '.join(BUILTIN_SCENARIOS)}) nor an existing file{hint}"
             )
     try:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from gigawatt.errors import UserInputError
 from gigawatt.report.format import fmt, fmt_dist, fmt_input, fmt_interval, number
+from gigawatt.report.outlook_html import AUDIT_REPORT
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 
 if TYPE_CHECKING:
@@ -103,6 +104,15 @@ def _section(audit: Audit, prefix: str) -> dict[str, Any]:
     }
 
 
+#: The reports ``make demo`` writes side by side in reports/ (claim id or "outlook" → file
+#: name, as the Makefile writes them); each audit among them links to the others, relatively.
+DEMO_REPORTS = {
+    "edunov-2023": "edunov-2023.html",
+    AUDIT_REPORT[0]: AUDIT_REPORT[1],  # the Altman audit: the one name make demo reads
+    "outlook": "outlook.html",
+}
+
+
 def render_report(audit: Audit) -> str:
     """The report as one HTML string (plotly.js inlined)."""
     from plotly.offline import get_plotlyjs
@@ -126,6 +136,9 @@ def render_report(audit: Audit) -> str:
         methodology=audit.to_dict()["methodology_version"],
         version=__version__,
         escape=html.escape,
+        see_also=[(k, f) for k, f in DEMO_REPORTS.items() if k != audit.claim.id]
+        if audit.claim.id in DEMO_REPORTS
+        else [],
     )
 
 

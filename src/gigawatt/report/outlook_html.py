@@ -46,6 +46,8 @@ _WORKLOADS = {
     "other_j": "other AI (recsys, search, enterprise)",
     "training_j": "training",
 }
+#: Marker colours of the published outlooks: none is the fan's blue (#1f77b4).
+_PUBLISHED_COLOURS = ("#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#ff7f0e", "#17becf")
 _SCOPE_SYMBOL = {"ai": "diamond", "all-datacentres": "square", "datacentres-crypto-ai": "x"}
 
 
@@ -60,12 +62,20 @@ def _fan_figure(result: OutlookResult) -> Any:
 
     fig = go.Figure()
     fig.add_trace(
-        go.Scatter(x=years, y=col("p95"), line={"width": 0}, showlegend=False, hoverinfo="skip")
+        go.Scatter(
+            x=years,
+            y=col("p95"),
+            mode="lines",  # band edges are not data points: no markers
+            line={"width": 0},
+            showlegend=False,
+            hoverinfo="skip",
+        )
     )
     fig.add_trace(
         go.Scatter(
             x=years,
             y=col("p5"),
+            mode="lines",
             fill="tonexty",
             line={"width": 0},
             fillcolor="rgba(31,119,180,0.15)",
@@ -73,12 +83,20 @@ def _fan_figure(result: OutlookResult) -> Any:
         )
     )
     fig.add_trace(
-        go.Scatter(x=years, y=col("p75"), line={"width": 0}, showlegend=False, hoverinfo="skip")
+        go.Scatter(
+            x=years,
+            y=col("p75"),
+            mode="lines",
+            line={"width": 0},
+            showlegend=False,
+            hoverinfo="skip",
+        )
     )
     fig.add_trace(
         go.Scatter(
             x=years,
             y=col("p25"),
+            mode="lines",
             fill="tonexty",
             line={"width": 0},
             fillcolor="rgba(31,119,180,0.3)",
@@ -87,13 +105,21 @@ def _fan_figure(result: OutlookResult) -> Any:
     )
     fig.add_trace(
         go.Scatter(
-            x=years, y=col("median"), line={"color": "#1f77b4"}, name="median (AI, facility)"
+            x=years,
+            y=col("median"),
+            mode="lines",
+            line={"color": "#1f77b4"},
+            name="median (AI, facility)",
         )
     )
+    shown: dict[str, str] = {}  # legend entry → marker colour: one entry per publisher and scope
     for item in result.published:
         if not result.years.first <= item["year"] <= result.years.last:
             continue
         e = item["energy_j"]
+        label = f"{item['publisher']}: {item['scope']}, {item['boundary']}"
+        first = label not in shown
+        colour = shown.setdefault(label, _PUBLISHED_COLOURS[len(shown) % len(_PUBLISHED_COLOURS)])
         fig.add_trace(
             go.Scatter(
                 x=[item["year"]],
@@ -105,13 +131,37 @@ def _fan_figure(result: OutlookResult) -> Any:
                     "arrayminus": [(e["central"] - e["low"]) / J_PER_TWH],
                 },
                 mode="markers",
-                marker={"symbol": _SCOPE_SYMBOL.get(item["scope"], "circle"), "size": 9},
-                name=f"{item['publisher']}: {item['scope']}, {item['boundary']}",
+                marker={
+                    "symbol": _SCOPE_SYMBOL.get(item["scope"], "circle"),
+                    "size": 9,
+                    "color": colour,
+                },
+                name=label,
+                legendgroup=label,
+                showlegend=first,
+                hovertemplate=f"{html.escape(label)} ({item['year']})<br>%{{y:,.0f}} TWh"
+                "<extra></extra>",
             )
         )
     fig.update_layout(
-        title="AI electricity, TWh per year (published outlooks marked; scopes differ)",
+        title="AI electricity, TWh per year (published outlooks marked, bars: their ranges; "
+        "scopes differ)",
         yaxis_title="TWh/yr",
+        yaxis_type="log",  # the 90% band grows ~10x by 2035: linear squashes the early years
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "right",
+                "x": 0.0,
+                "y": 1.12,
+                "xanchor": "left",
+                "showactive": True,
+                "buttons": [
+                    {"label": "log", "method": "relayout", "args": [{"yaxis.type": "log"}]},
+                    {"label": "linear", "method": "relayout", "args": [{"yaxis.type": "linear"}]},
+                ],
+            }
+        ],
         xaxis_title="year",
         height=460,
         legend={"font": {"size": 10}},
@@ -232,7 +282,9 @@ def _supply_figure(result: OutlookResult) -> Any:
 
 
 def claim_checks(result: OutlookResult) -> list[dict[str, str]]:
-    """The outlook-side claim checks, as probabilities read off the outlook's samples."""
+    """The outlook-side claim checks, as probabilities read off the outlook's samples (worded
+    as the audit words them: "over 99%", never a false "100%")."""
+    from gigawatt.audit.verdict import probability_words
     from gigawatt.outlook.demand import node
 
     checks = []
@@ -245,7 +297,7 @@ def claim_checks(result: OutlookResult) -> list[dict[str, str]]:
                     "reading": f"by {year}, AI's added demand since 2024 exceeds the firm clean "
                     "power that could be added for it (fusion allowed here; the audit "
                     "excludes it)",
-                    "probability": f"{float(np.mean(ratio > 1.0)):.0%}",
+                    "probability": probability_words(float(np.mean(ratio > 1.0))),
                     "median": f"demand / supply = {number(float(np.median(ratio)), 2)}",
                 }
             )
@@ -256,7 +308,7 @@ def claim_checks(result: OutlookResult) -> list[dict[str, str]]:
                 {
                     "claim": "training-needs-more",
                     "reading": f"in {year}, training uses more electricity than inference",
-                    "probability": f"{float(np.mean(share > 0.5)):.0%}",
+                    "probability": probability_words(float(np.mean(share > 0.5))),
                     "median": f"training share = {float(np.median(share)):.0%}",
                 }
             )
@@ -271,7 +323,7 @@ def claim_checks(result: OutlookResult) -> list[dict[str, str]]:
                 "claim": "altman-2024-more-than-expected",
                 "reading": "AI's 2028 power exceeds the early-2024 expectation "
                 f"(Schneider 2023, upper end {expected / W_PER_GW:.3g} GW)",
-                "probability": f"{float(np.mean(power > expected)):.0%}",
+                "probability": probability_words(float(np.mean(power > expected))),
                 "median": f"{float(np.median(power)) / W_PER_GW:.3g} GW (ours)",
             }
         )
@@ -308,6 +360,7 @@ def render_outlook_report(result: OutlookResult) -> str:
 
     from gigawatt import __version__
     from gigawatt.outlook.estimate import SCOPE
+    from gigawatt.report.html import DEMO_REPORTS
 
     charts = {
         "fan": chart_html(_fan_figure(result), "outlook-fan"),
@@ -330,6 +383,7 @@ def render_outlook_report(result: OutlookResult) -> str:
             drivers=result.drivers[:8],
             published=result.published,
             charts=charts,
+            see_also=[(k, f) for k, f in DEMO_REPORTS.items() if k != "outlook"],
             plotly_js=get_plotlyjs(),
             version=__version__,
             escape=html.escape,

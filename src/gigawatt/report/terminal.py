@@ -431,15 +431,22 @@ def _print_sweep(audit: Audit, out: Console) -> None:
 
 def print_claims(claims: list[Any], out: Console) -> None:
     """A table of claims: id, claimant, date, statement."""
+    from rich import box
     from rich.table import Table
 
-    table = Table(title="built-in claims (audit one with: gigawatt audit ID)", title_justify="left")
-    table.add_column("id", no_wrap=True)  # what users type: never cut or wrapped
-    table.add_column("claimant", ratio=1)
-    table.add_column("date", no_wrap=True)
-    table.add_column("statement", ratio=2)
+    table = Table(
+        title="built-in claims (audit one with: gigawatt audit ID)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    # the id is what users type (never cut or wrapped); who and when go under it, so the
+    # statement takes the rest of the width (at 80 columns: about 40 characters a line)
+    table.add_column("id\n[dim]claimant, date[/dim]", no_wrap=True)
+    table.add_column("statement", ratio=1)
     for claim in claims:
-        table.add_row(claim.id, claim.claimant, claim.date, claim.statement)
+        who = claim.claimant.split(" (")[0]  # the affiliation is in --json and the audit
+        table.add_row(f"{claim.id}\n[dim]{who}, {claim.date}[/dim]", claim.statement)
+        table.add_row("", "")
     out.print(table)
 
 

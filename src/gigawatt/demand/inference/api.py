@@ -54,7 +54,11 @@ __all__ = [
 METHODOLOGY_VERSION = "inference-2.0"
 
 #: Weight/KV precisions and the compute dtypes tried, in order, for their peak FLOP/s.
-#: int4/int8 are weight-only quantisation (W4A16/W8A16): matmuls run in 16-bit.
+#: int4/int8 are weight-only quantisation (W4A16/W8A16): matmuls run in 16-bit. fp8 on an
+#: accelerator without FP8 tensor cores (no ``fp8`` key in its catalogued peaks, e.g. A100) is
+#: weight-only too (W8A16), as vLLM runs it with its FP8 Marlin kernels: "FP8 models will run
+#: on compute capability >= 7.5 (Turing) as weight-only W8A16, utilizing FP8 Marlin"
+#: (https://docs.vllm.ai/en/stable/features/quantization/fp8/; vLLM PR #5975).
 PRECISIONS: dict[str, tuple[str, ...]] = {
     "bf16": ("bf16", "fp16"),
     "fp16": ("fp16", "bf16"),
@@ -217,7 +221,16 @@ def accelerator_inputs(
             f"accelerator {record.id!r} lists no peak FLOP/s for {precision} compute "
             f"(has {', '.join(record.peak_flop_per_s)})"
         )
-    if dtype != dtypes[0] and precision in ("fp8", "bf16", "fp16"):
+    if precision == "fp8" and dtype != "fp8":
+        warnings.append(
+            Warning_(
+                "GW301",
+                f"{record.id} has no FP8 tensor cores (no fp8 peak in its datasheet): fp8 runs "
+                f"weight-only (W8A16, as vLLM's FP8 Marlin kernels do): 1-byte weights; "
+                f"activations and KV cache {dtype}, matmuls at its {dtype} peak",
+            )
+        )
+    elif dtype != dtypes[0] and precision in ("bf16", "fp16"):
         warnings.append(
             Warning_("GW301", f"{record.id} has no {dtypes[0]} peak; using its {dtype} peak FLOP/s")
         )
@@ -382,6 +395,8 @@ def _inputs_and_warnings(
         record_reasoning = bool(getattr(lm, "reasoning", False))
     record = cat.typed(Accelerator, accelerator)
     acc_inputs, warnings = accelerator_inputs(record, precision)
+    if precision == "fp8" and not kv_precision and "fp8" not in record.peak_flop_per_s:
+        kv = "bf16"  # weight-only FP8 (W8A16): activations, hence the KV cache, stay 16-bit
     inputs.update(acc_inputs)
     inputs["accelerators"] = scenario_input("accelerators", accelerators)
     for node, value in (
@@ -538,6 +553,10 @@ def estimate_inference(
     demand: str | float | Dist | None = None,
     reasoning: bool | str | float | None = None,
     deployment: str | None = None,
+    grid: str | float | Dist | None = None,
+    wue: str | float | Dist | None = None,
+    price: str | float | Dist | None = None,
+    cost: str | None = None,
 ) -> Result:
     """Energy per token and per request of serving ``model`` on ``accelerators`` x ``accelerator``.
 
@@ -551,6 +570,15 @@ def estimate_inference(
     ``"1B tokens/day"``) adds the deployment in whole replicas with its idle power as its own
     line. ``overrides`` set any graph node (the CLI's ``--set``). ``samples=1`` is the point
     estimate. ``model`` may be a mapping of explicit parameters (see :func:`model_inputs`).
+
+    Footprint (the CLI's ``--grid``, ``--wue``, ``--price``, ``--cost``): any of these adds
+    carbon (kg), water (L), embodied carbon and cost (USD) outputs, as
+    :func:`gigawatt.demand.footprint.with_footprint` does. ``grid`` is a grid id
+    (``"us-average"``) or a carbon intensity with its unit (``"0.4 kg/kWh"``); ``wue`` a
+    cooling type (``"evaporative"``) or a water use per energy (``"0.5 L/kWh"``); ``price``
+    the rented price per accelerator-hour (``"2.5 USD/h"``; with ``cost="own"`` the capex per
+    accelerator, ``"40000 USD"``); ``cost`` ``"rent"`` (default) or ``"own"``. Footprint node
+    names in ``overrides`` go to that layer.
 
     Raises :class:`UserInputError` (bad values), :class:`UnknownIdError` (unknown ids) and
     :class:`InfeasibleError` (not one sequence fits; a request longer than the context window).
@@ -577,6 +605,12 @@ def estimate_inference(
     from gigawatt.catalog import catalog as default_catalog
 
     cat = catalog or default_catalog()
+    footprint = any(v is not None for v in (grid, wue, price, cost))
+    layer: dict[str, Any] = {}
+    if footprint:
+        from gigawatt.demand.footprint import split_overrides
+
+        overrides, layer = split_overrides(GRAPH, overrides)
     inputs, warnings = _inputs_and_warnings(
         cat,
         model,
@@ -633,7 +667,7 @@ def estimate_inference(
         "pue": pue if isinstance(pue, str | float | int) else inputs["pue"].describe(),
     }
     choices["configuration"] = configuration_text(choices)
-    return Result(
+    result = Result(
         estimator="inference",
         evaluation=evaluation,
         outputs=outputs,
@@ -643,6 +677,19 @@ def estimate_inference(
         boundary="gpu (accelerators), server (+ host), facility (x PUE)",
         choices=choices,
         warnings=warnings,
+    )
+    if not footprint:
+        return result
+    from gigawatt.demand.footprint import with_footprint
+
+    return with_footprint(
+        result,
+        grid=grid,
+        wue=wue,
+        price=price,
+        cost=cost or "rent",  # type: ignore[arg-type]  # checked by footprint_inputs
+        overrides=layer,
+        catalog=cat,
     )
 
 
