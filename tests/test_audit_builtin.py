@@ -117,3 +117,30 @@ def test_cli_claims_lists_builtins(capsys: pytest.CaptureFixture[str]) -> None:
     assert "edunov-2023" in ids
     assert main(["claims"]) == 0
     assert "edunov-2023" in capsys.readouterr().out
+
+
+def test_long_driver_and_input_tables_fold_without_losing_rows() -> None:
+    """The Altman report listed 63 drivers and 97 inputs per claim (a 42,000 px page): the
+    first ten drivers stay open, the rest and the input table fold into <details>, and
+    every input is still in the page."""
+    from gigawatt.audit.engine import run_audit
+    from gigawatt.report.html import render_report
+
+    audit = run_audit(
+        "altman-2024-breakthrough",
+        n=1000,
+        sensitivity_n=64,
+        break_even_n=1000,
+        sweep_n=1000,
+        related=False,
+    )
+    html = render_report(audit)
+    assert len(audit.drivers) > 10
+    assert html.count('<details class="more-drivers">') == 1
+    assert html.count('<details class="all-inputs">') == 1
+    for driver in audit.drivers:
+        assert f"<code>{driver.input}</code>" in html, driver.input
+    shown, folded = html.split('<details class="more-drivers">', 1)
+    top = f"<code>{audit.drivers[0].input}</code>"
+    assert top in shown
+    assert top not in folded.split("</details>")[0]

@@ -266,3 +266,40 @@ def test_ap1000_ramp_is_cited_and_not_binding_hourly() -> None:
     ramp = _tech("nuclear-ap1000").ramp_rate_per_hour
     assert ramp is not None and ramp.bounds == pytest.approx((1.8, 3.0))
     assert ramp.source is not None and "Load Following" in ramp.source.title
+
+
+def test_must_run_surplus_is_counted_as_curtailed() -> None:
+    """Load alternates 30 / 100 MW; one 100 MW unit must run at 50% or more of nameplate. In
+    each 30 MW hour it makes 50 MW and 20 MW are dumped: 12 h x 20 MW = 240 MWh curtailed
+    (it was counted in the unit's energy per year only)."""
+    from gigawatt.supply.hourly import J_PER_MWH, _summarise
+
+    hours = 24
+    load = np.tile([30.0, 100.0], hours // 2)
+    nuclear = TechCosts(_tech("nuclear-ap1000"), 300_000.0, 10.0)
+    plan = UnitPlan(100.0, tuple(np.ones(hours) for _ in range(2)), 0.5)
+    series = {"load": load, "nuclear-ap1000": np.ones(hours)}
+    series |= {f"nuclear-ap1000#{i}": np.ones(hours) for i in (1, 2)}  # each unit's availability
+    out = solve(
+        [nuclear],
+        load,
+        {"nuclear-ap1000": np.ones(hours)},
+        np.ones(hours),
+        units={"nuclear-ap1000": plan},
+    )
+    assert out["status"] == "ok" and out["units_built"]["nuclear-ap1000"] == 1
+    result = _summarise(
+        out,
+        [nuclear],
+        series,
+        np.ones(hours),
+        float(np.mean(load)) * 1e6,
+        None,
+        None,
+        None,
+        plans={"nuclear-ap1000": plan},
+    )
+    curtailed_mwh = result.curtailment_j * MODEL_YEAR_FRACTION / J_PER_MWH
+    assert curtailed_mwh == pytest.approx(12 * 20.0, rel=1e-6)
+    made_mwh = result.generation_j["nuclear-ap1000"] * MODEL_YEAR_FRACTION / J_PER_MWH
+    assert made_mwh - curtailed_mwh == pytest.approx(float(np.sum(load)), rel=1e-6)

@@ -1624,6 +1624,12 @@ def _summarise(
             curtail_mwh += float(
                 np.sum(weights * np.clip(possible - dispatch[tid].to_numpy(), 0, None))
             )
+    if "must-run-surplus" in dispatch:
+        # what a unit held at its minimum stable output makes beyond the load and storage is
+        # dumped: curtailed like surplus sun or wind (it was in the unit's energy per year only)
+        curtail_mwh += float(
+            np.sum(weights * np.clip(dispatch["must-run-surplus"].to_numpy(), 0, None))
+        )
     import_j = export_j = None
     dirty_mwh = fossil_mwh
     if "grid-import" in dispatch:
