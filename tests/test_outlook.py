@@ -469,3 +469,20 @@ def test_sobol_first_order_never_above_total_and_ranked_by_total(result: Outlook
         assert (d.note is None) == (d.sobol_first_raw == d.sobol_first)
         if d.note:
             assert "sampling noise" in d.to_dict()["note"]
+
+
+def test_set_errors_speak_python_from_python_and_flags_from_the_cli(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``sets=`` errors name the Python argument and the node once; the CLI says ``--set``."""
+    from gigawatt.cli import main
+    from gigawatt.errors import UserInputError
+    from gigawatt.outlook.estimate import estimate_outlook
+
+    with pytest.raises(UserInputError, match=r"^sets: pue='0.5' is below 1") as info:
+        estimate_outlook(samples=100, sets={"pue": "0.5"})
+    assert "--set" not in str(info.value)
+    assert main(["outlook", "--set", "pue=0.5", "--samples", "100"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: --set: pue='0.5' is below 1"), err
+    assert err.count("pue") == 2  # the node and the example, not three times

@@ -171,6 +171,7 @@ _OPTION_ALIASES = {
 }
 _KEYWORD = re.compile(r"\b([a-z][a-z0-9_]*)=(\[[^\]]*\]|'[^']*'|[^\s,;)]+)")
 _OVERRIDE = re.compile(r"overrides=\{'([^']+)': ([^}]*)\}")
+_SETS = re.compile(r"^sets: ")
 
 
 def cli_wording(message: str, command: object = None) -> str:
@@ -194,6 +195,7 @@ def cli_wording(message: str, command: object = None) -> str:
             options.update(o for o in getattr(param, "opts", []) if o.startswith("--"))
         stack.extend(getattr(cmd, "commands", {}).values())
     message = _OVERRIDE.sub(lambda m: f"--set {m.group(1)}={m.group(2)}", message)
+    message = _SETS.sub("--set: ", message)  # the outlook's ``sets`` argument
 
     def flag(match: re.Match[str]) -> str:
         name, value = match.group(1), match.group(2)

@@ -272,7 +272,10 @@ def scenario_inputs(
         )
     for name, value in sets.items():
         inputs[name] = Input(
-            name, check_override(name, value, catalog=cat), kind="override", note="--set"
+            name,
+            check_override(name, value, where="sets", catalog=cat),
+            kind="override",
+            note="--set",
         )
     return inputs
 

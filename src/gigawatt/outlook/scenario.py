@@ -90,7 +90,8 @@ def check_override(
     try:
         dist = parse_node_value(name, value)
     except UserInputError as exc:
-        raise UserInputError(f"{where}: {name}: {exc}") from None
+        text = str(exc)  # name it once: the rule's message usually starts with the name
+        raise UserInputError(f"{where}: {text if name in text else f'{name}: {text}'}") from None
     low = float(dist.ppf(np.array([0.05]))[0])
     if _GROWTH.search(name) and low <= -1.0:
         raise UserInputError(
