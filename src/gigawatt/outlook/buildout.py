@@ -442,25 +442,15 @@ def _tech_formulas(
     out: list[Formula] = []
     growth, cap = f"additions_growth_{k}", f"max_annual_additions_{k}_w"
     if t.history_additions_w:
-        history = sorted(t.history_additions_w)
-        for y, cited in t.history_additions_w.items():
-            name = node(f"world_additions_{k}_w", y)
-            inputs[name] = _cited(name, cited)
-        last = history[-1]
-        for y in years:
-            if y in t.history_additions_w:
-                continue
-            ref = last if y > last else history[0]
-            out.append(
-                _projected(
-                    node(f"world_additions_{k}_w", y),
-                    node(f"world_additions_{k}_w", ref),
-                    growth,
-                    cap,
-                    y - ref,
-                    f"[W/yr] = min(additions in {ref} x (1 + growth)^{y - ref}, max), {t.id}",
-                )
-            )
+        out += _history_then_projected(
+            t.history_additions_w,
+            f"world_additions_{k}_w",
+            growth,
+            cap,
+            years,
+            inputs,
+            lambda ref, n: f"[W/yr] = min(additions in {ref} x (1 + growth)^{n}, max), {t.id}",
+        )
     else:
         assert t.first_year_additions_w is not None
         inputs[f"first_year_additions_{k}_w"] = _cited(
@@ -481,25 +471,42 @@ def _tech_formulas(
         energy_cap = f"max_annual_energy_additions_{k}_j"
         assert t.max_annual_energy_additions_j is not None
         inputs[energy_cap] = _cited(energy_cap, t.max_annual_energy_additions_j)
-        history = sorted(t.history_energy_additions_j)
-        for y, cited in t.history_energy_additions_j.items():
-            name = node(f"world_energy_additions_{k}_j", y)
-            inputs[name] = _cited(name, cited)
-        last = history[-1]
-        for y in years:
-            if y in t.history_energy_additions_j:
-                continue
-            ref = last if y > last else history[0]
-            out.append(
-                _projected(
-                    node(f"world_energy_additions_{k}_j", y),
-                    node(f"world_energy_additions_{k}_j", ref),
-                    growth,
-                    energy_cap,
-                    y - ref,
-                    f"[J/yr] = min(storage energy added in {ref} x (1 + growth)^{y - ref}, max)",
-                )
-            )
+        out += _history_then_projected(
+            t.history_energy_additions_j,
+            f"world_energy_additions_{k}_j",
+            growth,
+            energy_cap,
+            years,
+            inputs,
+            lambda ref, n: f"[J/yr] = min(storage energy added in {ref} x (1 + growth)^{n}, max)",
+        )
+    return out
+
+
+def _history_then_projected(
+    history: Mapping[int, Any],
+    stem: str,
+    growth: str,
+    cap: str,
+    years: Sequence[int],
+    inputs: dict[str, Input],
+    doc: Callable[[int, int], str],
+) -> list[Formula]:
+    """Cited yearly values of ``stem`` as inputs; every other year projected from the nearest
+    cited year (the last one forwards, the first one backwards) with ``growth`` up to ``cap``.
+    ``doc(reference_year, years_after)`` words each projection."""
+    for y, cited in history.items():
+        name = node(stem, y)
+        inputs[name] = _cited(name, cited)
+    first, last = min(history), max(history)
+    out: list[Formula] = []
+    for y in years:
+        if y in history:
+            continue
+        ref = last if y > last else first
+        out.append(
+            _projected(node(stem, y), node(stem, ref), growth, cap, y - ref, doc(ref, y - ref))
+        )
     return out
 
 
