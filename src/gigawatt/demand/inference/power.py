@@ -161,10 +161,22 @@ def gpu_energy_per_prompt_token_j(
     generated_tokens: FloatArray,
 ) -> FloatArray:
     """Marginal accelerator energy per prompt token [J] = (E_mix - E_decode) / batch x G / P."""
-    extra = np.maximum(
-        gpu_energy_per_output_token_with_prefill_j - gpu_energy_per_output_token_j, 0
+    return _per_prompt_token_j(
+        gpu_energy_per_output_token_with_prefill_j,
+        gpu_energy_per_output_token_j,
+        prompt_tokens,
+        generated_tokens,
     )
-    return extra * generated_tokens / prompt_tokens
+
+
+def _per_prompt_token_j(
+    with_prefill_j: FloatArray,
+    decode_only_j: FloatArray,
+    prompt_tokens: FloatArray,
+    generated_tokens: FloatArray,
+) -> FloatArray:
+    """Energy prefill adds per output token (never negative), spread over the prompt [J]."""
+    return np.maximum(with_prefill_j - decode_only_j, 0) * generated_tokens / prompt_tokens
 
 
 def gpu_energy_per_request_j(
@@ -214,10 +226,12 @@ def server_energy_per_prompt_token_j(
     generated_tokens: FloatArray,
 ) -> FloatArray:
     """Marginal server (IT) energy per prompt token [J]."""
-    extra = np.maximum(
-        server_energy_per_output_token_with_prefill_j - server_energy_per_output_token_j, 0
+    return _per_prompt_token_j(
+        server_energy_per_output_token_with_prefill_j,
+        server_energy_per_output_token_j,
+        prompt_tokens,
+        generated_tokens,
     )
-    return extra * generated_tokens / prompt_tokens
 
 
 def server_energy_per_request_j(
