@@ -61,48 +61,29 @@ def _fan_figure(result: OutlookResult) -> Any:
         return [e[key] / J_PER_TWH for e in energy]
 
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=years,
-            y=col("p95"),
-            mode="lines",  # band edges are not data points: no markers
-            line={"width": 0},
-            showlegend=False,
-            hoverinfo="skip",
+    # each band: its upper edge (no legend), then its lower edge filled up to it
+    for high, low, alpha, name in (("p95", "p5", 0.15, "90%"), ("p75", "p25", 0.3, "50%")):
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=col(high),
+                mode="lines",  # band edges are not data points: no markers
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+            )
         )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=years,
-            y=col("p5"),
-            mode="lines",
-            fill="tonexty",
-            line={"width": 0},
-            fillcolor="rgba(31,119,180,0.15)",
-            name="90% interval",
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=col(low),
+                mode="lines",
+                fill="tonexty",
+                line={"width": 0},
+                fillcolor=f"rgba(31,119,180,{alpha})",
+                name=f"{name} interval",
+            )
         )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=years,
-            y=col("p75"),
-            mode="lines",
-            line={"width": 0},
-            showlegend=False,
-            hoverinfo="skip",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=years,
-            y=col("p25"),
-            mode="lines",
-            fill="tonexty",
-            line={"width": 0},
-            fillcolor="rgba(31,119,180,0.3)",
-            name="50% interval",
-        )
-    )
     fig.add_trace(
         go.Scatter(
             x=years,
