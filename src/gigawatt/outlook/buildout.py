@@ -1122,8 +1122,6 @@ def estimate_buildout(
         raise UserInputError(
             f"year_from={year_from} is after year_to={year_to}; e.g. year_from=2022 year_to=2035"
         )
-    if samples < 1:
-        raise UserInputError(f"samples={samples} must be at least 1")
     cat = catalog or default_catalog()
     source = _demand_source(demand, demand_power_w, demand_growth, demand_scenario)
     if source == "outlook":
