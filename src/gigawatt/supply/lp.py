@@ -1,0 +1,368 @@
+"""The continuous hourly sizing LP assembled as sparse matrices and handed to HiGHS directly.
+
+The same formulation as the PyPSA model of :func:`gigawatt.supply.hourly.solve` (one bus,
+generators with availability, storage as a charger link, a discharger link and a store,
+optional grid import and export, CFE-share and CO2-cap rows, representative periods with
+cyclic or Kotzur-linked storage), without PyPSA and linopy: building the model through them
+costs ~2.5-4 s of CPU whatever its size (xarray alignment of every variable and constraint),
+as much as HiGHS needs for a whole year and ~10x what it needs for 24 representative days.
+Here the matrix of a full year is assembled in ~0.1 s, so each refinement round of a
+representative-day solve costs only its HiGHS time. Whole units (a MILP with ``p_nom_mod``,
+must-run and ramp limits) stay on PyPSA. ``tests/test_supply_lp.py`` checks both give the same
+optimum on every feature.
+
+Variables (columns), in this order: per generator its capacity ``P_g`` [MW] and output
+``p_{g,t}``; grid import and export ``p_t``; per store the charger and discharger capacities
+[MW], the energy capacity ``E`` [MWh], the charge ``q_t`` and discharge ``d_t`` (power taken
+from the grid and from the store [MW]) and the level ``e_t`` [MWh]; with linked periods the
+day-to-day state ``soc[d]`` and each typical period's intra-period maximum and minimum.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from gigawatt.supply.grid import GridLink
+    from gigawatt.supply.hourly import TechCosts
+
+__all__ = ["solve_lp"]
+
+#: HiGHS model status → the (status, condition) pair linopy reports (so both paths answer
+#: alike; see linopy.solvers.Highs).
+_CONDITIONS = {
+    "kOptimal": "optimal",
+    "kInfeasible": "infeasible",
+    "kUnboundedOrInfeasible": "infeasible_or_unbounded",
+    "kUnbounded": "unbounded",
+    "kTimeLimit": "time_limit",
+    "kIterationLimit": "iteration_limit",
+    "kObjectiveBound": "terminated_by_limit",
+    "kObjectiveTarget": "terminated_by_limit",
+    "kSolutionLimit": "terminated_by_limit",
+}
+
+
+@dataclass
+class _Builder:
+    """Columns (cost, bounds) and rows (triplets, bounds) of a growing LP."""
+
+    cost: list[np.ndarray]
+    lower: list[np.ndarray]
+    upper: list[np.ndarray]
+    n_col: int = 0
+    n_row: int = 0
+
+    def __post_init__(self) -> None:
+        self.rows: list[np.ndarray] = []
+        self.cols: list[np.ndarray] = []
+        self.vals: list[np.ndarray] = []
+        self.row_lo: list[np.ndarray] = []
+        self.row_hi: list[np.ndarray] = []
+
+    def var(self, n: int, cost: Any = 0.0, lower: Any = 0.0, upper: Any = np.inf) -> np.ndarray:
+        """Add ``n`` columns; return their indices."""
+        idx = np.arange(self.n_col, self.n_col + n)
+        self.cost.append(np.broadcast_to(np.asarray(cost, dtype=float), (n,)).copy())
+        self.lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (n,)).copy())
+        self.upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (n,)).copy())
+        self.n_col += n
+        return idx
+
+    def rows_of(
+        self, terms: Sequence[tuple[Any, Any]], lo: Any, hi: Any, n: int | None = None
+    ) -> np.ndarray:
+        """Add rows ``lo ≤ Σ coeff·x[col] ≤ hi``; ``terms``: (columns, coefficients) pairs,
+        each broadcast to the row count (a scalar column repeats in every row)."""
+        if n is None:
+            n = max(np.size(c) for c, _ in terms)
+        first = self.n_row
+        for cols, coeffs in terms:
+            c = np.broadcast_to(np.asarray(cols, dtype=np.int64), (n,))
+            v = np.broadcast_to(np.asarray(coeffs, dtype=float), (n,))
+            self.rows.append(np.arange(first, first + n))
+            self.cols.append(c.copy())
+            self.vals.append(v.copy())
+        self.row_lo.append(np.broadcast_to(np.asarray(lo, dtype=float), (n,)).copy())
+        self.row_hi.append(np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy())
+        self.n_row += n
+        return np.arange(first, first + n)
+
+
+def _status(model_status: Any) -> tuple[str, str]:
+    name = str(model_status).rsplit(".", 1)[-1]
+    condition = _CONDITIONS.get(name, "unknown")
+    return ("ok" if condition == "optimal" else "warning"), condition
+
+
+def solve_lp(
+    costs: Sequence[TechCosts],
+    load_mw: np.ndarray,
+    availability: dict[str, np.ndarray],
+    weights_h: np.ndarray,
+    cfe: float | None,
+    co2_cap_kg: float | None,
+    period_hours: int | None,
+    order: np.ndarray | None,
+    grid: GridLink | None,
+    options: dict[str, Any],
+    year_fraction: float,
+    fallback_options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Build and solve the continuous sizing LP; the same answer dict as
+    :func:`gigawatt.supply.hourly.solve` (without whole units).
+
+    ``load_mw``, each availability and ``weights_h`` have one value per snapshot;
+    ``period_hours``/``order`` as in :func:`~gigawatt.supply.hourly.solve`; ``options``: HiGHS
+    options; ``fallback_options``: options of a retry when the first solve ends without an
+    optimum other than infeasible/unbounded (None: no retry); ``year_fraction``: the share of
+    the Julian year the modelled hours stand for (capital costs are scaled by it).
+    """
+    import highspy
+    import pandas as pd
+    import scipy.sparse as sp
+
+    build_start = time.process_time()
+    n = int(load_mw.shape[0])
+    w = np.asarray(weights_h, dtype=float)
+    b = _Builder([], [], [])
+    balance: list[tuple[Any, Any]] = []  # (columns (n,), coefficient) terms of the bus balance
+    gen_p: dict[str, np.ndarray] = {}
+    gen_nom: dict[str, int] = {}
+    fossil: list[str] = []
+    stores: dict[str, dict[str, Any]] = {}
+    linked = order is not None and period_hours is not None
+    k_count = n // period_hours if period_hours else 1
+    for c in costs:
+        tid = c.tech.id
+        annual = c.capital_usd_per_mw_year * year_fraction
+        if c.tech.role == "storage":
+            eta = float(np.sqrt(c.round_trip_efficiency))
+            charge_nom = int(b.var(1, annual / 2)[0])
+            discharge_nom = int(b.var(1, annual / 2 * eta)[0])
+            e_nom = int(b.var(1, c.energy_usd_per_mwh_year * year_fraction)[0])
+            q = b.var(n)
+            d = b.var(n)
+            e = b.var(n, lower=-np.inf if linked else 0.0)
+            stores[tid] = {
+                "eta": eta,
+                "charge_nom": charge_nom,
+                "discharge_nom": discharge_nom,
+                "e_nom": e_nom,
+                "q": q,
+                "d": d,
+                "e": e,
+            }
+            balance += [(q, -1.0), (d, eta)]
+            b.rows_of([(q, 1.0), (charge_nom, -1.0)], -np.inf, 0.0)
+            b.rows_of([(d, 1.0), (discharge_nom, -1.0)], -np.inf, 0.0)
+            bound = float(k_count) if linked else 1.0
+            b.rows_of([(e, 1.0), (e_nom, -bound)], -np.inf, 0.0)
+            if linked:  # e is the level relative to the chain's start: −kE ≤ e ≤ kE
+                b.rows_of([(e, 1.0), (e_nom, bound)], 0.0, np.inf)
+            # e_t − e_{t−1} − η q_t + d_t = 0; linked: e_{−1} = 0, else cyclic over the snapshots
+            prev = np.roll(e, 1)
+            if linked:
+                b.rows_of([(e[:1], 1.0), (q[:1], -eta), (d[:1], 1.0)], 0.0, 0.0, 1)
+                b.rows_of([(e[1:], 1.0), (prev[1:], -1.0), (q[1:], -eta), (d[1:], 1.0)], 0.0, 0.0)
+            else:
+                b.rows_of([(e, 1.0), (prev, -1.0), (q, -eta), (d, 1.0)], 0.0, 0.0)
+            continue
+        nom = int(b.var(1, annual)[0])
+        p = b.var(n, w * c.marginal_usd_per_mwh)
+        gen_p[tid], gen_nom[tid] = p, nom
+        balance.append((p, 1.0))
+        b.rows_of([(p, 1.0), (nom, -np.asarray(availability[tid], dtype=float))], -np.inf, 0.0)
+        if not c.tech.carbon_free:
+            fossil.append(tid)
+    imp = exp = None
+    if grid is not None:
+        imp = b.var(n, w * grid.import_price_usd_per_mwh, 0.0, grid.capacity_mw)
+        balance.append((imp, 1.0))
+        if grid.export_price_usd_per_mwh is not None:
+            exp = b.var(n, w * grid.export_price_usd_per_mwh, -grid.capacity_mw, 0.0)
+            balance.append((exp, 1.0))
+    load = np.asarray(load_mw, dtype=float)
+    b.rows_of(balance, load, load)
+    load_mwh = float(np.sum(w * load))
+    if cfe is not None and (fossil or grid is not None):
+        terms = [(gen_p[tid], w) for tid in fossil]
+        if imp is not None and grid is not None:
+            terms.append((imp, w * (1.0 - grid.clean_share)))
+        _dense_row(b, terms, (1.0 - cfe) * load_mwh)
+    emitters = [c for c in costs if c.tech.role != "storage" and c.direct_kg_per_mwh > 0]
+    if co2_cap_kg is not None and (emitters or grid is not None):
+        terms = [(gen_p[c.tech.id], w * c.direct_kg_per_mwh) for c in emitters]
+        if imp is not None and grid is not None:
+            terms.append((imp, w * grid.intensity_kg_per_mwh))
+        _dense_row(b, terms, co2_cap_kg * year_fraction)
+    if period_hours and stores:
+        for s in stores.values():
+            if linked:
+                assert order is not None
+                _link(b, s, order, period_hours)
+            else:
+                ends = s["e"][period_hours - 1 :: period_hours]
+                if ends.shape[0] > 1:
+                    b.rows_of([(ends[1:], 1.0), (ends[:-1], -1.0)], 0.0, 0.0)
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = b.n_col
+    lp.num_row_ = b.n_row
+    lp.col_cost_ = np.concatenate(b.cost)
+    lp.col_lower_ = np.concatenate(b.lower)
+    lp.col_upper_ = np.concatenate(b.upper)
+    lp.row_lower_ = np.concatenate(b.row_lo)
+    lp.row_upper_ = np.concatenate(b.row_hi)
+    matrix = sp.csc_matrix(
+        (np.concatenate(b.vals), (np.concatenate(b.rows), np.concatenate(b.cols))),
+        shape=(b.n_row, b.n_col),
+    )
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr
+    lp.a_matrix_.index_ = matrix.indices
+    lp.a_matrix_.value_ = matrix.data
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.setOptionValue("output_flag", False)
+    h.passModel(lp)
+    build_cpu = time.process_time() - build_start
+
+    solve_start = time.process_time()
+    wall = time.perf_counter()
+    used = dict(options)
+    status, condition = _run(h, used)
+    highs_s = float(h.getRunTime())
+    if (
+        fallback_options is not None
+        and status != "ok"
+        and condition not in {"infeasible", "unbounded", "infeasible_or_unbounded"}
+    ):
+        used = {**used, **fallback_options}
+        h.clearSolver()
+        status, condition = _run(h, used)
+        highs_s += float(h.getRunTime())
+    out: dict[str, Any] = {
+        "status": status,
+        "condition": condition,
+        "build_cpu_s": build_cpu,
+        "highs_run_s": highs_s,
+        "solver": f"highs-{used.get('solver', 'choose')}",
+    }
+    if status != "ok":
+        out["solver_cpu_s"] = time.process_time() - solve_start
+        out["solve_time_s"] = time.perf_counter() - wall
+        return out
+    x = np.asarray(h.getSolution().col_value)
+    out["objective"] = float(h.getInfo().objective_function_value)
+    snapshots = pd.date_range("2023-01-01", periods=n, freq="h")
+    dispatch = pd.DataFrame(index=snapshots)
+    out["p_nom"] = {}
+    cost_by_tech: dict[str, float] = {}
+    for c in costs:
+        tid = c.tech.id
+        if tid in gen_p:
+            out["p_nom"][tid] = float(x[gen_nom[tid]])
+            dispatch[tid] = x[gen_p[tid]]
+            cost_by_tech[tid] = c.capital_usd_per_mw_year * year_fraction * out["p_nom"][
+                tid
+            ] + c.marginal_usd_per_mwh * float(np.sum(w * dispatch[tid].to_numpy()))
+    for c in costs:
+        tid = c.tech.id
+        if tid not in stores:
+            continue
+        s = stores[tid]
+        eta = s["eta"]
+        charge_mw = float(x[s["charge_nom"]])
+        discharge_in_mw = float(x[s["discharge_nom"]])
+        energy_mwh = float(x[s["e_nom"]])
+        out["p_nom"][tid] = discharge_in_mw * eta
+        out.setdefault("charge_p_nom", {})[tid] = charge_mw
+        out.setdefault("e_nom", {})[tid] = energy_mwh
+        cost_by_tech[tid] = year_fraction * (
+            c.capital_usd_per_mw_year / 2 * (charge_mw + discharge_in_mw * eta)
+            + c.energy_usd_per_mwh_year * energy_mwh
+        )
+        dispatch[f"{tid}-discharge"] = x[s["d"]] * eta
+        dispatch[f"{tid}-charge"] = x[s["q"]]
+        dispatch[f"{tid}-level"] = x[s["e"]]
+    if imp is not None and grid is not None:
+        dispatch["grid-import"] = x[imp]
+        cost_by_tech["grid-import"] = grid.import_price_usd_per_mwh * float(
+            np.sum(w * dispatch["grid-import"].to_numpy())
+        )
+        if exp is not None and grid.export_price_usd_per_mwh is not None:
+            dispatch["grid-export"] = -x[exp]
+            cost_by_tech["grid-export"] = -grid.export_price_usd_per_mwh * float(
+                np.sum(w * dispatch["grid-export"].to_numpy())
+            )
+    dispatch["load"] = load
+    out["unit_p_nom"] = {}
+    out["units_built"] = {}
+    out["weights_h"] = w
+    out["dispatch"] = dispatch
+    out["cost_by_tech"] = cost_by_tech
+    out["solver_cpu_s"] = time.process_time() - solve_start
+    out["solve_time_s"] = time.perf_counter() - wall
+    return out
+
+
+def _run(h: Any, options: dict[str, Any]) -> tuple[str, str]:
+    for key, value in options.items():
+        h.setOptionValue(key, value)
+    h.run()
+    return _status(h.getModelStatus())
+
+
+def _dense_row(b: _Builder, terms: list[tuple[np.ndarray, np.ndarray]], upper: float) -> None:
+    """One row ``Σ coeff·x ≤ upper`` over many columns (the CFE share, the CO2 cap)."""
+    cols = np.concatenate([np.asarray(c) for c, _ in terms])
+    vals = np.concatenate([np.asarray(v, dtype=float) for _, v in terms])
+    b.rows.append(np.full(cols.shape[0], b.n_row))
+    b.cols.append(cols.astype(np.int64))
+    b.vals.append(vals)
+    b.row_lo.append(np.array([-np.inf]))
+    b.row_hi.append(np.array([upper]))
+    b.n_row += 1
+
+
+def _link(b: _Builder, s: dict[str, Any], order: np.ndarray, period_hours: int) -> None:
+    """Kotzur et al. (2018) inter-period storage, as ``hourly._link_periods`` adds it to the
+    PyPSA model: ``soc[d+1] = soc[d] + δ_k(end)``, ``soc[D] = soc[0]``, and the level
+    ``soc[d] + δ_k(t)`` within [0, E] through each period's intra-period max and min."""
+    e = s["e"]
+    n = e.shape[0]
+    k_count = n // period_hours
+    days = order.shape[0]
+    ends = e[period_hours - 1 :: period_hours]
+    soc = b.var(days + 1)
+    dmax = b.var(k_count)
+    dmin = b.var(k_count, lower=-np.inf, upper=0.0)
+    cluster = np.repeat(np.arange(k_count), period_hours)
+    # e_t − start_k ≤ dmax_k, ≥ dmin_k (start_0 = 0: the chain starts at level 0)
+    first = cluster == 0
+    rest = ~first
+    start_rest = ends[cluster[rest] - 1]
+    b.rows_of([(dmax[cluster[first]], 1.0), (e[first], -1.0)], 0.0, np.inf)
+    b.rows_of([(dmax[cluster[rest]], 1.0), (e[rest], -1.0), (start_rest, 1.0)], 0.0, np.inf)
+    b.rows_of([(dmin[cluster[first]], 1.0), (e[first], -1.0)], -np.inf, 0.0)
+    b.rows_of([(dmin[cluster[rest]], 1.0), (e[rest], -1.0), (start_rest, 1.0)], -np.inf, 0.0)
+    # soc[d+1] − soc[d] − end_k + start_k = 0, k = order[d]
+    k = np.asarray(order, dtype=np.int64)
+    terms: list[tuple[Any, Any]] = [(soc[1:], 1.0), (soc[:-1], -1.0), (ends[k], -1.0)]
+    has_start = k > 0
+    b.rows_of(terms, 0.0, 0.0)
+    if np.any(has_start):
+        # add +start_k to the rows of days whose cluster is not the first
+        rows = np.arange(b.n_row - days, b.n_row)[has_start]
+        b.rows.append(rows)
+        b.cols.append(ends[k[has_start] - 1].astype(np.int64))
+        b.vals.append(np.ones(int(has_start.sum())))
+    b.rows_of([(soc[days : days + 1], 1.0), (soc[:1], -1.0)], 0.0, 0.0, 1)
+    # soc[d] + dmax_k − E ≤ 0; soc[d] + dmin_k ≥ 0
+    b.rows_of([(soc[:-1], 1.0), (dmax[k], 1.0), (s["e_nom"], -1.0)], -np.inf, 0.0)
+    b.rows_of([(soc[:-1], 1.0), (dmin[k], 1.0)], 0.0, np.inf)
