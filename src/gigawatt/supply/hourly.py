@@ -1330,7 +1330,8 @@ def size_supply(
     if periods is not None:
         for round_ in range(REFINE_ROUNDS + 1):
             unserved_mw, fossil_mw = _replay(solution, costs, series, plans, link)
-            shortfall, short_days = _days_to_refine(unserved_mw, fossil_mw, series["load"], cfe)
+            limit = _fossil_limit(solution, costs, series["load"], cfe, co2_cap_kg)
+            shortfall, short_days = _days_to_refine(unserved_mw, fossil_mw, series["load"], limit)
             if shortfall <= REFINE_TOLERANCE or not short_days or round_ == REFINE_ROUNDS:
                 break
             step(
@@ -1521,16 +1522,49 @@ def _replay(
     return unserved, burnt
 
 
+def _fossil_limit(
+    solution: dict[str, Any],
+    costs: Sequence[TechCosts],
+    load_mw: np.ndarray,
+    cfe: float | None,
+    co2_cap_kg: float | None,
+) -> float | None:
+    """The most fossil energy the constraints allow, as a share [1] of the year's load: ``1 −
+    cfe`` and, under a CO2 cap, the cap over the emission intensity of the fossil output the
+    sizing chose (its generation-weighted mean, kg/MWh); None without either limit."""
+    limits = []
+    if cfe is not None:
+        limits.append(1.0 - cfe)
+    emitters = [c for c in costs if c.tech.role != "storage" and c.direct_kg_per_mwh > 0]
+    if co2_cap_kg is not None and emitters:
+        weights = _weights_of(solution)
+        made = {
+            c.tech.id: float(np.sum(weights * solution["dispatch"][c.tech.id])) for c in emitters
+        }
+        total_made = sum(made.values())
+        intensity = (
+            sum(c.direct_kg_per_mwh * made[c.tech.id] for c in emitters) / total_made
+            if total_made > 0
+            else min(c.direct_kg_per_mwh for c in emitters)
+        )
+        limits.append(co2_cap_kg * MODEL_YEAR_FRACTION / intensity / float(load_mw.sum()))
+    return min(limits) if limits else None
+
+
 def _days_to_refine(
-    unserved_mw: np.ndarray, fossil_mw: np.ndarray, load_mw: np.ndarray, cfe: float | None
+    unserved_mw: np.ndarray,
+    fossil_mw: np.ndarray,
+    load_mw: np.ndarray,
+    fossil_limit: float | None,
 ) -> tuple[float, list[int]]:
     """The replay's error estimate [1 of the load: unserved energy plus fossil energy beyond
-    the CFE limit] and the days to represent exactly in the next round (the worst days, each
-    with the day before it, when the storage should have been filled)."""
+    ``fossil_limit``, the share of the load the CFE share or CO2 cap allows (see
+    :func:`_fossil_limit`)] and the days to represent exactly in the next round (the worst
+    days, each with the day before it, when the storage should have been filled)."""
     total = float(load_mw.sum())
     excess = 0.0
-    if cfe is not None:
-        excess = max(0.0, float(fossil_mw.sum()) / total - (1.0 - cfe))
+    if fossil_limit is not None:
+        excess = max(0.0, float(fossil_mw.sum()) / total - fossil_limit)
     error = float(unserved_mw.sum()) / total + excess
     per_day = unserved_mw.reshape(-1, HOURS_PER_PERIOD).sum(axis=1)
     if excess > 0:

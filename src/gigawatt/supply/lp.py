@@ -113,6 +113,7 @@ def solve_lp(
     options: dict[str, Any],
     year_fraction: float,
     fallback_options: dict[str, Any] | None = None,
+    fixed: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Build and solve the continuous sizing LP; the same answer dict as
     :func:`gigawatt.supply.hourly.solve` (without whole units).
@@ -121,7 +122,11 @@ def solve_lp(
     ``period_hours``/``order`` as in :func:`~gigawatt.supply.hourly.solve`; ``options``: HiGHS
     options; ``fallback_options``: options of a retry when the first solve ends without an
     optimum other than infeasible/unbounded (None: no retry); ``year_fraction``: the share of
-    the Julian year the modelled hours stand for (capital costs are scaled by it).
+    the Julian year the modelled hours stand for (capital costs are scaled by it);
+    ``fixed``: capacities to hold instead of sizing them (``p_nom`` [MW] per generator and
+    storage, ``charge_p_nom`` [MW] and ``e_nom`` [MWh] per storage, as this function returns
+    them): the LP then only dispatches them, e.g. over the full year after a
+    representative-day sizing.
     """
     import highspy
     import pandas as pd
@@ -211,12 +216,24 @@ def solve_lp(
                 if ends.shape[0] > 1:
                     b.rows_of([(ends[1:], 1.0), (ends[:-1], -1.0)], 0.0, 0.0)
 
+    col_lower = np.concatenate(b.lower)
+    col_upper = np.concatenate(b.upper)
+    if fixed is not None:
+        held: list[tuple[int, float]] = [(gen_nom[t], fixed["p_nom"][t]) for t in gen_nom]
+        for tid, st in stores.items():
+            held += [
+                (st["charge_nom"], fixed["charge_p_nom"][tid]),
+                (st["discharge_nom"], fixed["p_nom"][tid] / st["eta"]),
+                (st["e_nom"], fixed["e_nom"][tid]),
+            ]
+        for col, value in held:
+            col_lower[col] = col_upper[col] = max(0.0, float(value))
     lp = highspy.HighsLp()
     lp.num_col_ = b.n_col
     lp.num_row_ = b.n_row
     lp.col_cost_ = np.concatenate(b.cost)
-    lp.col_lower_ = np.concatenate(b.lower)
-    lp.col_upper_ = np.concatenate(b.upper)
+    lp.col_lower_ = col_lower
+    lp.col_upper_ = col_upper
     lp.row_lower_ = np.concatenate(b.row_lo)
     lp.row_upper_ = np.concatenate(b.row_hi)
     matrix = sp.csc_matrix(
