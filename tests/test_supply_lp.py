@@ -4,6 +4,7 @@ share, the CO2 cap, grid import and export."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -99,3 +100,42 @@ def test_infeasible_lp_reports_the_condition(monkeypatch: pytest.MonkeyPatch) ->
     out = solve(costs[2:3], load, avail, np.full(24, 365.0), cfe=1.0)
     assert out["status"] == "warning"
     assert out["condition"] in {"infeasible", "infeasible_or_unbounded"}
+
+
+def test_fixed_capacities_and_priced_rows_reproduce_the_optimum() -> None:
+    """Holding the optimal capacities and optimising only the dispatch gives the optimum
+    again; pricing the CO2-cap row at its shadow price instead of imposing it gives the same
+    optimum (LP strong duality), and any other price a lower bound."""
+    from gigawatt.supply.lp import solve_lp
+
+    load, avail = _profiles(48)
+    costs, weights = _costs(), np.full(48, 365.0 / 2)
+    # gas cheap to build and run, so the cap of 1e8 kg binds (uncapped it emits 3.2e8 kg)
+    costs[2] = dataclasses.replace(
+        costs[2], capital_usd_per_mw_year=20_000.0, marginal_usd_per_mwh=5.0
+    )
+    args = (costs, load, avail, weights, None, 1.0e8, None, None, None, {}, 1.0)
+    best = solve_lp(*args)
+    assert best["status"] == "ok"
+    price = best["coupling_prices"]["co2"]
+    assert price > 0  # the cap binds
+    held = solve_lp(*args, fixed=best)
+    assert held["objective"] == pytest.approx(best["objective"], rel=1e-7)
+    priced = solve_lp(*args, relax={"co2": price})
+    assert priced["objective"] == pytest.approx(best["objective"], rel=1e-6)
+    for other in (0.0, price / 2, price * 2):
+        bound = solve_lp(*args, relax={"co2": other})
+        assert bound["objective"] <= best["objective"] * (1 + 1e-9)
+
+
+def test_days_with_a_co2_cap_warn_and_give_the_sizings_real_year_cost() -> None:
+    techs = ["gas-ccgt", "solar-pv", "battery-li-ion"]
+    capped = hourly.size_supply("100 MW", techs, "flat", site="35,-106", co2_cap="100000 t", days=6)
+    # the sizing dispatched over the real year: a finite cost, near its typical-day cost
+    assert capped.year_cost_usd_per_mwh == pytest.approx(capped.cost_usd_per_mwh, rel=0.2)
+    assert any(
+        w["code"] == "GW413" and "energy is limited" in w["message"] for w in capped.warnings
+    )
+    free = hourly.size_supply("100 MW", techs, "flat", site="35,-106", days=6)
+    assert free.year_cost_usd_per_mwh is None
+    assert not any("energy is limited" in w["message"] for w in free.warnings)
