@@ -27,6 +27,7 @@ PyPSA is imported lazily (1.9 s, ~300 MB).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
 import warnings
@@ -34,7 +35,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -98,10 +99,6 @@ REFINE_DAYS_PER_ROUND = 8
 MAX_SAMPLES = 1000
 #: Share of the modelled 8,760 h in the Julian year used to annualise costs.
 MODEL_YEAR_FRACTION = HOURS * SECONDS_PER_HOUR / SECONDS_PER_YEAR
-#: Continuous problems (no whole units) are assembled as sparse matrices and handed to HiGHS
-#: directly (:mod:`gigawatt.supply.lp`) instead of through PyPSA and linopy, whose model build
-#: costs ~2.5-4 s of CPU whatever the problem's size; the whole-unit MILP stays on PyPSA.
-DIRECT_LP = True
 #: Extra HiGHS options for every solve.
 SOLVER_OPTIONS: dict[str, Any] = {}
 #: Problems with at least this many snapshots (a full year) use HiGHS's dual simplex with
@@ -135,6 +132,18 @@ NO_SOLUTION_CONDITIONS = frozenset({"infeasible", "unbounded", "infeasible_or_un
 #: Relative MIP gap for whole-unit (integer) solves: 0.1% of the cost, far below the cost
 #: uncertainty of the inputs (HiGHS's default is 1e-4).
 MIP_REL_GAP = 1e-3
+
+
+#: The PyPSA network is built without its standard line and transformer types (one bus, no
+#: lines): reading their tables costs ~0.2 s of CPU per network.
+NETWORK_KWARGS: dict[str, Any] = {"ignore_standard_types": True}
+#: linopy builds the model on its sparse (CSR) path, which needs its "v1" arithmetic semantics
+#: (set only while a model is built and solved, see :func:`_linopy_v1`). Measured on the hard
+#: case's 24-day model (768 snapshots, linked storage; CPU s, min of 3, shared 2-core
+#: machine): linopy model 2.1 -> 1.2-1.4, hand-over to HiGHS with its solve 0.68 -> 0.30;
+#: the same optimum to every digit.
+MODEL_KWARGS: dict[str, Any] = {"sparse": True}
+LINOPY_SEMANTICS = "v1"
 
 
 def solver_options(n_snapshots: int) -> dict[str, Any]:
@@ -540,6 +549,25 @@ def _import_pypsa() -> Any:
     return pypsa
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _linopy_v1(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``func`` with linopy's :data:`LINOPY_SEMANTICS` (needed by its sparse path), and
+    restore the caller's linopy options afterwards."""
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        import linopy
+
+        with linopy.options:
+            linopy.options["semantics"] = LINOPY_SEMANTICS
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 @contextmanager
 def _quiet_stdout(verbose: bool = False) -> Iterator[None]:
     """Silence file descriptor 1 while the solver runs: HiGHS prints a banner (and, for
@@ -658,14 +686,16 @@ def _link_periods(model: Any, store: str, order: np.ndarray, period_hours: int) 
     )
 
 
-def _highs_run_time(network: Any) -> float:
-    """HiGHS's own run time of the last solve [s, wall clock] (0 when unknown)."""
+def _highs_run_time(model: Any) -> float:
+    """HiGHS's own run time of the linopy ``model``'s last solve [s, wall clock] (0 when
+    unknown)."""
     try:
-        return float(network.model.solver_model.getRunTime())
+        return float(model.solver_model.getRunTime())
     except Exception:  # no direct HiGHS object (another io_api, a failed build)
         return 0.0
 
 
+@_linopy_v1
 def solve(
     costs: Sequence[TechCosts],
     load_mw: np.ndarray,
@@ -681,8 +711,9 @@ def solve(
     verbose: bool = False,
     options: dict[str, Any] | None = None,
     fixed: dict[str, Any] | None = None,
+    relax: dict[str, float] | None = None,
 ) -> dict[str, Any]:
-    """Build and solve the LP (a MILP with ``units``).
+    """Build the PyPSA model and solve it with HiGHS through linopy (a MILP with ``units``).
 
     ``load_mw`` and each availability have one value per snapshot; ``weights_h`` the hours each
     snapshot stands for. With ``period_hours`` the snapshots are typical periods of that many
@@ -691,51 +722,47 @@ def solve(
     al. 2018). ``units``: technologies built as whole units with their own outage profiles
     (their entry in ``availability`` is ignored); ``grid``: an optional grid connection.
     ``options``: extra HiGHS options. ``verbose``: show the solver's log on stderr.
-    ``fixed``: capacities to hold (a previous answer's ``p_nom``, ``charge_p_nom``, ``e_nom``):
-    only the dispatch is optimised (continuous problems only; see
-    :func:`gigawatt.supply.lp.solve_lp`).
+    ``fixed``: capacities to hold (a previous answer's ``p_nom`` [MW], ``charge_p_nom`` [MW],
+    ``e_nom`` [MWh]): their bounds are pinned, so only the dispatch is optimised, e.g. over the
+    full year after a representative-day sizing (continuous problems only; the objective still
+    counts their capital cost). ``relax``: prices (≥ 0, USD per unit of the row: per MWh of
+    fossil energy for ``"cfe"``, per kg for ``"co2"``) at which the CFE-share or CO2-cap row
+    is priced into the marginal costs instead of imposed (a Lagrangian relaxation: its optimum
+    is a lower bound on the constrained optimum, equal to it at the row's shadow price).
 
     Returns a dict: ``status`` and ``condition`` (the solver's two fields), ``solve_time_s``,
-    ``solver``; when ``status == "ok"`` also ``objective`` [USD per modelled year], ``p_nom``
-    [MW], ``e_nom`` [MWh] (storage), ``units_built`` (whole-unit technologies), ``dispatch``
-    (a DataFrame [MW] per snapshot: one column per generator, storage discharge/charge/level,
-    ``grid-import``/``grid-export`` and ``load``) and ``cost_by_tech`` [USD per modelled year].
+    ``solver``, ``build_cpu_s`` (network, linopy model, extra constraints), ``solver_cpu_s``
+    (HiGHS with the hand-over and read-back), ``phases_cpu_s`` (each phase's CPU seconds);
+    when ``status == "ok"`` also ``objective`` [USD per modelled year], ``p_nom`` [MW],
+    ``e_nom`` and ``charge_p_nom`` (storage), ``units_built`` (whole-unit technologies),
+    ``coupling_prices`` (shadow price of each imposed CFE-share or CO2-cap row, ≥ 0, same
+    units as ``relax``; LP only), ``dispatch`` (a DataFrame [MW] per snapshot: one column per
+    generator, storage discharge/charge/level, ``grid-import``/``grid-export`` and ``load``) and
+    ``cost_by_tech`` [USD per modelled year]. Raises ValueError for ``fixed`` with ``units``.
     """
     import pandas as pd
 
     units = units or {}
-    if not units and DIRECT_LP:
-        from gigawatt.supply.lp import solve_lp
-
-        chosen_lp = {**solver_options(load_mw.shape[0]), **(options or {})}
-        if verbose:
-            chosen_lp["output_flag"] = True
-        retry = FULL_YEAR_FALLBACK_OPTIONS if chosen_lp.get("solver") == "simplex" else None
-        with _quiet_stdout(verbose), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return solve_lp(
-                costs,
-                load_mw,
-                availability,
-                weights_h,
-                cfe,
-                co2_cap_kg,
-                period_hours,
-                order if period_hours else None,
-                grid,
-                chosen_lp,
-                MODEL_YEAR_FRACTION,
-                retry,
-                fixed=fixed,
-            )
-    if fixed is not None:
+    if fixed is not None and units:
         raise ValueError("fixed capacities need a continuous problem (no units)")
+    prices = dict(relax or {})
     pypsa = _import_pypsa()
+    phases: dict[str, float] = {}
+    clock = time.process_time()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.process_time()
+        phases[name] = phases.get(name, 0.0) + now - clock
+        clock = now
+
     n_snap = load_mw.shape[0]
     snapshots = pd.date_range("2023-01-01", periods=n_snap, freq="h")
-    network = pypsa.Network()
+    weight_array = np.asarray(weights_h, dtype=float)
+    load_mwh = float(np.sum(weight_array * load_mw))
+    network = pypsa.Network(**NETWORK_KWARGS)
     network.set_snapshots(snapshots)
-    weights = pd.Series(weights_h.astype(float), index=snapshots)
+    weights = pd.Series(weight_array, index=snapshots)
     network.snapshot_weightings = pd.DataFrame(
         {"objective": weights, "generators": weights, "stores": pd.Series(1.0, index=snapshots)}
     )
@@ -743,82 +770,121 @@ def solve(
     network.add("Load", "load", bus="site", p_set=pd.Series(load_mw, index=snapshots))
     linked = order is not None and period_hours is not None
     k_count = n_snap // period_hours if period_hours else 1
+    emitters = [c for c in costs if c.tech.role != "storage" and c.direct_kg_per_mwh > 0]
+    has_fossil = any(c.tech.role != "storage" and not c.tech.carbon_free for c in costs)
+    cfe_row = cfe is not None and (has_fossil or grid is not None)
+    co2_row = co2_cap_kg is not None and (bool(emitters) or grid is not None)
+    cfe_price = prices.get("cfe", 0.0) if cfe_row else 0.0
+    co2_price = prices.get("co2", 0.0) if co2_row else 0.0
+    offset = 0.0  # constant of the priced rows: −price × bound
+    if cfe_row and "cfe" in prices and cfe is not None:
+        offset -= cfe_price * (1.0 - cfe) * load_mwh
+    if co2_row and "co2" in prices and co2_cap_kg is not None:
+        offset -= co2_price * co2_cap_kg * MODEL_YEAR_FRACTION
+
+    def held(kind: str, tid: str, scale: float = 1.0) -> dict[str, Any]:
+        """Bounds pinning an extendable capacity to its ``fixed`` value (none without)."""
+        if fixed is None:
+            return {}
+        value = max(0.0, float(fixed[kind][tid]) * scale)
+        prefix = "e_nom" if kind == "e_nom" else "p_nom"
+        return {f"{prefix}_min": value, f"{prefix}_max": value}
+
+    def marginal(c: TechCosts) -> float:
+        """Marginal cost [USD/MWh], with any priced CFE-share or CO2-cap row."""
+        m = c.marginal_usd_per_mwh + co2_price * c.direct_kg_per_mwh
+        return m + (cfe_price if not c.tech.carbon_free else 0.0)
+
+    storage = [c for c in costs if c.tech.role == "storage"]
+    for c in storage:
+        tid = c.tech.id
+        eta = float(np.sqrt(c.round_trip_efficiency))
+        annual = c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION
+        network.add("Bus", f"{tid}-store", carrier="store")
+        network.add(
+            "Store",
+            tid,
+            bus=f"{tid}-store",
+            e_nom_extendable=True,
+            # linked periods: e is the level relative to the start of the year's chain;
+            # the true level soc + δ is bounded in _link_periods
+            e_cyclic=not linked,
+            e_initial=0.0,
+            e_min_pu=-float(k_count) if linked else 0.0,
+            e_max_pu=float(k_count) if linked else 1.0,
+            capital_cost=c.energy_usd_per_mwh_year * MODEL_YEAR_FRACTION,
+            **held("e_nom", tid),
+        )
+        # p_nom of a link is on its input side: the charger's input is grid power, the
+        # discharger's input is stored energy (its grid output is p_nom × η).
+        network.add(
+            "Link",
+            f"{tid}-charge",
+            bus0="site",
+            bus1=f"{tid}-store",
+            efficiency=eta,
+            p_nom_extendable=True,
+            capital_cost=annual / 2,
+            **held("charge_p_nom", tid),
+        )
+        network.add(
+            "Link",
+            f"{tid}-discharge",
+            bus0=f"{tid}-store",
+            bus1="site",
+            efficiency=eta,
+            p_nom_extendable=True,
+            capital_cost=annual / 2 * eta,
+            **held("p_nom", tid, 1.0 / eta),
+        )
     members: dict[str, list[str]] = {}  # technology → its generator names
     fossil: list[str] = []
-    for c in costs:
+    gens = [c for c in costs if c.tech.role != "storage"]
+    plain = [c for c in gens if c.tech.id not in units]
+    if plain:  # one call for every continuously sized generator (each add costs ~20 ms)
+        names = [c.tech.id for c in plain]
+        bounds: dict[str, Any] = {}
+        if fixed is not None:
+            pinned = [max(0.0, float(fixed["p_nom"][t])) for t in names]
+            bounds = {"p_nom_min": pinned, "p_nom_max": pinned}
+        network.add(
+            "Generator",
+            names,
+            bus="site",
+            p_nom_extendable=True,
+            capital_cost=[c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION for c in plain],
+            marginal_cost=[marginal(c) for c in plain],
+            p_max_pu=pd.DataFrame(
+                {t: np.asarray(availability[t], dtype=float) for t in names}, index=snapshots
+            ),
+            **bounds,
+        )
+    for c in gens:
         tid = c.tech.id
-        annual = c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION
-        if c.tech.role == "storage":
-            eta = float(np.sqrt(c.round_trip_efficiency))
-            network.add("Bus", f"{tid}-store", carrier="store")
-            network.add(
-                "Store",
-                tid,
-                bus=f"{tid}-store",
-                e_nom_extendable=True,
-                # linked periods: e is the level relative to the start of the year's chain;
-                # the true level soc + δ is bounded in _link_periods
-                e_cyclic=not linked,
-                e_initial=0.0,
-                e_min_pu=-float(k_count) if linked else 0.0,
-                e_max_pu=float(k_count) if linked else 1.0,
-                capital_cost=c.energy_usd_per_mwh_year * MODEL_YEAR_FRACTION,
-            )
-            # p_nom of a link is on its input side: the charger's input is grid power, the
-            # discharger's input is stored energy (its grid output is p_nom × η).
-            network.add(
-                "Link",
-                f"{tid}-charge",
-                bus0="site",
-                bus1=f"{tid}-store",
-                efficiency=eta,
-                p_nom_extendable=True,
-                capital_cost=annual / 2,
-            )
-            network.add(
-                "Link",
-                f"{tid}-discharge",
-                bus0=f"{tid}-store",
-                bus1="site",
-                efficiency=eta,
-                p_nom_extendable=True,
-                capital_cost=annual / 2 * eta,
-            )
-            continue
         plan = units.get(tid)
         if plan is not None:
             names = [f"{tid}#{i + 1}" for i in range(len(plan.availability))]
-            for name, profile in zip(names, plan.availability, strict=True):
-                extra_args: dict[str, Any] = {}
-                if plan.ramp_per_h is not None and plan.ramp_per_h < 1:
-                    extra_args = {
-                        "ramp_limit_up": plan.ramp_per_h,
-                        "ramp_limit_down": plan.ramp_per_h,
-                    }
-                network.add(
-                    "Generator",
-                    name,
-                    bus="site",
-                    p_nom_extendable=True,
-                    p_nom_max=plan.size_mw,
-                    p_nom_mod=plan.size_mw,
-                    capital_cost=annual,
-                    marginal_cost=c.marginal_usd_per_mwh,
-                    p_max_pu=pd.Series(profile, index=snapshots),
-                    p_min_pu=pd.Series(plan.min_stable * profile, index=snapshots),
-                    **extra_args,
-                )
-            members[tid] = names
-        else:
+            profile = pd.DataFrame(
+                dict(zip(names, plan.availability, strict=True)), index=snapshots
+            )
+            ramp: dict[str, Any] = {}
+            if plan.ramp_per_h is not None and plan.ramp_per_h < 1:
+                ramp = {"ramp_limit_up": plan.ramp_per_h, "ramp_limit_down": plan.ramp_per_h}
             network.add(
                 "Generator",
-                tid,
+                names,
                 bus="site",
                 p_nom_extendable=True,
-                capital_cost=annual,
-                marginal_cost=c.marginal_usd_per_mwh,
-                p_max_pu=pd.Series(availability[tid], index=snapshots),
+                p_nom_max=plan.size_mw,
+                p_nom_mod=plan.size_mw,
+                capital_cost=c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION,
+                marginal_cost=marginal(c),
+                p_max_pu=profile,
+                p_min_pu=profile * plan.min_stable,
+                **ramp,
             )
+            members[tid] = names
+        else:
             members[tid] = [tid]
         if not c.tech.carbon_free:
             fossil.extend(members[tid])
@@ -836,12 +902,17 @@ def solve(
             marginal_cost=0.0,
         )
     if grid is not None:
+        grid_marginal = (
+            grid.import_price_usd_per_mwh
+            + cfe_price * (1.0 - np.asarray(grid.clean_share, dtype=float))
+            + co2_price * np.asarray(grid.intensity_kg_per_mwh, dtype=float)
+        )
         network.add(
             "Generator",
             "grid-import",
             bus="site",
             p_nom=grid.capacity_mw,
-            marginal_cost=grid.import_price_usd_per_mwh,
+            marginal_cost=pd.Series(np.broadcast_to(grid_marginal, (n_snap,)), index=snapshots),
         )
         if grid.export_price_usd_per_mwh is not None:
             network.add(
@@ -853,80 +924,32 @@ def solve(
                 p_min_pu=-1.0,
                 marginal_cost=grid.export_price_usd_per_mwh,
             )
-    weight_array = weights_h.astype(float)
-    load_mwh = float(np.sum(weight_array * load_mw))
-    stores = [c.tech.id for c in costs if c.tech.role == "storage"]
+    stores = [c.tech.id for c in storage]
+    lap("network")
 
-    built_cpu: list[float] = []
-
-    def extra(net: Any, sns: Any) -> None:
-        try:
-            _extra_constraints(net)
-        finally:
-            built_cpu.append(time.process_time())
-
-    def _extra_constraints(net: Any) -> None:
-        import xarray as xr
-
-        model = net.model
-        p = model["Generator-p"]
-        gen_dim = next(d for d in p.dims if d != "snapshot")
-        w = xr.DataArray(weight_array, coords={"snapshot": snapshots}, dims="snapshot")
-        if cfe is not None and (fossil or grid is not None):
-            lhs = 0
-            if fossil:
-                lhs = (p.sel({gen_dim: fossil}) * w).sum()
-            if grid is not None:
-                dirty = xr.DataArray(
-                    weight_array * (1.0 - grid.clean_share),
-                    coords={"snapshot": snapshots},
-                    dims="snapshot",
-                )
-                lhs = lhs + (p.sel({gen_dim: "grid-import"}) * dirty).sum()
-            model.add_constraints(lhs <= (1.0 - cfe) * load_mwh, name="clean-energy-share")
-        if units:
-            # candidate units are built in order (#2 only if #1 is built, ...): each has its
-            # own sampled outages, and without the order the optimiser would pick the
-            # candidates whose sample happens to have the fewest outage hours (a lucky draw,
-            # not a plan); the order also breaks the MILP's symmetry
-            p_nom = model["Generator-p_nom"]
-            nom_dim = p_nom.dims[0]
-            for tid in units:
-                names = members[tid]
-                for first, second in itertools.pairwise(names):
-                    model.add_constraints(
-                        p_nom.sel({nom_dim: second}) - p_nom.sel({nom_dim: first}) <= 0,
-                        name=f"unit-order-{second}",
-                    )
-        emitters = [c for c in costs if c.tech.role != "storage" and c.direct_kg_per_mwh > 0]
-        if co2_cap_kg is not None and (emitters or grid is not None):
-            lhs = 0
-            for c in emitters:
-                lhs = lhs + (p.sel({gen_dim: members[c.tech.id]}) * w).sum() * c.direct_kg_per_mwh
-            if grid is not None:
-                k = xr.DataArray(
-                    weight_array * grid.intensity_kg_per_mwh,
-                    coords={"snapshot": snapshots},
-                    dims="snapshot",
-                )
-                lhs = lhs + (p.sel({gen_dim: "grid-import"}) * k).sum()
-            model.add_constraints(lhs <= co2_cap_kg * MODEL_YEAR_FRACTION, name="co2-cap")
-        if period_hours and "Store-e" in model.variables:
-            if linked:
-                assert order is not None
-                for store in stores:
-                    _link_periods(model, store, order, period_hours)
-                return
-            # each representative period ends at the level of the previous one (one vectorised
-            # constraint: e[end of period k] - e[end of period k-1] = 0 for k >= 1)
-            e = model["Store-e"]
-            ends = np.arange(period_hours - 1, n_snap, period_hours)
-            is_end = np.zeros(n_snap, dtype=bool)
-            is_end[ends[1:]] = True
-            mask = xr.DataArray(is_end, coords={"snapshot": snapshots}, dims="snapshot")
-            model.add_constraints(
-                e - e.shift(snapshot=period_hours).fillna(0) == 0, name="storage-period", mask=mask
-            )
+    # the network is built here from checked inputs with known buses and carriers: PyPSA's
+    # consistency check (~0.1-0.3 s a model) cannot find anything, so it is skipped
+    model = network.optimize.create_model(
+        consistency_check=False, include_objective_constant=False, **MODEL_KWARGS
+    )
+    lap("linopy_model")
+    _extra_constraints(
+        model,
+        snapshots,
+        weight_array,
+        load_mwh,
+        cfe if cfe_row and "cfe" not in prices else None,
+        co2_cap_kg if co2_row and "co2" not in prices else None,
+        fossil,
+        emitters,
+        members,
+        units,
+        grid,
+        stores,
+        period_hours,
+        order if linked else None,
+    )
+    lap("extra_constraints")
 
     chosen = {**solver_options(n_snap), **(options or {})}
     if units:
@@ -936,105 +959,216 @@ def solve(
     if verbose:
         chosen["output_flag"] = True
 
-    call_cpu: list[float] = []
-
-    def optimize(options: dict[str, Any]) -> tuple[str, str]:
-        call_cpu.append(time.process_time())
+    def run_highs(opts: dict[str, Any]) -> tuple[str, str]:
         try:
-            status, condition = network.optimize(
-                solver_name="highs",
-                include_objective_constant=False,
-                io_api="direct",
-                extra_functionality=extra,
-                solver_options=options,
-            )
+            status, condition = model.solve(solver_name="highs", io_api="direct", **opts)
         except Exception as exc:
             return "error", f"{type(exc).__name__}: {exc}"
         return str(status), str(condition)
 
     started = time.perf_counter()
+    highs_s = 0.0
     with _quiet_stdout(verbose), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        status, condition = optimize(chosen)
+        status, condition = run_highs(chosen)
+        highs_s += _highs_run_time(model)
         if (
             chosen.get("solver") == FULL_YEAR_OPTIONS["solver"]
             and (status != "ok" or condition != "optimal")
             and condition not in NO_SOLUTION_CONDITIONS
         ):
             # the simplex stopped short (numerical trouble, iteration limit): the interior
-            # point method solves the same LP, if more slowly
+            # point method solves the same model, if more slowly (no rebuild: the linopy
+            # model is handed to HiGHS again)
             chosen = {**chosen, **FULL_YEAR_FALLBACK_OPTIONS}
-            status, condition = optimize(chosen)
+            status, condition = run_highs(chosen)
+            highs_s += _highs_run_time(model)
     elapsed = time.perf_counter() - started
-    ended_cpu = time.process_time()
-    # CPU of building the model(s) (PyPSA, linopy: up to the extra constraints, added last)
-    # and of HiGHS (with the solution's read-back), over the first try and any retry
-    build_cpu = sum(b - a for a, b in zip(call_cpu, built_cpu, strict=False))
-    if len(built_cpu) < len(call_cpu):  # failed before the model was built
-        build_cpu += ended_cpu - call_cpu[-1]
+    lap("highs")
     out: dict[str, Any] = {
-        "status": str(status),
-        "condition": str(condition),
+        "status": status,
+        "condition": condition,
         "solve_time_s": elapsed,
-        "build_cpu_s": build_cpu,
-        "solver_cpu_s": ended_cpu - call_cpu[0] - build_cpu,
-        "highs_run_s": _highs_run_time(network),
+        "highs_run_s": highs_s,
         "solver": f"highs-{chosen.get('solver', 'mip' if units else 'choose')}",
+        "phases_cpu_s": phases,
     }
-    if status != "ok" or condition != "optimal":
-        out["status"] = "warning" if status == "ok" else str(status)
-        return out
-    out["objective"] = float(network.objective)
-    gens = network.generators
-    out["p_nom"] = {tid: float(gens.p_nom_opt[names].sum()) for tid, names in members.items()}
-    out["unit_p_nom"] = {
-        name: float(gens.p_nom_opt[name]) for tid in units for name in members[tid]
-    }
+    if status == "ok" and condition == "optimal":
+        out.update(
+            _read_solution(model, costs, members, units, grid, weight_array, load_mw, snapshots)
+        )
+        out["objective"] += offset
+        if not units:
+            out["coupling_prices"] = {
+                key: max(0.0, -float(model.constraints[name].dual.item()))
+                for key, name in (("cfe", "clean-energy-share"), ("co2", "co2-cap"))
+                if name in model.constraints
+            }
+    else:
+        out["status"] = "warning" if status == "ok" else status
+    lap("read_back")
+    out["build_cpu_s"] = phases["network"] + phases["linopy_model"] + phases["extra_constraints"]
+    out["solver_cpu_s"] = phases["highs"] + phases["read_back"]
+    return out
+
+
+def _extra_constraints(
+    model: Any,
+    snapshots: pd.DatetimeIndex,
+    weight_array: np.ndarray,
+    load_mwh: float,
+    cfe: float | None,
+    co2_cap_kg: float | None,
+    fossil: list[str],
+    emitters: list[TechCosts],
+    members: dict[str, list[str]],
+    units: dict[str, UnitPlan],
+    grid: GridLink | None,
+    stores: list[str],
+    period_hours: int | None,
+    order: np.ndarray | None,
+) -> None:
+    """The rows PyPSA has no component for, added to its linopy ``model``: the clean-energy
+    share (``cfe``: None = not imposed), the CO2 cap (``co2_cap_kg``), the build order of
+    candidate units, and storage across representative periods (cyclic per period, or linked
+    in calendar ``order``)."""
+    import xarray as xr
+
+    n_snap = weight_array.shape[0]
+    p = model["Generator-p"]
+    gen_dim = next(d for d in p.dims if d != "snapshot")
+    w = xr.DataArray(weight_array, coords={"snapshot": snapshots}, dims="snapshot")
+    if cfe is not None:
+        lhs = 0
+        if fossil:
+            lhs = (p.sel({gen_dim: fossil}) * w).sum()
+        if grid is not None:
+            dirty = xr.DataArray(
+                weight_array * (1.0 - grid.clean_share),
+                coords={"snapshot": snapshots},
+                dims="snapshot",
+            )
+            lhs = lhs + (p.sel({gen_dim: "grid-import"}) * dirty).sum()
+        model.add_constraints(lhs <= (1.0 - cfe) * load_mwh, name="clean-energy-share")
+    if units:
+        # candidate units are built in order (#2 only if #1 is built, ...): each has its
+        # own sampled outages, and without the order the optimiser would pick the
+        # candidates whose sample happens to have the fewest outage hours (a lucky draw,
+        # not a plan); the order also breaks the MILP's symmetry
+        p_nom = model["Generator-p_nom"]
+        nom_dim = p_nom.dims[0]
+        for tid in units:
+            names = members[tid]
+            for first, second in itertools.pairwise(names):
+                model.add_constraints(
+                    p_nom.sel({nom_dim: second}, drop=True) - p_nom.sel({nom_dim: first}, drop=True)
+                    <= 0,
+                    name=f"unit-order-{second}",
+                )
+    if co2_cap_kg is not None:
+        lhs = 0
+        for c in emitters:
+            lhs = lhs + (p.sel({gen_dim: members[c.tech.id]}) * w).sum() * c.direct_kg_per_mwh
+        if grid is not None:
+            k = xr.DataArray(
+                weight_array * grid.intensity_kg_per_mwh,
+                coords={"snapshot": snapshots},
+                dims="snapshot",
+            )
+            lhs = lhs + (p.sel({gen_dim: "grid-import"}) * k).sum()
+        model.add_constraints(lhs <= co2_cap_kg * MODEL_YEAR_FRACTION, name="co2-cap")
+    if period_hours and "Store-e" in model.variables:
+        if order is not None:
+            for store in stores:
+                _link_periods(model, store, order, period_hours)
+            return
+        # each representative period ends at the level of the previous one (one vectorised
+        # constraint: e[end of period k] - e[end of period k-1] = 0 for k >= 1)
+        e = model["Store-e"]
+        ends = np.arange(period_hours - 1, n_snap, period_hours)
+        is_end = np.zeros(n_snap, dtype=bool)
+        is_end[ends[1:]] = True
+        mask = xr.DataArray(is_end, coords={"snapshot": snapshots}, dims="snapshot")
+        model.add_constraints(
+            e - e.shift(snapshot=period_hours).fillna(0) == 0, name="storage-period", mask=mask
+        )
+
+
+def _solution(model: Any, name: str) -> Any:
+    """A solved linopy variable as pandas: a Series per component or a DataFrame (snapshot ×
+    component)."""
+    return model.variables[name].solution.to_pandas()
+
+
+def _read_solution(
+    model: Any,
+    costs: Sequence[TechCosts],
+    members: dict[str, list[str]],
+    units: dict[str, UnitPlan],
+    grid: GridLink | None,
+    weight_array: np.ndarray,
+    load_mw: np.ndarray,
+    snapshots: pd.DatetimeIndex,
+) -> dict[str, Any]:
+    """Capacities, dispatch and costs read from the solved linopy model's variables (PyPSA's
+    ``assign_solution``/``post_processing``, which also compute prices and flows for every
+    component, are not needed here)."""
+    import pandas as pd
+
+    out: dict[str, Any] = {"objective": float(model.objective.value)}
+    gen_nom = _solution(model, "Generator-p_nom")
+    p_t = _solution(model, "Generator-p")
+    out["p_nom"] = {tid: float(gen_nom[names].sum()) for tid, names in members.items()}
+    out["unit_p_nom"] = {name: float(gen_nom[name]) for tid in units for name in members[tid]}
     out["weights_h"] = weight_array
     out["units_built"] = {
-        tid: round(float(gens.p_nom_opt[members[tid]].sum()) / plan.size_mw)
-        for tid, plan in units.items()
+        tid: round(float(gen_nom[members[tid]].sum()) / plan.size_mw) for tid, plan in units.items()
     }
-    dispatch = pd.DataFrame(index=snapshots)
-    p_t = network.generators_t.p
+    columns: dict[str, np.ndarray] = {}
     cost_by_tech: dict[str, float] = {}
+    by_id = {c.tech.id: c for c in costs}
     for tid, names in members.items():
-        dispatch[tid] = p_t[names].sum(axis=1).to_numpy()
-        c = next(c for c in costs if c.tech.id == tid)
+        columns[tid] = p_t[names].to_numpy().sum(axis=1)
+        c = by_id[tid]
         cost_by_tech[tid] = c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION * out["p_nom"][
             tid
-        ] + c.marginal_usd_per_mwh * float(np.sum(weight_array * dispatch[tid].to_numpy()))
-    for c in costs:
-        if c.tech.role == "storage":
-            tid = c.tech.id
-            eta = float(np.sqrt(c.round_trip_efficiency))
-            charge_mw = float(network.links.p_nom_opt[f"{tid}-charge"])
-            discharge_in_mw = float(network.links.p_nom_opt[f"{tid}-discharge"])
-            out["p_nom"][tid] = discharge_in_mw * eta
-            out.setdefault("charge_p_nom", {})[tid] = charge_mw
-            e_nom = float(network.stores.e_nom_opt[tid])
-            out.setdefault("e_nom", {})[tid] = e_nom
-            cost_by_tech[tid] = MODEL_YEAR_FRACTION * (
-                c.capital_usd_per_mw_year / 2 * (charge_mw + discharge_in_mw * eta)
-                + c.energy_usd_per_mwh_year * e_nom
-            )
-            dispatch[f"{tid}-discharge"] = -network.links_t.p1[f"{tid}-discharge"].to_numpy()
-            dispatch[f"{tid}-charge"] = network.links_t.p0[f"{tid}-charge"].to_numpy()
-            dispatch[f"{tid}-level"] = network.stores_t.e[tid].to_numpy()
-    if must_run_mw:
-        dispatch["must-run-surplus"] = -p_t["must-run-surplus"].to_numpy()
+        ] + c.marginal_usd_per_mwh * float(np.sum(weight_array * columns[tid]))
+    storage = [c for c in costs if c.tech.role == "storage"]
+    if storage:
+        link_nom = _solution(model, "Link-p_nom")
+        link_p = _solution(model, "Link-p")
+        store_nom = _solution(model, "Store-e_nom")
+        store_e = _solution(model, "Store-e")
+    for c in storage:
+        tid = c.tech.id
+        eta = float(np.sqrt(c.round_trip_efficiency))
+        charge_mw = float(link_nom[f"{tid}-charge"])
+        discharge_in_mw = float(link_nom[f"{tid}-discharge"])
+        out["p_nom"][tid] = discharge_in_mw * eta
+        out.setdefault("charge_p_nom", {})[tid] = charge_mw
+        e_nom = float(store_nom[tid])
+        out.setdefault("e_nom", {})[tid] = e_nom
+        cost_by_tech[tid] = MODEL_YEAR_FRACTION * (
+            c.capital_usd_per_mw_year / 2 * (charge_mw + discharge_in_mw * eta)
+            + c.energy_usd_per_mwh_year * e_nom
+        )
+        columns[f"{tid}-discharge"] = link_p[f"{tid}-discharge"].to_numpy() * eta
+        columns[f"{tid}-charge"] = link_p[f"{tid}-charge"].to_numpy()
+        columns[f"{tid}-level"] = store_e[tid].to_numpy()
+    if "must-run-surplus" in p_t:
+        columns["must-run-surplus"] = -p_t["must-run-surplus"].to_numpy()
     if grid is not None:
-        dispatch["grid-import"] = p_t["grid-import"].to_numpy()
+        columns["grid-import"] = p_t["grid-import"].to_numpy()
         cost_by_tech["grid-import"] = grid.import_price_usd_per_mwh * float(
-            np.sum(weight_array * dispatch["grid-import"].to_numpy())
+            np.sum(weight_array * columns["grid-import"])
         )
         if grid.export_price_usd_per_mwh is not None:
-            dispatch["grid-export"] = -p_t["grid-export"].to_numpy()
+            columns["grid-export"] = -p_t["grid-export"].to_numpy()
             cost_by_tech["grid-export"] = -grid.export_price_usd_per_mwh * float(
-                np.sum(weight_array * dispatch["grid-export"].to_numpy())
+                np.sum(weight_array * columns["grid-export"])
             )
-    dispatch["load"] = load_mw
-    out["dispatch"] = dispatch
+    columns["load"] = np.asarray(load_mw, dtype=float)
+    out["dispatch"] = pd.DataFrame(columns, index=snapshots)
     out["cost_by_tech"] = cost_by_tech
     return out
 
@@ -1400,7 +1534,7 @@ def size_supply(
                 )
     year_cost = None
     limit = None
-    if periods is not None and days and not plans and DIRECT_LP:
+    if periods is not None and days and not plans:
         limit = _fossil_limit(solution, costs, series["load"], cfe, co2_cap_kg)
         fossil_gens = any(c.tech.role != "storage" and not c.tech.carbon_free for c in costs)
         if limit is not None and (fossil_gens or link is not None):

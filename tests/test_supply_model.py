@@ -1,11 +1,10 @@
-"""The directly assembled LP (gigawatt.supply.lp) gives the optimum of the PyPSA model on every
-feature of the continuous sizing: cyclic, period-cyclic and Kotzur-linked storage, the CFE
-share, the CO2 cap, grid import and export."""
+"""The PyPSA model's continuous sizing: an infeasible clean share is reported, held capacities
+and a priced coupling row (Lagrangian relaxation at the row's shadow price) reproduce the
+optimum, and representative days with a CO2 cap give the sizing's real-year cost."""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import numpy as np
 import pytest
@@ -13,7 +12,6 @@ import pytest
 from gigawatt.catalog import catalog
 from gigawatt.catalog.technology import Technology
 from gigawatt.supply import hourly
-from gigawatt.supply.grid import GridLink
 from gigawatt.supply.hourly import TechCosts, solve
 
 
@@ -38,61 +36,9 @@ def _profiles(hours: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     return load, {"solar-pv": sun, "wind-onshore": wind, "gas-ccgt": np.full(hours, 0.9)}
 
 
-CASES: dict[str, dict[str, Any]] = {
-    "cyclic, CFE 0.8": {"cfe": 0.8},
-    "periods cyclic, CO2 cap": {"co2_cap_kg": 2.0e6, "period_hours": 24},
-    "linked periods, CFE 0.9": {"cfe": 0.9, "period_hours": 24, "linked": True},
-    "linked, grid import and export, CFE 0.7": {
-        "cfe": 0.7,
-        "period_hours": 24,
-        "linked": True,
-        "grid": True,
-    },
-    "grid with CO2 cap": {"co2_cap_kg": 1.5e6, "grid": True},
-}
-
-
-@pytest.mark.parametrize("name", list(CASES))
-def test_direct_lp_equals_pypsa_model(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = dict(CASES[name])
-    hours = 96  # four typical days
-    load, avail = _profiles(hours)
-    weights = np.full(hours, 365.0 / 4)
-    kwargs: dict[str, Any] = {
-        "cfe": spec.get("cfe"),
-        "co2_cap_kg": spec.get("co2_cap_kg"),
-        "period_hours": spec.get("period_hours"),
-    }
-    if spec.get("linked"):
-        kwargs["order"] = np.array([0, 0, 1, 2, 2, 2, 3, 1, 0, 3])
-        weights = np.repeat([3.0, 2.0, 3.0, 2.0], 24)
-    if spec.get("grid"):
-        t = np.arange(hours)
-        clean = 0.4 + 0.3 * np.sin(t / 24 * 2 * np.pi)
-        kwargs["grid"] = GridLink(70.0, clean, 600.0 * (1 - clean), 80.0, 30.0)
-    costs = _costs()
-    monkeypatch.setattr(hourly, "DIRECT_LP", True)
-    direct = solve(costs, load, avail, weights, **kwargs)
-    monkeypatch.setattr(hourly, "DIRECT_LP", False)
-    model = solve(costs, load, avail, weights, **kwargs)
-    assert direct["status"] == model["status"] == "ok"
-    assert direct["objective"] == pytest.approx(model["objective"], rel=1e-7)
-    for tid, cost in model["cost_by_tech"].items():
-        assert direct["cost_by_tech"][tid] == pytest.approx(cost, rel=1e-4, abs=1e-3 * 1e4)
-    for column in model["dispatch"]:
-        assert column in direct["dispatch"]
-    d = direct["dispatch"]
-    supply = sum(d[c] for c in ("solar-pv", "wind-onshore", "gas-ccgt"))
-    supply = supply + d["battery-li-ion-discharge"] - d["battery-li-ion-charge"]
-    if "grid-import" in d:
-        supply = supply + d["grid-import"] - d.get("grid-export", 0.0)
-    assert np.max(np.abs((supply - d["load"]).to_numpy())) < 1e-6 * load.max()
-
-
-def test_infeasible_lp_reports_the_condition(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_infeasible_lp_reports_the_condition() -> None:
     costs = _costs()
     load, avail = _profiles(24)
-    monkeypatch.setattr(hourly, "DIRECT_LP", True)
     out = solve(costs, load, avail, np.full(24, 365.0), co2_cap_kg=0.0, cfe=1.0)
     # clean sources and storage alone can serve it: feasible; a CFE of 1 without clean supply
     # in some hour is not
@@ -106,25 +52,23 @@ def test_fixed_capacities_and_priced_rows_reproduce_the_optimum() -> None:
     """Holding the optimal capacities and optimising only the dispatch gives the optimum
     again; pricing the CO2-cap row at its shadow price instead of imposing it gives the same
     optimum (LP strong duality), and any other price a lower bound."""
-    from gigawatt.supply.lp import solve_lp
-
     load, avail = _profiles(48)
     costs, weights = _costs(), np.full(48, 365.0 / 2)
     # gas cheap to build and run, so the cap of 1e8 kg binds (uncapped it emits 3.2e8 kg)
     costs[2] = dataclasses.replace(
         costs[2], capital_usd_per_mw_year=20_000.0, marginal_usd_per_mwh=5.0
     )
-    args = (costs, load, avail, weights, None, 1.0e8, None, None, None, {}, 1.0)
-    best = solve_lp(*args)
+    args = (costs, load, avail, weights, None, 1.0e8)
+    best = solve(*args)
     assert best["status"] == "ok"
     price = best["coupling_prices"]["co2"]
     assert price > 0  # the cap binds
-    held = solve_lp(*args, fixed=best)
+    held = solve(*args, fixed=best)
     assert held["objective"] == pytest.approx(best["objective"], rel=1e-7)
-    priced = solve_lp(*args, relax={"co2": price})
+    priced = solve(*args, relax={"co2": price})
     assert priced["objective"] == pytest.approx(best["objective"], rel=1e-6)
     for other in (0.0, price / 2, price * 2):
-        bound = solve_lp(*args, relax={"co2": other})
+        bound = solve(*args, relax={"co2": other})
         assert bound["objective"] <= best["objective"] * (1 + 1e-9)
 
 
