@@ -99,6 +99,9 @@ REFINE_DAYS_PER_ROUND = 8
 MAX_SAMPLES = 1000
 #: Share of the modelled 8,760 h in the Julian year used to annualise costs.
 MODEL_YEAR_FRACTION = HOURS * SECONDS_PER_HOUR / SECONDS_PER_YEAR
+#: Linked representative days with a fossil plant: each day of the year may shift energy
+#: between the fossil plants and the store (see :func:`_link_periods`).
+DAY_FLEX = True
 #: Extra HiGHS options for every solve.
 SOLVER_OPTIONS: dict[str, Any] = {}
 #: Problems with at least this many snapshots (a full year) use HiGHS's dual simplex with
@@ -623,11 +626,43 @@ def _rows(model: Any, labels: np.ndarray, coeffs: np.ndarray, dim: str) -> Any:
     return LinearExpression(data, model)
 
 
-def _link_periods(model: Any, store: str, order: np.ndarray, period_hours: int) -> None:
+@dataclass(frozen=True)
+class DayFlex:
+    """The fossil plants whose energy each day of the year may shift to or from the one store
+    (see :func:`_link_periods`): generator names, their availability [p.u.], each of shape
+    (snapshots,), and the store's one-way efficiency ``eta`` (√RTE)."""
+
+    fossil: tuple[str, ...]
+    availability: tuple[np.ndarray, ...]
+    eta: float
+
+
+def _link_periods(
+    model: Any,
+    store: str,
+    order: np.ndarray,
+    period_hours: int,
+    flex: DayFlex | None = None,
+) -> None:
     """Kotzur et al. (2018) inter-period storage for one store: the typical periods are chained
     in the calendar ``order`` (cluster of each day of the year), carrying a state of charge
     ``soc[d]`` from day to day; the level ``soc[d] + δ_k(t)`` stays within [0, E] at every hour
-    through each typical period's intra-period maximum and minimum ``δ``."""
+    through each typical period's intra-period maximum and minimum ``δ``.
+
+    ``flex``: the fossil plants. Every day of a cluster otherwise repeats the cluster's one
+    dispatch, whatever storage level it starts from; a plant whose energy a CO2 cap or fossil
+    share limits is then mis-sized (gas +8-18% in the bench; the same typical-day profiles
+    with each day its own dispatch give the full-year answer). With ``flex`` each day d may
+    burn ``zp_d`` MWh more fossil energy than its cluster's typical day (that much less
+    storage discharge, so the store keeps ``zp_d/η`` more) or ``zn_d`` less (the store gives
+    it): ``soc[d+1] = soc[d] + δ_k(end) + (zp_d − zn_d)/η``, with the days of each cluster
+    summing to 0 (the weighted fossil energy, hence the CO2 and CFE rows, is unchanged),
+    ``zp_d`` within the fossil capacity left in the typical day and its storage discharge,
+    ``zn_d`` within its fossil output and its unused discharge capacity, and the level bounds
+    widened by the shift (``soc[d] + dmax_k + zp_d/η ≤ E``, ``soc[d] + dmin_k − zn_d/η ≥ 0``).
+    The hour-by-hour timing of the shift is not modelled (the daily energy bounds are a
+    relaxation); the replay over the full year checks the sizing.
+    """
     import pandas as pd
 
     e = model["Store-e"]
@@ -664,26 +699,126 @@ def _link_periods(model: Any, store: str, order: np.ndarray, period_hours: int) 
         <= 0,
         name=f"intra_min_{safe}",
     )
-    # soc[d+1] = soc[d] + (e_end(k) − start(k)), k = order[d]; soc[D] = soc[0]
-    lab = np.stack([soc_lab[1:], soc_lab[:-1], ends[order], starts[order]], 1)
-    model.add_constraints(
-        _rows(model, lab, np.tile([1.0, -1.0, -1.0, 1.0], (days, 1)), "d") == 0,
-        name=f"soc_step_{safe}",
-    )
+    step_lab = np.stack([soc_lab[1:], soc_lab[:-1], ends[order], starts[order]], 1)
+    step_coef = np.tile([1.0, -1.0, -1.0, 1.0], (days, 1))
+    upper_lab = np.stack([soc_lab[:-1], dmax_lab[order], np.full(days, big_e)], 1)
+    upper_coef = np.tile([1.0, 1.0, -1.0], (days, 1))
+    lower_lab = np.stack([soc_lab[:-1], dmin_lab[order]], 1)
+    lower_coef = np.tile([1.0, 1.0], (days, 1))
+    if flex is not None:
+        link = model["Link-p"]
+        link_dim = next(d for d in link.dims if d != "snapshot")
+        discharge = link.labels.sel({link_dim: f"{store}-discharge"}).values
+        link_nom = model["Link-p_nom"]
+        discharge_nom = int(link_nom.labels.sel({link_nom.dims[0]: f"{store}-discharge"}).values)
+        eta = flex.eta
+        zp = model.add_variables(lower=0, coords=[day_index[:-1]], name=f"shift_up_{safe}")
+        zn = model.add_variables(lower=0, coords=[day_index[:-1]], name=f"shift_down_{safe}")
+        zp_lab, zn_lab = zp.labels.values, zn.labels.values
+        step_lab = np.column_stack([step_lab, zp_lab, zn_lab])
+        step_coef = np.column_stack([step_coef, np.full(days, -1 / eta), np.full(days, 1 / eta)])
+        upper_lab = np.column_stack([upper_lab, zp_lab])
+        upper_coef = np.column_stack([upper_coef, np.full(days, 1 / eta)])
+        lower_lab = np.column_stack([lower_lab, zn_lab])
+        lower_coef = np.column_stack([lower_coef, np.full(days, -1 / eta)])
+        _day_shift_limits(
+            model, flex, safe, period_index, discharge, discharge_nom, eta, period_hours, order
+        )
+        # the days of each cluster shift no energy in total: Σ_{d in k} (zp_d − zn_d) = 0
+        members = [np.flatnonzero(order == k) for k in range(k_count)]
+        width = 2 * max(m.shape[0] for m in members)
+        lab = np.full((k_count, width), -1, dtype=np.int64)
+        coef = np.zeros((k_count, width))
+        for k, m in enumerate(members):
+            lab[k, : 2 * m.shape[0]] = np.concatenate([zp_lab[m], zn_lab[m]])
+            coef[k, : 2 * m.shape[0]] = np.repeat([1.0, -1.0], m.shape[0])
+        model.add_constraints(_rows(model, lab, coef, "k") == 0, name=f"shift_sum_{safe}")
+    # soc[d+1] = soc[d] + (e_end(k) − start(k)) (+ (zp_d − zn_d)/η), k = order[d]; soc[D] = soc[0]
+    model.add_constraints(_rows(model, step_lab, step_coef, "d") == 0, name=f"soc_step_{safe}")
     model.add_constraints(
         _rows(model, np.array([[soc_lab[days], soc_lab[0]]]), np.array([[1.0, -1.0]]), "c") == 0,
         name=f"soc_cyclic_{safe}",
     )
-    # 0 ≤ soc[d] + dmin_k and soc[d] + dmax_k ≤ E
-    pair = np.stack([soc_lab[:-1], dmax_lab[order], np.full(days, big_e)], 1)
-    model.add_constraints(
-        _rows(model, pair, np.tile([1.0, 1.0, -1.0], (days, 1)), "d") <= 0,
-        name=f"soc_upper_{safe}",
+    # soc[d] + dmax_k (+ zp_d/η) ≤ E and 0 ≤ soc[d] + dmin_k (− zn_d/η)
+    model.add_constraints(_rows(model, upper_lab, upper_coef, "d") <= 0, name=f"soc_upper_{safe}")
+    model.add_constraints(_rows(model, lower_lab, lower_coef, "d") >= 0, name=f"soc_lower_{safe}")
+
+
+def _day_shift_limits(
+    model: Any,
+    flex: DayFlex,
+    safe: str,
+    period_index: Any,
+    discharge: np.ndarray,
+    discharge_nom: int,
+    eta: float,
+    period_hours: int,
+    order: np.ndarray,
+) -> None:
+    """Bounds of each day's shift (see :func:`_link_periods`): per typical period k its fossil
+    energy f_k, fossil capacity left h_k, delivered storage discharge g_k and unused discharge
+    capacity u_k [MWh]; zp_d ≤ h_k, g_k and zn_d ≤ f_k, u_k for k = order[d]."""
+    p = model["Generator-p"]
+    gen_dim = next(d for d in p.dims if d != "snapshot")
+    p_nom = model["Generator-p_nom"]
+    k_count = len(period_index)
+    hours = period_hours
+    p_lab = p.labels.sel({gen_dim: list(flex.fossil)}).values  # (snapshots, plants)
+    nom_lab = np.array(
+        [int(p_nom.labels.sel({p_nom.dims[0]: g}).values) for g in flex.fossil], dtype=np.int64
     )
-    pair = np.stack([soc_lab[:-1], dmin_lab[order]], 1)
-    model.add_constraints(
-        _rows(model, pair, np.tile([1.0, 1.0], (days, 1)), "d") >= 0, name=f"soc_lower_{safe}"
-    )
+    avail = np.stack(flex.availability, 1)  # (snapshots, plants)
+    n_plants = p_lab.shape[1]
+    # p of the hours of period k, flattened: (k, hours × plants)
+    p_k = p_lab.reshape(k_count, hours * n_plants)
+    d_k = discharge.reshape(k_count, hours)
+    avail_k = avail.reshape(k_count, hours, n_plants).sum(axis=1)  # Σ_t a_{g,t} per k
+    names = ("fossil", "room", "discharge", "unused")
+    var = {
+        name: model.add_variables(lower=0, coords=[period_index], name=f"shift_{name}_{safe}")
+        for name in names
+    }
+    lab = {name: v.labels.values for name, v in var.items()}
+    ones = np.ones((k_count, hours * n_plants))
+    # f_k = Σ p;  h_k = Σ_g (Σ_t a) P_g − Σ p;  g_k = η Σ d;  u_k = η H D − η Σ d
+    rows = {
+        "fossil": (
+            np.column_stack([p_k, lab["fossil"]]),
+            np.column_stack([ones, -np.ones(k_count)]),
+        ),
+        "room": (
+            np.column_stack([np.tile(nom_lab, (k_count, 1)), p_k, lab["room"]]),
+            np.column_stack([avail_k, -ones, -np.ones(k_count)]),
+        ),
+        "discharge": (
+            np.column_stack([d_k, lab["discharge"]]),
+            np.column_stack([np.full((k_count, hours), eta), -np.ones(k_count)]),
+        ),
+        "unused": (
+            np.column_stack([np.full(k_count, discharge_nom), d_k, lab["unused"]]),
+            np.column_stack(
+                [np.full(k_count, eta * hours), np.full((k_count, hours), -eta), -np.ones(k_count)]
+            ),
+        ),
+    }
+    for name, (labels, coeffs) in rows.items():
+        model.add_constraints(
+            _rows(model, labels, coeffs, "k") == 0, name=f"shift_{name}_row_{safe}"
+        )
+    zp = model[f"shift_up_{safe}"].labels.values
+    zn = model[f"shift_down_{safe}"].labels.values
+    pairs = [(zp, "room"), (zp, "discharge"), (zn, "fossil"), (zn, "unused")]
+    for z, cap in pairs:
+        model.add_constraints(
+            _rows(
+                model,
+                np.stack([z, lab[cap][order]], 1),
+                np.tile([1.0, -1.0], (order.shape[0], 1)),
+                "d",
+            )
+            <= 0,
+            name=f"shift_cap_{cap}_{'up' if z is zp else 'down'}_{safe}",
+        )
 
 
 def _highs_run_time(model: Any) -> float:
@@ -712,6 +847,7 @@ def solve(
     options: dict[str, Any] | None = None,
     fixed: dict[str, Any] | None = None,
     relax: dict[str, float] | None = None,
+    day_flex: bool | None = None,
 ) -> dict[str, Any]:
     """Build the PyPSA model and solve it with HiGHS through linopy (a MILP with ``units``).
 
@@ -729,6 +865,9 @@ def solve(
     fossil energy for ``"cfe"``, per kg for ``"co2"``) at which the CFE-share or CO2-cap row
     is priced into the marginal costs instead of imposed (a Lagrangian relaxation: its optimum
     is a lower bound on the constrained optimum, equal to it at the row's shadow price).
+    ``day_flex`` (None: :data:`DAY_FLEX`): with linked periods, one store, a fossil plant and
+    no grid, let each day of the year shift energy between the fossil plants and the store
+    (see :func:`_link_periods`).
 
     Returns a dict: ``status`` and ``condition`` (the solver's two fields), ``solve_time_s``,
     ``solver``, ``build_cpu_s`` (network, linopy model, extra constraints), ``solver_cpu_s``
@@ -925,6 +1064,14 @@ def solve(
                 marginal_cost=grid.export_price_usd_per_mwh,
             )
     stores = [c.tech.id for c in storage]
+    flex = None
+    wanted = DAY_FLEX if day_flex is None else day_flex
+    if wanted and linked and len(storage) == 1 and fossil and grid is None and not units:
+        flex = DayFlex(
+            tuple(fossil),
+            tuple(np.asarray(availability[g], dtype=float) for g in fossil),
+            float(np.sqrt(storage[0].round_trip_efficiency)),
+        )
     lap("network")
 
     # the network is built here from checked inputs with known buses and carriers: PyPSA's
@@ -948,6 +1095,7 @@ def solve(
         stores,
         period_hours,
         order if linked else None,
+        flex,
     )
     lap("extra_constraints")
 
@@ -1027,6 +1175,7 @@ def _extra_constraints(
     stores: list[str],
     period_hours: int | None,
     order: np.ndarray | None,
+    flex: DayFlex | None = None,
 ) -> None:
     """The rows PyPSA has no component for, added to its linopy ``model``: the clean-energy
     share (``cfe``: None = not imposed), the CO2 cap (``co2_cap_kg``), the build order of
@@ -1080,7 +1229,7 @@ def _extra_constraints(
     if period_hours and "Store-e" in model.variables:
         if order is not None:
             for store in stores:
-                _link_periods(model, store, order, period_hours)
+                _link_periods(model, store, order, period_hours, flex)
             return
         # each representative period ends at the level of the previous one (one vectorised
         # constraint: e[end of period k] - e[end of period k-1] = 0 for k >= 1)
