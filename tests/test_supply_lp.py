@@ -72,6 +72,7 @@ def test_direct_lp_equals_pypsa_model(name: str, monkeypatch: pytest.MonkeyPatch
         kwargs["grid"] = GridLink(70.0, clean, 600.0 * (1 - clean), 80.0, 30.0)
     costs = _costs()
     monkeypatch.setattr(hourly, "DIRECT_LP", True)
+    monkeypatch.setattr(hourly, "DAY_FLEX", False)  # the PyPSA model has no day shifts
     direct = solve(costs, load, avail, weights, **kwargs)
     monkeypatch.setattr(hourly, "DIRECT_LP", False)
     model = solve(costs, load, avail, weights, **kwargs)
@@ -139,3 +140,45 @@ def test_days_with_a_co2_cap_warn_and_give_the_sizings_real_year_cost() -> None:
     free = hourly.size_supply("100 MW", techs, "flat", site="35,-106", days=6)
     assert free.year_cost_usd_per_mwh is None
     assert not any("energy is limited" in w["message"] for w in free.warnings)
+
+
+def test_day_shifts_change_nothing_when_every_day_is_its_own_period() -> None:
+    """With every day of the year its own typical period, the days of a cluster cannot shift
+    energy among themselves (one day per cluster): the linked model with day shifts gives the
+    full year's optimum."""
+    from gigawatt.supply.lp import solve_lp
+
+    load, avail = _profiles(96)
+    costs = _costs()
+    base = (costs, load, avail)
+    full = solve_lp(*base, np.ones(96), 0.9, None, None, None, None, {}, 1.0)
+    linked = solve_lp(*base, np.ones(96), 0.9, None, 24, np.arange(4), None, {}, 1.0, day_flex=True)
+    assert linked["objective"] == pytest.approx(full["objective"], rel=1e-7)
+
+
+def test_day_shifts_keep_the_fossil_limit_and_match_a_hand_case() -> None:
+    """Two typical one-hour periods, sunny S (weight 2) and dark C (weight 3), the year S C S
+    C C; lossless store, load 1 MW, fossil at most 20% of the 5 MWh (a CFE share of 0.8).
+    By hand, the full year burns 1/5 MW of gas in each dark hour, stores 0.8 MWh per sunny
+    hour (solar 2 MW) and draws 0.8 per dark hour: store 1.6 MWh, 0.8 MW; the typical periods
+    reach the same optimum with or without day shifts (its dispatch is the same in every dark
+    hour), and the shifts keep the gas energy within the limit (they sum to 0 per cluster)."""
+    from gigawatt.supply.lp import solve_lp
+
+    costs = _costs()
+    costs[3] = dataclasses.replace(costs[3], round_trip_efficiency=1.0)
+    avail = {
+        "solar-pv": np.array([1.0, 0.0]),
+        "wind-onshore": np.zeros(2),
+        "gas-ccgt": np.ones(2),
+    }
+    args = (costs, np.ones(2), avail, np.array([2.0, 3.0]), 0.8, None, 1, np.array([0, 1, 0, 1, 1]))
+    rigid = solve_lp(*args, None, {}, 1.0)
+    shifted = solve_lp(*args, None, {}, 1.0, day_flex=True)
+    assert shifted["status"] == rigid["status"] == "ok"
+    assert shifted["objective"] <= rigid["objective"] * (1 + 1e-9)
+    assert shifted["p_nom"]["gas-ccgt"] == pytest.approx(0.2, rel=1e-6)
+    assert shifted["e_nom"]["battery-li-ion"] == pytest.approx(1.6, rel=1e-6)
+    assert shifted["p_nom"]["solar-pv"] == pytest.approx(2.0, rel=1e-6)
+    gas_mwh = float(np.sum(np.array([2.0, 3.0]) * shifted["dispatch"]["gas-ccgt"].to_numpy()))
+    assert gas_mwh <= 1.0 + 1e-6

@@ -102,6 +102,9 @@ MODEL_YEAR_FRACTION = HOURS * SECONDS_PER_HOUR / SECONDS_PER_YEAR
 #: directly (:mod:`gigawatt.supply.lp`) instead of through PyPSA and linopy, whose model build
 #: costs ~2.5-4 s of CPU whatever the problem's size; the whole-unit MILP stays on PyPSA.
 DIRECT_LP = True
+#: Linked representative days with a fossil plant: each day of the year may shift energy
+#: between the fossil plants and the store (see :func:`gigawatt.supply.lp._link`).
+DAY_FLEX = True
 #: Extra HiGHS options for every solve.
 SOLVER_OPTIONS: dict[str, Any] = {}
 #: Problems with at least this many snapshots (a full year) use HiGHS's dual simplex with
@@ -727,6 +730,7 @@ def solve(
                 MODEL_YEAR_FRACTION,
                 retry,
                 fixed=fixed,
+                day_flex=DAY_FLEX,
             )
     if fixed is not None:
         raise ValueError("fixed capacities need a continuous problem (no units)")

@@ -115,6 +115,7 @@ def solve_lp(
     fallback_options: dict[str, Any] | None = None,
     fixed: dict[str, Any] | None = None,
     relax: dict[str, float] | None = None,
+    day_flex: bool = False,
 ) -> dict[str, Any]:
     """Build and solve the continuous sizing LP; the same answer dict as
     :func:`gigawatt.supply.hourly.solve` (without whole units).
@@ -132,7 +133,9 @@ def solve_lp(
     priced into the objective instead of imposed (a Lagrangian relaxation: its optimum is a
     lower bound on the constrained optimum, and without the dense row HiGHS solves a full
     year ~10-30x faster). The answer carries ``coupling_prices``: each imposed row's shadow
-    price (≥ 0, same units).
+    price (≥ 0, same units). ``day_flex``: with linked periods, one store and a fossil plant,
+    let each day of the year shift energy between the fossil plants and the store (see
+    :func:`_link`).
     """
     import highspy
     import pandas as pd
@@ -214,11 +217,16 @@ def solve_lp(
         if imp is not None and grid is not None:
             terms.append((imp, w * grid.intensity_kg_per_mwh))
         coupling["co2"] = _dense_row(b, terms, co2_cap_kg * year_fraction, prices.get("co2"))
+    flex = None
+    if day_flex and linked and len(stores) == 1 and fossil and grid is None:
+        flex = [
+            (gen_p[tid], gen_nom[tid], np.asarray(availability[tid], dtype=float)) for tid in fossil
+        ]
     if period_hours and stores:
         for s in stores.values():
             if linked:
                 assert order is not None
-                _link(b, s, order, period_hours)
+                _link(b, s, order, period_hours, flex)
             else:
                 ends = s["e"][period_hours - 1 :: period_hours]
                 if ends.shape[0] > 1:
@@ -377,10 +385,31 @@ def _dense_row(
     return b.n_row - 1
 
 
-def _link(b: _Builder, s: dict[str, Any], order: np.ndarray, period_hours: int) -> None:
+def _link(
+    b: _Builder,
+    s: dict[str, Any],
+    order: np.ndarray,
+    period_hours: int,
+    flex: list[tuple[np.ndarray, int, np.ndarray]] | None = None,
+) -> None:
     """Kotzur et al. (2018) inter-period storage, as ``hourly._link_periods`` adds it to the
     PyPSA model: ``soc[d+1] = soc[d] + δ_k(end)``, ``soc[D] = soc[0]``, and the level
-    ``soc[d] + δ_k(t)`` within [0, E] through each period's intra-period max and min."""
+    ``soc[d] + δ_k(t)`` within [0, E] through each period's intra-period max and min.
+
+    ``flex``: the fossil plants (output columns, capacity column, availability). Every day of
+    a cluster otherwise repeats the cluster's one dispatch, whatever storage level it starts
+    from; a plant whose energy a CO2 cap or fossil share limits is then mis-sized (gas +8-18%
+    in the bench; the same typical-day profiles with each day its own dispatch give the
+    full-year answer). With ``flex`` each day d may burn ``zp_d`` MWh more fossil energy than
+    its cluster's typical day (that much less storage discharge, so the store keeps
+    ``zp_d/η`` more) or ``zn_d`` less (the store gives it): ``soc[d+1] = soc[d] + δ_k(end) +
+    (zp_d − zn_d)/η``, with the days of each cluster summing to 0 (the weighted fossil energy,
+    hence the CO2 and CFE rows, is unchanged), ``zp_d`` within the fossil capacity left in the
+    typical day and its storage discharge, ``zn_d`` within its fossil output and its unused
+    discharge capacity, and the level bounds widened by the shift (``soc[d] + dmax_k +
+    zp_d/η ≤ E``, ``soc[d] + dmin_k − zn_d/η ≥ 0``). The hour-by-hour timing of the shift is
+    not modelled (the daily energy bounds are a relaxation); the replay over the full year
+    checks the sizing."""
     e = s["e"]
     n = e.shape[0]
     k_count = n // period_hours
@@ -398,9 +427,15 @@ def _link(b: _Builder, s: dict[str, Any], order: np.ndarray, period_hours: int) 
     b.rows_of([(dmax[cluster[rest]], 1.0), (e[rest], -1.0), (start_rest, 1.0)], 0.0, np.inf)
     b.rows_of([(dmin[cluster[first]], 1.0), (e[first], -1.0)], -np.inf, 0.0)
     b.rows_of([(dmin[cluster[rest]], 1.0), (e[rest], -1.0), (start_rest, 1.0)], -np.inf, 0.0)
-    # soc[d+1] − soc[d] − end_k + start_k = 0, k = order[d]
+    # soc[d+1] − soc[d] − end_k + start_k (− (zp_d − zn_d)/η) = 0, k = order[d]
     k = np.asarray(order, dtype=np.int64)
     terms: list[tuple[Any, Any]] = [(soc[1:], 1.0), (soc[:-1], -1.0), (ends[k], -1.0)]
+    zp = zn = None
+    eta = float(s["eta"])
+    if flex:
+        zp = b.var(days)
+        zn = b.var(days)
+        terms += [(zp, -1.0 / eta), (zn, 1.0 / eta)]
     has_start = k > 0
     b.rows_of(terms, 0.0, 0.0)
     if np.any(has_start):
@@ -410,6 +445,63 @@ def _link(b: _Builder, s: dict[str, Any], order: np.ndarray, period_hours: int) 
         b.cols.append(ends[k[has_start] - 1].astype(np.int64))
         b.vals.append(np.ones(int(has_start.sum())))
     b.rows_of([(soc[days : days + 1], 1.0), (soc[:1], -1.0)], 0.0, 0.0, 1)
-    # soc[d] + dmax_k − E ≤ 0; soc[d] + dmin_k ≥ 0
-    b.rows_of([(soc[:-1], 1.0), (dmax[k], 1.0), (s["e_nom"], -1.0)], -np.inf, 0.0)
-    b.rows_of([(soc[:-1], 1.0), (dmin[k], 1.0)], 0.0, np.inf)
+    # soc[d] + dmax_k (+ zp_d/η) − E ≤ 0; soc[d] + dmin_k (− zn_d/η) ≥ 0
+    upper: list[tuple[Any, Any]] = [(soc[:-1], 1.0), (dmax[k], 1.0), (s["e_nom"], -1.0)]
+    lower: list[tuple[Any, Any]] = [(soc[:-1], 1.0), (dmin[k], 1.0)]
+    if zp is not None and zn is not None:
+        upper.append((zp, 1.0 / eta))
+        lower.append((zn, -1.0 / eta))
+    b.rows_of(upper, -np.inf, 0.0, days)
+    b.rows_of(lower, 0.0, np.inf, days)
+    if not flex or zp is None or zn is None:
+        return
+    # per cluster: fossil energy f_k, capacity left h_k, delivered discharge g_k, unused
+    # discharge capacity u_k of the typical day [MWh]
+    f = b.var(k_count)
+    h = b.var(k_count)
+    g = b.var(k_count)
+    u = b.var(k_count)
+    hours = np.arange(n)
+    for kk in range(k_count):
+        in_k = hours[cluster == kk]
+        f_terms: list[tuple[Any, Any]] = [(f[kk : kk + 1], -1.0)]
+        h_terms: list[tuple[Any, Any]] = [(h[kk : kk + 1], -1.0)]
+        for p_cols, nom, avail in flex:
+            f_terms.append((p_cols[in_k], 1.0))
+            h_terms += [(p_cols[in_k], -1.0), (np.full(in_k.shape[0], nom), avail[in_k])]
+        _sum_row(b, f_terms)
+        _sum_row(b, h_terms)
+        _sum_row(b, [(g[kk : kk + 1], -1.0), (s["d"][in_k], eta)])
+        _sum_row(
+            b,
+            [
+                (u[kk : kk + 1], -1.0),
+                (s["d"][in_k], -eta),
+                (np.array([s["discharge_nom"]]), eta * in_k.shape[0]),
+            ],
+        )
+    for z, caps in ((zp, (h, g)), (zn, (f, u))):
+        for cap in caps:
+            b.rows_of([(z, 1.0), (cap[k], -1.0)], -np.inf, 0.0)
+    # the days of each cluster shift no energy in total
+    for kk in range(k_count):
+        members = np.flatnonzero(k == kk)
+        if members.shape[0]:
+            _sum_row(b, [(zp[members], 1.0), (zn[members], -1.0)])
+
+
+def _sum_row(b: _Builder, terms: list[tuple[Any, Any]]) -> None:
+    """One row ``Σ coeff·x = 0`` over the given columns (each term: columns, coefficient(s))."""
+    cols = np.concatenate([np.atleast_1d(np.asarray(c, dtype=np.int64)) for c, _ in terms])
+    vals = np.concatenate(
+        [
+            np.broadcast_to(np.asarray(v, dtype=float), np.atleast_1d(np.asarray(c)).shape)
+            for c, v in terms
+        ]
+    )
+    b.rows.append(np.full(cols.shape[0], b.n_row))
+    b.cols.append(cols)
+    b.vals.append(vals)
+    b.row_lo.append(np.array([0.0]))
+    b.row_hi.append(np.array([0.0]))
+    b.n_row += 1
