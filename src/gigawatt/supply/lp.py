@@ -48,6 +48,13 @@ _CONDITIONS = {
 }
 
 
+#: Penalty on unserved energy and on fossil energy beyond a limit when held capacities are
+#: dispatched over the full year (``fixed``) [USD/MWh]: not a cost estimate (no value of lost
+#: load is claimed), only far above every cost in the model (~100 USD/MWh) so the check LP
+#: serves what it can and reports the rest.
+SHORTFALL_PENALTY_USD_PER_MWH = 1e5
+
+
 @dataclass
 class _Builder:
     """Columns (cost, bounds) and rows (triplets, bounds) of a growing LP."""
@@ -202,20 +209,37 @@ def solve_lp(
             exp = b.var(n, w * grid.export_price_usd_per_mwh, -grid.capacity_mw, 0.0)
             balance.append((exp, 1.0))
     load = np.asarray(load_mw, dtype=float)
+    shed = None
+    if fixed is not None:
+        # held capacities may fall short somewhere in the year: unserved load (and below,
+        # fossil beyond the limits) at a penalty keeps the check LP feasible and measures it
+        shed = b.var(n, w * SHORTFALL_PENALTY_USD_PER_MWH)
+        balance.append((shed, 1.0))
     b.rows_of(balance, load, load)
     prices = dict(relax or {})
+    excess_cols: dict[str, np.ndarray] = {}
+    excess_cost: dict[str, float] = {}
     coupling: dict[str, int | float] = {}  # row index, or the offset of a priced (relaxed) row
     load_mwh = float(np.sum(w * load))
     if cfe is not None and (fossil or grid is not None):
         terms = [(gen_p[tid], w) for tid in fossil]
         if imp is not None and grid is not None:
             terms.append((imp, w * (1.0 - grid.clean_share)))
+        if shed is not None:  # MWh of fossil beyond the share, at the penalty
+            excess_cost["cfe"] = SHORTFALL_PENALTY_USD_PER_MWH
+            excess_cols["cfe"] = b.var(1, excess_cost["cfe"])
+            terms.append((excess_cols["cfe"], np.array([-1.0])))
         coupling["cfe"] = _dense_row(b, terms, (1.0 - cfe) * load_mwh, prices.get("cfe"))
     emitters = [c for c in costs if c.tech.role != "storage" and c.direct_kg_per_mwh > 0]
     if co2_cap_kg is not None and (emitters or grid is not None):
         terms = [(gen_p[c.tech.id], w * c.direct_kg_per_mwh) for c in emitters]
         if imp is not None and grid is not None:
             terms.append((imp, w * grid.intensity_kg_per_mwh))
+        if shed is not None:  # kg beyond the cap, at the penalty per MWh of the dirtiest plant
+            worst = max([c.direct_kg_per_mwh for c in emitters] + [1.0])
+            excess_cost["co2"] = SHORTFALL_PENALTY_USD_PER_MWH / worst
+            excess_cols["co2"] = b.var(1, excess_cost["co2"])
+            terms.append((excess_cols["co2"], np.array([-1.0])))
         coupling["co2"] = _dense_row(b, terms, co2_cap_kg * year_fraction, prices.get("co2"))
     flex = None
     if day_flex and linked and len(stores) == 1 and fossil and grid is None:
@@ -347,6 +371,15 @@ def solve_lp(
     out["weights_h"] = w
     out["dispatch"] = dispatch
     out["cost_by_tech"] = cost_by_tech
+    if shed is not None:
+        # what the held capacities miss over the period: unserved energy [MWh] and excess over
+        # each limit (MWh of fossil for "cfe", kg for "co2"); the objective leaves the
+        # penalties out
+        out["unserved_mwh"] = float(np.sum(w * x[shed]))
+        out["excess"] = {k: float(x[v][0]) for k, v in excess_cols.items()}
+        out["objective"] -= SHORTFALL_PENALTY_USD_PER_MWH * out["unserved_mwh"] + sum(
+            excess_cost[k] * v for k, v in out["excess"].items()
+        )
     out["solver_cpu_s"] = time.process_time() - solve_start
     out["solve_time_s"] = time.perf_counter() - wall
     return out
