@@ -663,7 +663,6 @@ def _sweep(
         except UserInputError as exc:
             rows.append(SweepRow(labels, None, None, str(exc)))
             continue
-        rows.append(
-            SweepRow(labels, summarize(values), judge(values, claim_central, claim_low, claim_high))
-        )
+        verdict = judge(values, claim_central, claim_low, claim_high)
+        rows.append(SweepRow(labels, verdict.estimate, verdict))  # the verdict summarised them
     return rows
