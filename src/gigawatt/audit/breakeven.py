@@ -3,11 +3,11 @@
 Every other input keeps its distribution; the same random numbers are reused for each trial
 value (common random numbers: every input is drawn once), so the median is a continuous,
 piecewise smooth function of the trial value. The search covers the input's plausible range:
-its 0.05th to 99.95th percentiles, on a grid of trial values evaluated together in one pass;
-the first sign change of (median - claim) is then refined by the Illinois method (regula falsi
-with Illinois' halving, Dowell & Jarratt 1971, BIT 11:168-174), which keeps the root bracketed
-and converges superlinearly, to the tolerance Brent's method had here (``scipy.optimize.brentq``,
-whose import cost more than the search). Outside that range the answer is "no break-even": the
+its 0.05th to 99.95th percentiles, on a grid of trial values; the first sign change of
+(median - claim) is then refined by the Illinois method (regula falsi with Illinois' halving,
+Dowell & Jarratt 1971, BIT 11:168-174), which keeps the root bracketed and converges
+superlinearly, to the tolerance Brent's method had here (``scipy.optimize.brentq``, whose
+import cost more than the whole search). Outside that range the answer is "no break-even": the
 claim cannot be right by this input alone.
 
 Only the formulas downstream of the driver are evaluated per trial: the nodes the driver does
@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from gigawatt.demand.common import FRACTION_NODES
-from gigawatt.dist import Dist, FloatArray
+from gigawatt.dist import Dist
 from gigawatt.graph import Graph, Input
 
 __all__ = ["BreakEven", "break_even", "percentile_of"]
@@ -93,8 +93,9 @@ class _Trials:
     """Medians of ``output`` over the same ``n`` samples at trial values of ``driver``.
 
     Only the driver's downstream formulas are evaluated per trial: the nodes feeding them that
-    the driver does not reach (the frontier) are evaluated once, with every input drawn once,
-    and several trial values are evaluated together (the frontier repeated once per trial)."""
+    the driver does not reach (the frontier) are evaluated once, with every input drawn once.
+    (Evaluating several trial values in one pass of m·n samples was slower: the driver's
+    downstream nodes that are one number per trial became m·n arrays.)"""
 
     def __init__(
         self, graph: Graph, output: str, inputs: Mapping[str, Input], driver: str, n: int, seed: int
@@ -111,23 +112,16 @@ class _Trials:
         self.current = float(np.median(base[output]))
         self.frontier = {name: np.asarray(base.values[name]) for name in frontier}
 
-    def medians(self, values: FloatArray) -> FloatArray:
-        """The median of ``output`` at each trial value of the driver [SI]."""
-        values = np.asarray(values, dtype=float)
-        m, n = values.size, self.n
-        if not self.reaches_output:
-            return np.full(m, self.current)
-        given = {
-            name: Input(name, array if m == 1 or array.shape[0] == 1 else np.tile(array, m))
-            for name, array in self.frontier.items()
-        }
-        given[self.driver] = Input(self.driver, values if m == 1 else np.repeat(values, n))
-        out = self.graph.evaluate([self.output], given, n=m * n, seed=self.seed)[self.output]
-        # sorted first: the same medians, and numpy sorts faster than it partitions
-        return np.asarray(np.median(np.sort(out.reshape(m, n), axis=1), axis=1), dtype=float)
-
     def median_at(self, value: float) -> float:
-        return float(self.medians(np.array([value]))[0])
+        """The median of ``output`` with the driver at ``value`` [SI]."""
+        if not self.reaches_output:
+            return self.current
+        given = {name: Input(name, array) for name, array in self.frontier.items()}
+        # one value for every sample: the driver's own downstream nodes stay one number each
+        given[self.driver] = Input(self.driver, np.array([value], dtype=float))
+        out = self.graph.evaluate([self.output], given, n=self.n, seed=self.seed)[self.output]
+        # sorted first: the same median, and numpy sorts faster than it partitions
+        return float(np.median(np.sort(out)))
 
 
 def _illinois(gap: Callable[[float], float], s: float, t: float, fs: float, ft: float) -> float:
@@ -177,7 +171,7 @@ def break_even(
 
     trials = _Trials(graph, output, inputs, driver, n, seed)
     grid = np.geomspace(lo, hi, _GRID) if lo > 0 else np.linspace(lo, hi, _GRID)
-    gaps = [float(g) for g in trials.medians(grid) - target]
+    gaps = [trials.median_at(float(v)) - target for v in grid]
     value: float | None = None
     for a, b, fa, fb in zip(grid[:-1], grid[1:], gaps[:-1], gaps[1:], strict=True):
         if fa == 0:
