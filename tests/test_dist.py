@@ -179,3 +179,19 @@ def test_summary_equals_numpy_percentiles(values: list[float]) -> None:
     p5, median, p95 = np.percentile(array, [5, 50, 95])
     assert (s.p5, s.median, s.p95, s.mean) == (p5, median, p95, array.mean())
     assert s.samples is array or np.array_equal(s.samples, array)
+
+
+def test_a_remembered_parse_warns_and_fails_as_a_fresh_one() -> None:
+    # parse_node_value remembers checked values; warnings and errors must still come every time
+    from gigawatt.dist import TypedValue, parse_node_value
+    from gigawatt.quantities import UnusualValueWarning
+
+    for _ in range(2):
+        with pytest.warns(UnusualValueWarning, match="shipment_growth_initial"):
+            parse_node_value("shipment_growth_initial", "-0.9")
+        with pytest.raises(UserInputError):
+            parse_node_value("pue", "0.5")
+        with pytest.raises(UserInputError, match="has no unit"):
+            parse_node_value("power_w", TypedValue("5"))
+    assert parse_node_value("power_w", "5") == Point(unit="W", dimension="power", value=5.0)
+    assert parse_node_value("power_w", 5) is parse_node_value("power_w", 5)

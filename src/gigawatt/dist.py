@@ -493,7 +493,30 @@ def parse_node_value(name: str, value: Dist | str | float | int) -> Dist:
     outside the node's domain; warns (:class:`gigawatt.quantities.UnusualValueWarning`) for a
     value that is possible but unusual (a growth of 5x a year or more).
     """
-    from gigawatt.quantities import COUNTED_AS, check_dist, warn_if_unusual
+    from gigawatt.quantities import warn_if_unusual
+
+    key = (name, type(value), value) if type(value) in _MEMO_TYPES else None
+    dist = _PARSED.get(key) if key is not None else None
+    if dist is None:
+        dist = _parse_checked(name, value)
+        if key is not None:
+            if len(_PARSED) >= _MAX_PARSED:
+                _PARSED.clear()
+            _PARSED[key] = dist
+    warn_if_unusual(name, dist)  # every time, as a fresh parse would
+    return dist
+
+
+#: Checked values by (node, type, value as written): a pure function of the three, and the
+#: catalogue defaults and claim inputs are parsed again for every estimate, audit and sweep cell.
+_PARSED: dict[tuple[str, type, object], Dist] = {}
+_MAX_PARSED = 4096
+_MEMO_TYPES = frozenset({str, TypedValue, int, float})
+
+
+def _parse_checked(name: str, value: Dist | str | float | int) -> Dist:
+    """:func:`parse_node_value` without the plausibility warning."""
+    from gigawatt.quantities import COUNTED_AS, check_dist
     from gigawatt.units import node_unit
 
     expect = dimension_of_name(name)
@@ -515,7 +538,6 @@ def parse_node_value(name: str, value: Dist | str | float | int) -> Dist:
     if scale != 1.0:
         dist = replace(dist if _is_bare(value) else dist.scaled(1.0 / scale), unit=label)
     check_dist(name, dist, value if isinstance(value, str) else None)
-    warn_if_unusual(name, dist)
     return dist
 
 
