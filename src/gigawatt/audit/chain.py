@@ -43,11 +43,16 @@ def default_resolver(name: str) -> Estimator:
         ) from None
 
 
-def _link_function(down: str, up: str) -> Formula:
-    def link(value: Any) -> Any:
-        return value
+def _link(value: Any) -> Any:
+    """The downstream node is the upstream node's value."""
+    return value
 
-    return Formula(down, link, (up,), f"link: {down} = {up} (claim chain)")
+
+def _link_function(down: str, up: str) -> Formula:
+    # one function for every link: the graph shares a formula's results between evaluations by
+    # (function, inputs), so the nodes below a link are shared between the chains of an audit
+    # and its related claims too
+    return Formula(down, _link, (up,), f"link: {down} = {up} (claim chain)")
 
 
 @dataclass
