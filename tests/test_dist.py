@@ -185,8 +185,8 @@ def test_ndtri_ends_and_outside() -> None:
 def test_summary_equals_numpy_percentiles(values: list[float]) -> None:
     # summarize sorts and interpolates itself (faster); the numbers must be numpy's own
     array = np.array(values)
-    s = summarize(array)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"):  # inf - inf: numpy warns as well
+        s = summarize(array)
         p5, median, p95 = np.percentile(array, [5, 50, 95])
         mean = array.mean()
     got = np.array([s.p5, s.median, s.p95, s.mean])
@@ -208,3 +208,20 @@ def test_a_remembered_parse_warns_and_fails_as_a_fresh_one() -> None:
             parse_node_value("power_w", TypedValue("5"))
     assert parse_node_value("power_w", "5") == Point(unit="W", dimension="power", value=5.0)
     assert parse_node_value("power_w", 5) is parse_node_value("power_w", 5)
+
+
+@given(
+    st.lists(
+        st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, 2.5])),
+        min_size=1,
+        max_size=200,
+    )
+)
+def test_sample_median_equals_numpy(values: list[float]) -> None:
+    from gigawatt.dist import sample_median
+
+    array = np.array(values)
+    with np.errstate(invalid="ignore"):
+        expected = float(np.median(array))
+    got = sample_median(array)
+    assert got == expected or (math.isnan(got) and math.isnan(expected))

@@ -45,6 +45,7 @@ __all__ = [
     "ndtri",
     "parse_dist",
     "parse_node_value",
+    "sample_median",
     "summarize",
 ]
 
@@ -593,6 +594,23 @@ def summarize(samples: FloatArray | float, ordered: FloatArray | None = None) ->
         ordered = np.sort(array)
     p5, median, p95 = (float(x) for x in _sorted_percentiles(ordered))
     return Summary(median, float(array.mean()), p5, p95, array)
+
+
+def sample_median(samples: FloatArray | float) -> float:
+    """``float(np.median(samples))`` of a 1-d sample, with numpy's arithmetic (the middle value,
+    or the mean of the two middle values: (a + b) / 2), so the same number (tested against
+    numpy), from a sort: faster than np.median's partition, and without its NaN check, which
+    imports numpy.ma (~50 ms) on first use. NaN when any sample is NaN, as numpy."""
+    ordered = np.sort(np.atleast_1d(np.asarray(samples, dtype=float)).ravel())
+    n = ordered.shape[0]
+    if n == 0:
+        return float("nan")
+    if np.isnan(ordered[-1]):
+        return float("nan")
+    middle = n // 2
+    if n % 2:
+        return float(ordered[middle])
+    return float((ordered[middle - 1] + ordered[middle]) / 2)
 
 
 #: The summary's percentiles as fractions, divided as ``np.percentile`` divides them.

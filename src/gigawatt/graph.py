@@ -32,7 +32,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from gigawatt.dist import Dist, FloatArray, Point, Summary, parse_node_value, summarize
+from gigawatt.dist import (
+    Dist,
+    FloatArray,
+    Point,
+    Summary,
+    parse_node_value,
+    sample_median,
+    summarize,
+)
 from gigawatt.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -313,7 +321,7 @@ def _leaf_chunk(
     if dist is None:
         samples = np.atleast_1d(np.asarray(item.value, dtype=float))
         if point:
-            return np.array([float(np.median(samples))])
+            return np.array([sample_median(samples)])
         return samples if samples.shape[0] == 1 else samples[chunk]
     if point or isinstance(dist, Point):
         return np.array([dist.central])
@@ -605,7 +613,7 @@ class Evaluation:
         """The median of a node (its value, for a point evaluation)."""
         value = self._value(name)
         # np.median of one value is that value, but its NaN check imports numpy.ma (~40 ms)
-        return float(value.flat[0]) if value.size == 1 else float(np.median(value))
+        return float(value.flat[0]) if value.size == 1 else sample_median(value)
 
     def explain(self, name: str) -> dict[str, Any]:
         """A node's formula, value and direct inputs with their values and sources."""

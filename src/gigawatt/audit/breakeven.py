@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from gigawatt.demand.common import FRACTION_NODES
-from gigawatt.dist import Dist
+from gigawatt.dist import Dist, sample_median
 from gigawatt.graph import Graph, Input
 
 __all__ = ["BreakEven", "break_even", "percentile_of"]
@@ -109,7 +109,7 @@ class _Trials:
         self.reaches_output = output in reached
         frontier = {d for f in plan if f.name in reached for d in f.inputs} - reached
         base = graph.evaluate([output], dict(inputs), n=n, seed=seed, keep=frontier)
-        self.current = float(np.median(base[output]))
+        self.current = sample_median(base[output])
         self.frontier = {name: np.asarray(base.values[name]) for name in frontier}
 
     def median_at(self, value: float) -> float:
@@ -120,8 +120,7 @@ class _Trials:
         # one value for every sample: the driver's own downstream nodes stay one number each
         given[self.driver] = Input(self.driver, np.array([value], dtype=float))
         out = self.graph.evaluate([self.output], given, n=self.n, seed=self.seed)[self.output]
-        # sorted first: the same median, and numpy sorts faster than it partitions
-        return float(np.median(np.sort(out)))
+        return sample_median(out)
 
 
 def _illinois(gap: Callable[[float], float], s: float, t: float, fs: float, ft: float) -> float:

@@ -31,7 +31,7 @@ from gigawatt.audit.claims import LoadedClaim, check_claim, find_claim, output_d
 from gigawatt.audit.sensitivity import Driver, sobol_drivers, uncertain_inputs
 from gigawatt.audit.verdict import Verdict, judge
 from gigawatt.catalog.claim import Claim, dist_text
-from gigawatt.dist import Point, Summary, parse_node_value, summarize
+from gigawatt.dist import Point, Summary, parse_node_value, sample_median, summarize
 from gigawatt.errors import UserInputError
 from gigawatt.graph import Evaluation, Input
 
@@ -423,7 +423,7 @@ def _corners(
         if dist is None:
             given[name] = Input(
                 name,
-                np.array([float(np.median(np.asarray(item.value, dtype=float)))]),
+                np.array([sample_median(np.asarray(item.value, dtype=float))]),
                 item.source,
                 item.kind,
             )

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from gigawatt.dist import Dist, FloatArray, Point
+from gigawatt.dist import Dist, FloatArray, Point, sample_median
 from gigawatt.graph import Graph, Input
 
 __all__ = [
@@ -111,9 +111,7 @@ def _fixed(item: Input) -> Input:
             item.note,
         )
     samples = np.asarray(item.value, dtype=float)
-    return Input(
-        item.name, np.array([float(np.median(samples))]), item.source, item.kind, item.note
-    )
+    return Input(item.name, np.array([sample_median(samples)]), item.source, item.kind, item.note)
 
 
 def sobol_drivers(
