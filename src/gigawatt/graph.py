@@ -135,11 +135,22 @@ class Graph:
 
     @property
     def node_names(self) -> set[str]:
-        """Every name the graph knows: formula outputs and the inputs they need."""
-        names = set(self.formulas)
-        for f in self.formulas.values():
-            names.update(f.inputs)
-        return names
+        """Every name the graph knows: formula outputs and the inputs they need (a new set)."""
+        return set(self._structure()[1])
+
+    def _structure(
+        self,
+    ) -> tuple[dict[tuple[tuple[str, ...], frozenset[str]], list[Formula]], frozenset[str]]:
+        """The remembered plans and node names, emptied when the formulas change."""
+        state = tuple(self.formulas.items())
+        if getattr(self, "_structure_state", None) != state:
+            names = set(self.formulas)
+            for f in self.formulas.values():
+                names.update(f.inputs)
+            self._plans: dict[tuple[tuple[str, ...], frozenset[str]], list[Formula]] = {}
+            self._names = frozenset(names)
+            self._structure_state = state
+        return self._plans, self._names
 
     @property
     def leaf_names(self) -> set[str]:
@@ -148,8 +159,9 @@ class Graph:
 
     def check_name(self, name: str) -> None:
         """Raise a :class:`UserInputError` with suggestions if ``name`` is not a graph node."""
-        if name not in self.node_names:
-            close = get_close_matches(name, sorted(self.node_names), n=3, cutoff=0.5)
+        names = self._structure()[1]
+        if name not in names:
+            close = get_close_matches(name, sorted(names), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             raise UserInputError(f"no formula in the {self.name} graph uses {name!r}{hint}")
 
@@ -161,11 +173,8 @@ class Graph:
         """
         given_set = set(given)
         key = (tuple(outputs), frozenset(given_set))
-        state = tuple(self.formulas.items())  # plans are remembered while the formulas stay
-        if getattr(self, "_plans_state", None) != state:
-            self._plans: dict[tuple[tuple[str, ...], frozenset[str]], list[Formula]] = {}
-            self._plans_state = state
-        known = self._plans.get(key)
+        plans = self._structure()[0]  # plans are remembered while the formulas stay
+        known = plans.get(key)
         if known is not None:
             return list(known)
         for out in outputs:
@@ -197,8 +206,8 @@ class Graph:
         except graphlib.CycleError as exc:
             raise ValueError(f"formula cycle in {self.name}: {exc.args[1]}") from None
         plan = [needed[n] for n in order]
-        if len(self._plans) < _MAX_PLANS:
-            self._plans[key] = plan
+        if len(plans) < _MAX_PLANS:
+            plans[key] = plan
         return list(plan)
 
     # -- evaluation ----------------------------------------------------------------------------
