@@ -53,6 +53,54 @@ def child_cpu(cmd: list[str]) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+#: The main job in one fresh process with CPU timers around its parts (outermost calls only).
+PARTS = """
+import contextlib, io, sys, time
+P = time.process_time
+T = {"interpreter": P()}
+t = P()
+import numpy, typer, rich.console, rich.table, pydantic
+T["floor imports (numpy, typer, rich, pydantic)"] = P() - t
+t = P()
+from gigawatt.cli import entry
+import gigawatt.audit.engine as engine, gigawatt.cli.audit_cmd as cmd
+import gigawatt.report.terminal as terminal
+T["gigawatt imports (CLI, audit engine)"] = P() - t
+depth = {}
+def timed(module, name, label):
+    inner = getattr(module, name)
+    def outer(*a, **k):
+        start = P(); depth[label] = depth.get(label, 0) + 1
+        try:
+            return inner(*a, **k)
+        finally:
+            depth[label] -= 1
+            if not depth[label]:
+                T[label] = T.get(label, 0.0) + P() - start
+    setattr(module, name, outer)
+timed(cmd, "load_catalog", "catalogue load")
+timed(cmd, "_pick", "claim lookup")
+timed(engine, "run_audit", "run_audit (its lazy imports included)")
+timed(terminal, "print_audit", "print_audit (rich tables)")
+sys.argv = ["gigawatt", "audit", "edunov-2023", "--samples", "100000"]
+start = P()
+with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):
+    entry()
+parts = sum(v for k, v in T.items() if k in depth)
+T["typer and the rest of the command"] = P() - start - parts
+T["total (process CPU)"] = P()
+for k, v in T.items():
+    print(f"  {k:<44} {v:6.3f} s")
+"""
+
+
+def parts_rows() -> None:
+    """Where the main job's CPU goes, in one fresh process."""
+    print("\nthe main job's CPU by part (one fresh process):")
+    out = subprocess.run([sys.executable, "-c", PARTS], check=True, capture_output=True, text=True)
+    print(out.stdout.rstrip())
+
+
 def cli_rows(repeat: int) -> None:
     """The main job's CPU, interleaved with its baselines, best of ``repeat``."""
     commands = {
@@ -122,6 +170,7 @@ def main() -> None:
         print("    " + "; ".join(f"{label} {cpu:.3f} s" for label, cpu in stages.items()))
     if not args.skip_cli:
         cli_rows(args.repeat)
+        parts_rows()
 
 
 if __name__ == "__main__":
