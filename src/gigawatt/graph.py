@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import graphlib
 import inspect
+import itertools
 import threading
 import weakref
 import zlib
@@ -419,18 +420,17 @@ class _NodeIds:
 
     def __init__(self) -> None:
         self._ids: dict[tuple[Any, ...], int] = {}
-        self._next = 0
-        self._lock = threading.Lock()
+        self._counter = itertools.count(1)
 
     def of(self, key: tuple[Any, ...]) -> int | None:
+        # no lock: dict.get, dict.setdefault and next(count) are each atomic in CPython, so
+        # two threads asking for the same key get the same id and no id is given twice
         try:
-            with self._lock:
-                found = self._ids.get(key)
-                if found is None:
-                    if len(self._ids) >= MAX_NODE_IDS:
-                        self._ids.clear()
-                    self._next += 1
-                    found = self._ids[key] = self._next
+            found = self._ids.get(key)
+            if found is None:
+                if len(self._ids) >= MAX_NODE_IDS:
+                    self._ids.clear()
+                found = self._ids.setdefault(key, next(self._counter))
         except TypeError:  # something that cannot be hashed: no id, never shared
             return None
         return found
