@@ -92,10 +92,37 @@ def test_shared_subgraphs_equal_a_fresh_evaluation() -> None:
             graph_module._draws.clear()
             graph_module._nodes.clear()
             expected.append(np.array(g.evaluate(["scaled"], cell, n=n, seed=2)["scaled"]))
-        shared = [g.evaluate(["scaled"], cell, n=n, seed=2)["scaled"] for cell in cells]
+        with graph_module.sharing_results():
+            shared = [g.evaluate(["scaled"], cell, n=n, seed=2)["scaled"] for cell in cells]
         for got, want in zip(shared, expected, strict=True):
             assert np.array_equal(got, want)
     assert not np.array_equal(expected[0], expected[1])
+
+
+def test_results_are_shared_only_inside_the_block() -> None:
+    calls: list[str] = []
+
+    def counted(a_w: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """[W] = a_w * b, counting its calls"""
+        calls.append("counted")
+        return a_w * b
+
+    counted.__name__ = "product"
+    g = Graph([counted, plus_c])
+    cells = [
+        {**INPUTS, "c": Input("c", LogNormal.from_ci90(lo, 2 * lo, unit="W", dimension="power"))}
+        for lo in (0.1, 0.2, 0.3)
+    ]
+    for cell in cells:
+        g.evaluate(["plus_c"], cell, n=1000, seed=0)
+    assert len(calls) == 3 and len(graph_module._nodes._items) == 0
+    calls.clear()
+    with graph_module.sharing_results(), graph_module.sharing_results():
+        for cell in cells:
+            g.evaluate(["plus_c"], cell, n=1000, seed=0)
+        assert len(graph_module._nodes._items) > 0
+    assert calls == ["counted"]  # the product does not depend on c: computed once
+    assert len(graph_module._nodes._items) == 0  # freed when the outermost block ends
 
 
 def test_same_name_other_formula_is_not_shared() -> None:

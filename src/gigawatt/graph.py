@@ -47,7 +47,7 @@ from gigawatt.errors import UserInputError
 if TYPE_CHECKING:
     from gigawatt.catalog.schema import Source
 
-__all__ = ["Evaluation", "Formula", "Graph", "Input", "InputKind"]
+__all__ = ["Evaluation", "Formula", "Graph", "Input", "InputKind", "sharing_results"]
 
 
 InputKind = Literal["scenario", "assumption", "default", "override", "catalogue"]
@@ -439,11 +439,31 @@ class _NodeIds:
 #: Most entries in the node-id table.
 MAX_NODE_IDS = 1 << 16
 _node_ids = _NodeIds()
-#: Recent single-chunk formula results by node id: an audit evaluates one chain many times
-#: (reproduction, re-estimate, out-of-scope parts, every sweep cell), and the cells of a sweep
-#: differ in one or two inputs, so most of each evaluation is a subgraph evaluated before.
-#: Same bounds and copying as :data:`_draws`.
+#: Recent single-chunk formula results by node id, kept inside :func:`sharing_results` only.
+#: Same bounds and read-only sharing as :data:`_draws`.
 _nodes = _Draws()
+_sharing = {"depth": 0}
+_sharing_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def sharing_results() -> Iterator[None]:
+    """Within this block, evaluations share formula results: a node computed before by the same
+    formula from the same inputs (see :class:`_NodeIds`) is taken, not computed again. For a
+    caller that evaluates one chain many times with a few inputs changed (an audit: its
+    reproduction, re-estimate, out-of-scope parts and every sweep cell); the numbers are the
+    same as without it. Outside, nothing is kept: a single estimate pays neither the
+    bookkeeping nor the memory (at most :data:`MAX_DRAW_BYTES`, freed when the outermost block
+    ends). Blocks nest."""
+    with _sharing_lock:
+        _sharing["depth"] += 1
+    try:
+        yield
+    finally:
+        with _sharing_lock:
+            _sharing["depth"] -= 1
+            if _sharing["depth"] == 0:
+                _nodes.clear()
 
 
 def _assemble(
@@ -528,7 +548,8 @@ class Evaluation:
         rngs: dict[str, np.random.Generator] = {}
         out: dict[str, FloatArray] = {}
         ids = self._ids
-        single = self.n <= CHUNK_SAMPLES  # results of one-chunk evaluations are shared
+        # results of one-chunk evaluations are shared, inside sharing_results()
+        single = self.n <= CHUNK_SAMPLES and _sharing["depth"] > 0
 
         def node_id(name: str) -> int | None:
             if name not in ids:
@@ -576,7 +597,8 @@ class Evaluation:
                             "and read-only; return a new array instead"
                         ) from exc
                     found = np.atleast_1d(np.asarray(result, dtype=float))
-                    if key is not None:
+                    if key is not None and f.name not in targets:
+                        # a target is handed out: shared, it would have to be copied
                         _nodes.put((key,), found)
                 live[f.name] = found
                 ids[f.name] = key

@@ -33,7 +33,7 @@ from gigawatt.audit.verdict import Verdict, judge
 from gigawatt.catalog.claim import Claim, dist_text
 from gigawatt.dist import Point, Summary, parse_node_value, sample_median, summarize
 from gigawatt.errors import UserInputError
-from gigawatt.graph import Evaluation, Input
+from gigawatt.graph import Evaluation, Input, sharing_results
 
 __all__ = ["AUDIT_METHODOLOGY_VERSION", "Audit", "OutOfScopeResult", "SweepRow", "run_audit"]
 
@@ -471,6 +471,41 @@ def run_audit(
     ``overrides`` (``--set NAME=DIST``) apply to the re-estimate. ``step`` is called with a
     description after each stage (for a progress bar).
     """
+    # the audit evaluates its chain many times with a few inputs changed: share the formula
+    # results (the same numbers; gigawatt.graph.sharing_results)
+    with sharing_results():
+        return _run_audit(
+            claim,
+            catalog,
+            n,
+            seed,
+            resolver,
+            sensitivity,
+            sensitivity_n,
+            break_even_n,
+            sweep_n,
+            overrides,
+            related,
+            step,
+            library,
+        )
+
+
+def _run_audit(
+    claim: LoadedClaim | str,
+    catalog: Any,
+    n: int,
+    seed: int,
+    resolver: Resolver,
+    sensitivity: bool,
+    sensitivity_n: int,
+    break_even_n: int,
+    sweep_n: int,
+    overrides: Mapping[str, str] | None,
+    related: bool,
+    step: Step | None,
+    library: Mapping[str, LoadedClaim] | None,
+) -> Audit:
     if catalog is None:
         from gigawatt.catalog import catalog as default_catalog
 
