@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from gigawatt import __version__
+from gigawatt.cli.coercion import install as install_fast_coercion
 
 #: Command modules; each defines ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = (
@@ -95,6 +96,7 @@ def build_app(args: Sequence[str] | None = None) -> Any:
         app.registered_groups = [g for g in app.registered_groups if g.name == invoked]
     command = typer.main.get_command(app)
     _plain_metavars(command)
+    install_fast_coercion(command)  # no pydantic validator per option (start-up time)
     return command
 
 
