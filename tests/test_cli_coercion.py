@@ -146,7 +146,9 @@ def test_a_command_line_builds_no_pydantic_adapter() -> None:
     code = (
         "import sys\n"
         "from gigawatt.cli import main\n"
-        "rc = main(['catalog', '--json'])\n"
+        "rc = main(['inference', '--model', 'llama-3.1-8b', '--accelerator', 'h100-sxm',\n"
+        "           '--samples', '1', '--json'])\n"
+        "rc += main(['catalog', '--json'])\n"
         "print('ADAPTERS', 'typer._adapters' in sys.modules, rc, file=sys.stderr)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
