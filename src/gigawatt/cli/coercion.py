@@ -85,22 +85,22 @@ def _fast_param() -> Any:
     """The runtime-parameter class that converts with :func:`convert` (None: another typer)."""
     try:
         from typer._coercion import RuntimeParam, build_runtime_param
-    except ImportError:
+
+        @dataclass(frozen=True)
+        class FastParam(RuntimeParam):
+            descriptor: Any
+            slow: list[Any] = field(default_factory=list)  # typer's converter, on first need
+
+            def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+                fast = convert(self.annotation, self.parameter_info, value, param, ctx)
+                if fast is not _DEFER:
+                    return fast
+                if not self.slow:
+                    self.slow.append(build_runtime_param(self.descriptor))
+                return self.slow[0]._coerce_value(value, param=param, ctx=ctx)
+
+    except (ImportError, TypeError, ValueError):  # another typer's internals
         return None
-
-    @dataclass(frozen=True)
-    class FastParam(RuntimeParam):
-        descriptor: Any
-        slow: list[Any] = field(default_factory=list)  # typer's converter, built on first need
-
-        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            fast = convert(self.annotation, self.parameter_info, value, param, ctx)
-            if fast is not _DEFER:
-                return fast
-            if not self.slow:
-                self.slow.append(build_runtime_param(self.descriptor))
-            return self.slow[0]._coerce_value(value, param=param, ctx=ctx)
-
     return FastParam
 
 
@@ -120,12 +120,16 @@ def install(command: Any) -> None:
         descriptor = getattr(param, "type_descriptor", None)
         if descriptor is None or getattr(param, "_runtime_param", 0) is not None:
             return
-        if descriptor.file_annotation is None:
+        if getattr(descriptor, "file_annotation", 0) is not None:  # files: typer's own
+            return
+        try:
             param._runtime_param = fast_param(
                 parameter_info=descriptor.parameter_info,
                 annotation=descriptor.annotation,
                 descriptor=descriptor,
             )
+        except (TypeError, AttributeError):  # another typer's internals: typer converts
+            return
 
     def with_help(original: Any) -> Any:
         def get_help_option(ctx: Any) -> Any:
