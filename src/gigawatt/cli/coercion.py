@@ -24,8 +24,6 @@ the adapter's on generated values. If typer's internals are not what this module
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -34,8 +32,16 @@ __all__ = ["convert", "install"]
 
 #: The values the fast path does not decide (typer's adapter does).
 _DEFER: Any = object()
-_INT = re.compile(r"[0-9]{1,18}")
-_FLOAT = re.compile(r"[+-]?(?:[0-9]{1,30}\.?[0-9]{0,30}|\.[0-9]{1,30})(?:[eE][+-]?[0-9]{1,3})?")
+#: Longest string of digits read here (int64 range; longer ones go to typer).
+_MAX_DIGITS = 18
+
+
+@cache
+def _plain_float() -> Any:
+    """A plain decimal (``0.5``, ``-3``, ``1e-3``); compiled on first use, not at start-up."""
+    import re
+
+    return re.compile(r"[+-]?(?:[0-9]{1,30}\.?[0-9]{0,30}|\.[0-9]{1,30})(?:[eE][+-]?[0-9]{1,3})?")
 
 
 def _within(number: float, info: Any) -> bool:
@@ -54,13 +60,15 @@ def convert(annotation: Any, info: Any, value: Any, param: Any = None, ctx: Any 
     if annotation is bool:
         return value if type(value) is bool else _DEFER
     if annotation is int:
-        if type(value) is str and _INT.fullmatch(value):
+        if type(value) is str and value.isascii() and value.isdigit():
+            if len(value) > _MAX_DIGITS:
+                return _DEFER
             value = int(value)
         if type(value) is not int:
             return _DEFER
         return value if _within(value, info) else _DEFER
     if annotation is float:
-        if type(value) is str and _FLOAT.fullmatch(value):
+        if type(value) is str and _plain_float().fullmatch(value):
             value = float(value)
         if type(value) is not float:
             return _DEFER
@@ -86,10 +94,19 @@ def _fast_param() -> Any:
     try:
         from typer._coercion import RuntimeParam, build_runtime_param
 
-        @dataclass(frozen=True)
         class FastParam(RuntimeParam):
+            """Typer's runtime parameter, converting with :func:`convert` first (a plain
+            subclass: a dataclass would generate and compile its methods at every start)."""
+
             descriptor: Any
-            slow: list[Any] = field(default_factory=list)  # typer's converter, on first need
+            slow: list[Any]  # typer's own converter, built on first need
+
+            def __init__(self, descriptor: Any) -> None:
+                super().__init__(
+                    parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
+                )
+                object.__setattr__(self, "descriptor", descriptor)  # frozen, as typer's are
+                object.__setattr__(self, "slow", [])
 
             def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
                 fast = convert(self.annotation, self.parameter_info, value, param, ctx)
@@ -123,11 +140,7 @@ def install(command: Any) -> None:
         if getattr(descriptor, "file_annotation", 0) is not None:  # files: typer's own
             return
         try:
-            param._runtime_param = fast_param(
-                parameter_info=descriptor.parameter_info,
-                annotation=descriptor.annotation,
-                descriptor=descriptor,
-            )
+            param._runtime_param = fast_param(descriptor)
         except (TypeError, AttributeError):  # another typer's internals: typer converts
             return
 
