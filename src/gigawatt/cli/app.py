@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 
 from gigawatt import __version__
-from gigawatt.cli.coercion import install as install_fast_coercion
 
 #: Command modules; each defines ``register(app: typer.Typer) -> None``.
 COMMAND_MODULES = (
@@ -101,7 +100,9 @@ def build_app(args: Sequence[str] | None = None) -> Any:
     _plain_metavars(command)
     shows_help = args is not None and (not args or bool(set(HELP_OPTION_NAMES) & set(args)))
     if not shows_help:  # help converts no value: nothing to gain
-        install_fast_coercion(command)  # no pydantic validator per option (start-up time)
+        from gigawatt.cli.coercion import install
+
+        install(command)  # no pydantic validator per option (start-up time)
     return command
 
 
