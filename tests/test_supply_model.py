@@ -126,11 +126,11 @@ def test_days_with_a_co2_cap_warn_and_give_the_sizings_real_year_cost() -> None:
     # the sizing dispatched over the real year: a finite cost, near its typical-day cost
     assert capped.year_cost_usd_per_mwh == pytest.approx(capped.cost_usd_per_mwh, rel=0.2)
     assert any(
-        w["code"] == "GW413" and "energy is limited" in w["message"] for w in capped.warnings
+        w["code"] == "GW413" and "whose energy is limited" in w["message"] for w in capped.warnings
     )
     free = hourly.size_supply("100 MW", techs, "flat", site="35,-106", days=6)
     assert free.year_cost_usd_per_mwh is None
-    assert not any("energy is limited" in w["message"] for w in free.warnings)
+    assert not any("whose energy is limited" in w["message"] for w in free.warnings)
 
 
 def test_day_shifts_change_nothing_when_every_day_is_its_own_period() -> None:
