@@ -14,6 +14,7 @@ from gigawatt.report.format import (
     fmt_interval,
     fmt_summary,
     number,
+    percent,
     reader_unit,
     scale_for,
 )
@@ -127,3 +128,25 @@ def test_number_round_trips_to_three_digits(value: float) -> None:
     scale = {"k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}.get(text[-1], 1.0)
     back = float(text.rstrip("kMBT").replace(",", "")) * scale  # "10,000T": grouped past T
     assert math.isclose(back, value, rel_tol=6e-3, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("value", "signed", "expected"),
+    [
+        (0.25, False, "25%"),
+        (-0.36, True, "-36%"),
+        (0.2575, True, "+26%"),
+        (0.004, True, "+0%"),  # rounds to zero: no sign flip between -0.004 and +0.004
+        (-0.004, True, "+0%"),  # not "-0%" (what f"{-0.004:+.0%}" prints)
+        (23.387, True, "+2,339%"),  # thousands grouped, never e-notation
+    ],
+)
+def test_percent(value: float, signed: bool, expected: str) -> None:
+    assert percent(value, signed=signed) == expected
+
+
+@given(st.floats(min_value=-1e18, max_value=1e18, allow_nan=False))
+def test_percent_never_negative_zero_or_e_notation(value: float) -> None:
+    text = percent(value, signed=True)
+    assert text not in ("-0%", "+-0%") and "e" not in text, text
+    assert float(text[:-1].replace(",", "")) == pytest.approx(value * 100, abs=0.5)

@@ -61,6 +61,7 @@ __all__ = [
     "humanize_name",
     "index_text",
     "number",
+    "percent",
     "reader_unit",
     "scale_for",
     "unit_interval",
@@ -228,6 +229,16 @@ def fixed(value: float, decimals: int = 1) -> str:
     ``-0.004`` → ``"0.0"`` (a solver's residue), ``1234.56`` → ``"1,234.6"``."""
     text = f"{value:,.{decimals}f}"
     return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
+
+
+def percent(value: float, decimals: int = 0, signed: bool = False) -> str:
+    """A fraction as a percentage, never a negative zero: ``0.25`` → ``"25%"``; with
+    ``signed`` a relative error: ``-0.36`` → ``"-36%"``, ``0.004`` → ``"+0%"``,
+    ``-0.004`` → ``"+0%"`` (not ``"-0%"``)."""
+    if not math.isfinite(value):
+        return f"{value * 100}%"
+    shown = round(value * 100, decimals) + 0.0  # + 0.0: -0.0 becomes 0.0
+    return f"{shown:{'+' if signed else ''},.{decimals}f}%"
 
 
 def index_text(value: float, decimals: int = 2) -> str:
