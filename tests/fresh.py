@@ -8,6 +8,7 @@ import sys
 
 
 def run_fresh(code: str) -> str:
-    """stdout and stderr of ``python -c code``; ``CalledProcessError`` on a non-zero exit."""
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return out.stdout + out.stderr
+    """stdout and stderr of ``python -c code``; a non-zero exit fails with the child's stderr."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout + done.stderr
