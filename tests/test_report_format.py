@@ -150,3 +150,33 @@ def test_percent_never_negative_zero_or_e_notation(value: float) -> None:
     text = percent(value, signed=True)
     assert text not in ("-0%", "+-0%") and "e" not in text, text
     assert float(text[:-1].replace(",", "")) == pytest.approx(value * 100, abs=0.5)
+
+
+def test_supply_report_inputs_never_e_notation() -> None:
+    """The supply report's CO2 cap and tsam RMSE were ``.4g``/``.3g``: a 30 kg cap read
+    "3e-05 kt", an RMSE of 3.2e-5 read "3.2e-05"; they format through this module now."""
+    from types import SimpleNamespace
+
+    from gigawatt.report.supply_html import _input_rows
+
+    result = SimpleNamespace(
+        mean_load_w=1e9,
+        load_energy_j=3.15e16,
+        choices={"co2_cap_kg_per_year": 30.0, "profile": "flat"},
+        technologies=["solar-pv"],
+        days=None,
+        solver="highs",
+        status="ok",
+        condition="optimal",
+        solve_time_s=1.0,
+        aggregation_rmse=3.2e-5,
+        aggregation_error=None,
+        estimated_shortfall=None,
+        grid_import_j=None,
+        grid_export_j=None,
+    )
+    rows = dict(_input_rows(result))  # type: ignore[arg-type]
+    assert rows["CO2 cap"] == "30 kg CO2/yr (direct)"
+    assert rows["tsam profile RMSE"] == "0.000032"
+    result.choices["co2_cap_kg_per_year"] = 5e8  # 500 kt, as before
+    assert dict(_input_rows(result))["CO2 cap"] == "500 kt CO2/yr (direct)"  # type: ignore[arg-type]
