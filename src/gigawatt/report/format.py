@@ -15,6 +15,7 @@ everywhere and no output shows bare e-notation. The API is small:
 * :func:`number` — a plain number with three significant digits and k/M/B suffixes, never
   e-notation (``1770`` → ``"1.77k"``; ``2.5e-5`` → ``"0.000025"``).
 * :func:`grouped` — thousands separators for prices and areas (``$1,500/kW``, ``1,520 km²``).
+* :func:`percent` — a fraction as a percentage, signed for relative errors, never ``-0%``.
 * :func:`count_unit` — a count with its unit, singular or plural (``1 token``, ``338 tokens``).
 
 Reader units (planners and ML engineers, per the issue that asked for them): power in W with
