@@ -11,6 +11,7 @@ from gigawatt.cli.common import (
     DEFAULT_SAMPLES,
     CatalogOpt,
     ExplainOpt,
+    HtmlReportOpt,
     JsonOpt,
     SamplesOpt,
     SeedOpt,
@@ -179,10 +180,7 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--dispatch", help="Write the hourly dispatch [MW] to this CSV."),
         ] = None,
-        report: Annotated[
-            Path | None,
-            typer.Option("--report", help="Write a self-contained HTML report (opens offline)."),
-        ] = None,
+        report: HtmlReportOpt = None,
         fallback: Annotated[
             bool,
             typer.Option(
