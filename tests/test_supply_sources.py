@@ -115,3 +115,85 @@ def test_ccgt_minimum_load_keeps_a_second_unit_off() -> None:
     assert out["units_built"]["gas-ccgt"] == 1  # type: ignore[index]
     dispatch = out["dispatch"]["gas-ccgt"].to_numpy()  # type: ignore[index]
     assert dispatch.min() == pytest.approx(50.0, abs=1e-6)
+
+
+KW_W = 1000.0
+KWH_J = 3.6e6
+
+
+def test_atb_cost_years_convert_from_usd_per_kw() -> None:
+    """ATB 2024 utility PV 2030: advanced 953.2, conservative 1180.1 $/kW (2022 $) =
+    0.9532-1.1801 $/W; nuclear 2040: 3000-7500 $/kW = 3.0-7.5 $/W."""
+    from gigawatt.supply.finance import technology_for_year
+
+    pv = technology_for_year(_tech("solar-pv"), 2030).overnight_cost_usd_per_w
+    assert pv.bounds == pytest.approx((953.2 / KW_W, 1180.1 / KW_W))
+    nuclear = technology_for_year(_tech("nuclear-ap1000"), 2040).overnight_cost_usd_per_w
+    assert nuclear.bounds == pytest.approx((3.0, 7.5))
+
+
+def test_atb_battery_split_from_two_and_four_hour_costs() -> None:
+    """The moderate file gives power and energy costs directly (2024: 346.86 $/kW and
+    355.75 $/kWh); the older file gives 2- and 4-hour system costs C2 = 1058.37 and
+    C4 = 1769.88 $/kW, whose split energy = (C4 - C2)/2 h = 355.755 $/kWh and
+    power = 2 C2 - C4 = 346.86 $/kW agrees, which is how the advanced case is derived:
+    C2 = 777.11, C4 = 1308.28 → 265.585 $/kWh and 245.94 $/kW (catalogue 265.59, 245.94)."""
+    from gigawatt.supply.finance import technology_for_year
+
+    energy_mid, power_mid = (1769.88 - 1058.37) / 2, 2 * 1058.37 - 1769.88
+    assert energy_mid == pytest.approx(355.75, abs=0.01)
+    assert power_mid == pytest.approx(346.86, abs=0.01)
+    battery = technology_for_year(_tech("battery-li-ion"), 2024)
+    assert battery.storage_energy_cost_usd_per_j is not None
+    energy_low, energy_high = battery.storage_energy_cost_usd_per_j.bounds
+    assert energy_low == pytest.approx((1308.28 - 777.11) / 2 / KWH_J, rel=1e-4)
+    assert energy_high == pytest.approx(408.28 / KWH_J)
+    power_low, _ = battery.overnight_cost_usd_per_w.bounds
+    assert power_low == pytest.approx((2 * 777.11 - 1308.28) / KW_W, rel=1e-4)
+
+
+def test_cost_year_interpolates_between_cited_years() -> None:
+    """2032 lies 2/5 of the way from 2030 to 2035: ATB PV advanced 953.2 → 609.3 gives
+    953.2 + 0.4 × (609.3 - 953.2) = 815.64 $/kW (ReEDS's own 2032 row: 815.65); nuclear
+    conservative 7750 → 7750 stays 7750 (ReEDS 7750)."""
+    from gigawatt.supply.finance import technology_for_year
+
+    pv = technology_for_year(_tech("solar-pv"), 2032).overnight_cost_usd_per_w
+    assert pv.bounds[0] == pytest.approx(815.64 / KW_W)
+    assert pv.year == 2032
+    nuclear = technology_for_year(_tech("nuclear-ap1000"), 2032).overnight_cost_usd_per_w
+    assert nuclear.bounds == pytest.approx((4.75, 7.75))
+
+
+def test_cost_year_outside_the_cited_span_is_refused() -> None:
+    from gigawatt.errors import UserInputError
+    from gigawatt.supply.finance import apply_cost_year
+
+    with pytest.raises(UserInputError, match=r"solar-pv: year=2060: outside.*2024-2050"):
+        apply_cost_year([_tech("solar-pv")], 2060)
+    techs, dated, kept = apply_cost_year([_tech("gas-ccgt"), _tech("solar-pv")], 2030)
+    assert (dated, kept) == (["solar-pv"], ["gas-ccgt"])
+    assert techs[0] == _tech("gas-ccgt")
+
+
+def test_cli_year_outside_the_span_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from gigawatt.cli import main
+
+    code = main(["supply", "--load", "500MW", "--tech", "nuclear-ap1000", "--year", "2060"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--year 2060" in err and "2024-2050" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_size_supply_year_says_which_costs_moved() -> None:
+    """Nuclear with a trajectory and gas without: GW417 names both, and the nuclear cost per
+    MWh falls from today's 6-12 $/W to ATB's 2040 range of 3.0-7.5 $/W."""
+    from gigawatt.supply.hourly import size_supply
+
+    today = size_supply("1 GW", ["nuclear-ap1000", "gas-ccgt"], days=2, cfe=1.0)
+    later = size_supply("1 GW", ["nuclear-ap1000", "gas-ccgt"], days=2, cfe=1.0, year=2040)
+    (note,) = [w for w in later.warnings if w["code"] == "GW417"]
+    assert "for nuclear-ap1000" in note["message"] and "gas-ccgt: today's" in note["message"]
+    assert later.choices["year"] == 2040
+    assert later.cost_usd_per_mwh < today.cost_usd_per_mwh
