@@ -23,13 +23,14 @@ def _tech(ident: str) -> Technology:
     return catalog().typed(Technology, ident)
 
 
-def test_nuclear_forced_outages_from_the_two_nrel_tables() -> None:
-    """Sienna (ERCOT-based) nuclear FOR 1.51 / 1.94 / 2.36% by size class and ReEDS 0.03;
-    mean time to repair 126 h (Sienna) and 298 h (ReEDS mttr.csv)."""
+def test_nuclear_forced_outages_from_nerc_gads() -> None:
+    """NERC GADS Brochure 3, NUCLEAR PWR 1000 Plus: FOR 1.77% (2019-2023) to EFOR 2.49%
+    (2020-2024); mean time to repair 126 h (Sienna) to 298 h (ReEDS mttr.csv)."""
     t = _tech("nuclear-ap1000")
     assert t.forced_outage_rate is not None and t.forced_outage_duration_s is not None
-    assert t.forced_outage_rate.bounds == pytest.approx((1.51 / 100, 0.03))
+    assert t.forced_outage_rate.bounds == pytest.approx((1.77 / 100, 2.49 / 100))
     assert not t.forced_outage_rate.guess
+    assert "Statistical Brochure" in t.forced_outage_rate.source.title
     assert t.forced_outage_duration_s.bounds == pytest.approx((126 * H_S, 298 * H_S))
 
 
@@ -47,12 +48,13 @@ def test_refuelling_outage_length_is_scheduled_share_times_cycle() -> None:
 
 
 def test_ccgt_outages_and_availability_derived_by_hand() -> None:
-    """Sienna cc FOR 3.93%, POR 8.02%, MTTR 21 h; ReEDS Gas-CC FOR 0.05, scheduled 0.10,
-    MTTR 48 h. Availability = (1 - FOR)(1 - scheduled): 0.95 × 0.90 = 0.855 and
+    """NERC GADS COMBINED CYCLE All Sizes: EFORd 4.71% (2019-2023) to EFOR 6.26%
+    (2020-2024). Sienna cc FOR 3.93%, POR 8.02%, MTTR 21 h; ReEDS Gas-CC FOR 0.05, scheduled
+    0.10, MTTR 48 h. Availability = (1 - FOR)(1 - scheduled): 0.95 × 0.90 = 0.855 and
     0.9607 × 0.9198 = 0.8837."""
     t = _tech("gas-ccgt")
     assert t.forced_outage_rate is not None and t.forced_outage_duration_s is not None
-    assert t.forced_outage_rate.bounds == pytest.approx((0.0393, 0.05))
+    assert t.forced_outage_rate.bounds == pytest.approx((4.71 / 100, 6.26 / 100))
     assert t.forced_outage_duration_s.bounds == pytest.approx((21 * H_S, 48 * H_S))
     assert t.availability is not None
     low, high = t.availability.bounds
