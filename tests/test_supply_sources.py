@@ -173,8 +173,12 @@ def test_cost_year_outside_the_cited_span_is_refused() -> None:
 
     with pytest.raises(UserInputError, match=r"solar-pv: year=2060: outside.*2024-2050"):
         apply_cost_year([_tech("solar-pv")], 2060)
-    techs, dated, kept = apply_cost_year([_tech("gas-ccgt"), _tech("solar-pv")], 2030)
+    techs, dated, kept, sources = apply_cost_year([_tech("gas-ccgt"), _tech("solar-pv")], 2030)
     assert (dated, kept) == (["solar-pv"], ["gas-ccgt"])
+    assert sources == [
+        "NREL Annual Technology Baseline 2024 cost trajectories, advanced to conservative "
+        "(2022 dollars)"
+    ]
     assert techs[0] == _tech("gas-ccgt")
 
 

@@ -130,16 +130,22 @@ def technology_for_year(tech: Technology, year: int) -> Technology:
 
 def apply_cost_year(
     techs: Sequence[Technology], year: int
-) -> tuple[list[Technology], list[str], list[str]]:
+) -> tuple[list[Technology], list[str], list[str], list[str]]:
     """Each technology at ``year``'s costs: (technologies, ids that took a trajectory, ids
-    that keep today's catalogue costs for want of one).
+    that keep today's catalogue costs for want of one, the titles of the trajectories'
+    sources).
 
     Raises :class:`UserInputError` when ``year`` lies outside a trajectory's cited years.
     """
     out: list[Technology] = []
     dated: list[str] = []
     kept: list[str] = []
+    sources: list[str] = []
     for t in techs:
         out.append(technology_for_year(t, year))
         (dated if cost_year_span(t) else kept).append(t.id)
-    return out, dated, kept
+        for field in COST_TRAJECTORY_FIELDS:
+            for cited in (getattr(t, field) or {}).values():
+                if cited.source.title not in sources:
+                    sources.append(cited.source.title)
+    return out, dated, kept, sources

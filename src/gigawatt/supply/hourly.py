@@ -1158,8 +1158,8 @@ def size_supply(
     if year is not None:
         from gigawatt.supply.finance import apply_cost_year
 
-        techs, dated, kept = apply_cost_year(techs, year)
-        cost_year_note = _cost_year_note(year, dated, kept)
+        techs, dated, kept, sources = apply_cost_year(techs, year)
+        cost_year_note = _cost_year_note(year, dated, kept, sources)
     if cfe is not None and not 0 <= cfe <= 1:
         raise UserInputError(f"cfe={cfe}: a share between 0 and 1 (1 = every hour carbon-free)")
     co2_cap_kg = None
@@ -1403,15 +1403,14 @@ def size_supply(
     return result
 
 
-def _cost_year_note(year: int, dated: Sequence[str], kept: Sequence[str]) -> dict[str, str]:
-    """Warning GW417: which technologies took ``year``'s costs from a trajectory and which
-    keep today's catalogue costs."""
+def _cost_year_note(
+    year: int, dated: Sequence[str], kept: Sequence[str], sources: Sequence[str]
+) -> dict[str, str]:
+    """Warning GW417: which technologies took ``year``'s costs from a trajectory (and its
+    sources) and which keep today's catalogue costs."""
     parts = []
     if dated:
-        parts.append(
-            f"costs for {year} from NREL ATB 2024 (advanced to conservative, 2022 dollars) "
-            f"for {', '.join(dated)}"
-        )
+        parts.append(f"costs for {year} from {'; '.join(sources)} for {', '.join(dated)}")
     if kept:
         parts.append(f"no cost trajectory for {', '.join(kept)}: today's catalogue costs")
     return {"code": "GW417", "message": "; ".join(parts)}
