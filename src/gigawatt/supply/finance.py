@@ -9,7 +9,7 @@ Efficiency and Renewable Energy Technologies", NREL/TP-462-5173, eq. 4-4):
 with ``r`` the discount rate [1/yr] and ``n`` the lifetime [yr].
 
 Cost years (``supply --year``): a technology whose catalogue record has a cost trajectory
-(``overnight_cost_by_year_usd_per_w``, ``storage_energy_cost_by_year_usd_per_j``: a cited
+(``capex_by_year_usd_per_w``, ``energy_capex_by_year_usd_per_j``: a cited
 range per year, e.g. NREL ATB 2024 advanced to conservative) takes that year's range, each
 bound interpolated linearly between the two nearest cited years; other technologies keep
 today's catalogue costs (:func:`apply_cost_year`).
@@ -40,8 +40,8 @@ __all__ = [
 
 #: Trajectory field → the cost field it replaces for a given year.
 COST_TRAJECTORY_FIELDS: dict[str, str] = {
-    "overnight_cost_by_year_usd_per_w": "overnight_cost_usd_per_w",
-    "storage_energy_cost_by_year_usd_per_j": "storage_energy_cost_usd_per_j",
+    "capex_by_year_usd_per_w": "overnight_cost_usd_per_w",
+    "energy_capex_by_year_usd_per_j": "storage_energy_cost_usd_per_j",
 }
 
 #: Annuities use the Julian year of :data:`gigawatt.units.SECONDS_PER_YEAR` (pint's ``year``), so
