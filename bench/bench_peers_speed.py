@@ -20,7 +20,16 @@ a message. Targets (issue 16): version <= 0.15 s, inference --samples 1 <= 0.35 
 <= 0.1 s, graph <= 1.1x squigglepy wall and <= 1.2x in-place numpy memory, audit <= 1.5 s
 CPU, window <= 20 ms.
 
-Run: .venv/bin/python bench/bench_peers_speed.py [--repeat 5] [--skip-graph]
+Child processes run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` removed from their
+environment; the warm-up run writes the ``.pyc`` files), as an installed package runs: without
+it every gigawatt module is compiled from source on every call (~0.2 s of CPU).
+
+``--baseline SRC`` also runs the start-up rows with ``PYTHONPATH=SRC`` (another checkout's
+``src``, e.g. ``git archive BASE src | tar -x -C /tmp/base``), interleaved with the current
+tree's runs, and prints the ratio after/before. ``--startup-only`` stops after those rows.
+
+Run: .venv/bin/python bench/bench_peers_speed.py [--repeat 5] [--skip-graph] [--startup-only]
+     [--baseline /tmp/base/src]
 """
 
 from __future__ import annotations
@@ -42,6 +51,10 @@ INFERENCE = [
     "inference", "--model", "llama-3.1-8b", "--accelerator", "h100", "--batch", "64",
     "--samples", "1",
 ]  # fmt: skip
+#: Issue 16's own command (the cited batch range, so the serving model runs in full).
+ISSUE_INFERENCE = [
+    "inference", "--model", "llama-3.1-8b", "--accelerator", "h100-sxm", "--samples", "1",
+]  # fmt: skip
 ECOLOGITS_COLD = (
     "import warnings; warnings.simplefilter('ignore');"
     "from ecologits.tracers.utils import llm_impacts;"
@@ -58,11 +71,18 @@ MAXRSS = (
 )
 
 
-def run_child(cmd: list[str]) -> tuple[float, float]:
+#: The children's environment: bytecode cached, as an installed package runs.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def run_child(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """(wall s, CPU s) of one child process; its output is discarded."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env or CHILD_ENV,
+    )  # fmt: skip
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -76,6 +96,38 @@ def best(cmd: list[str], repeat: int) -> tuple[float, float]:
     return min(w for w, _ in runs), min(c for _, c in runs)
 
 
+def best_pair(
+    cmd: list[str], baseline_env: dict[str, str], repeat: int
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Best (wall, CPU) of ``cmd`` here and with ``baseline_env``, runs interleaved."""
+    run_child(cmd)
+    run_child(cmd, baseline_env)
+    ours: list[tuple[float, float]] = []
+    theirs: list[tuple[float, float]] = []
+    for _ in range(repeat):
+        ours.append(run_child(cmd))
+        theirs.append(run_child(cmd, baseline_env))
+
+    def pick(runs: list[tuple[float, float]]) -> tuple[float, float]:
+        return min(w for w, _ in runs), min(c for _, c in runs)
+
+    return pick(ours), pick(theirs)
+
+
+def baseline_rows(src: str, repeat: int) -> None:
+    """The start-up rows against another checkout's ``src`` (before/after, interleaved)."""
+    env = {**CHILD_ENV, "PYTHONPATH": src}
+    print(f"-- against the baseline {src} (runs interleaved; ratio = this tree / baseline)")
+    for label, cmd in (
+        ("--version", [*GIGAWATT, "--version"]),
+        ("inference", [*GIGAWATT, *INFERENCE]),
+        ("issue 16 inference", [*GIGAWATT, *ISSUE_INFERENCE]),
+    ):
+        (wall, cpu), (base_wall, base_cpu) = best_pair(cmd, env, repeat)
+        row(f"{label}, wall", wall, "s", "baseline", base_wall, "")
+        row(f"{label}, CPU", cpu, "s", "baseline", base_cpu, "")
+
+
 def in_process(code: str, setup: str = "pass") -> list[str]:
     """A fresh Python that runs ``setup``, then times ``code`` itself and prints the seconds."""
     timed = f"{setup}; import time; t = time.perf_counter(); {code}; print(time.perf_counter() - t)"
@@ -84,14 +136,18 @@ def in_process(code: str, setup: str = "pass") -> list[str]:
 
 def peak_rss_mib(cmd: list[str]) -> float:
     """Peak resident memory of one run of ``cmd`` [MiB] (measured by a fresh parent)."""
-    out = subprocess.run([PY, "-c", MAXRSS, *cmd], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [PY, "-c", MAXRSS, *cmd], check=True, capture_output=True, text=True, env=CHILD_ENV
+    )
     return int(out.stdout.strip()) / 1024
 
 
 def timed_in_child(code: str, repeat: int, setup: str = "pass") -> float:
     values = []
     for _ in range(repeat + 1):
-        out = subprocess.run(in_process(code, setup), check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            in_process(code, setup), check=True, capture_output=True, text=True, env=CHILD_ENV
+        )
         values.append(float(out.stdout.strip().splitlines()[-1]))
     return min(values[1:])
 
@@ -180,7 +236,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-graph", action="store_true", help="skip the 1e7 Monte Carlo")
+    parser.add_argument("--startup-only", action="store_true", help="only the start-up rows")
+    parser.add_argument("--baseline", metavar="SRC", help="another checkout's src to compare")
     args = parser.parse_args()
+    if "PYTHONDONTWRITEBYTECODE" in os.environ:
+        print("(PYTHONDONTWRITEBYTECODE is set here; the children cache bytecode, as installs do)")
     print(f"{'':<34} {'gigawatt':>9} {'':<4} {'peer or baseline':<20} {'peer':>9} {'ratio':>6}")
     cold = best([PY, "-c", ECOLOGITS_COLD], args.repeat)[0] if has("ecologits") else None
     floor = best([PY, "-c", FLOOR], args.repeat)
@@ -190,10 +250,17 @@ def main() -> None:
     inference = best([*GIGAWATT, *INFERENCE], args.repeat)
     row("inference --samples 1, wall", inference[0], "s", "EcoLogits cold", cold, "<= 0.35 s")
     row("inference --samples 1, CPU", inference[1], "s", "floor CPU", floor[1], "")
+    issue = best([*GIGAWATT, *ISSUE_INFERENCE], args.repeat)
+    row("issue 16 inference, wall", issue[0], "s", "EcoLogits cold", cold, "<= 0.35 s")
+    row("issue 16 inference, CPU", issue[1], "s", "floor CPU", floor[1], "")
+    if args.baseline:
+        baseline_rows(args.baseline, args.repeat)
     catalog_s = timed_in_child(CATALOG_LOAD, args.repeat)
     row("catalogue import + load (fresh)", catalog_s, "s", "", None, "")
     warm_s = timed_in_child("catalog()", args.repeat, setup="from gigawatt.catalog import catalog")
     row("catalogue load, cache warm", warm_s, "s", "", None, "<= 0.1 s")
+    if args.startup_only:
+        return
     audit = best([*GIGAWATT, "audit", "edunov-2023", "--samples", "100000", "--json"], 2)
     row("audit edunov-2023 1e5, CPU", audit[1], "s", "floor CPU", floor[1], "<= 1.5 s")
     rss = peak_rss_mib([*GIGAWATT, *INFERENCE[:-1], "1000000"])

@@ -28,7 +28,6 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from difflib import get_close_matches
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -54,16 +53,21 @@ R = TypeVar("R", bound=Record)
 ENV_VAR = "GIGAWATT_CATALOG"
 
 
+def _data_dir() -> Path:
+    """The package's ``data`` directory, the path ``importlib.resources.files`` gives for an
+    installed (on-disk) package; the catalogue needs its files on disk (they are read and
+    hashed by path), and importing ``importlib.resources`` costs start-up time for nothing."""
+    return Path(__file__).parent / "data"
+
+
 def builtin_files() -> list[Path]:
     """The catalogue's built-in YAML files, from the installed package."""
-    root = resources.files("gigawatt.catalog") / "data"
-    return sorted(Path(str(p)) for p in root.iterdir() if str(p).endswith(".yaml"))
+    return sorted(p for p in _data_dir().iterdir() if p.name.endswith(".yaml"))
 
 
 def shared_sources() -> dict[str, Any]:
     """The citations of the built-in ``sources.yaml``, by key."""
-    root = resources.files("gigawatt.catalog") / "data" / "sources.yaml"
-    data = read_yaml(Path(str(root)))
+    data = read_yaml(_data_dir() / "sources.yaml")
     return dict(data.get("sources", {})) if isinstance(data, dict) else {}
 
 

@@ -43,6 +43,9 @@ COMMAND_OF = {
     "outlook": "gigawatt.cli.outlook_cmd",
 }
 
+#: The help options, in the order help lists them; a call that shows help converts no value.
+HELP_OPTION_NAMES = ("-h", "--help")
+
 HELP = (
     "How much electricity does AI need, and what would it take to power it?\n\n"
     "Estimates with ranges and sources, from joules per token to power plants."
@@ -74,7 +77,7 @@ def build_app(args: Sequence[str] | None = None) -> Any:
         add_completion=False,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
-        context_settings={"help_option_names": ["-h", "--help"]},
+        context_settings={"help_option_names": list(HELP_OPTION_NAMES)},
     )
 
     @app.callback()
@@ -95,6 +98,11 @@ def build_app(args: Sequence[str] | None = None) -> Any:
         app.registered_groups = [g for g in app.registered_groups if g.name == invoked]
     command = typer.main.get_command(app)
     _plain_metavars(command)
+    shows_help = args is not None and (not args or bool(set(HELP_OPTION_NAMES) & set(args)))
+    if not shows_help:  # help converts no value: nothing to gain
+        from gigawatt.cli.coercion import install
+
+        install(command)  # no pydantic validator per option (start-up time)
     return command
 
 
