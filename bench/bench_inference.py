@@ -21,8 +21,10 @@ def _time(fn: object, repeat: int = 3) -> float:
     best = float("inf")
     for _ in range(repeat):
         # each repeat draws its samples afresh: the graph reuses the draws of a repeated
-        # evaluation (gigawatt.graph._draws), which would time a cache, not an estimate
+        # evaluation (gigawatt.graph._draws) and its formula results (_nodes), which would
+        # time a cache, not an estimate
         graph._draws.clear()
+        graph._nodes.clear()
         start = time.perf_counter()
         fn()  # type: ignore[operator]
         best = min(best, time.perf_counter() - start)

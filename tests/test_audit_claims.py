@@ -109,3 +109,21 @@ def test_cli_unknown_claim_id_suggests(capsys: pytest.CaptureFixture[str]) -> No
 
     assert main(["audit", "edunov-2032"]) == 2
     assert "did you mean 'edunov-2023'" in capsys.readouterr().err
+
+
+def test_builtin_claims_come_from_the_catalogue_with_the_files_lines() -> None:
+    # the catalogue already holds the built-in claims validated: the same claims in the same
+    # order as the claims file, and an error still names the file's line (parsed on demand)
+    from gigawatt.audit import claims as claims_module
+    from gigawatt.catalog import catalog
+
+    from_catalogue = claims_module.builtin_claims(catalog())
+    from_file = claims_module.builtin_claims(None)
+    assert list(from_file) == [k for k in from_catalogue if k in from_file]
+    for ident, item in from_file.items():
+        assert from_catalogue[ident].claim == item.claim
+        assert from_catalogue[ident].where("inputs") == item.where("inputs")
+    where = from_file["edunov-2023"].where("choices")
+    assert where.startswith(str(claims_module.builtin_path())) and not where.endswith(":?")
+    message = str(from_catalogue["edunov-2023"].error(("choices",), "x"))
+    assert message == f"{where}: claim 'edunov-2023', field 'choices': x"

@@ -16,6 +16,7 @@ from gigawatt.dist import (
     Point,
     Triangular,
     Uniform,
+    ndtri,
     parse_dist,
     summarize,
 )
@@ -135,3 +136,92 @@ def test_degenerate_and_central_properties(low: float, ratio: float) -> None:
     dist = parse_dist(f"{low!r} to {high!r}")
     assert low <= dist.central <= high
     assert parse_dist(f"{low!r} to {low!r}").central == pytest.approx(low)
+
+
+def test_ndtri_equals_scipy_and_the_standard_library() -> None:
+    # the quantiles every range and the audit's Sobol' design use; scipy.special.ndtri (Cephes)
+    # and statistics.NormalDist.inv_cdf (AS241) are the references, to a few units in the last
+    # place over the centre, both tails (down to 1e-300) and the audit's clipped edges
+    import statistics
+
+    from scipy.special import ndtri as scipy_ndtri
+
+    rng = np.random.default_rng(5)
+    p = np.concatenate(
+        [
+            rng.random(200_000),
+            np.geomspace(1e-300, 0.5, 20_000),
+            1 - np.geomspace(1e-16, 0.5, 20_000),
+            [1e-9, 1 - 1e-9, 0.0005, 0.9995, 0.05, 0.95, 0.075, 0.925, 0.5],
+        ]
+    )
+    ours, theirs = ndtri(p), scipy_ndtri(p)
+    nonzero = theirs != 0
+    assert np.max(np.abs(ours[nonzero] - theirs[nonzero]) / np.abs(theirs[nonzero])) < 2e-15
+    assert (ours[p == 0.5] == 0.0).all()
+    stdlib = np.array([statistics.NormalDist().inv_cdf(x) for x in p[::50]])
+    assert ours[::50] == pytest.approx(stdlib, rel=1e-15, abs=0)
+    assert ndtri(0.95) == pytest.approx(Z95, rel=1e-15)
+
+
+def test_ndtri_ends_and_outside() -> None:
+    out = ndtri(np.array([0.0, 1.0, -0.1, 1.1, np.nan]))
+    assert out[0] == -np.inf and out[1] == np.inf
+    assert np.isnan(out[2:]).all()
+    assert ndtri(np.array([[0.5, 0.975]])).shape == (1, 2)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(min_value=-1e12, max_value=1e12),
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.sampled_from([0.0, -0.0, 1.5, np.inf, -np.inf]),
+        ),
+        min_size=1,
+        max_size=300,
+    )
+)
+def test_summary_equals_numpy_percentiles(values: list[float]) -> None:
+    # summarize sorts and interpolates itself (faster); the numbers must be numpy's own
+    array = np.array(values)
+    with np.errstate(invalid="ignore"):  # inf - inf: numpy warns as well
+        s = summarize(array)
+        p5, median, p95 = np.percentile(array, [5, 50, 95])
+        mean = array.mean()
+    got = np.array([s.p5, s.median, s.p95, s.mean])
+    np.testing.assert_array_equal(got, np.array([p5, median, p95, mean]))
+    assert s.samples is array or np.array_equal(s.samples, array)
+
+
+def test_a_remembered_parse_warns_and_fails_as_a_fresh_one() -> None:
+    # parse_node_value remembers checked values; warnings and errors must still come every time
+    from gigawatt.dist import TypedValue, parse_node_value
+    from gigawatt.quantities import UnusualValueWarning
+
+    for _ in range(2):
+        with pytest.warns(UnusualValueWarning, match="shipment_growth_initial"):
+            parse_node_value("shipment_growth_initial", "-0.9")
+        with pytest.raises(UserInputError):
+            parse_node_value("pue", "0.5")
+        with pytest.raises(UserInputError, match="has no unit"):
+            parse_node_value("power_w", TypedValue("5"))
+    assert parse_node_value("power_w", "5") == Point(unit="W", dimension="power", value=5.0)
+    assert parse_node_value("power_w", 5) is parse_node_value("power_w", 5)
+
+
+@given(
+    st.lists(
+        st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, 2.5])),
+        min_size=1,
+        max_size=200,
+    )
+)
+def test_sample_median_equals_numpy(values: list[float]) -> None:
+    from gigawatt.dist import sample_median
+
+    array = np.array(values)
+    with np.errstate(invalid="ignore"):
+        expected = float(np.median(array))
+    got = sample_median(array)
+    assert got == expected or (math.isnan(got) and math.isnan(expected))

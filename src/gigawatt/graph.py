@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import graphlib
 import inspect
+import itertools
 import threading
 import weakref
 import zlib
@@ -32,13 +33,21 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from gigawatt.dist import Dist, FloatArray, Point, Summary, parse_node_value, summarize
+from gigawatt.dist import (
+    Dist,
+    FloatArray,
+    Point,
+    Summary,
+    parse_node_value,
+    sample_median,
+    summarize,
+)
 from gigawatt.errors import UserInputError
 
 if TYPE_CHECKING:
     from gigawatt.catalog.schema import Source
 
-__all__ = ["Evaluation", "Formula", "Graph", "Input", "InputKind"]
+__all__ = ["Evaluation", "Formula", "Graph", "Input", "InputKind", "sharing_results"]
 
 
 InputKind = Literal["scenario", "assumption", "default", "override", "catalogue"]
@@ -127,11 +136,22 @@ class Graph:
 
     @property
     def node_names(self) -> set[str]:
-        """Every name the graph knows: formula outputs and the inputs they need."""
-        names = set(self.formulas)
-        for f in self.formulas.values():
-            names.update(f.inputs)
-        return names
+        """Every name the graph knows: formula outputs and the inputs they need (a new set)."""
+        return set(self._structure()[1])
+
+    def _structure(
+        self,
+    ) -> tuple[dict[tuple[tuple[str, ...], frozenset[str]], list[Formula]], frozenset[str]]:
+        """The remembered plans and node names, emptied when the formulas change."""
+        state = tuple(self.formulas.items())
+        if getattr(self, "_structure_state", None) != state:
+            names = set(self.formulas)
+            for f in self.formulas.values():
+                names.update(f.inputs)
+            self._plans: dict[tuple[tuple[str, ...], frozenset[str]], list[Formula]] = {}
+            self._names = frozenset(names)
+            self._structure_state = state
+        return self._plans, self._names
 
     @property
     def leaf_names(self) -> set[str]:
@@ -140,8 +160,9 @@ class Graph:
 
     def check_name(self, name: str) -> None:
         """Raise a :class:`UserInputError` with suggestions if ``name`` is not a graph node."""
-        if name not in self.node_names:
-            close = get_close_matches(name, sorted(self.node_names), n=3, cutoff=0.5)
+        names = self._structure()[1]
+        if name not in names:
+            close = get_close_matches(name, sorted(names), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             raise UserInputError(f"no formula in the {self.name} graph uses {name!r}{hint}")
 
@@ -152,6 +173,11 @@ class Graph:
         Raises :class:`UserInputError` naming the formula that needs a missing input.
         """
         given_set = set(given)
+        key = (tuple(outputs), frozenset(given_set))
+        plans = self._structure()[0]  # plans are remembered while the formulas stay
+        known = plans.get(key)
+        if known is not None:
+            return list(known)
         for out in outputs:
             if out not in self.formulas and out not in given_set:
                 self.check_name(out)
@@ -180,7 +206,10 @@ class Graph:
             order = list(sorter.static_order())
         except graphlib.CycleError as exc:
             raise ValueError(f"formula cycle in {self.name}: {exc.args[1]}") from None
-        return [needed[n] for n in order]
+        plan = [needed[n] for n in order]
+        if len(plans) < _MAX_PLANS:
+            plans[key] = plan
+        return list(plan)
 
     # -- evaluation ----------------------------------------------------------------------------
 
@@ -238,6 +267,9 @@ class Graph:
             return Input(name, value.astype(float), kind="override")
         return Input(name, parse_node_value(name, value), kind="override")
 
+
+#: Most evaluation plans a graph remembers (by outputs and given names).
+_MAX_PLANS = 256
 
 #: Share of the available memory one evaluation may plan to use.
 MEMORY_SHARE = 0.5
@@ -299,7 +331,7 @@ def _leaf_chunk(
     if dist is None:
         samples = np.atleast_1d(np.asarray(item.value, dtype=float))
         if point:
-            return np.array([float(np.median(samples))])
+            return np.array([sample_median(samples)])
         return samples if samples.shape[0] == 1 else samples[chunk]
     if point or isinstance(dist, Point):
         return np.array([dist.central])
@@ -319,15 +351,18 @@ def _leaf_chunk(
 
 
 class _Draws:
-    """Recent single-chunk draws of leaves, by (name, distribution, seed, samples).
+    """Recent single-chunk draws of leaves, by (name, distribution, seed, samples) (and, as
+    :data:`_nodes`, formula results by node id).
 
     A leaf's samples depend only on those four (its own seeded stream), so evaluations that
     share leaves draw the same numbers: an audit evaluates one chain many times (reproduction,
     re-estimate, out-of-scope parts, every sweep cell), and each leaf is drawn once. Only whole
     evaluations of at most :data:`CHUNK_SAMPLES` samples are kept (a later chunk continues its
-    generator's state), at most :data:`MAX_DRAW_BYTES` in all, least recently used first out;
-    entries are private copies and hits are returned as copies, so a caller that writes into
-    its array cannot change another's.
+    generator's state), at most :data:`MAX_DRAW_BYTES` in all, least recently used first out.
+    Entries are read-only and shared without copying: a formula that writes into its input
+    fails at once (:meth:`Evaluation._run` names it) instead of changing another evaluation's
+    numbers, and the arrays an evaluation hands out are its own writable copies
+    (:func:`_assemble`).
     """
 
     def __init__(self) -> None:
@@ -344,7 +379,7 @@ class _Draws:
                 self._items.move_to_end(key)
         except TypeError:  # a distribution that cannot be hashed: never kept
             return None
-        return found.copy()
+        return found
 
     def put(self, key: tuple[Any, ...], samples: FloatArray) -> None:
         if samples.nbytes > MAX_DRAW_BYTES:
@@ -353,7 +388,8 @@ class _Draws:
             hash(key)
         except TypeError:
             return
-        kept = samples.copy()
+        kept = samples if samples.flags.owndata else samples.copy()  # never a view's base
+        kept.flags.writeable = False
         with self._lock:
             old = self._items.pop(key, None)
             self._bytes += kept.nbytes - (old.nbytes if old is not None else 0)
@@ -373,17 +409,72 @@ MAX_DRAW_BYTES = 64 * 2**20
 _draws = _Draws()
 
 
+class _NodeIds:
+    """Small integer ids for what a node's samples are a function of, so that a node computed
+    by the same formula from the same inputs in another evaluation is recognised.
+
+    A leaf's id stands for (name, distribution, seed, samples, point): its samples depend on
+    nothing else (its own seeded stream). A formula node's id stands for (function, ids of its
+    inputs), formulas being pure. Ids are never reused; the table is emptied when it grows past
+    :data:`MAX_NODE_IDS` (later evaluations then get new ids, and the old entries age out)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[Any, ...], int] = {}
+        self._counter = itertools.count(1)
+
+    def of(self, key: tuple[Any, ...]) -> int | None:
+        # no lock: dict.get, dict.setdefault and next(count) are each atomic in CPython, so
+        # two threads asking for the same key get the same id and no id is given twice
+        try:
+            found = self._ids.get(key)
+            if found is None:
+                if len(self._ids) >= MAX_NODE_IDS:
+                    self._ids.clear()
+                found = self._ids.setdefault(key, next(self._counter))
+        except TypeError:  # something that cannot be hashed: no id, never shared
+            return None
+        return found
+
+
+#: Most entries in the node-id table.
+MAX_NODE_IDS = 1 << 16
+_node_ids = _NodeIds()
+#: Recent single-chunk formula results by node id, kept inside :func:`sharing_results` only.
+#: Same bounds and read-only sharing as :data:`_draws`.
+_nodes = _Draws()
+_sharing = {"depth": 0}
+_sharing_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def sharing_results() -> Iterator[None]:
+    """Within this block, evaluations share formula results: a node computed before by the same
+    formula from the same inputs (see :class:`_NodeIds`) is taken, not computed again. For a
+    caller that evaluates one chain many times with a few inputs changed (an audit: its
+    reproduction, re-estimate, out-of-scope parts and every sweep cell); the numbers are the
+    same as without it. Outside, nothing is kept: a single estimate pays neither the
+    bookkeeping nor the memory (at most :data:`MAX_DRAW_BYTES`, freed when the outermost block
+    ends). Blocks nest."""
+    with _sharing_lock:
+        _sharing["depth"] += 1
+    try:
+        yield
+    finally:
+        with _sharing_lock:
+            _sharing["depth"] -= 1
+            if _sharing["depth"] == 0:
+                _nodes.clear()
+
+
 def _assemble(
     out: dict[str, FloatArray], name: str, chunk: FloatArray, start: int, stop: int, n: int
 ) -> None:
-    """Write one chunk of ``name`` into ``out``; a node constant over samples stays (1,)."""
+    """Write one chunk of ``name`` into ``out``; a node constant over samples stays (1,). A
+    shared read-only array (:class:`_Draws`) is copied: what an evaluation holds is its own."""
     whole = out.get(name)
     if whole is None:
-        if start == 0 and stop == n:
-            out[name] = chunk
-            return
-        if chunk.shape[0] == 1 and stop - start > 1:
-            out[name] = chunk
+        if (start == 0 and stop == n) or (chunk.shape[0] == 1 and stop - start > 1):
+            out[name] = chunk if chunk.flags.writeable else chunk.copy()
             return
         whole = out[name] = np.empty((n, *chunk.shape[1:]))
     if whole.shape[0] == 1 and n > 1:
@@ -436,6 +527,8 @@ class Evaluation:
         self.outputs = outputs
         self._held: dict[str, FloatArray] = dict(values)
         self._known: set[str] = set(values) | set(inputs)
+        #: node ids (see :class:`_NodeIds`) of the nodes evaluated; None: not shared
+        self._ids: dict[str, int | None] = {}
 
     @property
     def values(self) -> Mapping[str, FloatArray]:
@@ -454,6 +547,21 @@ class Evaluation:
                 consumers[dep] = consumers.get(dep, 0) + 1
         rngs: dict[str, np.random.Generator] = {}
         out: dict[str, FloatArray] = {}
+        ids = self._ids
+        # results of one-chunk evaluations are shared, inside sharing_results()
+        single = self.n <= CHUNK_SAMPLES and _sharing["depth"] > 0
+
+        def node_id(name: str) -> int | None:
+            if name not in ids:
+                item = self.inputs.get(name)
+                dist = item.dist if item is not None and name not in self._held else None
+                ids[name] = (
+                    _node_ids.of(("leaf", name, dist, self.seed, self.n, self.point))
+                    if single and dist is not None
+                    else None
+                )
+            return ids[name]
+
         for start in range(0, self.n, CHUNK_SAMPLES):
             stop = min(start + CHUNK_SAMPLES, self.n)
             chunk = slice(start, stop)
@@ -471,12 +579,33 @@ class Evaluation:
                 return live[name]
 
             for f in plan:
-                result = f.func(*(get(p) for p in f.inputs))
-                live[f.name] = np.atleast_1d(np.asarray(result, dtype=float))
+                key: int | None = None
+                if single:
+                    parts = [node_id(p) for p in f.inputs]
+                    if None not in parts:
+                        key = _node_ids.of((f.func, *parts))
+                found = _nodes.get((key,)) if key is not None else None
+                if found is None:
+                    try:
+                        result = f.func(*(get(p) for p in f.inputs))
+                    except ValueError as exc:
+                        if "read-only" not in str(exc):
+                            raise
+                        raise ValueError(
+                            f"formula {f.name!r} wrote into one of its inputs "
+                            f"({', '.join(f.inputs)}): inputs are shared between evaluations "
+                            "and read-only; return a new array instead"
+                        ) from exc
+                    found = np.atleast_1d(np.asarray(result, dtype=float))
+                    if key is not None and f.name not in targets:
+                        # a target is handed out: shared, it would have to be copied
+                        _nodes.put((key,), found)
+                live[f.name] = found
+                ids[f.name] = key
                 for dep in f.inputs:
                     remaining[dep] -= 1
                     if remaining[dep] == 0 and dep not in targets:
-                        del live[dep]
+                        live.pop(dep, None)  # never read when its consumer was found computed
             for name in targets:
                 _assemble(out, name, get(name), start, stop, self.n)
         return out
@@ -515,7 +644,7 @@ class Evaluation:
         """The median of a node (its value, for a point evaluation)."""
         value = self._value(name)
         # np.median of one value is that value, but its NaN check imports numpy.ma (~40 ms)
-        return float(value.flat[0]) if value.size == 1 else float(np.median(value))
+        return float(value.flat[0]) if value.size == 1 else sample_median(value)
 
     def explain(self, name: str) -> dict[str, Any]:
         """A node's formula, value and direct inputs with their values and sources."""

@@ -10,7 +10,9 @@ estimator stays addressable by name (for overrides, explanation and sensitivity)
 
 from __future__ import annotations
 
+import json
 import re
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -43,11 +45,16 @@ def default_resolver(name: str) -> Estimator:
         ) from None
 
 
-def _link_function(down: str, up: str) -> Formula:
-    def link(value: Any) -> Any:
-        return value
+def _link(value: Any) -> Any:
+    """The downstream node is the upstream node's value."""
+    return value
 
-    return Formula(down, link, (up,), f"link: {down} = {up} (claim chain)")
+
+def _link_function(down: str, up: str) -> Formula:
+    # one function for every link: the graph shares a formula's results between evaluations by
+    # (function, inputs), so the nodes below a link are shared between the chains of an audit
+    # and its related claims too
+    return Formula(down, _link, (up,), f"link: {down} = {up} (claim chain)")
 
 
 @dataclass
@@ -85,7 +92,7 @@ class Chain:
                     f"e.g. {{accelerator: h100-sxm}}; got {given!r}"
                 )
             try:
-                found = est.default_inputs(catalog, **dict(given))
+                found = _estimator_defaults(est, catalog, given)
             except TypeError as exc:
                 unknown = re.search(r"unexpected keyword argument '(\w+)'", str(exc))
                 if unknown is None:
@@ -101,6 +108,31 @@ class Chain:
                     continue
                 merged[name] = item
         return merged
+
+
+#: Recent estimator defaults by (estimator, catalogue, choices): an audit asks for the same
+#: ones again for its related claims and each sweep cell of a model. The catalogue is held by a
+#: weak reference and compared by identity, the estimator by identity.
+_DEFAULTS: dict[tuple[int, int, str], tuple[Estimator, weakref.ref[Any], dict[str, Input]]] = {}
+_MAX_DEFAULTS = 64
+
+
+def _estimator_defaults(est: Estimator, catalog: Any, given: Mapping[str, Any]) -> dict[str, Input]:
+    """``est.default_inputs(catalog, **given)``, remembered while the catalogue object lives
+    (inputs are immutable; choices that are not plain JSON data are never remembered)."""
+    try:
+        key = (id(est), id(catalog), json.dumps(dict(given), sort_keys=True, allow_nan=False))
+        ref = weakref.ref(catalog)
+    except (TypeError, ValueError):
+        return est.default_inputs(catalog, **dict(given))
+    known = _DEFAULTS.get(key)
+    if known is not None and known[0] is est and known[1]() is catalog:
+        return dict(known[2])
+    found = est.default_inputs(catalog, **dict(given))
+    if len(_DEFAULTS) >= _MAX_DEFAULTS:
+        _DEFAULTS.clear()
+    _DEFAULTS[key] = (est, ref, dict(found))
+    return found
 
 
 def build_chain(

@@ -51,8 +51,13 @@ class LoadedClaim:
 
     def where(self, *loc: Any) -> str:
         """``file:line`` of the field at ``loc`` (the claim's own line when unknown)."""
-        line = line_of(self.raw, tuple(loc)) if self.raw is not None else None
-        name = str(self.path) if self.path else "<catalogue>"
+        path, raw = self.path, self.raw
+        if path is None and raw is None:  # a catalogue record: the built-in file has its lines
+            builtin = _builtin_source(self.claim)
+            if builtin is not None:
+                path, raw = builtin.path, builtin.raw
+        line = line_of(raw, tuple(loc)) if raw is not None else None
+        name = str(path) if path else "<catalogue>"
         return f"{name}:{line or '?'}"
 
     def error(self, loc: tuple[Any, ...], message: str) -> ClaimError:
@@ -198,8 +203,28 @@ def _builtin_file_claims() -> tuple[LoadedClaim, ...]:
     return tuple(load_claim_file(builtin_path()))
 
 
+def _builtin_source(claim: Claim) -> LoadedClaim | None:
+    """The built-in file's copy of ``claim`` (with its lines), if the file holds it unchanged."""
+    for item in _builtin_file_claims():
+        if item.claim.id == claim.id and item.claim == claim:
+            return item
+    return None
+
+
 def builtin_claims(catalog: Any = None) -> dict[str, LoadedClaim]:
-    """Built-in claims by id (with line numbers), plus claims from user catalogue overlays."""
+    """Built-in claims by id (with line numbers), plus claims from user catalogue overlays.
+
+    A catalogue that loaded the built-in claims file already holds them validated: they are
+    taken from it, and the file is parsed again (PyYAML, with lines) only when an error needs
+    a line (:meth:`LoadedClaim.where`), ~60 ms that an audit otherwise pays at start.
+    """
+    files = getattr(catalog, "files", None)
+    if isinstance(files, list) and builtin_path() in files:
+        return {
+            record.id: LoadedClaim(record)
+            for record in catalog.list("claim")
+            if isinstance(record, Claim)
+        }
     found = {item.claim.id: item for item in _builtin_file_claims()}
     if catalog is not None:
         for record in catalog.list("claim"):

@@ -31,9 +31,9 @@ from gigawatt.audit.claims import LoadedClaim, check_claim, find_claim, output_d
 from gigawatt.audit.sensitivity import Driver, sobol_drivers, uncertain_inputs
 from gigawatt.audit.verdict import Verdict, judge
 from gigawatt.catalog.claim import Claim, dist_text
-from gigawatt.dist import Point, Summary, parse_node_value, summarize
+from gigawatt.dist import Point, Summary, parse_node_value, sample_median, summarize
 from gigawatt.errors import UserInputError
-from gigawatt.graph import Evaluation, Input
+from gigawatt.graph import Evaluation, Input, sharing_results
 
 __all__ = ["AUDIT_METHODOLOGY_VERSION", "Audit", "OutOfScopeResult", "SweepRow", "run_audit"]
 
@@ -423,7 +423,7 @@ def _corners(
         if dist is None:
             given[name] = Input(
                 name,
-                np.array([float(np.median(np.asarray(item.value, dtype=float)))]),
+                np.array([sample_median(np.asarray(item.value, dtype=float))]),
                 item.source,
                 item.kind,
             )
@@ -471,6 +471,41 @@ def run_audit(
     ``overrides`` (``--set NAME=DIST``) apply to the re-estimate. ``step`` is called with a
     description after each stage (for a progress bar).
     """
+    # the audit evaluates its chain many times with a few inputs changed: share the formula
+    # results (the same numbers; gigawatt.graph.sharing_results)
+    with sharing_results():
+        return _run_audit(
+            claim,
+            catalog,
+            n,
+            seed,
+            resolver,
+            sensitivity,
+            sensitivity_n,
+            break_even_n,
+            sweep_n,
+            overrides,
+            related,
+            step,
+            library,
+        )
+
+
+def _run_audit(
+    claim: LoadedClaim | str,
+    catalog: Any,
+    n: int,
+    seed: int,
+    resolver: Resolver,
+    sensitivity: bool,
+    sensitivity_n: int,
+    break_even_n: int,
+    sweep_n: int,
+    overrides: Mapping[str, str] | None,
+    related: bool,
+    step: Step | None,
+    library: Mapping[str, LoadedClaim] | None,
+) -> Audit:
     if catalog is None:
         from gigawatt.catalog import catalog as default_catalog
 
@@ -663,7 +698,6 @@ def _sweep(
         except UserInputError as exc:
             rows.append(SweepRow(labels, None, None, str(exc)))
             continue
-        rows.append(
-            SweepRow(labels, summarize(values), judge(values, claim_central, claim_low, claim_high))
-        )
+        verdict = judge(values, claim_central, claim_low, claim_high)
+        rows.append(SweepRow(labels, verdict.estimate, verdict))  # the verdict summarised them
     return rows

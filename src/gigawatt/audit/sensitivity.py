@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from gigawatt.dist import Dist, FloatArray, Point
+from gigawatt.dist import Dist, FloatArray, Point, sample_median
 from gigawatt.graph import Graph, Input
 
 __all__ = [
@@ -111,9 +111,7 @@ def _fixed(item: Input) -> Input:
             item.note,
         )
     samples = np.asarray(item.value, dtype=float)
-    return Input(
-        item.name, np.array([float(np.median(samples))]), item.source, item.kind, item.note
-    )
+    return Input(item.name, np.array([sample_median(samples)]), item.source, item.kind, item.note)
 
 
 def sobol_drivers(
@@ -286,36 +284,43 @@ def sobol_indices(
     r = draw(n, size=(n, num_resamples))
     out = {key: np.zeros(d) for key in ("S1", "S1_conf", "ST", "ST_conf")}
     a_r, b_r = a[r], b[r]
-    spread = np.ptp(np.r_[a_r, b_r])
+    resampled = np.r_[a_r, b_r]
+    spread = np.ptp(resampled)
+    # the variances depend on A and B only: computed once, not once per input and estimator
+    var = _variance(np.r_[a, b])
+    var_r = _variance(resampled) if spread != 0.0 else None
     for j in range(d):
-        out["S1"][j] = _first_order(a, ab[:, j], b)
-        out["ST"][j] = _total_order(a, ab[:, j], b)
+        out["S1"][j] = _first_order(a, ab[:, j], b, var)
+        out["ST"][j] = _total_order(a, ab[:, j], b, var)
         if spread != 0.0:
             ab_r = ab[r, j]
-            out["S1_conf"][j] = _Z95 * _first_order(a_r, ab_r, b_r).std(ddof=1)
-            out["ST_conf"][j] = _Z95 * _total_order(a_r, ab_r, b_r).std(ddof=1)
+            out["S1_conf"][j] = _Z95 * _first_order(a_r, ab_r, b_r, var_r).std(ddof=1)
+            out["ST_conf"][j] = _Z95 * _total_order(a_r, ab_r, b_r, var_r).std(ddof=1)
     return out
 
 
-def _variance(a: FloatArray, b: FloatArray) -> FloatArray | None:
-    y = np.r_[a, b]
+def _variance(y: FloatArray) -> FloatArray | None:
+    """The output variance over A and B stacked (``np.r_[a, b]``); None when (nearly) constant."""
     if np.ptp(y) <= np.finfo(float).eps:
         return None
     return np.asarray(np.var(y, axis=0))
 
 
-def _first_order(a: FloatArray, ab: FloatArray, b: FloatArray) -> FloatArray:
-    """Saltelli et al. (2010) first-order estimator over the output variance."""
-    var = _variance(a, b)
+def _first_order(
+    a: FloatArray, ab: FloatArray, b: FloatArray, var: FloatArray | None
+) -> FloatArray:
+    """Saltelli et al. (2010) first-order estimator over the output variance ``var``."""
     if var is None:
         return np.zeros(np.shape(a)[1:])
     num = np.mean(b * (ab - a), axis=0)
     return np.asarray(np.divide(num, var, out=np.zeros_like(var), where=var > _EPS))
 
 
-def _total_order(a: FloatArray, ab: FloatArray, b: FloatArray) -> FloatArray:
-    """Jansen's total-order estimator (Saltelli et al. 2010, Table 2) over the output variance."""
-    var = _variance(a, b)
+def _total_order(
+    a: FloatArray, ab: FloatArray, b: FloatArray, var: FloatArray | None
+) -> FloatArray:
+    """Jansen's total-order estimator (Saltelli et al. 2010, Table 2) over the output variance
+    ``var``."""
     if var is None:
         return np.zeros(np.shape(a)[1:])
     num = 0.5 * np.mean((a - ab) ** 2, axis=0)
