@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from fresh import run_fresh
 from gigawatt import __version__
 from gigawatt.cli import main
 from gigawatt.cli.common import parse_sets
@@ -24,8 +25,7 @@ def test_help_does_not_import_heavy_libraries() -> None:
         f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "print('HEAVY', heavy, rc)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "HEAVY [] 0" in out.stdout
+    assert "HEAVY [] 0" in run_fresh(code)
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

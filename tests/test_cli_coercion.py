@@ -8,8 +8,6 @@ adapter, so error messages are typer's own.
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,6 +18,7 @@ from hypothesis import strategies as st
 from typer._click.exceptions import BadParameter
 from typer._coercion import build_runtime_param
 
+from fresh import run_fresh
 from gigawatt.cli.coercion import _DEFER, convert, install
 
 
@@ -151,5 +150,4 @@ def test_a_command_line_builds_no_pydantic_adapter() -> None:
         "rc += main(['catalog', '--json'])\n"
         "print('ADAPTERS', 'typer._adapters' in sys.modules, rc, file=sys.stderr)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "ADAPTERS False 0" in out.stderr
+    assert "ADAPTERS False 0" in run_fresh(code)

@@ -4,11 +4,10 @@ module defines which command matches what the modules register."""
 from __future__ import annotations
 
 import importlib
-import subprocess
-import sys
 
 import typer
 
+from fresh import run_fresh
 from gigawatt.cli.app import COMMAND_MODULES, COMMAND_OF, build_app, modules_for
 
 
@@ -49,5 +48,4 @@ def test_a_command_imports_only_its_module() -> None:
         "m.endswith('_cmd'))\n"
         "print('MODULES', mods, rc, file=sys.stderr)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "MODULES ['gigawatt.cli.catalog_cmd'] 0" in out.stderr
+    assert "MODULES ['gigawatt.cli.catalog_cmd'] 0" in run_fresh(code)

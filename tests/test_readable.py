@@ -178,7 +178,8 @@ def test_help_has_no_bool_metavars_and_wraps_at_words(
     for argv in (["calibrate", "--help"], ["measure", "--help"], ["runs", "trace", "--help"]):
         text = _run(argv, 80, monkeypatch, capsys)
         assert "<bool>" not in text and "<str>" not in text
-        assert all(len(line) <= 80 for line in text.splitlines())
+        print(text)
+    assert all(len(line) <= 80 for line in text.splitlines())
     trace = _run(["runs", "trace", "--help"], 80, monkeypatch, capsys)
     # the docstring's own line break after "they share" is not kept: the paragraph is rewrapped
     assert "they share (devices" in trace
@@ -461,3 +462,53 @@ def test_large_factors_and_ratios_never_print_in_e_notation() -> None:
     assert verdict.headline() == "understated by a factor of 1.23k"  # was "1.23e+03"
     assert _pct(1234.0) == "1.23kx" and _pct(0.5) == "50%"
     assert index_text(-0.0004) == "0.00" and index_text(0.613) == "0.61"
+
+
+def test_calibrate_table_reads_at_80_columns_without_e_notation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Energies per token of a few µJ (a small model on a big GPU, or a unit slip in a store)
+    were printed with ``.4g``: ``3.2e-05``. The table formats through report/format.py."""
+    import gigawatt.measure.calibrate as calibrate_module
+
+    def fake_calibrate(*_: object, **__: object) -> dict[str, object]:
+        row = {"model": "llama-3.1-8b", "accelerator": "h100-sxm", "accelerators": 1}
+        return {
+            "parameters": {
+                "mbu": {"before": 0.6185, "after": 4.5e-5},
+                "power_fraction_full": {"before": 0.875, "after": 0.8816},
+            },
+            "windows": [
+                {
+                    **row,
+                    "window_id": "w00",
+                    "batch": 1,
+                    "measured_j_per_token": 3.2e-5,
+                    "before_j_per_token": 0.07487,
+                    "before_error": 2338.7,
+                    "after_j_per_token": 3.19e-5,
+                    "after_error": -0.003,
+                },
+                {
+                    **row,
+                    "window_id": "w01",
+                    "batch": 256,
+                    "measured_j_per_token": 0.0451,
+                    "before_j_per_token": 0.05671,
+                    "before_error": 0.2575,
+                    "after_j_per_token": 0.0456,
+                    "after_error": 0.011,
+                },
+            ],
+            "overlay": "o.yaml",
+        }
+
+    monkeypatch.setattr(calibrate_module, "calibrate", fake_calibrate)
+    store = tmp_path / "m.duckdb"
+    store.touch()  # the command checks the store exists; the fake never opens it
+    text = _run(["calibrate", "--store", str(store), "-o", "o.yaml"], 80, monkeypatch, capsys)
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert not re.search(r"\d\.?\d*e[+-]?\d", text), text  # was "3.2e-05", "4.5e-05"
+    assert "µJ/token" in text  # one prefix for the column: 32 µJ/token ... 45,100 µJ/token
+    assert "-0%" not in text and "+0%" in text  # no negative zero in the error columns
+    assert "mbu = 0.000045 (was 0.619)" in text

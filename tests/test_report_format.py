@@ -14,6 +14,7 @@ from gigawatt.report.format import (
     fmt_interval,
     fmt_summary,
     number,
+    percent,
     reader_unit,
     scale_for,
 )
@@ -127,3 +128,55 @@ def test_number_round_trips_to_three_digits(value: float) -> None:
     scale = {"k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}.get(text[-1], 1.0)
     back = float(text.rstrip("kMBT").replace(",", "")) * scale  # "10,000T": grouped past T
     assert math.isclose(back, value, rel_tol=6e-3, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("value", "signed", "expected"),
+    [
+        (0.25, False, "25%"),
+        (-0.36, True, "-36%"),
+        (0.2575, True, "+26%"),
+        (0.004, True, "+0%"),  # rounds to zero: no sign flip between -0.004 and +0.004
+        (-0.004, True, "+0%"),  # not "-0%" (what f"{-0.004:+.0%}" prints)
+        (23.387, True, "+2,339%"),  # thousands grouped, never e-notation
+    ],
+)
+def test_percent(value: float, signed: bool, expected: str) -> None:
+    assert percent(value, signed=signed) == expected
+
+
+@given(st.floats(min_value=-1e18, max_value=1e18, allow_nan=False))
+def test_percent_never_negative_zero_or_e_notation(value: float) -> None:
+    text = percent(value, signed=True)
+    assert text not in ("-0%", "+-0%") and "e" not in text, text
+    assert float(text[:-1].replace(",", "")) == pytest.approx(value * 100, abs=0.5)
+
+
+def test_supply_report_inputs_never_e_notation() -> None:
+    """The supply report's CO2 cap and tsam RMSE were ``.4g``/``.3g``: a 30 kg cap read
+    "3e-05 kt", an RMSE of 3.2e-5 read "3.2e-05"; they format through this module now."""
+    from types import SimpleNamespace
+
+    from gigawatt.report.supply_html import _input_rows
+
+    result = SimpleNamespace(
+        mean_load_w=1e9,
+        load_energy_j=3.15e16,
+        choices={"co2_cap_kg_per_year": 30.0, "profile": "flat"},
+        technologies=["solar-pv"],
+        days=None,
+        solver="highs",
+        status="ok",
+        condition="optimal",
+        solve_time_s=1.0,
+        aggregation_rmse=3.2e-5,
+        aggregation_error=None,
+        estimated_shortfall=None,
+        grid_import_j=None,
+        grid_export_j=None,
+    )
+    rows = dict(_input_rows(result))  # type: ignore[arg-type]
+    assert rows["CO2 cap"] == "30 kg CO2/yr (direct)"
+    assert rows["tsam profile RMSE"] == "0.000032"
+    result.choices["co2_cap_kg_per_year"] = 5e8  # 500 kt, as before
+    assert dict(_input_rows(result))["CO2 cap"] == "500 kt CO2/yr (direct)"  # type: ignore[arg-type]

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +12,7 @@ import pandas as pd
 import pytest
 
 from browser import open_in_chromium
+from fresh import run_fresh
 from gigawatt.cli import main
 from gigawatt.errors import UserInputError
 from gigawatt.report.supply_figures import dispatch_windows
@@ -165,9 +164,7 @@ def test_help_does_not_import_plotly() -> None:
         "main(['supply', '--help'])\n"
         "assert 'plotly' not in sys.modules and 'jinja2' not in sys.modules\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert "--report" in done.stdout
+    assert "--report" in run_fresh(code)
 
 
 @pytest.mark.browser

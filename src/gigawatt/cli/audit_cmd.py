@@ -9,6 +9,7 @@ import typer
 
 from gigawatt.cli.common import (
     CatalogOpt,
+    HtmlReportOpt,
     JsonOpt,
     SeedOpt,
     SetOpt,
@@ -73,10 +74,7 @@ def audit_command(
             "--file", "-f", help="Audit a claim from your own YAML file (docs/claims.md)."
         ),
     ] = None,
-    report: Annotated[
-        Path | None,
-        typer.Option("--report", help="Write a self-contained HTML report (opens offline)."),
-    ] = None,
+    report: HtmlReportOpt = None,
     json_: JsonOpt = False,
     samples: Annotated[
         int, typer.Option("--samples", min=100, help="Monte Carlo samples.")

@@ -57,6 +57,11 @@ CatalogOpt = Annotated[
     typer.Option("--catalog", help="Extra catalogue YAML file(s) that add or override records."),
 ]
 
+HtmlReportOpt = Annotated[
+    Path | None,
+    typer.Option("--report", help="Write a self-contained HTML report (opens offline)."),
+]
+
 DEFAULT_SAMPLES = 10_000
 
 AcceleratorOpt = Annotated[

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -44,6 +44,19 @@ ReportOpt = Annotated[
         help="Write a self-contained HTML report (inputs with sources, distributions, formulas).",
     ),
 ]
+
+
+def check_before_work(explain: str | None, report: Path | None, *graphs: Any) -> None:
+    """Refuse an ``--explain`` node that neither ``graphs`` nor the footprint layer knows, and
+    an unwritable ``--report`` path, before anything is computed (a :class:`UserInputError`)."""
+    from gigawatt.demand.footprint import EXPLAINABLE
+    from gigawatt.report.terminal import check_explain_node
+
+    check_explain_node(explain, *graphs, EXPLAINABLE)
+    if report is not None:
+        from gigawatt.report.page import check_report_path
+
+        check_report_path(report)
 
 
 def emit_estimate(
@@ -218,14 +231,9 @@ def register(app: typer.Typer) -> None:
         report: ReportOpt = None,
     ) -> None:
         """Energy per token and per request of serving an LLM (gpu, server, facility)."""
-        from gigawatt.demand.footprint import EXPLAINABLE
         from gigawatt.demand.inference import GRAPH, estimate_inference
-        from gigawatt.report.page import check_report_path
-        from gigawatt.report.terminal import check_explain_node
 
-        check_explain_node(explain, GRAPH, EXPLAINABLE)
-        if report is not None:
-            check_report_path(report)
+        check_before_work(explain, report, GRAPH)
 
         for name, value in (
             ("--batch", batch),
@@ -378,15 +386,10 @@ def register(app: typer.Typer) -> None:
         report: ReportOpt = None,
     ) -> None:
         """Energy, emissions, duration and power of a training run."""
-        from gigawatt.demand.footprint import EXPLAINABLE
         from gigawatt.demand.training import DAYS_GRAPH, GRAPH, estimate_training
         from gigawatt.errors import UserInputError
-        from gigawatt.report.page import check_report_path
-        from gigawatt.report.terminal import check_explain_node
 
-        check_explain_node(explain, GRAPH, DAYS_GRAPH, EXPLAINABLE)
-        if report is not None:
-            check_report_path(report)
+        check_before_work(explain, report, GRAPH, DAYS_GRAPH)
 
         if tdp and power is not None:
             raise UserInputError("give --power or --tdp, not both")
@@ -479,13 +482,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Average power and yearly energy of an accelerator fleet, and what it could serve."""
         from gigawatt.demand.fleet import GRAPH, estimate_fleet
-        from gigawatt.demand.footprint import EXPLAINABLE
-        from gigawatt.report.page import check_report_path
-        from gigawatt.report.terminal import check_explain_node
 
-        check_explain_node(explain, GRAPH, EXPLAINABLE)
-        if report is not None:
-            check_report_path(report)
+        check_before_work(explain, report, GRAPH)
 
         if batch is not None and batch < 1:
             from gigawatt.errors import UserInputError

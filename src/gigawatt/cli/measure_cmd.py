@@ -709,37 +709,40 @@ def calibrate_command(
     if json_:
         emit_json(report)
         return
-    from rich.table import Table
+    from gigawatt.report.format import column_format, fmt, percent
+    from gigawatt.report.terminal import Column, fit_table
 
-    out = console()
-    table = Table(
-        title="calibration: J per output token, estimate vs measurement", title_justify="left"
-    )
-    for col in (
-        "window",
-        "model",
-        "accelerator",
-        "batch",
-        "measured",
-        "before",
-        "error",
-        "after",
-        "error",
-    ):
-        table.add_column(col)
-    for r in report["windows"]:
-        table.add_row(
+    rows = report["windows"]
+    keys = ("measured_j_per_token", "before_j_per_token", "after_j_per_token")
+    unit, cell = column_format([r[k] for r in rows for k in keys], keys[0])  # one prefix
+    columns = [
+        Column("window", "left", keep=9),
+        Column("model", "left", keep=4),
+        Column("accelerator", "left", keep=3),
+        Column("batch", keep=7),
+        Column(f"measured\n{unit}", keep=9),
+        Column(f"before\n{unit}", keep=5),
+        Column("before\nerror", keep=8),
+        Column(f"after\n{unit}", keep=6),
+        Column("after\nerror", keep=8),
+    ]
+    cells = [
+        [
             r["window_id"],
             r["model"],
             r["accelerator"],
             str(r["batch"]),
-            f"{r['measured_j_per_token']:.4g}",
-            f"{r['before_j_per_token']:.4g}",
-            f"{r['before_error']:+.0%}",
-            f"{r['after_j_per_token']:.4g}",
-            f"{r['after_error']:+.0%}",
-        )
-    out.print(table)
+            cell(r["measured_j_per_token"]),
+            cell(r["before_j_per_token"]),
+            percent(r["before_error"], signed=True),
+            cell(r["after_j_per_token"]),
+            percent(r["after_error"], signed=True),
+        ]
+        for r in rows
+    ]
+    out = console()
+    title = "calibration: GPU energy per output token, estimated vs measured"
+    out.print(fit_table(columns, cells, out.width, title=title))
     for node, value in report["parameters"].items():
-        out.print(f"{node} = {value['after']:.4g} (was {value['before']:.4g})")
+        out.print(f"{node} = {fmt(value['after'], node)} (was {fmt(value['before'], node)})")
     out.print(f"wrote {report['overlay']}; use it with --catalog {report['overlay']}")

@@ -24,7 +24,12 @@ from gigawatt.cli.common import (
     base_sets,
     load_catalog,
 )
-from gigawatt.cli.demand_cmd import attach_footprint, emit_estimate, footprint_rows
+from gigawatt.cli.demand_cmd import (
+    attach_footprint,
+    check_before_work,
+    emit_estimate,
+    footprint_rows,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -73,11 +78,9 @@ def register(app: typer.Typer) -> None:
         explain: ExplainOpt = None,
     ) -> None:
         """Energy, time, carbon, water and cost of one generated image or video clip."""
-        from gigawatt.demand.footprint import EXPLAINABLE
         from gigawatt.demand.media import GRAPH, check_media_precision, estimate_media
-        from gigawatt.report.terminal import check_explain_node
 
-        check_explain_node(explain, GRAPH, EXPLAINABLE)  # before any work
+        check_before_work(explain, None, GRAPH)
         check_media_precision(precision)
 
         result = estimate_media(

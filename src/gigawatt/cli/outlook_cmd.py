@@ -10,6 +10,7 @@ import typer
 from gigawatt.cli.common import (
     CatalogOpt,
     ExplainOpt,
+    HtmlReportOpt,
     JsonOpt,
     SeedOpt,
     SetOpt,
@@ -48,10 +49,7 @@ def outlook_command(
     ] = None,
     sets: SetOpt = None,
     json_: JsonOpt = False,
-    report: Annotated[
-        Path | None,
-        typer.Option("--report", help="Write a self-contained HTML report (opens offline)."),
-    ] = None,
+    report: HtmlReportOpt = None,
     explain: ExplainOpt = None,
     samples: Annotated[
         int, typer.Option("--samples", min=1, help="Monte Carlo samples.")

@@ -11,6 +11,7 @@ from gigawatt.cli.common import (
     DEFAULT_SAMPLES,
     CatalogOpt,
     ExplainOpt,
+    HtmlReportOpt,
     JsonOpt,
     SamplesOpt,
     SeedOpt,
@@ -179,10 +180,7 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--dispatch", help="Write the hourly dispatch [MW] to this CSV."),
         ] = None,
-        report: Annotated[
-            Path | None,
-            typer.Option("--report", help="Write a self-contained HTML report (opens offline)."),
-        ] = None,
+        report: HtmlReportOpt = None,
         fallback: Annotated[
             bool,
             typer.Option(
@@ -205,6 +203,14 @@ def register(app: typer.Typer) -> None:
             typer.Option("--discount-rate", help="Real discount rate per year, e.g. 0.07."),
         ] = None,
         sets: SetOpt = None,
+        year: Annotated[
+            int | None,
+            typer.Option(
+                "--year",
+                help="Cost year: each technology's costs for that year from its cited "
+                "trajectory (NREL ATB 2024, 2024-2050); others keep today's costs.",
+            ),
+        ] = None,
         samples: Annotated[
             int,
             typer.Option(
@@ -296,6 +302,7 @@ def register(app: typer.Typer) -> None:
                 fallback=fallback,
                 samples=samples,
                 verbose=verbose,
+                year=year,
             )
         if dispatch is not None and result.dispatch is not None:
             from gigawatt.files import write_text_atomic

@@ -15,6 +15,7 @@ everywhere and no output shows bare e-notation. The API is small:
 * :func:`number` — a plain number with three significant digits and k/M/B suffixes, never
   e-notation (``1770`` → ``"1.77k"``; ``2.5e-5`` → ``"0.000025"``).
 * :func:`grouped` — thousands separators for prices and areas (``$1,500/kW``, ``1,520 km²``).
+* :func:`percent` — a fraction as a percentage, signed for relative errors, never ``-0%``.
 * :func:`count_unit` — a count with its unit, singular or plural (``1 token``, ``338 tokens``).
 
 Reader units (planners and ML engineers, per the issue that asked for them): power in W with
@@ -61,6 +62,7 @@ __all__ = [
     "humanize_name",
     "index_text",
     "number",
+    "percent",
     "reader_unit",
     "scale_for",
     "unit_interval",
@@ -228,6 +230,16 @@ def fixed(value: float, decimals: int = 1) -> str:
     ``-0.004`` → ``"0.0"`` (a solver's residue), ``1234.56`` → ``"1,234.6"``."""
     text = f"{value:,.{decimals}f}"
     return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
+
+
+def percent(value: float, decimals: int = 0, signed: bool = False) -> str:
+    """A fraction as a percentage, never a negative zero: ``0.25`` → ``"25%"``; with
+    ``signed`` a relative error: ``-0.36`` → ``"-36%"``, ``0.004`` → ``"+0%"``,
+    ``-0.004`` → ``"+0%"`` (not ``"-0%"``)."""
+    if not math.isfinite(value):
+        return f"{value * 100}%"
+    shown = round(value * 100, decimals) + 0.0  # + 0.0: -0.0 becomes 0.0
+    return f"{shown:{'+' if signed else ''},.{decimals}f}%"
 
 
 def index_text(value: float, decimals: int = 2) -> str:

@@ -76,7 +76,7 @@ def cost_texts(result: SupplyResult) -> dict[str, str]:
 
 
 def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
-    from gigawatt.report.format import fmt
+    from gigawatt.report.format import fmt, number
 
     c = result.choices
     site = c.get("site")
@@ -92,7 +92,7 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
             "carbon-free share required",
             "none" if cfe is None else f"{100 * float(cfe):g}% of the load",
         ),
-        ("CO2 cap", "none" if cap is None else f"{float(cap) / 1e6:,.4g} kt CO2/yr (direct)"),
+        ("CO2 cap", "none" if cap is None else f"{fmt(float(cap), 'co2_cap_kg')} CO2/yr (direct)"),
         (
             "time resolution",
             f"{result.days} representative days (tsam, extreme days, storage linked across days)"
@@ -100,6 +100,12 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
             else "8,760 hours",
         ),
         ("discount rate", "—" if c.get("discount_rate") is None else f"{c['discount_rate']:.2%}"),
+        (
+            "cost year",
+            "today's catalogue costs"
+            if c.get("year") is None
+            else f"{c['year']} (NREL ATB 2024 trajectories where cited; see GW417)",
+        ),
         ("weather seed", str(c.get("seed", "—"))),
         (
             "solver",
@@ -108,7 +114,7 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
         ),
     ]
     if result.aggregation_rmse is not None:
-        rows.append(("tsam profile RMSE", f"{result.aggregation_rmse:.3g}"))
+        rows.append(("tsam profile RMSE", number(result.aggregation_rmse)))
     if result.aggregation_error is not None:
         rows.append(("cost error vs full year", f"{result.aggregation_error:+.2%}"))
     if result.estimated_shortfall is not None:
