@@ -463,8 +463,8 @@ def print_supply(result: SupplyResult) -> None:
         out.print(f"aggregation cost error vs full year: {result.aggregation_error:+.2%}")
     if result.estimated_shortfall is not None:
         out.print(
-            "estimated error: replayed over the full year, the sizing leaves "
-            f"{result.estimated_shortfall:.2%} of the load unserved"
+            "estimated error: run hour by hour over the full year, the sizing leaves "
+            f"{result.estimated_shortfall:.2%} of the load unserved or over its fossil limit"
         )
     if result.samples:
         mc = result.samples

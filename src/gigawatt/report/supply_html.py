@@ -119,7 +119,10 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
         rows.append(("cost error vs full year", f"{result.aggregation_error:+.2%}"))
     if result.estimated_shortfall is not None:
         rows.append(
-            ("estimated error (full-year replay)", f"{result.estimated_shortfall:.2%} unserved")
+            (
+                "estimated error (full year, hour by hour)",
+                f"{result.estimated_shortfall:.2%} unserved or over the fossil limit",
+            )
         )
     for key, label in (("grid_import_j", "grid import"), ("grid_export_j", "grid export")):
         value = getattr(result, key)

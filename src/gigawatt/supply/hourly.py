@@ -312,11 +312,14 @@ class SupplyResult:
     aggregation_rmse: float | None = None
     #: with representative days: share of the year's load the sizing leaves unserved, and
     #: the fossil share it needs beyond ``1 − cfe``, when replayed hour by hour on the full
-    #: year (the automatic error estimate; see :func:`gigawatt.supply.periods.replay_shortfall`)
+    #: year (the automatic error estimate; see :func:`gigawatt.supply.periods.replay_shortfall`);
+    #: where ``year_cost_usd_per_mwh`` is computed, the optimal full-year dispatch's figure
+    #: (unserved plus fossil beyond the limits, exact) replaces the greedy replay's
     estimated_shortfall: float | None = None
     #: with representative days and a CO2 cap or fossil share: the cost of the sizing when
-    #: dispatched optimally hour by hour over the full year [USD/MWh] (None: not computed, or
-    #: the sizing cannot serve the year under the limit)
+    #: dispatched optimally hour by hour over the full year [USD per MWh served] (None: not
+    #: computed). With the fossil energy at its limit in both, it differs from
+    #: ``cost_usd_per_mwh`` only by the load left unserved (``estimated_shortfall``)
     year_cost_usd_per_mwh: float | None = None
     #: capacity of the whole units to build [W] (modular technologies), next to the
     #: continuous optimum in ``capacity_w``
@@ -1294,6 +1297,11 @@ def _extra_constraints(
         )
 
 
+def _emitters(costs: Sequence[TechCosts]) -> list[TechCosts]:
+    """The plants with direct emissions (the CO2 cap's terms)."""
+    return [c for c in costs if c.tech.role != "storage" and c.direct_kg_per_mwh > 0]
+
+
 def _dirtiest_kg_per_mwh(emitters: Sequence[TechCosts]) -> float:
     """Direct emissions of the dirtiest plant [kg/MWh] (1 without any): the CO2 excess of a
     held-capacity check is penalised per MWh of that plant."""
@@ -1756,14 +1764,31 @@ def size_supply(
         if limit is not None and (fossil_gens or link is not None):
             # a plant whose energy is limited (CO2 cap, fossil share) is mis-sized by typical
             # days (see docs/methodology/supply.md): give the sizing's real-year cost
+            from gigawatt.report.format import fmt
+
             step("dispatching the sizing hour by hour over the full year")
             dispatched = run(costs, full=True, quiet=True, fixed=solution)
             missed = ""
             if dispatched["status"] == "ok":
                 year_mwh = float(np.sum(series["load"]))
-                year_cost = dispatched["objective"] / year_mwh
                 unserved = dispatched["unserved_mwh"] / year_mwh
                 over = dispatched["excess"]
+                # the optimal dispatch's shortfall (unserved energy plus fossil energy beyond
+                # the limits, the quantity its penalty minimises) is exact; the greedy replay
+                # checks serving the load and keeping to the limit separately, so it can miss
+                # what no dispatch achieves at once: this one figure supersedes it
+                shortfall = max(
+                    shortfall or 0.0,
+                    (
+                        dispatched["unserved_mwh"]
+                        + over.get("cfe", 0.0)
+                        + over.get("co2", 0.0) / _dirtiest_kg_per_mwh(_emitters(costs))
+                    )
+                    / year_mwh,
+                )
+                # per MWh served: with the fossil energy at its limit in both solves and the
+                # other plants free to run, the cost per MWh of load would repeat the sizing's
+                year_cost = dispatched["objective"] / (year_mwh - dispatched["unserved_mwh"])
                 if unserved > REFINE_TOLERANCE:
                     missed += f"leaves {unserved:.2%} of the load unserved and "
                 beyond_share = over.get("cfe", 0.0) / year_mwh
@@ -1781,7 +1806,7 @@ def size_supply(
                     "full-year optimum and a flat optimum can swap wind for solar by 30%; "
                     + (
                         f"this sizing, dispatched hour by hour over the full year, {missed}"
-                        f"costs {year_cost:.1f} $/MWh; "
+                        f"costs {fmt(year_cost, 'cost_usd_per_mwh')} served; "
                         if year_cost is not None
                         else ""
                     )
