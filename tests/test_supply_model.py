@@ -186,3 +186,14 @@ def test_days_real_year_shortfall_is_one_figure_and_its_cost_is_per_mwh_served()
     assert r.year_cost_usd_per_mwh == pytest.approx(
         r.cost_usd_per_mwh / (1 - r.estimated_shortfall), rel=1e-4
     )
+
+
+def test_days_with_whole_units_and_a_co2_cap_say_why_there_is_no_real_year_cost() -> None:
+    techs = ["solar-pv", "battery-li-ion", "gas-ccgt"]
+    r = hourly.size_supply(
+        "100 MW", techs, "flat", site="35,-106", co2_cap="100000 t", days=4, integer=True
+    )
+    assert r.year_cost_usd_per_mwh is None
+    gw413 = [w["message"] for w in r.warnings if "whose energy is limited" in w["message"]]
+    assert len(gw413) == 1 and "not computed with whole units" in gw413[0]
+    assert "wind" not in gw413[0]  # no wind among the technologies

@@ -1758,10 +1758,24 @@ def size_supply(
                 )
     year_cost = None
     limit = None
-    if periods is not None and days and not plans:
+    if periods is not None and days:
         limit = _fossil_limit(solution, costs, series["load"], cfe, co2_cap_kg)
         fossil_gens = any(c.tech.role != "storage" and not c.tech.carbon_free for c in costs)
-        if limit is not None and (fossil_gens or link is not None):
+        if limit is not None and (fossil_gens or link is not None) and plans:
+            # whole units make the held-capacity dispatch a MILP over 8,760 h (their minimum
+            # loads): not run, and the output says so rather than going quiet
+            warnings_out.append(
+                {
+                    "code": "GW413",
+                    "message": f"estimated error: {days} representative days approximate how a "
+                    "plant whose energy is limited (a CO2 cap or a fossil share) is used from "
+                    "day to day; the sizing's real-year cost is not computed with whole units "
+                    "(integer=True: dispatching them over the full year is a mixed-integer "
+                    "problem); size with continuous units for it, or use check_error=True, or "
+                    "solve the full year without days=N, for the optimum",
+                }
+            )
+        elif limit is not None and (fossil_gens or link is not None):
             # a plant whose energy is limited (CO2 cap, fossil share) is mis-sized by typical
             # days (see docs/methodology/supply.md): give the sizing's real-year cost
             from gigawatt.report.format import fmt
@@ -1803,14 +1817,20 @@ def size_supply(
                     "message": f"estimated error: {days} representative days approximate how a "
                     "plant whose energy is limited (a CO2 cap or a fossil share) is used from "
                     "day to day; in the bench such sizings cost up to 3% more than the "
-                    "full-year optimum and a flat optimum can swap wind for solar by 30%; "
+                    "full-year optimum"
+                    + (
+                        " and a flat optimum can swap one variable source for another by 30%; "
+                        if len(variable) > 1
+                        else "; "
+                    )
                     + (
                         f"this sizing, dispatched hour by hour over the full year, {missed}"
                         f"costs {fmt(year_cost, 'cost_usd_per_mwh')} served; "
                         if year_cost is not None
                         else ""
                     )
-                    + "use check_error=True, or solve the full year (no days=N), for the optimum",
+                    + "use check_error=True, or solve the full year without days=N, for the "
+                    "optimum",
                 }
             )
     error = None
