@@ -15,6 +15,7 @@ from gigawatt.catalog.technology import Technology
 from gigawatt.supply import hourly
 from gigawatt.supply.grid import GridLink
 from gigawatt.supply.hourly import TechCosts, solve
+from gigawatt.units import J_PER_MWH
 
 
 def _costs() -> list[TechCosts]:
@@ -173,11 +174,19 @@ def test_day_shifts_keep_the_fossil_limit_and_match_a_hand_case() -> None:
     assert gas_mwh <= 1.0 + 1e-6
 
 
-def test_days_real_year_shortfall_is_one_figure_and_its_cost_is_per_mwh_served() -> None:
+@pytest.fixture(scope="module")
+def cfe_days() -> hourly.SupplyResult:
+    """A 4-day CFE 0.8 sizing with a battery (storage linked across days)."""
+    techs = ["solar-pv", "battery-li-ion", "gas-ccgt"]
+    return hourly.size_supply("100 MW", techs, "flat", site="35,-106", cfe=0.8, days=4)
+
+
+def test_days_real_year_shortfall_is_one_figure_and_its_cost_is_per_mwh_served(
+    cfe_days: hourly.SupplyResult,
+) -> None:
     # a 4-day CFE 0.8 sizing falls short in the real year (the fixed-capacity full-year LP
     # finds ~1.5% unserved) though the greedy replay, checking load and limit apart, finds 0
-    techs = ["solar-pv", "battery-li-ion", "gas-ccgt"]
-    r = hourly.size_supply("100 MW", techs, "flat", site="35,-106", cfe=0.8, days=4)
+    r = cfe_days
     gw413 = next(w["message"] for w in r.warnings if "whose energy is limited" in w["message"])
     assert r.estimated_shortfall is not None and r.estimated_shortfall > 0.005
     assert f"{r.estimated_shortfall:.2%} of the load unserved" in gw413
@@ -197,3 +206,15 @@ def test_days_with_whole_units_and_a_co2_cap_say_why_there_is_no_real_year_cost(
     gw413 = [w["message"] for w in r.warnings if "whose energy is limited" in w["message"]]
     assert len(gw413) == 1 and "not computed with whole units" in gw413[0]
     assert "wind" not in gw413[0]  # no wind among the technologies
+
+
+def test_linked_storage_level_is_absolute_within_the_store(cfe_days: hourly.SupplyResult) -> None:
+    # with days linked (Kotzur) the dispatch gives the absolute level (inter-day state of
+    # charge + level within the day), not the chained relative one (which goes negative)
+    assert cfe_days.dispatch is not None
+    level = cfe_days.dispatch["battery-li-ion-level"].to_numpy()
+    e_mwh = cfe_days.storage_energy_j["battery-li-ion"] / J_PER_MWH
+    assert e_mwh > 100
+    assert level.min() >= -1e-6 * e_mwh
+    assert level.max() <= e_mwh * (1 + 1e-6)
+    assert level.max() - level.min() > 0.5 * e_mwh  # the battery cycles

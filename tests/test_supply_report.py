@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -101,7 +102,7 @@ def test_a_failed_render_leaves_nothing_on_disk(
 ) -> None:
     import gigawatt.report.supply_html as module
 
-    def broken(_result: SupplyResult) -> str:
+    def broken(*_args: object) -> str:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(module, "render_supply_report", broken)
@@ -185,3 +186,23 @@ def test_report_renders_in_headless_chromium(result: SupplyResult, tmp_path: Pat
     assert view.values["areas"] >= len(TECHS) + 1  # solar, gas, discharge, charge and the load
     assert view.values["bars"] == len(TECHS) - 1 + 1  # solar, gas and the curtailed bar
     assert view.title.startswith("Supply sizing: solar-pv")
+
+
+def test_report_text_matches_the_run(result: SupplyResult, page: str) -> None:
+    # 2 typical days plus extreme days, storage linked across days, continuous units, CLI
+    # wording of the warnings when the CLI asks for it
+    assert result.dispatch is not None
+    shown = len(result.dispatch) // 24
+    assert shown > 2
+    text = re.sub(r"<[^>]+>", "", page)
+    assert f"The 2 typical days and {shown - 2} extreme or exact day(s)" in text
+    assert "storage ends each day where it started" not in text
+    assert "carried from day to day" in text
+    assert "Units are continuous" in text
+    from gigawatt.cli import cli_wording
+
+    command = SimpleNamespace(params=[SimpleNamespace(opts=["--check-error", "--days"])])
+    worded = render_supply_report(result, lambda m: cli_wording(m, command))
+    if any("check_error=True" in w["message"] for w in result.warnings):
+        assert "check_error=True" not in worded
+        assert "--check-error" in worded

@@ -311,9 +311,10 @@ def register(app: typer.Typer) -> None:
             write_text_atomic(csv_text, dispatch, "--dispatch", "dispatch.csv")
         written: Path | None = None
         if report is not None:
+            from gigawatt.cli import cli_wording
             from gigawatt.report.supply_html import write_supply_report
 
-            written = write_supply_report(result, report)
+            written = write_supply_report(result, report, cli_wording)
         if json_out:
             data = result.to_dict()
             if written is not None:

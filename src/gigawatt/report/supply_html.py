@@ -18,6 +18,8 @@ from gigawatt.report.page import chart_html, check_report_path, template_env, wr
 from gigawatt.units import J_PER_GWH, J_PER_MWH, SECONDS_PER_HOUR
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from gigawatt.supply.hourly import SupplyResult
 
 __all__ = [
@@ -131,8 +133,11 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
     return rows
 
 
-def render_supply_report(result: SupplyResult) -> str:
-    """The report as one HTML string (plotly.js inlined)."""
+def render_supply_report(
+    result: SupplyResult, wording: Callable[[str], str] | None = None
+) -> str:
+    """The report as one HTML string (plotly.js inlined). ``wording``: rewrites the warnings
+    (the API words them in Python; the CLI passes :func:`gigawatt.cli.cli_wording`)."""
     from plotly.offline import get_plotlyjs
 
     from gigawatt import __version__
@@ -153,6 +158,10 @@ def render_supply_report(result: SupplyResult) -> str:
     charts["energy"] = chart_html(energy_figure(result), "supply-energy")
     env = template_env()
     has_storage = any(t in result.storage_energy_j for t in result.technologies)
+    warnings = [
+        {"code": w["code"], "message": wording(w["message"]) if wording else w["message"]}
+        for w in result.warnings
+    ]
     return env.get_template("supply.html.j2").render(
         title=f"Supply sizing: {', '.join(result.technologies)}",
         result=result,
@@ -161,6 +170,10 @@ def render_supply_report(result: SupplyResult) -> str:
         costs=cost_texts(result),
         charts=charts,
         has_storage=has_storage,
+        warnings=warnings,
+        shown_days=len(result.dispatch) // 24 if result.days else 0,
+        linked=bool(result.choices.get("linked_storage")),
+        whole_units=bool(result.choices.get("integer")),
         time_note=utc_offset_note(result),
         plotly_js=get_plotlyjs(),
         methodology=METHODOLOGY_VERSION,
@@ -169,8 +182,11 @@ def render_supply_report(result: SupplyResult) -> str:
     )
 
 
-def write_supply_report(result: SupplyResult, path: Path | str) -> Path:
+def write_supply_report(
+    result: SupplyResult, path: Path | str, wording: Callable[[str], str] | None = None
+) -> Path:
     """Write the report to ``path`` atomically (directories created); returns the resolved
-    path. Rendered first, so a failure leaves nothing on disk."""
+    path. Rendered first, so a failure leaves nothing on disk. ``wording``: see
+    :func:`render_supply_report`."""
     check_report_path(path, "supply.html")
-    return write_page(render_supply_report(result), path, "supply.html")
+    return write_page(render_supply_report(result, wording), path, "supply.html")

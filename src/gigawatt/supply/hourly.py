@@ -1167,6 +1167,8 @@ def solve(
             _read_solution(model, costs, members, units, grid, weight_array, load_mw, snapshots)
         )
         out["objective"] += offset
+        if linked and order is not None and period_hours is not None:
+            _absolute_levels(model, out["dispatch"], stores, order, period_hours)
         if fixed is not None:
             # what the held capacities miss over the period: unserved energy [MWh] and excess
             # over each limit (MWh of fossil for "cfe", kg for "co2"); the objective leaves the
@@ -1300,6 +1302,30 @@ def _extra_constraints(
 def _emitters(costs: Sequence[TechCosts]) -> list[TechCosts]:
     """The plants with direct emissions (the CO2 cap's terms)."""
     return [c for c in costs if c.tech.role != "storage" and c.direct_kg_per_mwh > 0]
+
+
+def _absolute_levels(
+    model: Any, dispatch: pd.DataFrame, stores: list[str], order: np.ndarray, period_hours: int
+) -> None:
+    """Replace each linked store's ``-level`` column in ``dispatch`` (the chained relative
+    level ``e``) by an absolute level [MWh]: the mean inter-period state of charge of the days
+    a typical period stands for plus the level within the period, ``mean_d soc[d] + δ_k(t)``
+    (Kotzur et al. 2018; each day's own level lies in [0, E], so the mean does too)."""
+    for store in stores:
+        name = f"soc_inter_{store.replace('-', '_')}"
+        column = f"{store}-level"
+        if name not in model.variables or column not in dispatch.columns:
+            continue
+        soc = np.asarray(model.variables[name].solution.values, dtype=float)[:-1]
+        e = dispatch[column].to_numpy()
+        k_count = e.shape[0] // period_hours
+        ends = e[period_hours - 1 :: period_hours]
+        starts = np.concatenate([[0.0], ends[:-1]])
+        mean_soc = np.array(
+            [soc[order == k].mean() if np.any(order == k) else 0.0 for k in range(k_count)]
+        )
+        cluster = np.repeat(np.arange(k_count), period_hours)
+        dispatch[column] = mean_soc[cluster] + e - starts[cluster]
 
 
 def _dirtiest_kg_per_mwh(emitters: Sequence[TechCosts]) -> float:
