@@ -133,9 +133,7 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
     return rows
 
 
-def render_supply_report(
-    result: SupplyResult, wording: Callable[[str], str] | None = None
-) -> str:
+def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | None = None) -> str:
     """The report as one HTML string (plotly.js inlined). ``wording``: rewrites the warnings
     (the API words them in Python; the CLI passes :func:`gigawatt.cli.cli_wording`)."""
     from plotly.offline import get_plotlyjs
