@@ -218,3 +218,24 @@ def test_linked_storage_level_is_absolute_within_the_store(cfe_days: hourly.Supp
     assert level.min() >= -1e-6 * e_mwh
     assert level.max() <= e_mwh * (1 + 1e-6)
     assert level.max() - level.min() > 0.5 * e_mwh  # the battery cycles
+
+
+@pytest.mark.parametrize("year", ["2023", "2051"])
+def test_a_cost_year_outside_the_catalogue_span_exits_2_whatever_the_technologies(
+    year: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gigawatt.cli import main
+
+    # gas-ccgt has no cost trajectory: the year is still checked against the catalogue's span
+    args = ["supply", "--load", "100MW", "--tech", "gas-ccgt", "--year", year, "--days", "2"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"--year {year}: outside the cited cost years 2024–2050" in err
+    assert "gas-ccgt" not in err and err.count("\n") == 1
+
+
+def test_a_cost_year_not_in_digits_gets_a_year_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    from gigawatt.cli import main
+
+    assert main(["supply", "--load", "100MW", "--tech", "gas-ccgt", "--year", "abc"]) == 2
+    assert "e.g. 2030" in capsys.readouterr().err

@@ -188,7 +188,7 @@ def test_cli_year_outside_the_span_exits_2(capsys: pytest.CaptureFixture[str]) -
     code = main(["supply", "--load", "500MW", "--tech", "nuclear-ap1000", "--year", "2060"])
     assert code == 2
     err = capsys.readouterr().err
-    assert "--year 2060" in err and "2024-2050" in err
+    assert "--year 2060" in err and "2024–2050" in err
     assert len(err.strip().splitlines()) == 1
 
 

@@ -149,6 +149,8 @@ def usage_line(exc: Exception, args: list[str]) -> str:
             hint = f"; write a percentage as a fraction, e.g. {opts[0]} {float(number) / 100:g}"
         except ValueError:
             hint = "; write a percentage as a fraction, e.g. 0.05 for 5%"
+    elif "whole number" in reason and value is not None and "year" in (param.name or ""):
+        hint = "; a calendar year in digits, e.g. 2030"
     elif "whole number" in reason and value is not None:
         hint = "; e.g. 1000000 rather than 1e6 or 1M"
     shown = f" {value[:40]!r}" if value is not None else ""

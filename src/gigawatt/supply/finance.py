@@ -17,7 +17,7 @@ today's catalogue costs (:func:`apply_cost_year`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -109,6 +109,31 @@ def cost_year_span(tech: Technology) -> tuple[int, int] | None:
     """(first, last) cited year of ``tech``'s cost trajectories, or None without one."""
     years = [y for f in COST_TRAJECTORY_FIELDS for y in (getattr(tech, f) or {})]
     return (min(years), max(years)) if years else None
+
+
+def catalogue_cost_years(techs: Iterable[Technology]) -> tuple[int, int] | None:
+    """(first, last) cited year over every cost trajectory of ``techs`` (the catalogue's
+    technologies), or None without any: the span a cost year must lie in."""
+    spans = [span for t in techs if (span := cost_year_span(t)) is not None]
+    return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
+
+
+def check_cost_year(year: int, techs: Iterable[Technology]) -> None:
+    """Raise :class:`UserInputError` (one line, naming no single technology) when ``year``
+    lies outside the catalogue's cited cost years (:func:`catalogue_cost_years`)."""
+    span = catalogue_cost_years(techs)
+    if span is None:
+        raise UserInputError(
+            f"year={year}: the catalogue has no cost trajectories; give none for today's "
+            "catalogue costs"
+        )
+    first, last = span
+    if not first <= year <= last:
+        raise UserInputError(
+            f"year={year}: outside the cited cost years {first}–{last} of the catalogue's "
+            f"cost trajectories; give a year in {first}–{last}, or none for today's "
+            "catalogue costs"
+        )
 
 
 def technology_for_year(tech: Technology, year: int) -> Technology:

@@ -1557,6 +1557,10 @@ def size_supply(
 
     step = on_step or (lambda _msg: None)
     cat = cat or catalog()
+    if year is not None:  # once, from the whole catalogue, before any work
+        from gigawatt.supply.finance import check_cost_year
+
+        check_cost_year(year, [t for t in cat.list("technology") if isinstance(t, Technology)])
     if not technologies:
         raise UserInputError(
             "no technology given; "
