@@ -239,3 +239,39 @@ def test_a_cost_year_not_in_digits_gets_a_year_hint(capsys: pytest.CaptureFixtur
 
     assert main(["supply", "--load", "100MW", "--tech", "gas-ccgt", "--year", "abc"]) == 2
     assert "e.g. 2030" in capsys.readouterr().err
+
+
+def test_exact_days_added_in_several_rounds_are_named_once() -> None:
+    from gigawatt.supply.periods import Periods, add_exact_days
+
+    year = {"load": np.arange(8760, dtype=float)}
+    periods = Periods(
+        {"load": np.zeros(48)},
+        np.repeat([183.0, 182.0], 24),
+        np.arange(365) % 2,
+        24,
+        0,
+        0.0,
+        ("highest residual load",),
+    )
+    once = add_exact_days(periods, year, [3, 4, 5])
+    twice = add_exact_days(once, year, [10, 11])
+    assert twice.extreme_names == (
+        "highest residual load",
+        "5 days the full-year replay found short",
+    )
+    assert twice.n_extreme == 5
+
+
+def test_cli_reserve_without_firm_capacity_reads_as_none(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gigawatt.cli import main
+
+    monkeypatch.setenv("COLUMNS", "200")
+    args = ["supply", "--tech", "solar-pv,battery-li-ion", "--days", "2", "--continuous"]
+    assert main([*args, "--load", "100MW", "--site", "35.0,-106.0"]) == 0
+    out = capsys.readouterr().out
+    assert "reserve: no firm capacity built for a peak load of 100 MW" in out
+    assert "-100%" not in out
+    assert "fossil limit" not in out  # no CFE share or CO2 cap

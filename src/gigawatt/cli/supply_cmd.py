@@ -398,7 +398,9 @@ def print_supply(result: SupplyResult) -> None:
             f"mean load {format_quantity(result.mean_load_w, 'W')}"
         ),
         title_justify="left",
-        caption="optimum: continuous capacity; build: whole units rounded up "
+        caption="optimum and build: the integer optimum in whole units (--integer)"
+        if result.choices.get("integer")
+        else "optimum: continuous capacity; build: whole units rounded up "
         "(or the integer optimum with --integer)",
         caption_justify="left",
     )
@@ -441,10 +443,12 @@ def print_supply(result: SupplyResult) -> None:
     )
     reserve = result.reserve
     if reserve:
+        peak = format_quantity(reserve["peak_load_w"], "W")
         line = (
             f"reserve: firm capacity {format_quantity(reserve['firm_capacity_w'], 'W')} for a "
-            f"peak load of {format_quantity(reserve['peak_load_w'], 'W')} "
-            f"({reserve['firm_margin']:+.0%})"
+            f"peak load of {peak} ({reserve['firm_margin']:+.0%})"
+            if reserve["firm_capacity_w"] > 0
+            else f"reserve: no firm capacity built for a peak load of {peak}"
         )
         for tid, hours in reserve.get("outages", {}).items():
             line += (
@@ -454,8 +458,8 @@ def print_supply(result: SupplyResult) -> None:
             modelled = hours.get("modelled_hours_with_a_unit_out", hours["hours_with_a_unit_out"])
             if result.days and abs(modelled - hours["hours_with_a_unit_out"]) >= 1:
                 line += (
-                    f", {modelled:,.0f} h of it in the representative days (the full-year "
-                    "replay checks the cover)"
+                    f"; the representative days, weighted by the days they stand for, have "
+                    f"{modelled:,.0f} h (the full-year replay checks the cover)"
                 )
             else:
                 line += " (covered by the other units, storage or backup)"
@@ -465,7 +469,13 @@ def print_supply(result: SupplyResult) -> None:
     if result.estimated_shortfall is not None:
         out.print(
             "estimated error: run hour by hour over the full year, the sizing leaves "
-            f"{result.estimated_shortfall:.2%} of the load unserved or over its fossil limit"
+            f"{result.estimated_shortfall:.2%} of the load unserved"
+            + (
+                " or over its fossil limit"
+                if result.choices.get("cfe") is not None
+                or result.choices.get("co2_cap_kg_per_year") is not None
+                else ""
+            )
         )
     if result.samples:
         mc = result.samples

@@ -251,13 +251,17 @@ def add_exact_days(periods: Periods, series: dict[str, np.ndarray], days: list[i
         for name in out:
             out[name] = np.concatenate([out[name], series[name][d * p : (d + 1) * p]])
         added += 1
+    names = periods.extreme_names
+    if added:  # one entry for every round of refinement: "18 days ...", not "16 ..., 2 ..."
+        earlier = 0
+        if names and names[-1].endswith(_REFINED):
+            earlier = int(names[-1].split()[0])
+            names = names[:-1]
+        names = (*names, f"{earlier + added}{_REFINED}")
     return Periods(
-        out,
-        np.repeat(weights, p),
-        order,
-        p,
-        periods.n_extreme + added,
-        periods.rmse,
-        periods.extreme_names
-        + ((f"{added} days the full-year replay found short",) if added else ()),
+        out, np.repeat(weights, p), order, p, periods.n_extreme + added, periods.rmse, names
     )
+
+
+#: How :func:`add_exact_days` names the days it added (after their count).
+_REFINED = " days the full-year replay found short"
