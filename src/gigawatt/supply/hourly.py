@@ -1800,8 +1800,8 @@ def size_supply(
                     "message": f"estimated error: {days} representative days approximate how a "
                     "plant whose energy is limited (a CO2 cap or a fossil share) is used from "
                     "day to day; the sizing's real-year cost is not computed with whole units "
-                    "(integer=True: dispatching them over the full year is a mixed-integer "
-                    "problem); size with continuous units for it, or use check_error=True, or "
+                    "(integer=True), whose dispatch over the full year is a mixed-integer "
+                    "problem; size with continuous units for it, or use check_error=True, or "
                     "solve the full year without days=N, for the optimum",
                 }
             )
