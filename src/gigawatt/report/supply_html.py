@@ -123,7 +123,8 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
         rows.append(
             (
                 "estimated error (full year, hour by hour)",
-                f"{result.estimated_shortfall:.2%} unserved or over the fossil limit",
+                f"{result.estimated_shortfall:.2%} unserved"
+                + (" or over the fossil limit" if cfe is not None or cap is not None else ""),
             )
         )
     for key, label in (("grid_import_j", "grid import"), ("grid_export_j", "grid export")):
