@@ -157,9 +157,9 @@ def test_discount_rate_zero_annualises_over_the_lifetime() -> None:
 
 
 def test_sampled_outages_have_the_cited_share_of_hours() -> None:
-    """Refuelling every 18-24 months for 25-40 days and 1-3% forced outages: over many units
-    the share of hours out is about (12/21 months × 32.5 d)/365 d + 2% ≈ 7% (by hand), the
-    fleet's ~93% availability."""
+    """Refuelling every 18-24 months for 27-44 days and 1.8-2.5% forced outages: over many
+    units the share of hours out is about (12/21 months × 35.5 d)/365 d + 2.1% ≈ 7.7% (by
+    hand), near the fleet's ~93% availability."""
     rng = np.random.default_rng(1)
     profiles = sample_unit_availability(_tech("nuclear-ap1000"), 400, rng)
     share_out = 1 - float(np.mean(profiles))

@@ -16,6 +16,10 @@ sizing with whole units): ``refuelling_interval_s`` and ``refuelling_outage_s`` 
 mean event length], ``min_stable_output`` (share of nameplate a running unit cannot go
 below), ``ramp_rate_per_hour`` [share of nameplate a running unit can change its output by
 in one hour; dimensionless per hour, as PyPSA's ``ramp_limit_up``/``ramp_limit_down``].
+Cost trajectories (``supply --year``): ``capex_by_year_usd_per_w`` and
+``energy_capex_by_year_usd_per_j`` map a year to the cited range of that year
+(e.g. NREL ATB advanced to conservative); years between are interpolated linearly
+(:func:`gigawatt.supply.finance.technology_for_year`).
 ``capacity_factor``, ``availability``, ``round_trip_efficiency``, ``trl`` (technology
 readiness level, 1–9) and ``earliest_year`` (first year a commercial unit could run) are
 dimensionless.
@@ -78,6 +82,8 @@ class Technology(Record):
     forced_outage_duration_s: Cited | None = None
     min_stable_output: Cited | None = None
     ramp_rate_per_hour: Cited | None = None
+    capex_by_year_usd_per_w: dict[int, Cited] | None = None
+    energy_capex_by_year_usd_per_j: dict[int, Cited] | None = None
 
     @model_validator(mode="after")
     def _role_fields(self) -> Technology:

@@ -203,6 +203,14 @@ def register(app: typer.Typer) -> None:
             typer.Option("--discount-rate", help="Real discount rate per year, e.g. 0.07."),
         ] = None,
         sets: SetOpt = None,
+        year: Annotated[
+            int | None,
+            typer.Option(
+                "--year",
+                help="Cost year: each technology's costs for that year from its cited "
+                "trajectory (NREL ATB 2024, 2024-2050); others keep today's costs.",
+            ),
+        ] = None,
         samples: Annotated[
             int,
             typer.Option(
@@ -294,6 +302,7 @@ def register(app: typer.Typer) -> None:
                 fallback=fallback,
                 samples=samples,
                 verbose=verbose,
+                year=year,
             )
         if dispatch is not None and result.dispatch is not None:
             from gigawatt.files import write_text_atomic

@@ -100,6 +100,12 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
             else "8,760 hours",
         ),
         ("discount rate", "—" if c.get("discount_rate") is None else f"{c['discount_rate']:.2%}"),
+        (
+            "cost year",
+            "today's catalogue costs"
+            if c.get("year") is None
+            else f"{c['year']} (NREL ATB 2024 trajectories where cited; see GW417)",
+        ),
         ("weather seed", str(c.get("seed", "—"))),
         (
             "solver",

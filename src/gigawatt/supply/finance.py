@@ -7,20 +7,42 @@ Efficiency and Renewable Energy Technologies", NREL/TP-462-5173, eq. 4-4):
     CRF(r, n) = r (1 + r)^n / ((1 + r)^n − 1),   CRF(0, n) = 1 / n
 
 with ``r`` the discount rate [1/yr] and ``n`` the lifetime [yr].
+
+Cost years (``supply --year``): a technology whose catalogue record has a cost trajectory
+(``capex_by_year_usd_per_w``, ``energy_capex_by_year_usd_per_j``: a cited
+range per year, e.g. NREL ATB 2024 advanced to conservative) takes that year's range, each
+bound interpolated linearly between the two nearest cited years; other technologies keep
+today's catalogue costs (:func:`apply_cost_year`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
+from gigawatt.catalog.schema import Cited
+from gigawatt.catalog.technology import Technology
 from gigawatt.dist import FloatArray
+from gigawatt.errors import UserInputError
 from gigawatt.units import SECONDS_PER_YEAR
 
 __all__ = [
+    "COST_TRAJECTORY_FIELDS",
     "SECONDS_PER_YEAR",
     "annualised_capacity_cost_usd_per_w_per_s",
+    "apply_cost_year",
     "capital_recovery_factor",
+    "cited_for_year",
+    "cost_year_span",
+    "technology_for_year",
 ]
+
+#: Trajectory field → the cost field it replaces for a given year.
+COST_TRAJECTORY_FIELDS: dict[str, str] = {
+    "capex_by_year_usd_per_w": "overnight_cost_usd_per_w",
+    "energy_capex_by_year_usd_per_j": "storage_energy_cost_usd_per_j",
+}
 
 #: Annuities use the Julian year of :data:`gigawatt.units.SECONDS_PER_YEAR` (pint's ``year``), so
 #: "USD/kW/yr" and "TWh/yr" in inputs mean the same year.
@@ -52,3 +74,78 @@ def annualised_capacity_cost_usd_per_w_per_s(
     return np.asarray(
         overnight_cost_usd_per_w * crf / SECONDS_PER_YEAR + fixed_om_usd_per_w_per_s, dtype=float
     )
+
+
+def cited_for_year(points: Mapping[int, Cited], year: int) -> Cited:
+    """The cited range of ``year`` from a trajectory ``{year: Cited}`` [SI]: the cited
+    year's own value, or each bound interpolated linearly between the two nearest cited years.
+
+    Raises :class:`UserInputError` when ``year`` lies outside the cited years.
+    """
+    years = sorted(points)
+    if not years[0] <= year <= years[-1]:
+        raise UserInputError(
+            f"year={year}: outside the cited cost years {years[0]}-{years[-1]}; "
+            f"give a year in {years[0]}-{years[-1]}, or none for today's catalogue costs"
+        )
+    if year in points:
+        return points[year]
+    after = next(y for y in years if y > year)
+    before = max(y for y in years if y < year)
+    a, b = points[before], points[after]
+    w = (year - before) / (after - before)
+    (a_low, a_high), (b_low, b_high) = a.bounds, b.bounds
+    return Cited(
+        low=a_low + w * (b_low - a_low),
+        high=a_high + w * (b_high - a_high),
+        source=a.source,
+        year=year,
+        note=f"interpolated linearly between the cited years {before} and {after}",
+        dimension=a.dimension,
+    )
+
+
+def cost_year_span(tech: Technology) -> tuple[int, int] | None:
+    """(first, last) cited year of ``tech``'s cost trajectories, or None without one."""
+    years = [y for f in COST_TRAJECTORY_FIELDS for y in (getattr(tech, f) or {})]
+    return (min(years), max(years)) if years else None
+
+
+def technology_for_year(tech: Technology, year: int) -> Technology:
+    """``tech`` with each cost that has a trajectory replaced by its range for ``year``.
+
+    Raises :class:`UserInputError` naming the technology when ``year`` lies outside its
+    cited years.
+    """
+    update: dict[str, Cited] = {}
+    for field, target in COST_TRAJECTORY_FIELDS.items():
+        points = getattr(tech, field)
+        if points:
+            try:
+                update[target] = cited_for_year(points, year)
+            except UserInputError as exc:
+                raise UserInputError(f"{tech.id}: {exc}") from None
+    return tech.model_copy(update=update) if update else tech
+
+
+def apply_cost_year(
+    techs: Sequence[Technology], year: int
+) -> tuple[list[Technology], list[str], list[str], list[str]]:
+    """Each technology at ``year``'s costs: (technologies, ids that took a trajectory, ids
+    that keep today's catalogue costs for want of one, the titles of the trajectories'
+    sources).
+
+    Raises :class:`UserInputError` when ``year`` lies outside a trajectory's cited years.
+    """
+    out: list[Technology] = []
+    dated: list[str] = []
+    kept: list[str] = []
+    sources: list[str] = []
+    for t in techs:
+        out.append(technology_for_year(t, year))
+        (dated if cost_year_span(t) else kept).append(t.id)
+        for field in COST_TRAJECTORY_FIELDS:
+            for cited in (getattr(t, field) or {}).values():
+                if cited.source.title not in sources:
+                    sources.append(cited.source.title)
+    return out, dated, kept, sources

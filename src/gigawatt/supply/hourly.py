@@ -1489,6 +1489,7 @@ def size_supply(
     samples: int = 0,
     verbose: bool = False,
     solver_options_extra: dict[str, Any] | None = None,
+    year: int | None = None,
 ) -> SupplyResult:
     """Size the cheapest supply for an hourly load (see the module docstring).
 
@@ -1506,7 +1507,10 @@ def size_supply(
     each with its own sampled refuelling and forced outages where the catalogue has them (a
     MILP); ``grid``: a grid connection (:class:`GridOptions`); ``samples``: Monte Carlo over
     the cost ranges, one solve per sample (see :attr:`SupplyResult.samples`); ``verbose``:
-    show the solver log on stderr.
+    show the solver log on stderr. ``year``: take each technology's costs for that year from
+    its cited cost trajectory (NREL ATB 2024, interpolated between cited years; see
+    :func:`gigawatt.supply.finance.apply_cost_year`); technologies without one keep today's
+    catalogue costs, and warning GW417 names both groups.
 
     Raises :class:`UserInputError` for bad input (unknown technology or node, CFE outside
     [0, 1], a negative CO2 cap, ``days`` outside 1–365, solar without a site, a load that is
@@ -1529,6 +1533,12 @@ def size_supply(
         tech = cat.typed(Technology, ident)
         if tech not in techs:
             techs.append(tech)
+    cost_year_note = None
+    if year is not None:
+        from gigawatt.supply.finance import apply_cost_year
+
+        techs, dated, kept, sources = apply_cost_year(techs, year)
+        cost_year_note = _cost_year_note(year, dated, kept, sources)
     if cfe is not None and not 0 <= cfe <= 1:
         raise UserInputError(f"cfe={cfe}: a share between 0 and 1 (1 = every hour carbon-free)")
     co2_cap_kg = None
@@ -1802,9 +1812,12 @@ def size_supply(
         "integer": bool(plans),
         "set": {name: str((overrides or {})[name]) for name in set_names},
         "grid": None if grid is None else grid.describe(),
+        "year": year,
     }
     result.data_version = cat.data_version
     result.warnings = warnings_out + result.warnings
+    if cost_year_note is not None:
+        result.warnings.append(cost_year_note)
     if any(t.maturity in {"unproven", "first-of-a-kind"} for t in techs):
         result.warnings.append(
             {
@@ -1815,6 +1828,19 @@ def size_supply(
     if samples:
         result.samples = _monte_carlo(value_sets, techs, discount_rate, run, step, load_w, mean_w)
     return result
+
+
+def _cost_year_note(
+    year: int, dated: Sequence[str], kept: Sequence[str], sources: Sequence[str]
+) -> dict[str, str]:
+    """Warning GW417: which technologies took ``year``'s costs from a trajectory (and its
+    sources) and which keep today's catalogue costs."""
+    parts = []
+    if dated:
+        parts.append(f"costs for {year} from {'; '.join(sources)} for {', '.join(dated)}")
+    if kept:
+        parts.append(f"no cost trajectory for {', '.join(kept)}: today's catalogue costs")
+    return {"code": "GW417", "message": "; ".join(parts)}
 
 
 def _periods_note(days: int, periods: Periods, linked: bool) -> dict[str, str]:
