@@ -13,8 +13,8 @@ Targets (issue 14): cost error < 3%, capacities within 5%, solve time ≥ 8× le
 Measured 2026-12-01, session 4 (500 MW flat, 24 days, full year and reduced in one process
 per case, on the shared 2-core machine at load average 4-7, so CPU seconds are compared).
 These figures are from the hand-assembled LP (gigawatt.supply.lp, since removed: every solve
-is the PyPSA model again, whose "build" is ~1.5-2.5 s CPU a model; see the methodology's "One
-model" section and the pypsapath figures below), so "build" was 0.01-0.1 s; "solver" is HiGHS with hand-over and read-back, every round of the
+is the PyPSA model again; see the pypsapath figures below), so "build" was 0.01-0.1 s;
+"solver" is HiGHS with hand-over and read-back, every round of the
 reduced path (first solve and replay refinements); "solve" = build + solver; "total" = the
 whole size_supply call (profiles, tsam, replay, and for the gas cases the 0.7 s real-year
 dispatch of the sizing). The ratio the issue's target means is the solve ratio; both shown:
@@ -32,6 +32,13 @@ Before (session 3, PyPSA build, no day shifts; solve = build + HiGHS CPU): var-c
 storage +2.4%, 5.9/8.2 s 0.7x; nuclear-heavy 0%, 5.8/4.1 s 1.4x; north-eu-cfe1 0%, 6.8/4.0 s
 1.7x; gas-co2-cap +1.88%, gas +9.6%, 72.4/4.9 s 14.7x; var-gas-cfe0.9 +0.21%, wind -124 MW,
 66.7/9.3 s 7.2x; north-eu-cfe0.9 +5.18%, gas +12.7%, 66.2/4.6 s 14.3x.
+
+With the PyPSA model as the one formulation (branch pypsapath: sparse linopy model, no
+consistency check or standard types, answer read from linopy; same optima to 9-10 digits),
+CPU on the same machine at load 5-8: var-cfe1 solve 6.14/6.57 s 0.9x, total 9.6/6.9 s;
+nuclear-heavy solve 6.97/4.12 s 1.7x, total 11.5/4.5 s; gas-co2-cap 24 days solve 4.87 s
+(two models: network 0.4, linopy 1.6 + 2.0, day-shift rows 0.56, HiGHS 2.3 + 1.6 s), total
+9.2 s against 3.5 s with the hand-assembled LP: about 1.5-2.5 s CPU more per model built.
 
 Against the targets (cost error < 3%, capacities within 5%, solve time >= 8x less):
 
