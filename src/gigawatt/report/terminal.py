@@ -660,9 +660,14 @@ def median_table(
 ) -> Table:
     """A table of ``[label, median, 90% interval]`` rows that fits ``width``: when the three
     columns do not fit, each interval is stacked under its median (one number column) instead
-    of a number or a node name being cut. ``wrap_label`` lets labels wrap at words."""
+    of a number or a node name being cut. ``wrap_label`` lets labels wrap at words. When every
+    row is a point (interval ``"(point)"``), one ``value`` column replaces the two."""
     from rich.console import Console as RichConsole
 
+    if cells and all(c[2] == "(point)" for c in cells):
+        # a point estimate (--samples 1, every input fixed): one value column, no interval
+        point = [Column("quantity", "left", keep=9, wrap=wrap_label), Column("value")]
+        return _build(point, [c[:2] for c in cells], [0, 1], title, None, [], {})
     columns = [
         Column("quantity", "left", keep=9, wrap=wrap_label),
         Column("median"),
