@@ -225,3 +225,11 @@ def test_sample_median_equals_numpy(values: list[float]) -> None:
         expected = float(np.median(array))
     got = sample_median(array)
     assert got == expected or (math.isnan(got) and math.isnan(expected))
+
+
+def test_a_distributions_own_numbers_come_first() -> None:
+    """Round 4 attack: ``Point(2.0)`` was read as ``unit=2.0`` with value 0."""
+    from gigawatt.dist import Point, Uniform
+
+    assert Point(2.0).value == 2.0
+    assert Uniform(1.0, 3.0).central == 2.0

@@ -133,3 +133,25 @@ def test_same_name_other_formula_is_not_shared() -> None:
     first = Graph([product]).evaluate(["product"], INPUTS, n=1000, seed=0)["product"]
     second = Graph([other]).evaluate(["product"], INPUTS, n=1000, seed=0)["product"]
     assert not np.array_equal(first, second)
+
+
+def read_only_db(a_w: np.ndarray) -> np.ndarray:
+    """[W] a formula whose own error merely mentions 'read-only'"""
+    raise ValueError("database is read-only")
+
+
+def test_writing_into_a_given_array_or_a_point_fails_and_leaves_the_callers_array() -> None:
+    """Round 4 attack: an array input (and a Point) could be written through; the caller's
+    array changed from 3 to 6."""
+    from gigawatt.dist import Point
+
+    given = np.full(5, 3.0)
+    for item in (Input("a_w", given), Input("a_w", Point(value=2.0, unit="W"))):
+        with pytest.raises(ValueError, match="formula 'mutating' wrote into one of its inputs"):
+            Graph([mutating]).evaluate(["mutating"], {"a_w": item}, n=5, seed=0)
+    assert np.array_equal(given, np.full(5, 3.0)) and given.flags.writeable
+
+
+def test_a_formulas_own_read_only_error_is_not_relabelled() -> None:
+    with pytest.raises(ValueError, match=r"^database is read-only$"):
+        Graph([read_only_db]).evaluate(["read_only_db"], INPUTS, n=5, seed=0)

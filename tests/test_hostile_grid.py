@@ -242,3 +242,12 @@ def test_other_estimators_check_samples(module: str, call: str) -> None:
     function = getattr(importlib.import_module(module), call)
     with pytest.raises(UserInputError, match=rf"{call}\(samples=\.\.\.\)"):
         function(samples=True)
+
+
+def test_empty_grid_id_is_refused_not_replaced() -> None:
+    """`--grid ""` had silently connected to us-2023 (round 4 attack)."""
+    from gigawatt.supply.grid import GridOptions
+
+    with pytest.raises(UserInputError, match="unknown grid ''"):
+        GridOptions(grid="").link(catalog(), 100.0)
+    assert GridOptions(grid="us-2023").link(catalog(), 100.0).capacity_mw == 100.0

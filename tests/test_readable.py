@@ -512,3 +512,15 @@ def test_calibrate_table_reads_at_80_columns_without_e_notation(
     assert "µJ/token" in text  # one prefix for the column: 32 µJ/token ... 45,100 µJ/token
     assert "-0%" not in text and "+0%" in text  # no negative zero in the error columns
     assert "mbu = 0.000045 (was 0.619)" in text
+
+
+def test_point_estimate_has_one_value_column(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--samples 1 is a point: one 'value' column, not a '(point)' line under every row."""
+    argv = ["inference", "--model", "llama-3.1-8b", "--accelerator", "h100-sxm", "--samples", "1"]
+    text = _run(argv, 80, monkeypatch, capsys)
+    assert "(point)" not in text
+    assert "90% interval" not in text
+    assert "value" in text
+    assert "J/token" in text

@@ -303,3 +303,65 @@ def test_must_run_surplus_is_counted_as_curtailed() -> None:
     assert curtailed_mwh == pytest.approx(12 * 20.0, rel=1e-6)
     made_mwh = result.generation_j["nuclear-ap1000"] * MODEL_YEAR_FRACTION / J_PER_MWH
     assert made_mwh - curtailed_mwh == pytest.approx(float(np.sum(load)), rel=1e-6)
+
+
+def _gas_and_solar(committable: bool) -> tuple[dict[str, object], np.ndarray]:
+    """Load alternates 30 MW (12 h, sun) and 100 MW (12 h, dark); gas comes as 100 MW units
+    with a 50% minimum stable output (capital 1,000 $/MW-yr, 50 $/MWh), solar costs
+    100 $/MW-yr and is available only in the 30 MW hours."""
+    hours = 24
+    load = np.tile([30.0, 100.0], hours // 2)
+    sun = np.tile([1.0, 0.0], hours // 2)
+    gas = TechCosts(_tech("gas-ccgt"), 1_000.0, 50.0)
+    solar = TechCosts(_tech("solar-pv"), 100.0, 0.0)
+    plan = UnitPlan(100.0, tuple(np.ones(hours) for _ in range(2)), 0.5, None, committable)
+    out = solve(
+        [gas, solar],
+        load,
+        {"gas-ccgt": np.ones(hours), "solar-pv": sun},
+        np.ones(hours),
+        units={"gas-ccgt": plan},
+        unit_commitment="integer",
+    )
+    assert out["status"] == "ok" and out["condition"] == "optimal"
+    return out, load
+
+
+def test_committed_gas_unit_is_off_when_load_is_below_its_minimum() -> None:
+    """By hand: one gas unit must carry the 100 MW hours. Committed (off, or 50-100 MW when
+    on), it is off in the 30 MW hours, which 30 MW of solar serve for 30 × 100 = 3,000 $/yr
+    against 12 h × 50 MW × 50 $/MWh = 30,000 $ of gas at its minimum. Objective: (100 × 1,000
+    + 30 × 100) × year fraction + 12 h × 100 MW × 50 $/MWh. Every hour balances."""
+    out, load = _gas_and_solar(committable=True)
+    gas = out["dispatch"]["gas-ccgt"].to_numpy()
+    solar = out["dispatch"]["solar-pv"].to_numpy()
+    assert out["units_built"]["gas-ccgt"] == 1
+    assert out["p_nom"]["solar-pv"] == pytest.approx(30.0, rel=1e-6)
+    np.testing.assert_allclose(gas[0::2], 0.0, atol=1e-6)  # off below its minimum
+    np.testing.assert_allclose(gas[1::2], 100.0, rtol=1e-6)
+    assert np.all((gas < 1e-6) | (gas >= 50.0 - 1e-6))  # off, or at its minimum or more
+    np.testing.assert_allclose(gas + solar, load, rtol=1e-6, atol=1e-6)
+    cost = MODEL_YEAR_FRACTION * (100 * 1_000.0 + 30 * 100.0) + 12 * 100.0 * 50.0
+    assert out["objective"] == pytest.approx(cost, rel=1e-6)
+
+
+def test_must_run_gas_unit_makes_solar_useless() -> None:
+    """The same case with the unit must-run (at 50 MW or more whenever available, as before
+    unit commitment): in each 30 MW hour it makes 50 MW and 20 MW are dumped, so no solar is
+    built and the objective is 100 × 1,000 × year fraction + (12 × 100 + 12 × 50) × 50 $."""
+    out, load = _gas_and_solar(committable=False)
+    gas = out["dispatch"]["gas-ccgt"].to_numpy()
+    assert out["p_nom"]["solar-pv"] == pytest.approx(0.0, abs=1e-6)
+    np.testing.assert_allclose(gas[0::2], 50.0, rtol=1e-6)
+    dumped = out["dispatch"]["must-run-surplus"].to_numpy()
+    np.testing.assert_allclose(gas - dumped, load, rtol=1e-6, atol=1e-6)
+    cost = MODEL_YEAR_FRACTION * 100 * 1_000.0 + (12 * 100.0 + 12 * 50.0) * 50.0
+    assert out["objective"] == pytest.approx(cost, rel=1e-6)
+
+
+def test_daily_cycling_is_cited_gas_cycles_and_reactors_run() -> None:
+    """Catalogue: gas combined cycle cycles daily (unit commitment); the AP1000 and NuScale
+    load-follow above their minimum instead (must-run), each value with its source."""
+    for ident, cycles in (("gas-ccgt", 1), ("nuclear-ap1000", 0), ("nuclear-nuscale-us460", 0)):
+        field = _tech(ident).daily_cycling
+        assert field is not None and field.central == cycles and field.source is not None

@@ -129,10 +129,14 @@ def ndtri(p: FloatArray | float) -> FloatArray:
 
 @dataclass(frozen=True)
 class Dist(ABC):
-    """An uncertain quantity in SI units (``unit`` is the SI unit, ``dimension`` its name)."""
+    """An uncertain quantity in SI units (``unit`` is the SI unit, ``dimension`` its name).
 
-    unit: str = ""
-    dimension: str = "dimensionless number"
+    ``unit`` and ``dimension`` are keyword-only, so a subclass's own numbers come first:
+    ``Point(2.0)`` is the value 2.0 (it had been read as ``unit=2.0``, value 0).
+    """
+
+    unit: str = field(default="", kw_only=True)
+    dimension: str = field(default="dimensionless number", kw_only=True)
 
     @abstractmethod
     def sample(self, n: int, rng: np.random.Generator) -> FloatArray:

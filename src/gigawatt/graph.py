@@ -317,6 +317,10 @@ CHUNK_SAMPLES = 1 << 18
 """Samples per evaluation chunk (2 MiB per float64 array): bounds the memory of intermediates."""
 
 
+#: numpy's messages for a write into a read-only array (item assignment; a ufunc's ``out``).
+_NUMPY_READ_ONLY = ("assignment destination is read-only", "output array is read-only")
+
+
 def _leaf_chunk(
     item: Input,
     rngs: dict[str, np.random.Generator],
@@ -331,10 +335,11 @@ def _leaf_chunk(
     if dist is None:
         samples = np.atleast_1d(np.asarray(item.value, dtype=float))
         if point:
-            return np.array([sample_median(samples)])
-        return samples if samples.shape[0] == 1 else samples[chunk]
+            return _read_only(np.array([sample_median(samples)]))
+        # a view: the caller's own array stays writeable, formulas cannot write through it
+        return _read_only((samples if samples.shape[0] == 1 else samples[chunk]).view())
     if point or isinstance(dist, Point):
-        return np.array([dist.central])
+        return _read_only(np.array([dist.central]))
     whole = chunk.start == 0 and chunk.stop == n  # the evaluation is this one chunk
     key = (item.name, dist, seed, n) if whole else None
     if key is not None:
@@ -347,7 +352,14 @@ def _leaf_chunk(
     samples = dist.sample(chunk.stop - chunk.start, rng)
     if key is not None and chunk.stop == samples.shape[0]:
         _draws.put(key, samples)
-    return samples
+    return _read_only(samples)
+
+
+def _read_only(values: FloatArray) -> FloatArray:
+    """``values`` marked read-only: a leaf's samples feed every formula that reads the leaf,
+    so one formula writing into them would change what the others see."""
+    values.flags.writeable = False
+    return values
 
 
 class _Draws:
@@ -589,7 +601,9 @@ class Evaluation:
                     try:
                         result = f.func(*(get(p) for p in f.inputs))
                     except ValueError as exc:
-                        if "read-only" not in str(exc):
+                        # numpy's own words for a write into a read-only array (x[...] = v;
+                        # x *= v): any other ValueError is the formula's own
+                        if not any(m in str(exc) for m in _NUMPY_READ_ONLY):
                             raise
                         raise ValueError(
                             f"formula {f.name!r} wrote into one of its inputs "

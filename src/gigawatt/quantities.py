@@ -250,6 +250,10 @@ EXACT_RULES: dict[str, Rule] = {
         )
     },
     "other_ai_share": Rule("a share of AI energy", 0.0, 0.95, hint="'0.2 to 0.5'"),
+    # generated tokens of a reasoning model per visible answer token: 1 is no reasoning
+    "reasoning_token_multiplier": Rule(
+        "a token multiplier", 1.0, None, hint="'4 to 20'; 1 means no reasoning tokens"
+    ),
     **{
         name: PER_ACCELERATOR_POWER
         for name in (
@@ -383,6 +387,13 @@ PREFIX_RULES: tuple[tuple[str, Rule], ...] = (
     ("earliest_year_", Rule("a calendar year", 1900.0, 2200.0, hint="'2030'")),
     ("fleet_year_", Rule("a calendar year", 1900.0, 2200.0, hint="'2030'")),
     ("chip_tdp_", PER_ACCELERATOR_POWER),  # the outlook's chip_tdp_2027_w: > 0 W
+    # a technology's own costs (supply --set): spending, never a credit (credits and prices
+    # such as the grid's export price keep their own names)
+    *(
+        (prefix, Rule("a cost", 0.0, None, hint="'8 to 12 USD/W'; a cost cannot be negative"))
+        for prefix in ("overnight_cost_", "fixed_om_", "variable_om_", "fuel_cost_")
+    ),
+    ("storage_energy_cost_", Rule("a cost", 0.0, None, hint="'190 to 320 USD/kWh'")),
 )
 #: Rules by name suffix, tried after exact names and prefixes.
 SUFFIX_RULES: tuple[tuple[str, Rule], ...] = (

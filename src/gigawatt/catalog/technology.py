@@ -15,7 +15,10 @@ sizing with whole units): ``refuelling_interval_s`` and ``refuelling_outage_s`` 
 ``forced_outage_rate`` (share of hours out, NERC GADS EFOR), ``forced_outage_duration_s`` [s,
 mean event length], ``min_stable_output`` (share of nameplate a running unit cannot go
 below), ``ramp_rate_per_hour`` [share of nameplate a running unit can change its output by
-in one hour; dimensionless per hour, as PyPSA's ``ramp_limit_up``/``ramp_limit_down``].
+in one hour; dimensionless per hour, as PyPSA's ``ramp_limit_up``/``ramp_limit_down``],
+``daily_cycling`` (1: a unit may be shut down and restarted within a day, so the whole-unit
+model gives it an hourly on/off status; 0 or absent: a built unit runs at least at
+``min_stable_output`` whenever it is available).
 Cost trajectories (``supply --year``): ``capex_by_year_usd_per_w`` and
 ``energy_capex_by_year_usd_per_j`` map a year to the cited range of that year
 (e.g. NREL ATB advanced to conservative); years between are interpolated linearly
@@ -82,6 +85,7 @@ class Technology(Record):
     forced_outage_duration_s: Cited | None = None
     min_stable_output: Cited | None = None
     ramp_rate_per_hour: Cited | None = None
+    daily_cycling: Cited | None = None
     capex_by_year_usd_per_w: dict[int, Cited] | None = None
     energy_capex_by_year_usd_per_j: dict[int, Cited] | None = None
 

@@ -81,12 +81,16 @@ def fit_table(
     minimum width fits; the caption then names what was left out and how to see it.
     """
     from rich.console import Console
+    from rich.text import Text
 
     shown = list(range(len(columns)))
     dropped: list[str] = []
     measurer = Console(width=width, file=io.StringIO(), color_system=None)
+    # markup parsed once per cell (as rich's render_str would: markup and emoji, no
+    # highlighting), not again for every measuring pass and the final print
+    parsed = [[Text.from_markup(c) if isinstance(c, str) else c for c in row] for row in rows]
     while True:
-        table = _build(columns, rows, shown, title, caption, dropped, table_kwargs)
+        table = _build(columns, parsed, shown, title, caption, dropped, table_kwargs)
         if _needed_width(measurer, table, [columns[i] for i in shown]) <= width:
             return table
         droppable = [i for i in shown if columns[i].keep < 9]
@@ -106,7 +110,10 @@ def _needed_width(measurer: Console, table: Table, columns: Sequence[Column]) ->
     for col, rich_col in zip(columns, table.columns, strict=True):
         if not col.wrap or col.max_width:  # rich's measure already caps max_width
             continue
-        lines = [Text.from_markup(str(c)).plain for c in rich_col.cells]
+        lines = [
+            c.plain if isinstance(c, Text) else Text.from_markup(str(c)).plain
+            for c in rich_col.cells
+        ]
         longest = max((len(line) for c in lines for line in c.splitlines()), default=0)
         word = max((len(w) for c in lines for w in c.split()), default=0)
         slack += max(longest - max(word, len(col.header)), 0)
@@ -115,7 +122,7 @@ def _needed_width(measurer: Console, table: Table, columns: Sequence[Column]) ->
 
 def _build(
     columns: Sequence[Column],
-    rows: Sequence[Sequence[str]],
+    rows: Sequence[Sequence[Any]],
     shown: list[int],
     title: str | None,
     caption: str | None,
@@ -660,9 +667,14 @@ def median_table(
 ) -> Table:
     """A table of ``[label, median, 90% interval]`` rows that fits ``width``: when the three
     columns do not fit, each interval is stacked under its median (one number column) instead
-    of a number or a node name being cut. ``wrap_label`` lets labels wrap at words."""
+    of a number or a node name being cut. ``wrap_label`` lets labels wrap at words. When every
+    row is a point (interval ``"(point)"``), one ``value`` column replaces the two."""
     from rich.console import Console as RichConsole
 
+    if cells and all(c[2] == "(point)" for c in cells):
+        # a point estimate (--samples 1, every input fixed): one value column, no interval
+        point = [Column("quantity", "left", keep=9, wrap=wrap_label), Column("value")]
+        return _build(point, [c[:2] for c in cells], [0, 1], title, None, [], {})
     columns = [
         Column("quantity", "left", keep=9, wrap=wrap_label),
         Column("median"),

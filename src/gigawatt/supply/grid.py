@@ -143,7 +143,7 @@ class GridOptions:
                 clean = np.clip(1.0 - intensity / reference, 0.0, 1.0)
                 self.notes.append(_derived_note(reference))
         else:
-            record = cat.typed(Grid, self.grid or "us-2023")
+            record = cat.typed(Grid, "us-2023" if self.grid is None else self.grid)
             kg_per_mwh = record.carbon_intensity_kg_per_j.central * J_PER_MWH
             intensity = np.full(HOURS, kg_per_mwh)
             clean = np.clip(1.0 - intensity / reference, 0.0, 1.0)

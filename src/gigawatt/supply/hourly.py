@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -152,6 +152,16 @@ NETWORK_KWARGS: dict[str, Any] = {"ignore_standard_types": True}
 #: machine): linopy model 2.1 -> 1.2-1.4, hand-over to HiGHS with its solve 0.68 -> 0.30;
 #: the same optimum to every digit.
 MODEL_KWARGS: dict[str, Any] = {"sparse": True}
+#: Unit commitment of whole units that cycle (``UnitPlan.committable``): ``"integer"`` (an
+#: integer on/off status per unit and hour: off, or on at its minimum stable output or more)
+#: or ``"linearized"`` (the status relaxed to a share in [0, 1], as PyPSA's
+#: ``linearized_unit_commitment``, which PyPSA refuses for modular units: for one unit the
+#: relaxed status lets it run anywhere from 0 to its availability, so the minimum does not
+#: bind). The default is linearized: on the 500 MW CFE-0.9 case with 12 days the integer
+#: commitment left a 30% gap after 45 s of HiGHS (the 0/1 build and hourly status together
+#: relax poorly) where the whole run took 24 s before; see docs/methodology/supply.md.
+UnitCommitment = Literal["integer", "linearized"]
+UNIT_COMMITMENT: UnitCommitment = "linearized"
 LINOPY_SEMANTICS = "v1"
 
 
@@ -607,15 +617,20 @@ class UnitPlan:
 
     ``size_mw`` [MW] per unit; ``availability``: one profile per candidate unit (each of shape
     (snapshots,), 0 in the hours of its refuelling or forced outages, 1 otherwise); the model
-    builds each candidate or not (a 0/1 variable). ``min_stable``: share of nameplate a built
-    unit must deliver whenever it is available (must-run; 0 = none); ``ramp_per_h``: largest
-    change of output per hour as a share of nameplate (None = unlimited).
+    builds each candidate or not (a 0/1 variable). ``min_stable``: share of nameplate below
+    which a running unit cannot go (0 = none); ``ramp_per_h``: largest change of output per
+    hour as a share of nameplate (None = unlimited). ``committable``: False, a built unit runs
+    at ``min_stable`` or more in every hour it is available (must-run; large reactors); True,
+    each unit also has an on/off status in every hour (PyPSA unit commitment: off, or on at
+    ``min_stable`` to 1 of nameplate; technologies whose catalogue record has
+    ``daily_cycling`` 1, e.g. gas combined cycle).
     """
 
     size_mw: float
     availability: tuple[np.ndarray, ...]
     min_stable: float = 0.0
     ramp_per_h: float | None = None
+    committable: bool = False
 
 
 def _rows(model: Any, labels: np.ndarray, coeffs: np.ndarray, dim: str) -> Any:
@@ -857,6 +872,7 @@ def solve(
     fixed: dict[str, Any] | None = None,
     relax: dict[str, float] | None = None,
     day_flex: bool | None = None,
+    unit_commitment: UnitCommitment | None = None,
 ) -> dict[str, Any]:
     """Build the PyPSA model and solve it with HiGHS through linopy (a MILP with ``units``).
 
@@ -876,7 +892,8 @@ def solve(
     is a lower bound on the constrained optimum, equal to it at the row's shadow price).
     ``day_flex`` (None: :data:`DAY_FLEX`): with linked periods, one store, a fossil plant and
     no grid, let each day of the year shift energy between the fossil plants and the store
-    (see :func:`_link_periods`).
+    (see :func:`_link_periods`). ``unit_commitment`` (None: :data:`UNIT_COMMITMENT`): how
+    units with ``committable`` plans may switch off (``"integer"`` or ``"linearized"``).
 
     Returns a dict: ``status`` and ``condition`` (the solver's two fields), ``solve_time_s``,
     ``solver``, ``build_cpu_s`` (network, linopy model, extra constraints), ``solver_cpu_s``
@@ -986,6 +1003,8 @@ def solve(
             **held("p_nom", tid, 1.0 / eta),
         )
     members: dict[str, list[str]] = {}  # technology → its generator names
+    committed: list[str] = []  # technologies with an integer on/off status
+    commitment = unit_commitment or UNIT_COMMITMENT
     fossil: list[str] = []
     gens = [c for c in costs if c.tech.role != "storage"]
     plain = [c for c in gens if c.tech.id not in units]
@@ -1018,6 +1037,18 @@ def solve(
             ramp: dict[str, Any] = {}
             if plan.ramp_per_h is not None and plan.ramp_per_h < 1:
                 ramp = {"ramp_limit_up": plan.ramp_per_h, "ramp_limit_down": plan.ramp_per_h}
+            commit: dict[str, Any] = {}
+            floor = plan.min_stable
+            if plan.committable and plan.min_stable > 0:
+                if commitment == "integer":
+                    # an hourly on/off status per unit (an integer in 0..units built): off, or
+                    # on at min_stable to 1 of nameplate; no start-up costs or minimum up/down
+                    # times (none cited); every unit starts the period off (PyPSA's default
+                    # history is "on", which would force a shut-down of a unit never built)
+                    commit = {"committable": True, "up_time_before": 0, "down_time_before": 0}
+                    committed.append(tid)
+                else:  # linearized: the relaxed status leaves a single unit no floor
+                    floor = 0.0
             network.add(
                 "Generator",
                 names,
@@ -1028,15 +1059,20 @@ def solve(
                 capital_cost=c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION,
                 marginal_cost=marginal(c),
                 p_max_pu=profile,
-                p_min_pu=profile * plan.min_stable,
+                p_min_pu=profile * floor,
                 **ramp,
+                **commit,
             )
             members[tid] = names
         else:
             members[tid] = [tid]
         if not c.tech.carbon_free:
             fossil.extend(members[tid])
-    must_run_mw = sum(p.size_mw * len(p.availability) for p in units.values() if p.min_stable)
+    must_run_mw = sum(
+        p.size_mw * len(p.availability)
+        for p in units.values()
+        if p.min_stable and not p.committable
+    )
     if must_run_mw:
         # a unit held at its minimum stable output may produce more than the load: the surplus
         # is dumped (steam bypass, curtailment) at no credit
@@ -1097,8 +1133,12 @@ def solve(
     # the network is built here from checked inputs with known buses and carriers: PyPSA's
     # consistency check (~0.1-0.3 s a model) cannot find anything, so it is skipped
     model = network.optimize.create_model(
-        consistency_check=False, include_objective_constant=False, **MODEL_KWARGS
+        consistency_check=False,
+        include_objective_constant=False,
+        **MODEL_KWARGS,
     )
+    if committed and not any((units[t].ramp_per_h or 1.0) < 1 for t in committed):
+        _drop_idle_transitions(model)
     lap("linopy_model")
     _extra_constraints(
         model,
@@ -1197,6 +1237,21 @@ def solve(
     out["build_cpu_s"] = phases["network"] + phases["linopy_model"] + phases["extra_constraints"]
     out["solver_cpu_s"] = phases["highs"] + phases["read_back"]
     return out
+
+
+def _drop_idle_transitions(model: Any) -> None:
+    """Remove PyPSA's start-up and shut-down variables of committable generators, and the
+    rows that define and bound them, from ``model``: with no start-up or shut-down costs and
+    no minimum up or down times (none cited) they appear in no other row and the objective
+    ignores them, so any status path can set them; they only added two integer variables per
+    unit and hour to the branch and bound."""
+    if "Generator-start_up" not in model.variables:
+        return
+    for name in list(model.constraints):
+        if "start_up" in name or "shut_down" in name or "transition" in name:
+            model.remove_constraints(name)
+    model.remove_variables("Generator-start_up")
+    model.remove_variables("Generator-shut_down")
 
 
 def _extra_constraints(
@@ -1665,7 +1720,9 @@ def size_supply(
             # the slowest cited ramp, as a share of nameplate per hour (PyPSA's ramp_limit_up/
             # down; only a limit below 1 per hour constrains an hourly model)
             ramp = t.ramp_rate_per_hour.bounds[0] if t.ramp_rate_per_hour else None
-            plans[t.id] = UnitPlan(size_mw, tuple(profiles), stable, ramp)
+            # daily_cycling 1: a unit may be off in any hour (unit commitment); else must-run
+            cycles = bool(t.daily_cycling and t.daily_cycling.central >= 0.5)
+            plans[t.id] = UnitPlan(size_mw, tuple(profiles), stable, ramp, cycles)
             for i, prof in enumerate(profiles):
                 unit_series[f"{t.id}#{i + 1}"] = prof
 
@@ -1699,6 +1756,7 @@ def size_supply(
                 tuple(data[f"{tid}#{i + 1}"] for i in range(len(p.availability))),
                 p.min_stable,
                 p.ramp_per_h,
+                p.committable,
             )
             for tid, p in plans.items()
         }
