@@ -203,3 +203,16 @@ def test_size_supply_year_says_which_costs_moved() -> None:
     assert "for nuclear-ap1000" in note["message"] and "gas-ccgt: today's" in note["message"]
     assert later.choices["year"] == 2040
     assert later.cost_usd_per_mwh < today.cost_usd_per_mwh
+
+
+def test_year_note_says_a_set_cost_replaces_the_trajectory() -> None:
+    """Round 4 attack: with --set on the overnight cost, --year's cost was not used, yet
+    GW417 said only that 2040's costs came from ATB."""
+    from gigawatt.supply.hourly import size_supply
+
+    name = "overnight_cost_nuclear_ap1000_usd_per_w"
+    result = size_supply(
+        "100 MW", ["nuclear-ap1000"], days=1, year=2040, overrides={name: "20 USD/W"}
+    )
+    (note,) = [w for w in result.warnings if w["code"] == "GW417"]
+    assert f"the values you set replace 2040's for {name}" in note["message"]

@@ -1632,6 +1632,15 @@ def size_supply(
 
         techs, dated, kept, sources = apply_cost_year(techs, year)
         cost_year_note = _cost_year_note(year, dated, kept, sources)
+        trajectory_set = sorted(
+            name
+            for name in overrides or {}
+            if name.startswith(("overnight_cost_", "storage_energy_cost_"))
+        )
+        if trajectory_set:  # a value the user set wins over the year's cited cost
+            cost_year_note["message"] += (
+                f"; the values you set replace {year}'s for {', '.join(trajectory_set)}"
+            )
     if cfe is not None and not 0 <= cfe <= 1:
         raise UserInputError(f"cfe={cfe}: a share between 0 and 1 (1 = every hour carbon-free)")
     co2_cap_kg = None
