@@ -1628,15 +1628,18 @@ def size_supply(
             techs.append(tech)
     cost_year_note = None
     if year is not None:
-        from gigawatt.supply.finance import apply_cost_year
+        from gigawatt.supply.equivalents import TechNodes, tech_key
+        from gigawatt.supply.finance import COST_TRAJECTORY_FIELDS, apply_cost_year
 
         techs, dated, kept, sources = apply_cost_year(techs, year)
         cost_year_note = _cost_year_note(year, dated, kept, sources)
-        trajectory_set = sorted(
-            name
-            for name in overrides or {}
-            if name.startswith(("overnight_cost_", "storage_energy_cost_"))
-        )
+        # the nodes whose cost the year moved: a value set on one of them wins
+        moved = {
+            TechNodes(tech_key(tid)).leaf(f)
+            for tid in dated
+            for f in COST_TRAJECTORY_FIELDS.values()
+        }
+        trajectory_set = sorted(moved.intersection(overrides or {}))
         if trajectory_set:  # a value the user set wins over the year's cited cost
             cost_year_note["message"] += (
                 f"; the values you set replace {year}'s for {', '.join(trajectory_set)}"
