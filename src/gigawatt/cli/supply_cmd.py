@@ -194,8 +194,9 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--integer/--continuous",
                 help="Whole units of modular firm plants, each with sampled refuelling and "
-                "forced outages (a MILP). Default: on with --days when every firm modular "
-                f"technology needs at most {AUTO_INTEGER_UNITS} units.",
+                "forced outages (a MILP; HiGHS stops after a time limit and reports its gap). "
+                "Default: on with --days when the MILP's estimated size says it solves "
+                "quickly (units x hours, cycling units weighted).",
             ),
         ] = None,
         discount_rate: Annotated[
@@ -273,8 +274,9 @@ def register(app: typer.Typer) -> None:
         cat = load_catalog(catalog_files)
         techs = _tech_list(tech) or []
         grid_options = _grid_options(grid, grid_file, grid_price, grid_capacity, export_price)
+        auto_note = None
         if integer is None:  # whole units by default only for the small, reduced problem
-            integer = days is not None and _auto_integer(cat, techs, load)
+            integer, auto_note = _auto_integer(cat, techs, load, days)
         with progress("sizing supply", enabled=not json_out) as bar:
 
             def step(message: str) -> None:
@@ -304,6 +306,8 @@ def register(app: typer.Typer) -> None:
                 verbose=verbose,
                 year=year,
             )
+        if auto_note is not None:
+            result.warnings.append({"code": "GW420", "message": auto_note})
         if dispatch is not None and result.dispatch is not None:
             from gigawatt.files import write_text_atomic
 
@@ -326,24 +330,24 @@ def register(app: typer.Typer) -> None:
             console().print(f"report written to {written}")
 
 
-#: ``--integer`` is on by default when every modular firm technology needs at most this many
-#: units for the peak load (the MILP stays small).
-AUTO_INTEGER_UNITS = 12
-
-
-def _auto_integer(cat: Catalog, techs: list[str], load: str | None) -> bool:
-    """Whole units by default when a modular firm technology is chosen and small enough."""
+def _auto_integer(
+    cat: Catalog, techs: list[str], load: str | None, days: int | None
+) -> tuple[bool, str | None]:
+    """Whole units by default when a modular firm technology is chosen and its MILP is small
+    enough to solve quickly (:func:`gigawatt.supply.commitment.auto_whole_units`), with the
+    note to print when it is not."""
     import numpy as np
 
     from gigawatt.catalog.technology import Technology
+    from gigawatt.supply.commitment import auto_whole_units
     from gigawatt.supply.equivalents import load_input
 
-    firm = [t for t in (cat.typed(Technology, i) for i in techs) if t.role == "firm" and t.modular]
-    if not firm or load is None:
-        return False
+    if load is None or days is None:
+        return False, None
+    chosen = [cat.typed(Technology, i) for i in techs]
     item = load_input(load).value
     mean_w = float(np.median(item)) if isinstance(item, np.ndarray) else item.central
-    return all(mean_w / t.unit_size_w.central <= AUTO_INTEGER_UNITS for t in firm)
+    return auto_whole_units(chosen, mean_w, days)
 
 
 def _grid_options(

@@ -42,6 +42,7 @@ import numpy as np
 
 from gigawatt.catalog.technology import Technology
 from gigawatt.errors import InfeasibleError, UserInputError
+from gigawatt.supply.commitment import MIP_OPTIONS, below_minimum
 from gigawatt.supply.finance import SECONDS_PER_YEAR, capital_recovery_factor
 from gigawatt.supply.grid import GridLink, GridOptions
 from gigawatt.supply.periods import (
@@ -138,9 +139,9 @@ FULL_YEAR_FALLBACK_OPTIONS: dict[str, Any] = {
 }
 #: Termination conditions that a retry with another method cannot change.
 NO_SOLUTION_CONDITIONS = frozenset({"infeasible", "unbounded", "infeasible_or_unbounded"})
-#: Relative MIP gap for whole-unit (integer) solves: 0.1% of the cost, far below the cost
-#: uncertainty of the inputs (HiGHS's default is 1e-4).
-MIP_REL_GAP = 1e-3
+#: HiGHS options of whole-unit (integer) solves: a relative gap and a time limit (see
+#: :data:`gigawatt.supply.commitment.MIP_OPTIONS` for the values and why).
+MIP_REL_GAP = MIP_OPTIONS["mip_rel_gap"]
 
 
 #: The PyPSA network is built without its standard line and transformer types (one bus, no
@@ -160,6 +161,8 @@ MODEL_KWARGS: dict[str, Any] = {"sparse": True}
 #: bind). The default is linearized: on the 500 MW CFE-0.9 case with 12 days the integer
 #: commitment left a 30% gap after 45 s of HiGHS (the 0/1 build and hourly status together
 #: relax poorly) where the whole run took 24 s before; see docs/methodology/supply.md.
+#: HiGHS's ``primal_solution_status`` of a feasible point (``kSolutionStatusFeasible``).
+FEASIBLE_SOLUTION_STATUS = 2
 UnitCommitment = Literal["integer", "linearized"]
 UNIT_COMMITMENT: UnitCommitment = "linearized"
 LINOPY_SEMANTICS = "v1"
@@ -342,6 +345,13 @@ class SupplyResult:
     #: the reserve the answer relies on: firm capacity beyond the peak load [W] and the hours
     #: when units are out (integer mode with outages)
     reserve: dict[str, Any] = field(default_factory=dict)
+    #: whole units (``integer=True``): ``commitment`` of cycling units (``"linearized"`` or
+    #: ``"integer"``), ``mip_gap`` (the relative gap HiGHS proved for the answer [1]; above
+    #: ``mip_rel_gap`` when stopped at ``time_limit``), ``mip_options`` (the HiGHS limits), and
+    #: ``below_minimum`` per cycling technology (linearized: unit-hours per year run above
+    #: zero but below the minimum stable output, of all on-hours; see
+    #: :func:`gigawatt.supply.commitment.below_minimum`)
+    whole_units: dict[str, Any] = field(default_factory=dict)
     grid_import_j: float | None = None
     grid_export_j: float | None = None
     #: Monte Carlo over cost uncertainty (``samples`` > 0): cost quantiles and build shares
@@ -388,6 +398,7 @@ class SupplyResult:
             "estimated_shortfall": self.estimated_shortfall,
             "year_cost_usd_per_mwh": self.year_cost_usd_per_mwh,
             "reserve": self.reserve,
+            "whole_units": self.whole_units,
             "grid_import_j": self.grid_import_j,
             "grid_export_j": self.grid_export_j,
             "grid_cost_usd_per_year": {
@@ -1164,7 +1175,8 @@ def solve(
     if units:
         chosen.pop("solver", None)  # a MILP needs branch and bound, not an LP method
         chosen.pop("run_crossover", None)
-        chosen.setdefault("mip_rel_gap", MIP_REL_GAP)
+        for key, value in MIP_OPTIONS.items():
+            chosen.setdefault(key, value)
     if verbose:
         chosen["output_flag"] = True
 
@@ -1202,11 +1214,32 @@ def solve(
         "solver": f"highs-{chosen.get('solver', 'mip' if units else 'choose')}",
         "phases_cpu_s": phases,
     }
-    if status == "ok" and condition == "optimal":
+    if units and status == "ok":
+        # the MILP's achieved relative gap and bound (HiGHS info ``mip_gap``,
+        # ``mip_dual_bound``); past ``time_limit`` the best whole-unit answer is kept
+        out.update(_mip_info(model, offset))
+    if status == "ok" and (condition == "optimal" or out.get("mip_feasible")):
         out.update(
             _read_solution(model, costs, members, units, grid, weight_array, load_mw, snapshots)
         )
         out["objective"] += offset
+        relaxed = [
+            t
+            for t, plan in units.items()
+            if plan.committable and plan.min_stable > 0 and t not in committed
+        ]
+        if relaxed:
+            # the linearized commitment has no floor: count the hours it ran a unit below it
+            p_units = _solution(model, "Generator-p")
+            out["below_minimum"] = {
+                t: below_minimum(
+                    {name: p_units[name].to_numpy() for name in members[t]},
+                    units[t].size_mw,
+                    units[t].min_stable,
+                    weight_array,
+                )
+                for t in relaxed
+            }
         if linked and order is not None and period_hours is not None:
             _absolute_levels(model, out["dispatch"], stores, order, period_hours)
         if fixed is not None:
@@ -1237,6 +1270,22 @@ def solve(
     out["build_cpu_s"] = phases["network"] + phases["linopy_model"] + phases["extra_constraints"]
     out["solver_cpu_s"] = phases["highs"] + phases["read_back"]
     return out
+
+
+def _mip_info(model: Any, offset: float) -> dict[str, Any]:
+    """What HiGHS reached on a MILP: ``mip_feasible`` (a whole-unit answer exists),
+    ``mip_gap`` (relative gap between that answer and the bound [1]) and ``mip_bound`` (the
+    bound on the objective [USD per modelled year]); empty when unknown."""
+    try:
+        info = model.solver_model.getInfo()
+    except Exception:  # no direct HiGHS object
+        return {}
+    feasible = int(info.primal_solution_status) == FEASIBLE_SOLUTION_STATUS
+    return {
+        "mip_feasible": feasible,
+        "mip_gap": float(info.mip_gap) if feasible else float("inf"),
+        "mip_bound": float(info.mip_dual_bound) + offset,
+    }
 
 
 def _drop_idle_transitions(model: Any) -> None:
@@ -1798,11 +1847,91 @@ def size_supply(
             fixed=fixed,
         )
 
+    def year_check(
+        sized: dict[str, Any],
+    ) -> tuple[float | None, float | None, dict[str, str] | None]:
+        """The representative-day sizing ``sized`` held and dispatched optimally over the
+        full year (with a CO2 cap or fossil share): its exact shortfall (unserved plus fossil
+        beyond the limits, share of the load), its cost per MWh served, and GW413's note;
+        ``(None, None, note or None)`` where it is not run."""
+        year_cost = None
+        exact = None
+        limit = _fossil_limit(sized, costs, series["load"], cfe, co2_cap_kg)
+        fossil_gens = any(c.tech.role != "storage" and not c.tech.carbon_free for c in costs)
+        if limit is not None and (fossil_gens or link is not None) and plans:
+            # whole units make the held-capacity dispatch a MILP over 8,760 h (their minimum
+            # loads): not run, and the output says so rather than going quiet
+            whole_note = {
+                "code": "GW413",
+                "message": f"estimated error: {days} representative days approximate how a "
+                "plant whose energy is limited (a CO2 cap or a fossil share) is used from "
+                "day to day; the sizing's real-year cost is not computed with whole units "
+                "(integer=True), whose dispatch over the full year is a mixed-integer "
+                "problem; size with continuous units for it, or use check_error=True, or "
+                "solve the full year without days=N, for the optimum",
+            }
+            return None, None, whole_note
+        elif limit is not None and (fossil_gens or link is not None):
+            # a plant whose energy is limited (CO2 cap, fossil share) is mis-sized by typical
+            # days (see docs/methodology/supply.md): give the sizing's real-year cost
+            from gigawatt.report.format import fmt
+
+            step("dispatching the sizing hour by hour over the full year")
+            dispatched = run(costs, full=True, quiet=True, fixed=sized)
+            missed = ""
+            if dispatched["status"] == "ok":
+                year_mwh = float(np.sum(series["load"]))
+                unserved = dispatched["unserved_mwh"] / year_mwh
+                over = dispatched["excess"]
+                # the optimal dispatch's shortfall (unserved energy plus fossil energy beyond
+                # the limits, the quantity its penalty minimises) is exact; the greedy replay
+                # checks serving the load and keeping to the limit separately, so it can miss
+                # what no dispatch achieves at once: this one figure supersedes it
+                exact = (
+                    dispatched["unserved_mwh"]
+                    + over.get("cfe", 0.0)
+                    + over.get("co2", 0.0) / _dirtiest_kg_per_mwh(_emitters(costs))
+                ) / year_mwh
+                # per MWh served: with the fossil energy at its limit in both solves and the
+                # other plants free to run, the cost per MWh of load would repeat the sizing's
+                year_cost = dispatched["objective"] / (year_mwh - dispatched["unserved_mwh"])
+                if unserved > REFINE_TOLERANCE:
+                    missed += f"leaves {unserved:.2%} of the load unserved and "
+                beyond_share = over.get("cfe", 0.0) / year_mwh
+                if beyond_share > REFINE_TOLERANCE:
+                    missed += f"burns {beyond_share:.2%} of the load beyond the fossil share and "
+                beyond_cap = over.get("co2", 0.0) / (co2_cap_kg or 1.0) / MODEL_YEAR_FRACTION
+                if co2_cap_kg and beyond_cap > REFINE_TOLERANCE:
+                    missed += f"emits {beyond_cap:.2%} beyond the CO2 cap and "
+            note = {
+                "code": "GW413",
+                "message": f"estimated error: {days} representative days approximate how a "
+                "plant whose energy is limited (a CO2 cap or a fossil share) is used from "
+                "day to day; in the bench such sizings cost up to 3% more than the "
+                "full-year optimum"
+                + (
+                    " and a flat optimum can swap one variable source for another by 30%; "
+                    if len(variable) > 1
+                    else "; "
+                )
+                + (
+                    f"this sizing, dispatched hour by hour over the full year, {missed}"
+                    f"costs {fmt(year_cost, 'cost_usd_per_mwh')} served; "
+                    if year_cost is not None
+                    else ""
+                )
+                + "use check_error=True, or solve the full year without days=N, for the "
+                "optimum",
+            }
+            return exact, year_cost, note
+        return None, None, None
+
     step("solving with HiGHS" + (" (full year)" if not days else ""))
     solution = run(costs, full=False)
     if solution["status"] != "ok":
         raise InfeasibleError(_no_sizing_message(solution, techs, load_w, cfe, co2_cap, link))
     shortfall = None
+    year_cost = None
     if periods is not None:
         for round_ in range(REFINE_ROUNDS + 1):
             unserved_mw, fossil_mw = _replay(solution, costs, series, plans, link)
@@ -1826,6 +1955,12 @@ def size_supply(
             _periods_note(days or 0, periods, linked) if w["code"] == "GW411" else w
             for w in warnings_out
         ]
+        # the exact check, where it runs, decides the fallback: its figure is the optimal
+        # full-year dispatch of the held sizing; the greedy replay's is an estimate
+        exact_shortfall, year_cost, year_note = year_check(solution)
+        how = "replayed hour by hour"
+        if exact_shortfall is not None:
+            shortfall, how = exact_shortfall, "dispatched optimally hour by hour"
         if shortfall is not None and shortfall > UNRELIABLE_SHORTFALL:
             if fallback:
                 step("representative days fall short in the full year: solving the full year")
@@ -1835,8 +1970,8 @@ def size_supply(
                         {
                             "code": "GW413",
                             "message": f"the {days}-day sizing left {shortfall:.1%} of the "
-                            "year's load unserved (or over the fossil limit) when replayed "
-                            "hour by hour, so the full year was solved instead",
+                            f"year's load unserved (or over the fossil limit) when {how} "
+                            "over the year, so the full year was solved instead",
                         }
                     )
                     solution, periods, reduced, weights = (
@@ -1846,93 +1981,19 @@ def size_supply(
                         np.ones(HOURS),
                     )
                     days = None
+                    year_cost = year_note = None
             else:
                 warnings_out.append(
                     {
                         "code": "GW413",
-                        "message": f"estimated error: replayed hour by hour over the full "
+                        "message": f"estimated error: {how} over the full "
                         f"year, the {days}-day sizing leaves {shortfall:.1%} of the load "
                         "unserved (or over the fossil limit); use more days=N, "
                         "fallback=True or check_error=True",
                     }
                 )
-    year_cost = None
-    limit = None
-    if periods is not None and days:
-        limit = _fossil_limit(solution, costs, series["load"], cfe, co2_cap_kg)
-        fossil_gens = any(c.tech.role != "storage" and not c.tech.carbon_free for c in costs)
-        if limit is not None and (fossil_gens or link is not None) and plans:
-            # whole units make the held-capacity dispatch a MILP over 8,760 h (their minimum
-            # loads): not run, and the output says so rather than going quiet
-            warnings_out.append(
-                {
-                    "code": "GW413",
-                    "message": f"estimated error: {days} representative days approximate how a "
-                    "plant whose energy is limited (a CO2 cap or a fossil share) is used from "
-                    "day to day; the sizing's real-year cost is not computed with whole units "
-                    "(integer=True), whose dispatch over the full year is a mixed-integer "
-                    "problem; size with continuous units for it, or use check_error=True, or "
-                    "solve the full year without days=N, for the optimum",
-                }
-            )
-        elif limit is not None and (fossil_gens or link is not None):
-            # a plant whose energy is limited (CO2 cap, fossil share) is mis-sized by typical
-            # days (see docs/methodology/supply.md): give the sizing's real-year cost
-            from gigawatt.report.format import fmt
-
-            step("dispatching the sizing hour by hour over the full year")
-            dispatched = run(costs, full=True, quiet=True, fixed=solution)
-            missed = ""
-            if dispatched["status"] == "ok":
-                year_mwh = float(np.sum(series["load"]))
-                unserved = dispatched["unserved_mwh"] / year_mwh
-                over = dispatched["excess"]
-                # the optimal dispatch's shortfall (unserved energy plus fossil energy beyond
-                # the limits, the quantity its penalty minimises) is exact; the greedy replay
-                # checks serving the load and keeping to the limit separately, so it can miss
-                # what no dispatch achieves at once: this one figure supersedes it
-                shortfall = max(
-                    shortfall or 0.0,
-                    (
-                        dispatched["unserved_mwh"]
-                        + over.get("cfe", 0.0)
-                        + over.get("co2", 0.0) / _dirtiest_kg_per_mwh(_emitters(costs))
-                    )
-                    / year_mwh,
-                )
-                # per MWh served: with the fossil energy at its limit in both solves and the
-                # other plants free to run, the cost per MWh of load would repeat the sizing's
-                year_cost = dispatched["objective"] / (year_mwh - dispatched["unserved_mwh"])
-                if unserved > REFINE_TOLERANCE:
-                    missed += f"leaves {unserved:.2%} of the load unserved and "
-                beyond_share = over.get("cfe", 0.0) / year_mwh
-                if beyond_share > REFINE_TOLERANCE:
-                    missed += f"burns {beyond_share:.2%} of the load beyond the fossil share and "
-                beyond_cap = over.get("co2", 0.0) / (co2_cap_kg or 1.0) / MODEL_YEAR_FRACTION
-                if co2_cap_kg and beyond_cap > REFINE_TOLERANCE:
-                    missed += f"emits {beyond_cap:.2%} beyond the CO2 cap and "
-            warnings_out.append(
-                {
-                    "code": "GW413",
-                    "message": f"estimated error: {days} representative days approximate how a "
-                    "plant whose energy is limited (a CO2 cap or a fossil share) is used from "
-                    "day to day; in the bench such sizings cost up to 3% more than the "
-                    "full-year optimum"
-                    + (
-                        " and a flat optimum can swap one variable source for another by 30%; "
-                        if len(variable) > 1
-                        else "; "
-                    )
-                    + (
-                        f"this sizing, dispatched hour by hour over the full year, {missed}"
-                        f"costs {fmt(year_cost, 'cost_usd_per_mwh')} served; "
-                        if year_cost is not None
-                        else ""
-                    )
-                    + "use check_error=True, or solve the full year without days=N, for the "
-                    "optimum",
-                }
-            )
+        if year_note is not None:
+            warnings_out.append(year_note)
     error = None
     if check_error and days:
         step("solving the full year to measure the aggregation error")
@@ -1942,6 +2003,9 @@ def size_supply(
     result = _summarise(
         solution, costs, reduced, weights, mean_w, days, error, rmse, plans, year=series
     )
+    if plans:
+        result.whole_units, notes = _whole_units_report(solution, plans)
+        warnings_out.extend(notes)
     result.estimated_shortfall = shortfall if days else None
     result.year_cost_usd_per_mwh = year_cost
     result.choices = {
@@ -1973,6 +2037,51 @@ def size_supply(
     if samples:
         result.samples = _monte_carlo(value_sets, techs, discount_rate, run, step, load_w, mean_w)
     return result
+
+
+def _whole_units_report(
+    solution: dict[str, Any], plans: Mapping[str, UnitPlan]
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """The whole-unit part of a result (:attr:`SupplyResult.whole_units`) and its warnings:
+    GW418 when HiGHS stopped before proving the answer optimal, GW419 when the linearized
+    commitment ran units below their minimum stable output."""
+    from gigawatt.units import format_quantity
+
+    gap = solution.get("mip_gap")
+    report: dict[str, Any] = {
+        "commitment": UNIT_COMMITMENT,
+        "mip_gap": gap,
+        "mip_options": dict(MIP_OPTIONS),
+        "below_minimum": solution.get("below_minimum", {}),
+    }
+    notes: list[dict[str, str]] = []
+    if solution.get("condition") != "optimal" and gap is not None:
+        notes.append(
+            {
+                "code": "GW418",
+                "message": f"whole units: HiGHS stopped at {solution.get('condition')} "
+                f"(time_limit {MIP_OPTIONS['time_limit']:g} s per solve) with the answer "
+                f"proven within {gap:.1%} of the whole-unit optimum, not "
+                f"{MIP_OPTIONS['mip_rel_gap']:.1%}",
+            }
+        )
+    for tid, hours in report["below_minimum"].items():
+        if hours["below_hours"] <= 0:
+            continue
+        plan = plans[tid]
+        notes.append(
+            {
+                "code": "GW419",
+                "message": f"{tid}: the linearized unit commitment runs units below their "
+                f"{plan.min_stable:.0%} minimum stable output in {hours['below_hours']:,.0f} "
+                f"of {hours['on_hours']:,.0f} unit-hours on per year (as low as "
+                f"{format_quantity(hours['lowest_mw'] * W_PER_MW, 'W')} of "
+                f"{format_quantity(plan.size_mw * W_PER_MW, 'W')}), so the cost understates "
+                "running them at their minimum or switching them off (see "
+                "docs/methodology/supply.md, whole units)",
+            }
+        )
+    return report, notes
 
 
 def _cost_year_note(
@@ -2035,6 +2144,12 @@ def _no_sizing_message(
         return (
             f"the solver found the sizing of {what} unbounded (a cost or limit is missing or "
             "out of range); check the load and the overrides={'NAME': VALUE}"
+        )
+    if condition == "time_limit":
+        return (
+            f"HiGHS found no whole-unit sizing of {what} within its time limit "
+            f"({MIP_OPTIONS['time_limit']:g} s); drop integer=True to size continuously, or use "
+            "fewer days=N"
         )
     return (
         f"the solver could not size {what} ({solution['status']}: {condition}); check that "

@@ -1,0 +1,169 @@
+"""Whole units: the CLI's auto rule (the MILP's estimated size), the HiGHS limits and gap of
+every MILP, hours the linearized commitment runs below the minimum stable output, the
+fallback decided by the exact full-year check, and the reserve the answer relies on. Each
+case is solvable by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gigawatt.catalog import catalog
+from gigawatt.catalog.technology import Technology
+from gigawatt.supply import hourly
+from gigawatt.supply.commitment import (
+    AUTO_MAX_WORK,
+    COMMITTABLE_WORK_FACTOR,
+    MIP_OPTIONS,
+    auto_whole_units,
+    below_minimum,
+    milp_work,
+)
+from gigawatt.supply.hourly import TechCosts, UnitPlan, _whole_units_report, size_supply, solve
+
+
+def _tech(ident: str) -> Technology:
+    return catalog().typed(Technology, ident)
+
+
+def test_milp_work_counts_candidate_unit_hours_by_hand() -> None:
+    """500 MW, 12 days with solar: snapshots (12 typical + 1 residual-load + 1 lowest-solar
+    extreme day) × 24 = 336. AP1000 (1,117 MW): ceil(500/1117) + 2 = 3 candidates, must-run,
+    work 3 × 336 = 1,008. Gas (540 MW, cycles): 3 candidates, work 3 × 336 × the factor."""
+    ap1000, gas, solar = _tech("nuclear-ap1000"), _tech("gas-ccgt"), _tech("solar-pv")
+    size = milp_work([ap1000, solar], 500e6, 12, n_variable=1)
+    assert size.snapshots == 336
+    assert size.candidates == {"nuclear-ap1000": 3}
+    assert size.work == pytest.approx(1008.0)
+    gas_size = milp_work([gas], 500e6, 12, n_variable=1)
+    assert gas_size.work == pytest.approx(3 * 336 * COMMITTABLE_WORK_FACTOR)
+    assert milp_work([ap1000], 500e6, None).snapshots == 8760
+
+
+def test_auto_rule_picks_whole_units_only_for_a_quick_milp() -> None:
+    ap1000, nuscale, gas = (
+        _tech("nuclear-ap1000"),
+        _tech("nuclear-nuscale-us460"),
+        _tech("gas-ccgt"),
+    )
+    solar, wind, battery = _tech("solar-pv"), _tech("wind-onshore"), _tech("battery-li-ion")
+    assert auto_whole_units([ap1000, solar, battery], 500e6, 12) == (True, None)
+    # NuScale: ceil(500/77) + 2 = 9 candidates x 336 h = 3,024 > AUTO_MAX_WORK
+    on, note = auto_whole_units([nuscale, solar, battery], 500e6, 12)
+    assert not on and note is not None and "nuclear-nuscale-us460" in note
+    assert AUTO_MAX_WORK < 9 * 336
+    # the gas case of issue 14 (138 s CPU with whole units): continuous, with a note
+    on, note = auto_whole_units([solar, wind, battery, gas], 500e6, 12)
+    assert not on and note is not None
+    assert "add --integer" in note and "\n" not in note
+    # the full year, or no modular firm technology: continuous, silently
+    assert auto_whole_units([ap1000], 500e6, None) == (False, None)
+    assert auto_whole_units([solar, battery], 500e6, 12) == (False, None)
+
+
+def test_mip_options_name_highs_options_with_a_gap_and_time_limit() -> None:
+    assert set(MIP_OPTIONS) == {"mip_rel_gap", "time_limit"}
+    assert 0 < MIP_OPTIONS["mip_rel_gap"] < 0.01 and MIP_OPTIONS["time_limit"] > 0
+
+
+def test_below_minimum_counts_weighted_unit_hours_by_hand() -> None:
+    """One 100 MW unit with a 50% minimum at 0, 20, 60, 100 MW over snapshots weighing 1-4 h:
+    on in 2 + 3 + 4 = 9 h, below its 50 MW minimum in the 2 h at 20 MW."""
+    got = below_minimum(
+        {"u#1": np.array([0.0, 20.0, 60.0, 100.0])}, 100.0, 0.5, np.array([1.0, 2.0, 3.0, 4.0])
+    )
+    assert got == {"on_hours": 9.0, "below_hours": 2.0, "lowest_mw": 20.0}
+
+
+def _gas_only(commitment: str) -> dict[str, Any]:
+    """Load alternates 30 / 100 MW for 24 h; gas alone, 100 MW units with a 50% minimum."""
+    hours = 24
+    load = np.tile([30.0, 100.0], hours // 2)
+    gas = TechCosts(_tech("gas-ccgt"), 1_000.0, 50.0)
+    plan = UnitPlan(100.0, tuple(np.ones(hours) for _ in range(2)), 0.5, None, True)
+    return solve(
+        [gas],
+        load,
+        {"gas-ccgt": np.ones(hours)},
+        np.ones(hours),
+        units={"gas-ccgt": plan},
+        unit_commitment=commitment,  # type: ignore[arg-type]
+    )
+
+
+def test_linearized_commitment_reports_hours_below_the_minimum() -> None:
+    """By hand: one unit serves the load; linearized, it runs at 30 MW in the 12 light hours,
+    below its 50 MW minimum: 12 of 24 on-hours, lowest 30 MW. GW419 says so."""
+    out = _gas_only("linearized")
+    assert out["status"] == "ok" and out["units_built"]["gas-ccgt"] == 1
+    below = out["below_minimum"]["gas-ccgt"]
+    assert below == {"on_hours": 24.0, "below_hours": 12.0, "lowest_mw": pytest.approx(30.0)}
+    plan = UnitPlan(100.0, (np.ones(24),), 0.5, None, True)
+    report, notes = _whole_units_report(out, {"gas-ccgt": plan})
+    assert report["below_minimum"]["gas-ccgt"]["below_hours"] == 12.0
+    assert report["mip_gap"] is not None and report["mip_gap"] <= MIP_OPTIONS["mip_rel_gap"]
+    assert [n["code"] for n in notes] == ["GW419"]
+    assert "12 of 24 unit-hours" in notes[0]["message"] and "50%" in notes[0]["message"]
+
+
+def test_exact_commitment_has_no_hours_below_the_minimum() -> None:
+    """The integer commitment cannot run below 50 MW: with no storage or dump it must run
+    the unit at 50 MW (or more) in the 30 MW hours, so no sizing balances: infeasible."""
+    out = _gas_only("integer")
+    assert out["status"] != "ok" or "below_minimum" not in out
+
+
+def test_time_limited_milp_keeps_its_answer_and_reports_the_gap() -> None:
+    """GW418 names the gap HiGHS proved when it stopped at its time limit."""
+    plan = UnitPlan(100.0, (np.ones(4),), 0.0)
+    solution = {"condition": "time_limit", "mip_gap": 0.042}
+    report, notes = _whole_units_report(solution, {"nuclear-ap1000": plan})
+    assert report["mip_gap"] == 0.042
+    assert [n["code"] for n in notes] == ["GW418"]
+    assert "4.2%" in notes[0]["message"] and "time_limit" in notes[0]["message"]
+
+
+def test_milp_solution_carries_its_gap_and_bound() -> None:
+    """The outage-week case (3 units of 100 MW for 200 MW): optimal, so the gap is within
+    mip_rel_gap and the bound within it of the objective."""
+    week = 24 * 7
+    hours = 3 * week
+    profiles = []
+    for i in range(3):
+        profile = np.ones(hours)
+        profile[i * week : (i + 1) * week] = 0.0
+        profiles.append(profile)
+    nuclear = TechCosts(_tech("nuclear-ap1000"), 300_000.0, 10.0)
+    out = solve(
+        [nuclear],
+        np.full(hours, 200.0),
+        {"nuclear-ap1000": np.ones(hours)},
+        np.ones(hours),
+        units={"nuclear-ap1000": UnitPlan(100.0, tuple(profiles))},
+    )
+    assert out["condition"] == "optimal" and out["mip_feasible"]
+    assert out["mip_gap"] <= MIP_OPTIONS["mip_rel_gap"]
+    assert out["mip_bound"] <= out["objective"] * (1 + 1e-9)
+    assert out["mip_bound"] >= out["objective"] * (1 - MIP_OPTIONS["mip_rel_gap"])
+
+
+def test_fallback_is_decided_by_the_exact_full_year_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A case that flips: the greedy replay is made to report 10% short; the exact check
+    (the sizing held and dispatched optimally over the year, which runs with a fossil share)
+    finds the sizing short by less than the 0.5% limit, so --fallback-full-year does not
+    solve the full year, and the reported shortfall is the exact one."""
+
+    def greedy_says_short(*_args: Any, **_kwargs: Any) -> tuple[float, list[int]]:
+        return 0.10, []
+
+    monkeypatch.setattr(hourly, "_days_to_refine", greedy_says_short)
+    args = ("100 MW", ["gas-ccgt", "nuclear-ap1000"], "flat")
+    result = size_supply(*args, cfe=0.5, days=2, fallback=True)
+    assert result.estimated_shortfall is not None
+    assert result.estimated_shortfall < hourly.UNRELIABLE_SHORTFALL
+    assert result.days == 2  # not replaced by the full year
+    assert result.year_cost_usd_per_mwh is not None
