@@ -167,3 +167,52 @@ def test_fallback_is_decided_by_the_exact_full_year_check(
     assert result.estimated_shortfall < hourly.UNRELIABLE_SHORTFALL
     assert result.days == 2  # not replaced by the full year
     assert result.year_cost_usd_per_mwh is not None
+
+
+def test_reserve_states_n_minus_1_and_what_served_the_outage_hours() -> None:
+    """Three AP1000 units (1,117 MW) for a flat 2,234 MW (two units' worth) over three weeks;
+    candidate unit i is out in week i. By hand: all three are built; firm 3,351 MW is +50% on
+    the peak, without the largest unit exactly the peak (N−1 margin 0); a unit is out in every
+    hour, and the other units serve all of the load then; no storage."""
+    from gigawatt.supply.hourly import _summarise
+
+    week = 24 * 7
+    hours = 3 * week
+    size = 1117.0
+    profiles = []
+    for i in range(3):
+        profile = np.ones(hours)
+        profile[i * week : (i + 1) * week] = 0.0
+        profiles.append(profile)
+    nuclear = TechCosts(_tech("nuclear-ap1000"), 300_000.0, 10.0)
+    plan = UnitPlan(size, tuple(profiles))
+    load = np.full(hours, 2 * size)
+    out = solve(
+        [nuclear],
+        load,
+        {"nuclear-ap1000": np.ones(hours)},
+        np.ones(hours),
+        units={"nuclear-ap1000": plan},
+    )
+    assert out["units_built"]["nuclear-ap1000"] == 3
+    series = {"load": load, "nuclear-ap1000": np.ones(hours)}
+    series |= {f"nuclear-ap1000#{i + 1}": p for i, p in enumerate(profiles)}
+    result = _summarise(
+        out,
+        [nuclear],
+        series,
+        np.ones(hours),
+        2 * size * 1e6,
+        None,
+        None,
+        None,
+        plans={"nuclear-ap1000": plan},
+    )
+    reserve = result.reserve
+    assert reserve["firm_margin"] == pytest.approx(0.5, rel=1e-9)
+    assert reserve["largest_unit_w"] == pytest.approx(size * 1e6)
+    assert reserve["n_minus_1_margin"] == pytest.approx(0.0, abs=1e-9)
+    assert reserve["storage_energy_j"] == 0.0
+    outage = reserve["outages"]["nuclear-ap1000"]
+    assert outage["hours_with_a_unit_out"] == hours
+    assert outage["served_by"] == {"nuclear-ap1000": pytest.approx(1.0, rel=1e-6)}

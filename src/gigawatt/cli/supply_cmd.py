@@ -454,6 +454,18 @@ def print_supply(result: SupplyResult) -> None:
             if reserve["firm_capacity_w"] > 0
             else f"reserve: no firm capacity built for a peak load of {peak}"
         )
+        if reserve.get("largest_unit_w", 0) > 0:
+            margin = reserve["n_minus_1_margin"]
+            line += (
+                f"; without its largest unit ({format_quantity(reserve['largest_unit_w'], 'W')}) "
+                f"{margin:+.0%}: " + ("N-1 firm cover" if margin >= 0 else "no N-1 firm cover")
+            )
+        if reserve.get("storage_energy_j", 0) > 0:
+            line += (
+                f"; storage {format_quantity(reserve['storage_power_w'], 'W')}, "
+                f"{format_quantity(reserve['storage_energy_j'], 'Wh')} "
+                f"({reserve['storage_hours_at_peak']:.1f} h at peak)"
+            )
         for tid, hours in reserve.get("outages", {}).items():
             line += (
                 f"; {tid}: a built unit is out {hours['hours_with_a_unit_out']:,.0f} h in the "
@@ -465,9 +477,20 @@ def print_supply(result: SupplyResult) -> None:
                     f"; the representative days, weighted by the days they stand for, have "
                     f"{modelled:,.0f} h (the full-year replay checks the cover)"
                 )
+            served = hours.get("served_by", {})
+            if served:
+                line += "; in those hours the load came from " + ", ".join(
+                    f"{k} {v:.0%}" for k, v in sorted(served.items(), key=lambda kv: -kv[1])
+                )
             else:
                 line += " (covered by the other units, storage or backup)"
         out.print(line)
+    gap = result.whole_units.get("mip_gap")
+    if result.whole_units and result.condition != "optimal" and gap is not None:
+        out.print(
+            f"whole units: HiGHS stopped at {result.condition} with the answer proven within "
+            f"{gap:.1%} of the whole-unit optimum (see GW418)"
+        )
     if result.aggregation_error is not None:
         out.print(f"aggregation cost error vs full year: {result.aggregation_error:+.2%}")
     if result.estimated_shortfall is not None:

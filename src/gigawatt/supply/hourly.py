@@ -2307,6 +2307,57 @@ def _monte_carlo(
     }
 
 
+def _cover(
+    costs: Sequence[TechCosts],
+    solution: dict[str, Any],
+    built_w: dict[str, float],
+    capacity_w: dict[str, float],
+    storage_j: dict[str, float],
+    peak_mw: float,
+) -> dict[str, Any]:
+    """The cover the answer relies on beyond its firm capacity: ``largest_unit_w`` (the
+    largest built firm unit [W]; 0 without whole units), ``n_minus_1_margin`` (firm capacity
+    without that unit over the peak load, minus 1: ≥ 0 means N−1 firm cover), and the storage
+    built: ``storage_power_w``, ``storage_energy_j`` and ``storage_hours_at_peak`` [h]."""
+    largest_w = max(
+        (
+            c.tech.unit_size_w.central
+            for c in costs
+            if c.tech.role == "firm" and c.tech.modular and built_w.get(c.tech.id, 0.0) > 0
+        ),
+        default=0.0,
+    )
+    firm_w = sum(
+        built_w.get(c.tech.id, capacity_w[c.tech.id]) for c in costs if c.tech.role == "firm"
+    )
+    store_w = sum(capacity_w[c.tech.id] for c in costs if c.tech.role == "storage")
+    store_j = sum(storage_j.values())
+    peak_w = peak_mw * W_PER_MW
+    return {
+        "largest_unit_w": largest_w,
+        "n_minus_1_margin": (firm_w - largest_w) / peak_w - 1.0 if peak_w > 0 else 0.0,
+        "storage_power_w": store_w,
+        "storage_energy_j": store_j,
+        "storage_hours_at_peak": store_j / SECONDS_PER_HOUR / peak_w if peak_w > 0 else 0.0,
+    }
+
+
+def _served_by(dispatch: pd.DataFrame, weights: np.ndarray, hours: np.ndarray) -> dict[str, float]:
+    """Share of the load's energy [1] each source delivered in the snapshots ``hours`` (a
+    boolean mask): generators by technology, storage discharge, grid imports."""
+    load = float(np.sum(weights[hours] * dispatch["load"].to_numpy()[hours]))
+    if load <= 0:
+        return {}
+    shares: dict[str, float] = {}
+    for column in dispatch.columns:
+        if column == "load" or column.endswith(("-charge", "-level", "-surplus", "grid-export")):
+            continue
+        energy = float(np.sum(weights[hours] * dispatch[column].to_numpy()[hours]))
+        if energy > NEGLIGIBLE_SHARE * load:
+            shares[column.removesuffix("-discharge")] = energy / load
+    return shares
+
+
 def _weights_of(solution: dict[str, Any]) -> np.ndarray:
     return np.asarray(solution["weights_h"], dtype=float)
 
@@ -2396,6 +2447,7 @@ def _summarise(
         "peak_load_w": peak_mw * W_PER_MW,
         "firm_margin": firm_mw / peak_mw - 1.0 if peak_mw > 0 else 0.0,
     }
+    reserve.update(_cover(costs, solution, built_w, capacity_w, storage_j, peak_mw))
     if plans:
         out_hours = {}
         for tid in plans:
@@ -2414,6 +2466,8 @@ def _summarise(
                     # ... and in the snapshots the optimiser saw (typical days weighted by
                     # the days they stand for; equal to the above for a full year)
                     "modelled_hours_with_a_unit_out": float(np.sum(weights * seen.any(axis=0))),
+                    # what served the load in those modelled hours (share of its energy)
+                    "served_by": _served_by(dispatch, weights, np.asarray(seen.any(axis=0))),
                 }
         reserve["outages"] = out_hours
     return SupplyResult(
