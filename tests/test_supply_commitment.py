@@ -216,3 +216,46 @@ def test_reserve_states_n_minus_1_and_what_served_the_outage_hours() -> None:
     outage = reserve["outages"]["nuclear-ap1000"]
     assert outage["hours_with_a_unit_out"] == hours
     assert outage["served_by"] == {"nuclear-ap1000": pytest.approx(1.0, rel=1e-6)}
+
+
+def _held_gas(dark_load_mw: float, first_unit_out: bool) -> dict[str, Any]:
+    """Load alternates 30 MW (sun) and ``dark_load_mw`` (dark) for 24 h; two 100 MW gas units
+    held built (50% minimum, capital 1,000 $/MW-yr, 50 $/MWh), committed with an integer count
+    of units on per hour; solar (100 $/MW-yr) only in the sunny hours."""
+    hours = 24
+    load = np.tile([30.0, dark_load_mw], hours // 2)
+    sun = np.tile([1.0, 0.0], hours // 2)
+    gas = TechCosts(_tech("gas-ccgt"), 1_000.0, 50.0)
+    solar = TechCosts(_tech("solar-pv"), 100.0, 0.0)
+    first = np.zeros(hours) if first_unit_out else np.ones(hours)
+    plan = UnitPlan(100.0, (first, np.ones(hours)), 0.5, None, True, held=2)
+    return solve(
+        [gas, solar],
+        load,
+        {"gas-ccgt": np.ones(hours), "solar-pv": sun},
+        np.ones(hours),
+        units={"gas-ccgt": plan},
+    )
+
+
+def test_held_units_are_committed_exactly_with_their_capital() -> None:
+    """By hand: both units held (200 MW of capital); one unit on at 100 MW in the dark hours,
+    all off in the sunny ones (30 MW is below one unit's 50 MW minimum), served by 30 MW of
+    solar. Objective (200 × 1,000 + 30 × 100) × year fraction + 12 h × 100 MW × 50 $/MWh."""
+    from gigawatt.supply.hourly import MODEL_YEAR_FRACTION
+
+    out = _held_gas(100.0, first_unit_out=False)
+    assert out["status"] == "ok" and out["units_built"]["gas-ccgt"] == 2
+    gas = out["dispatch"]["gas-ccgt"].to_numpy()
+    np.testing.assert_allclose(gas[0::2], 0.0, atol=1e-6)
+    np.testing.assert_allclose(gas[1::2], 100.0, rtol=1e-6)
+    cost = MODEL_YEAR_FRACTION * (200 * 1_000.0 + 30 * 100.0) + 12 * 100.0 * 50.0
+    assert out["objective"] == pytest.approx(cost, rel=1e-6)
+    assert "below_minimum" not in out
+
+
+def test_held_units_on_are_bounded_by_the_units_available() -> None:
+    """Dark hours need 150 MW: two available units serve it (both on at 75 MW); with the
+    first unit out all day only one can be on, at most 100 MW: no answer."""
+    assert _held_gas(150.0, first_unit_out=False)["status"] == "ok"
+    assert _held_gas(150.0, first_unit_out=True)["status"] != "ok"

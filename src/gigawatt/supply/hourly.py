@@ -163,6 +163,10 @@ MODEL_KWARGS: dict[str, Any] = {"sparse": True}
 #: relax poorly) where the whole run took 24 s before; see docs/methodology/supply.md.
 #: HiGHS's ``primal_solution_status`` of a feasible point (``kSolutionStatusFeasible``).
 FEASIBLE_SOLUTION_STATUS = 2
+#: With whole units, the cycling units the linearized MILP built are then committed exactly
+#: (:func:`_commit_held`: unit counts held, an integer count of units on per hour, the rest
+#: re-optimised), so no unit runs below its minimum stable output.
+COMMIT_HELD_UNITS = True
 UnitCommitment = Literal["integer", "linearized"]
 UNIT_COMMITMENT: UnitCommitment = "linearized"
 LINOPY_SEMANTICS = "v1"
@@ -642,6 +646,10 @@ class UnitPlan:
     min_stable: float = 0.0
     ramp_per_h: float | None = None
     committable: bool = False
+    #: units held built (``committable`` plans only): the technology becomes one PyPSA modular
+    #: committable generator of ``held`` units whose hourly status (an integer count of units
+    #: on, PyPSA 1.4) is bounded by the held units available in each hour
+    held: int | None = None
 
 
 def _rows(model: Any, labels: np.ndarray, coeffs: np.ndarray, dim: str) -> Any:
@@ -958,6 +966,11 @@ def solve(
     if co2_row and "co2" in prices and co2_cap_kg is not None:
         offset -= co2_price * co2_cap_kg * MODEL_YEAR_FRACTION
 
+    for c in costs:  # units held built are not extendable: PyPSA leaves their capital out
+        plan = (units or {}).get(c.tech.id)
+        if plan is not None and plan.held is not None:
+            offset += c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION * plan.held * plan.size_mw
+
     def held(kind: str, tid: str, scale: float = 1.0) -> dict[str, Any]:
         """Bounds pinning an extendable capacity to its ``fixed`` value (none without)."""
         if fixed is None:
@@ -1040,7 +1053,28 @@ def solve(
     for c in gens:
         tid = c.tech.id
         plan = units.get(tid)
-        if plan is not None:
+        if plan is not None and plan.held is not None:
+            network.add(
+                "Generator",
+                tid,
+                bus="site",
+                p_nom=plan.held * plan.size_mw,
+                p_nom_mod=plan.size_mw,
+                capital_cost=c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION,
+                marginal_cost=marginal(c),
+                p_min_pu=plan.min_stable,
+                committable=True,
+                up_time_before=0,
+                down_time_before=0,
+                **(
+                    {"ramp_limit_up": plan.ramp_per_h, "ramp_limit_down": plan.ramp_per_h}
+                    if plan.ramp_per_h is not None and plan.ramp_per_h < 1
+                    else {}
+                ),
+            )
+            members[tid] = [tid]
+            committed.append(tid)
+        elif plan is not None:
             names = [f"{tid}#{i + 1}" for i in range(len(plan.availability))]
             profile = pd.DataFrame(
                 dict(zip(names, plan.availability, strict=True)), index=snapshots
@@ -1150,6 +1184,15 @@ def solve(
     )
     if committed and not any((units[t].ramp_per_h or 1.0) < 1 for t in committed):
         _drop_idle_transitions(model)
+    for tid, plan in units.items():
+        if plan.held is not None:
+            # units on ≤ held units available in the hour (each held unit's own outages)
+            on_max = np.sum(np.array(plan.availability[: plan.held]) > 0.5, axis=0)
+            status = model["Generator-status"].sel(name=tid, drop=True)
+            model.add_constraints(
+                status <= pd.Series(on_max.astype(float), index=snapshots).rename_axis("snapshot"),
+                name=f"units-available-{tid}",
+            )
     lap("linopy_model")
     _extra_constraints(
         model,
@@ -1461,6 +1504,9 @@ def _read_solution(
 
     out: dict[str, Any] = {"objective": float(model.objective.value)}
     gen_nom = _solution(model, "Generator-p_nom")
+    held = {t: plan.held * plan.size_mw for t, plan in units.items() if plan.held is not None}
+    if held:  # units held built are not extendable: their p_nom is fixed, not a variable
+        gen_nom = pd.concat([gen_nom, pd.Series(held, dtype=float)])
     p_t = _solution(model, "Generator-p")
     out["p_nom"] = {tid: float(gen_nom[names].sum()) for tid, names in members.items()}
     out["unit_p_nom"] = {name: float(gen_nom[name]) for tid in units for name in members[tid]}
@@ -1808,6 +1854,7 @@ def size_supply(
         full: bool,
         quiet: bool = False,
         fixed: dict[str, Any] | None = None,
+        held: Mapping[str, int] | None = None,
     ) -> dict[str, Any]:
         data = series if full or periods is None else reduced
         w = np.ones(HOURS) if full or periods is None else weights
@@ -1818,6 +1865,7 @@ def size_supply(
                 p.min_stable,
                 p.ramp_per_h,
                 p.committable,
+                (held or {}).get(tid),
             )
             for tid, p in plans.items()
         }
@@ -1994,6 +2042,8 @@ def size_supply(
                 )
         if year_note is not None:
             warnings_out.append(year_note)
+    if plans and COMMIT_HELD_UNITS:
+        solution = _commit_held(solution, plans, costs, run, step, full=periods is None)
     error = None
     if check_error and days:
         step("solving the full year to measure the aggregation error")
@@ -2039,6 +2089,42 @@ def size_supply(
     return result
 
 
+def _commit_held(
+    solution: dict[str, Any],
+    plans: Mapping[str, UnitPlan],
+    costs: Sequence[TechCosts],
+    run: Callable[..., dict[str, Any]],
+    step: Callable[[str], None],
+    full: bool,
+) -> dict[str, Any]:
+    """The exact commitment of the cycling units the linearized MILP ``solution`` built: the
+    unit counts held, each cycling technology one PyPSA modular committable generator with an
+    integer count of units on per hour (off, or each on at its minimum stable output or
+    more), the rest re-optimised (:attr:`UnitPlan.held`). Returns its answer, with
+    ``mip_gap`` measured against the linearized MILP's bound (a lower bound on the exact
+    optimum, since every exact answer is feasible there), or ``solution`` unchanged when it
+    finds none (then GW419 reports the hours below the minimum)."""
+    cycling = {
+        tid: int(solution["units_built"].get(tid, 0))
+        for tid, p in plans.items()
+        if p.committable and p.min_stable > 0 and solution["units_built"].get(tid, 0) > 0
+    }
+    if not cycling:
+        return solution
+    step("committing the built units hour by hour (integer statuses)")
+    exact = run(costs, full=full, quiet=True, held=cycling)
+    if exact["status"] != "ok" or "objective" not in exact:
+        return solution
+    bound = solution.get("mip_bound", solution["objective"])
+    exact["mip_gap"] = max(0.0, (exact["objective"] - bound) / abs(exact["objective"]))
+    exact["unit_p_nom"] = solution["unit_p_nom"]  # the same units: outage hours per unit
+    exact["commitment"] = "integer, units held"
+    exact["linearized_objective"] = solution["objective"]
+    for key in ("solve_time_s", "build_cpu_s", "solver_cpu_s", "highs_run_s"):
+        exact[key] += solution[key]
+    return exact
+
+
 def _whole_units_report(
     solution: dict[str, Any], plans: Mapping[str, UnitPlan]
 ) -> tuple[dict[str, Any], list[dict[str, str]]]:
@@ -2049,7 +2135,7 @@ def _whole_units_report(
 
     gap = solution.get("mip_gap")
     report: dict[str, Any] = {
-        "commitment": UNIT_COMMITMENT,
+        "commitment": solution.get("commitment", UNIT_COMMITMENT),
         "mip_gap": gap,
         "mip_options": dict(MIP_OPTIONS),
         "below_minimum": solution.get("below_minimum", {}),
