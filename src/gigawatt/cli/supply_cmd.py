@@ -479,7 +479,7 @@ def print_supply(result: SupplyResult) -> None:
                 )
             served = hours.get("served_by", {})
             if served:
-                line += "; in those hours the load came from " + ", ".join(
+                line += "; in those hours supply came from " + ", ".join(
                     f"{k} {v:.0%}" for k, v in sorted(served.items(), key=lambda kv: -kv[1])
                 )
             else:

@@ -2429,19 +2429,18 @@ def _cover(
 
 
 def _served_by(dispatch: pd.DataFrame, weights: np.ndarray, hours: np.ndarray) -> dict[str, float]:
-    """Share of the load's energy [1] each source delivered in the snapshots ``hours`` (a
-    boolean mask): generators by technology, storage discharge, grid imports."""
-    load = float(np.sum(weights[hours] * dispatch["load"].to_numpy()[hours]))
-    if load <= 0:
-        return {}
-    shares: dict[str, float] = {}
+    """Share [1] of the energy supplied in the snapshots ``hours`` (a boolean mask) by each
+    source: generators by technology, storage discharge, grid imports (shares sum to 1; what
+    went into storage or was dumped is not subtracted from its source)."""
+    energy: dict[str, float] = {}
     for column in dispatch.columns:
         if column == "load" or column.endswith(("-charge", "-level", "-surplus", "grid-export")):
             continue
-        energy = float(np.sum(weights[hours] * dispatch[column].to_numpy()[hours]))
-        if energy > NEGLIGIBLE_SHARE * load:
-            shares[column.removesuffix("-discharge")] = energy / load
-    return shares
+        made = float(np.sum(weights[hours] * dispatch[column].to_numpy()[hours]))
+        if made > 0:
+            energy[column.removesuffix("-discharge")] = made
+    total = sum(energy.values())
+    return {k: v / total for k, v in energy.items() if total > 0 and v > NEGLIGIBLE_SHARE * total}
 
 
 def _weights_of(solution: dict[str, Any]) -> np.ndarray:
@@ -2552,7 +2551,7 @@ def _summarise(
                     # ... and in the snapshots the optimiser saw (typical days weighted by
                     # the days they stand for; equal to the above for a full year)
                     "modelled_hours_with_a_unit_out": float(np.sum(weights * seen.any(axis=0))),
-                    # what served the load in those modelled hours (share of its energy)
+                    # what supplied the load in those modelled hours (shares of the supply)
                     "served_by": _served_by(dispatch, weights, np.asarray(seen.any(axis=0))),
                 }
         reserve["outages"] = out_hours
