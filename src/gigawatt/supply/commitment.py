@@ -134,9 +134,8 @@ def auto_whole_units(
         return True, None
     ids = ", ".join(size.candidates)
     return False, (
-        f"{ids} sized continuously: whole units would make a MILP of ~{size.work:,.0f} "
-        f"weighted unit-hours (quick below {AUTO_MAX_WORK:,.0f}); add --integer for whole "
-        f"units (HiGHS stops after {MIP_OPTIONS['time_limit']:.0f} s per solve)"
+        f"{ids} sized continuously: whole units would be a slow MILP ({size.work:,.0f} "
+        f"unit-hours, quick below {AUTO_MAX_WORK:,.0f}); add --integer for them"
     )
 
 
