@@ -108,13 +108,6 @@ def test_linearized_commitment_reports_hours_below_the_minimum() -> None:
     assert "12 of 24 unit-hours" in notes[0]["message"] and "50%" in notes[0]["message"]
 
 
-def test_exact_commitment_has_no_hours_below_the_minimum() -> None:
-    """The integer commitment cannot run below 50 MW: with no storage or dump it must run
-    the unit at 50 MW (or more) in the 30 MW hours, so no sizing balances: infeasible."""
-    out = _gas_only("integer")
-    assert out["status"] != "ok" or "below_minimum" not in out
-
-
 def test_time_limited_milp_keeps_its_answer_and_reports_the_gap() -> None:
     """GW418 names the gap HiGHS proved when it stopped at its time limit."""
     plan = UnitPlan(100.0, (np.ones(4),), 0.0)
