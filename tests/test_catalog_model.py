@@ -183,7 +183,7 @@ def test_a_cache_hit_never_imports_pydantic(tmp_path: Path) -> None:
         "claim = catalog().get('claim', 'edunov-2023')\n"
         "print('RC', rc, 'CLAIM', type(claim).__name__)\n"
         "print('PYDANTIC', sorted(m for m in sys.modules if m.startswith('pydantic'))[:3])\n"
-        "print('YAML', 'yaml' in sys.modules)\n"
+        "print('YAML', 'yaml' in sys.modules, 'TEMPFILE', 'tempfile' in sys.modules)\n"
     )
     env = {**os.environ, "GIGAWATT_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("GIGAWATT_CATALOG", None)
@@ -194,4 +194,4 @@ def test_a_cache_hit_never_imports_pydantic(tmp_path: Path) -> None:
     warm = subprocess.run(run, capture_output=True, text=True, check=True, env=env).stdout
     assert "RC 0 CLAIM Claim" in warm
     assert "PYDANTIC []" in warm
-    assert "YAML False" in warm
+    assert "YAML False TEMPFILE False" in warm  # nor the cache writer's tempfile

@@ -35,7 +35,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import time
 import typing
 from collections.abc import Callable, Iterable, Sequence
@@ -370,6 +369,8 @@ def write(key: CatalogKey, cat: Catalog, modules: dict[str, str]) -> None:
         )
     except (_BadCacheError, TypeError, ValueError):
         return
+    import tempfile  # only a write needs it (a cache hit does not)
+
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
