@@ -149,6 +149,7 @@ def test_a_valid_record_matches_the_pydantic_model() -> None:
     assert PlainThing(**GOOD) == ours  # building validates too
     assert hash(PlainPart(size_w=1)) == hash(PlainPart(size_w=1.0))
     assert repr(PlainPart(size_w=1)) == "PlainPart(size_w=1.0, label=None)"
+    assert str(ours) == str(theirs).replace("PydanticPart", "PlainPart")
 
 
 def test_records_are_frozen_and_copies_are_not_validated() -> None:

@@ -13,7 +13,8 @@ Instances behave as frozen pydantic models do where gigawatt uses them: ``model_
 ``model_dump`` (``mode="json"``, ``exclude_none``), ``model_copy(update=...)`` (no
 validation), ``model_fields``, ``model_fields_set``, iteration over (name, value) pairs,
 equality by type and field values, hashing by field values, and a ``Name(field=value, ...)``
-repr. Setting an attribute raises :class:`dataclasses.FrozenInstanceError`.
+repr (``str``: ``field=value ...``). Setting an attribute raises
+:class:`dataclasses.FrozenInstanceError`.
 """
 
 from __future__ import annotations
@@ -197,6 +198,9 @@ class Model:
     def __repr__(self) -> str:
         items = ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items())
         return f"{type(self).__name__}({items})"
+
+    def __str__(self) -> str:  # pydantic's: the fields without the class name
+        return " ".join(f"{name}={value!r}" for name, value in self.__dict__.items())
 
     def __getstate__(self) -> Any:  # copy.copy/deepcopy
         return (self.__dict__, self._fields_set)
