@@ -22,6 +22,7 @@ Every distribution has a ``central`` value (its median) that the point estimate 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from abc import ABC, abstractmethod
@@ -600,7 +601,7 @@ def summarize(samples: FloatArray | float, ordered: FloatArray | None = None) ->
     # samples' own order
     if ordered is None or np.shape(ordered) != array.shape:
         ordered = np.sort(array)
-    p5, median, p95 = (float(x) for x in _sorted_percentiles(ordered))
+    p5, median, p95 = _sorted_percentiles(ordered)
     return Summary(median, float(array.mean()), p5, p95, array)
 
 
@@ -625,21 +626,35 @@ def sample_median(samples: FloatArray | float) -> float:
 _SUMMARY_FRACTIONS = np.true_divide([5, 50, 95], 100)
 
 
-def _sorted_percentiles(ordered: FloatArray) -> FloatArray:
+@functools.lru_cache(maxsize=64)
+def _percentile_steps(n: int) -> tuple[tuple[int, int, float], ...]:
+    """For ``n`` sorted samples, per summary percentile: the two samples it falls between and
+    its weight, as ``np.percentile`` (linear, Hyndman & Fan type 7) computes them: the virtual
+    index (n-1)·q, its floor and the next index (both the last sample at or past it), and the
+    fraction past the floor. Python floats are IEEE doubles, so these are numpy's numbers."""
+    steps = []
+    for fraction in _SUMMARY_FRACTIONS.tolist():
+        virtual = (n - 1) * fraction
+        previous = -1 if virtual >= n - 1 else math.floor(virtual)
+        following = -1 if virtual >= n - 1 else previous + 1
+        steps.append((previous, following, virtual - previous))
+    return tuple(steps)
+
+
+def _sorted_percentiles(ordered: FloatArray) -> tuple[float, float, float]:
     """``np.percentile(ordered, [5, 50, 95])`` of ascending samples, with numpy's default
     (linear, Hyndman & Fan type 7) arithmetic step for step, so the same numbers
     (tests/test_dist.py checks them against numpy), without np.percentile's partition and
-    overhead: on first use it imports numpy.ma (~50 ms, through np.unique)."""
-    n = ordered.shape[0]
-    virtual = (n - 1) * _SUMMARY_FRACTIONS
-    above = virtual >= n - 1  # numpy takes the last value there
-    previous = np.where(above, -1, np.floor(virtual)).astype(np.intp)
-    following = np.where(above, -1, np.floor(virtual) + 1).astype(np.intp)
-    gamma = virtual - previous
-    low, high = ordered[previous], ordered[following]
-    diff = high - low
-    result = np.add(low, diff * gamma)
-    np.subtract(high, diff * (1 - gamma), out=result, where=gamma >= 0.5)
-    if np.isnan(ordered[-1]):  # numpy: a NaN anywhere makes every percentile NaN
-        result[:] = np.nan
-    return np.asarray(result, dtype=float)
+    overhead: on first use it imports numpy.ma (~50 ms, through np.unique). In Python floats:
+    three percentiles are six samples, and numpy's calls on arrays of three cost more than the
+    arithmetic (an audit summarises hundreds of sample arrays)."""
+    last = float(ordered[-1])
+    if math.isnan(last):  # numpy: a NaN anywhere makes every percentile NaN
+        return (math.nan, math.nan, math.nan)
+    result = []
+    for previous, following, gamma in _percentile_steps(ordered.shape[0]):
+        low, high = float(ordered[previous]), float(ordered[following])
+        diff = high - low
+        # numpy's lerp: from the upper end past the middle (monotonic and exact at the ends)
+        result.append(high - diff * (1 - gamma) if gamma >= 0.5 else low + diff * gamma)
+    return (result[0], result[1], result[2])
