@@ -26,8 +26,9 @@ from gigawatt.report.format import (
 )
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions
     from rich.table import Table
+    from rich.text import Text
 
     from gigawatt.audit.engine import Audit
     from gigawatt.catalog.schema import Source
@@ -131,8 +132,12 @@ def _fit(
     dropped: list[str] = []
     measurer = Console(width=width, file=io.StringIO(), color_system=None)
     # markup parsed once per cell (as rich's render_str would: markup and emoji, no
-    # highlighting), not again for every measuring pass and the final print
-    parsed = [[Text.from_markup(c) if isinstance(c, str) else c for c in row] for row in rows]
+    # highlighting), not again for every measuring pass and the final print; an emoji code
+    # (":name:") needs a colon, so text without one skips rich's emoji search
+    parsed = [
+        [Text.from_markup(c, emoji=":" in c) if isinstance(c, str) else c for c in row]
+        for row in rows
+    ]
     measured = _measure_cells(measurer, columns, parsed)
     while True:
         if measured is not None:
@@ -148,7 +153,10 @@ def _fit(
         victim = min(droppable, key=lambda i: (columns[i].keep, -i))
         shown.remove(victim)
         dropped.insert(0, columns[victim].header.replace("\n", " "))
-    widths = None if measured is None else [max(c, h) for c, h, _ in measured]
+    # rich reckons a fixed-width column's padding without collapse_padding's overlap: there
+    # the cells are measured as before
+    fixed = measured is not None and not table_kwargs.get("collapse_padding", False)
+    widths = [max(c, h) for c, h, _ in measured] if fixed and measured is not None else None
     return _Fitted(parsed, shown, dropped, widths)
 
 
@@ -167,13 +175,27 @@ def _measure_cells(
         cells = [row[i] for row in rows]
         if not all(isinstance(c, Text) for c in cells):
             return None
-        widest = max((Measurement.get(measurer, options, c).maximum for c in cells), default=0)
+        widest = max((_text_width(measurer, options, c) for c in cells), default=0)
         header = Measurement.get(measurer, options, col.header).maximum
         slack = _wrap_slack(col, [c.plain for c in cells]) if col.wrap else 0
         measured.append((widest, header, slack))
     if sum(max(c, h) for c, h, _ in measured) > _PROBE_MAX_WIDTH:
         return None
     return measured
+
+
+def _text_width(measurer: Console, options: ConsoleOptions, text: Text) -> int:
+    """Rich's measured maximum of ``text`` [cells]: its longest line (what
+    ``Text.__rich_measure__`` gives a plain :class:`Text`, computed here without the
+    measuring protocol around it; subclasses are measured by Rich)."""
+    from rich.cells import cell_len
+    from rich.measure import Measurement
+    from rich.text import Text
+
+    if type(text) is not Text:
+        return Measurement.get(measurer, options, text).maximum
+    widest = max((cell_len(line) for line in text.plain.splitlines()), default=0)
+    return min(widest, options.max_width)
 
 
 def _probe_width(
