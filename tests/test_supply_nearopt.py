@@ -42,7 +42,7 @@ def test_ranges_of_two_interchangeable_plants_match_the_hand_solution() -> None:
     assert out["near_optimal_slack"] == 0.05
 
 
-def test_storage_energy_range_contains_the_optimum_and_the_objective_is_restored() -> None:
+def test_every_range_contains_the_optimum_itself() -> None:
     """With storage, every range holds the optimum's own capacity (it is a plan within any
     slack)."""
     hours = 48

@@ -1151,6 +1151,8 @@ def solve(
     )
     if committed and not any((units[t].ramp_per_h or 1.0) < 1 for t in committed):
         _drop_idle_transitions(model)
+    if linked:
+        _drop_chain_bounds(model)
     lap("linopy_model")
     _extra_constraints(
         model,
@@ -1292,6 +1294,16 @@ def _near_optimal(
         "near_optimal_mwh": {k.removesuffix(" energy"): ranges[k] for k in energy},
         "near_optimal_slack": slack,
     }
+
+
+def _drop_chain_bounds(model: Any) -> None:
+    """Remove PyPSA's bounds ``−K·E ≤ e_t ≤ K·E`` of linked stores from ``model``: ``e`` is the
+    level chained through the K typical periods relative to the chain's start, which
+    :func:`_link_periods` bounds exactly (``soc[d] + δ`` in [0, E]); each period moves the
+    level by at most E, so these rows (two per snapshot) can never bind."""
+    for name in ("Store-ext-e-lower", "Store-ext-e-upper"):
+        if name in model.constraints:
+            model.remove_constraints(name)
 
 
 def _drop_idle_transitions(model: Any) -> None:
