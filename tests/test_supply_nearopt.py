@@ -76,3 +76,35 @@ def test_a_slack_outside_its_range_is_refused() -> None:
         size_supply("1 GW", ["nuclear-ap1000"], near_optimal=-0.01)
     with pytest.raises(UserInputError, match="continuous"):
         size_supply("1 GW", ["nuclear-ap1000"], near_optimal=0.01, integer=True)
+
+
+def test_cli_prints_each_capacity_range(capsys: pytest.CaptureFixture[str]) -> None:
+    """Nuclear alone for a flat load: the only plan is the optimum's own capacity, so its range
+    at any slack holds it (1 GW / availability), and the line names the slack."""
+    from gigawatt.cli import main
+
+    code = main(
+        [
+            "supply",
+            "--load",
+            "1GW",
+            "--tech",
+            "nuclear-ap1000",
+            "--days",
+            "2",
+            "--near-optimal",
+            "1%",
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "near-optimal (plans costing at most 1.0% above the optimum): nuclear-ap1000" in out
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "60%"])
+def test_cli_refuses_a_bad_slack(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from gigawatt.cli import main
+
+    code = main(["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--near-optimal", value])
+    assert code == 2
+    assert "near" in capsys.readouterr().err
