@@ -36,6 +36,12 @@ def test_directory_is_refused_with_the_option_and_an_example(tmp_path: Path) -> 
         check_output_path(tmp_path, "--dispatch", "dispatch.csv")
 
 
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_blank_output_name_is_refused_as_empty(blank: str) -> None:
+    with pytest.raises(UserInputError, match=r"^--report is empty; give a file name like r\.html$"):
+        check_output_path(blank, "--report", "r.html")
+
+
 def test_supply_dispatch_directory_fails_before_the_solve(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

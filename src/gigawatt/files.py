@@ -39,6 +39,8 @@ def check_output_path(path: Path | str, option: str, example: str) -> Path:
     """``path`` as a Path, or a :class:`UserInputError` naming ``option`` when it is a
     directory, when its name or the whole path is longer than the system allows, or when the
     system refuses to look at it (call it before long work, so a bad path fails fast)."""
+    if not str(path).strip():
+        raise UserInputError(f"{option} is empty; give a file name like {example}")
     target = Path(path)
     name_max = _limit(target, "PC_NAME_MAX", NAME_MAX)
     path_max = _limit(target, "PC_PATH_MAX", PATH_MAX)
