@@ -4,7 +4,9 @@ module defines which command matches what the modules register."""
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
+import pytest
 import typer
 
 from fresh import run_fresh
@@ -49,3 +51,21 @@ def test_a_command_imports_only_its_module() -> None:
         "print('MODULES', mods, rc, file=sys.stderr)\n"
     )
     assert "MODULES ['gigawatt.cli.catalog_cmd'] 0" in run_fresh(code)
+
+
+def test_inference_annotations_are_not_strings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typer reads a command's parameters with ``typing.get_type_hints``: string annotations
+    (``from __future__ import annotations``) are compiled and evaluated one by one, ~60 for
+    ``inference``, on every call. ``cli/demand_cmd.py`` keeps them as objects."""
+    import typing
+
+    compiled: list[str] = []
+    original = typing.ForwardRef.__init__
+
+    def counting(self: typing.ForwardRef, arg: str, *args: Any, **kwargs: Any) -> None:
+        compiled.append(arg)
+        original(self, arg, *args, **kwargs)
+
+    monkeypatch.setattr(typing.ForwardRef, "__init__", counting)
+    build_app(["inference", "--model", "x"])
+    assert compiled == []

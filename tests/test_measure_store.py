@@ -151,3 +151,23 @@ def test_metadata_json_survives(tmp_path: Path) -> None:
     w.metadata = {"note": 'it\'s "quoted"', "n": [1, 2]}
     store.save_window(w)
     assert store.list_windows()[0]["metadata"] == json.loads(json.dumps(w.metadata))
+
+
+def test_a_held_file_lock_fails_after_the_timeout_instead_of_hanging(tmp_path: Path) -> None:
+    """Another program holding ``<store>.lock`` for ever: the store gives up after its
+    ``timeout_s`` with one line naming the store and the lock file (it had blocked in
+    ``flock`` with no bound)."""
+    import fcntl
+    import time
+
+    from gigawatt.measure.store import StoreError
+
+    path = tmp_path / "m.duckdb"
+    Store(path).check()  # created while nobody holds the lock
+    with open(path.with_name("m.duckdb.lock"), "a+") as holder:
+        fcntl.flock(holder.fileno(), fcntl.LOCK_EX)  # a second open file: flock conflicts
+        started = time.monotonic()
+        with pytest.raises(StoreError, match=r"locked by another program for over 0\.3 s"):
+            Store(path, timeout_s=0.3).list_windows()
+        assert time.monotonic() - started < 10
+    assert Store(path).list_windows() == []  # released: it opens again

@@ -16,8 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from gigawatt.audit.chain import Chain, Resolver, build_chain, default_resolver
 from gigawatt.catalog.claim import Claim, claimed_dist, dist_text
 from gigawatt.catalog.loader import file_sources_of, resolve_sources, shared_sources
@@ -141,6 +139,8 @@ def _validate(raw: Any, path: Path, sources: dict[str, Any]) -> LoadedClaim:
     except CatalogError as exc:
         raise ClaimError(str(exc)) from None
     _precheck(raw, path)
+    from pydantic import ValidationError  # only a claim file validates: the cache needs none
+
     try:
         claim = Claim.model_validate(resolved)
     except ValidationError as exc:

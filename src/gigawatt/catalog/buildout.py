@@ -32,20 +32,17 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
+from gigawatt.catalog.model import Model, field, model_validator
 from gigawatt.catalog.schema import Cited, Record, Source
 
 __all__ = ["BuildoutTech", "Firming", "Milestone", "PowerDeal"]
 
 
-class Milestone(BaseModel):
+class Milestone(Model):
     """A dated promise (``target_year``) and whether it was met (None: not yet due)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
     what: str
-    target_year: int = Field(ge=1950, le=2100)
+    target_year: int = field(ge=1950, le=2100)
     met: bool | None
     status: str
     source: Source
@@ -58,8 +55,8 @@ class BuildoutTech(Record):
 
     technology: str
     scope: str = "world"
-    history_additions_w: dict[int, Cited] = Field(default_factory=dict)
-    history_energy_additions_j: dict[int, Cited] = Field(default_factory=dict)
+    history_additions_w: dict[int, Cited] = field(default_factory=dict)
+    history_energy_additions_j: dict[int, Cited] = field(default_factory=dict)
     recent_growth: Cited | None = None
     max_annual_additions_w: Cited
     max_annual_energy_additions_j: Cited | None = None
@@ -104,10 +101,10 @@ class Firming(Record):
     kind: ClassVar[str] = "firming"
 
     mix: str
-    site: str | None = Field(default=None, description="LAT,LON in degrees; None: no site")
+    site: str | None = field(default=None, description="LAT,LON in degrees; None: no site")
     technologies: tuple[str, ...]
     nameplate_per_firm: dict[str, Cited]
     storage_energy_per_firm_power_s: Cited
-    full_year_nameplate_per_firm: dict[str, Cited] = Field(default_factory=dict)
+    full_year_nameplate_per_firm: dict[str, Cited] = field(default_factory=dict)
     full_year_storage_energy_per_firm_power_s: Cited | None = None
-    command: str = Field(description="the size_supply call that produced the record")
+    command: str = field(description="the size_supply call that produced the record")

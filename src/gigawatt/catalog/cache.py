@@ -9,7 +9,7 @@ platformdirs' ``user_cache_dir("gigawatt")``, else ``$XDG_CACHE_HOME/gigawatt`` 
 
 Trust rules:
 
-- **Key.** ``KEY`` hashes the cache format, the package version, pydantic's version and the
+- **Key.** ``KEY`` hashes the cache format, the package version, pydantic's version file and the
   path and bytes of every catalogue file in use (built-in files, ``--catalog`` files and
   ``$GIGAWATT_CATALOG`` files), so an edited data file or user overlay, or another version,
   never reads an old entry.
@@ -35,30 +35,30 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import time
 import typing
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gigawatt.catalog.model import Model
 from gigawatt.memo import cache_dir, cache_enabled
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from gigawatt.catalog.loader import Catalog
     from gigawatt.catalog.schema import Record
 
 __all__ = ["CatalogKey", "catalog_key", "read", "tracked_modules", "write"]
 
 #: Bumped when the file layout below changes.
-FORMAT = 2
+FORMAT = 3
 #: Entries kept (several checkouts or overlay sets may share one cache directory).
 KEEP_ENTRIES = 8
 #: Modules whose code decides what a validated record holds, always hashed into an entry.
 BASE_MODULES = (
     "gigawatt.catalog.schema",
+    "gigawatt.catalog.model",
+    "gigawatt.catalog.validation",
     "gigawatt.catalog.kinds",
     "gigawatt.catalog.loader",
     "gigawatt.catalog.yamlio",
@@ -93,11 +93,9 @@ class _BadCacheError(Exception):
 def catalog_key(files: Sequence[Path], max_bytes: int) -> CatalogKey | None:
     """The key of ``files`` (read once, also giving the ``data_version``), or None when a file
     cannot be read as a regular file of at most ``max_bytes`` (the loader then reports it)."""
-    import pydantic
-
     from gigawatt import __version__
 
-    key = hashlib.sha256(f"{FORMAT}\0{__version__}\0{pydantic.VERSION}\0".encode())
+    key = hashlib.sha256(f"{FORMAT}\0{__version__}\0{_pydantic_version()}\0".encode())
     data = hashlib.sha256()
     for path in files:
         try:
@@ -114,6 +112,18 @@ def catalog_key(files: Sequence[Path], max_bytes: int) -> CatalogKey | None:
         data.update(path.name.encode())
         data.update(blob)
     return CatalogKey(key.hexdigest()[:24], data.hexdigest()[:12])
+
+
+def _pydantic_version() -> str:
+    """The bytes of pydantic's ``version.py`` (its version and the pydantic-core version it
+    requires), read without importing pydantic, which a cached catalogue never needs."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pydantic")
+    for folder in (spec and spec.submodule_search_locations) or ():
+        with contextlib.suppress(OSError):
+            return hashlib.sha256((Path(folder) / "version.py").read_bytes()).hexdigest()
+    return "unknown"
 
 
 def _path(key: str) -> Path | None:
@@ -159,24 +169,20 @@ def _code_is_current(modules: Any) -> bool:
 # -- encoding ----------------------------------------------------------------------------------
 
 
-def _models(*roots: type[BaseModel]) -> dict[str, type[BaseModel]]:
-    """Every model that ``roots`` may hold, by class name: the roots and the models in their
-    fields (one kind's model, or the shared citation model)."""
-    from pydantic import BaseModel
+def _models(*roots: type[Model]) -> dict[str, type[Model]]:
+    """Every model that ``roots`` may hold, by class name: the roots and the models named in
+    their fields' annotations (one kind's model, or the shared citation model)."""
+    found: dict[str, type[Model]] = {}
 
-    found: dict[str, type[BaseModel]] = {}
-
-    def visit(annotation: Any) -> None:
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            if found.get(annotation.__name__) is annotation:
-                return
-            if annotation.__name__ in found:  # two models of one name: refuse to guess
-                raise _BadCacheError(f"two models named {annotation.__name__}")
-            found[annotation.__name__] = annotation
-            for info in annotation.model_fields.values():
-                visit(info.annotation)
-        for arg in typing.get_args(annotation):
-            visit(arg)
+    def visit(model: type[Model]) -> None:
+        if found.get(model.__name__) is model:
+            return
+        if model.__name__ in found:  # two models of one name: refuse to guess
+            raise _BadCacheError(f"two models named {model.__name__}")
+        found[model.__name__] = model
+        for spec in model.model_fields.values():
+            for nested in spec.models():
+                visit(nested)
 
     for model in roots:
         visit(model)
@@ -193,13 +199,11 @@ class _Encoder:
         self._index: dict[str, int] = {}
 
     def __call__(self, value: Any) -> Any:
-        from pydantic import BaseModel
-
         if value is None or isinstance(value, str | bool | int | float):
             return value
-        if isinstance(value, BaseModel):
-            if value.__pydantic_extra__ or value.__pydantic_private__:
-                raise _BadCacheError(f"{type(value).__name__} carries extra or private values")
+        if isinstance(value, Model):
+            if list(vars(value)) != list(type(value).model_fields):
+                raise _BadCacheError(f"{type(value).__name__} carries other values")
             fields = {name: self(getattr(value, name)) for name in type(value).model_fields}
             tagged = {"$m": type(value).__name__, "v": fields, "s": sorted(value.model_fields_set)}
             if type(value).__name__ not in SHARED_MODELS:
@@ -220,17 +224,11 @@ class _Encoder:
         raise _BadCacheError(f"cannot store a {type(value).__name__}")
 
 
-def _decoder(models: dict[str, type[BaseModel]], shared: list[Any]) -> Any:
+def _decoder(models: dict[str, type[Model]], shared: list[Any]) -> Any:
     """A ``json.loads`` object hook that rebuilds tagged values (``shared``: the models that
-    ``$r`` refers to). Models are built as ``model_construct`` builds them (no validation: they
-    were validated before they were stored), without its per-field alias and default lookups
-    (every field is stored)."""
+    ``$r`` refers to). Records are built without validation (they were validated before they
+    were stored), every field from the file."""
     fields_of = {name: list(model.model_fields) for name, model in models.items()}
-    for model in models.values():
-        if model.__pydantic_post_init__ or model.__private_attributes__:
-            raise _BadCacheError(f"{model.__name__} has a post-init hook or private attributes")
-    new = object.__new__
-    set_attribute = object.__setattr__
 
     def hook(obj: dict[str, Any]) -> Any:
         if "$r" in obj:
@@ -239,12 +237,7 @@ def _decoder(models: dict[str, type[BaseModel]], shared: list[Any]) -> Any:
             name, values, fields_set = obj["$m"], obj["v"], obj["s"]
             if fields_of.get(name) != list(values):
                 raise _BadCacheError(f"model {name!r} with other fields")
-            model = new(models[name])
-            set_attribute(model, "__dict__", values)
-            set_attribute(model, "__pydantic_fields_set__", set(fields_set))
-            set_attribute(model, "__pydantic_extra__", None)
-            set_attribute(model, "__pydantic_private__", None)
-            return model
+            return models[name]._build(values, set(fields_set))
         if "$t" in obj:
             return tuple(obj["$t"])
         if "$d" in obj:
@@ -376,6 +369,8 @@ def write(key: CatalogKey, cat: Catalog, modules: dict[str, str]) -> None:
         )
     except (_BadCacheError, TypeError, ValueError):
         return
+    import tempfile  # only a write needs it (a cache hit does not)
+
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)

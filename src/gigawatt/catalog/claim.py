@@ -14,8 +14,7 @@ import datetime as _dt
 import math
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
+from gigawatt.catalog.model import Model, field, field_validator, model_validator
 from gigawatt.catalog.schema import Record, Source
 from gigawatt.dist import Dist, parse_dist, parse_node_value
 from gigawatt.errors import UserInputError
@@ -59,15 +58,13 @@ def _check_dist(text: str, name: str) -> Dist:
         raise ValueError(f"malformed distribution {text!r} for {name!r}: {exc}") from None
 
 
-class ClaimInput(BaseModel):
+class ClaimInput(Model):
     """One input of a claim: the claimant's value, its role and where it is stated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    role: Role = Field(
+    role: Role = field(
         description="scenario: defines the question (held fixed); assumption: re-estimated"
     )
-    value: str | float | list[float] = Field(
+    value: str | float | list[float] = field(
         description="the claimant's value: number, [low, high] or distribution"
     )
     unit: str | None = None
@@ -75,7 +72,7 @@ class ClaimInput(BaseModel):
     locator: str | None = None
     quote: str | None = None
     note: str | None = None
-    estimate: str | float | list[float] | None = Field(
+    estimate: str | float | list[float] | None = field(
         default=None, description="our evidence for an assumption the catalogue has no default for"
     )
     estimate_source: Source | None = None
@@ -99,21 +96,19 @@ class ClaimInput(BaseModel):
         return None if self.estimate is None else dist_text(self.estimate, self.unit)
 
 
-class ClaimedValue(BaseModel):
+class ClaimedValue(Model):
     """The claimed value of one output node of the estimator chain."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    output: str = Field(description="graph node the claim is about, e.g. units_needed or power_w")
+    output: str = field(description="graph node the claim is about, e.g. units_needed or power_w")
     value: str | float | list[float]
-    unit: str | None = Field(default=None, description="unit of value, parsed (e.g. GW, Wh)")
-    label: str | None = Field(default=None, description="display name of the unit, e.g. 'reactors'")
+    unit: str | None = field(default=None, description="unit of value, parsed (e.g. GW, Wh)")
+    label: str | None = field(default=None, description="display name of the unit, e.g. 'reactors'")
     note: str | None = None
-    holds_when: Literal["above", "below"] | None = Field(
+    holds_when: Literal["above", "below"] | None = field(
         default=None,
         description="a threshold claim: true when the output is above (below) the value",
     )
-    means: str | None = Field(
+    means: str | None = field(
         default=None,
         description="for a threshold claim, what being true says in words (the verdict's text)",
     )
@@ -187,14 +182,12 @@ def _example(dimension: str) -> str:
     return dimension_info(dimension).example
 
 
-class OutOfScope(BaseModel):
+class OutOfScope(Model):
     """A part of the question the claim leaves out, re-estimated separately with overrides."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")
+    id: str = field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")
     description: str
-    set: dict[str, str | float | list[float]] = Field(
+    set: dict[str, str | float | list[float]] = field(
         description="node overrides: name → distribution"
     )
     source: Source
@@ -207,7 +200,7 @@ class OutOfScope(BaseModel):
         return self
 
 
-class SweepAxis(BaseModel):
+class SweepAxis(Model):
     """One axis of a sweep table.
 
     ``choice: inference.model`` with scalar values sets one estimator choice;
@@ -215,11 +208,9 @@ class SweepAxis(BaseModel):
     ``node: serving_utilization`` with distribution values overrides a graph node.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    choice: str | None = Field(default=None, description="ESTIMATOR.CHOICE or ESTIMATOR")
+    choice: str | None = field(default=None, description="ESTIMATOR.CHOICE or ESTIMATOR")
     node: str | None = None
-    values: tuple[str | float | dict[str, Any], ...] = Field(min_length=1)
+    values: tuple[str | float | dict[str, Any], ...] = field(min_length=1)
     label: str | None = None
 
     @model_validator(mode="after")
@@ -257,25 +248,25 @@ class Claim(Record):
     kind: ClassVar[str] = "claim"
 
     source: Source  # where the statement was made (required)
-    statement: str = Field(min_length=10)
+    statement: str = field(min_length=10)
     claimant: str
     date: str
     venue: str | None = None
-    quote: str | None = Field(default=None, description="the source's own wording")
+    quote: str | None = field(default=None, description="the source's own wording")
     locator: str | None = None
     status: Literal["primary", "secondary", "unverified"] = "secondary"
-    estimator: tuple[str, ...] = Field(min_length=1, description="estimator chain, upstream first")
-    links: dict[str, str] = Field(
+    estimator: tuple[str, ...] = field(min_length=1, description="estimator chain, upstream first")
+    links: dict[str, str] = field(
         default_factory=dict, description="downstream input → upstream output"
     )
-    choices: dict[str, dict[str, Any]] = Field(
+    choices: dict[str, dict[str, Any]] = field(
         default_factory=dict, description="estimator → choices"
     )
-    inputs: dict[str, ClaimInput] = Field(min_length=1)
+    inputs: dict[str, ClaimInput] = field(min_length=1)
     claimed: ClaimedValue
     out_of_scope: tuple[OutOfScope, ...] = ()
     sweep: tuple[SweepAxis, ...] = ()
-    related: tuple[str, ...] = Field(default=(), description="ids of claims audited alongside")
+    related: tuple[str, ...] = field(default=(), description="ids of claims audited alongside")
 
     @field_validator("date", mode="before")
     @classmethod

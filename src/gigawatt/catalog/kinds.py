@@ -1,4 +1,4 @@
-"""The registry of catalogue record kinds: kind name → pydantic model.
+"""The registry of catalogue record kinds: kind name → record class.
 
 A subsystem that adds a kind defines its model (a :class:`~gigawatt.catalog.schema.Record`
 subclass with a ``kind`` class variable) in a ``catalog`` module and lists it in

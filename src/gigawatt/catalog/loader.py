@@ -31,8 +31,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
-
 from gigawatt.catalog.kinds import KIND_ALIASES, KINDS
 from gigawatt.catalog.schema import Record
 from gigawatt.catalog.yamlio import LineDict, line_of, read_yaml
@@ -223,6 +221,8 @@ class Catalog:
     def _validate(
         self, kind: str, raw: dict[str, Any], sources: dict[str, Any], path: Path
     ) -> Record:
+        from pydantic import ValidationError  # validation only: a cached catalogue never needs it
+
         model = KINDS[kind]
         data = resolve_sources({k: v for k, v in raw.items() if k != "kind"}, sources, path)
         try:

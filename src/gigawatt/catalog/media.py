@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field, model_validator
-
+from gigawatt.catalog.model import field, model_validator
 from gigawatt.catalog.schema import Cited, Record
 
 __all__ = ["MediaModel"]
@@ -32,7 +31,7 @@ class MediaModel(Record):
     kind: ClassVar[str] = "media_model"
 
     modality: Literal["image", "video"]
-    year: int = Field(ge=2020, le=2035)
+    year: int = field(ge=2020, le=2035)
     params: Cited
     layers: Cited | None = None
     hidden_size: Cited | None = None
@@ -43,10 +42,10 @@ class MediaModel(Record):
     text_tokens: Cited
     steps: Cited
     guidance_passes: Cited
-    default_resolution: str = Field(pattern=r"^\d+x\d+$", description="WIDTHxHEIGHT in pixels")
-    default_frames: Cited | None = Field(default=None, description="clip length (video)")
+    default_resolution: str = field(pattern=r"^\d+x\d+$", description="WIDTHxHEIGHT in pixels")
+    default_frames: Cited | None = field(default=None, description="clip length (video)")
     architecture: Literal["transformer", "unet"] = "transformer"
-    linear_token_flop: Cited | None = Field(
+    linear_token_flop: Cited | None = field(
         default=None,
         description="FLOP per latent token of one pass (UNets: measured, replaces 2 x params)",
     )

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, field_validator, model_validator
-
+from gigawatt.catalog.model import field, field_validator, model_validator
 from gigawatt.catalog.schema import Cited, Record
 from gigawatt.units import SECONDS_PER_YEAR
 
@@ -29,8 +28,8 @@ class PublishedOutlook(Record):
     plain_fields: ClassVar[frozenset[str]] = frozenset({"year"})
 
     publisher: str
-    year: int = Field(ge=2010, le=2060)
-    published: str = Field(pattern=r"^\d{4}(-\d{2})?$", description="YYYY or YYYY-MM")
+    year: int = field(ge=2010, le=2060)
+    published: str = field(pattern=r"^\d{4}(-\d{2})?$", description="YYYY or YYYY-MM")
     scope: Scope
     region: str = "world"
     boundary: Literal["facility", "it"]

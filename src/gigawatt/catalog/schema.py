@@ -15,8 +15,7 @@ import math
 import re
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
+from gigawatt.catalog.model import Model, field, field_validator, model_validator
 from gigawatt.dist import Dist, LogNormal, Point, Uniform, parse_dist
 from gigawatt.units import dimension_info, dimension_of_name, parse_quantity
 
@@ -35,15 +34,13 @@ __all__ = [
 ]
 
 
-class Source(BaseModel):
+class Source(Model):
     """A structured citation."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    title: str = Field(min_length=3)
+    title: str = field(min_length=3)
     publisher: str | None = None
     authors: str | None = None
-    year: int = Field(ge=1900, le=2100)
+    year: int = field(ge=1900, le=2100)
     url: str | None = None
     doi: str | None = None
     accessed: str | None = None
@@ -62,16 +59,14 @@ class Source(BaseModel):
         return f"{who} ({self.year}). {self.title}.{where}"
 
 
-class Cited(BaseModel):
+class Cited(Model):
     """A number (SI units once loaded) with its source and uncertainty."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     value: float | None = None
     low: float | None = None
     high: float | None = None
     dist: str | None = None
-    unit: str | None = Field(default=None, description="unit as published; converted to SI")
+    unit: str | None = field(default=None, description="unit as published; converted to SI")
     source: Source
     locator: str | None = None
     year: int | None = None
@@ -151,10 +146,8 @@ def _convert_cited(raw: dict[str, Any], dimension: str | None) -> dict[str, Any]
     return raw
 
 
-class Record(BaseModel):
+class Record(Model):
     """Base of every catalogue record: an id users can type, a name, aliases, a source."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kind: ClassVar[str] = "record"
     #: Fields whose numbers are not quantities (ids, counts of things in a list, years).
@@ -186,10 +179,10 @@ class Record(BaseModel):
             return data
         out = dict(data)
         record_source = out.get("source")
-        for name, field in cls.model_fields.items():
+        for name, spec in cls.model_fields.items():
             if name not in out or name in cls.plain_fields:
                 continue
-            annotation = str(field.annotation)
+            annotation = spec.annotation  # as written: "Cited | None", "dict[Dtype, Cited]"
             if "Cited" not in annotation:
                 continue
             dimension = dimension_of_name(name)
@@ -274,13 +267,13 @@ class Accelerator(Record):
     kind: ClassVar[str] = "accelerator"
 
     vendor: str
-    year: int = Field(ge=2010, le=2035)
+    year: int = field(ge=2010, le=2035)
     form_factor: str | None = None
     tdp_w: Cited
     idle_power_w: Cited
     memory_bytes: Cited
     memory_bandwidth_bytes_per_s: Cited
-    peak_flop_per_s: dict[Dtype, Cited] = Field(description="dense (no sparsity) peak per dtype")
+    peak_flop_per_s: dict[Dtype, Cited] = field(description="dense (no sparsity) peak per dtype")
     interconnect_bytes_per_s: Cited | None = None
     measured_system_power_w: Cited | None = None
 
@@ -308,7 +301,7 @@ class System(Record):
     plain_fields: ClassVar[frozenset[str]] = frozenset({"accelerators"})
 
     accelerator: str
-    accelerators: int = Field(ge=1)
+    accelerators: int = field(ge=1)
     max_power_w: Cited
     typical_power_w: Cited | None = None
     #: Host (CPUs, DRAM, NICs, fans, PSU loss, switch share) power per accelerator [W].
@@ -321,7 +314,7 @@ class LanguageModel(Record):
     kind: ClassVar[str] = "model"
 
     architecture: Literal["dense", "moe"]
-    year: int = Field(ge=2017, le=2035)
+    year: int = field(ge=2017, le=2035)
     total_params: Cited
     active_params: Cited
     layers: Cited
@@ -365,12 +358,12 @@ class Grid(Record):
 
     region: str
     year: int
-    scope: Literal["lifecycle", "combustion", "unspecified"] = Field(
+    scope: Literal["lifecycle", "combustion", "unspecified"] = field(
         default="unspecified",
         description="lifecycle CO2e (upstream included) or direct combustion CO2 only",
     )
     carbon_intensity_kg_per_j: Cited
-    diurnal_profile: dict[str, Cited] | None = Field(
+    diurnal_profile: dict[str, Cited] | None = field(
         default=None,
         description="carbon intensity relative to the annual mean by local hour '0'-'23' "
         "(mean 1); weighted by a workload's load shape in the footprint layer",
@@ -399,7 +392,7 @@ class Shipment(Record):
     kind: ClassVar[str] = "shipment"
 
     what: str
-    accelerator: str | None = Field(default=None, description="catalogue id of the accelerator")
+    accelerator: str | None = field(default=None, description="catalogue id of the accelerator")
     year: int
     units: Cited
 

@@ -32,8 +32,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import model_validator
-
+from gigawatt.catalog.model import model_validator
 from gigawatt.catalog.schema import Cited, Record
 
 __all__ = ["Category", "Maturity", "Role", "Technology"]

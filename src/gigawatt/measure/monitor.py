@@ -14,7 +14,10 @@ cumulative readings at its boundaries, read in the calling thread (after ``sync(
 
 On an exception, ``KeyboardInterrupt`` (SIGINT) or SIGTERM (turned into ``SystemExit(143)``
 while a window is open in the main thread), the window closes, is stored marked incomplete,
-and the exception continues.
+and the exception continues. Python runs signal handlers in the main thread between bytecodes,
+so a signal that arrives while the main thread is in one long blocking call (a single long
+``time.sleep``, a C extension call), or just as it enters one, closes the window when that
+call returns.
 
 Storing is written behind (:meth:`gigawatt.measure.store.Store.save_later`): the window
 writes a small journal file before it returns and a background thread commits it to DuckDB;

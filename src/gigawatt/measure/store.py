@@ -422,11 +422,31 @@ class Store:
             yield
             return
         with handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            self._wait_for_flock(handle.fileno(), fcntl, lock_path)
             try:
                 yield
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def _wait_for_flock(self, fd: int, fcntl: Any, lock_path: Path) -> None:
+        """Take the exclusive ``flock`` on ``fd``, retrying for up to ``timeout_s`` [s] (the
+        same bound as DuckDB's own lock), then raise :class:`StoreError`: a program that holds
+        the lock for ever must not hang a measurement."""
+        deadline = time.monotonic() + self.timeout_s
+        delay = 0.01
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"measurement store {str(self.path)!r} is locked by another program "
+                        f"for over {self.timeout_s:g} s (it holds {str(lock_path)!r}); close "
+                        "it, or give another store with --store"
+                    ) from None
+                time.sleep(delay * (1 + random.random()))
+                delay = min(delay * 2, 0.5)
 
     # -- writing -------------------------------------------------------------------------------
 
