@@ -12,12 +12,16 @@ Prints each figure next to a baseline measured in the same run:
   every CLI call pays (importing numpy, typer, rich and pydantic) and to ``gigawatt audit
   edunov-2023 --samples 100000 --no-sensitivity`` (what Sobol' and break-even add).
 
-    .venv/bin/python bench/bench_audit.py [--repeat 3] [--skip-cli]
+``--baseline SRC`` also runs the main job with ``PYTHONPATH=SRC`` (another checkout's ``src``,
+e.g. the session's starting commit), interleaved, and prints the ratio this tree / baseline.
+
+    .venv/bin/python bench/bench_audit.py [--repeat 3] [--skip-cli] [--baseline /tmp/base/src]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -45,10 +49,17 @@ def forget() -> None:
     chain_module._DEFAULTS.clear()
 
 
-def child_cpu(cmd: list[str]) -> float:
+#: The children's environment: bytecode cached, as an installed package runs.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def child_cpu(cmd: list[str], env: dict[str, str] | None = None) -> float:
     """CPU (user + system) of one child process [s]; its output is discarded."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env or CHILD_ENV,
+    )  # fmt: skip
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -101,19 +112,24 @@ def parts_rows() -> None:
     print(out.stdout.rstrip())
 
 
-def cli_rows(repeat: int) -> None:
+def cli_rows(repeat: int, baseline: str | None = None) -> None:
     """The main job's CPU, interleaved with its baselines, best of ``repeat``."""
-    commands = {
-        "floor (numpy+typer+rich+pydantic)": FLOOR,
-        "audit --no-sensitivity": [*MAIN_JOB, "--no-sensitivity"],
-        "audit (the main job)": MAIN_JOB,
+    commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
+        "floor (numpy+typer+rich+pydantic)": (FLOOR, None),
+        "audit --no-sensitivity": ([*MAIN_JOB, "--no-sensitivity"], None),
+        "audit (the main job)": (MAIN_JOB, None),
     }
-    for cmd in commands.values():  # warm the OS caches and the Sobol' base cache
-        child_cpu(cmd)
+    if baseline:
+        commands[f"audit, PYTHONPATH={baseline}"] = (
+            MAIN_JOB,
+            {**CHILD_ENV, "PYTHONPATH": baseline},
+        )
+    for cmd, env in commands.values():  # warm the OS caches and the Sobol' base cache
+        child_cpu(cmd, env)
     best = {name: float("inf") for name in commands}
     for _ in range(repeat):
-        for name, cmd in commands.items():
-            best[name] = min(best[name], child_cpu(cmd))
+        for name, (cmd, env) in commands.items():
+            best[name] = min(best[name], child_cpu(cmd, env))
     floor = best["floor (numpy+typer+rich+pydantic)"]
     print(f"\nCLI, fresh process, CPU (user+sys), best of {repeat}:")
     for name, cpu in best.items():
@@ -123,12 +139,16 @@ def cli_rows(repeat: int) -> None:
         f"  {' '.join(['gigawatt', *MAIN_JOB[1:]])}: {main:.3f} s CPU, target <= {TARGET_CPU_S} s: "
         f"{'ok' if main <= TARGET_CPU_S else 'MISSED'}"
     )
+    if baseline:
+        base = best[f"audit, PYTHONPATH={baseline}"]
+        print(f"  main job / baseline: {main / base:.2f} (runs interleaved)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-cli", action="store_true", help="only the in-process audits")
+    parser.add_argument("--baseline", metavar="SRC", help="another checkout's src to compare")
     args = parser.parse_args()
     cat = catalog()
     claims = builtin_claims(cat)
@@ -169,7 +189,7 @@ def main() -> None:
         )
         print("    " + "; ".join(f"{label} {cpu:.3f} s" for label, cpu in stages.items()))
     if not args.skip_cli:
-        cli_rows(args.repeat)
+        cli_rows(args.repeat, args.baseline)
         parts_rows()
 
 

@@ -10,6 +10,17 @@ because the bench machine is shared (2 cores).
 
 Targets (issue 14): cost error < 3%, capacities within 5%, solve time ≥ 8× less.
 
+Near-optimal check (round 5, on by default, ``--near-optimal 0`` skips it): where the optimum
+is flat (the CFE-0.9 cases trade wind for solar at almost equal cost) the optimal capacities
+are not unique, so the 5% point comparison is ill-posed. Each case also checks whether the
+reduced sizing lies in the full year's ε-near-optimal set (ε = the 3% cost target): held and
+dispatched optimally over the full year it serves the load within the limits at ≤ (1 + ε) ×
+the full-year optimum. ``--ranges`` adds the full year's near-optimal range of each capacity
+(modelling to generate alternatives: two more full-year solves per capacity). Both run after
+and outside the timings. Where the full year is itself a ~2 s LP (var-cfe1, nuclear-heavy,
+north-eu-cfe1) the 8× target cannot be met while each PyPSA model costs ~2 s CPU to build:
+there the full year is the fast and exact path (docs/methodology/supply.md).
+
 Measured 2026-12-01, session 4 (500 MW flat, 24 days, full year and reduced in one process
 per case, on the shared 2-core machine at load average 4-7, so CPU seconds are compared).
 These figures are from the hand-assembled LP (gigawatt.supply.lp, since removed: every solve
@@ -55,6 +66,7 @@ Against the targets (cost error < 3%, capacities within 5%, solve time >= 8x les
 
 Run all cases:   .venv/bin/python bench/bench_supply.py
 One case:        .venv/bin/python bench/bench_supply.py --case var-cfe1 [--days 24]
+With ranges:     .venv/bin/python bench/bench_supply.py --case var-cfe1 --ranges
 """
 
 from __future__ import annotations
@@ -99,11 +111,23 @@ CASES: dict[str, dict[str, Any]] = {
 #: A technology the full year builds below this share of the mean load has its capacity error
 #: measured against the mean load (a relative error of a near-zero capacity means nothing).
 SMALL_SHARE = 0.05
+#: The cost target (issue 14): the default slack of the near-optimal check.
+COST_TOLERANCE = 0.03
+#: Unserved energy plus fossil energy beyond the limits, as a share of the year's load, that
+#: the near-optimal check counts as serving the load (the refinement rounds' tolerance).
+SHORTFALL_TOLERANCE = 1e-4
+#: Relative slack on a near-optimal range's ends (of the larger of the range's top and the
+#: mean load), for the solvers' tolerances.
+RANGE_TOLERANCE = 1e-3
 
 
-def run_case(name: str, days: int, load: str) -> dict[str, float]:
+def run_case(
+    name: str, days: int, load: str, slack: float = 0.0, ranges: bool = False
+) -> dict[str, float]:
     """Solve one case on the full year and on ``days`` representative days; return errors and
-    times."""
+    times. ``slack`` > 0: also check whether the reduced sizing lies in the full year's
+    near-optimal set (see :func:`near_optimal_check`); ``ranges``: and compute the full year's
+    near-optimal capacity ranges (two more full-year solves per capacity)."""
     from gigawatt.supply.hourly import size_supply
 
     spec = CASES[name]
@@ -140,18 +164,29 @@ def run_case(name: str, days: int, load: str) -> dict[str, float]:
         f"wall {full_wall:6.1f}/{agg_wall:5.1f} s",
         flush=True,
     )
+    inside = None
+    bounds: dict[str, Any] = {}
+    if slack > 0:
+        inside, bounds = near_optimal_check(name, days, load, slack, full, agg, ranges)
     for tid in full.technologies:
         extra = ""
+        if tid in bounds.get("capacity_w", {}):
+            lo, hi = bounds["capacity_w"][tid]
+            extra += f"  full-year {slack:.0%}-range {lo / 1e6:7.1f}-{hi / 1e6:7.1f} MW"
         if tid in full.storage_energy_j:
-            extra = (
+            extra += (
                 f"  energy full {full.storage_energy_j[tid] / 3.6e9:9.1f} MWh "
                 f"agg {agg.storage_energy_j[tid] / 3.6e9:9.1f} MWh"
             )
+            if tid in bounds.get("storage_energy_j", {}):
+                lo, hi = bounds["storage_energy_j"][tid]
+                extra += f" range {lo / 3.6e9:7.1f}-{hi / 3.6e9:7.1f} MWh"
         print(
             f"    {tid:16s} full {full.capacity_w[tid] / 1e6:9.1f} MW "
             f"agg {agg.capacity_w[tid] / 1e6:9.1f} MW{extra}"
         )
     return {
+        "near_optimal": float("nan") if inside is None else float(inside),
         "cost_error": cost_error,
         "capacity_error": worst,
         "solver_ratio": (full.solver_cpu_s or 0) / (agg.solver_cpu_s or 1),
@@ -161,19 +196,89 @@ def run_case(name: str, days: int, load: str) -> dict[str, float]:
     }
 
 
+def near_optimal_check(
+    name: str, days: int, load: str, slack: float, full: Any, agg: Any, ranges: bool
+) -> tuple[bool, dict[str, Any]]:
+    """Whether the ``days``-day sizing lies in the full year's ``slack``-near-optimal set: held
+    and dispatched optimally over the full year, it serves the load within the CFE share or
+    CO2 cap (shortfall under :data:`SHORTFALL_TOLERANCE`) at a cost of at most (1 + slack)
+    times the full-year optimum. Where the optimum is flat its capacities are not unique, so
+    this replaces the point comparison of capacities. Prints one line; with ``ranges`` also
+    returns the full year's near-optimal range of each capacity (``SupplyResult.near_optimal``:
+    two full-year solves per capacity, slow on the gas cases). Run outside the timings."""
+    from gigawatt.supply.hourly import size_supply
+
+    spec = CASES[name]
+    held = size_supply(load, profile="flat", days=days, near_optimal=slack, **spec)
+    year = held.year_cost_usd_per_mwh or float("nan")
+    short = held.estimated_shortfall or 0.0
+    excess = year / full.cost_usd_per_mwh - 1
+    inside = bool(short <= SHORTFALL_TOLERANCE and excess <= slack)
+    bounds: dict[str, Any] = {}
+    if ranges:
+        near = size_supply(load, profile="flat", near_optimal=slack, **spec).near_optimal
+        bounds = near or {}
+        for tid, (lo, hi) in bounds.get("capacity_w", {}).items():
+            a = agg.capacity_w[tid]
+            tol = RANGE_TOLERANCE * max(hi, full.mean_load_w)
+            if not lo - tol <= a <= hi + tol:
+                inside = False
+        for tid, (lo, hi) in bounds.get("storage_energy_j", {}).items():
+            a = agg.storage_energy_j[tid]
+            tol = RANGE_TOLERANCE * max(hi, full.mean_load_w * 3600)
+            if not lo - tol <= a <= hi + tol:
+                inside = False
+    print(
+        f"    near-optimal check (eps {slack:.0%}): {days}-day sizing held over the full year "
+        f"costs {year:7.2f} $/MWh served ({excess:+.2%} vs the full-year optimum), shortfall "
+        f"{short:.3%}: {'INSIDE' if inside else 'OUTSIDE'} the full year's {slack:.0%}-near-"
+        "optimal set" + (" (and its capacity ranges)" if ranges else ""),
+        flush=True,
+    )
+    return inside, bounds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--case", choices=sorted(CASES), action="append")
     parser.add_argument("--days", type=int, default=24)
     parser.add_argument("--load", default="500 MW")
+    parser.add_argument(
+        "--near-optimal",
+        type=float,
+        default=COST_TOLERANCE,
+        help="cost slack of the near-optimal check (0 = skip; default: the 3%% cost target)",
+    )
+    parser.add_argument(
+        "--ranges",
+        action="store_true",
+        help="also compute the full year's near-optimal capacity ranges (slow: two full-year "
+        "solves per capacity)",
+    )
     args = parser.parse_args()
 
     import highspy  # noqa: F401  (import costs outside every timing)
     import scipy.sparse  # noqa: F401
     import tsam  # noqa: F401
 
-    for name in args.case or list(CASES):
-        run_case(name, args.days, args.load)
+    rows = {
+        name: run_case(name, args.days, args.load, args.near_optimal, args.ranges)
+        for name in args.case or list(CASES)
+    }
+    print(
+        "\n| case | cost error | worst capacity error | near-optimal "
+        f"({args.near_optimal:.0%}) | solver | build+solver | total |\n" + "|---" * 7 + "|"
+    )
+    for name, r in rows.items():
+        near = (
+            "-"
+            if r["near_optimal"] != r["near_optimal"]
+            else ("inside" if r["near_optimal"] else "OUTSIDE")
+        )
+        print(
+            f"| {name} | {r['cost_error']:+.2%} | {r['capacity_error']:.1%} | {near} | "
+            f"{r['solver_ratio']:.1f}x | {r['solve_ratio']:.1f}x | {r['cpu_ratio']:.1f}x |"
+        )
 
 
 if __name__ == "__main__":

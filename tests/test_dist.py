@@ -233,3 +233,49 @@ def test_a_distributions_own_numbers_come_first() -> None:
 
     assert Point(2.0).value == 2.0
     assert Uniform(1.0, 3.0).central == 2.0
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=False, allow_infinity=True, width=64),
+            st.sampled_from([0.0, 1.0, 2.5, -3.0]),  # ties
+        ),
+        min_size=1,
+        max_size=400,
+    ),
+    st.lists(st.integers(min_value=-1, max_value=399), min_size=1, max_size=8),
+)
+def test_select_gives_what_a_sort_puts_there(values: list[float], ranks: list[int]) -> None:
+    # summaries and medians select their few order statistics instead of sorting (faster)
+    from gigawatt.dist import select
+
+    array = np.array(values)
+    ranks = [k for k in ranks if k < array.size]
+    ordered = np.sort(array)
+    found = select(array, ranks)
+    for k in ranks:
+        assert found[k % array.size] == ordered[k]
+    assert np.array_equal(array, np.array(values))  # the samples themselves are left alone
+
+
+@given(
+    st.lists(st.floats(min_value=1e-300, max_value=1e300), min_size=2, max_size=300),
+    st.floats(min_value=1e-6, max_value=1e6),
+)
+def test_verdict_ratio_is_numpys_percentiles_of_the_ratio(
+    values: list[float], claim: float
+) -> None:
+    from gigawatt.audit.verdict import judge
+
+    array = np.array(values)
+    verdict = judge(array, claim)
+    ratio = array / claim
+    expected = np.percentile(ratio, [5, 50, 95])
+    got = [verdict.ratio.p5, verdict.ratio.median, verdict.ratio.p95]
+    np.testing.assert_array_equal(got, expected)
+    assert verdict.ratio.mean == ratio.mean()
+    np.testing.assert_array_equal(
+        [verdict.estimate.p5, verdict.estimate.median, verdict.estimate.p95],
+        np.percentile(array, [5, 50, 95]),
+    )

@@ -22,9 +22,11 @@ Every distribution has a ``central`` value (its median) that the point estimate 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -46,7 +48,9 @@ __all__ = [
     "parse_dist",
     "parse_node_value",
     "sample_median",
+    "select",
     "summarize",
+    "summary_points",
 ]
 
 #: z-score of the 95th percentile of a standard normal, so that "a to b" is a 90% interval.
@@ -585,61 +589,133 @@ class Summary:
         return {"median": self.median, "mean": self.mean, "p5": self.p5, "p95": self.p95}
 
 
-def summarize(samples: FloatArray | float, ordered: FloatArray | None = None) -> Summary:
+def summarize(
+    samples: FloatArray | float,
+    ordered: FloatArray | None = None,
+    points: Mapping[int, float] | None = None,
+) -> Summary:
     """Summarise samples (or one value) as a :class:`Summary`.
 
     ``ordered``: the same samples sorted ascending, when the caller already has them (saves
-    the sort; the mean is always taken over ``samples`` in their own order).
+    the selection); ``points``: :func:`summary_points` of the samples (the mean is always
+    taken over ``samples`` in their own order).
     """
     array = np.atleast_1d(np.asarray(samples, dtype=float))
     if array.size == 1 and np.isfinite(array.flat[0]):  # a point: np.percentile would import
         value = float(array.flat[0])  # numpy.ma (~40 ms of a point estimate's start-up)
         return Summary(value, value, value, value, array)
-    # percentiles of the sorted samples: numpy sorts 2-3x faster than it partitions for three
-    # percentiles (an audit summarises hundreds of sample arrays); the mean is taken in the
-    # samples' own order
-    if ordered is None or np.shape(ordered) != array.shape:
-        ordered = np.sort(array)
-    p5, median, p95 = (float(x) for x in _sorted_percentiles(ordered))
+    if ordered is not None and np.shape(ordered) == array.shape:
+        p5, median, p95 = _sorted_percentiles(ordered)
+    else:
+        if points is None:
+            points = summary_points(array)
+        p5, median, p95 = _percentiles(points, array.shape[0])
     return Summary(median, float(array.mean()), p5, p95, array)
 
 
 def sample_median(samples: FloatArray | float) -> float:
     """``float(np.median(samples))`` of a 1-d sample, with numpy's arithmetic (the middle value,
     or the mean of the two middle values: (a + b) / 2), so the same number (tested against
-    numpy), from a sort: faster than np.median's partition, and without its NaN check, which
-    imports numpy.ma (~50 ms) on first use. NaN when any sample is NaN, as numpy."""
-    ordered = np.sort(np.atleast_1d(np.asarray(samples, dtype=float)).ravel())
-    n = ordered.shape[0]
-    if n == 0:
-        return float("nan")
-    if np.isnan(ordered[-1]):
+    numpy), by selection (:func:`select`): faster than np.median's partition of two middle
+    values, and without its NaN check, which imports numpy.ma (~50 ms) on first use. NaN when
+    any sample is NaN, as numpy."""
+    values = np.atleast_1d(np.asarray(samples, dtype=float)).ravel()
+    n = values.shape[0]
+    if n == 0 or np.isnan(values).any():
         return float("nan")
     middle = n // 2
     if n % 2:
-        return float(ordered[middle])
-    return float((ordered[middle - 1] + ordered[middle]) / 2)
+        return select(values, [middle])[middle]
+    found = select(values, [middle - 1, middle])
+    return (found[middle - 1] + found[middle]) / 2
+
+
+def select(values: FloatArray, ranks: Iterable[int]) -> dict[int, float]:
+    """The ``k``-th smallest of 1-d ``values`` (0-based; -1 the largest) for each ``k`` in
+    ``ranks``, keyed by ``k`` modulo the size: the values a sort puts there (exactly; of equal
+    values, 0.0 and -0.0 may come in either order, as in numpy's sort), without sorting. For
+    values without NaN (NaN sorts last).
+
+    Partitions a copy around one rank at a time (numpy's partition around a single rank is
+    several times faster than its sort, and than a partition around several); the next rank
+    up or down is the smallest or largest of the rest.
+    """
+    n = values.shape[0]
+    work = np.array(values, dtype=float)  # partitioned in place
+    found: dict[int, float] = {}
+    segments = [(0, n, sorted({k % n for k in ranks}))]
+    while segments:
+        lo, hi, wanted = segments.pop()
+        if not wanted:
+            continue
+        k = wanted[len(wanted) // 2]
+        work[lo:hi].partition(k - lo)
+        found[k] = float(work[k])
+        below = [j for j in wanted if j < k]
+        above = [j for j in wanted if j > k]
+        if above and above[0] == k + 1:
+            found[k + 1] = float(work[k + 1 : hi].min())
+            above = above[1:]
+        if below and below[-1] == k - 1:
+            found[k - 1] = float(work[lo:k].max())
+            below = below[:-1]
+        segments += [(lo, k, below), (k + 1, hi, above)]
+    return {k % n: found[k % n] for k in ranks} if n else {}
+
+
+def summary_points(samples: FloatArray) -> dict[int, float] | None:
+    """The samples the summary's percentiles (5th, 50th, 95th) interpolate between, by their
+    index in sorted order (:func:`select`); None when a sample is NaN (every percentile is
+    then NaN, as numpy's). A caller summarising the samples scaled by a positive number
+    scales these (the order is the same)."""
+    values = np.asarray(samples, dtype=float).ravel()
+    if values.shape[0] == 0 or np.isnan(values).any():
+        return None
+    ranks = [k for step in _percentile_steps(values.shape[0]) for k in step[:2]]
+    return select(values, ranks)
 
 
 #: The summary's percentiles as fractions, divided as ``np.percentile`` divides them.
 _SUMMARY_FRACTIONS = np.true_divide([5, 50, 95], 100)
 
 
-def _sorted_percentiles(ordered: FloatArray) -> FloatArray:
+@functools.lru_cache(maxsize=64)
+def _percentile_steps(n: int) -> tuple[tuple[int, int, float], ...]:
+    """For ``n`` sorted samples, per summary percentile: the two samples it falls between and
+    its weight, as ``np.percentile`` (linear, Hyndman & Fan type 7) computes them: the virtual
+    index (n-1)·q, its floor and the next index (both the last sample at or past it), and the
+    fraction past the floor. Python floats are IEEE doubles, so these are numpy's numbers."""
+    steps = []
+    for fraction in _SUMMARY_FRACTIONS.tolist():
+        virtual = (n - 1) * fraction
+        previous = -1 if virtual >= n - 1 else math.floor(virtual)
+        following = -1 if virtual >= n - 1 else previous + 1
+        steps.append((previous, following, virtual - previous))
+    return tuple(steps)
+
+
+def _sorted_percentiles(ordered: FloatArray) -> tuple[float, float, float]:
     """``np.percentile(ordered, [5, 50, 95])`` of ascending samples, with numpy's default
     (linear, Hyndman & Fan type 7) arithmetic step for step, so the same numbers
     (tests/test_dist.py checks them against numpy), without np.percentile's partition and
     overhead: on first use it imports numpy.ma (~50 ms, through np.unique)."""
+    if math.isnan(float(ordered[-1])):  # numpy: a NaN anywhere makes every percentile NaN
+        return (math.nan, math.nan, math.nan)
     n = ordered.shape[0]
-    virtual = (n - 1) * _SUMMARY_FRACTIONS
-    above = virtual >= n - 1  # numpy takes the last value there
-    previous = np.where(above, -1, np.floor(virtual)).astype(np.intp)
-    following = np.where(above, -1, np.floor(virtual) + 1).astype(np.intp)
-    gamma = virtual - previous
-    low, high = ordered[previous], ordered[following]
-    diff = high - low
-    result = np.add(low, diff * gamma)
-    np.subtract(high, diff * (1 - gamma), out=result, where=gamma >= 0.5)
-    if np.isnan(ordered[-1]):  # numpy: a NaN anywhere makes every percentile NaN
-        result[:] = np.nan
-    return np.asarray(result, dtype=float)
+    ranks = [k for step in _percentile_steps(n) for k in step[:2]]
+    return _percentiles({k % n: float(ordered[k]) for k in ranks}, n)
+
+
+def _percentiles(points: Mapping[int, float] | None, n: int) -> tuple[float, float, float]:
+    """The summary percentiles of ``n`` samples from :func:`summary_points` (None: NaN), in
+    Python floats (IEEE doubles: numpy's numbers; numpy's calls on arrays of three cost more
+    than the arithmetic, and an audit summarises hundreds of sample arrays)."""
+    if points is None:
+        return (math.nan, math.nan, math.nan)
+    result = []
+    for previous, following, gamma in _percentile_steps(n):
+        low, high = points[previous % n], points[following % n]
+        diff = high - low
+        # numpy's lerp: from the upper end past the middle (monotonic and exact at the ends)
+        result.append(high - diff * (1 - gamma) if gamma >= 0.5 else low + diff * gamma)
+    return (result[0], result[1], result[2])

@@ -382,11 +382,18 @@ def _claimant_inputs(claim: Claim) -> dict[str, Input]:
 
 
 def _estimate_inputs(
-    loaded: LoadedClaim, chain: Chain, defaults: Mapping[str, Input], overrides: Mapping[str, str]
+    loaded: LoadedClaim,
+    chain: Chain,
+    defaults: Mapping[str, Input],
+    overrides: Mapping[str, str],
+    claimant: Mapping[str, Input] | None = None,
 ) -> dict[str, Input]:
+    """The re-estimate's inputs; ``claimant``: :func:`_claimant_inputs` of the claim, when the
+    caller has them (the sweep, once for all its cells)."""
     claim = loaded.claim
     inputs: dict[str, Input] = dict(defaults)
-    claimant = _claimant_inputs(claim)
+    if claimant is None:
+        claimant = _claimant_inputs(claim)
     for name, item in claim.inputs.items():
         if item.role == "scenario":
             inputs[name] = claimant[name]
@@ -673,6 +680,8 @@ def _sweep(
     axes = [[(axis, value) for value in axis.values] for axis in spec.sweep]
     # the catalogue defaults depend on the choices only: node axes reuse them (performance)
     defaults_of: dict[str, dict[str, Input]] = {}
+    claimant = _claimant_inputs(spec)
+    keep = set(spec.assumption_inputs())
     for combo in itertools.product(*axes):
         choices = {k: dict(v) for k, v in spec.choices.items()}
         node_sets: dict[str, str] = dict(overrides)
@@ -691,8 +700,7 @@ def _sweep(
             key = json.dumps(choices, sort_keys=True, default=repr)
             if key not in defaults_of:
                 defaults_of[key] = chain.default_inputs(catalog, choices)
-            inputs = _estimate_inputs(loaded, chain, defaults_of[key], node_sets)
-            keep = set(spec.assumption_inputs())
+            inputs = _estimate_inputs(loaded, chain, defaults_of[key], node_sets, claimant)
             used = {k: v for k, v in inputs.items() if not (k in keep and v.kind == "assumption")}
             values = chain.graph.evaluate([output], used, n=n, seed=seed)[output]
         except UserInputError as exc:

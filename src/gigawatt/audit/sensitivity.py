@@ -34,6 +34,7 @@ from gigawatt.graph import Graph, Input
 
 __all__ = [
     "Driver",
+    "design_column",
     "saltelli_sample",
     "sobol_base",
     "sobol_drivers",
@@ -133,17 +134,24 @@ def sobol_drivers(
     n_base = 1 << max(0, requested - 1).bit_length()
     names = list(vary)
     _check_sobol_memory(requested, n_base, len(names))
-    unit = np.clip(saltelli_sample(len(names), n_base, seed), _EDGE, 1 - _EDGE)
+    d = len(names)
+    # the rows of saltelli_sample's design are points of A and B (the base sequence's two
+    # halves), so column j holds only A's and B's column j: 2·N distinct probabilities of
+    # N·(D+2). Each is mapped through the inverse CDF once, then laid out as the design.
+    base = np.clip(sobol_base(2 * d, n_base, seed), _EDGE, 1 - _EDGE)
     given: dict[str, Input] = {
         name: _fixed(item) for name, item in inputs.items() if name not in names
     }
     for j, name in enumerate(names):
         item = inputs[name]
         assert item.dist is not None
-        given[name] = Input(
-            name, np.asarray(item.dist.ppf(unit[:, j]), dtype=float), item.source, item.kind
+        mapped = np.asarray(
+            item.dist.ppf(np.concatenate([base[:, j], base[:, d + j]])), dtype=float
         )
-    values = graph.evaluate([output], given, n=unit.shape[0], seed=seed)[output]
+        given[name] = Input(
+            name, design_column(mapped[:n_base], mapped[n_base:], j, d), item.source, item.kind
+        )
+    values = graph.evaluate([output], given, n=n_base * (d + 2), seed=seed)[output]
     finite = np.isfinite(values)
     if finite.all() and (values > 0).all():
         values = np.log(values)
@@ -262,6 +270,20 @@ def saltelli_sample(d: int, n_base: int, seed: int) -> FloatArray:
     return design.reshape(n_base * (d + 2), d)
 
 
+def design_column(a: FloatArray, b: FloatArray, j: int, d: int) -> FloatArray:
+    """Column ``j`` of :func:`saltelli_sample`'s design for ``d`` inputs, from that input's
+    values at the base points A (``a``) and B (``b``), shape (n_base,) each: in each block of
+    d+2 rows, ``a`` except in row j+1 (A with column j taken from B) and in the last row (B).
+    Shape (n_base·(d+2),). ``saltelli_sample(d, n, seed)[:, j]`` equals
+    ``design_column(base[:, j], base[:, d + j], j, d)`` with ``base = sobol_base(2 * d, n,
+    seed)``, so a function applied value by value (an inverse CDF) can be applied to the 2·n
+    base values instead of the n·(d+2) design values."""
+    column = np.repeat(np.asarray(a, dtype=float)[:, None], d + 2, axis=1)
+    column[:, j + 1] = b
+    column[:, d + 1] = b
+    return column.reshape(-1)
+
+
 def sobol_indices(
     values: FloatArray, d: int, num_resamples: int = 100, seed: int | None = None
 ) -> dict[str, FloatArray]:
@@ -289,11 +311,12 @@ def sobol_indices(
     # the variances depend on A and B only: computed once, not once per input and estimator
     var = _variance(np.r_[a, b])
     var_r = _variance(resampled) if spread != 0.0 else None
+    columns = np.ascontiguousarray(ab.T)  # each input's column in one block: faster resampling
     for j in range(d):
-        out["S1"][j] = _first_order(a, ab[:, j], b, var)
-        out["ST"][j] = _total_order(a, ab[:, j], b, var)
+        out["S1"][j] = _first_order(a, columns[j], b, var)
+        out["ST"][j] = _total_order(a, columns[j], b, var)
         if spread != 0.0:
-            ab_r = ab[r, j]
+            ab_r = columns[j][r]
             out["S1_conf"][j] = _Z95 * _first_order(a_r, ab_r, b_r, var_r).std(ddof=1)
             out["ST_conf"][j] = _Z95 * _total_order(a_r, ab_r, b_r, var_r).std(ddof=1)
     return out

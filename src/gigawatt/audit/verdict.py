@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from gigawatt.dist import FloatArray, Summary, summarize
+from gigawatt.dist import FloatArray, Summary, summarize, summary_points
 from gigawatt.errors import UserInputError
 
 __all__ = ["Category", "HoldsWhen", "Verdict", "judge", "probability_words"]
@@ -145,10 +145,12 @@ def judge(
     low = claim_central if claim_low is None else claim_low
     high = claim_central if claim_high is None else claim_high
     values = np.asarray(samples, dtype=float)
-    ordered = np.sort(values)
-    estimate = summarize(values, ordered)
-    # dividing by a positive number keeps the order: the ratio's samples need no second sort
-    ratio = summarize(values / claim_central, ordered / claim_central)
+    points = summary_points(values)
+    estimate = summarize(values, points=points)
+    # dividing by a positive number keeps the order: the ratio's percentiles interpolate
+    # between the same samples, divided
+    scaled = None if points is None else {k: v / claim_central for k, v in points.items()}
+    ratio = summarize(values / claim_central, points=scaled)
     p_under = float(np.mean(values > claim_central))
     category: Category
     if estimate.p5 <= claim_central <= estimate.p95:

@@ -219,6 +219,14 @@ def register(app: typer.Typer) -> None:
                 help="Monte Carlo over the cost ranges: one solve per sample (use with --days).",
             ),
         ] = 0,
+        near_optimal: Annotated[
+            str | None,
+            typer.Option(
+                "--near-optimal",
+                help="Also give each capacity's range over the plans costing at most this much "
+                "above the optimum, e.g. 1% (two more solves per capacity; continuous only).",
+            ),
+        ] = None,
         grid: Annotated[
             str | None,
             typer.Option(
@@ -260,6 +268,8 @@ def register(app: typer.Typer) -> None:
 
         if load is None and profile in {"flat", "inference", "training"}:
             raise UserInputError("give --load (e.g. 1GW) for a built-in profile")
+        if near_optimal is not None and integer is None:
+            integer = False  # near-optimal ranges need a continuous sizing
         from gigawatt.files import check_distinct_outputs
 
         check_distinct_outputs({"--dispatch": dispatch, "--report": report})
@@ -305,6 +315,7 @@ def register(app: typer.Typer) -> None:
                 samples=samples,
                 verbose=verbose,
                 year=year,
+                near_optimal=_slack(near_optimal),
             )
         if auto_note is not None:
             result.warnings.append({"code": "GW420", "message": auto_note})
@@ -504,6 +515,19 @@ def print_supply(result: SupplyResult) -> None:
                 else ""
             )
         )
+    if result.near_optimal:
+        near = result.near_optimal
+        ranges = [
+            f"{tid} {format_quantity(lo, 'W')}–{format_quantity(hi, 'W')}"
+            for tid, (lo, hi) in near["capacity_w"].items()
+        ] + [
+            f"{tid} {format_quantity(lo / 3600, 'Wh')}–{format_quantity(hi / 3600, 'Wh')}"
+            for tid, (lo, hi) in near["storage_energy_j"].items()
+        ]
+        out.print(
+            f"near-optimal (plans costing at most {near['slack']:.1%} above the optimum): "
+            + "; ".join(ranges)
+        )
     if result.samples:
         mc = result.samples
         c = mc["cost_usd_per_mwh"]
@@ -520,3 +544,16 @@ def print_supply(result: SupplyResult) -> None:
     command = context.find_root().command if context else None
     for warning in result.warnings:
         out.print(f"[yellow]{warning['code']}[/yellow] {cli_wording(warning['message'], command)}")
+
+
+def _slack(text: str | None) -> float | None:
+    """``--near-optimal`` as a share [1]: ``1%`` or ``0.01`` (None when not given). Raises
+    :class:`UserInputError` naming the value when it is not a number."""
+    if text is None:
+        return None
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise UserInputError(f"--near-optimal {text!r}: a cost slack such as 1% or 0.01") from None
+    return value

@@ -8,6 +8,7 @@ counts) before any sampling, so that a bad value fails with one clear line.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -52,12 +53,8 @@ def cited_input(name: str, cited: Cited, kind: str = "catalogue", note: str = ""
 
 def parameter(cat: Catalog, estimator: str, node: str, applies_to: str | None = None) -> Parameter:
     """The cited default of ``node`` for ``estimator`` (narrowed by ``applies_to``)."""
-    from gigawatt.catalog.schema import Parameter
-
     fallback: Parameter | None = None
-    for record in cat.parameters(estimator).values():
-        if not isinstance(record, Parameter) or record.node != node:
-            continue
+    for record in _parameters_of(cat, estimator).get(node, ()):
         if record.applies_to == applies_to:
             return record
         if record.applies_to is None:
@@ -69,6 +66,31 @@ def parameter(cat: Catalog, estimator: str, node: str, applies_to: str | None = 
             f"set it with overrides={{'{node}': VALUE}}"
         )
     return fallback
+
+
+#: Each catalogue's cited defaults by estimator, then node, in the order
+#: :meth:`Catalog.parameters` gives them (an estimator asks for dozens of nodes, and each
+#: lookup had scanned every parameter record). Keyed by the catalogue's identity, which is
+#: held weakly (a catalogue does not change once loaded); the most recent few are kept.
+_BY_NODE: dict[tuple[int, str], tuple[weakref.ref[Any], dict[str, list[Parameter]]]] = {}
+_MAX_BY_NODE = 64
+
+
+def _parameters_of(cat: Catalog, estimator: str) -> dict[str, list[Parameter]]:
+    from gigawatt.catalog.schema import Parameter
+
+    key = (id(cat), estimator)
+    known = _BY_NODE.get(key)
+    if known is not None and known[0]() is cat:
+        return known[1]
+    by_node: dict[str, list[Parameter]] = {}
+    for record in cat.parameters(estimator).values():
+        if isinstance(record, Parameter):
+            by_node.setdefault(record.node, []).append(record)
+    if len(_BY_NODE) >= _MAX_BY_NODE:
+        _BY_NODE.clear()
+    _BY_NODE[key] = (weakref.ref(cat), by_node)
+    return by_node
 
 
 def parameter_input(

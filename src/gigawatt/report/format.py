@@ -30,6 +30,7 @@ new node named ``..._w`` or ``..._usd_per_j`` formats correctly without code her
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -154,11 +155,13 @@ _BY_SUFFIX: tuple[tuple[str, ReaderUnit], ...] = (
 _YEAR_NAME = re.compile(r"(^|_)(year|construction_start)(_|$)")
 
 
+@functools.lru_cache(maxsize=1024)
 def reader_unit(name: str, label: str | None = None) -> ReaderUnit:
     """The unit a reader sees the node or field ``name`` in.
 
     ``label`` names the unit of a dimensionless count (``"reactors"``); without one a
-    dimensionless value is a plain number.
+    dimensionless value is a plain number. Remembered per (name, label): a report formats
+    hundreds of numbers of a few nodes.
     """
     for suffix, unit in _BY_SUFFIX:
         if name.endswith(suffix):

@@ -26,8 +26,9 @@ from gigawatt.report.format import (
 )
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions
     from rich.table import Table
+    from rich.text import Text
 
     from gigawatt.audit.engine import Audit
     from gigawatt.catalog.schema import Source
@@ -80,6 +81,50 @@ def fit_table(
     Columns are dropped, lowest ``keep`` first (ties: the rightmost), until the table's
     minimum width fits; the caption then names what was left out and how to see it.
     """
+    fitted = _fit(columns, rows, width, table_kwargs)
+    return _build(
+        columns,
+        fitted.rows,
+        fitted.shown,
+        title,
+        caption,
+        fitted.dropped,
+        table_kwargs,
+        fitted.widths,
+    )
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    """Which columns of a table fit: ``rows`` with their markup parsed, the ``shown`` column
+    indices, the ``dropped`` headers, and each column's width [terminal cells] (its widest
+    cell or header, as Rich measures them; None where not measured cell by cell)."""
+
+    rows: list[list[Any]]
+    shown: list[int]
+    dropped: list[str]
+    widths: list[int] | None
+
+
+#: Content widths [cells] above which :func:`_fit` lets Rich measure the whole table (Rich
+#: measures a table as if 10,000 cells wide; a probe of widest cells is exact below that).
+_PROBE_MAX_WIDTH = 4_000
+
+
+def _fit(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Any]],
+    width: int,
+    table_kwargs: dict[str, Any],
+) -> _Fitted:
+    """Drop columns until the table fits ``width`` (see :func:`fit_table`).
+
+    Every cell is measured once (Rich's own measure); each set of columns tried is then
+    measured by Rich as a probe table with the same columns and one row holding each column's
+    widest cell, which needs the same width as the whole table (a column is as wide as its
+    widest cell plus its padding). Cells that are not text fall back to measuring the whole
+    table for each set.
+    """
     from rich.console import Console
     from rich.text import Text
 
@@ -87,18 +132,89 @@ def fit_table(
     dropped: list[str] = []
     measurer = Console(width=width, file=io.StringIO(), color_system=None)
     # markup parsed once per cell (as rich's render_str would: markup and emoji, no
-    # highlighting), not again for every measuring pass and the final print
-    parsed = [[Text.from_markup(c) if isinstance(c, str) else c for c in row] for row in rows]
+    # highlighting), not again for every measuring pass and the final print; an emoji code
+    # (":name:") needs a colon, so text without one skips rich's emoji search
+    parsed = [
+        [Text.from_markup(c, emoji=":" in c) if isinstance(c, str) else c for c in row]
+        for row in rows
+    ]
+    measured = _measure_cells(measurer, columns, parsed)
     while True:
-        table = _build(columns, parsed, shown, title, caption, dropped, table_kwargs)
-        if _needed_width(measurer, table, [columns[i] for i in shown]) <= width:
-            return table
+        if measured is not None:
+            needed = _probe_width(measurer, columns, shown, measured, bool(parsed), table_kwargs)
+        else:
+            table = _build(columns, parsed, shown, None, None, dropped, table_kwargs)
+            needed = _needed_width(measurer, table, [columns[i] for i in shown])
+        if needed <= width:
+            break
         droppable = [i for i in shown if columns[i].keep < 9]
         if not droppable:
-            return table
+            break
         victim = min(droppable, key=lambda i: (columns[i].keep, -i))
         shown.remove(victim)
         dropped.insert(0, columns[victim].header.replace("\n", " "))
+    # rich reckons a fixed-width column's padding without collapse_padding's overlap: there
+    # the cells are measured as before
+    fixed = measured is not None and not table_kwargs.get("collapse_padding", False)
+    widths = [max(c, h) for c, h, _ in measured] if fixed and measured is not None else None
+    return _Fitted(parsed, shown, dropped, widths)
+
+
+def _measure_cells(
+    measurer: Console, columns: Sequence[Column], rows: Sequence[Sequence[Any]]
+) -> list[tuple[int, int, int]] | None:
+    """Per column: (widest cell, header width, wrap slack) [cells], by Rich's measure; the
+    slack is what a wrap column gives back when it wraps at words (see :func:`_needed_width`).
+    None when a cell is not text or the table is too wide for a probe."""
+    from rich.measure import Measurement
+    from rich.text import Text
+
+    options = measurer.options.update_width(10_000)
+    measured = []
+    for i, col in enumerate(columns):
+        cells = [row[i] for row in rows]
+        if not all(isinstance(c, Text) for c in cells):
+            return None
+        widest = max((_text_width(measurer, options, c) for c in cells), default=0)
+        header = Measurement.get(measurer, options, col.header).maximum
+        slack = _wrap_slack(col, [c.plain for c in cells]) if col.wrap else 0
+        measured.append((widest, header, slack))
+    if sum(max(c, h) for c, h, _ in measured) > _PROBE_MAX_WIDTH:
+        return None
+    return measured
+
+
+def _text_width(measurer: Console, options: ConsoleOptions, text: Text) -> int:
+    """Rich's measured maximum of ``text`` [cells]: its longest line (what
+    ``Text.__rich_measure__`` gives a plain :class:`Text`, computed here without the
+    measuring protocol around it; subclasses are measured by Rich)."""
+    from rich.cells import cell_len
+    from rich.measure import Measurement
+    from rich.text import Text
+
+    if type(text) is not Text:
+        return Measurement.get(measurer, options, text).maximum
+    widest = max((cell_len(line) for line in text.plain.splitlines()), default=0)
+    return min(widest, options.max_width)
+
+
+def _probe_width(
+    measurer: Console,
+    columns: Sequence[Column],
+    shown: list[int],
+    measured: list[tuple[int, int, int]],
+    any_rows: bool,
+    table_kwargs: dict[str, Any],
+) -> int:
+    """:func:`_needed_width` of the ``shown`` columns from a probe table: the same columns
+    and table options, and one row holding each column's widest cell (as wide)."""
+    from rich.text import Text
+
+    probe = _build(columns, [], shown, None, None, [], table_kwargs)
+    if any_rows:
+        probe.add_row(*(Text("x" * measured[i][0]) for i in shown))
+    natural = measurer.measure(probe, options=measurer.options.update_width(10_000)).maximum
+    return natural - sum(measured[i][2] for i in shown)
 
 
 def _needed_width(measurer: Console, table: Table, columns: Sequence[Column]) -> int:
@@ -108,16 +224,24 @@ def _needed_width(measurer: Console, table: Table, columns: Sequence[Column]) ->
     natural = measurer.measure(table, options=measurer.options.update_width(10_000)).maximum
     slack = 0
     for col, rich_col in zip(columns, table.columns, strict=True):
-        if not col.wrap or col.max_width:  # rich's measure already caps max_width
-            continue
-        lines = [
-            c.plain if isinstance(c, Text) else Text.from_markup(str(c)).plain
-            for c in rich_col.cells
-        ]
-        longest = max((len(line) for c in lines for line in c.splitlines()), default=0)
-        word = max((len(w) for c in lines for w in c.split()), default=0)
-        slack += max(longest - max(word, len(col.header)), 0)
+        if col.wrap and not col.max_width:
+            lines = [
+                c.plain if isinstance(c, Text) else Text.from_markup(str(c)).plain
+                for c in rich_col.cells
+            ]
+            slack += _wrap_slack(col, lines)
     return natural - slack
+
+
+def _wrap_slack(col: Column, lines: Sequence[str]) -> int:
+    """How much narrower than its longest line a wrap column can be: down to its longest
+    word or header [characters]; 0 for a column that never wraps or has a ``max_width``
+    (Rich's measure already caps that)."""
+    if not col.wrap or col.max_width:
+        return 0
+    longest = max((len(line) for c in lines for line in c.splitlines()), default=0)
+    word = max((len(w) for c in lines for w in c.split()), default=0)
+    return max(longest - max(word, len(col.header)), 0)
 
 
 def _build(
@@ -128,7 +252,12 @@ def _build(
     caption: str | None,
     dropped: list[str],
     table_kwargs: dict[str, Any],
+    widths: Sequence[int] | None = None,
 ) -> Table:
+    """The Rich table of the ``shown`` columns. ``widths``: each column's measured width
+    [cells] (:func:`_fit`); a column that never wraps gets it as a fixed width, so Rich does
+    not measure its cells again when printing (the same layout: such a column is as wide as
+    its widest cell at any table width)."""
     from rich.table import Table
 
     note = caption or ""
@@ -150,6 +279,7 @@ def _build(
             no_wrap=not col.wrap,
             overflow="ellipsis" if col.max_width else "fold",
             max_width=col.max_width,
+            width=widths[i] if widths is not None and not col.wrap and not col.max_width else None,
         )
     for row in rows:
         table.add_row(*(row[i] for i in shown))
@@ -308,8 +438,9 @@ def print_audit(audit: Audit, out: Console, brief: bool = False, verbose: bool =
         estimate_rows, out.width, "2. Re-estimate with catalogue evidence", wrap_label=True
     )
     out.print(table)
-    if audit.configuration:
-        out.print(f"[dim]ours stands for: {audit.configuration}[/]")
+    configuration = audit.configuration  # once: it reads medians of the estimate's samples
+    if configuration:
+        out.print(f"[dim]ours stands for: {configuration}[/]")
 
     v = audit.verdict
     out.print(f"3. Verdict: {_verdict_text(audit)}")
@@ -396,7 +527,6 @@ def _print_sweep(audit: Audit, out: Console) -> None:
         Column("verdict", "left"),
     ]
     title = f"Where the claim holds: {name}{suffix} by case"
-    table = None
     for short in (False, True):
         rows, previous = [], None
         for row in audit.sweep:
@@ -425,14 +555,17 @@ def _print_sweep(audit: Audit, out: Console) -> None:
                     f"[{colour}]{verdict}[/]",
                 ]
             )
-        caption = (
-            "under/over ×F: the claim understates/overstates our median by a factor F"
-            if short
-            else None
-        )
-        table = fit_table(columns, rows, out.width, title=title, caption=caption)
-        if not table.caption or "not shown" not in str(table.caption) or short:
+        fitted = _fit(columns, rows, out.width, {})
+        if not fitted.dropped or short:
             break
+    caption = (
+        "under/over ×F: the claim understates/overstates our median by a factor F"
+        if short
+        else None
+    )
+    table = _build(
+        columns, fitted.rows, fitted.shown, title, caption, fitted.dropped, {}, fitted.widths
+    )
     out.print(table)
 
 

@@ -360,6 +360,10 @@ class SupplyResult:
     grid_export_j: float | None = None
     #: Monte Carlo over cost uncertainty (``samples`` > 0): cost quantiles and build shares
     samples: dict[str, Any] | None = None
+    #: near-optimal ranges (``near_optimal`` ε): ``slack`` ε [1], ``capacity_w`` and
+    #: ``storage_energy_j``, each technology → [least, most] over the plans of the solved
+    #: model costing at most (1 + ε) times its optimum (see :mod:`gigawatt.supply.nearopt`)
+    near_optimal: dict[str, Any] | None = None
     choices: dict[str, Any] = field(default_factory=dict)
     warnings: list[dict[str, str]] = field(default_factory=list)
     dispatch: pd.DataFrame | None = None
@@ -409,6 +413,7 @@ class SupplyResult:
                 k: v for k, v in self.cost_by_tech_usd_per_year.items() if k.startswith("grid-")
             },
             "samples": self.samples,
+            "near_optimal": self.near_optimal,
             "solve_time_s": self.solve_time_s,
             "solver": self.solver,
             "choices": self.choices,
@@ -892,6 +897,7 @@ def solve(
     relax: dict[str, float] | None = None,
     day_flex: bool | None = None,
     unit_commitment: UnitCommitment | None = None,
+    near_optimal: float | None = None,
 ) -> dict[str, Any]:
     """Build the PyPSA model and solve it with HiGHS through linopy (a MILP with ``units``).
 
@@ -913,6 +919,10 @@ def solve(
     no grid, let each day of the year shift energy between the fossil plants and the store
     (see :func:`_link_periods`). ``unit_commitment`` (None: :data:`UNIT_COMMITMENT`): how
     units with ``committable`` plans may switch off (``"integer"`` or ``"linearized"``).
+    ``near_optimal``: a cost slack ε (0 < ε ≤ 0.5; continuous sizing only) for which the
+    result also gives ``near_optimal_mw`` and ``near_optimal_mwh``: the least and most of each
+    capacity over the plans costing at most (1 + ε) times the optimum (see
+    :mod:`gigawatt.supply.nearopt`; two more HiGHS solves per capacity).
 
     Returns a dict: ``status`` and ``condition`` (the solver's two fields), ``solve_time_s``,
     ``solver``, ``build_cpu_s`` (network, linopy model, extra constraints), ``solver_cpu_s``
@@ -929,6 +939,8 @@ def solve(
     units = units or {}
     if fixed is not None and units:
         raise ValueError("fixed capacities need a continuous problem (no units)")
+    if near_optimal is not None and (units or fixed is not None or relax):
+        raise ValueError("near-optimal ranges need a continuous sizing (no units, fixed, relax)")
     prices = dict(relax or {})
     pypsa = _import_pypsa()
     phases: dict[str, float] = {}
@@ -1193,6 +1205,8 @@ def solve(
                 status <= pd.Series(on_max.astype(float), index=snapshots).rename_axis("snapshot"),
                 name=f"units-available-{tid}",
             )
+    if linked:
+        _drop_chain_bounds(model)
     lap("linopy_model")
     _extra_constraints(
         model,
@@ -1307,6 +1321,14 @@ def solve(
                 for key, name in (("cfe", "clean-energy-share"), ("co2", "co2-cap"))
                 if name in model.constraints
             }
+        if near_optimal is not None:
+            lap("read_back")
+            with _quiet_stdout(verbose), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out.update(
+                    _near_optimal(model, near_optimal, members, storage, lambda: run_highs(chosen))
+                )
+            lap("near_optimal")
     else:
         out["status"] = "warning" if status == "ok" else status
     lap("read_back")
@@ -1329,6 +1351,51 @@ def _mip_info(model: Any, offset: float) -> dict[str, Any]:
         "mip_gap": float(info.mip_gap) if feasible else float("inf"),
         "mip_bound": float(info.mip_dual_bound) + offset,
     }
+
+
+def _near_optimal(
+    model: Any,
+    slack: float,
+    members: dict[str, list[str]],
+    storage: Sequence[TechCosts],
+    resolve: Callable[[], tuple[str, str]],
+) -> dict[str, Any]:
+    """Near-optimal ranges of every capacity of the solved ``model`` (see
+    :func:`gigawatt.supply.nearopt.capacity_ranges`): ``near_optimal_mw`` (generators, and
+    storage discharge power to the grid) and ``near_optimal_mwh`` (storage energy), each
+    technology → (least, most), and ``near_optimal_slack``; ``resolve()`` re-solves the
+    model."""
+    from gigawatt.supply.nearopt import capacity_ranges
+
+    gen_nom = model["Generator-p_nom"]
+    gen_dim = gen_nom.dims[0]
+    targets: dict[str, Any] = {
+        tid: gen_nom.sel({gen_dim: names}).sum() for tid, names in members.items()
+    }
+    energy: dict[str, Any] = {}
+    if storage:
+        link_nom, store_nom = model["Link-p_nom"], model["Store-e_nom"]
+        for c in storage:
+            tid = c.tech.id
+            eta = float(np.sqrt(c.round_trip_efficiency))
+            targets[tid] = link_nom.sel({link_nom.dims[0]: f"{tid}-discharge"}) * eta
+            energy[f"{tid} energy"] = store_nom.sel({store_nom.dims[0]: tid}) * 1.0
+    ranges = capacity_ranges(model, slack, {**targets, **energy}, resolve)
+    return {
+        "near_optimal_mw": {k: ranges[k] for k in targets},
+        "near_optimal_mwh": {k.removesuffix(" energy"): ranges[k] for k in energy},
+        "near_optimal_slack": slack,
+    }
+
+
+def _drop_chain_bounds(model: Any) -> None:
+    """Remove PyPSA's bounds ``−K·E ≤ e_t ≤ K·E`` of linked stores from ``model``: ``e`` is the
+    level chained through the K typical periods relative to the chain's start, which
+    :func:`_link_periods` bounds exactly (``soc[d] + δ`` in [0, E]); each period moves the
+    level by at most E, so these rows (two per snapshot) can never bind."""
+    for name in ("Store-ext-e-lower", "Store-ext-e-upper"):
+        if name in model.constraints:
+            model.remove_constraints(name)
 
 
 def _drop_idle_transitions(model: Any) -> None:
@@ -1674,6 +1741,7 @@ def size_supply(
     verbose: bool = False,
     solver_options_extra: dict[str, Any] | None = None,
     year: int | None = None,
+    near_optimal: float | None = None,
 ) -> SupplyResult:
     """Size the cheapest supply for an hourly load (see the module docstring).
 
@@ -1694,7 +1762,11 @@ def size_supply(
     show the solver log on stderr. ``year``: take each technology's costs for that year from
     its cited cost trajectory (NREL ATB 2024, interpolated between cited years; see
     :func:`gigawatt.supply.finance.apply_cost_year`); technologies without one keep today's
-    catalogue costs, and warning GW417 names both groups.
+    catalogue costs, and warning GW417 names both groups. ``near_optimal``: a cost slack ε
+    [1] (continuous sizing only): the result's ``near_optimal`` gives each capacity's least
+    and most over the plans costing at most (1 + ε) times the optimum of the model solved
+    (the full year, or the representative days), two more solves per capacity; with
+    ``days`` also ``year_cost_usd_per_mwh``, the sizing held and dispatched over the full year.
 
     Raises :class:`UserInputError` for bad input (unknown technology or node, CFE outside
     [0, 1], a negative CO2 cap, ``days`` outside 1–365, solar without a site, a load that is
@@ -1750,6 +1822,18 @@ def size_supply(
             raise UserInputError(f"the CO2 cap must be a finite mass >= 0; got {co2_cap!r}")
     if days is not None and not 1 <= days <= HOURS // 24:
         raise UserInputError(f"days={days}: must lie between 1 and {HOURS // 24}")
+    if near_optimal is not None:
+        from gigawatt.supply.nearopt import NEAR_OPTIMAL_MAX
+
+        if not (np.isfinite(near_optimal) and 0 < near_optimal <= NEAR_OPTIMAL_MAX):
+            raise UserInputError(
+                f"near_optimal={near_optimal}: a cost slack above 0 and at most "
+                f"{NEAR_OPTIMAL_MAX:g}, e.g. near_optimal=0.01 for plans within 1% of the optimum"
+            )
+        if integer:
+            raise UserInputError(
+                "near_optimal needs a continuous sizing: drop integer=True (whole units)"
+            )
     if samples < 0 or samples > MAX_SAMPLES:
         raise UserInputError(
             f"samples={samples}: must lie between 0 and {MAX_SAMPLES} (each sample is one solve)"
@@ -1855,6 +1939,7 @@ def size_supply(
         quiet: bool = False,
         fixed: dict[str, Any] | None = None,
         held: Mapping[str, int] | None = None,
+        ranges: bool = False,
     ) -> dict[str, Any]:
         data = series if full or periods is None else reduced
         w = np.ones(HOURS) if full or periods is None else weights
@@ -1893,6 +1978,7 @@ def size_supply(
             verbose=verbose and not quiet,
             options=solver_options_extra,
             fixed=fixed,
+            near_optimal=near_optimal if ranges else None,
         )
 
     def year_check(
@@ -1975,7 +2061,7 @@ def size_supply(
         return None, None, None
 
     step("solving with HiGHS" + (" (full year)" if not days else ""))
-    solution = run(costs, full=False)
+    solution = run(costs, full=False, ranges=True)
     if solution["status"] != "ok":
         raise InfeasibleError(_no_sizing_message(solution, techs, load_w, cfe, co2_cap, link))
     shortfall = None
@@ -1993,7 +2079,7 @@ def size_supply(
             )
             periods = add_exact_days(periods, series, short_days)
             reduced, weights = periods.series, periods.weights_h
-            refined = run(costs, full=False)
+            refined = run(costs, full=False, ranges=True)
             if refined["status"] != "ok":
                 break
             for key in ("solve_time_s", "build_cpu_s", "solver_cpu_s", "highs_run_s"):
@@ -2012,7 +2098,7 @@ def size_supply(
         if shortfall is not None and shortfall > UNRELIABLE_SHORTFALL:
             if fallback:
                 step("representative days fall short in the full year: solving the full year")
-                full_solution = run(costs, full=True)
+                full_solution = run(costs, full=True, ranges=True)
                 if full_solution["status"] == "ok":
                     warnings_out.append(
                         {
@@ -2042,6 +2128,20 @@ def size_supply(
                 )
         if year_note is not None:
             warnings_out.append(year_note)
+    if near_optimal is not None and periods is not None and days and year_cost is None:
+        # the sizing held and dispatched over the full year: whether it lies in the full
+        # year's near-optimal set is its real-year cost against (1 + ε) x the full optimum
+        step("dispatching the sizing hour by hour over the full year")
+        dispatched = run(costs, full=True, quiet=True, fixed=solution)
+        if dispatched["status"] == "ok":
+            year_mwh = float(np.sum(series["load"]))
+            year_cost = dispatched["objective"] / (year_mwh - dispatched["unserved_mwh"])
+            missed = (
+                dispatched["unserved_mwh"]
+                + dispatched["excess"].get("cfe", 0.0)
+                + dispatched["excess"].get("co2", 0.0) / _dirtiest_kg_per_mwh(_emitters(costs))
+            ) / year_mwh
+            shortfall = max(shortfall or 0.0, missed)
     if plans and COMMIT_HELD_UNITS:
         solution = _commit_held(solution, plans, costs, run, step, full=periods is None)
     error = None
@@ -2058,6 +2158,17 @@ def size_supply(
         warnings_out.extend(notes)
     result.estimated_shortfall = shortfall if days else None
     result.year_cost_usd_per_mwh = year_cost
+    if "near_optimal_mw" in solution:
+        result.near_optimal = {
+            "slack": solution["near_optimal_slack"],
+            "capacity_w": {
+                t: [v * W_PER_MW for v in lo_hi] for t, lo_hi in solution["near_optimal_mw"].items()
+            },
+            "storage_energy_j": {
+                t: [v * J_PER_MWH for v in lo_hi]
+                for t, lo_hi in solution["near_optimal_mwh"].items()
+            },
+        }
     result.choices = {
         "technologies": [t.id for t in techs],
         "profile": str(profile),

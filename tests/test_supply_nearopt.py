@@ -1,0 +1,110 @@
+"""Near-optimal capacity ranges (modelling to generate alternatives) on a hand-solvable sizing,
+and the bad inputs the option refuses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gigawatt.catalog import catalog
+from gigawatt.catalog.technology import Technology
+from gigawatt.errors import UserInputError
+from gigawatt.supply.hourly import TechCosts, size_supply, solve
+from gigawatt.supply.nearopt import capacity_ranges
+
+
+def _tech(ident: str) -> Technology:
+    return catalog().typed(Technology, ident)
+
+
+def test_ranges_of_two_interchangeable_plants_match_the_hand_solution() -> None:
+    """A flat 100 MW load, two plants always available at no marginal cost, capital 1000 and
+    1100 per MW (the model scales both alike). Optimum: 100 MW of the cheaper, cost 1e5.
+    Within 5% (cost ≤ 105,000 with P_a + P_b ≥ 100): P_a from 50 (1000 P_a + 1100 (100 − P_a)
+    = 105,000) to 105 (P_b = 0), P_b from 0 to 50."""
+    hours = 24
+    load = np.full(hours, 100.0)
+    ones = np.ones(hours)
+    costs = [
+        TechCosts(_tech("solar-pv"), 1000.0, 0.0),
+        TechCosts(_tech("wind-onshore"), 1100.0, 0.0),
+    ]
+    avail = {"solar-pv": ones, "wind-onshore": ones}
+    out = solve(costs, load, avail, ones, near_optimal=0.05)
+    assert out["status"] == "ok"
+    assert out["p_nom"]["solar-pv"] == pytest.approx(100.0, rel=1e-6)
+    lo, hi = out["near_optimal_mw"]["solar-pv"]
+    assert lo == pytest.approx(50.0, rel=1e-6)
+    assert hi == pytest.approx(105.0, rel=1e-6)
+    lo, hi = out["near_optimal_mw"]["wind-onshore"]
+    assert lo == pytest.approx(0.0, abs=1e-6)
+    assert hi == pytest.approx(50.0, rel=1e-6)
+    assert out["near_optimal_slack"] == 0.05
+
+
+def test_every_range_contains_the_optimum_itself() -> None:
+    """With storage, every range holds the optimum's own capacity (it is a plan within any
+    slack)."""
+    hours = 48
+    t = np.arange(hours)
+    sun = np.clip(np.sin((t % 24 - 6) / 12 * np.pi), 0, None)
+    costs = [
+        TechCosts(_tech("solar-pv"), 60_000.0, 0.0),
+        TechCosts(_tech("gas-ccgt"), 90_000.0, 45.0, direct_kg_per_mwh=370.0),
+        TechCosts(_tech("battery-li-ion"), 20_000.0, 0.0, 12_000.0, round_trip_efficiency=0.85),
+    ]
+    load = np.full(hours, 100.0)
+    out = solve(
+        costs,
+        load,
+        {"solar-pv": sun, "gas-ccgt": np.ones(hours)},
+        np.ones(hours),
+        cfe=0.6,
+        near_optimal=0.02,
+    )
+    assert out["status"] == "ok"
+    for tid, (lo, hi) in out["near_optimal_mw"].items():
+        assert lo - 1e-6 <= out["p_nom"][tid] <= hi + 1e-6, tid
+    lo, hi = out["near_optimal_mwh"]["battery-li-ion"]
+    assert lo - 1e-6 <= out["e_nom"]["battery-li-ion"] <= hi + 1e-6
+
+
+def test_a_slack_outside_its_range_is_refused() -> None:
+    with pytest.raises(ValueError, match="slack"):
+        capacity_ranges(None, 0.0, {}, lambda: ("ok", "optimal"))
+    with pytest.raises(UserInputError, match="near_optimal"):
+        size_supply("1 GW", ["nuclear-ap1000"], near_optimal=-0.01)
+    with pytest.raises(UserInputError, match="continuous"):
+        size_supply("1 GW", ["nuclear-ap1000"], near_optimal=0.01, integer=True)
+
+
+def test_cli_prints_each_capacity_range(capsys: pytest.CaptureFixture[str]) -> None:
+    """Nuclear alone for a flat load: the only plan is the optimum's own capacity, so its range
+    at any slack holds it (1 GW / availability), and the line names the slack."""
+    from gigawatt.cli import main
+
+    code = main(
+        [
+            "supply",
+            "--load",
+            "1GW",
+            "--tech",
+            "nuclear-ap1000",
+            "--days",
+            "2",
+            "--near-optimal",
+            "1%",
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "near-optimal (plans costing at most 1.0% above the optimum): nuclear-ap1000" in out
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "60%"])
+def test_cli_refuses_a_bad_slack(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from gigawatt.cli import main
+
+    code = main(["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--near-optimal", value])
+    assert code == 2
+    assert "near" in capsys.readouterr().err
