@@ -69,3 +69,22 @@ def test_inference_annotations_are_not_strings(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(typing.ForwardRef, "__init__", counting)
     build_app(["inference", "--model", "x"])
     assert compiled == []
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("4", "4")])
+def test_console_script_uses_one_blas_thread_unless_the_user_set_it(
+    monkeypatch: pytest.MonkeyPatch, given: str | None, expected: str
+) -> None:
+    import gigawatt.cli as cli
+
+    if given is None:
+        monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OPENBLAS_NUM_THREADS", given)
+    monkeypatch.setattr(cli, "main", lambda: 0)
+    with pytest.raises(SystemExit) as stop:
+        cli.entry()
+    assert stop.value.code == 0
+    import os
+
+    assert os.environ["OPENBLAS_NUM_THREADS"] == expected
