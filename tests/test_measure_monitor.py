@@ -220,17 +220,20 @@ def test_window_cannot_be_reused() -> None:
         pass
 
 
-# The child's work is short blocking calls, as real work is between two bytecodes: Python runs a
-# signal's handler in the main thread at its next bytecode, so a signal that lands after the main
-# thread's last check and before it enters a blocking call (one ``time.sleep(30)``, a C call) is
-# handled only when that call returns. One 30 s sleep therefore exited 30 s after the signal when
-# the signal hit that window (CI under load, 2026-12-01; reproduced with gdb raising SIGINT at
-# the entry of ``clock_nanosleep``). ``deferred`` forces the same lateness deterministically: the
-# main thread blocks the signal, so another thread's C handler takes it and the main thread
-# handles it at its next bytecode, after the current slice.
+# The child starts as an interactive program does, with Python's SIGINT handler: a process
+# started from a background shell (`cmd &`, as CI scripts and nohup runs do) inherits SIGINT
+# *ignored*, and Python then installs no KeyboardInterrupt handler, so SIGINT did nothing and
+# the child ran its 30 s (the CI failures of 2026-12-01: SIGINT timed out, SIGTERM passed).
+# The child's work is short blocking calls, as real work is between two bytecodes: Python runs
+# a signal's handler in the main thread at its next bytecode, so a signal that lands as the main
+# thread enters one long blocking call is handled only when that call returns (shown with gdb
+# raising SIGINT at the entry of ``clock_nanosleep``). ``deferred`` forces that lateness
+# deterministically: the main thread blocks the signal, so another thread's C handler takes it
+# and the main thread handles it at its next bytecode, after the current slice.
 CHILD = textwrap.dedent(
     """
     import signal, sys, time
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from dataclasses import dataclass
     from gigawatt.measure.devices import Device
     from gigawatt.measure.monitor import Monitor, _traces
