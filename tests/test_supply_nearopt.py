@@ -98,7 +98,57 @@ def test_cli_prints_each_capacity_range(capsys: pytest.CaptureFixture[str]) -> N
     )
     assert code == 0
     out = capsys.readouterr().out
-    assert "near-optimal (plans costing at most 1.0% above the optimum): nuclear-ap1000" in out
+    assert "near-optimal (plans costing at most 1.0% above the optimum):" in out
+    assert "nuclear-ap1000 power " in out
+
+
+def test_cli_prints_storage_energy_in_watt_hours(capsys: pytest.CaptureFixture[str]) -> None:
+    """The storage energy range is the JSON's joules shown in Wh (J / 3,600), not divided by
+    3,600 a second time, and labelled energy apart from the power range of the same id."""
+    from gigawatt.cli import main
+
+    code = main(
+        [
+            "supply",
+            "--load",
+            "50MW",
+            "--tech",
+            "nuclear-ap1000,battery-li-ion",
+            "--cfe",
+            "1.0",
+            "--days",
+            "4",
+            "--near-optimal",
+            "1%",
+            "--json",
+        ]
+    )
+    assert code == 0
+    import json
+
+    data = json.loads(capsys.readouterr().out)
+    near = data["near_optimal"]
+    hi_j = near["storage_energy_j"]["battery-li-ion"][1]
+    code = main(
+        [
+            "supply",
+            "--load",
+            "50MW",
+            "--tech",
+            "nuclear-ap1000,battery-li-ion",
+            "--cfe",
+            "1.0",
+            "--days",
+            "4",
+            "--near-optimal",
+            "1%",
+        ]
+    )
+    out = capsys.readouterr().out
+    from gigawatt.units import format_quantity
+
+    assert f"battery-li-ion energy 0 Wh–{format_quantity(hi_j, 'Wh')}" in out
+    assert "battery-li-ion power " in out
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "60%"])

@@ -517,17 +517,21 @@ def print_supply(result: SupplyResult) -> None:
         )
     if result.near_optimal:
         near = result.near_optimal
+        # One line per range, labelled power or energy, so a range never wraps from its unit;
+        # storage energy is already in joules (format_quantity's "Wh" converts it).
         ranges = [
-            f"{tid} {format_quantity(lo, 'W')}–{format_quantity(hi, 'W')}"
+            f"  {tid} power {format_quantity(lo, 'W')}–{format_quantity(hi, 'W')}"
             for tid, (lo, hi) in near["capacity_w"].items()
         ] + [
-            f"{tid} {format_quantity(lo / 3600, 'Wh')}–{format_quantity(hi / 3600, 'Wh')}"
+            f"  {tid} energy {format_quantity(lo, 'Wh')}–{format_quantity(hi, 'Wh')}"
             for tid, (lo, hi) in near["storage_energy_j"].items()
         ]
         out.print(
-            f"near-optimal (plans costing at most {near['slack']:.1%} above the optimum): "
-            + "; ".join(ranges)
+            f"near-optimal (plans costing at most {near['slack']:.1%} above the optimum):",
+            no_wrap=True,
         )
+        for line in ranges:
+            out.print(line, no_wrap=True, overflow="ignore", soft_wrap=True)
     if result.samples:
         mc = result.samples
         c = mc["cost_usd_per_mwh"]
