@@ -234,20 +234,61 @@ def test_bad_cache_content_is_ignored(cache_dir: Path, monkeypatch: pytest.Monke
     assert entry.read_text() == good, "the bad entry was replaced by a good one"
 
 
+def _with_digest(head: str, body: str) -> str:
+    """The entry ``head`` + ``body`` with the header's body digest recomputed (as a writer with
+    a bug would store it), so only the per-kind checks can catch what ``body`` holds."""
+    import json
+
+    header = json.loads(head)
+    header["body"] = catalog_cache._digest(body)
+    return json.dumps(header, separators=(",", ":")) + "\n" + body
+
+
 def test_a_bad_kind_line_is_reloaded_and_rewritten(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     Catalog.load(use_env=False)
     (entry,) = entries(cache_dir)
     good = entry.read_text()
-    head, shared, records = good.split("\n", 2)
-    entry.write_text(f"{head}\n{shared}\n" + records.replace('"h100-sxm"', '"h100-xxx"', 1))
+    head, body = good.split("\n", 1)
+    shared, records = body.split("\n", 1)
+    entry.write_text(
+        _with_digest(head, f"{shared}\n" + records.replace('"h100-sxm"', '"h100-xxx"', 1))
+    )
     loads = Loads(monkeypatch)
     cat = Catalog.load(use_env=False)
     assert loads.count == 0  # the header is fine: a hit, until accelerators are used
     assert cat.get("accelerator", "h100").id == "h100-sxm"
     assert loads.count == 1
     assert entry.read_text() == good
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ('"tdp_w"', '"tdp_w_"'),  # a field renamed
+        ('"value":700.0', '"value":-700.0'),  # a wrong value that still has the right type
+        ('"value":700.0', '"value":"abc"'),  # a value of the wrong type
+        ('"value":700.0', '"value":null'),
+    ],
+)
+def test_an_entry_edited_after_it_was_written_is_not_trusted(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch, edit: tuple[str, str]
+) -> None:
+    """Records come back from the cache without validation, so an entry changed by hand or by a
+    disk error (round 5 attack: H100's tdp_w set to -700 printed '-700 W'; "abc" crashed every
+    later run) must be caught by the header's digest and loaded from the files again."""
+    reference = Catalog.load(use_env=False)
+    (entry,) = entries(cache_dir)
+    good = entry.read_text()
+    head, body = good.split("\n", 1)
+    assert edit[0] in body
+    entry.write_text(head + "\n" + body.replace(edit[0], edit[1]))
+    loads = Loads(monkeypatch)
+    cat = Catalog.load(use_env=False)
+    assert loads.count == 1  # refused at the header, before any record is built
+    assert_identical(cat, reference)
+    assert entry.read_text() == good, "the edited entry was replaced by a good one"
 
 
 def test_a_command_decodes_and_imports_only_the_kinds_it_uses(cache_dir: Path) -> None:

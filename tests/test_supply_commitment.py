@@ -252,3 +252,13 @@ def test_held_units_on_are_bounded_by_the_units_available() -> None:
     first unit out all day only one can be on, at most 100 MW: no answer."""
     assert _held_gas(150.0, first_unit_out=False)["status"] == "ok"
     assert _held_gas(150.0, first_unit_out=True)["status"] != "ok"
+
+
+def test_whole_units_of_cycling_plants_alone_do_not_crash() -> None:
+    """Round 5 attack: when every generator is a cycling unit, the exact commitment of the
+    units built holds them all, so its model has no size variable; the unit-order rows
+    looked one up and crashed ('Generator-p_nom'). Whole units of gas for a flat load:
+    enough units that the load is served, in whole 540 MW units."""
+    result = size_supply("50 MW", ["gas-ccgt"], "flat", days=2, integer=True)
+    assert result.units_built["gas-ccgt"] >= 1
+    assert result.estimated_shortfall is not None and result.estimated_shortfall < 1e-3

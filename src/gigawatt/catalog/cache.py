@@ -20,6 +20,11 @@ Trust rules:
   (and the models nested in their fields), each with exactly its model's fields; anything
   else (a file that does not parse, a wrong shape, an unknown model) is ignored and the
   catalogue is loaded and validated from its files again. Reading never raises.
+- **Content.** The header holds the sha256 of the rest of the entry, checked before anything
+  after the header is parsed: an entry edited or damaged after it was written (a value changed
+  by hand, a disk error) is ignored, as records are rebuilt from it without validation. (It
+  guards against accidents in the user's own cache directory, not against someone who can
+  write there and recompute the hash: they could as well edit the catalogue files.)
 - **Writing** is best effort and safe with concurrent writers: a temporary file in the same
   directory, then an atomic :func:`os.replace`; an unwritable directory only costs speed.
   Only a catalogue that validated completely is written. The 8 most recent entries are kept.
@@ -51,7 +56,7 @@ if TYPE_CHECKING:
 __all__ = ["CatalogKey", "catalog_key", "read", "tracked_modules", "write"]
 
 #: Bumped when the file layout below changes.
-FORMAT = 3
+FORMAT = 4
 #: Entries kept (several checkouts or overlay sets may share one cache directory).
 KEEP_ENTRIES = 8
 #: Modules whose code decides what a validated record holds, always hashed into an entry.
@@ -271,14 +276,17 @@ def read(
             head = handle.readline()
             if f'"format":{FORMAT},' not in head[:40]:
                 return None
-            lines = handle.read().split("\n")
+            body = handle.read()
     except (OSError, UnicodeDecodeError):
         return None
+    lines = body.split("\n")
     try:
         from gigawatt.catalog.schema import Source
 
         header = json.loads(head)
         if header["format"] != FORMAT or header["key"] != key.key:
+            return None
+        if header["body"] != _digest(body):  # edited or damaged after it was written
             return None
         if not _code_is_current(header["modules"]):
             return None
@@ -325,6 +333,11 @@ def read(
     return cat
 
 
+def _digest(body: str) -> str:
+    """sha256 of an entry's body (the lines after the header), as stored in the header."""
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _decode_kind(kind: str, line: str, shared: list[Any], ids: list[str]) -> dict[str, Record]:
     """The records of one kind from its line, checked against the header's ids."""
     from gigawatt.catalog.kinds import KINDS
@@ -353,9 +366,11 @@ def write(key: CatalogKey, cat: Catalog, modules: dict[str, str]) -> None:
             json.dumps(encode(list(map(list, kind.items()))), separators=(",", ":"))
             for kind in records.values()
         ]
+        body = "\n".join([json.dumps(encode.shared, separators=(",", ":")), *lines]) + "\n"
         header = {
             "format": FORMAT,
             "key": key.key,
+            "body": _digest(body),
             "modules": modules,
             "files": [str(p) for p in cat.files],
             "kinds": list(records),
@@ -364,9 +379,7 @@ def write(key: CatalogKey, cat: Catalog, modules: dict[str, str]) -> None:
             "overridden": cat.overridden,
             "warnings": cat.warnings,
         }
-        text = "\n".join(
-            [json.dumps(part, separators=(",", ":")) for part in (header, encode.shared)] + lines
-        )
+        text = json.dumps(header, separators=(",", ":")) + "\n" + body
     except (_BadCacheError, TypeError, ValueError):
         return
     import tempfile  # only a write needs it (a cache hit does not)
@@ -376,7 +389,7 @@ def write(key: CatalogKey, cat: Catalog, modules: dict[str, str]) -> None:
         fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
+                handle.write(text)
             os.replace(partial, path)
         except OSError:
             with contextlib.suppress(OSError):

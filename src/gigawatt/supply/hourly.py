@@ -1464,15 +1464,17 @@ def _extra_constraints(
         if penalised:
             lhs = lhs - excess("cfe", SHORTFALL_PENALTY_USD_PER_MWH)
         model.add_constraints(lhs <= (1.0 - cfe) * load_mwh, name="clean-energy-share")
-    if units:
+    if units and "Generator-p_nom" in model.variables:
         # candidate units are built in order (#2 only if #1 is built, ...): each has its
         # own sampled outages, and without the order the optimiser would pick the
         # candidates whose sample happens to have the fewest outage hours (a lucky draw,
-        # not a plan); the order also breaks the MILP's symmetry
+        # not a plan); the order also breaks the MILP's symmetry. Units held at a count
+        # (the exact commitment of the units built) have no size variable to order.
         p_nom = model["Generator-p_nom"]
         nom_dim = p_nom.dims[0]
+        sizable = set(p_nom.indexes[nom_dim])
         for tid in units:
-            names = members[tid]
+            names = [name for name in members[tid] if name in sizable]
             for first, second in itertools.pairwise(names):
                 model.add_constraints(
                     p_nom.sel({nom_dim: second}, drop=True) - p_nom.sel({nom_dim: first}, drop=True)
