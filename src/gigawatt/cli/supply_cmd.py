@@ -268,7 +268,8 @@ def register(app: typer.Typer) -> None:
 
         if load is None and profile in {"flat", "inference", "training"}:
             raise UserInputError("give --load (e.g. 1GW) for a built-in profile")
-        if near_optimal is not None and integer is None:
+        continuous_for_ranges = near_optimal is not None and integer is None
+        if continuous_for_ranges:
             integer = False  # near-optimal ranges need a continuous sizing
         from gigawatt.files import check_distinct_outputs
 
@@ -285,6 +286,11 @@ def register(app: typer.Typer) -> None:
         techs = _tech_list(tech) or []
         grid_options = _grid_options(grid, grid_file, grid_price, grid_capacity, export_price)
         auto_note = None
+        if continuous_for_ranges:  # said, never silent: the sizing below is not whole units
+            auto_note = (
+                "--near-optimal sizes capacity continuously (its ranges need a continuous "
+                "model); for whole units run again without it, with --integer"
+            )
         if integer is None:  # whole units by default only for the small, reduced problem
             integer, auto_note = _auto_integer(cat, techs, load, days)
         with progress("sizing supply", enabled=not json_out) as bar:
@@ -413,7 +419,8 @@ def print_supply(result: SupplyResult) -> None:
             f"mean load {format_quantity(result.mean_load_w, 'W')}"
         ),
         title_justify="left",
-        caption="optimum and build: the integer optimum in whole units (--integer)"
+        caption="optimum and build: the integer optimum in whole units (--integer, or "
+        "chosen for a small MILP)"
         if result.choices.get("integer")
         else "optimum: continuous capacity; build: whole units rounded up "
         "(or the integer optimum with --integer)",

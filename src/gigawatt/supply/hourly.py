@@ -2118,6 +2118,17 @@ def size_supply(
                     )
                     days = None
                     year_cost = year_note = None
+                else:  # said, never silent: the option was given and did not take effect
+                    warnings_out.append(
+                        {
+                            "code": "GW413",
+                            "message": f"the {days}-day sizing leaves {shortfall:.1%} of the "
+                            f"load unserved (or over the fossil limit) when {how} over the "
+                            "year, and the full-year solve asked for (fallback) ended "
+                            f"'{full_solution['status']}' ({full_solution.get('condition')}); "
+                            "the reduced sizing is shown: try more days, or continuous sizing",
+                        }
+                    )
             else:
                 warnings_out.append(
                     {
