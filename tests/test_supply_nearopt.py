@@ -105,45 +105,16 @@ def test_cli_prints_each_capacity_range(capsys: pytest.CaptureFixture[str]) -> N
 def test_cli_prints_storage_energy_in_watt_hours(capsys: pytest.CaptureFixture[str]) -> None:
     """The storage energy range is the JSON's joules shown in Wh (J / 3,600), not divided by
     3,600 a second time, and labelled energy apart from the power range of the same id."""
-    from gigawatt.cli import main
-
-    code = main(
-        [
-            "supply",
-            "--load",
-            "50MW",
-            "--tech",
-            "nuclear-ap1000,battery-li-ion",
-            "--cfe",
-            "1.0",
-            "--days",
-            "4",
-            "--near-optimal",
-            "1%",
-            "--json",
-        ]
-    )
-    assert code == 0
     import json
 
-    data = json.loads(capsys.readouterr().out)
-    near = data["near_optimal"]
+    from gigawatt.cli import main
+
+    args = ["supply", "--load", "50MW", "--tech", "nuclear-ap1000,battery-li-ion"]
+    args += ["--cfe", "1.0", "--days", "4", "--near-optimal", "1%"]
+    assert main([*args, "--json"]) == 0
+    near = json.loads(capsys.readouterr().out)["near_optimal"]
     hi_j = near["storage_energy_j"]["battery-li-ion"][1]
-    code = main(
-        [
-            "supply",
-            "--load",
-            "50MW",
-            "--tech",
-            "nuclear-ap1000,battery-li-ion",
-            "--cfe",
-            "1.0",
-            "--days",
-            "4",
-            "--near-optimal",
-            "1%",
-        ]
-    )
+    assert main(args) == 0
     out = capsys.readouterr().out
     from gigawatt.units import format_quantity
 
