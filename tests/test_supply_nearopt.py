@@ -120,6 +120,8 @@ def test_cli_prints_storage_energy_in_watt_hours(capsys: pytest.CaptureFixture[s
 
     assert f"battery-li-ion energy 0 Wh–{format_quantity(hi_j, 'Wh')}" in out
     assert "battery-li-ion power " in out
+    # AP1000 could have been whole units: the run says it sized continuously, and how to ask
+    assert "GW420 --near-optimal sizes capacity continuously" in out
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "60%"])

@@ -286,7 +286,8 @@ def register(app: typer.Typer) -> None:
         techs = _tech_list(tech) or []
         grid_options = _grid_options(grid, grid_file, grid_price, grid_capacity, export_price)
         auto_note = None
-        if continuous_for_ranges:  # said, never silent: the sizing below is not whole units
+        if continuous_for_ranges and any(_auto_integer(cat, techs, load, days)):
+            # said, never silent: whole units were in question, and the sizing is continuous
             auto_note = (
                 "--near-optimal sizes capacity continuously (its ranges need a continuous "
                 "model); for whole units run again without it, with --integer"
