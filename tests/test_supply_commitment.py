@@ -10,8 +10,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gigawatt.catalog import catalog
-from gigawatt.catalog.technology import Technology
 from gigawatt.supply import hourly
 from gigawatt.supply.commitment import (
     AUTO_MAX_WORK,
@@ -22,17 +20,14 @@ from gigawatt.supply.commitment import (
     milp_work,
 )
 from gigawatt.supply.hourly import TechCosts, UnitPlan, _whole_units_report, size_supply, solve
-
-
-def _tech(ident: str) -> Technology:
-    return catalog().typed(Technology, ident)
+from supply_cases import outage_weeks, tech
 
 
 def test_milp_work_counts_candidate_unit_hours_by_hand() -> None:
     """500 MW, 12 days with solar: snapshots (12 typical + 1 residual-load + 1 lowest-solar
     extreme day) × 24 = 336. AP1000 (1,117 MW): ceil(500/1117) + 2 = 3 candidates, must-run,
     work 3 × 336 = 1,008. Gas (540 MW, cycles): 3 candidates, work 3 × 336 × the factor."""
-    ap1000, gas, solar = _tech("nuclear-ap1000"), _tech("gas-ccgt"), _tech("solar-pv")
+    ap1000, gas, solar = tech("nuclear-ap1000"), tech("gas-ccgt"), tech("solar-pv")
     size = milp_work([ap1000, solar], 500e6, 12, n_variable=1)
     assert size.snapshots == 336
     assert size.candidates == {"nuclear-ap1000": 3}
@@ -44,11 +39,11 @@ def test_milp_work_counts_candidate_unit_hours_by_hand() -> None:
 
 def test_auto_rule_picks_whole_units_only_for_a_quick_milp() -> None:
     ap1000, nuscale, gas = (
-        _tech("nuclear-ap1000"),
-        _tech("nuclear-nuscale-us460"),
-        _tech("gas-ccgt"),
+        tech("nuclear-ap1000"),
+        tech("nuclear-nuscale-us460"),
+        tech("gas-ccgt"),
     )
-    solar, wind, battery = _tech("solar-pv"), _tech("wind-onshore"), _tech("battery-li-ion")
+    solar, wind, battery = tech("solar-pv"), tech("wind-onshore"), tech("battery-li-ion")
     assert auto_whole_units([ap1000, solar, battery], 500e6, 12) == (True, None)
     # NuScale: ceil(500/77) + 2 = 9 candidates x 336 h = 3,024 > AUTO_MAX_WORK
     on, note = auto_whole_units([nuscale, solar, battery], 500e6, 12)
@@ -81,7 +76,7 @@ def _gas_only(commitment: str) -> dict[str, Any]:
     """Load alternates 30 / 100 MW for 24 h; gas alone, 100 MW units with a 50% minimum."""
     hours = 24
     load = np.tile([30.0, 100.0], hours // 2)
-    gas = TechCosts(_tech("gas-ccgt"), 1_000.0, 50.0)
+    gas = TechCosts(tech("gas-ccgt"), 1_000.0, 50.0)
     plan = UnitPlan(100.0, tuple(np.ones(hours) for _ in range(2)), 0.5, None, True)
     return solve(
         [gas],
@@ -121,20 +116,15 @@ def test_time_limited_milp_keeps_its_answer_and_reports_the_gap() -> None:
 def test_milp_solution_carries_its_gap_and_bound() -> None:
     """The outage-week case (3 units of 100 MW for 200 MW): optimal, so the gap is within
     mip_rel_gap and the bound within it of the objective."""
-    week = 24 * 7
-    hours = 3 * week
-    profiles = []
-    for i in range(3):
-        profile = np.ones(hours)
-        profile[i * week : (i + 1) * week] = 0.0
-        profiles.append(profile)
-    nuclear = TechCosts(_tech("nuclear-ap1000"), 300_000.0, 10.0)
+    profiles = outage_weeks(3)
+    hours = len(profiles[0])
+    nuclear = TechCosts(tech("nuclear-ap1000"), 300_000.0, 10.0)
     out = solve(
         [nuclear],
         np.full(hours, 200.0),
         {"nuclear-ap1000": np.ones(hours)},
         np.ones(hours),
-        units={"nuclear-ap1000": UnitPlan(100.0, tuple(profiles))},
+        units={"nuclear-ap1000": UnitPlan(100.0, profiles)},
     )
     assert out["condition"] == "optimal" and out["mip_feasible"]
     assert out["mip_gap"] <= MIP_OPTIONS["mip_rel_gap"]
@@ -169,16 +159,11 @@ def test_reserve_states_n_minus_1_and_what_served_the_outage_hours() -> None:
     hour, and the other units serve all of the load then; no storage."""
     from gigawatt.supply.hourly import _summarise
 
-    week = 24 * 7
-    hours = 3 * week
+    profiles = outage_weeks(3)
+    hours = len(profiles[0])
     size = 1117.0
-    profiles = []
-    for i in range(3):
-        profile = np.ones(hours)
-        profile[i * week : (i + 1) * week] = 0.0
-        profiles.append(profile)
-    nuclear = TechCosts(_tech("nuclear-ap1000"), 300_000.0, 10.0)
-    plan = UnitPlan(size, tuple(profiles))
+    nuclear = TechCosts(tech("nuclear-ap1000"), 300_000.0, 10.0)
+    plan = UnitPlan(size, profiles)
     load = np.full(hours, 2 * size)
     out = solve(
         [nuclear],
@@ -218,8 +203,8 @@ def _held_gas(dark_load_mw: float, first_unit_out: bool) -> dict[str, Any]:
     hours = 24
     load = np.tile([30.0, dark_load_mw], hours // 2)
     sun = np.tile([1.0, 0.0], hours // 2)
-    gas = TechCosts(_tech("gas-ccgt"), 1_000.0, 50.0)
-    solar = TechCosts(_tech("solar-pv"), 100.0, 0.0)
+    gas = TechCosts(tech("gas-ccgt"), 1_000.0, 50.0)
+    solar = TechCosts(tech("solar-pv"), 100.0, 0.0)
     first = np.zeros(hours) if first_unit_out else np.ones(hours)
     plan = UnitPlan(100.0, (first, np.ones(hours)), 0.5, None, True, held=2)
     return solve(

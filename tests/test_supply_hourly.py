@@ -7,8 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gigawatt.catalog import catalog
-from gigawatt.catalog.technology import Technology
 from gigawatt.cli import main
 from gigawatt.errors import InfeasibleError, UserInputError
 from gigawatt.supply.hourly import (
@@ -21,15 +19,12 @@ from gigawatt.supply.hourly import (
     solve,
     solver_options,
 )
-
-
-def _tech(ident: str) -> Technology:
-    return catalog().typed(Technology, ident)
+from supply_cases import tech
 
 
 def test_flat_load_firm_plant_needs_load_over_availability() -> None:
     result = size_supply("1 GW", ["nuclear-ap1000"], "flat")
-    availability = _tech("nuclear-ap1000").availability.central  # type: ignore[union-attr]
+    availability = tech("nuclear-ap1000").availability.central  # type: ignore[union-attr]
     assert result.status == "ok"
     assert result.condition == "optimal"
     assert result.capacity_w["nuclear-ap1000"] == pytest.approx(1e9 / availability, rel=1e-6)
@@ -41,9 +36,9 @@ def test_two_period_solar_storage_matches_analytic_optimum() -> None:
     # 24 hours standing for 365 identical days: sun (availability 1) for 12 h, dark for 12 h.
     load, rte = 100.0, 0.81
     eta = np.sqrt(rte)
-    solar = TechCosts(_tech("solar-pv"), capital_usd_per_mw_year=50_000.0, marginal_usd_per_mwh=0.0)
+    solar = TechCosts(tech("solar-pv"), capital_usd_per_mw_year=50_000.0, marginal_usd_per_mwh=0.0)
     battery = TechCosts(
-        _tech("battery-li-ion"),
+        tech("battery-li-ion"),
         capital_usd_per_mw_year=20_000.0,
         marginal_usd_per_mwh=0.0,
         energy_usd_per_mwh_year=10_000.0,
@@ -66,9 +61,9 @@ def test_two_period_solar_storage_matches_analytic_optimum() -> None:
 
 
 def _two_period_case() -> tuple[list[TechCosts], np.ndarray, dict[str, np.ndarray]]:
-    solar = TechCosts(_tech("solar-pv"), capital_usd_per_mw_year=50_000.0, marginal_usd_per_mwh=0.0)
+    solar = TechCosts(tech("solar-pv"), capital_usd_per_mw_year=50_000.0, marginal_usd_per_mwh=0.0)
     battery = TechCosts(
-        _tech("battery-li-ion"),
+        tech("battery-li-ion"),
         capital_usd_per_mw_year=20_000.0,
         marginal_usd_per_mwh=0.0,
         energy_usd_per_mwh_year=10_000.0,

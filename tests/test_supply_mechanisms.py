@@ -9,8 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gigawatt.catalog import catalog
-from gigawatt.catalog.technology import Technology
 from gigawatt.errors import UserInputError
 from gigawatt.supply.grid import GridOptions
 from gigawatt.supply.hourly import (
@@ -23,16 +21,13 @@ from gigawatt.supply.hourly import (
 )
 from gigawatt.supply.outages import sample_unit_availability
 from gigawatt.supply.periods import aggregate_periods, replay_shortfall
-
-
-def _tech(ident: str) -> Technology:
-    return catalog().typed(Technology, ident)
+from supply_cases import outage_weeks, tech
 
 
 def _solar_battery(rte: float) -> list[TechCosts]:
-    solar = TechCosts(_tech("solar-pv"), capital_usd_per_mw_year=50_000.0, marginal_usd_per_mwh=0)
+    solar = TechCosts(tech("solar-pv"), capital_usd_per_mw_year=50_000.0, marginal_usd_per_mwh=0)
     battery = TechCosts(
-        _tech("battery-li-ion"),
+        tech("battery-li-ion"),
         capital_usd_per_mw_year=20_000.0,
         marginal_usd_per_mwh=0.0,
         energy_usd_per_mwh_year=10_000.0,
@@ -73,15 +68,10 @@ def test_outage_week_is_covered_by_exactly_one_extra_unit() -> None:
     """200 MW flat for three weeks from 100 MW units; candidate unit i is out in week i. Any
     two units leave the load short in the week one of them is out, so the optimum builds
     exactly three (N+1), together delivering the load every hour."""
-    week = 24 * 7
-    hours = 3 * week
-    profiles = []
-    for i in range(3):
-        profile = np.ones(hours)
-        profile[i * week : (i + 1) * week] = 0.0
-        profiles.append(profile)
-    nuclear = TechCosts(_tech("nuclear-ap1000"), 300_000.0, 10.0)
-    plan = UnitPlan(100.0, tuple(profiles))
+    profiles = outage_weeks(3)
+    hours = len(profiles[0])
+    nuclear = TechCosts(tech("nuclear-ap1000"), 300_000.0, 10.0)
+    plan = UnitPlan(100.0, profiles)
     out = solve(
         [nuclear],
         np.full(hours, 200.0),
@@ -135,7 +125,7 @@ def test_load_out_of_range_names_the_load() -> None:
 
 
 def test_set_overrides_a_technology_cost_and_names_are_checked() -> None:
-    techs = [_tech("nuclear-ap1000")]
+    techs = [tech("nuclear-ap1000")]
     values, names = tech_values(techs, {"overnight_cost_nuclear_ap1000_usd_per_w": "10 $/W"})
     assert values[0]["nuclear-ap1000"]["overnight_cost_usd_per_w"] == pytest.approx(10.0)
     assert names == ["overnight_cost_nuclear_ap1000_usd_per_w"]
@@ -146,7 +136,7 @@ def test_set_overrides_a_technology_cost_and_names_are_checked() -> None:
 def test_discount_rate_zero_annualises_over_the_lifetime() -> None:
     """At r = 0 the capital recovery factor is 1/n: an AP1000's capital per MW-year is
     overnight/lifetime + fixed O&M (central values)."""
-    t = _tech("nuclear-ap1000")
+    t = tech("nuclear-ap1000")
     c = TechCosts.from_catalog(t, 0.0)
     years = t.lifetime_s.central / (365.25 * 86400)
     expected = (
@@ -161,7 +151,7 @@ def test_sampled_outages_have_the_cited_share_of_hours() -> None:
     units the share of hours out is about (12/21 months × 35.5 d)/365 d + 2.1% ≈ 7.7% (by
     hand), near the fleet's ~93% availability."""
     rng = np.random.default_rng(1)
-    profiles = sample_unit_availability(_tech("nuclear-ap1000"), 400, rng)
+    profiles = sample_unit_availability(tech("nuclear-ap1000"), 400, rng)
     share_out = 1 - float(np.mean(profiles))
     assert 0.04 < share_out < 0.10
 
@@ -240,7 +230,7 @@ def test_ramp_limit_forces_a_second_unit() -> None:
     can, so the optimum builds exactly two. Without the ramp limit one unit suffices."""
     hours = 24
     load = np.tile([50.0, 100.0], hours // 2)
-    nuclear = TechCosts(_tech("nuclear-ap1000"), 300_000.0, 10.0)
+    nuclear = TechCosts(tech("nuclear-ap1000"), 300_000.0, 10.0)
     profiles = tuple(np.ones(hours) for _ in range(3))
 
     def built(ramp: float | None) -> int:
@@ -263,7 +253,7 @@ def test_ramp_limit_forces_a_second_unit() -> None:
 def test_ap1000_ramp_is_cited_and_not_binding_hourly() -> None:
     """EUR/NEA 2011: 3-5% of rated power per minute, i.e. 1.8-3.0 per hour (never limits an
     hourly model)."""
-    ramp = _tech("nuclear-ap1000").ramp_rate_per_hour
+    ramp = tech("nuclear-ap1000").ramp_rate_per_hour
     assert ramp is not None and ramp.bounds == pytest.approx((1.8, 3.0))
     assert ramp.source is not None and "Load Following" in ramp.source.title
 
@@ -276,7 +266,7 @@ def test_must_run_surplus_is_counted_as_curtailed() -> None:
 
     hours = 24
     load = np.tile([30.0, 100.0], hours // 2)
-    nuclear = TechCosts(_tech("nuclear-ap1000"), 300_000.0, 10.0)
+    nuclear = TechCosts(tech("nuclear-ap1000"), 300_000.0, 10.0)
     plan = UnitPlan(100.0, tuple(np.ones(hours) for _ in range(2)), 0.5)
     series = {"load": load, "nuclear-ap1000": np.ones(hours)}
     series |= {f"nuclear-ap1000#{i}": np.ones(hours) for i in (1, 2)}  # each unit's availability
@@ -312,8 +302,8 @@ def _gas_and_solar(committable: bool) -> tuple[dict[str, object], np.ndarray]:
     hours = 24
     load = np.tile([30.0, 100.0], hours // 2)
     sun = np.tile([1.0, 0.0], hours // 2)
-    gas = TechCosts(_tech("gas-ccgt"), 1_000.0, 50.0)
-    solar = TechCosts(_tech("solar-pv"), 100.0, 0.0)
+    gas = TechCosts(tech("gas-ccgt"), 1_000.0, 50.0)
+    solar = TechCosts(tech("solar-pv"), 100.0, 0.0)
     plan = UnitPlan(100.0, tuple(np.ones(hours) for _ in range(2)), 0.5, None, committable)
     out = solve(
         [gas, solar],
@@ -363,5 +353,5 @@ def test_daily_cycling_is_cited_gas_cycles_and_reactors_run() -> None:
     """Catalogue: gas combined cycle cycles daily (unit commitment); the AP1000 and NuScale
     load-follow above their minimum instead (must-run), each value with its source."""
     for ident, cycles in (("gas-ccgt", 1), ("nuclear-ap1000", 0), ("nuclear-nuscale-us460", 0)):
-        field = _tech(ident).daily_cycling
+        field = tech(ident).daily_cycling
         assert field is not None and field.central == cycles and field.source is not None
