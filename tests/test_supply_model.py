@@ -185,10 +185,11 @@ def test_days_real_year_shortfall_is_one_figure_and_its_cost_is_per_mwh_served(
     cfe_days: hourly.SupplyResult,
 ) -> None:
     # a 4-day CFE 0.8 sizing falls short in the real year (the fixed-capacity full-year LP
-    # finds ~1.5% unserved) though the greedy replay, checking load and limit apart, finds 0
+    # finds ~1.5% unserved; the greedy replay, checking load and limit apart, finds 0); the
+    # rounds the exact dispatch drives leave ~0.4% after three (tests/test_supply_refine.py)
     r = cfe_days
     gw413 = next(w["message"] for w in r.warnings if "whose energy is limited" in w["message"])
-    assert r.estimated_shortfall is not None and r.estimated_shortfall > 0.005
+    assert r.estimated_shortfall is not None and r.estimated_shortfall > hourly.REFINE_TOLERANCE
     assert f"{r.estimated_shortfall:.2%} of the load unserved" in gw413
     # the gas energy is at its limit in both solves: the year costs more per MWh served
     assert r.year_cost_usd_per_mwh is not None
