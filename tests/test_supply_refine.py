@@ -85,9 +85,7 @@ def test_exact_dispatch_drives_refinement_where_the_greedy_replay_finds_nothing(
     monkeypatch.setattr(hourly, "solve", counted)
     steps: list[str] = []
     techs = ["solar-pv", "battery-li-ion", "gas-ccgt"]
-    r = size_supply(
-        "100 MW", techs, "flat", site="35,-106", cfe=0.8, days=4, on_step=steps.append
-    )
+    r = size_supply("100 MW", techs, "flat", site="35,-106", cfe=0.8, days=4, on_step=steps.append)
     added = [s for s in steps if "adding" in s]
     assert added and "dispatched optimally over the full year" in added[0]
     assert errors[0] > hourly.UNRELIABLE_SHORTFALL  # the unrefined plan: ~1.5% short
