@@ -100,14 +100,15 @@ def dispatch_windows(result: SupplyResult) -> list[tuple[str, slice]]:
     """The (title, hour slice) of each dispatch panel.
 
     Full year: the weeks centred on the solstices (summer first; swapped south of the
-    equator). Representative days: one panel with every typical day in sequence.
+    equator). Representative days: one panel with every day the model holds in sequence
+    (the typical days, then any extreme or exact days; the title counts both).
     """
     dispatch = result.dispatch
     n = 0 if dispatch is None else len(dispatch)
     if result.days:
-        return [
-            (f"{result.days} representative days in sequence (each stands for many)", slice(0, n))
-        ]
+        from gigawatt.report.supply_text import days_shown_words
+
+        return [(f"{days_shown_words(result)}, in sequence", slice(0, n))]
     if n < 365 * 24:
         return [("all modelled hours", slice(0, n))]
 
