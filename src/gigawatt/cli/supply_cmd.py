@@ -425,8 +425,6 @@ def print_supply(result: SupplyResult) -> None:
     from gigawatt.units import format_quantity
 
     note = units_note(result)
-    if note and not result.choices.get("integer"):
-        note += " (--integer: the integer optimum of modular firm plants)"
     table = Table(
         title=(
             f"Hourly supply sizing ({outcome_words(result)}); "
@@ -472,7 +470,7 @@ def print_supply(result: SupplyResult) -> None:
         f"cost: {texts['per_mwh']}, {texts['per_year']}; "
         f"{texts['cfe']} carbon-free (hour by hour); "
         f"curtailed {texts['curtailed']}; "
-        f"solved in {result.solve_time_s:.1f} s ({solver_words(result.solver)})",
+        f"solved in {result.solve_time_s:.1f} s by {solver_words(result.solver)}",
     )
     reserve = reserve_parts(result)
     if reserve:

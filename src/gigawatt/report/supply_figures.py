@@ -234,7 +234,7 @@ def dispatch_figure(result: SupplyResult) -> Any:
                     x=day * 24 - 0.5, line={"color": "#bbb", "dash": "dot"}, row=row, col=1
                 )
             fig.update_xaxes(
-                title_text="hour (UTC), typical days one after another",
+                title_text="hour (UTC), days one after another",
                 tickmode="linear",
                 dtick=6 if len(frame) <= 24 * 8 else 24,
                 row=row,
@@ -304,7 +304,7 @@ def storage_figure(result: SupplyResult) -> Any | None:
             if result.days
             else "Storage state of charge over the year"
         ),
-        xaxis_title="hour (UTC), typical days one after another" if result.days else "time (UTC)",
+        xaxis_title="hour (UTC), days one after another" if result.days else "time (UTC)",
         yaxis_title="MWh stored",
         template="plotly_white",
         height=360,

@@ -101,7 +101,12 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
         ("CO2 cap", "none" if cap is None else f"{fmt(float(cap), 'co2_cap_kg')} CO2/yr (direct)"),
         (
             "time resolution",
-            f"{days_shown_words(result)} (tsam, extreme days, storage linked across days)"
+            f"{days_shown_words(result)}; tsam clustering, "
+            + (
+                "storage linked across days"
+                if c.get("linked_storage")
+                else "storage cyclic within each day"
+            )
             if result.days
             else "8,760 hours",
         ),

@@ -37,10 +37,10 @@ _CONDITIONS = {
 }
 #: The HiGHS method after ``highs-`` in :attr:`SupplyResult.solver`, in words.
 _METHODS = {
-    "choose": "HiGHS, method of its choice",
+    "choose": "HiGHS",
     "simplex": "HiGHS simplex",
     "ipm": "HiGHS interior point",
-    "mip": "HiGHS branch and bound (whole units)",
+    "mip": "HiGHS branch and bound",
 }
 #: A unit count within this of a whole number is whole (the integer optimum is p_nom = n ×
 #: unit size, so its count comes back as n to round-off).
@@ -85,7 +85,8 @@ def shortfall_words(result: SupplyResult) -> str:
 
 
 def solver_words(solver: str) -> str:
-    """``highs-choose`` → ``HiGHS, method of its choice`` (unknown methods as given)."""
+    """``highs-mip`` → ``HiGHS branch and bound``, ``highs-choose`` (HiGHS picks the
+    method) → ``HiGHS``; unknown methods as given."""
     method = solver.removeprefix("highs-")
     return _METHODS.get(method, solver)
 
@@ -176,11 +177,15 @@ def reserve_parts(result: SupplyResult) -> list[str]:
     largest_w = reserve.get("largest_unit_w", 0)
     if largest_w > 0:
         margin = reserve["n_minus_1_margin"]
+        left_w = firm_w - largest_w
         parts.append(
             f"without its largest unit ({_quantity(largest_w, 'W')}) "
-            f"{_quantity(max(firm_w - largest_w, 0.0), 'W')} firm, "
-            f"{_signed_share(margin, 'the peak')}: "
-            + ("N-1 firm cover" if margin >= 0 else "no N-1 firm cover")
+            + (
+                f"{_quantity(left_w, 'W')} firm, {_signed_share(margin, 'the peak')}"
+                if left_w > 0
+                else "no firm capacity is left"
+            )
+            + (": N-1 firm cover" if margin >= 0 else ": no N-1 firm cover")
         )
     if reserve.get("storage_energy_j", 0) > 0:
         parts.append(
