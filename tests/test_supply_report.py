@@ -310,8 +310,7 @@ def test_reserve_is_in_the_report_as_in_the_terminal(capsys: pytest.CaptureFixtu
     parts = [p.replace("\u00a0", " ") for p in reserve_parts(result)]
     assert parts == [
         "firm capacity 1.2 GW for a peak load of 1 GW (20% above the peak)",
-        "without its largest unit (400 MW) 800 MW firm, 20% short of the peak: "
-        "no N-1 firm cover",
+        "without its largest unit (400 MW) 800 MW firm, 20% short of the peak: no N-1 firm cover",
         "storage 200 MW, 800 MWh (0.8 h at peak load)",
         "nuclear-ap1000: a built unit is out 1,234 h in the sampled year; in those hours "
         "supply came from gas-ccgt 70%, battery-li-ion 30%",

@@ -413,7 +413,7 @@ def print_supply(result: SupplyResult) -> None:
     units to build, storage, energy and cost by technology, then the headline figures."""
     from rich.table import Table
 
-    from gigawatt.report.format import fixed, fmt
+    from gigawatt.report.format import fixed
     from gigawatt.report.supply_text import (
         cost_texts,
         outcome_words,
