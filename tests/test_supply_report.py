@@ -201,7 +201,7 @@ def test_report_text_matches_the_run(result: SupplyResult, page: str) -> None:
     assert f"({shown} days)" in text
     assert "storage ends each day where it started" not in text
     assert "carried from day to day" in text
-    assert "gas-ccgt: units are continuous, rounded up to whole units to build" in text
+    assert "gas-ccgt: a continuous unit count, rounded up to build" in text
     assert "in whole units" not in text  # --continuous: nothing is claimed whole
     from gigawatt.cli import cli_wording
 
@@ -287,8 +287,8 @@ def test_whole_units_are_claimed_only_for_what_is_whole() -> None:
     result = _synthetic()
     note = units_note(result)
     assert note == (
-        "nuclear-ap1000 in whole units (the integer optimum); wind-onshore: units are "
-        "continuous, rounded up to whole units to build; solar-pv: sized in MW (no unit size)"
+        "nuclear-ap1000 built in whole units (the integer optimum); wind-onshore: a "
+        "continuous unit count, rounded up to build; solar-pv: sized in MW (no unit size)"
     )
     page = render_supply_report(result)
     table = _capacity_table(page)

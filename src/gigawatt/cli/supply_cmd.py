@@ -431,7 +431,7 @@ def print_supply(result: SupplyResult) -> None:
             f"mean load {format_quantity(result.mean_load_w, 'W')}"
         ),
         title_justify="left",
-        caption=f"build: {note}" if note else None,
+        caption=note or None,
         caption_justify="left",
     )
     for col in ("technology", "optimum", "build", "storage", "energy/yr", "$M/yr"):

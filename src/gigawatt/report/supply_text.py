@@ -135,11 +135,9 @@ def units_note(result: SupplyResult) -> str:
     no_units = [t for t in result.technologies if t not in result.units]
     parts = []
     if whole:
-        parts.append(f"{', '.join(whole)} in whole units (the integer optimum)")
+        parts.append(f"{', '.join(whole)} built in whole units (the integer optimum)")
     if rounded:
-        parts.append(
-            f"{', '.join(rounded)}: units are continuous, rounded up to whole units to build"
-        )
+        parts.append(f"{', '.join(rounded)}: a continuous unit count, rounded up to build")
     if no_units and parts:
         parts.append(f"{', '.join(no_units)}: sized in MW (no unit size)")
     return "; ".join(parts)
