@@ -1577,7 +1577,13 @@ def _read_solution(
     import pandas as pd
 
     out: dict[str, Any] = {"objective": float(model.objective.value)}
-    gen_nom = _solution(model, "Generator-p_nom")
+    # every generator held at a unit count (whole cycling units alone, with storage): the model
+    # has no generator size variable at all
+    gen_nom = (
+        _solution(model, "Generator-p_nom")
+        if "Generator-p_nom" in model.variables
+        else pd.Series(dtype=float)
+    )
     held = {t: plan.held * plan.size_mw for t, plan in units.items() if plan.held is not None}
     if held:  # units held built are not extendable: their p_nom is fixed, not a variable
         gen_nom = pd.concat([gen_nom, pd.Series(held, dtype=float)])
@@ -2103,10 +2109,16 @@ def size_supply(
                 f"the full-year replay finds {shortfall:.2%} short: adding {len(short_days)} "
                 "exact days and solving again"
             )
+            kept_periods = periods
             periods = add_exact_days(periods, series, short_days)
             reduced, weights = periods.series, periods.weights_h
             refined = run(costs, full=False, ranges=True)
-            if refined["status"] != "ok":
+            if refined["status"] != "ok":  # e.g. whole units out of time: the last answer's days
+                periods, reduced, weights = (
+                    kept_periods,
+                    kept_periods.series,
+                    kept_periods.weights_h,
+                )
                 break
             for key in ("solve_time_s", "build_cpu_s", "solver_cpu_s", "highs_run_s"):
                 refined[key] += solution[key]  # report all rounds' time
@@ -2257,9 +2269,10 @@ def _commit_held(
     more), the rest re-optimised (:attr:`UnitPlan.held`). Returns its answer, with
     ``mip_gap`` measured against the linearized MILP's bound (a lower bound on the exact
     optimum, since every exact answer is feasible there), or ``solution`` unchanged when it
-    finds none or does not finish within :data:`COMMIT_TIME_LIMIT_S` (or the sizing's time
+    finds none within :data:`COMMIT_TIME_LIMIT_S` (or what is left of the sizing's time
     budget): then ``solution`` with ``commitment_stopped`` (the HiGHS condition), and GW419
-    reports the hours below the minimum."""
+    reports the hours below the minimum. An answer found but not proven optimal by then is
+    kept with that gap and ``stopped_in`` (GW418)."""
     cycling = {
         tid: int(solution["units_built"].get(tid, 0))
         for tid, p in plans.items()
@@ -2268,10 +2281,12 @@ def _commit_held(
     if not cycling:
         return solution
     step("committing the built units hour by hour (integer statuses)")
-    exact = run(costs, full=full, quiet=True, held=cycling, cap_s=COMMIT_TIME_LIMIT_S)
-    if exact["status"] != "ok" or "objective" not in exact or exact["condition"] != "optimal":
-        # not proven within its limit: an unproven status path can cost more than the
-        # linearized answer it refines, so that answer is kept, and the output says so
+    # --verbose shows this MILP's HiGHS log too (it is the slow one with storage)
+    exact = run(costs, full=full, held=cycling, cap_s=COMMIT_TIME_LIMIT_S)
+    if exact["status"] != "ok" or "objective" not in exact:
+        # no exact answer within its limit (or none at all): the linearized answer is kept,
+        # and the output says so; one found but not proven optimal is kept below with its
+        # gap (GW418), since it honours the minimum stable output the linearized one ignores
         kept = {**solution, "commitment_stopped": exact.get("condition") or exact["status"]}
         for key in ("solve_time_s", "build_cpu_s", "solver_cpu_s", "highs_run_s"):
             kept[key] = solution[key] + exact.get(key, 0.0)
@@ -2280,6 +2295,8 @@ def _commit_held(
     exact["mip_gap"] = max(0.0, (exact["objective"] - bound) / abs(exact["objective"]))
     exact["unit_p_nom"] = solution["unit_p_nom"]  # the same units: outage hours per unit
     exact["commitment"] = "integer, units held"
+    if exact["condition"] != "optimal":
+        exact["stopped_in"] = "the exact commitment"
     exact["linearized_objective"] = solution["objective"]
     for key in ("solve_time_s", "build_cpu_s", "solver_cpu_s", "highs_run_s"):
         exact[key] += solution[key]
@@ -2316,11 +2333,17 @@ def _whole_units_report(
                 "last answer finished in time is kept"
             )
         if unproven:
+            where = solution.get("stopped_in")
+            limit = (
+                f"its own {COMMIT_TIME_LIMIT_S:g} s limit within the time budget of {total_s:g} s"
+                if where
+                else f"time budget {total_s:g} s for all the sizing's MILPs"
+            )
             message += (
                 "; it is "
                 if ran_out
-                else f"HiGHS stopped at {solution.get('condition')} "
-                f"(time budget {total_s:g} s for all the sizing's MILPs) with the answer "
+                else f"HiGHS stopped {'in ' + where + ' ' if where else ''}at "
+                f"{solution.get('condition')} ({limit}) with the answer "
             )
             message += (
                 f"proven within {gap:.1%} of the whole-unit optimum, not "
@@ -2333,9 +2356,14 @@ def _whole_units_report(
             {
                 "code": "GW419",
                 "message": "whole units: the exact commitment of the units built (an integer "
-                f"count on per hour) ended at {stopped} within its {COMMIT_TIME_LIMIT_S:g} s "
-                "limit (or the time budget left), so the linearized commitment is kept: its "
-                "units may run below their minimum stable output",
+                "count on per hour) found no answer "
+                + (
+                    f"within its {COMMIT_TIME_LIMIT_S:g} s limit (or the time budget left)"
+                    if stopped == "time_limit"
+                    else f"(HiGHS: {stopped})"
+                )
+                + ", so the linearized commitment is kept: its units may run below their "
+                "minimum stable output",
             }
         )
     for tid, hours in report["below_minimum"].items():
