@@ -77,10 +77,11 @@ COMMITTABLE_WORK_FACTOR = 4.0
 AUTO_MAX_WORK = 5000.0
 #: Own wall-clock limit [s] of the exact commitment of the units built (chosen setting, not
 #: cited: it refines a finished answer, so it gets a short share of :data:`MIP_OPTIONS`'
-#: budget; its linearized answer is kept when it does not finish). Measured: the exact
-#: commitment of 3 gas-ccgt units with Li-ion storage (50 MW, ``--days 2``, 3 days linked
-#: through the year) had not proven its answer after 250 s of HiGHS, while the units-held
-#: commitment of the 500 MW cases took under 10 s.
+#: budget; an answer found by then is kept with its gap, else the linearized one). Measured
+#: (HiGHS log, 2-core machine): gas-ccgt + Li-ion, 50 MW, ``--days 2`` (18 days linked, 432
+#: hourly statuses): within 4.7% of its bound at 4 s, 0.15% at 38 s, still 0.149% at 60 s,
+#: where it had run to the 300 s limit before; the 500 MW gas case (912 statuses) also ran to
+#: 300 s for a 0.16% gap. The first answers come within seconds; proof is what takes long.
 COMMIT_TIME_LIMIT_S = 60.0
 #: Extreme days tsam appends besides the typical ones: the highest residual load and the
 #: peak load (often the same day), plus the lowest output of each variable technology.
