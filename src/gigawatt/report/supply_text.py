@@ -28,13 +28,6 @@ __all__ = [
 
 #: No-break space: between a number and its unit.
 NBSP = "\u00a0"
-#: HiGHS conditions in words (linopy's termination conditions); others: underscores as spaces.
-_CONDITIONS = {
-    "optimal": "optimal",
-    "time_limit": "stopped at the time limit",
-    "iteration_limit": "stopped at the iteration limit",
-    "suboptimal": "feasible, not proven optimal",
-}
 #: The HiGHS method after ``highs-`` in :attr:`SupplyResult.solver`, in words.
 _METHODS = {
     "choose": "HiGHS",
@@ -66,7 +59,9 @@ def cost_texts(result: SupplyResult) -> dict[str, str]:
 def outcome_words(result: SupplyResult) -> str:
     """How the solve finished, in words: ``optimal``, or ``stopped at the time limit, within
     2.3% of optimal`` when HiGHS stopped a whole-unit solve early with a proven gap."""
-    words = _CONDITIONS.get(result.condition, result.condition.replace("_", " "))
+    from gigawatt.supply.hourly import condition_words
+
+    words = condition_words(result.condition)
     gap = result.whole_units.get("mip_gap")
     if result.condition != "optimal" and gap is not None and gap != float("inf"):
         words += f", within {gap:.1%} of optimal"

@@ -535,6 +535,21 @@ class SupplyResult:
 # -- feasibility before solving ------------------------------------------------------------------
 
 
+#: HiGHS termination conditions (linopy's names) in words; others: underscores as spaces.
+CONDITION_WORDS = {
+    "optimal": "optimal",
+    "time_limit": "stopped at the time limit",
+    "iteration_limit": "stopped at the iteration limit",
+    "suboptimal": "feasible, not proven optimal",
+}
+
+
+def condition_words(condition: str) -> str:
+    """A solver termination condition in words (``time_limit`` → ``stopped at the time
+    limit``), for the terminal, the HTML report and the warnings alike."""
+    return CONDITION_WORDS.get(condition, condition.replace("_", " "))
+
+
 def check_feasibility(
     costs: Sequence[TechCosts],
     load_pu: np.ndarray,
@@ -2342,8 +2357,8 @@ def _whole_units_report(
             message += (
                 "; it is "
                 if ran_out
-                else f"HiGHS stopped {'in ' + where + ' ' if where else ''}at "
-                f"{solution.get('condition')} ({limit}) with the answer "
+                else f"HiGHS {'in ' + where + ' ' if where else ''}"
+                f"{condition_words(str(solution.get('condition')))} ({limit}) with the answer "
             )
             message += (
                 f"proven within {gap:.1%} of the whole-unit optimum, not "
@@ -2401,7 +2416,8 @@ def _cost_year_note(
 def _periods_note(days: int, periods: Periods, linked: bool) -> dict[str, str]:
     """Warning GW411: how many representative and extreme days stand for the year."""
     extremes = (
-        f" plus {periods.n_extreme} extreme or exact day(s) (kept for: "
+        f" plus {periods.n_extreme} extreme or exact day{'' if periods.n_extreme == 1 else 's'} "
+        "(kept for: "
         f"{', '.join(periods.extreme_names)})"
         if periods.n_extreme
         else ""
