@@ -144,7 +144,7 @@ def test_time_limited_milp_keeps_its_answer_and_reports_the_gap() -> None:
     report, notes = _whole_units_report(solution, {"nuclear-ap1000": plan})
     assert report["mip_gap"] == 0.042
     assert [n["code"] for n in notes] == ["GW418"]
-    assert "4.2%" in notes[0]["message"] and "time_limit" in notes[0]["message"]
+    assert "4.2%" in notes[0]["message"] and "stopped at the time limit" in notes[0]["message"]
 
 
 def test_milp_solution_carries_its_gap_and_bound() -> None:
