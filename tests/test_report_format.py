@@ -168,6 +168,7 @@ def test_supply_report_inputs_never_e_notation() -> None:
         solver="highs",
         status="ok",
         condition="optimal",
+        whole_units={},
         solve_time_s=1.0,
         aggregation_rmse=3.2e-5,
         aggregation_error=None,

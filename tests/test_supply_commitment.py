@@ -13,13 +13,23 @@ import pytest
 from gigawatt.supply import hourly
 from gigawatt.supply.commitment import (
     AUTO_MAX_WORK,
+    COMMIT_TIME_LIMIT_S,
     COMMITTABLE_WORK_FACTOR,
     MIP_OPTIONS,
+    MilpBudget,
     auto_whole_units,
     below_minimum,
     milp_work,
+    refine_days_max,
 )
-from gigawatt.supply.hourly import TechCosts, UnitPlan, _whole_units_report, size_supply, solve
+from gigawatt.supply.hourly import (
+    TechCosts,
+    UnitPlan,
+    _commit_held,
+    _whole_units_report,
+    size_supply,
+    solve,
+)
 from supply_cases import outage_weeks, tech
 
 
@@ -37,6 +47,19 @@ def test_milp_work_counts_candidate_unit_hours_by_hand() -> None:
     assert milp_work([ap1000], 500e6, None).snapshots == 8760
 
 
+def test_milp_work_grows_by_every_day_the_refinement_may_add() -> None:
+    """Refinement: 3 rounds x (8 worst days + the day before each) = 48 exact days at most.
+    AP1000, 12 days: 336 + 48 x 24 = 1,488 snapshots, work 3 x 1,488 = 4,464. Near the whole
+    year only the days left can be added: 364 + 1 extreme day leave none."""
+    assert refine_days_max(12, 1) == 48
+    assert refine_days_max(364, 0) == 0
+    assert refine_days_max(330, 1) == 365 - 332
+    size = milp_work([tech("nuclear-ap1000")], 500e6, 12, n_variable=1)
+    assert size.max_snapshots == 1488
+    assert size.max_work == pytest.approx(4464.0)
+    assert milp_work([tech("nuclear-ap1000")], 500e6, None).max_snapshots == 8760
+
+
 def test_auto_rule_picks_whole_units_only_for_a_quick_milp() -> None:
     ap1000, nuscale, gas = (
         tech("nuclear-ap1000"),
@@ -45,14 +68,25 @@ def test_auto_rule_picks_whole_units_only_for_a_quick_milp() -> None:
     )
     solar, wind, battery = tech("solar-pv"), tech("wind-onshore"), tech("battery-li-ion")
     assert auto_whole_units([ap1000, solar, battery], 500e6, 12) == (True, None)
-    # NuScale: ceil(500/77) + 2 = 9 candidates x 336 h = 3,024 > AUTO_MAX_WORK
+    # AP1000: 3 candidates x (336 + 48 x 24) h = 4,464, at most AUTO_MAX_WORK
+    assert AUTO_MAX_WORK >= 3 * 1488
+    # NuScale: ceil(500/77) + 2 = 9 candidates x 1,488 h = 13,392 > AUTO_MAX_WORK
     on, note = auto_whole_units([nuscale, solar, battery], 500e6, 12)
     assert not on and note is not None and "nuclear-nuscale-us460" in note
-    assert AUTO_MAX_WORK < 9 * 336
+    assert AUTO_MAX_WORK < 9 * 1488 and "13,392" in note
     # the gas case of issue 14 (138 s CPU with whole units): continuous, with a note
     on, note = auto_whole_units([solar, wind, battery, gas], 500e6, 12)
     assert not on and note is not None
     assert "add --integer" in note and "\n" not in note
+    # the trial case that ran 534 s (PV + Li-ion + gas, --days 4): its first MILP is small,
+    # 3 x 4 x (4 + 2) x 24 = 1,728, but refinement can grow it to 3 x 4 x 1,296 = 15,552
+    assert milp_work([gas], 500e6, 4, n_variable=1).work == pytest.approx(1728.0)
+    assert auto_whole_units([solar, battery, gas], 500e6, 4)[0] is False
+    # AP1000 with 25 days: first MILP 3 x 27 x 24 = 1,944 below the limit, grown by 48 days
+    # 3 x 75 x 24 = 5,400 above it: continuous, since a round could take it past
+    grows = milp_work([ap1000], 500e6, 25, n_variable=1)
+    assert grows.work < AUTO_MAX_WORK < grows.max_work
+    assert auto_whole_units([ap1000, solar, battery], 500e6, 25)[0] is False
     # the full year, or no modular firm technology: continuous, silently
     assert auto_whole_units([ap1000], 500e6, None) == (False, None)
     assert auto_whole_units([solar, battery], 500e6, 12) == (False, None)
@@ -110,7 +144,7 @@ def test_time_limited_milp_keeps_its_answer_and_reports_the_gap() -> None:
     report, notes = _whole_units_report(solution, {"nuclear-ap1000": plan})
     assert report["mip_gap"] == 0.042
     assert [n["code"] for n in notes] == ["GW418"]
-    assert "4.2%" in notes[0]["message"] and "time_limit" in notes[0]["message"]
+    assert "4.2%" in notes[0]["message"] and "stopped at the time limit" in notes[0]["message"]
 
 
 def test_milp_solution_carries_its_gap_and_bound() -> None:
@@ -247,3 +281,152 @@ def test_whole_units_of_cycling_plants_alone_do_not_crash() -> None:
     result = size_supply("50 MW", ["gas-ccgt"], "flat", days=2, integer=True)
     assert result.units_built["gas-ccgt"] >= 1
     assert result.estimated_shortfall is not None and result.estimated_shortfall < 1e-3
+
+
+def test_milp_budget_hands_each_milp_what_is_left() -> None:
+    """A 100 s budget just started: about 100 s left, set by the budget; a 60 s cap is
+    smaller and sets the limit instead; a spent budget leaves 0."""
+    budget = MilpBudget(100.0)
+    left, by_budget = budget.limit_s()
+    assert 99.0 < left <= 100.0 and by_budget
+    assert budget.limit_s(60.0) == (60.0, False)
+    assert MilpBudget(0.0).limit_s(60.0) == (0.0, True)
+
+
+def _budget_after_first_milp(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Make the sizing's budget run out once the first MILP has started (no clock involved:
+    the budget reports its full size once, then nothing). Returns the time limits handed to
+    HiGHS."""
+    calls = {"n": 0}
+
+    def left_s(self: MilpBudget) -> float:
+        calls["n"] += 1
+        return self.total_s if calls["n"] == 1 else 0.0
+
+    limits: list[float] = []
+    original = hourly.solve
+
+    def recording_solve(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        limits.append(float((kwargs.get("options") or {})["time_limit"]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(MilpBudget, "left_s", left_s)
+    monkeypatch.setattr(hourly, "solve", recording_solve)
+    return limits
+
+
+def test_spent_budget_keeps_the_first_answer_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gas alone for 50 MW flat: the first (linearized) MILP gets the whole budget; nothing is
+    left for the exact commitment, which is not run: the linearized answer (one 540 MW unit)
+    is kept, and GW418 says the budget ran out, GW419 that the commitment stayed linearized."""
+    limits = _budget_after_first_milp(monkeypatch)
+    result = size_supply("50 MW", ["gas-ccgt"], "flat", days=2, integer=True)
+    assert limits == [MIP_OPTIONS["time_limit"]]  # one MILP ran, with the full budget
+    assert result.units_built["gas-ccgt"] == 1
+    assert result.whole_units is not None and result.whole_units["budget_ran_out"]
+    assert result.whole_units["commitment"] == "linearized"
+    by_code = {w["code"]: w["message"] for w in result.warnings}
+    assert "time budget" in by_code["GW418"] and "300 s" in by_code["GW418"]
+    assert "linearized commitment is kept" in " ".join(
+        w["message"] for w in result.warnings if w["code"] == "GW419"
+    )
+
+
+def test_exact_commitment_runs_under_its_own_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the budget untouched, the exact commitment's time limit is COMMIT_TIME_LIMIT_S
+    (below what is left of the 300 s), the first MILP's what is left of the budget. (One
+    540 MW unit at its 270 MW minimum cannot serve 50 MW without storage: the exact
+    commitment finds no answer, and GW419 says why the linearized one is kept.)"""
+    limits: list[float] = []
+    original = hourly.solve
+
+    def recording_solve(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        limits.append(float((kwargs.get("options") or {})["time_limit"]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(hourly, "solve", recording_solve)
+    result = size_supply("50 MW", ["gas-ccgt"], "flat", days=2, integer=True)
+    assert result.whole_units is not None
+    assert limits[-1] == COMMIT_TIME_LIMIT_S
+    assert all(0 < t <= MIP_OPTIONS["time_limit"] for t in limits[:-1])
+
+
+def _linear_answer() -> dict[str, Any]:
+    """A linearized MILP's answer (objective 100, proven optimal) with one gas unit built."""
+    return {
+        "status": "ok",
+        "condition": "optimal",
+        "objective": 100.0,
+        "mip_gap": 0.0,
+        "mip_bound": 100.0,
+        "units_built": {"gas-ccgt": 1},
+        "unit_p_nom": {"gas-ccgt#1": 100.0},
+        "solve_time_s": 1.0,
+        "build_cpu_s": 1.0,
+        "solver_cpu_s": 1.0,
+        "highs_run_s": 1.0,
+    }
+
+
+GAS_PLAN = UnitPlan(100.0, (np.ones(4),), 0.5, None, True)
+
+
+def test_exact_commitment_without_an_answer_keeps_the_linearized_one() -> None:
+    """The exact commitment ends at its limit with no answer: the linearized answer (100) is
+    kept, the attempt's time counted, and GW419 says the commitment stayed linearized."""
+    linear = _linear_answer()
+
+    def no_answer(*_args: Any, **kwargs: Any) -> dict[str, Any]:
+        assert kwargs["cap_s"] == COMMIT_TIME_LIMIT_S and kwargs["held"] == {"gas-ccgt": 1}
+        out = {**linear, "status": "warning", "condition": "time_limit"}
+        del out["objective"]
+        return out
+
+    kept = _commit_held(linear, {"gas-ccgt": GAS_PLAN}, [], no_answer, lambda _m: None, False)
+    assert kept["objective"] == 100.0 and kept["commitment_stopped"] == "time_limit"
+    assert kept["solve_time_s"] == 2.0  # the attempt's time is counted
+    _, notes = _whole_units_report(kept, {"gas-ccgt": GAS_PLAN})
+    assert [n["code"] for n in notes] == ["GW419"]
+    message = notes[0]["message"]
+    assert "found no answer within" in message and f"{COMMIT_TIME_LIMIT_S:g} s" in message
+
+
+def test_unproven_exact_commitment_is_kept_with_its_gap() -> None:
+    """The exact commitment stops at its limit with an answer of 104 (it honours the minimum
+    output): kept, with the gap against the linearized bound, (104 - 100) / 104 = 3.85%, and
+    GW418 names the exact commitment and its own limit."""
+    linear = _linear_answer()
+
+    def unproven(*_args: Any, **_kwargs: Any) -> dict[str, Any]:
+        return {**linear, "condition": "time_limit", "objective": 104.0, "mip_feasible": True}
+
+    exact = _commit_held(linear, {"gas-ccgt": GAS_PLAN}, [], unproven, lambda _m: None, False)
+    assert exact["objective"] == 104.0 and exact["commitment"] == "integer, units held"
+    assert exact["mip_gap"] == pytest.approx(4.0 / 104.0, rel=1e-12)
+    _, notes = _whole_units_report(exact, {"gas-ccgt": GAS_PLAN})
+    assert [n["code"] for n in notes] == ["GW418"]
+    message = notes[0]["message"]
+    assert "exact commitment" in message and "3.8%" in message
+    assert f"{COMMIT_TIME_LIMIT_S:g} s" in message
+
+
+def test_held_cycling_units_with_storage_read_back() -> None:
+    """Issue 14: gas and Li-ion alone, the units held: the exact commitment's model has no
+    generator size variable, and reading its answer crashed ('Generator-p_nom'). A flat
+    30 MW for 24 h, one 100 MW unit held (50 MW minimum): each hour the unit is off or at
+    50 MW or more, the surplus stored, and the built unit reported."""
+    hours = 24
+    gas = TechCosts(tech("gas-ccgt"), 1_000.0, 50.0)
+    battery = TechCosts(tech("battery-li-ion"), 100.0, 0.0)
+    plan = UnitPlan(100.0, (np.ones(hours),), 0.5, None, True, held=1)
+    out = solve(
+        [gas, battery],
+        np.full(hours, 30.0),
+        {"gas-ccgt": np.ones(hours)},
+        np.ones(hours),
+        units={"gas-ccgt": plan},
+    )
+    assert out["status"] == "ok" and out["units_built"] == {"gas-ccgt": 1}
+    p = out["dispatch"]["gas-ccgt"].to_numpy()
+    assert np.all((p < 1e-6) | (p > 50.0 - 1e-6))
+    assert out["e_nom"]["battery-li-ion"] > 0

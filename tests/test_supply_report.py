@@ -61,8 +61,10 @@ def test_capacity_and_cost_figures_equal_the_result(result: SupplyResult, page: 
     assert list(table) == TECHS
     for tid, cells in table.items():
         capacity_mw, units, _build, storage_mwh, _hours, energy_gwh, _cf, _cost = (
-            (float(c.replace(",", "")) if "(" not in c else c) if c else None for c in cells
+            (float(c.replace(",", "")) if "(" not in c else c) if c and c != "—" else None
+            for c in cells
         )
+        assert (cells[1] == "—") == (tid not in result.units)  # "—": sized in MW, no units
         assert capacity_mw == pytest.approx(result.capacity_w[tid] / 1e6, abs=0.05)
         if tid in result.units:
             assert units == pytest.approx(result.units[tid], abs=0.005)
@@ -195,10 +197,12 @@ def test_report_text_matches_the_run(result: SupplyResult, page: str) -> None:
     shown = len(result.dispatch) // 24
     assert shown > 2
     text = re.sub(r"<[^>]+>", "", page)
-    assert f"The 2 typical days and {shown - 2} extreme or exact day(s)" in text
+    assert f"2 representative days + {shown - 2} extreme or exact day" in text
+    assert f"({shown} days)" in text
     assert "storage ends each day where it started" not in text
     assert "carried from day to day" in text
-    assert "Units are continuous" in text
+    assert "gas-ccgt: a continuous unit count, rounded up to build" in text
+    assert "in whole units" not in text  # --continuous: nothing is claimed whole
     from gigawatt.cli import cli_wording
 
     command = SimpleNamespace(params=[SimpleNamespace(opts=["--check-error", "--days"])])
@@ -206,3 +210,132 @@ def test_report_text_matches_the_run(result: SupplyResult, page: str) -> None:
     if any("check_error=True" in w["message"] for w in result.warnings):
         assert "check_error=True" not in worded
         assert "--check-error" in worded
+
+
+def _synthetic(**changes: object) -> SupplyResult:
+    """A 12-day result whose dispatch holds 38 days (26 extreme or exact days added by the
+    refinement rounds), with whole nuclear units next to a continuous wind count, a reserve
+    with hand-set figures, and a whole-unit solve HiGHS stopped at its time limit."""
+    import dataclasses
+
+    shown = 38
+    hours = pd.date_range("2023-01-01", periods=shown * 24, freq="h")
+    techs = ["nuclear-ap1000", "wind-onshore", "solar-pv"]
+    frame = pd.DataFrame({t: np.zeros(shown * 24) for t in [*techs, "load"]}, index=hours)
+    base = SupplyResult(
+        status="ok",
+        condition="time_limit",
+        technologies=techs,
+        capacity_w={"nuclear-ap1000": 2.234e9, "wind-onshore": 36.5 * 3.29e6, "solar-pv": 1e9},
+        units={"nuclear-ap1000": 2.0, "wind-onshore": 36.5},
+        storage_energy_j={},
+        generation_j={t: 1e15 for t in techs},
+        cost_usd_per_year=1e9,
+        cost_usd_per_mwh=100.0,
+        cfe_share=1.0,
+        curtailment_j=0.0,
+        load_energy_j=3.15e16,
+        mean_load_w=1e9,
+        solve_time_s=60.0,
+        days=12,
+        solver="highs-mip",
+        units_built={"nuclear-ap1000": 2, "wind-onshore": 37},
+        capacity_built_w={"nuclear-ap1000": 2.234e9, "wind-onshore": 37 * 3.29e6},
+        whole_units={"mip_gap": 0.023},
+        reserve={
+            "firm_capacity_w": 1.2e9,
+            "peak_load_w": 1e9,
+            "firm_margin": 0.2,
+            "largest_unit_w": 4e8,
+            "n_minus_1_margin": -0.2,  # (1.2 GW - 0.4 GW) / 1 GW - 1
+            "storage_power_w": 2e8,
+            "storage_energy_j": 800 * 3.6e9,
+            "storage_hours_at_peak": 0.8,  # 800 MWh / 1,000 MW
+            "outages": {
+                "nuclear-ap1000": {
+                    "hours_with_a_unit_out": 1234.0,
+                    "served_by": {"battery-li-ion": 0.3, "gas-ccgt": 0.7},
+                }
+            },
+        },
+        choices={"site": [35.0, -106.0], "integer": True, "linked_storage": True},
+        dispatch=frame,
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _text(page: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page).replace("\u00a0", " "))
+
+
+def test_dispatch_title_counts_the_days_shown_not_the_days_asked() -> None:
+    result = _synthetic()
+    ((title, window),) = dispatch_windows(result)
+    assert window == slice(0, 38 * 24)
+    assert title == "12 representative days + 26 extreme or exact days (38 days), in sequence"
+    text = _text(render_supply_report(result))
+    assert "12 representative days + 26 extreme or exact days (38 days)" in text
+    assert "12 representative days in sequence" not in text
+    # without added days the count is the one asked for
+    plain = _synthetic(dispatch=_synthetic().dispatch.iloc[: 12 * 24])  # type: ignore[union-attr]
+    assert dispatch_windows(plain)[0][0] == "12 representative days, in sequence"
+
+
+def test_whole_units_are_claimed_only_for_what_is_whole() -> None:
+    from gigawatt.report.supply_text import units_note
+
+    result = _synthetic()
+    note = units_note(result)
+    assert note == (
+        "nuclear-ap1000 built in whole units (the integer optimum); wind-onshore: a "
+        "continuous unit count, rounded up to build; solar-pv: sized in MW (no unit size)"
+    )
+    page = render_supply_report(result)
+    table = _capacity_table(page)
+    assert table["nuclear-ap1000"][1] == "2"  # the integer optimum, no decimals
+    assert table["wind-onshore"][1] == "36.50"  # continuous, said so in the caption
+    assert table["solar-pv"][1] == "—" and table["solar-pv"][2] == "—"  # no unit size
+    assert note in _text(page)
+    assert "Modular firm plants are built as whole units" not in page
+    # --continuous: no count is claimed whole, even one that lands on a whole number
+    loose = _synthetic(choices={"integer": False})
+    assert "whole units (the integer optimum)" not in units_note(loose)
+
+
+def test_reserve_is_in_the_report_as_in_the_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    from gigawatt.cli.supply_cmd import print_supply
+    from gigawatt.report.supply_text import reserve_parts
+
+    result = _synthetic()
+    parts = [p.replace("\u00a0", " ") for p in reserve_parts(result)]
+    assert parts == [
+        "firm capacity 1.2 GW for a peak load of 1 GW (20% above the peak)",
+        "without its largest unit (400 MW) 800 MW firm, 20% short of the peak: no N-1 firm cover",
+        "storage 200 MW, 800 MWh (0.8 h at peak load)",
+        "nuclear-ap1000: a built unit is out 1,234 h in the sampled year; in those hours "
+        "supply came from gas-ccgt 70%, battery-li-ion 30%",
+    ]
+    page = render_supply_report(result)
+    listed = re.search(r'<ul id="reserve">(.*?)</ul>', page, re.S)
+    assert listed is not None
+    assert [_text(li).strip() for li in re.findall(r"<li>(.*?)</li>", listed.group(1))] == parts
+    print_supply(result)
+    terminal = re.sub(r"\s+", " ", capsys.readouterr().out)
+    assert "reserve: " + "; ".join(parts) in terminal
+
+
+def test_time_limit_is_said_in_words_in_both(capsys: pytest.CaptureFixture[str]) -> None:
+    from gigawatt.cli.supply_cmd import print_supply
+    from gigawatt.report.supply_text import outcome_words
+
+    result = _synthetic()
+    words = "stopped at the time limit, within 2.3% of optimal"
+    assert outcome_words(result) == words
+    assert outcome_words(_synthetic(condition="optimal")) == "optimal"
+    page = render_supply_report(result)
+    assert f'<h2 id="result">Result: {words}</h2>' in page
+    assert "time_limit" not in _text(page)
+    print_supply(result)
+    terminal = re.sub(r"\s+", " ", capsys.readouterr().out)
+    assert f"({words})" in terminal and "time_limit" not in terminal
+    assert "by HiGHS branch and bound" in terminal and "highs-mip" not in terminal

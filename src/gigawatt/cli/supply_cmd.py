@@ -27,6 +27,8 @@ from gigawatt.cli.common import (
 from gigawatt.errors import UserInputError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from gigawatt.catalog import Catalog
     from gigawatt.supply.grid import GridOptions
     from gigawatt.supply.hourly import SupplyResult
@@ -411,20 +413,25 @@ def print_supply(result: SupplyResult) -> None:
     units to build, storage, energy and cost by technology, then the headline figures."""
     from rich.table import Table
 
-    from gigawatt.report.format import fixed, fmt
+    from gigawatt.report.format import fixed
+    from gigawatt.report.supply_text import (
+        cost_texts,
+        outcome_words,
+        reserve_parts,
+        shortfall_words,
+        solver_words,
+        units_note,
+    )
     from gigawatt.units import format_quantity
 
+    note = units_note(result)
     table = Table(
         title=(
-            f"Hourly supply sizing ({result.condition}); "
+            f"Hourly supply sizing ({outcome_words(result)}); "
             f"mean load {format_quantity(result.mean_load_w, 'W')}"
         ),
         title_justify="left",
-        caption="optimum and build: the integer optimum in whole units (--integer, or "
-        "chosen for a small MILP)"
-        if result.choices.get("integer")
-        else "optimum: continuous capacity; build: whole units rounded up "
-        "(or the integer optimum with --integer)",
+        caption=note or None,
         caption_justify="left",
     )
     for col in ("technology", "optimum", "build", "storage", "energy/yr", "$M/yr"):
@@ -457,71 +464,30 @@ def print_supply(result: SupplyResult) -> None:
         )
     out = console()
     out.print(table)
-    out.print(
-        f"cost: ${result.cost_usd_per_mwh:,.1f}/MWh, "
-        f"{fmt(result.cost_usd_per_year, 'cost_usd')} per year; "
-        f"carbon-free share {result.cfe_share:.3f} (hour by hour); "
-        f"curtailed {format_quantity(result.curtailment_j, 'Wh')}/yr; "
-        f"solved in {result.solve_time_s:.1f} s ({result.solver})"
+    texts = cost_texts(result)
+    _say(
+        out,
+        f"cost: {texts['per_mwh']}, {texts['per_year']}; "
+        f"{texts['cfe']} carbon-free (hour by hour); "
+        f"curtailed {texts['curtailed']}; "
+        f"solved in {result.solve_time_s:.1f} s by {solver_words(result.solver)}",
     )
-    reserve = result.reserve
+    reserve = reserve_parts(result)
     if reserve:
-        peak = format_quantity(reserve["peak_load_w"], "W")
-        line = (
-            f"reserve: firm capacity {format_quantity(reserve['firm_capacity_w'], 'W')} for a "
-            f"peak load of {peak} ({reserve['firm_margin']:+.0%})"
-            if reserve["firm_capacity_w"] > 0
-            else f"reserve: no firm capacity built for a peak load of {peak}"
-        )
-        if reserve.get("largest_unit_w", 0) > 0:
-            margin = reserve["n_minus_1_margin"]
-            line += (
-                f"; without its largest unit ({format_quantity(reserve['largest_unit_w'], 'W')}) "
-                f"{margin:+.0%}: " + ("N-1 firm cover" if margin >= 0 else "no N-1 firm cover")
-            )
-        if reserve.get("storage_energy_j", 0) > 0:
-            line += (
-                f"; storage {format_quantity(reserve['storage_power_w'], 'W')}, "
-                f"{format_quantity(reserve['storage_energy_j'], 'Wh')} "
-                f"({reserve['storage_hours_at_peak']:.1f} h at peak)"
-            )
-        for tid, hours in reserve.get("outages", {}).items():
-            line += (
-                f"; {tid}: a built unit is out {hours['hours_with_a_unit_out']:,.0f} h in the "
-                "sampled year"
-            )
-            modelled = hours.get("modelled_hours_with_a_unit_out", hours["hours_with_a_unit_out"])
-            if result.days and abs(modelled - hours["hours_with_a_unit_out"]) >= 1:
-                line += (
-                    f"; the representative days, weighted by the days they stand for, have "
-                    f"{modelled:,.0f} h (the full-year replay checks the cover)"
-                )
-            served = hours.get("served_by", {})
-            if served:
-                line += "; in those hours supply came from " + ", ".join(
-                    f"{k} {v:.0%}" for k, v in sorted(served.items(), key=lambda kv: -kv[1])
-                )
-            else:
-                line += " (covered by the other units, storage or backup)"
-        out.print(line)
-    gap = result.whole_units.get("mip_gap")
-    if result.whole_units and result.condition != "optimal" and gap is not None:
-        out.print(
-            f"whole units: HiGHS stopped at {result.condition} with the answer proven within "
-            f"{gap:.1%} of the whole-unit optimum (see GW418)"
-        )
+        _say(out, "reserve: " + "; ".join(reserve))
     if result.aggregation_error is not None:
         out.print(f"aggregation cost error vs full year: {result.aggregation_error:+.2%}")
     if result.estimated_shortfall is not None:
-        out.print(
+        _say(
+            out,
             "estimated error: run hour by hour over the full year, the sizing leaves "
-            f"{result.estimated_shortfall:.2%} of the load unserved"
+            f"{shortfall_words(result)} of the load unserved"
             + (
                 " or over its fossil limit"
                 if result.choices.get("cfe") is not None
                 or result.choices.get("co2_cap_kg_per_year") is not None
                 else ""
-            )
+            ),
         )
     if result.near_optimal:
         near = result.near_optimal
@@ -556,6 +522,17 @@ def print_supply(result: SupplyResult) -> None:
     command = context.find_root().command if context else None
     for warning in result.warnings:
         out.print(f"[yellow]{warning['code']}[/yellow] {cli_wording(warning['message'], command)}")
+
+
+def _say(out: Console, text: str) -> None:
+    """Print ``text`` wrapped at the console's width at ASCII spaces only, so the no-break
+    spaces between numbers and units (:data:`gigawatt.report.supply_text.NBSP`) hold."""
+    import textwrap
+
+    from gigawatt.report.supply_text import NBSP
+
+    lines = textwrap.wrap(text, width=max(out.width, 40), break_long_words=False)
+    out.print("\n".join(lines).replace(NBSP, " "), markup=False, highlight=False, soft_wrap=True)
 
 
 def _slack(text: str | None) -> float | None:

@@ -100,14 +100,15 @@ def dispatch_windows(result: SupplyResult) -> list[tuple[str, slice]]:
     """The (title, hour slice) of each dispatch panel.
 
     Full year: the weeks centred on the solstices (summer first; swapped south of the
-    equator). Representative days: one panel with every typical day in sequence.
+    equator). Representative days: one panel with every day the model holds in sequence
+    (the typical days, then any extreme or exact days; the title counts both).
     """
     dispatch = result.dispatch
     n = 0 if dispatch is None else len(dispatch)
     if result.days:
-        return [
-            (f"{result.days} representative days in sequence (each stands for many)", slice(0, n))
-        ]
+        from gigawatt.report.supply_text import days_shown_words
+
+        return [(f"{days_shown_words(result)}, in sequence", slice(0, n))]
     if n < 365 * 24:
         return [("all modelled hours", slice(0, n))]
 
@@ -233,7 +234,7 @@ def dispatch_figure(result: SupplyResult) -> Any:
                     x=day * 24 - 0.5, line={"color": "#bbb", "dash": "dot"}, row=row, col=1
                 )
             fig.update_xaxes(
-                title_text="hour (UTC), typical days one after another",
+                title_text="hour (UTC), days one after another",
                 tickmode="linear",
                 dtick=6 if len(frame) <= 24 * 8 else 24,
                 row=row,
@@ -303,7 +304,7 @@ def storage_figure(result: SupplyResult) -> Any | None:
             if result.days
             else "Storage state of charge over the year"
         ),
-        xaxis_title="hour (UTC), typical days one after another" if result.days else "time (UTC)",
+        xaxis_title="hour (UTC), days one after another" if result.days else "time (UTC)",
         yaxis_title="MWh stored",
         template="plotly_white",
         height=360,

@@ -15,6 +15,17 @@ from typing import TYPE_CHECKING
 from gigawatt.errors import UserInputError
 from gigawatt.report.format import fixed
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
+from gigawatt.report.supply_text import (
+    cost_texts,
+    days_shown,
+    days_shown_words,
+    outcome_words,
+    reserve_parts,
+    shortfall_words,
+    solver_words,
+    units_note,
+    whole_unit_techs,
+)
 from gigawatt.units import J_PER_GWH, J_PER_MWH, SECONDS_PER_HOUR
 
 if TYPE_CHECKING:
@@ -24,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "capacity_rows",
-    "cost_texts",
+    "cost_texts",  # re-exported from gigawatt.report.supply_text
     "render_supply_report",
     "write_supply_report",
 ]
@@ -32,12 +43,21 @@ __all__ = [
 
 def capacity_rows(result: SupplyResult) -> list[dict[str, str]]:
     """One row per technology: capacity [MW], units, storage [MWh], energy [GWh/yr] and the
-    capacity factor (energy / (capacity × year)), as the report prints them."""
+    capacity factor (energy / (capacity × year)), as the report prints them. Units: a whole
+    number for the integer optimum, two decimals for a continuous count, "—" for a
+    technology sized in MW (no unit size)."""
     rows = []
     year_h = result.load_energy_j / result.mean_load_w / SECONDS_PER_HOUR
+    whole = whole_unit_techs(result)
     for tid in result.technologies:
         mw = result.capacity_w.get(tid, 0.0) / 1e6
         units = result.units.get(tid)
+        if units is None:
+            count = "—"  # sized in MW: no unit size
+        elif tid in whole:
+            count = f"{round(units):,d}"
+        else:
+            count = f"{units:,.2f}"
         store = result.storage_energy_j.get(tid)
         gen = result.generation_j.get(tid)
         factor = gen / J_PER_MWH / (mw * year_h) if gen is not None and mw > 0 else None
@@ -45,8 +65,8 @@ def capacity_rows(result: SupplyResult) -> list[dict[str, str]]:
             {
                 "id": tid,
                 "capacity_mw": f"{mw:,.1f}",
-                "units": "" if units is None else f"{units:,.2f}",
-                "build": ""
+                "units": count,
+                "build": "—"
                 if tid not in result.units_built
                 else f"{result.units_built[tid]} ({result.capacity_built_w[tid] / 1e6:,.0f} MW)",
                 "cost_musd": ""
@@ -59,22 +79,6 @@ def capacity_rows(result: SupplyResult) -> list[dict[str, str]]:
             }
         )
     return rows
-
-
-def cost_texts(result: SupplyResult) -> dict[str, str]:
-    """The headline figures as printed: ``$88.0/MWh``, ``$771M``, ``90.0%``, curtailment."""
-    from gigawatt.report.format import fmt
-    from gigawatt.report.supply_figures import negligible_as_zero
-
-    curtailed = negligible_as_zero(result.curtailment_j, result)
-    curtailed_share = curtailed / result.load_energy_j if result.load_energy_j else 0.0
-    return {
-        "per_mwh": f"${result.cost_usd_per_mwh:,.1f}/MWh",
-        "per_year": f"{fmt(result.cost_usd_per_year, 'cost_usd')} per year",
-        "cfe": f"{100 * result.cfe_share:.1f}%",
-        "curtailed": "none" if curtailed == 0 else f"{fmt(curtailed, 'curtailment_j')}/yr",
-        "curtailed_share": f"{100 * curtailed_share:.1f}% of the load",
-    }
 
 
 def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
@@ -97,7 +101,12 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
         ("CO2 cap", "none" if cap is None else f"{fmt(float(cap), 'co2_cap_kg')} CO2/yr (direct)"),
         (
             "time resolution",
-            f"{result.days} representative days (tsam, extreme days, storage linked across days)"
+            f"{days_shown_words(result)}; tsam clustering, "
+            + (
+                "storage linked across days"
+                if c.get("linked_storage")
+                else "storage cyclic within each day"
+            )
             if result.days
             else "8,760 hours",
         ),
@@ -111,8 +120,8 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
         ("weather seed", str(c.get("seed", "—"))),
         (
             "solver",
-            f"{result.solver} (PyPSA + HiGHS): {result.status}, "
-            f"condition {result.condition}, {result.solve_time_s:.1f} s",
+            f"{solver_words(result.solver)} (PyPSA): {outcome_words(result)}, "
+            f"{result.solve_time_s:.1f} s",
         ),
     ]
     if result.aggregation_rmse is not None:
@@ -123,7 +132,7 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
         rows.append(
             (
                 "estimated error (full year, hour by hour)",
-                f"{result.estimated_shortfall:.2%} unserved"
+                f"{shortfall_words(result)} unserved"
                 + (" or over the fossil limit" if cfe is not None or cap is not None else ""),
             )
         )
@@ -170,9 +179,12 @@ def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | N
         charts=charts,
         has_storage=has_storage,
         warnings=warnings,
-        shown_days=len(result.dispatch) // 24 if result.days else 0,
+        days_shown=days_shown_words(result),
+        shown_days=days_shown(result)[1],
+        outcome=outcome_words(result),
+        reserve=reserve_parts(result),
+        units_note=units_note(result),
         linked=bool(result.choices.get("linked_storage")),
-        whole_units=bool(result.choices.get("integer")),
         time_note=utc_offset_note(result),
         plotly_js=get_plotlyjs(),
         methodology=METHODOLOGY_VERSION,

@@ -16,6 +16,7 @@ output. :func:`below_minimum` counts those hours so the output says so.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,9 @@ from gigawatt.supply.profiles import HOURS
 __all__ = [
     "AUTO_MAX_WORK",
     "COMMITTABLE_WORK_FACTOR",
+    "COMMIT_TIME_LIMIT_S",
     "MIP_OPTIONS",
+    "MilpBudget",
     "MilpWork",
     "auto_whole_units",
     "below_minimum",
@@ -42,12 +45,16 @@ __all__ = [
 #: - ``mip_rel_gap`` 1e-3: branch and bound stops once the best answer is proven within 0.1%
 #:   of the optimum, far below the cost ranges of the inputs (tens of percent); HiGHS's
 #:   default is 1e-4;
-#: - ``time_limit`` 300 s (wall clock, per HiGHS run): a safety net, not the normal stop. The
-#:   slowest MILPs measured here took 41 s (gas, 500 MW CFE 0.9, ``--days 12``) and 63 s
-#:   (NuScale, CFE 1) of HiGHS CPU in their largest round; a 60 s limit stopped the gas case's
-#:   first MILP at an 11% gap on this shared machine under load 8, where wall clock runs ~4x
-#:   CPU. Past the limit the best whole-unit answer found so far is kept and its achieved gap
-#:   reported (condition ``time_limit``, warning GW418). HiGHS's default is no limit.
+#: - ``time_limit`` 300 s (wall clock): a safety net, not the normal stop. It is the budget of
+#:   one whole sizing (:class:`MilpBudget`): every MILP of a :func:`~gigawatt.supply.hourly.
+#:   size_supply` run (the first, each refinement round's, the exact commitment) gets what is
+#:   left of it, so a sizing's MILPs take at most 300 s together (a :func:`~gigawatt.supply.
+#:   hourly.solve` called alone gets all of it). The slowest MILPs measured here took 41 s
+#:   (gas, 500 MW CFE 0.9, ``--days 12``) and 63 s (NuScale, CFE 1) of HiGHS CPU in their
+#:   largest round; a 60 s limit stopped the gas case's first MILP at an 11% gap on this
+#:   shared machine under load 8, where wall clock runs ~4x CPU. Past the limit the best
+#:   whole-unit answer found so far is kept and its achieved gap reported (condition
+#:   ``time_limit``, warning GW418). HiGHS's default is no limit.
 MIP_OPTIONS: dict[str, Any] = {"mip_rel_gap": 1e-3, "time_limit": 300.0}
 
 #: A candidate-unit-hour of a cycling (committable) technology costs the branch and bound
@@ -56,16 +63,26 @@ MIP_OPTIONS: dict[str, Any] = {"mip_rel_gap": 1e-3, "time_limit": 300.0}
 #: ``--days 12``, 3 candidates): gas-ccgt (cycling) 8.8 s at 360 snapshots; nuclear-ap1000
 #: (must-run) 1.4 s at 312 and 5.6 s at 432.
 COMMITTABLE_WORK_FACTOR = 4.0
-#: Largest estimated work (:func:`milp_work`, weighted candidate-unit-hours of the first
-#: solve) for which the CLI builds whole units by default. Measured whole runs (CPU, 2-core
-#: machine, 500 MW flat, 35.0,-106.0, ``--days 12 --integer``; the full-year replay adds exact
-#: days, so later MILPs are larger): nuclear-ap1000 + solar + Li-ion, work 1,008 (3
-#: candidates), 22 s in all (HiGHS 1.4 s at 312 snapshots, 5.6 s at 432); NuScale + solar +
-#: Li-ion at CFE 1, work 3,024 (9 candidates), 112 s (HiGHS 4.2 s at 312, 25.9 s at 576, 63 s
-#: at 816); gas-ccgt + solar + wind + Li-ion at CFE 0.9, work 4,320, 138 s (HiGHS 8.8, 24.7,
-#: 40 and 41 s at 360-912). HiGHS time grows about as the cube of the work, so the limit sits
-#: below the NuScale case: about 3 s of HiGHS for the first MILP.
-AUTO_MAX_WORK = 2000.0
+#: Largest estimated work (:func:`milp_work`'s ``max_work``: weighted candidate-unit-hours of
+#: the largest MILP the sizing can grow to, with every exact day the refinement rounds may
+#: add) for which the CLI builds whole units by default. Chosen setting from measured whole
+#: runs (CPU, 2-core machine, 500 MW flat, 35.0,-106.0, ``--days 12 --integer``; first-solve
+#: work → largest): nuclear-ap1000 + solar + Li-ion, work 1,008 → 4,464 (3 candidates),
+#: 22 s in all (HiGHS 1.4 s at 312 snapshots, 5.6 s at 432); NuScale + solar + Li-ion at
+#: CFE 1, work 3,024 → 13,392 (9 candidates), 112 s (HiGHS 4.2 s at 312, 25.9 s at 576,
+#: 63 s at 816); gas-ccgt + solar + wind + Li-ion at CFE 0.9, work 4,320 → 18,144, 138 s
+#: (HiGHS 8.8, 24.7, 40 and 41 s at 360-912). The limit keeps the AP1000 case (a must-run
+#: unit, whose MILP relaxes tightly) and leaves the slower two, which HiGHS time grows
+#: about as the cube of the work, continuous even before refinement.
+AUTO_MAX_WORK = 5000.0
+#: Own wall-clock limit [s] of the exact commitment of the units built (chosen setting, not
+#: cited: it refines a finished answer, so it gets a short share of :data:`MIP_OPTIONS`'
+#: budget; an answer found by then is kept with its gap, else the linearized one). Measured
+#: (HiGHS log, 2-core machine): gas-ccgt + Li-ion, 50 MW, ``--days 2`` (18 days linked, 432
+#: hourly statuses): within 4.7% of its bound at 4 s, 0.15% at 38 s, still 0.149% at 60 s,
+#: where it had run to the 300 s limit before; the 500 MW gas case (912 statuses) also ran to
+#: 300 s for a 0.16% gap. The first answers come within seconds; proof is what takes long.
+COMMIT_TIME_LIMIT_S = 60.0
 #: Extreme days tsam appends besides the typical ones: the highest residual load and the
 #: peak load (often the same day), plus the lowest output of each variable technology.
 EXTREME_DAYS_BASE = 1
@@ -73,6 +90,29 @@ HOURS_PER_DAY = 24
 #: Output within this share of nameplate of the minimum counts as at the minimum (solver
 #: tolerance).
 FLOOR_TOLERANCE = 1e-6
+
+
+class MilpBudget:
+    """One wall-clock budget [s] shared by every MILP of one sizing: each gets what is left
+    (:meth:`limit_s`), and :attr:`ran_out` records that one stopped at it, or was not run,
+    for want of time."""
+
+    def __init__(self, total_s: float) -> None:
+        self.total_s = float(total_s)
+        self._start = time.monotonic()
+        self.ran_out = False
+
+    def left_s(self) -> float:
+        """Seconds of the budget left (0 when spent)."""
+        return max(0.0, self.total_s - (time.monotonic() - self._start))
+
+    def limit_s(self, cap_s: float | None = None) -> tuple[float, bool]:
+        """The next MILP's ``time_limit`` [s]: what is left, or ``cap_s`` where smaller; and
+        whether the budget (not the cap) sets it."""
+        left = self.left_s()
+        if cap_s is not None and cap_s < left:
+            return cap_s, False
+        return left, True
 
 
 def cycles(tech: Technology) -> bool:
@@ -84,12 +124,27 @@ def cycles(tech: Technology) -> bool:
 @dataclass(frozen=True)
 class MilpWork:
     """Estimated size of a whole-unit MILP: ``candidates`` per technology, ``snapshots`` of
-    the first solve, and ``work`` (candidate-unit-hours, cycling ones weighted by
-    :data:`COMMITTABLE_WORK_FACTOR`)."""
+    the first solve, ``work`` (its candidate-unit-hours, cycling ones weighted by
+    :data:`COMMITTABLE_WORK_FACTOR`), and ``max_snapshots`` and ``max_work``: the same for the
+    largest MILP the sizing can grow to once the refinement rounds have added every exact day
+    they may (:func:`refine_days_max`)."""
 
     candidates: dict[str, int]
     snapshots: int
     work: float
+    max_snapshots: int
+    max_work: float
+
+
+def refine_days_max(days: int, n_variable: int) -> int:
+    """Most exact days the refinement rounds of a ``days``-day sizing may add: each of
+    :data:`~gigawatt.supply.hourly.REFINE_ROUNDS` adds up to
+    :data:`~gigawatt.supply.hourly.REFINE_DAYS_PER_ROUND` worst days and the day before each,
+    while days of the year remain."""
+    from gigawatt.supply.hourly import REFINE_DAYS_PER_ROUND, REFINE_ROUNDS
+
+    room = HOURS // HOURS_PER_DAY - (days + EXTREME_DAYS_BASE + n_variable)
+    return max(0, min(REFINE_ROUNDS * 2 * REFINE_DAYS_PER_ROUND, room))
 
 
 def milp_work(
@@ -105,24 +160,27 @@ def milp_work(
     from gigawatt.supply.hourly import EXTRA_CANDIDATE_UNITS
 
     snapshots = HOURS if days is None else (days + EXTREME_DAYS_BASE + n_variable) * HOURS_PER_DAY
+    grown = HOURS if days is None else snapshots + refine_days_max(days, n_variable) * HOURS_PER_DAY
     candidates: dict[str, int] = {}
-    work = 0.0
+    unit_weight = 0.0  # weighted candidate units: work per snapshot
     for t in techs:
         if t.role != "firm" or not t.modular:
             continue
         n = int(np.ceil(peak_w / t.unit_size_w.central)) + EXTRA_CANDIDATE_UNITS
         candidates[t.id] = n
-        work += n * snapshots * (COMMITTABLE_WORK_FACTOR if cycles(t) else 1.0)
-    return MilpWork(candidates, snapshots, work)
+        unit_weight += n * (COMMITTABLE_WORK_FACTOR if cycles(t) else 1.0)
+    return MilpWork(candidates, snapshots, unit_weight * snapshots, grown, unit_weight * grown)
 
 
 def auto_whole_units(
     techs: Sequence[Technology], peak_w: float, days: int | None
 ) -> tuple[bool, str | None]:
     """The CLI's default for ``--integer``: whole units when a modular firm technology is
-    chosen, with representative days, and the estimated MILP (:func:`milp_work`) is at most
-    :data:`AUTO_MAX_WORK`. Returns the choice and, when modular firm technologies are sized
-    continuously for the MILP's size, a one-line note saying how to ask for whole units."""
+    chosen, with representative days, and the largest MILP the sizing can grow to
+    (:attr:`MilpWork.max_work`, every exact day the refinement may add) is at most
+    :data:`AUTO_MAX_WORK`, so no refinement round can take it past the threshold. Returns
+    the choice and, when modular firm technologies are sized continuously for the MILP's
+    size, a one-line note saying how to ask for whole units."""
     from gigawatt.supply.hourly import MAX_INTEGER_UNITS
 
     firm = [t for t in techs if t.role == "firm" and t.modular]
@@ -130,12 +188,13 @@ def auto_whole_units(
         return False, None
     n_variable = sum(t.role == "variable" for t in techs)
     size = milp_work(firm, peak_w, days, n_variable)
-    if size.work <= AUTO_MAX_WORK and max(size.candidates.values()) <= MAX_INTEGER_UNITS:
+    if size.max_work <= AUTO_MAX_WORK and max(size.candidates.values()) <= MAX_INTEGER_UNITS:
         return True, None
     ids = ", ".join(size.candidates)
     return False, (
-        f"{ids} sized continuously: whole units would be a slow MILP ({size.work:,.0f} "
-        f"unit-hours, quick below {AUTO_MAX_WORK:,.0f}); add --integer for them"
+        f"{ids} sized continuously: whole units could grow to a slow MILP "
+        f"({size.max_work:,.0f} unit-hours with the exact days refinement may add, quick "
+        f"below {AUTO_MAX_WORK:,.0f}); add --integer for them"
     )
 
 

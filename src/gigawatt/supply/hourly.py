@@ -42,7 +42,12 @@ import numpy as np
 
 from gigawatt.catalog.technology import Technology
 from gigawatt.errors import InfeasibleError, UserInputError
-from gigawatt.supply.commitment import MIP_OPTIONS, below_minimum
+from gigawatt.supply.commitment import (
+    COMMIT_TIME_LIMIT_S,
+    MIP_OPTIONS,
+    MilpBudget,
+    below_minimum,
+)
 from gigawatt.supply.finance import SECONDS_PER_YEAR, capital_recovery_factor
 from gigawatt.supply.grid import GridLink, GridOptions
 from gigawatt.supply.periods import (
@@ -533,6 +538,21 @@ class SupplyResult:
 
 
 # -- feasibility before solving ------------------------------------------------------------------
+
+
+#: HiGHS termination conditions (linopy's names) in words; others: underscores as spaces.
+CONDITION_WORDS = {
+    "optimal": "optimal",
+    "time_limit": "stopped at the time limit",
+    "iteration_limit": "stopped at the iteration limit",
+    "suboptimal": "feasible, not proven optimal",
+}
+
+
+def condition_words(condition: str) -> str:
+    """A solver termination condition in words (``time_limit`` → ``stopped at the time
+    limit``), for the terminal, the HTML report and the warnings alike."""
+    return CONDITION_WORDS.get(condition, condition.replace("_", " "))
 
 
 def check_feasibility(
@@ -1584,7 +1604,13 @@ def _read_solution(
     import pandas as pd
 
     out: dict[str, Any] = {"objective": float(model.objective.value)}
-    gen_nom = _solution(model, "Generator-p_nom")
+    # every generator held at a unit count (whole cycling units alone, with storage): the model
+    # has no generator size variable at all
+    gen_nom = (
+        _solution(model, "Generator-p_nom")
+        if "Generator-p_nom" in model.variables
+        else pd.Series(dtype=float)
+    )
     held = {t: plan.held * plan.size_mw for t, plan in units.items() if plan.held is not None}
     if held:  # units held built are not extendable: their p_nom is fixed, not a variable
         gen_nom = pd.concat([gen_nom, pd.Series(held, dtype=float)])
@@ -1947,6 +1973,12 @@ def size_supply(
     else:
         reduced, weights = series, np.ones(HOURS)
 
+    # every whole-unit MILP of this sizing shares one time budget (MIP_OPTIONS' time_limit,
+    # or the caller's): each gets what is left
+    budget = MilpBudget(
+        float((solver_options_extra or {}).get("time_limit", MIP_OPTIONS["time_limit"]))
+    )
+
     def run(
         the_costs: Sequence[TechCosts],
         full: bool,
@@ -1954,6 +1986,8 @@ def size_supply(
         fixed: dict[str, Any] | None = None,
         held: Mapping[str, int] | None = None,
         ranges: bool = False,
+        cap_s: float | None = None,
+        budget: MilpBudget = budget,
     ) -> dict[str, Any]:
         data = series if full or periods is None else reduced
         w = np.ones(HOURS) if full or periods is None else weights
@@ -1978,7 +2012,15 @@ def size_supply(
                 link.export_price_usd_per_mwh,
             )
         use_periods = periods is not None and not full
-        return solve(
+        options = solver_options_extra
+        by_budget = False
+        if sub_plans:  # a MILP: the budget's time left, or cap_s where smaller
+            limit_s, by_budget = budget.limit_s(cap_s)
+            if limit_s <= 0:
+                budget.ran_out = True
+                return {"status": "warning", "condition": "time_limit"}
+            options = {**(solver_options_extra or {}), "time_limit": limit_s}
+        out = solve(
             the_costs,
             data["load"],
             {k: data[k] for k in availability},
@@ -1990,10 +2032,13 @@ def size_supply(
             units=sub_plans,
             grid=sub_link,
             verbose=verbose and not quiet,
-            options=solver_options_extra,
+            options=options,
             fixed=fixed,
             near_optimal=near_optimal if ranges else None,
         )
+        if by_budget and out["condition"] == "time_limit":
+            budget.ran_out = True
+        return out
 
     fossil_gens = any(c.tech.role != "storage" and not c.tech.carbon_free for c in costs)
     # a plant whose energy is limited (a CO2 cap or a fossil share) next to fossil plants or a
@@ -2119,10 +2164,16 @@ def size_supply(
                 f"{checked} {shortfall:.2%} short: adding {len(short_days)} exact days and "
                 "solving again"
             )
+            kept_periods = periods
             periods = add_exact_days(periods, series, short_days)
             reduced, weights = periods.series, periods.weights_h
             refined = run(costs, full=False, ranges=True)
-            if refined["status"] != "ok":
+            if refined["status"] != "ok":  # e.g. whole units out of time: the last answer's days
+                periods, reduced, weights = (
+                    kept_periods,
+                    kept_periods.series,
+                    kept_periods.weights_h,
+                )
                 break
             for key in ("solve_time_s", "build_cpu_s", "solver_cpu_s", "highs_run_s"):
                 refined[key] += solution[key]  # report all rounds' time
@@ -2200,7 +2251,7 @@ def size_supply(
         solution, costs, reduced, weights, mean_w, days, error, rmse, plans, year=series
     )
     if plans:
-        result.whole_units, notes = _whole_units_report(solution, plans)
+        result.whole_units, notes = _whole_units_report(solution, plans, budget)
         warnings_out.extend(notes)
     result.estimated_shortfall = shortfall if days else None
     result.year_cost_usd_per_mwh = year_cost
@@ -2242,7 +2293,13 @@ def size_supply(
             }
         )
     if samples:
-        result.samples = _monte_carlo(value_sets, techs, discount_rate, run, step, load_w, mean_w)
+        # each sample is a sizing of its own: with whole units, its own time budget
+        def run_sample(the_costs: Sequence[TechCosts], full: bool, quiet: bool) -> dict[str, Any]:
+            return run(the_costs, full, quiet, budget=MilpBudget(budget.total_s))
+
+        result.samples = _monte_carlo(
+            value_sets, techs, discount_rate, run_sample, step, load_w, mean_w
+        )
     return result
 
 
@@ -2260,7 +2317,10 @@ def _commit_held(
     more), the rest re-optimised (:attr:`UnitPlan.held`). Returns its answer, with
     ``mip_gap`` measured against the linearized MILP's bound (a lower bound on the exact
     optimum, since every exact answer is feasible there), or ``solution`` unchanged when it
-    finds none (then GW419 reports the hours below the minimum)."""
+    finds none within :data:`COMMIT_TIME_LIMIT_S` (or what is left of the sizing's time
+    budget): then ``solution`` with ``commitment_stopped`` (the HiGHS condition), and GW419
+    reports the hours below the minimum. An answer found but not proven optimal by then is
+    kept with that gap and ``stopped_in`` (GW418)."""
     cycling = {
         tid: int(solution["units_built"].get(tid, 0))
         for tid, p in plans.items()
@@ -2269,13 +2329,22 @@ def _commit_held(
     if not cycling:
         return solution
     step("committing the built units hour by hour (integer statuses)")
-    exact = run(costs, full=full, quiet=True, held=cycling)
+    # --verbose shows this MILP's HiGHS log too (it is the slow one with storage)
+    exact = run(costs, full=full, held=cycling, cap_s=COMMIT_TIME_LIMIT_S)
     if exact["status"] != "ok" or "objective" not in exact:
-        return solution
+        # no exact answer within its limit (or none at all): the linearized answer is kept,
+        # and the output says so; one found but not proven optimal is kept below with its
+        # gap (GW418), since it honours the minimum stable output the linearized one ignores
+        kept = {**solution, "commitment_stopped": exact.get("condition") or exact["status"]}
+        for key in ("solve_time_s", "build_cpu_s", "solver_cpu_s", "highs_run_s"):
+            kept[key] = solution[key] + exact.get(key, 0.0)
+        return kept
     bound = solution.get("mip_bound", solution["objective"])
     exact["mip_gap"] = max(0.0, (exact["objective"] - bound) / abs(exact["objective"]))
     exact["unit_p_nom"] = solution["unit_p_nom"]  # the same units: outage hours per unit
     exact["commitment"] = "integer, units held"
+    if exact["condition"] != "optimal":
+        exact["stopped_in"] = "the exact commitment"
     exact["linearized_objective"] = solution["objective"]
     for key in ("solve_time_s", "build_cpu_s", "solver_cpu_s", "highs_run_s"):
         exact[key] += solution[key]
@@ -2283,29 +2352,66 @@ def _commit_held(
 
 
 def _whole_units_report(
-    solution: dict[str, Any], plans: Mapping[str, UnitPlan]
+    solution: dict[str, Any], plans: Mapping[str, UnitPlan], budget: MilpBudget | None = None
 ) -> tuple[dict[str, Any], list[dict[str, str]]]:
     """The whole-unit part of a result (:attr:`SupplyResult.whole_units`) and its warnings:
-    GW418 when HiGHS stopped before proving the answer optimal, GW419 when the linearized
-    commitment ran units below their minimum stable output."""
+    GW418 when HiGHS stopped before proving the answer optimal or the sizing's MILPs used up
+    their shared time ``budget``, GW419 when the linearized commitment ran units below their
+    minimum stable output (and when the exact commitment did not finish)."""
     from gigawatt.units import format_quantity
 
     gap = solution.get("mip_gap")
+    total_s = MIP_OPTIONS["time_limit"] if budget is None else budget.total_s
+    ran_out = budget is not None and budget.ran_out
     report: dict[str, Any] = {
         "commitment": solution.get("commitment", UNIT_COMMITMENT),
         "mip_gap": gap,
-        "mip_options": dict(MIP_OPTIONS),
+        "mip_options": {**MIP_OPTIONS, "time_limit": total_s},
+        "commit_time_limit_s": COMMIT_TIME_LIMIT_S,
+        "budget_ran_out": ran_out,
         "below_minimum": solution.get("below_minimum", {}),
     }
     notes: list[dict[str, str]] = []
-    if solution.get("condition") != "optimal" and gap is not None:
+    unproven = solution.get("condition") != "optimal" and gap is not None
+    if unproven or ran_out:
+        message = "whole units: "
+        if ran_out:
+            message += (
+                f"the sizing's MILPs used up their shared time budget ({total_s:g} s); the "
+                "last answer finished in time is kept"
+            )
+        if unproven:
+            where = solution.get("stopped_in")
+            limit = (
+                f"its own {COMMIT_TIME_LIMIT_S:g} s limit within the time budget of {total_s:g} s"
+                if where
+                else f"time budget {total_s:g} s for all the sizing's MILPs"
+            )
+            message += (
+                "; it is "
+                if ran_out
+                else f"HiGHS {'in ' + where + ' ' if where else ''}"
+                f"{condition_words(str(solution.get('condition')))} ({limit}) with the answer "
+            )
+            message += (
+                f"proven within {gap:.1%} of the whole-unit optimum, not "
+                f"{MIP_OPTIONS['mip_rel_gap']:.1%}"
+            )
+        notes.append({"code": "GW418", "message": message})
+    stopped = solution.get("commitment_stopped")
+    if stopped is not None:
         notes.append(
             {
-                "code": "GW418",
-                "message": f"whole units: HiGHS stopped at {solution.get('condition')} "
-                f"(time_limit {MIP_OPTIONS['time_limit']:g} s per solve) with the answer "
-                f"proven within {gap:.1%} of the whole-unit optimum, not "
-                f"{MIP_OPTIONS['mip_rel_gap']:.1%}",
+                "code": "GW419",
+                "message": "whole units: the exact commitment of the units built (an integer "
+                "count on per hour) found no answer "
+                + (
+                    f"within its {COMMIT_TIME_LIMIT_S:g} s limit (or the time budget left)"
+                    if stopped == "time_limit"
+                    else f"(HiGHS: {stopped})"
+                )
+                + ", so the linearized commitment is kept: its units may run below their "
+                "minimum stable output",
             }
         )
     for tid, hours in report["below_minimum"].items():
@@ -2343,7 +2449,8 @@ def _cost_year_note(
 def _periods_note(days: int, periods: Periods, linked: bool) -> dict[str, str]:
     """Warning GW411: how many representative and extreme days stand for the year."""
     extremes = (
-        f" plus {periods.n_extreme} extreme or exact day(s) (kept for: "
+        f" plus {periods.n_extreme} extreme or exact day{'' if periods.n_extreme == 1 else 's'} "
+        "(kept for: "
         f"{', '.join(periods.extreme_names)})"
         if periods.n_extreme
         else ""

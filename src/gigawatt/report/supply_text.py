@@ -1,0 +1,206 @@
+"""Words shared by the terminal summary and the HTML report of an hourly supply sizing.
+
+One function per statement, so ``gigawatt supply`` and its ``--report`` page say the same
+thing the same way: how the solver finished (:func:`outcome_words`), which days a
+representative-day chart shows (:func:`days_shown_words`), which unit counts are whole
+(:func:`units_note`), and the reserve the answer relies on (:func:`reserve_parts`). Light
+imports only (no plotly or jinja2): the terminal summary uses it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gigawatt.supply.hourly import SupplyResult
+
+__all__ = [
+    "cost_texts",
+    "days_shown",
+    "days_shown_words",
+    "outcome_words",
+    "reserve_parts",
+    "shortfall_words",
+    "solver_words",
+    "units_note",
+    "whole_unit_techs",
+]
+
+#: No-break space: between a number and its unit.
+NBSP = "\u00a0"
+#: The HiGHS method after ``highs-`` in :attr:`SupplyResult.solver`, in words.
+_METHODS = {
+    "choose": "HiGHS",
+    "simplex": "HiGHS simplex",
+    "ipm": "HiGHS interior point",
+    "mip": "HiGHS branch and bound",
+}
+#: A unit count within this of a whole number is whole (the integer optimum is p_nom = n ×
+#: unit size, so its count comes back as n to round-off).
+_WHOLE_TOLERANCE = 1e-6
+
+
+def cost_texts(result: SupplyResult) -> dict[str, str]:
+    """The headline figures as printed: ``$88.0/MWh``, ``$771M``, ``90.0%``, curtailment."""
+    from gigawatt.report.format import fmt
+    from gigawatt.report.supply_figures import negligible_as_zero  # numpy only
+
+    curtailed = negligible_as_zero(result.curtailment_j, result)
+    curtailed_share = curtailed / result.load_energy_j if result.load_energy_j else 0.0
+    return {
+        "per_mwh": f"${result.cost_usd_per_mwh:,.1f}/MWh",
+        "per_year": f"{fmt(result.cost_usd_per_year, 'cost_usd')} per year",
+        "cfe": f"{100 * result.cfe_share:.1f}%",
+        "curtailed": "none" if curtailed == 0 else f"{fmt(curtailed, 'curtailment_j')}/yr",
+        "curtailed_share": f"{100 * curtailed_share:.1f}% of the load",
+    }
+
+
+def outcome_words(result: SupplyResult) -> str:
+    """How the solve finished, in words: ``optimal``, or ``stopped at the time limit, within
+    2.3% of optimal`` when HiGHS stopped a whole-unit solve early with a proven gap."""
+    from gigawatt.supply.hourly import condition_words
+
+    words = condition_words(result.condition)
+    gap = result.whole_units.get("mip_gap")
+    if result.condition != "optimal" and gap is not None and gap != float("inf"):
+        words += f", within {gap:.1%} of optimal"
+    return words
+
+
+def shortfall_words(result: SupplyResult) -> str:
+    """The estimated error as a share of the load, never a bare residue: ``0.17%``, ``less
+    than 0.01%`` or ``none`` ("" when not estimated)."""
+    share = result.estimated_shortfall
+    if share is None:
+        return ""
+    if share <= 0:
+        return "none"
+    return "less than 0.01%" if share < 0.5e-4 else f"{share:.2%}"
+
+
+def solver_words(solver: str) -> str:
+    """``highs-mip`` → ``HiGHS branch and bound``, ``highs-choose`` (HiGHS picks the
+    method) → ``HiGHS``; unknown methods as given."""
+    method = solver.removeprefix("highs-")
+    return _METHODS.get(method, solver)
+
+
+def days_shown(result: SupplyResult) -> tuple[int, int]:
+    """(representative days asked for, days the dispatch holds): the second is larger when
+    extreme days were kept or the refinement rounds added exact days. (0, 0): a full year."""
+    if not result.days or result.dispatch is None:
+        return 0, 0
+    return result.days, len(result.dispatch) // 24
+
+
+def days_shown_words(result: SupplyResult) -> str:
+    """What a representative-day chart shows, from the result's own dispatch: ``12
+    representative days + 26 extreme or exact days (38 days)`` ("" for a full year)."""
+    typical, shown = days_shown(result)
+    if not shown:
+        return ""
+    added = shown - typical
+    if added <= 0:
+        return f"{typical} representative days"
+    return (
+        f"{typical} representative days + {added} extreme or exact "
+        f"{'day' if added == 1 else 'days'} ({shown} days)"
+    )
+
+
+def whole_unit_techs(result: SupplyResult) -> list[str]:
+    """Technologies whose unit count is the integer optimum: with whole units chosen, those
+    whose optimum came back whole (modular firm plants); wind farms and other modular
+    technologies stay continuous and are rounded up to build."""
+    if not result.choices.get("integer"):
+        return []
+    return [
+        tid
+        for tid, count in result.units.items()
+        if tid in result.units_built and abs(count - result.units_built[tid]) <= _WHOLE_TOLERANCE
+    ]
+
+
+def units_note(result: SupplyResult) -> str:
+    """Which unit counts are whole and which are rounded up, naming the technologies; which
+    are sized in MW only (no unit size). "" when no technology is counted in units."""
+    whole = whole_unit_techs(result)
+    rounded = [t for t in result.technologies if t in result.units and t not in whole]
+    no_units = [t for t in result.technologies if t not in result.units]
+    parts = []
+    if whole:
+        parts.append(f"{', '.join(whole)} built in whole units (the integer optimum)")
+    if rounded:
+        parts.append(f"{', '.join(rounded)}: a continuous unit count, rounded up to build")
+    if no_units and parts:
+        parts.append(f"{', '.join(no_units)}: sized in MW (no unit size)")
+    return "; ".join(parts)
+
+
+def _quantity(value: float, unit: str) -> str:
+    """``16.3 GWh`` with a no-break space, so a wrapped line never parts a number from its
+    unit (the terminal wraps at ASCII spaces only; see ``gigawatt.cli.supply_cmd``)."""
+    from gigawatt.units import format_quantity
+
+    return format_quantity(value, unit).replace(" ", NBSP)
+
+
+def _signed_share(margin: float, what: str) -> str:
+    """``8% above the peak`` / ``100% short of the peak``."""
+    return f"{margin:.0%} above {what}" if margin >= 0 else f"{-margin:.0%} short of {what}"
+
+
+def reserve_parts(result: SupplyResult) -> list[str]:
+    """The reserve the answer relies on, one clause each: firm capacity against the peak,
+    the same without the largest unit (N-1), storage power, energy and hours at peak, and per
+    technology with outages the hours a unit is out and what served the load then. [] when
+    the result carries no reserve."""
+    reserve = result.reserve
+    if not reserve:
+        return []
+    peak = _quantity(reserve["peak_load_w"], "W")
+    firm_w = reserve["firm_capacity_w"]
+    parts = [
+        f"firm capacity {_quantity(firm_w, 'W')} for a peak load of {peak} "
+        f"({_signed_share(reserve['firm_margin'], 'the peak')})"
+        if firm_w > 0
+        else f"no firm capacity built for a peak load of {peak}"
+    ]
+    largest_w = reserve.get("largest_unit_w", 0)
+    if largest_w > 0:
+        margin = reserve["n_minus_1_margin"]
+        left_w = firm_w - largest_w
+        parts.append(
+            f"without its largest unit ({_quantity(largest_w, 'W')}) "
+            + (
+                f"{_quantity(left_w, 'W')} firm, {_signed_share(margin, 'the peak')}"
+                if left_w > 0
+                else "no firm capacity is left"
+            )
+            + (": N-1 firm cover" if margin >= 0 else ": no N-1 firm cover")
+        )
+    if reserve.get("storage_energy_j", 0) > 0:
+        parts.append(
+            f"storage {_quantity(reserve['storage_power_w'], 'W')}, "
+            f"{_quantity(reserve['storage_energy_j'], 'Wh')} "
+            f"({reserve['storage_hours_at_peak']:.1f} h at peak load)"
+        )
+    for tid, hours in reserve.get("outages", {}).items():
+        out_h = hours["hours_with_a_unit_out"]
+        part = f"{tid}: a built unit is out {out_h:,.0f} h in the sampled year"
+        modelled = hours.get("modelled_hours_with_a_unit_out", out_h)
+        if result.days and abs(modelled - out_h) >= 1:
+            part += (
+                f" ({modelled:,.0f} h in the representative days, weighted by the days they "
+                "stand for; the full-year replay checks the cover)"
+            )
+        served = hours.get("served_by", {})
+        if served:
+            part += "; in those hours supply came from " + ", ".join(
+                f"{k} {v:.0%}" for k, v in sorted(served.items(), key=lambda kv: -kv[1])
+            )
+        else:
+            part += " (covered by the other units, storage or backup)"
+        parts.append(part)
+    return parts
