@@ -259,7 +259,7 @@ def test_exact_days_added_in_several_rounds_are_named_once() -> None:
     twice = add_exact_days(once, year, [10, 11])
     assert twice.extreme_names == (
         "highest residual load",
-        "5 days the full-year replay found short",
+        "5 days the full-year check found short",
     )
     assert twice.n_extreme == 5
 

@@ -235,7 +235,8 @@ def add_exact_days(periods: Periods, series: dict[str, np.ndarray], days: list[i
     """``periods`` with each of ``days`` (day-of-year indices) made its own typical period,
     its profiles exactly the year's, standing for itself alone (weight 1 day), so a critical
     stretch of the year is represented in full and in calendar order. Used to refine a
-    representative-day sizing where the full-year replay found it short."""
+    representative-day sizing where the full-year check (the greedy replay, or the optimal
+    dispatch of the sizing held) found it short."""
     p = periods.period_hours
     order = periods.order.copy()
     weights = periods.weights_h.reshape(-1, p)[:, 0].copy()
@@ -264,4 +265,4 @@ def add_exact_days(periods: Periods, series: dict[str, np.ndarray], days: list[i
 
 
 #: How :func:`add_exact_days` names the days it added (after their count).
-_REFINED = " days the full-year replay found short"
+_REFINED = " days the full-year check found short"
