@@ -95,8 +95,10 @@ MAX_INTEGER_UNITS = 24
 #: Representative days are reported unreliable when the full-year replay leaves more than
 #: this share of the load unserved (the automatic error estimate; see GW413).
 UNRELIABLE_SHORTFALL = 0.005
-#: Representative days are refined (the worst days of the full-year replay added as exact
-#: days, and solved again) while the replay's error exceeds this share of the load ...
+#: Representative days are refined (the worst days of the full-year check added as exact
+#: days, and solved again) while its error exceeds this share of the load (the check: the
+#: sizing held and dispatched optimally over the year where a CO2 cap or fossil share limits
+#: a plant and units are continuous, else the greedy replay) ...
 REFINE_TOLERANCE = 1e-4
 #: ... for at most this many rounds, adding at most this many worst days (each with the day
 #: before it) per round.
@@ -2633,18 +2635,16 @@ def _dispatch_days_to_refine(
     p = periods.period_hours
     load_mw = np.asarray(dispatched["dispatch"]["load"], dtype=float)
     error = float(dispatched["shortfall_mwh"]) / float(load_mw.sum())
-    exact = np.asarray(dispatched["unserved_mw"], dtype=float).reshape(-1, p).sum(axis=1)
+    departure = np.asarray(dispatched["unserved_mw"], dtype=float).reshape(-1, p).sum(axis=1)
     if any(v > 0 for v in dispatched["excess"].values()):
         year_share, reduced_share = clean_share if clean_share is not None else (None, None)
-        exact = exact + _limited_mw(dispatched["dispatch"], costs, year_share).reshape(-1, p).sum(
-            axis=1
-        )
+        burnt = _limited_mw(dispatched["dispatch"], costs, year_share).reshape(-1, p).sum(axis=1)
         typical = _limited_mw(reduced["dispatch"], costs, reduced_share).reshape(-1, p).sum(axis=1)
-        exact = exact - typical[periods.order]
+        departure = departure + burnt - typical[periods.order]
     # a day that is already its own typical day (an extreme or an earlier round's) cannot be
     # represented better: the slots go to other days
-    exact[periods.weights_h.reshape(-1, p)[:, 0][periods.order] <= 1.0] = 0.0
-    return error, _worst_days(exact, REFINE_EXACT_DAYS_PER_ROUND)
+    departure[periods.weights_h.reshape(-1, p)[:, 0][periods.order] <= 1.0] = 0.0
+    return error, _worst_days(departure, REFINE_EXACT_DAYS_PER_ROUND)
 
 
 def _limited_mw(frame: Any, costs: Sequence[TechCosts], clean_share: Any) -> np.ndarray:
