@@ -22,14 +22,9 @@ from gigawatt.supply.commitment import (
     milp_work,
     refine_days_max,
 )
-from gigawatt.supply.hourly import (
-    TechCosts,
-    UnitPlan,
-    _commit_held,
-    _whole_units_report,
-    size_supply,
-    solve,
-)
+from gigawatt.supply.hourly import _commit_held, _whole_units_report, size_supply
+from gigawatt.supply.inputs import TechCosts, UnitPlan
+from gigawatt.supply.model import solve
 from supply_cases import outage_weeks, tech
 
 
@@ -191,7 +186,7 @@ def test_reserve_states_n_minus_1_and_what_served_the_outage_hours() -> None:
     candidate unit i is out in week i. By hand: all three are built; firm 3,351 MW is +50% on
     the peak, without the largest unit exactly the peak (N−1 margin 0); a unit is out in every
     hour, and the other units serve all of the load then; no storage."""
-    from gigawatt.supply.hourly import _summarise
+    from gigawatt.supply.result import _summarise
 
     profiles = outage_weeks(3)
     hours = len(profiles[0])
@@ -254,7 +249,7 @@ def test_held_units_are_committed_exactly_with_their_capital() -> None:
     """By hand: both units held (200 MW of capital); one unit on at 100 MW in the dark hours,
     all off in the sunny ones (30 MW is below one unit's 50 MW minimum), served by 30 MW of
     solar. Objective (200 × 1,000 + 30 × 100) × year fraction + 12 h × 100 MW × 50 $/MWh."""
-    from gigawatt.supply.hourly import MODEL_YEAR_FRACTION
+    from gigawatt.supply.inputs import MODEL_YEAR_FRACTION
 
     out = _held_gas(100.0, first_unit_out=False)
     assert out["status"] == "ok" and out["units_built"]["gas-ccgt"] == 2

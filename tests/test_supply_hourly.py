@@ -9,16 +9,10 @@ import pytest
 
 from gigawatt.cli import main
 from gigawatt.errors import InfeasibleError, UserInputError
-from gigawatt.supply.hourly import (
-    FULL_YEAR_MIN_SNAPSHOTS,
-    FULL_YEAR_OPTIONS,
-    MODEL_YEAR_FRACTION,
-    SupplyResult,
-    TechCosts,
-    size_supply,
-    solve,
-    solver_options,
-)
+from gigawatt.supply.hourly import size_supply
+from gigawatt.supply.inputs import MODEL_YEAR_FRACTION, TechCosts
+from gigawatt.supply.model import FULL_YEAR_MIN_SNAPSHOTS, FULL_YEAR_OPTIONS, solve, solver_options
+from gigawatt.supply.result import SupplyResult
 from supply_cases import tech
 
 

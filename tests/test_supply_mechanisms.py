@@ -11,14 +11,9 @@ import pytest
 
 from gigawatt.errors import UserInputError
 from gigawatt.supply.grid import GridOptions
-from gigawatt.supply.hourly import (
-    MODEL_YEAR_FRACTION,
-    TechCosts,
-    UnitPlan,
-    size_supply,
-    solve,
-    tech_values,
-)
+from gigawatt.supply.hourly import size_supply
+from gigawatt.supply.inputs import MODEL_YEAR_FRACTION, TechCosts, UnitPlan, tech_values
+from gigawatt.supply.model import solve
 from gigawatt.supply.outages import sample_unit_availability
 from gigawatt.supply.periods import aggregate_periods, replay_shortfall
 from supply_cases import outage_weeks, tech
@@ -262,7 +257,8 @@ def test_must_run_surplus_is_counted_as_curtailed() -> None:
     """Load alternates 30 / 100 MW; one 100 MW unit must run at 50% or more of nameplate. In
     each 30 MW hour it makes 50 MW and 20 MW are dumped: 12 h x 20 MW = 240 MWh curtailed
     (it was counted in the unit's energy per year only)."""
-    from gigawatt.supply.hourly import J_PER_MWH, _summarise
+    from gigawatt.supply.hourly import J_PER_MWH
+    from gigawatt.supply.result import _summarise
 
     hours = 24
     load = np.tile([30.0, 100.0], hours // 2)

@@ -14,7 +14,8 @@ from gigawatt.catalog import catalog
 from gigawatt.catalog.technology import Technology
 from gigawatt.supply import hourly
 from gigawatt.supply.grid import GridLink
-from gigawatt.supply.hourly import TechCosts, solve
+from gigawatt.supply.inputs import TechCosts
+from gigawatt.supply.model import solve
 from gigawatt.units import J_PER_MWH
 
 

@@ -9,7 +9,9 @@ import pytest
 from gigawatt.catalog import catalog
 from gigawatt.catalog.technology import Technology
 from gigawatt.errors import UserInputError
-from gigawatt.supply.hourly import TechCosts, size_supply, solve
+from gigawatt.supply.hourly import size_supply
+from gigawatt.supply.inputs import TechCosts
+from gigawatt.supply.model import solve
 from gigawatt.supply.nearopt import capacity_ranges
 
 

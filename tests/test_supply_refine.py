@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 import gigawatt.supply.hourly as hourly
-from gigawatt.supply.hourly import TechCosts, _dispatch_days_to_refine, size_supply
+from gigawatt.supply.hourly import _dispatch_days_to_refine, size_supply
+from gigawatt.supply.inputs import TechCosts
 from gigawatt.supply.periods import Periods
 from supply_cases import tech
 

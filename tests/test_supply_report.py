@@ -18,7 +18,8 @@ from gigawatt.cli import main
 from gigawatt.errors import UserInputError
 from gigawatt.report.supply_figures import dispatch_windows
 from gigawatt.report.supply_html import render_supply_report, write_supply_report
-from gigawatt.supply.hourly import SupplyResult, size_supply
+from gigawatt.supply.hourly import size_supply
+from gigawatt.supply.result import SupplyResult
 
 TECHS = ["solar-pv", "battery-li-ion", "gas-ccgt"]
 ARGS = ["--load", "1GW", "--tech", ",".join(TECHS), "--site", "35,-106", "--cfe", "0.8"]

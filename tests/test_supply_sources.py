@@ -12,7 +12,8 @@ import pytest
 
 from gigawatt.catalog import catalog
 from gigawatt.catalog.technology import Technology
-from gigawatt.supply.hourly import TechCosts, UnitPlan, solve
+from gigawatt.supply.inputs import TechCosts, UnitPlan
+from gigawatt.supply.model import solve
 
 H_S = 3600.0
 DAY_S = 86400.0

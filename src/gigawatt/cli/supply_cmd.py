@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from gigawatt.catalog import Catalog
     from gigawatt.supply.grid import GridOptions
-    from gigawatt.supply.hourly import SupplyResult
+    from gigawatt.supply.result import SupplyResult
 
 TechOpt = Annotated[
     str | None,

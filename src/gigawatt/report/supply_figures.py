@@ -1,4 +1,4 @@
-"""Plotly figures of an hourly supply sizing (:class:`gigawatt.supply.hourly.SupplyResult`).
+"""Plotly figures of an hourly supply sizing (:class:`gigawatt.supply.result.SupplyResult`).
 
 Three charts: the stacked hourly dispatch with the load line (a summer and a winter week of a
 full-year solve, or every representative day of a ``--days`` solve), with storage charging
@@ -19,7 +19,7 @@ from gigawatt.units import J_PER_GWH, J_PER_KWH, J_PER_MWH, J_PER_TWH, SECONDS_P
 if TYPE_CHECKING:
     import pandas as pd
 
-    from gigawatt.supply.hourly import SupplyResult
+    from gigawatt.supply.result import SupplyResult
 
 __all__ = [
     "dispatch_figure",

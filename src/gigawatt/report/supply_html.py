@@ -31,7 +31,7 @@ from gigawatt.units import J_PER_GWH, J_PER_MWH, SECONDS_PER_HOUR
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from gigawatt.supply.hourly import SupplyResult
+    from gigawatt.supply.result import SupplyResult
 
 __all__ = [
     "capacity_rows",
@@ -155,7 +155,7 @@ def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | N
         storage_figure,
         utc_offset_note,
     )
-    from gigawatt.supply.hourly import METHODOLOGY_VERSION
+    from gigawatt.supply.result import METHODOLOGY_VERSION
 
     if result.dispatch is None:
         raise UserInputError("this supply result has no hourly dispatch to report")

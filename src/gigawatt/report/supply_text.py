@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gigawatt.supply.hourly import SupplyResult
+    from gigawatt.supply.result import SupplyResult
 
 __all__ = [
     "cost_texts",
@@ -59,7 +59,7 @@ def cost_texts(result: SupplyResult) -> dict[str, str]:
 def outcome_words(result: SupplyResult) -> str:
     """How the solve finished, in words: ``optimal``, or ``stopped at the time limit, within
     2.3% of optimal`` when HiGHS stopped a whole-unit solve early with a proven gap."""
-    from gigawatt.supply.hourly import condition_words
+    from gigawatt.supply.result import condition_words
 
     words = condition_words(result.condition)
     gap = result.whole_units.get("mip_gap")

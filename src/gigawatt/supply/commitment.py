@@ -10,7 +10,7 @@ quickly (:func:`auto_whole_units`). Every MILP runs under :data:`MIP_OPTIONS` (a
 and a time limit); the gap HiGHS reaches is reported when it is not proven optimal.
 
 The default commitment of cycling units is linearized (their status relaxed to [0, 1], see
-:data:`gigawatt.supply.hourly.UNIT_COMMITMENT`): a unit may then run below its minimum stable
+:data:`gigawatt.supply.model.UNIT_COMMITMENT`): a unit may then run below its minimum stable
 output. :func:`below_minimum` counts those hours so the output says so.
 """
 

@@ -1,0 +1,175 @@
+"""Per-technology inputs of the hourly supply model.
+
+:class:`TechCosts` turns a catalogue technology into the model's annualised cost
+coefficients (capital recovery factor, per MW, MWh of storage and MWh generated);
+:func:`tech_values` draws the Monte Carlo value sets; :class:`UnitPlan` describes a
+technology built as whole units (unit size, each unit's hourly availability with its
+sampled outages, minimum stable output, ramp limit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gigawatt.catalog.technology import Technology
+from gigawatt.errors import UserInputError
+from gigawatt.supply.finance import SECONDS_PER_YEAR, capital_recovery_factor
+from gigawatt.supply.profiles import HOURS
+from gigawatt.units import J_PER_MWH, SECONDS_PER_HOUR
+
+__all__ = ["TechCosts", "UnitPlan", "tech_values"]
+
+#: Watts per megawatt (the model works in MW and MWh, results in SI).
+W_PER_MW = 1e6
+#: Share of the modelled 8,760 h in the Julian year used to annualise costs.
+MODEL_YEAR_FRACTION = HOURS * SECONDS_PER_HOUR / SECONDS_PER_YEAR
+
+
+@dataclass(frozen=True)
+class TechCosts:
+    """Costs of one technology in the model's units (central catalogue values)."""
+
+    tech: Technology
+    capital_usd_per_mw_year: float
+    marginal_usd_per_mwh: float
+    energy_usd_per_mwh_year: float = 0.0
+    round_trip_efficiency: float = 1.0
+    availability: float = 1.0
+    direct_kg_per_mwh: float = 0.0
+
+    @classmethod
+    def from_catalog(
+        cls,
+        tech: Technology,
+        discount_rate: float,
+        values: Mapping[str, float] | None = None,
+    ) -> TechCosts:
+        """Annualise the technology's costs at ``discount_rate`` [1/yr].
+
+        ``values``: catalogue field → value [SI] replacing the central catalogue value (from
+        ``--set`` or a Monte Carlo sample, see :func:`tech_values`).
+        """
+        got = dict(values or {})
+
+        def value(name: str) -> float:
+            if name in got:
+                return float(got[name])
+            cited = getattr(tech, name)
+            return float(cited.central) if cited is not None else 0.0
+
+        crf = float(
+            capital_recovery_factor(np.array([discount_rate]), np.array([value("lifetime_s")]))[0]
+        )
+        capital = (
+            value("overnight_cost_usd_per_w") * crf
+            + value("fixed_om_usd_per_w_per_s") * SECONDS_PER_YEAR
+        ) * W_PER_MW
+        marginal = (value("variable_om_usd_per_j") + value("fuel_cost_usd_per_j")) * J_PER_MWH
+        energy = value("storage_energy_cost_usd_per_j") * J_PER_MWH * crf
+        rte = value("round_trip_efficiency") if tech.round_trip_efficiency else 1.0
+        avail = value("availability") if tech.availability else 1.0
+        direct = value("direct_emissions_kg_per_j") * J_PER_MWH
+        return cls(tech, capital, marginal, energy, rte, avail, direct)
+
+
+#: Catalogue fields of a technology that ``--set`` and ``--samples`` can vary (node names
+#: ``<field base>_<key><unit>``, as in the equivalents graph:
+#: ``overnight_cost_nuclear_ap1000_usd_per_w``).
+COST_FIELDS = (
+    "overnight_cost_usd_per_w",
+    "fixed_om_usd_per_w_per_s",
+    "variable_om_usd_per_j",
+    "fuel_cost_usd_per_j",
+    "lifetime_s",
+    "availability",
+    "storage_energy_cost_usd_per_j",
+    "round_trip_efficiency",
+    "direct_emissions_kg_per_j",
+)
+
+
+def tech_values(
+    techs: Sequence[Technology],
+    overrides: Mapping[str, Any] | None = None,
+    samples: int = 0,
+    seed: int = 0,
+) -> tuple[list[dict[str, dict[str, float]]], list[str]]:
+    """Values of every cost field per technology: ``max(samples, 1)`` dicts of
+    ``{tech id: {field: value [SI]}}`` and the list of node names that were set.
+
+    ``samples == 0``: one set at the central values, with each override at its own central
+    value; otherwise ``samples`` draws from the catalogue ranges and overrides (seeded).
+    Raises :class:`UserInputError` for a node name that names no technology field of the
+    chosen technologies (with the closest names) or a value of the wrong dimension.
+    """
+    import difflib
+
+    from gigawatt.dist import parse_node_value
+    from gigawatt.supply.equivalents import TechNodes, tech_key
+
+    nodes: dict[str, tuple[str, str]] = {}
+    for t in techs:
+        names = TechNodes(tech_key(t.id))
+        for f in COST_FIELDS:
+            if getattr(t, f, None) is not None:
+                nodes[names.leaf(f)] = (t.id, f)
+    dists = {}
+    for name, raw in (overrides or {}).items():
+        if name not in nodes:
+            close = difflib.get_close_matches(name, list(nodes), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UserInputError(
+                f"overrides={{'{name}': {raw}}}: no such supply parameter for "
+                f"{[t.id for t in techs]}{hint} "
+                f"(names are <field>_<technology><unit>, e.g. {next(iter(nodes), '')})"
+            )
+        dists[name] = parse_node_value(name, raw)
+    count = max(samples, 1)
+    rng = np.random.default_rng(seed)
+    draws: dict[str, np.ndarray] = {}
+    for name, (tid, f) in nodes.items():
+        dist = dists.get(name)
+        if dist is None:
+            cited = getattr(next(t for t in techs if t.id == tid), f)
+            if samples == 0:
+                continue
+            dist = cited.to_dist()
+        draws[name] = np.full(count, dist.central) if samples == 0 else dist.sample(count, rng)
+    out: list[dict[str, dict[str, float]]] = []
+    for i in range(count):
+        item: dict[str, dict[str, float]] = {t.id: {} for t in techs}
+        for name, values in draws.items():
+            tid, f = nodes[name]
+            item[tid][f] = float(values[i])
+        out.append(item)
+    return out, sorted(dists)
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    """Whole units of one firm technology for :func:`solve`.
+
+    ``size_mw`` [MW] per unit; ``availability``: one profile per candidate unit (each of shape
+    (snapshots,), 0 in the hours of its refuelling or forced outages, 1 otherwise); the model
+    builds each candidate or not (a 0/1 variable). ``min_stable``: share of nameplate below
+    which a running unit cannot go (0 = none); ``ramp_per_h``: largest change of output per
+    hour as a share of nameplate (None = unlimited). ``committable``: False, a built unit runs
+    at ``min_stable`` or more in every hour it is available (must-run; large reactors); True,
+    each unit also has an on/off status in every hour (PyPSA unit commitment: off, or on at
+    ``min_stable`` to 1 of nameplate; technologies whose catalogue record has
+    ``daily_cycling`` 1, e.g. gas combined cycle).
+    """
+
+    size_mw: float
+    availability: tuple[np.ndarray, ...]
+    min_stable: float = 0.0
+    ramp_per_h: float | None = None
+    committable: bool = False
+    #: units held built (``committable`` plans only): the technology becomes one PyPSA modular
+    #: committable generator of ``held`` units whose hourly status (an integer count of units
+    #: on, PyPSA 1.4) is bounded by the held units available in each hour
+    held: int | None = None
