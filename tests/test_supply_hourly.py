@@ -200,6 +200,18 @@ def test_cli_table_shows_energy_in_watt_hours(capsys: pytest.CaptureFixture[str]
     assert "curtailed none;" in " ".join(out.split())  # not "0 Wh/yr"
 
 
+def test_cli_table_says_none_for_what_is_not_built(capsys: pytest.CaptureFixture[str]) -> None:
+    """At 100% CFE gas may not run, so the optimum builds none of it: its row reads "none",
+    not "0 W" and "0 Wh"."""
+    from gigawatt.cli import main
+
+    args = ["supply", "--load", "1GW", "--tech", "nuclear-ap1000,gas-ccgt", "--cfe", "1"]
+    assert main([*args, "--days", "2", "--continuous"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if "gas-ccgt" in line)
+    assert "none" in row and "0 W" not in row and "0 Wh" not in row
+
+
 def _result(**extra: object) -> SupplyResult:
     fields: dict[str, object] = {
         "status": "ok",

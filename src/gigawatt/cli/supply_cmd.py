@@ -456,10 +456,10 @@ def print_supply(result: SupplyResult) -> None:
             gen = result.grid_export_j
         table.add_row(
             tid,
-            format_quantity(result.capacity_w[tid], "W") if tid in result.capacity_w else "",
+            _amount(result.capacity_w.get(tid), "W"),
             build,
-            "" if store is None else format_quantity(store, "Wh"),
-            "" if gen is None else format_quantity(gen, "Wh"),
+            _amount(store, "Wh"),
+            _amount(gen, "Wh"),
             "" if cost is None else fixed(cost / 1e6),  # a solver's -0.0 residue reads 0.0
         )
     out = console()
@@ -546,3 +546,13 @@ def _slack(text: str | None) -> float | None:
     except ValueError:
         raise UserInputError(f"--near-optimal {text!r}: a cost slack such as 1% or 0.01") from None
     return value
+
+
+def _amount(value: float | None, unit: str) -> str:
+    """A table cell: empty where the quantity does not apply, "none" where the optimum
+    builds or makes nothing (zero reads as a word, not "0 W"), else the quantity."""
+    from gigawatt.units import format_quantity
+
+    if value is None:
+        return ""
+    return "none" if value == 0 else format_quantity(value, unit)
