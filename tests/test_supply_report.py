@@ -340,3 +340,25 @@ def test_time_limit_is_said_in_words_in_both(capsys: pytest.CaptureFixture[str])
     terminal = re.sub(r"\s+", " ", capsys.readouterr().out)
     assert f"({words})" in terminal and "time_limit" not in terminal
     assert "by HiGHS branch and bound" in terminal and "highs-mip" not in terminal
+
+
+def test_grid_imports_are_in_the_report_and_its_costs_add_up(tmp_path: Path) -> None:
+    """A 100 MW flat load with an AP1000 option (~90 $/MWh) and a grid at 30 $/MWh: the
+    optimum imports everything, 876,600 MWh/yr x 30 $/MWh = $26.3M/yr (by hand). The report's
+    capacity table has the grid-import row, so its costs add up to the total; the inputs name
+    the link and its price; the dispatch and energy charts draw the imports."""
+    from gigawatt.report.supply_figures import dispatch_figure, energy_figure
+    from gigawatt.supply.grid import GridOptions
+
+    csv = tmp_path / "grid.csv"
+    csv.write_text("carbon_intensity_g_per_kwh,clean_share\n" + "400,0.4\n" * 8760)
+    grid = GridOptions(file=csv, import_price_usd_per_mwh=30.0)
+    result = size_supply("100 MW", ["nuclear-ap1000"], "flat", days=2, grid=grid)
+    page = render_supply_report(result)
+    table = _capacity_table(page)
+    assert "grid-import" in table
+    costs = [float(cells[-1].replace(",", "")) for cells in table.values() if cells[-1]]
+    assert sum(costs) == pytest.approx(26.3, abs=0.15)
+    assert "imports at $30/MWh" in _text(page)
+    assert "grid-import" in {t.name for t in dispatch_figure(result).data}
+    assert "grid-import" in list(energy_figure(result).data[0].x)

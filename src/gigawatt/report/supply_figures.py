@@ -42,6 +42,7 @@ _FAMILY_COLOURS: tuple[tuple[str, str], ...] = (
     ("battery", "#2ca02c"),
     ("gas", "#7f6a5a"),
     ("coal", "#444444"),
+    ("grid", "#8c8c8c"),
 )
 _FALLBACK = ("#17becf", "#bcbd22", "#8c564b", "#d62728", "#1f77b4", "#ff7f0e")
 _LOAD = "#111111"
@@ -82,7 +83,11 @@ def _storage_ids(result: SupplyResult) -> list[str]:
 
 
 def _generator_ids(result: SupplyResult) -> list[str]:
-    return [t for t in result.technologies if t not in result.storage_energy_j]
+    """The technologies that generate, then grid imports where the sizing has a grid link."""
+    gens = [t for t in result.technologies if t not in result.storage_energy_j]
+    if result.grid_import_j is not None:
+        gens.append("grid-import")
+    return gens
 
 
 def utc_offset_note(result: SupplyResult) -> str:
@@ -213,6 +218,22 @@ def dispatch_figure(result: SupplyResult) -> Any:
                 row=row,
                 col=1,
             )
+        if "grid-export" in frame.columns:
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=-_clip(frame["grid-export"]),
+                    name="grid export",
+                    legendgroup="grid-export",
+                    showlegend=first,
+                    stackgroup=f"charge{row}",
+                    mode="lines",
+                    line={"width": 0.5, "color": tech_colour("grid-export")},
+                    hovertemplate="grid export: %{y:,.0f} MW<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
         fig.add_trace(
             go.Scatter(
                 x=x,
@@ -243,7 +264,8 @@ def dispatch_figure(result: SupplyResult) -> Any:
         else:
             fig.update_xaxes(title_text="time (UTC)", row=row, col=1)
     fig.update_layout(
-        title="Hourly dispatch: supply stacked above zero, storage charging below, load as a line",
+        title="Hourly dispatch: supply stacked above zero, storage charging and grid export "
+        "below, load as a line",
         template="plotly_white",
         height=380 * len(windows) + 130,
         hovermode="x unified",
@@ -327,11 +349,12 @@ def energy_figure(result: SupplyResult) -> Any:
     load's annual energy as a reference line."""
     import plotly.graph_objects as go
 
-    gens = [g for g in _generator_ids(result) if g in result.generation_j]
+    made = {**result.generation_j}
+    if result.grid_import_j is not None:
+        made["grid-import"] = result.grid_import_j
+    gens = [g for g in _generator_ids(result) if g in made]
     names = [*gens, "curtailed"]
-    joules = [result.generation_j[g] for g in gens] + [
-        negligible_as_zero(result.curtailment_j, result)
-    ]
+    joules = [made[g] for g in gens] + [negligible_as_zero(result.curtailment_j, result)]
     factor, unit = _energy_unit(max([*joules, result.load_energy_j]))
     values = np.asarray(joules) / factor
     colours = [tech_colour(g, i) for i, g in enumerate(gens)] + [_CURTAIL]

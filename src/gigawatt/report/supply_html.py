@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gigawatt.errors import UserInputError
 from gigawatt.report.format import fixed
@@ -78,6 +78,36 @@ def capacity_rows(result: SupplyResult) -> list[dict[str, str]]:
                 "capacity_factor": "" if factor is None else f"{factor:.2f}",
             }
         )
+    rows.extend(_grid_rows(result))
+    return rows
+
+
+def _grid_rows(result: SupplyResult) -> list[dict[str, str]]:
+    """Grid import and export as rows of the capacity table (their energy and annual cost,
+    the link's capacity where one was set), so the table's costs add up to the total."""
+    grid = result.choices.get("grid") or {}
+    rows = []
+    for tid, energy_j in (
+        ("grid-import", result.grid_import_j),
+        ("grid-export", result.grid_export_j),
+    ):
+        if energy_j is None:
+            continue
+        cap_w = grid.get("capacity_w")
+        cost = result.cost_by_tech_usd_per_year.get(tid)
+        rows.append(
+            {
+                "id": tid,
+                "capacity_mw": "" if cap_w is None else f"{cap_w / 1e6:,.1f} (link)",
+                "units": "—",
+                "build": "—",
+                "cost_musd": "" if cost is None else fixed(cost / 1e6),
+                "storage_mwh": "",
+                "hours": "",
+                "energy_gwh": f"{energy_j / J_PER_GWH:,.1f}",
+                "capacity_factor": "",
+            }
+        )
     return rows
 
 
@@ -94,6 +124,7 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
         ("load profile", str(c.get("profile", "—"))),
         ("site (lat, lon)", "—" if not site else f"{site[0]:g}°, {site[1]:g}°"),
         ("technologies", ", ".join(result.technologies)),
+        ("grid connection", _grid_words(c.get("grid"))),
         (
             "carbon-free share required",
             "none" if cfe is None else f"{100 * float(cfe):g}% of the load",
@@ -141,6 +172,21 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
         if value is not None:
             rows.append((label, f"{fmt(value, 'load_energy_j')}/yr"))
     return rows
+
+
+def _grid_words(grid: dict[str, Any] | None) -> str:
+    """The grid link as the inputs table states it: "none", or its record, import price,
+    capacity and export price."""
+    if not grid:
+        return "none"
+    parts = [str(grid.get("file") or grid.get("grid") or "grid")]
+    if grid.get("import_price_usd_per_mwh") is not None:
+        parts.append(f"imports at ${grid['import_price_usd_per_mwh']:,.0f}/MWh")
+    if grid.get("capacity_w") is not None:
+        parts.append(f"up to {grid['capacity_w'] / 1e6:,.0f} MW")
+    if grid.get("export_price_usd_per_mwh") is not None:
+        parts.append(f"exports paid ${grid['export_price_usd_per_mwh']:,.0f}/MWh")
+    return ", ".join(parts)
 
 
 def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | None = None) -> str:
