@@ -351,3 +351,25 @@ def test_daily_cycling_is_cited_gas_cycles_and_reactors_run() -> None:
     for ident, cycles in (("gas-ccgt", 1), ("nuclear-ap1000", 0), ("nuclear-nuscale-us460", 0)):
         field = tech(ident).daily_cycling
         assert field is not None and field.central == cycles and field.source is not None
+
+
+def test_a_continuous_fraction_of_a_unit_says_what_whole_units_add() -> None:
+    """500 MW flat from AP1000s sized continuously: the optimum is 500 MW / availability
+    (by hand, 500 / 0.93 = 538 MW, 0.48 of a 1,117 MW unit). Its cost covers 538 MW, but
+    one whole unit adds the rest, 1,117 - 538 = 579 MW of capital and fixed O&M: GW421 says
+    so with the share and the extra per year; whole units (integer=True) need no such note."""
+    ap1000 = tech("nuclear-ap1000")
+    costs = TechCosts.from_catalog(ap1000, 0.07)
+    optimum_w = 500e6 / costs.availability
+    size_w = ap1000.unit_size_w.central
+    result = size_supply("500 MW", ["nuclear-ap1000"], "flat", days=2, discount_rate=0.07)
+    assert result.capacity_w["nuclear-ap1000"] == pytest.approx(optimum_w, rel=1e-6)
+    notes = [w["message"] for w in result.warnings if w["code"] == "GW421"]
+    assert len(notes) == 1
+    assert f"({optimum_w / size_w:.2f} of a" in notes[0]
+    extra_usd = (size_w - optimum_w) / 1e6 * costs.capital_usd_per_mw_year
+    assert f"${extra_usd / 1e6:,.0f}M/yr" in notes[0]
+    whole = size_supply(
+        "500 MW", ["nuclear-ap1000", "gas-ccgt"], "flat", days=2, integer=True, discount_rate=0.07
+    )
+    assert not [w for w in whole.warnings if w["code"] == "GW421"]

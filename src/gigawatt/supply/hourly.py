@@ -288,7 +288,8 @@ def size_supply(
             )
         if integer:
             raise UserInputError(
-                "near_optimal needs a continuous sizing: drop integer=True (whole units)"
+                f"near_optimal={near_optimal:g} needs a continuous sizing: "
+                "drop integer=True (whole units)"
             )
     if samples < 0 or samples > MAX_SAMPLES:
         raise UserInputError(

@@ -3,7 +3,7 @@ before solving (:func:`check_feasibility`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,11 @@ METHODOLOGY_VERSION = "2.0"
 NEGLIGIBLE_SHARE = 1e-6
 #: A continuous unit count within this of an integer rounds down to it (solver tolerance).
 UNIT_ROUNDING_SLACK = 1e-6
+#: GW421 is given when building a continuous optimum's unit count rounded up would add more
+#: than this share to the annual cost (a chosen setting: the share below which the rounding
+#: does not change a quoted figure's first two digits; 161.84 wind turbines built as 162 stay
+#: silent, half an AP1000 built as one does not).
+ROUNDING_COST_NOTE_SHARE = 0.01
 
 
 @dataclass(repr=False)  # __repr__: a short summary, not the dispatch DataFrame
@@ -480,15 +485,17 @@ def _summarise(
                     "served_by": _served_by(dispatch, weights, np.asarray(seen.any(axis=0))),
                 }
         reserve["outages"] = out_hours
+    cost_per_year = per_mwh * mean_w * SECONDS_PER_YEAR / J_PER_MWH
     return SupplyResult(
         status=solution["status"],
         condition=solution["condition"],
+        warnings=_rounding_notes(costs, capacity_w, built_w, plans, cost_per_year),
         technologies=[c.tech.id for c in costs],
         capacity_w=capacity_w,
         units=units,
         storage_energy_j=storage_j,
         generation_j=generation_j,
-        cost_usd_per_year=per_mwh * mean_w * SECONDS_PER_YEAR / J_PER_MWH,
+        cost_usd_per_year=cost_per_year,
         cost_usd_per_mwh=per_mwh,
         cfe_share=float(np.clip(1 - dirty_mwh / load_mwh, 0, 1)),
         curtailment_j=curtail_mwh * J_PER_MWH / MODEL_YEAR_FRACTION,
@@ -512,3 +519,42 @@ def _summarise(
         grid_export_j=export_j,
         dispatch=dispatch,
     )
+
+
+def _rounding_notes(
+    costs: Sequence[TechCosts],
+    capacity_w: Mapping[str, float],
+    built_w: Mapping[str, float],
+    plans: Mapping[str, UnitPlan],
+    cost_per_year_usd: float,
+) -> list[dict[str, str]]:
+    """Warning GW421 for each modular technology sized continuously whose unit count, rounded
+    up to build, would add more than :data:`ROUNDING_COST_NOTE_SHARE` to the annual cost: the
+    cost shown is the continuous optimum's; the extra capacity's annualised capital and fixed
+    O&M [USD/yr] is what building whole units adds at least (it makes no energy the plan needs)."""
+    from gigawatt.units import format_quantity
+
+    notes = []
+    for c in costs:
+        tid = c.tech.id
+        if tid in plans or tid not in built_w:
+            continue
+        extra_mw = (built_w[tid] - capacity_w[tid]) / W_PER_MW
+        extra_usd = extra_mw * c.capital_usd_per_mw_year
+        if cost_per_year_usd <= 0 or extra_usd <= ROUNDING_COST_NOTE_SHARE * cost_per_year_usd:
+            continue
+        size_w = c.tech.unit_size_w.central
+        n = round(built_w[tid] / size_w)
+        notes.append(
+            {
+                "code": "GW421",
+                "message": f"{tid}: the cost is for the continuous optimum, "
+                f"{format_quantity(capacity_w[tid], 'W')} ({capacity_w[tid] / size_w:.2f} of a "
+                f"{format_quantity(size_w, 'W')} unit); building "
+                f"{n} whole unit{'' if n == 1 else 's'} adds "
+                f"{format_quantity(extra_mw * W_PER_MW, 'W')} the plan does not use and at least "
+                f"${extra_usd / 1e6:,.0f}M/yr (+{extra_usd / cost_per_year_usd:.0%}); "
+                "integer=True sizes whole units",
+            }
+        )
+    return notes
