@@ -362,3 +362,12 @@ def test_grid_imports_are_in_the_report_and_its_costs_add_up(tmp_path: Path) -> 
     assert "imports at $30/MWh" in _text(page)
     assert "grid-import" in {t.name for t in dispatch_figure(result).data}
     assert "grid-import" in list(energy_figure(result).data[0].x)
+
+
+def test_a_short_sizing_is_flagged_next_to_the_headline_figures() -> None:
+    """The trial read "90.0% carbon-free" on a plan the full-year check found 4.54% short:
+    above GW413's 0.5% threshold the report says so under the cards; below it, nothing."""
+    short = _text(render_supply_report(_synthetic(estimated_shortfall=0.0454)))
+    assert "Caution: run hour by hour over the full year, this sizing leaves 4.54%" in short
+    fine = _text(render_supply_report(_synthetic(estimated_shortfall=0.001)))
+    assert "Caution" not in fine

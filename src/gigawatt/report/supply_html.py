@@ -16,6 +16,7 @@ from gigawatt.errors import UserInputError
 from gigawatt.report.format import fixed
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 from gigawatt.report.supply_text import (
+    caution_words,
     cost_texts,
     days_shown,
     days_shown_words,
@@ -228,6 +229,7 @@ def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | N
         days_shown=days_shown_words(result),
         shown_days=days_shown(result)[1],
         outcome=outcome_words(result),
+        caution=caution_words(result),
         reserve=reserve_parts(result),
         units_note=units_note(result),
         linked=bool(result.choices.get("linked_storage")),

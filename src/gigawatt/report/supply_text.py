@@ -204,3 +204,19 @@ def reserve_parts(result: SupplyResult) -> list[str]:
             part += " (covered by the other units, storage or backup)"
         parts.append(part)
     return parts
+
+
+def caution_words(result: SupplyResult) -> str:
+    """A line to put next to the headline figures when the full-year check found the
+    representative-day sizing short by more than GW413's threshold ("" otherwise): the
+    figures are the reduced model's, and the real year would not be served as shown."""
+    from gigawatt.supply.hourly import UNRELIABLE_SHORTFALL
+
+    share = result.estimated_shortfall
+    if share is None or share <= UNRELIABLE_SHORTFALL:
+        return ""
+    return (
+        f"Caution: run hour by hour over the full year, this sizing leaves {share:.2%} of the "
+        "load unserved or over its fossil limit; the figures above are those of the "
+        "representative days (see GW413 below for what to do)."
+    )
