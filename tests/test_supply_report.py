@@ -250,6 +250,7 @@ def _synthetic(**changes: object) -> SupplyResult:
             "largest_unit_w": 4e8,
             "n_minus_1_margin": -0.2,  # (1.2 GW - 0.4 GW) / 1 GW - 1
             "storage_power_w": 2e8,
+            "storage_charge_power_w": 3e8,
             "storage_energy_j": 800 * 3.6e9,
             "storage_hours_at_peak": 0.8,  # 800 MWh / 1,000 MW
             "outages": {
@@ -312,7 +313,7 @@ def test_reserve_is_in_the_report_as_in_the_terminal(capsys: pytest.CaptureFixtu
     assert parts == [
         "firm capacity 1.2 GW for a peak load of 1 GW (20% above the peak)",
         "without its largest unit (400 MW) 800 MW firm, 20% short of the peak: no N-1 firm cover",
-        "storage 200 MW, 800 MWh (0.8 h at peak load)",
+        "storage 200 MW out, 300 MW in, 800 MWh (0.8 h at peak load)",
         "nuclear-ap1000: a built unit is out 1,234 h in the sampled year; in those hours "
         "supply came from gas-ccgt 70%, battery-li-ion 30%",
     ]

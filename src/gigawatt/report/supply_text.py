@@ -182,7 +182,13 @@ def reserve_parts(result: SupplyResult) -> list[str]:
         )
     if reserve.get("storage_energy_j", 0) > 0:
         parts.append(
-            f"storage {_quantity(reserve['storage_power_w'], 'W')}, "
+            f"storage {_quantity(reserve['storage_power_w'], 'W')} out"
+            + (
+                f", {_quantity(reserve['storage_charge_power_w'], 'W')} in"
+                if reserve.get("storage_charge_power_w")
+                else ""
+            )
+            + ", "
             f"{_quantity(reserve['storage_energy_j'], 'Wh')} "
             f"({reserve['storage_hours_at_peak']:.1f} h at peak load)"
         )

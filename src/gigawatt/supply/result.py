@@ -334,7 +334,9 @@ def _cover(
     """The cover the answer relies on beyond its firm capacity: ``largest_unit_w`` (the
     largest built firm unit [W]; 0 without whole units), ``n_minus_1_margin`` (firm capacity
     without that unit over the peak load, minus 1: ≥ 0 means N−1 firm cover), and the storage
-    built: ``storage_power_w``, ``storage_energy_j`` and ``storage_hours_at_peak`` [h]."""
+    built: ``storage_power_w`` (discharge), ``storage_charge_power_w`` (charging: sized on its
+    own, it can exceed the discharge power), ``storage_energy_j`` and ``storage_hours_at_peak``
+    [h]."""
     largest_w = max(
         (
             c.tech.unit_size_w.central
@@ -348,11 +350,19 @@ def _cover(
     )
     store_w = sum(capacity_w[c.tech.id] for c in costs if c.tech.role == "storage")
     store_j = sum(storage_j.values())
+    floor_mw = NEGLIGIBLE_SHARE * peak_mw
+    charge_w = W_PER_MW * sum(
+        mw
+        for c in costs
+        if c.tech.role == "storage"
+        and (mw := solution.get("charge_p_nom", {}).get(c.tech.id, 0.0)) > floor_mw
+    )
     peak_w = peak_mw * W_PER_MW
     return {
         "largest_unit_w": largest_w,
         "n_minus_1_margin": (firm_w - largest_w) / peak_w - 1.0 if peak_w > 0 else 0.0,
         "storage_power_w": store_w,
+        "storage_charge_power_w": charge_w,
         "storage_energy_j": store_j,
         "storage_hours_at_peak": store_j / SECONDS_PER_HOUR / peak_w if peak_w > 0 else 0.0,
     }
