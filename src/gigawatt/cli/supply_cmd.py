@@ -205,7 +205,14 @@ def register(app: typer.Typer) -> None:
             float | None,
             typer.Option("--discount-rate", help="Real discount rate per year, e.g. 0.07."),
         ] = None,
-        sets: SetOpt = None,
+        sets: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--set",
+                help="Override a technology parameter: NAME=DIST, e.g. --set "
+                "overnight_cost_nuclear_ap1000_usd_per_w='8 to 12 $/W' (repeatable).",
+            ),
+        ] = None,
         year: Annotated[
             int | None,
             typer.Option(
@@ -328,17 +335,22 @@ def register(app: typer.Typer) -> None:
             )
         if auto_note is not None:
             result.warnings.append({"code": "GW420", "message": auto_note})
-        if dispatch is not None and result.dispatch is not None:
-            from gigawatt.files import write_text_atomic
-
-            csv_text = result.dispatch.to_csv(index_label="hour", lineterminator="\n")
-            write_text_atomic(csv_text, dispatch, "--dispatch", "dispatch.csv")
         written: Path | None = None
-        if report is not None:
+        if report is not None:  # first: a report that cannot be written leaves no dispatch file
             from gigawatt.cli import cli_wording
             from gigawatt.report.supply_html import write_supply_report
 
             written = write_supply_report(result, report, cli_wording)
+        if dispatch is not None and result.dispatch is not None:
+            from gigawatt.files import write_text_atomic
+
+            csv_text = result.dispatch.to_csv(index_label="hour", lineterminator="\n")
+            try:
+                write_text_atomic(csv_text, dispatch, "--dispatch", "dispatch.csv")
+            except BaseException:
+                if written is not None:  # nothing half-written: the report goes with it
+                    written.unlink(missing_ok=True)
+                raise
         if json_out:
             data = result.to_dict()
             if written is not None:
@@ -415,6 +427,7 @@ def print_supply(result: SupplyResult) -> None:
 
     from gigawatt.report.format import fixed
     from gigawatt.report.supply_text import (
+        caution_words,
         cost_texts,
         outcome_words,
         reserve_parts,
@@ -472,6 +485,9 @@ def print_supply(result: SupplyResult) -> None:
         f"curtailed {texts['curtailed']}; "
         f"solved in {result.solve_time_s:.1f} s by {solver_words(result.solver)}",
     )
+    caution = caution_words(result)
+    if caution:
+        _say(out, caution)
     reserve = reserve_parts(result)
     if reserve:
         _say(out, "reserve: " + "; ".join(reserve))

@@ -21,7 +21,7 @@ from gigawatt.errors import InfeasibleError, UserInputError
 from gigawatt.supply.commitment import COMMIT_TIME_LIMIT_S, MIP_OPTIONS, MilpBudget
 from gigawatt.supply.grid import GridLink, GridOptions
 from gigawatt.supply.inputs import MODEL_YEAR_FRACTION, W_PER_MW, TechCosts, UnitPlan, tech_values
-from gigawatt.supply.model import UNIT_COMMITMENT, _emitters, solve
+from gigawatt.supply.model import NO_SOLUTION_CONDITIONS, UNIT_COMMITMENT, _emitters, solve
 from gigawatt.supply.periods import (
     HOURS_PER_PERIOD,
     Periods,
@@ -57,6 +57,11 @@ __all__ = ["SupplyResult", "TechCosts", "check_feasibility", "size_supply", "sol
 #: must stay far below HiGHS's infinity (1e20); 1 PW is ~300x the world's average
 #: electricity use (~3.4 TW, 30,000 TWh/yr: Ember Global Electricity Review 2024).
 MAX_LOAD_W = 1e15
+#: Smallest peak load the model accepts [W]: the model works in MW, and HiGHS's primal
+#: feasibility tolerance (1e-7, its default) is then 0.1 W; at 1 W the attack found 0.18% of
+#: the load unserved as tolerance noise. 1 kW keeps the tolerance 1e-4 of the load (a chosen
+#: setting: no datacentre is smaller than one server rack).
+MIN_LOAD_W = 1e3
 #: Whole-unit model: candidate units beyond those the peak load needs (outage cover).
 EXTRA_CANDIDATE_UNITS = 2
 #: Whole-unit model: most candidate units of one technology (MILP size).
@@ -154,8 +159,9 @@ def _load_series(
 
 
 def _check_load(load_w: np.ndarray, what: str) -> None:
-    """Refuse a load the solver cannot size: non-finite, or so large that capacities times
-    annual costs leave the solver's numeric range (see :data:`MAX_LOAD_W`)."""
+    """Refuse a load the solver cannot size: non-finite, so large that capacities times
+    annual costs leave the solver's numeric range (see :data:`MAX_LOAD_W`), or so small that
+    it is within the solver's tolerance (see :data:`MIN_LOAD_W`)."""
     peak = float(np.max(load_w)) if load_w.size else 0.0
     if not np.all(np.isfinite(load_w)) or peak > MAX_LOAD_W:
         from gigawatt.units import format_quantity
@@ -169,6 +175,14 @@ def _check_load(load_w: np.ndarray, what: str) -> None:
             f"the load {what} peaks at {shown}, beyond what the hourly sizing can solve "
             f"(at most {format_quantity(MAX_LOAD_W, 'W')}, ~300x the world's average "
             "electricity use); give the datacentre's power, e.g. load='500MW'"
+        )
+    if peak < MIN_LOAD_W:
+        from gigawatt.units import format_quantity
+
+        raise UserInputError(
+            f"the load {what} peaks at {format_quantity(peak, 'W') if peak > 0 else '0 W'}, "
+            f"below the {format_quantity(MIN_LOAD_W, 'W')} the hourly sizing resolves (it "
+            "works in MW); give the datacentre's power, e.g. load='500MW'"
         )
 
 
@@ -547,7 +561,9 @@ def size_supply(
     step("solving with HiGHS" + (" (full year)" if not days else ""))
     solution = run(costs, full=False, ranges=True)
     if solution["status"] != "ok":
-        raise InfeasibleError(_no_sizing_message(solution, techs, load_w, cfe, co2_cap, link))
+        raise InfeasibleError(
+            _no_sizing_message(solution, techs, load_w, cfe, co2_cap, link, sorted(plans))
+        )
     shortfall = None
     year_cost = None
     if periods is not None:
@@ -632,9 +648,16 @@ def size_supply(
                             "code": "GW413",
                             "message": f"the {days}-day sizing leaves {shortfall:.1%} of the "
                             f"load unserved (or over the fossil limit) when {how} over the "
-                            "year, and the full-year solve asked for (fallback) ended "
-                            f"'{full_solution['status']}' ({full_solution.get('condition')}); "
-                            "the reduced sizing is shown: try more days, or continuous sizing",
+                            "year, and the full-year solve asked for (fallback) "
+                            + (
+                                "finds no sizing that meets the load every hour with these "
+                                "technologies and limits: the reduced sizing is shown; relax the "
+                                "CFE share or the CO2 cap, or add technologies (e.g. storage)"
+                                if full_solution.get("condition") in NO_SOLUTION_CONDITIONS
+                                else f"{condition_words(str(full_solution.get('condition')))} "
+                                "without an answer: the reduced sizing is shown; try more "
+                                "days" + (", or continuous sizing" if plans else "")
+                            ),
                         }
                     )
             else:
@@ -890,8 +913,10 @@ def _no_sizing_message(
     cfe: float | None,
     co2_cap: Any,
     link: GridLink | None,
+    whole_units: Sequence[str] = (),
 ) -> str:
-    """One line saying which inputs the solver found no sizing for, and why."""
+    """One line saying which inputs the solver found no sizing for, and why; ``whole_units``:
+    the technologies built as whole units (their candidates' sampled outages can be why)."""
     from gigawatt.units import format_quantity
 
     what = (
@@ -903,9 +928,22 @@ def _no_sizing_message(
     )
     condition = str(solution.get("condition", ""))
     if "infeasible" in condition:
+        relax = [
+            hint
+            for hint, given in (("cfe=SHARE", cfe), ("co2_cap=MASS", co2_cap))
+            if given is not None  # only a limit the user set can be relaxed
+        ]
+        if whole_units:
+            return (
+                f"no sizing of {what} with whole units of {', '.join(whole_units)} meets the "
+                "load every hour: the candidate units' sampled refuelling and forced outages "
+                "leave hours the other technologies cannot cover; size continuously (drop "
+                "integer=True), or add storage or another firm technology"
+            )
         return (
-            f"no sizing of {what} meets the load every hour under these constraints; relax "
-            "cfe=SHARE or co2_cap=MASS, or add firm or storage technologies"
+            f"no sizing of {what} meets the load every hour under these constraints; "
+            + (f"relax {' or '.join(relax)}, or " if relax else "")
+            + "add firm or storage technologies"
         )
     if "unbounded" in condition:
         return (
