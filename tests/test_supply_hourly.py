@@ -11,7 +11,13 @@ from gigawatt.cli import main
 from gigawatt.errors import InfeasibleError, UserInputError
 from gigawatt.supply.hourly import size_supply
 from gigawatt.supply.inputs import MODEL_YEAR_FRACTION, TechCosts
-from gigawatt.supply.model import FULL_YEAR_MIN_SNAPSHOTS, FULL_YEAR_OPTIONS, solve, solver_options
+from gigawatt.supply.model import (
+    FULL_YEAR_COUPLED_OPTIONS,
+    FULL_YEAR_MIN_SNAPSHOTS,
+    FULL_YEAR_OPTIONS,
+    solve,
+    solver_options,
+)
 from gigawatt.supply.result import SupplyResult
 from supply_cases import tech
 
@@ -74,14 +80,30 @@ def test_full_year_uses_dual_simplex_with_devex_pricing() -> None:
     assert "solver" not in solver_options(FULL_YEAR_MIN_SNAPSHOTS - 1)  # HiGHS's exact default
 
 
-def test_simplex_without_answer_falls_back_to_interior_point() -> None:
+def test_full_year_sizing_with_a_row_over_all_hours_uses_interior_point_with_crossover() -> None:
+    chosen = solver_options(FULL_YEAR_MIN_SNAPSHOTS, coupled=True)
+    assert chosen["solver"] == "ipm"
+    assert chosen["run_crossover"] == "on"  # a vertex: without it a 24-day model ended 4.6% high
+    assert "solver" not in solver_options(FULL_YEAR_MIN_SNAPSHOTS - 1, coupled=True)
+
+
+@pytest.mark.parametrize(
+    ("first", "limit", "retry"),
+    [
+        (FULL_YEAR_OPTIONS, "simplex_iteration_limit", "highs-ipm"),
+        (FULL_YEAR_COUPLED_OPTIONS, "ipm_iteration_limit", "highs-simplex"),
+    ],
+)
+def test_a_method_without_answer_falls_back_to_the_other(
+    first: dict[str, object], limit: str, retry: str
+) -> None:
+    """One iteration of the first method cannot reach optimality: the retry with the other
+    (dual simplex <-> interior point) must, to the same optimum."""
     techs, load, avail = _two_period_case()
     exact = solve(techs, load, avail, np.full(24, 365.0))
-    # one simplex iteration cannot reach optimality: the retry with the interior point must
-    stopped = {**FULL_YEAR_OPTIONS, "simplex_iteration_limit": 1}
-    out = solve(techs, load, avail, np.full(24, 365.0), options=stopped)
+    out = solve(techs, load, avail, np.full(24, 365.0), options={**first, limit: 1})
     assert out["condition"] == "optimal"
-    assert out["solver"] == "highs-ipm"
+    assert out["solver"] == retry
     assert out["objective"] == pytest.approx(exact["objective"], rel=1e-9)
 
 
@@ -129,6 +151,8 @@ def test_storage_alone_is_infeasible() -> None:
         ({"technologies": ["nuclear-ap1000"], "cfe": 1.5}, "between 0 and 1"),
         ({"technologies": ["nuclear-ap1000"], "profile": "weekly"}, "unknown load profile"),
         ({"technologies": ["nuclear-ap1000"], "days": 0}, "days"),
+        ({"technologies": ["nuclear-ap1000"], "check_error": True}, "check_error=True only"),
+        ({"technologies": ["nuclear-ap1000"], "fallback": True}, "fallback=True only works"),
     ],
 )
 def test_bad_input(kwargs: dict[str, object], match: str) -> None:
@@ -308,7 +332,32 @@ def test_cli_wording_turns_true_into_a_bare_flag() -> None:
     )
 
 
+def test_cli_check_error_without_days_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--check-error"]
+    assert main([*argv, "--fallback-full-year"]) == 2
+    assert (
+        "error: --check-error and --fallback-full-year only work with representative days "
+        "(--days N, e.g. --days 24)" in capsys.readouterr().err
+    )
+
+
 def test_cli_bad_days_names_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--days", "400"])
     assert code == 2
     assert "error: --days 400: must lie between 1 and 365" in capsys.readouterr().err
+
+
+def test_cli_dispatch_of_typical_days_carries_their_weights(tmp_path: Path) -> None:
+    """With --days the CSV holds typical days, not the year's first hours: each row carries
+    the hours of the year it stands for. By hand: the weights add up to the year's 8,760 h,
+    and 1 GW flat weighted by them is 8,760 GWh."""
+    import pandas as pd
+
+    out = tmp_path / "dispatch.csv"
+    args = ["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--days", "3"]
+    assert main([*args, "--continuous", "--dispatch", str(out), "--json"]) == 0
+    frame = pd.read_csv(out)
+    assert list(frame.columns[:3]) == ["hour", "typical_day", "weight_h"]
+    assert frame["weight_h"].sum() == pytest.approx(8760.0)
+    assert (frame["weight_h"] * frame["load"]).sum() == pytest.approx(1000.0 * 8760)  # MWh
+    assert frame["typical_day"].tolist() == [h // 24 for h in range(len(frame))]

@@ -206,3 +206,23 @@ def test_a_full_year_trace_is_used_as_it_is(tmp_path: Path) -> None:
     read = read_load_csv(path)
     assert read.tiled_from_hours is None
     np.testing.assert_array_equal(read.values, values)
+
+
+def test_weather_file_ghi_above_the_top_of_the_atmosphere_is_refused(tmp_path: Path) -> None:
+    """No hour's mean GHI at the ground can exceed the sun's irradiance above the atmosphere:
+    the solar constant (pvlib: 1366.1 W/m²) times the orbit's correction, at most ~1.035 in
+    early January (by hand: eccentricity 0.0167, (1 + 0.0167)² ≈ 1.034), so ~1,414 W/m².
+    5,000 W/m² (the attack's file) is refused naming the hour; 1,000 W/m² at noon is read."""
+    from gigawatt.supply.profiles import Site, solar_profile, supply_parameters
+
+    params = supply_parameters(catalog())
+    ghi = np.zeros(HOURS)
+    ghi[4000] = 5000.0
+    path = tmp_path / "ghi.csv"
+    path.write_text("ghi\n" + "\n".join(f"{v:g}" for v in ghi) + "\n")
+    with pytest.raises(UserInputError, match=r"GHI 5,000 W/m² at hour 4000 is above 1,41\d W/m²"):
+        solar_profile(Site(35.0, -106.0), params, weather=path)
+    ghi[4000] = 0.0
+    ghi[24 * 166 + 19] = 1000.0  # 16 June, 19:00 UTC: about noon at -106°
+    path.write_text("ghi\n" + "\n".join(f"{v:g}" for v in ghi) + "\n")
+    assert solar_profile(Site(35.0, -106.0), params, weather=path).max() > 0

@@ -180,7 +180,11 @@ def register(app: typer.Typer) -> None:
         ] = None,
         dispatch: Annotated[
             Path | None,
-            typer.Option("--dispatch", help="Write the hourly dispatch [MW] to this CSV."),
+            typer.Option(
+                "--dispatch",
+                help="Write the hourly dispatch [MW] to this CSV (with --days: each typical "
+                "day's hours, weight_h the hours of the year each row stands for).",
+            ),
         ] = None,
         report: HtmlReportOpt = None,
         fallback: Annotated[
@@ -344,7 +348,7 @@ def register(app: typer.Typer) -> None:
         if dispatch is not None and result.dispatch is not None:
             from gigawatt.files import write_text_atomic
 
-            csv_text = result.dispatch.to_csv(index_label="hour", lineterminator="\n")
+            csv_text = result.dispatch_csv()
             try:
                 write_text_atomic(csv_text, dispatch, "--dispatch", "dispatch.csv")
             except BaseException:
@@ -463,10 +467,7 @@ def print_supply(result: SupplyResult) -> None:
             )
             if built == 0:
                 build = "0"
-        if tid == "grid-import" and result.grid_import_j is not None:
-            gen = result.grid_import_j
-        if tid == "grid-export" and result.grid_export_j is not None:
-            gen = result.grid_export_j
+        gen = result.grid_energy_j().get(tid, gen)
         table.add_row(
             tid,
             _amount(result.capacity_w.get(tid), "W"),

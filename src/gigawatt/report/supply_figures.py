@@ -349,9 +349,7 @@ def energy_figure(result: SupplyResult) -> Any:
     load's annual energy as a reference line."""
     import plotly.graph_objects as go
 
-    made = {**result.generation_j}
-    if result.grid_import_j is not None:
-        made["grid-import"] = result.grid_import_j
+    made = {**result.generation_j, **result.grid_energy_j()}
     gens = [g for g in _generator_ids(result) if g in made]
     names = [*gens, "curtailed"]
     joules = [made[g] for g in gens] + [negligible_as_zero(result.curtailment_j, result)]

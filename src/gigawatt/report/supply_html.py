@@ -88,12 +88,7 @@ def _grid_rows(result: SupplyResult) -> list[dict[str, str]]:
     the link's capacity where one was set), so the table's costs add up to the total."""
     grid = result.choices.get("grid") or {}
     rows = []
-    for tid, energy_j in (
-        ("grid-import", result.grid_import_j),
-        ("grid-export", result.grid_export_j),
-    ):
-        if energy_j is None:
-            continue
+    for tid, energy_j in result.grid_energy_j().items():
         cap_w = grid.get("capacity_w")
         cost = result.cost_by_tech_usd_per_year.get(tid)
         rows.append(
@@ -168,10 +163,8 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
                 + (" or over the fossil limit" if cfe is not None or cap is not None else ""),
             )
         )
-    for key, label in (("grid_import_j", "grid import"), ("grid_export_j", "grid export")):
-        value = getattr(result, key)
-        if value is not None:
-            rows.append((label, f"{fmt(value, 'load_energy_j')}/yr"))
+    for key, value in result.grid_energy_j().items():
+        rows.append((key.replace("-", " "), f"{fmt(value, 'load_energy_j')}/yr"))
     return rows
 
 

@@ -216,7 +216,7 @@ def caution_words(result: SupplyResult) -> str:
     """A line to put next to the headline figures when the full-year check found the
     representative-day sizing short by more than GW413's threshold ("" otherwise): the
     figures are the reduced model's, and the real year would not be served as shown."""
-    from gigawatt.supply.hourly import UNRELIABLE_SHORTFALL
+    from gigawatt.supply.result import UNRELIABLE_SHORTFALL
 
     share = result.estimated_shortfall
     if share is None or share <= UNRELIABLE_SHORTFALL:

@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 
 from gigawatt.catalog.technology import Technology
+from gigawatt.supply.periods import HOURS_PER_PERIOD as HOURS_PER_DAY
+from gigawatt.supply.periods import REFINE_DAYS_PER_ROUND, REFINE_ROUNDS
 from gigawatt.supply.profiles import HOURS
 
 __all__ = [
@@ -86,7 +88,10 @@ COMMIT_TIME_LIMIT_S = 60.0
 #: Extreme days tsam appends besides the typical ones: the highest residual load and the
 #: peak load (often the same day), plus the lowest output of each variable technology.
 EXTREME_DAYS_BASE = 1
-HOURS_PER_DAY = 24
+#: Whole-unit model: candidate units beyond those the peak load needs (outage cover).
+EXTRA_CANDIDATE_UNITS = 2
+#: Whole-unit model: most candidate units of one technology (MILP size).
+MAX_INTEGER_UNITS = 24
 #: Output within this share of nameplate of the minimum counts as at the minimum (solver
 #: tolerance).
 FLOOR_TOLERANCE = 1e-6
@@ -138,11 +143,9 @@ class MilpWork:
 
 def refine_days_max(days: int, n_variable: int) -> int:
     """Most exact days the refinement rounds of a ``days``-day sizing may add: each of
-    :data:`~gigawatt.supply.hourly.REFINE_ROUNDS` adds up to
-    :data:`~gigawatt.supply.hourly.REFINE_DAYS_PER_ROUND` worst days and the day before each,
+    :data:`~gigawatt.supply.periods.REFINE_ROUNDS` adds up to
+    :data:`~gigawatt.supply.periods.REFINE_DAYS_PER_ROUND` worst days and the day before each,
     while days of the year remain."""
-    from gigawatt.supply.hourly import REFINE_DAYS_PER_ROUND, REFINE_ROUNDS
-
     room = HOURS // HOURS_PER_DAY - (days + EXTREME_DAYS_BASE + n_variable)
     return max(0, min(REFINE_ROUNDS * 2 * REFINE_DAYS_PER_ROUND, room))
 
@@ -155,10 +158,8 @@ def milp_work(
     ``days``: representative days (None: the full year, 8,760 snapshots); ``n_variable``: the
     variable technologies (each adds an extreme day). Candidates per technology follow
     :func:`gigawatt.supply.hourly.size_supply`: the units the peak needs plus
-    :data:`~gigawatt.supply.hourly.EXTRA_CANDIDATE_UNITS`.
+    :data:`EXTRA_CANDIDATE_UNITS`.
     """
-    from gigawatt.supply.hourly import EXTRA_CANDIDATE_UNITS
-
     snapshots = HOURS if days is None else (days + EXTREME_DAYS_BASE + n_variable) * HOURS_PER_DAY
     grown = HOURS if days is None else snapshots + refine_days_max(days, n_variable) * HOURS_PER_DAY
     candidates: dict[str, int] = {}
@@ -181,8 +182,6 @@ def auto_whole_units(
     :data:`AUTO_MAX_WORK`, so no refinement round can take it past the threshold. Returns
     the choice and, when modular firm technologies are sized continuously for the MILP's
     size, a one-line note saying how to ask for whole units."""
-    from gigawatt.supply.hourly import MAX_INTEGER_UNITS
-
     firm = [t for t in techs if t.role == "firm" and t.modular]
     if not firm or days is None:
         return False, None

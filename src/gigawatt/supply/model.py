@@ -17,10 +17,10 @@ Storage power and energy are sized separately: a charger and a discharger link (
 half the power-related cost) and a store. Costs use the central catalogue values.
 
 Representative days (``days=N``) cluster the year's daily profiles with tsam (hierarchical,
-medoids, extreme days appended) into N typical days weighted by the days they stand for;
-storage is carried across days in calendar order (Kotzur et al. 2018; see
-:mod:`gigawatt.supply.periods`). ``check_error=True`` also solves the full year and reports the
-relative cost error of the aggregated answer.
+distribution-preserving representatives, extreme days appended) into N typical days weighted
+by the days they stand for; storage is carried across days in calendar order (Kotzur et al.
+2018; see :mod:`gigawatt.supply.periods`). ``check_error=True`` also solves the full year
+and reports the relative cost error of the aggregated answer.
 
 Every problem (continuous or whole units) is one PyPSA model handed to HiGHS through linopy;
 PyPSA is imported lazily (1.9 s, ~300 MB).
@@ -72,6 +72,21 @@ FULL_YEAR_OPTIONS: dict[str, Any] = {
     "simplex_strategy": 1,
     "simplex_dual_edge_weight_strategy": 1,
 }
+#: HiGHS options of a full-year *sizing* with a row over all hours (a CFE share with fossil
+#: plants or a grid, or a CO2 cap): the interior point method (IPX) with crossover to a vertex.
+#: That row couples every hour, and the dual simplex needs ~1.6-1.9x the time: measured
+#: 2026-12-02 (500 MW flat, 8,760 h, HiGHS 1.15.1, the bench's cases; HiGHS run seconds on the
+#: shared 2-core machine, same optimum to 7 digits): var-gas-cfe0.9 dual Devex 18.6 s, dual
+#: steepest edge 18.2 s, parallel dual (PAMI) 76.8 s, IPX with crossover 11.0 s, without 10.5
+#: s; gas-co2-cap 17.8 / 12.9 / 11.4 s; north-eu-cfe0.9 13.1 / 10.3 / 9.6 s. Crossover stays
+#: on: without it a 24-day model of north-eu-cfe0.9 ended "optimal" 4.6% above the simplex
+#: optimum. Held capacities (``fixed``) keep the dual simplex: their dispatch is faster there
+#: (0.64 s against 1.54 s on var-gas-cfe0.9), and so are the problems without such a row
+#: (var-cfe1: IPX 42.6 s).
+FULL_YEAR_COUPLED_OPTIONS: dict[str, Any] = {
+    "solver": "ipm",
+    "run_crossover": "on",
+}
 #: Options of the retry when the simplex ends without an optimal answer (iteration or time
 #: limit, numerical trouble): HiGHS's interior point method without crossover.
 FULL_YEAR_FALLBACK_OPTIONS: dict[str, Any] = {
@@ -80,6 +95,9 @@ FULL_YEAR_FALLBACK_OPTIONS: dict[str, Any] = {
     "simplex_strategy": 0,
     "simplex_dual_edge_weight_strategy": -1,
 }
+#: Options of the retry when the interior point method ends without an optimal answer: the
+#: dual simplex of a full year.
+COUPLED_FALLBACK_OPTIONS: dict[str, Any] = {**FULL_YEAR_OPTIONS, "run_crossover": "off"}
 #: Termination conditions that a retry with another method cannot change.
 NO_SOLUTION_CONDITIONS = frozenset({"infeasible", "unbounded", "infeasible_or_unbounded"})
 #: HiGHS options of whole-unit (integer) solves: a relative gap and a time limit (see
@@ -111,11 +129,12 @@ UNIT_COMMITMENT: UnitCommitment = "linearized"
 LINOPY_SEMANTICS = "v1"
 
 
-def solver_options(n_snapshots: int) -> dict[str, Any]:
-    """HiGHS options for ``n_snapshots`` hours (see :data:`FULL_YEAR_MIN_SNAPSHOTS`)."""
+def solver_options(n_snapshots: int, coupled: bool = False) -> dict[str, Any]:
+    """HiGHS options for ``n_snapshots`` hours (see :data:`FULL_YEAR_MIN_SNAPSHOTS`);
+    ``coupled``: a sizing with a row over all hours (:data:`FULL_YEAR_COUPLED_OPTIONS`)."""
     chosen: dict[str, Any] = {"output_flag": False}
     if n_snapshots >= FULL_YEAR_MIN_SNAPSHOTS:
-        chosen.update(FULL_YEAR_OPTIONS)
+        chosen.update(FULL_YEAR_COUPLED_OPTIONS if coupled else FULL_YEAR_OPTIONS)
     return {**chosen, **SOLVER_OPTIONS}
 
 
@@ -535,7 +554,8 @@ def solve(
     )
     lap("extra_constraints")
 
-    chosen = {**solver_options(n_snap), **(options or {})}
+    coupled = fixed is None and (cfe_row or co2_row)
+    chosen = {**solver_options(n_snap, coupled), **(options or {})}
     if units:
         chosen.pop("solver", None)  # a MILP needs branch and bound, not an LP method
         chosen.pop("run_crossover", None)
@@ -557,15 +577,19 @@ def solve(
         warnings.simplefilter("ignore")
         status, condition = run_highs(chosen)
         highs_s += _highs_run_time(model)
+        retry = {
+            FULL_YEAR_OPTIONS["solver"]: FULL_YEAR_FALLBACK_OPTIONS,
+            FULL_YEAR_COUPLED_OPTIONS["solver"]: COUPLED_FALLBACK_OPTIONS,
+        }.get(str(chosen.get("solver")))
         if (
-            chosen.get("solver") == FULL_YEAR_OPTIONS["solver"]
+            retry is not None
             and (status != "ok" or condition != "optimal")
             and condition not in NO_SOLUTION_CONDITIONS
         ):
-            # the simplex stopped short (numerical trouble, iteration limit): the interior
-            # point method solves the same model, if more slowly (no rebuild: the linopy
-            # model is handed to HiGHS again)
-            chosen = {**chosen, **FULL_YEAR_FALLBACK_OPTIONS}
+            # the method stopped short (numerical trouble, iteration limit): the other one
+            # solves the same model, if more slowly (no rebuild: the linopy model is handed
+            # to HiGHS again)
+            chosen = {**chosen, **retry}
             status, condition = run_highs(chosen)
             highs_s += _highs_run_time(model)
     elapsed = time.perf_counter() - started

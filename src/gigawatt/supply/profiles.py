@@ -508,6 +508,22 @@ def daily_clearness(params: dict[str, float], seed: int, days: int = HOURS // 24
     )
 
 
+def _check_ghi(ghi: FloatArray, top_w_per_m2: Any, weather: str | Path) -> None:
+    """Refuse hourly GHI [W/m², shape (8760,)] above the most the sun gives at the top of the
+    atmosphere in the year (``top_w_per_m2``: pvlib's extraterrestrial normal irradiance of each
+    hour, its solar constant 1366.1 W/m² corrected for the Earth's orbit; ~1,414 W/m² in early
+    January): no hour's mean at the ground can exceed it, so such a file holds another quantity
+    or unit (Wh/m² per day, kW/m² read as W/m² of another scale, a bad column)."""
+    top = float(np.max(np.asarray(top_w_per_m2, dtype=float)))
+    hour = int(np.argmax(ghi))
+    if ghi[hour] > top:
+        raise UserInputError(
+            f"{weather}: GHI {ghi[hour]:,.0f} W/m² at hour {hour} is above {top:,.0f} W/m², the "
+            "sun's irradiance above the atmosphere; give hourly mean GHI in W/m² (not Wh/m² "
+            "per day)"
+        )
+
+
 def solar_profile(
     site: Site,
     params: dict[str, float],
@@ -525,6 +541,7 @@ def solar_profile(
     zenith = position["apparent_zenith"].to_numpy()
     if weather is not None:
         ghi = read_hourly_csv(weather, what="GHI (W/m²)", allow_trace=True)
+        _check_ghi(ghi, pvlib.irradiance.get_extra_radiation(mid), weather)
     else:
         clear = location.get_clearsky(mid, solar_position=position)["ghi"].to_numpy()
         clearness = np.repeat(daily_clearness(params, seed), 24)

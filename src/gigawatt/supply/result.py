@@ -12,6 +12,7 @@ import numpy as np
 from gigawatt.errors import InfeasibleError
 from gigawatt.supply.finance import SECONDS_PER_YEAR
 from gigawatt.supply.inputs import MODEL_YEAR_FRACTION, W_PER_MW, TechCosts, UnitPlan
+from gigawatt.supply.periods import HOURS_PER_PERIOD
 from gigawatt.units import J_PER_MWH, SECONDS_PER_HOUR
 
 if TYPE_CHECKING:
@@ -29,6 +30,10 @@ UNIT_ROUNDING_SLACK = 1e-6
 #: does not change a quoted figure's first two digits; 161.84 wind turbines built as 162 stay
 #: silent, half an AP1000 built as one does not).
 ROUNDING_COST_NOTE_SHARE = 0.01
+#: Representative days are reported unreliable when the full-year check (the greedy replay,
+#: or the optimal dispatch of the sizing held) finds more than this share of the load
+#: unserved or over the fossil limit (the automatic error estimate; see GW413).
+UNRELIABLE_SHORTFALL = 0.005
 
 
 @dataclass(repr=False)  # __repr__: a short summary, not the dispatch DataFrame
@@ -98,7 +103,33 @@ class SupplyResult:
     choices: dict[str, Any] = field(default_factory=dict)
     warnings: list[dict[str, str]] = field(default_factory=list)
     dispatch: pd.DataFrame | None = None
+    #: with representative days, the hours of the year each row of ``dispatch`` stands for,
+    #: shape (rows,) [h] (its typical day's count of days × 1 h); None for the full year
+    dispatch_weight_h: np.ndarray | None = None
     data_version: str = ""
+
+    def grid_energy_j(self) -> dict[str, float]:
+        """Energy over the grid link per year [J]: ``grid-import`` and ``grid-export``, each
+        where the sizing has it (the keys the dispatch and cost breakdown use)."""
+        pairs = (("grid-import", self.grid_import_j), ("grid-export", self.grid_export_j))
+        return {key: value for key, value in pairs if value is not None}
+
+    def dispatch_csv(self) -> str:
+        """The hourly dispatch [MW] as CSV text, one row per snapshot solved (``hour``: its
+        index). With representative days two columns lead: ``typical_day`` (its index, a day
+        being :data:`~gigawatt.supply.periods.HOURS_PER_PERIOD` rows) and ``weight_h`` (the
+        hours of the year the row stands for), so the rows are not mistaken for the year's
+        first hours and weighted sums give annual energies [MWh].
+        Raises ValueError where the result has no dispatch."""
+        if self.dispatch is None:
+            raise ValueError("this result has no dispatch")
+        frame = self.dispatch
+        if self.dispatch_weight_h is not None:
+            hours = np.arange(len(frame))
+            frame = frame.copy()
+            frame.insert(0, "weight_h", self.dispatch_weight_h)
+            frame.insert(0, "typical_day", hours // HOURS_PER_PERIOD)
+        return str(frame.to_csv(index_label="hour", lineterminator="\n"))
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON schema (SI units by key suffix; dispatch omitted)."""
@@ -528,6 +559,7 @@ def _summarise(
         grid_import_j=import_j,
         grid_export_j=export_j,
         dispatch=dispatch,
+        dispatch_weight_h=None if days is None else np.asarray(weights, dtype=float),
     )
 
 
