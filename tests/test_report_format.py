@@ -180,3 +180,18 @@ def test_supply_report_inputs_never_e_notation() -> None:
     assert rows["tsam profile RMSE"] == "0.000032"
     result.choices["co2_cap_kg_per_year"] = 5e8  # 500 kt, as before
     assert dict(_input_rows(result))["CO2 cap"] == "500 kt CO2/yr (direct)"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("items", "text"),
+    [
+        ([], ""),
+        (["gas"], "gas"),
+        (["gas", "coal"], "gas and coal"),
+        (["a", "b", "c"], "a, b and c"),
+    ],
+)
+def test_word_list_reads_as_prose(items: list[str], text: str) -> None:
+    from gigawatt.report.format import word_list
+
+    assert word_list(items) == text

@@ -372,3 +372,23 @@ def test_a_short_sizing_is_flagged_next_to_the_headline_figures() -> None:
     assert "Caution: run hour by hour over the full year, this sizing leaves 4.54%" in short
     fine = _text(render_supply_report(_synthetic(estimated_shortfall=0.001)))
     assert "Caution" not in fine
+
+
+def test_the_terminal_says_a_short_sizing_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """Above GW413's 0.5% the caution line carries the shortfall, and the estimated-error line
+    that would repeat it is left out; below it only the estimated-error line. Without a CFE
+    share or CO2 cap neither mentions a fossil limit."""
+    from gigawatt.cli.supply_cmd import print_supply
+
+    print_supply(_synthetic(estimated_shortfall=0.0454))
+    short = " ".join(capsys.readouterr().out.split())
+    assert short.count("4.54%") == 1
+    assert (
+        "Caution: run hour by hour over the full year, this sizing leaves 4.54% of the "
+        "load unserved;" in short
+    )
+    assert "fossil limit" not in short
+    print_supply(_synthetic(estimated_shortfall=0.001, choices={"cfe": 0.9}))
+    fine = " ".join(capsys.readouterr().out.split())
+    assert "Caution" not in fine
+    assert "leaves 0.10% of the load unserved or over its fossil limit" in fine

@@ -433,6 +433,7 @@ def print_supply(result: SupplyResult) -> None:
     from gigawatt.report.supply_text import (
         caution_words,
         cost_texts,
+        missed_words,
         outcome_words,
         reserve_parts,
         shortfall_words,
@@ -494,17 +495,11 @@ def print_supply(result: SupplyResult) -> None:
         _say(out, "reserve: " + "; ".join(reserve))
     if result.aggregation_error is not None:
         out.print(f"aggregation cost error vs full year: {result.aggregation_error:+.2%}")
-    if result.estimated_shortfall is not None:
+    if result.estimated_shortfall is not None and not caution:  # the caution says it already
         _say(
             out,
             "estimated error: run hour by hour over the full year, the sizing leaves "
-            f"{shortfall_words(result)} of the load unserved"
-            + (
-                " or over its fossil limit"
-                if result.choices.get("cfe") is not None
-                or result.choices.get("co2_cap_kg_per_year") is not None
-                else ""
-            ),
+            f"{shortfall_words(result)} of the load {missed_words(result)}",
         )
     if result.near_optimal:
         near = result.near_optimal

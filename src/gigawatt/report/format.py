@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -492,6 +492,14 @@ def count_unit(value: float, singular: str, plural: str | None = None) -> str:
     """A count with the right grammatical number: ``1 token``, ``338 tokens``, ``1.5k tokens``."""
     word = singular if value == 1 else (plural or singular + "s")
     return f"{number(value)} {word}"
+
+
+def word_list(items: Sequence[str]) -> str:
+    """Items as prose: ``a``, ``a and b``, ``a, b and c`` ("" for none)."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def humanize_name(name: str) -> str:

@@ -20,6 +20,7 @@ from gigawatt.report.supply_text import (
     cost_texts,
     days_shown,
     days_shown_words,
+    missed_words,
     outcome_words,
     reserve_parts,
     shortfall_words,
@@ -159,8 +160,7 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
         rows.append(
             (
                 "estimated error (full year, hour by hour)",
-                f"{shortfall_words(result)} unserved"
-                + (" or over the fossil limit" if cfe is not None or cap is not None else ""),
+                f"{shortfall_words(result)} {missed_words(result)}",
             )
         )
     for key, value in result.grid_energy_j().items():

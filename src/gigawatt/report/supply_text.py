@@ -79,6 +79,16 @@ def shortfall_words(result: SupplyResult) -> str:
     return "less than 0.01%" if share < 0.5e-4 else f"{share:.2%}"
 
 
+def missed_words(result: SupplyResult) -> str:
+    """What the estimated error counts: ``unserved``, and ``or over its fossil limit`` where a
+    CFE share or CO2 cap sets one."""
+    limited = (
+        result.choices.get("cfe") is not None
+        or result.choices.get("co2_cap_kg_per_year") is not None
+    )
+    return "unserved" + (" or over its fossil limit" if limited else "")
+
+
 def solver_words(solver: str) -> str:
     """``highs-mip`` → ``HiGHS branch and bound``, ``highs-choose`` (HiGHS picks the
     method) → ``HiGHS``; unknown methods as given."""
@@ -223,6 +233,6 @@ def caution_words(result: SupplyResult) -> str:
         return ""
     return (
         f"Caution: run hour by hour over the full year, this sizing leaves {share:.2%} of the "
-        "load unserved or over its fossil limit; the figures above are those of the "
+        f"load {missed_words(result)}; the figures above are those of the "
         "representative days (see GW413 below for what to do)."
     )

@@ -189,11 +189,13 @@ def auto_whole_units(
     size = milp_work(firm, peak_w, days, n_variable)
     if size.max_work <= AUTO_MAX_WORK and max(size.candidates.values()) <= MAX_INTEGER_UNITS:
         return True, None
-    ids = ", ".join(size.candidates)
+    from gigawatt.report.format import word_list
+
     return False, (
-        f"{ids} sized continuously: whole units could grow to a slow MILP "
-        f"({size.max_work:,.0f} unit-hours with the exact days refinement may add, quick "
-        f"below {AUTO_MAX_WORK:,.0f}); add --integer for them"
+        f"{word_list(list(size.candidates))} sized continuously (fractions of a unit): as "
+        f"whole units they make a mixed-integer problem of up to {size.max_work:,.0f} "
+        "unit-hours with the exact days refinement may add, where up to "
+        f"{AUTO_MAX_WORK:,.0f} solve quickly; add --integer to size whole units anyway"
     )
 
 

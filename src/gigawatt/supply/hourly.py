@@ -906,11 +906,16 @@ def _cost_year_note(
 ) -> dict[str, str]:
     """Warning GW417: which technologies took ``year``'s costs from a trajectory (and its
     sources) and which keep today's catalogue costs."""
+    from gigawatt.report.format import word_list
+
     parts = []
     if dated:
-        parts.append(f"costs for {year} from {'; '.join(sources)} for {', '.join(dated)}")
+        parts.append(f"{year} costs for {word_list(dated)} (from {'; '.join(sources)})")
     if kept:
-        parts.append(f"no cost trajectory for {', '.join(kept)}: today's catalogue costs")
+        parts.append(
+            f"{word_list(kept)} {'has' if len(kept) == 1 else 'have'} no cost trajectory and "
+            f"keep{'s' if len(kept) == 1 else ''} today's catalogue costs"
+        )
     return {"code": "GW417", "message": "; ".join(parts)}
 
 
