@@ -361,3 +361,47 @@ def test_cli_dispatch_of_typical_days_carries_their_weights(tmp_path: Path) -> N
     assert frame["weight_h"].sum() == pytest.approx(8760.0)
     assert (frame["weight_h"] * frame["load"]).sum() == pytest.approx(1000.0 * 8760)  # MWh
     assert frame["typical_day"].tolist() == [h // 24 for h in range(len(frame))]
+
+
+def test_check_error_reports_the_full_year_optimum(capsys: pytest.CaptureFixture[str]) -> None:
+    """Nuclear alone for 1 GW flat (continuous): every day is alike, so the 2 days and the full
+    year have the same optimum, 1 GW over the catalogue's availability (central 0.929: 1.076
+    GW of AP1000, by hand), and the cost error is 0. The check gives that optimum's cost and
+    capacities (JSON ``full_year_check``, and the terminal line)."""
+    r = size_supply("1 GW", ["nuclear-ap1000"], "flat", days=2, check_error=True)
+    assert r.aggregation_error == pytest.approx(0.0, abs=1e-9)
+    assert r.full_year is not None
+    assert r.full_year["cost_usd_per_mwh"] == pytest.approx(r.cost_usd_per_mwh, rel=1e-9)
+    from gigawatt.catalog import catalog
+    from gigawatt.catalog.technology import Technology
+
+    ap1000 = catalog().typed(Technology, "nuclear-ap1000")
+    assert ap1000.availability is not None
+    expected_w = 1e9 / ap1000.availability.central
+    assert r.full_year["capacity_w"]["nuclear-ap1000"] == pytest.approx(expected_w, rel=1e-6)
+    assert r.to_dict()["full_year_check"] == r.full_year
+    argv = ["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--days", "2", "--continuous"]
+    assert main([*argv, "--check-error"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "aggregation cost error vs full year: +0.00% (full-year optimum $" in out
+    assert "nuclear-ap1000 1.08" in out
+
+
+def test_co2_is_the_plants_energy_times_their_direct_intensity() -> None:
+    """Gas alone for 100 MW flat (2 days, continuous): it makes the year's 100 MW x 8,766 h =
+    876,600 MWh (by hand), each at the catalogue's direct intensity, so CO2 per year is their
+    product; nuclear alone emits none. The JSON and the headline text carry it."""
+    from gigawatt.catalog import catalog
+    from gigawatt.catalog.technology import Technology
+    from gigawatt.report.supply_text import cost_texts
+    from gigawatt.units import J_PER_MWH
+
+    gas = catalog().typed(Technology, "gas-ccgt")
+    assert gas.direct_emissions_kg_per_j is not None
+    kg_per_mwh = gas.direct_emissions_kg_per_j.central * J_PER_MWH
+    r = size_supply("100 MW", ["gas-ccgt"], "flat", days=2)
+    assert r.co2_kg_per_year == pytest.approx(876_600 * kg_per_mwh, rel=1e-6)
+    assert r.to_dict()["co2_kg_per_year"] == r.co2_kg_per_year
+    assert cost_texts(r)["co2"].endswith("kt CO2/yr")
+    clean = size_supply("100 MW", ["nuclear-ap1000"], "flat", days=2)
+    assert clean.co2_kg_per_year == 0.0 and cost_texts(clean)["co2"] == "no CO2"

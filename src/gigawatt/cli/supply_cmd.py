@@ -191,8 +191,9 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--fallback-full-year",
-                help="With --days: solve the full year when the hour-by-hour replay of the "
-                "year finds the representative-day sizing short.",
+                help="With --days: solve the full year when the full-year check finds the "
+                "representative-day sizing short (over 0.01% of the load unserved or over its "
+                "fossil limit).",
             ),
         ] = False,
         integer: Annotated[
@@ -207,7 +208,11 @@ def register(app: typer.Typer) -> None:
         ] = None,
         discount_rate: Annotated[
             float | None,
-            typer.Option("--discount-rate", help="Real discount rate per year, e.g. 0.07."),
+            typer.Option(
+                "--discount-rate",
+                help="Real discount rate per year, e.g. 0.07 (default: the catalogue's central "
+                "6.32%, the geometric mean of its 4-10% range).",
+            ),
         ] = None,
         sets: Annotated[
             list[str] | None,
@@ -429,10 +434,11 @@ def print_supply(result: SupplyResult) -> None:
     units to build, storage, energy and cost by technology, then the headline figures."""
     from rich.table import Table
 
-    from gigawatt.report.format import fixed
+    from gigawatt.report.format import fixed, percent
     from gigawatt.report.supply_text import (
         caution_words,
         cost_texts,
+        full_year_words,
         missed_words,
         outcome_words,
         reserve_parts,
@@ -483,7 +489,7 @@ def print_supply(result: SupplyResult) -> None:
     _say(
         out,
         f"cost: {texts['per_mwh']}, {texts['per_year']}; "
-        f"{texts['cfe']} carbon-free (hour by hour); "
+        f"{texts['cfe']} carbon-free (hour by hour); {texts['co2']}; "
         f"curtailed {texts['curtailed']}; "
         f"solved in {result.solve_time_s:.1f} s by {solver_words(result.solver)}",
     )
@@ -494,7 +500,13 @@ def print_supply(result: SupplyResult) -> None:
     if reserve:
         _say(out, "reserve: " + "; ".join(reserve))
     if result.aggregation_error is not None:
-        out.print(f"aggregation cost error vs full year: {result.aggregation_error:+.2%}")
+        full = full_year_words(result)
+        _say(
+            out,
+            "aggregation cost error vs full year: "
+            f"{percent(result.aggregation_error, 2, signed=True)}"
+            + (f" (full-year optimum {full})" if full else ""),
+        )
     if result.estimated_shortfall is not None and not caution:  # the caution says it already
         _say(
             out,

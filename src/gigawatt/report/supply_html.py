@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gigawatt.errors import UserInputError
-from gigawatt.report.format import fixed
+from gigawatt.report.format import fixed, percent
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 from gigawatt.report.supply_text import (
     caution_words,
     cost_texts,
     days_shown,
     days_shown_words,
+    full_year_words,
     missed_words,
     outcome_words,
     reserve_parts,
@@ -155,7 +156,14 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
     if result.aggregation_rmse is not None:
         rows.append(("tsam profile RMSE", number(result.aggregation_rmse)))
     if result.aggregation_error is not None:
-        rows.append(("cost error vs full year", f"{result.aggregation_error:+.2%}"))
+        full = full_year_words(result)
+        rows.append(
+            (
+                "cost error vs full year",
+                f"{percent(result.aggregation_error, 2, signed=True)}"
+                + (f" (full-year optimum {full})" if full else ""),
+            )
+        )
     if result.estimated_shortfall is not None:
         rows.append(
             (

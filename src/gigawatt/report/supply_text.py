@@ -41,7 +41,8 @@ _WHOLE_TOLERANCE = 1e-6
 
 
 def cost_texts(result: SupplyResult) -> dict[str, str]:
-    """The headline figures as printed: ``$88.0/MWh``, ``$771M``, ``90.0%``, curtailment."""
+    """The headline figures as printed: ``$88.0/MWh``, ``$771M``, ``90.0%``, curtailment and
+    CO2 (``106 kt CO2/yr``, direct and grid imports, or ``no CO2``)."""
     from gigawatt.report.format import fmt
     from gigawatt.report.supply_figures import negligible_as_zero  # numpy only
 
@@ -53,6 +54,9 @@ def cost_texts(result: SupplyResult) -> dict[str, str]:
         "cfe": f"{100 * result.cfe_share:.1f}%",
         "curtailed": "none" if curtailed == 0 else f"{fmt(curtailed, 'curtailment_j')}/yr",
         "curtailed_share": f"{100 * curtailed_share:.1f}% of the load",
+        "co2": "no CO2"
+        if result.co2_kg_per_year <= 0
+        else f"{fmt(result.co2_kg_per_year, 'co2_cap_kg')} CO2/yr",
     }
 
 
@@ -220,6 +224,22 @@ def reserve_parts(result: SupplyResult) -> list[str]:
             part += " (covered by the other units, storage or backup)"
         parts.append(part)
     return parts
+
+
+def full_year_words(result: SupplyResult) -> str:
+    """The full-year optimum that ``check_error`` measured against ("" without it):
+    ``$128.4/MWh; solar-pv 2.02 GW, wind-onshore 386 MW, battery-li-ion 483 MW / 6 GWh``
+    (technologies it builds nothing of left out)."""
+    full = result.full_year
+    if not full:
+        return ""
+    parts = []
+    for tid, watts in full["capacity_w"].items():
+        stored = full["storage_energy_j"].get(tid)
+        if watts > 0:
+            part = f"{tid} {_quantity(watts, 'W')}"
+            parts.append(part + (f" / {_quantity(stored, 'Wh')}" if stored else ""))
+    return f"${full['cost_usd_per_mwh']:,.1f}/MWh; " + (", ".join(parts) or "nothing built")
 
 
 def caution_words(result: SupplyResult) -> str:

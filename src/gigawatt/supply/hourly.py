@@ -500,6 +500,12 @@ def size_supply(
         step("dispatching the sizing hour by hour over the full year")
         return run(costs, full=True, quiet=True, fixed=sized)
 
+    optimum_hint = (
+        "see the full-year check (check_error=True) for the optimum"
+        if check_error
+        else "use check_error=True, or solve the full year without days=N, for the optimum"
+    )
+
     def year_check(
         sized: dict[str, Any], dispatched: dict[str, Any] | None = None
     ) -> tuple[float | None, float | None, dict[str, str] | None]:
@@ -519,8 +525,7 @@ def size_supply(
                 "plant whose energy is limited (a CO2 cap or a fossil share) is used from "
                 "day to day; the sizing's real-year cost is not computed with whole units "
                 "(integer=True), whose dispatch over the full year is a mixed-integer "
-                "problem; size with continuous units for it, or use check_error=True, or "
-                "solve the full year without days=N, for the optimum",
+                f"problem; size with continuous units for it, or {optimum_hint}",
             }
             return None, None, whole_note
         elif exact_check:
@@ -565,8 +570,7 @@ def size_supply(
                     if year_cost is not None
                     else ""
                 )
-                + "use check_error=True, or solve the full year without days=N, for the "
-                "optimum",
+                + optimum_hint,
             }
             return exact, year_cost, note
         return None, None, None
@@ -649,7 +653,11 @@ def size_supply(
         how = "replayed hour by hour"
         if exact_shortfall is not None:
             shortfall, how = exact_shortfall, "dispatched optimally hour by hour"
-        if shortfall is not None and shortfall > UNRELIABLE_SHORTFALL:
+        # fallback=True asks for a sizing that serves the year: any shortfall beyond the
+        # refinement's tolerance falls back (the trial saw 0.15% unserved at CFE 1 kept);
+        # without it, GW413 warns beyond UNRELIABLE_SHORTFALL
+        threshold = REFINE_TOLERANCE if fallback else UNRELIABLE_SHORTFALL
+        if shortfall is not None and shortfall > threshold:
             if fallback:
                 step("representative days fall short in the full year: solving the full year")
                 full_solution = run(costs, full=True, ranges=True)
@@ -657,7 +665,7 @@ def size_supply(
                     warnings_out.append(
                         {
                             "code": "GW413",
-                            "message": f"the {days}-day sizing left {shortfall:.1%} of the "
+                            "message": f"the {days}-day sizing left {shortfall:.2%} of the "
                             f"year's load unserved (or over the fossil limit) when {how} "
                             "over the year, so the full year was solved instead",
                         }
@@ -674,7 +682,7 @@ def size_supply(
                     warnings_out.append(
                         {
                             "code": "GW413",
-                            "message": f"the {days}-day sizing leaves {shortfall:.1%} of the "
+                            "message": f"the {days}-day sizing leaves {shortfall:.2%} of the "
                             f"load unserved (or over the fossil limit) when {how} over the "
                             "year, and the full-year solve asked for (fallback) "
                             + (
@@ -693,9 +701,9 @@ def size_supply(
                     {
                         "code": "GW413",
                         "message": f"estimated error: {how} over the full "
-                        f"year, the {days}-day sizing leaves {shortfall:.1%} of the load "
-                        "unserved (or over the fossil limit); use more days=N, "
-                        "fallback=True or check_error=True",
+                        f"year, the {days}-day sizing leaves {shortfall:.2%} of the load "
+                        "unserved (or over the fossil limit); use more days=N or "
+                        "fallback=True" + ("" if check_error else " or check_error=True"),
                     }
                 )
         if year_note is not None:
@@ -710,17 +718,45 @@ def size_supply(
     if plans and COMMIT_HELD_UNITS:
         solution = _commit_held(solution, plans, costs, run, step, full=periods is None)
     error = None
+    full_year = None
     if check_error and days:
         step("solving the full year to measure the aggregation error")
         full = run(costs, full=True)
         if full["status"] == "ok":
             error = (solution["objective"] - full["objective"]) / full["objective"]
+            optimum = _summarise(
+                full, costs, series, np.ones(HOURS), mean_w, None, None, None, plans, year=series
+            )
+            full_year = {
+                "cost_usd_per_mwh": optimum.cost_usd_per_mwh,
+                "capacity_w": optimum.capacity_w,
+                "storage_energy_j": optimum.storage_energy_j,
+            }
     result = _summarise(
         solution, costs, reduced, weights, mean_w, days, error, rmse, plans, year=series
     )
+    result.full_year = full_year
     if plans:
         result.whole_units, notes = _whole_units_report(solution, plans, budget)
         warnings_out.extend(notes)
+        outaged = [
+            tid
+            for tid, plan in plans.items()
+            if result.units_built.get(tid, 0) > 0
+            and any(float(np.min(a)) < 1.0 for a in plan.availability)
+        ]
+        if outaged:  # the draw is a driver: the trial saw $500.7, $370.6, $413.6 for seeds 0-2
+            from gigawatt.report.format import word_list
+
+            warnings_out.append(
+                {
+                    "code": "GW422",
+                    "message": f"{word_list(outaged)}: the units' refuelling and forced outages "
+                    f"are one sampled year (seed={seed}); where built units are out at the "
+                    "same time the cover they need, and so the cost, changes with the draw: "
+                    f"compare seed={seed + 1}, seed={seed + 2}",
+                }
+            )
     result.estimated_shortfall = shortfall if days else None
     result.year_cost_usd_per_mwh = year_cost
     if "near_optimal_mw" in solution:

@@ -74,6 +74,13 @@ class SupplyResult:
     #: computed). With the fossil energy at its limit in both, it differs from
     #: ``cost_usd_per_mwh`` only by the load left unserved (``estimated_shortfall``)
     year_cost_usd_per_mwh: float | None = None
+    #: with ``check_error``: the full-year optimum the error is measured against,
+    #: ``{"cost_usd_per_mwh": float, "capacity_w": {tech: W}, "storage_energy_j": {tech: J}}``
+    full_year: dict[str, Any] | None = None
+    #: CO2 per year [kg/yr]: the plants' direct emissions (each technology's cited direct
+    #: intensity times its energy) plus grid imports at the grid's hourly intensity; no
+    #: life-cycle emissions (see ``docs/methodology/supply.md``)
+    co2_kg_per_year: float = 0.0
     #: capacity of the whole units to build [W] (modular technologies), next to the
     #: continuous optimum in ``capacity_w``
     capacity_built_w: dict[str, float] = field(default_factory=dict)
@@ -164,6 +171,8 @@ class SupplyResult:
             "mean_load_w": self.mean_load_w,
             "days": self.days,
             "aggregation_cost_error": self.aggregation_error,
+            "full_year_check": self.full_year,
+            "co2_kg_per_year": self.co2_kg_per_year,
             "aggregation_profile_rmse": self.aggregation_rmse,
             "estimated_shortfall": self.estimated_shortfall,
             "year_cost_usd_per_mwh": self.year_cost_usd_per_mwh,
@@ -445,6 +454,7 @@ def _summarise(
     storage_j: dict[str, float] = {}
     generation_j: dict[str, float] = {}
     fossil_mwh = 0.0
+    co2_kg = 0.0
     curtail_mwh = 0.0
     firm_mw = 0.0
     for c in costs:
@@ -470,6 +480,7 @@ def _summarise(
         generation_j[tid] = gen_mwh * J_PER_MWH / MODEL_YEAR_FRACTION
         if not c.tech.carbon_free:
             fossil_mwh += gen_mwh
+        co2_kg += gen_mwh * c.direct_kg_per_mwh
         if c.tech.role == "firm":
             firm_mw += built_w.get(tid, capacity_w[tid]) / W_PER_MW
         if c.tech.role == "variable":
@@ -489,6 +500,7 @@ def _summarise(
         imp = weights * dispatch["grid-import"].to_numpy()
         import_j = float(np.sum(imp)) * J_PER_MWH / MODEL_YEAR_FRACTION
         dirty_mwh += float(np.sum(imp * (1.0 - series["_grid_clean"])))
+        co2_kg += float(np.sum(imp * series["_grid_intensity"]))
     if "grid-export" in dispatch:
         export_j = (
             float(np.sum(weights * dispatch["grid-export"].to_numpy()))
@@ -560,6 +572,7 @@ def _summarise(
         grid_export_j=export_j,
         dispatch=dispatch,
         dispatch_weight_h=None if days is None else np.asarray(weights, dtype=float),
+        co2_kg_per_year=co2_kg / MODEL_YEAR_FRACTION,
     )
 
 
