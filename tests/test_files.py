@@ -109,3 +109,28 @@ def test_an_unwritable_folder_is_refused(tmp_path: Path) -> None:
             check_output_path(folder / "x.csv", "--csv", "compare.csv")
     finally:
         folder.chmod(0o700)
+
+
+def test_an_output_naming_an_input_is_refused(tmp_path: Path) -> None:
+    """The attack replaced an 8,760-row --profile with a 72-row --dispatch, and a --weather
+    file with the HTML report: an output that is an input file (any spelling) is refused."""
+    from gigawatt.files import check_distinct_outputs
+
+    weather = tmp_path / "ghi.csv"
+    inputs = [("--weather", weather), ("--profile", None)]
+    with pytest.raises(UserInputError, match=r"--report .* is the file --weather reads"):
+        check_distinct_outputs({"--report": tmp_path / "." / "ghi.csv"}, inputs)
+    check_distinct_outputs({"--report": tmp_path / "r.html"}, inputs)  # its own file: fine
+
+
+def test_cli_repeated_technology_counts_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """nuclear-ap1000 twice in --tech doubled the whole-unit rule's estimate and flipped the
+    default to continuous: the list is deduplicated, so both spellings answer alike."""
+    from gigawatt.cli import main
+
+    base = ["supply", "--load", "1GW", "--days", "2", "--json"]
+    assert main([*base, "--tech", "nuclear-ap1000"]) == 0
+    once = capsys.readouterr().out
+    assert main([*base, "--tech", "nuclear-ap1000,nuclear-ap1000"]) == 0
+    twice = capsys.readouterr().out
+    assert '"integer": true' in once and '"integer": true' in twice

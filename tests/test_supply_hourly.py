@@ -361,6 +361,7 @@ def test_cli_dispatch_of_typical_days_carries_their_weights(tmp_path: Path) -> N
     assert frame["weight_h"].sum() == pytest.approx(8760.0)
     assert (frame["weight_h"] * frame["load"]).sum() == pytest.approx(1000.0 * 8760)  # MWh
     assert frame["typical_day"].tolist() == [h // 24 for h in range(len(frame))]
+    assert frame["hour"].tolist() == list(range(len(frame)))  # numbered, not fake dates
 
 
 def test_check_error_reports_the_full_year_optimum(capsys: pytest.CaptureFixture[str]) -> None:

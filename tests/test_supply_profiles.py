@@ -220,9 +220,35 @@ def test_weather_file_ghi_above_the_top_of_the_atmosphere_is_refused(tmp_path: P
     ghi[4000] = 5000.0
     path = tmp_path / "ghi.csv"
     path.write_text("ghi\n" + "\n".join(f"{v:g}" for v in ghi) + "\n")
-    with pytest.raises(UserInputError, match=r"GHI 5,000 W/m² at hour 4000 is above 1,41\d W/m²"):
+    with pytest.raises(
+        UserInputError, match=r"GHI 5,000.0 W/m² at hour 4000 is above 1,41\d.\d W/m²"
+    ):
         solar_profile(Site(35.0, -106.0), params, weather=path)
     ghi[4000] = 0.0
     ghi[24 * 166 + 19] = 1000.0  # 16 June, 19:00 UTC: about noon at -106°
     path.write_text("ghi\n" + "\n".join(f"{v:g}" for v in ghi) + "\n")
     assert solar_profile(Site(35.0, -106.0), params, weather=path).max() > 0
+
+
+@pytest.mark.parametrize(
+    ("hours", "match"),
+    [
+        # kW/m² read as W/m² (the attack's 0-1 file sized 1.98 TW of PV): the brightest hour,
+        # 1 W/m², is far under 10% of the clear-sky peak at 35,-106 (~1,100 W/m²)
+        ({h: 1.0 for h in range(24 * 166 + 16, 24 * 166 + 22)}, r"brightest hour .* kW/m²"),
+        # sun all night: every hour 1,000 W/m², half of them with the sun far below the horizon
+        ({h: 1000.0 for h in range(HOURS)}, r"below the horizon at 35,-106.* night hours"),
+    ],
+)
+def test_weather_file_that_cannot_be_the_sites_sunshine_is_refused(
+    tmp_path: Path, hours: dict[int, float], match: str
+) -> None:
+    from gigawatt.supply.profiles import Site, solar_profile, supply_parameters
+
+    ghi = np.zeros(HOURS)
+    for hour, value in hours.items():
+        ghi[hour] = value
+    path = tmp_path / "ghi.csv"
+    path.write_text("ghi\n" + "\n".join(f"{v:g}" for v in ghi) + "\n")
+    with pytest.raises(UserInputError, match=match):
+        solar_profile(Site(35.0, -106.0), supply_parameters(catalog()), weather=path)

@@ -10,7 +10,7 @@ calling it: a rendering error then writes nothing.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from gigawatt.errors import UserInputError
@@ -102,14 +102,27 @@ def _check_folder(target: Path, option: str, shown: str, example: str) -> None:
         )
 
 
-def check_distinct_outputs(paths: dict[str, Path | str | None]) -> None:
+def check_distinct_outputs(
+    paths: dict[str, Path | str | None],
+    inputs: Sequence[tuple[str, Path | str | None]] = (),
+) -> None:
     """Raise :class:`UserInputError` when two output options (``{"--dispatch": p, ...}``)
-    name the same file, so that one would silently replace the other."""
+    name the same file, so that one would silently replace the other, or when an output
+    names one of the ``inputs`` (``[("--weather", p), ...]``), which it would overwrite."""
+    read: dict[Path, str] = {}
+    for option, path in inputs:
+        if path is not None:
+            read[Path(path).expanduser().resolve()] = option
     seen: dict[Path, str] = {}
     for option, path in paths.items():
         if path is None:
             continue
         resolved = Path(path).expanduser().resolve()
+        if resolved in read:
+            raise UserInputError(
+                f"{option} {str(path)!r} is the file {read[resolved]} reads: writing it would "
+                "replace your input; give the output its own file"
+            )
         if resolved in seen:
             raise UserInputError(
                 f"{seen[resolved]} and {option} name the same file {str(path)!r}; "

@@ -44,7 +44,9 @@ TechOpt = Annotated[
 def _tech_list(text: str | None) -> list[str] | None:
     if text is None:
         return None
-    items = [t.strip() for t in text.split(",") if t.strip()]
+    # each once, in the order given: a repeated id would count its units twice in the
+    # whole-unit rule (the attack's nuclear-ap1000,nuclear-ap1000 flipped it to continuous)
+    items = list(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
     if not items:
         raise UserInputError(
             f"--tech expects comma-separated ids, e.g. nuclear-ap1000,solar-pv; got {text!r}"
@@ -291,7 +293,16 @@ def register(app: typer.Typer) -> None:
             integer = False  # near-optimal ranges need a continuous sizing
         from gigawatt.files import check_distinct_outputs
 
-        check_distinct_outputs({"--dispatch": dispatch, "--report": report})
+        check_distinct_outputs(
+            {"--dispatch": dispatch, "--report": report},
+            [
+                ("--weather", weather),
+                ("--wind-file", wind_file),
+                ("--grid-file", grid_file),
+                ("--profile", None if profile in {"flat", "inference", "training"} else profile),
+                *(("--catalog", f) for f in catalog_files or []),
+            ],
+        )
         if report is not None:  # a bad path fails before the solve, not after it
             from gigawatt.report.page import check_report_path
 

@@ -341,6 +341,15 @@ def size_supply(
         costs = [TechCosts.from_catalog(t, discount_rate, central_sets[0][t.id]) for t in techs]
 
     warnings_out: list[dict[str, str]] = []
+    for name, file, category in (("weather", weather, "solar"), ("wind_file", wind_file, "wind")):
+        if file is not None and not any(t.category == category for t in techs):
+            warnings_out.append(  # said, never silent: a file given and not read
+                {
+                    "code": "GW423",
+                    "message": f"{name}={str(file)!r} is not used: no {category} technology "
+                    "is among those sized",
+                }
+            )
     step("building hourly profiles")
     with np.errstate(all="ignore"):
         load_w = _load_series(load, profile, params, site_obj, warnings_out)

@@ -255,8 +255,8 @@ def _read_hourly(path: Path, what: str, allow_trace: bool, tile: bool) -> Hourly
     if not finite.all():
         row = int(np.flatnonzero(~finite)[0]) + 2
         raise UserInputError(
-            f"{path}: line {row}: the {what} value {frame[value_col].iloc[row - 2]!r} is not a "
-            "finite number"
+            f"{path}: line {row}: the {what} value {str(frame[value_col].iloc[row - 2])!r} is "
+            "not a finite number"
         )
     tiled_from: int | None = None
     dropped = 0
@@ -518,9 +518,50 @@ def _check_ghi(ghi: FloatArray, top_w_per_m2: Any, weather: str | Path) -> None:
     hour = int(np.argmax(ghi))
     if ghi[hour] > top:
         raise UserInputError(
-            f"{weather}: GHI {ghi[hour]:,.0f} W/m² at hour {hour} is above {top:,.0f} W/m², the "
+            f"{weather}: GHI {ghi[hour]:,.1f} W/m² at hour {hour} is above {top:,.1f} W/m², the "
             "sun's irradiance above the atmosphere; give hourly mean GHI in W/m² (not Wh/m² "
             "per day)"
+        )
+
+
+#: A weather file whose brightest hour is below this share of the site's clear-sky peak
+#: (pvlib's Ineichen model) is refused: no year of sunshine data stays that dark (dense overcast
+#: transmits some 10-30% of clear sky, and every site has clear hours). Chosen setting; it
+#: catches kW/m² read as W/m² (the attack's 0-1 file sized 1.98 TW of PV).
+GHI_PEAK_MIN_SHARE = 0.1
+#: Sun below the horizon by more than civil twilight (6°): GHI there is under 1 W/m² ...
+NIGHT_ZENITH_DEG = 96.0
+#: ... so more than this much in more than :data:`NIGHT_LIT_SHARE` of those hours means the
+#: timestamps or the site are not the file's (chosen settings, with room for a shifted hour).
+NIGHT_GHI_MAX_W_PER_M2 = 50.0
+NIGHT_LIT_SHARE = 0.01
+
+
+def _check_ghi_site(
+    ghi: FloatArray, clear: FloatArray, zenith: FloatArray, weather: str | Path, site: Site
+) -> None:
+    """Refuse a GHI file [W/m², shape (8760,)] that cannot be this site's sunshine: its
+    brightest hour below :data:`GHI_PEAK_MIN_SHARE` of the site's clear-sky peak ``clear``
+    (another unit), or sun at night (``zenith`` [°] beyond :data:`NIGHT_ZENITH_DEG` with
+    GHI over :data:`NIGHT_GHI_MAX_W_PER_M2` in more than :data:`NIGHT_LIT_SHARE` of those
+    hours: another time zone or site)."""
+    peak, peak_clear = float(np.max(ghi)), float(np.max(clear))
+    if peak < GHI_PEAK_MIN_SHARE * peak_clear:
+        raise UserInputError(
+            f"{weather}: the brightest hour has GHI {peak:,.3g} W/m², under "
+            f"{GHI_PEAK_MIN_SHARE:.0%} of the clear-sky peak at {site.lat:g},{site.lon:g} "
+            f"({peak_clear:,.0f} W/m²); is it in kW/m²? name the unit in the header, e.g. "
+            "'GHI [kW/m2]'"
+        )
+    night = zenith > NIGHT_ZENITH_DEG
+    lit = night & (ghi > NIGHT_GHI_MAX_W_PER_M2)
+    if lit.sum() > NIGHT_LIT_SHARE * max(int(night.sum()), 1):
+        hour = int(np.argmax(lit))
+        raise UserInputError(
+            f"{weather}: GHI {ghi[hour]:,.0f} W/m² at hour {hour} (UTC), when the sun is "
+            f"below the horizon at {site.lat:g},{site.lon:g}, and so in {int(lit.sum()):,} "
+            "night hours; give site='LAT,LON' for the file's place, and its GHI hour by hour "
+            "in UTC"
         )
 
 
@@ -539,11 +580,12 @@ def solar_profile(
     location = pvlib.location.Location(site.lat, site.lon)
     position = location.get_solarposition(mid)
     zenith = position["apparent_zenith"].to_numpy()
+    clear = location.get_clearsky(mid, solar_position=position)["ghi"].to_numpy()
     if weather is not None:
         ghi = read_hourly_csv(weather, what="GHI (W/m²)", allow_trace=True)
         _check_ghi(ghi, pvlib.irradiance.get_extra_radiation(mid), weather)
+        _check_ghi_site(ghi, clear, zenith, weather, site)
     else:
-        clear = location.get_clearsky(mid, solar_position=position)["ghi"].to_numpy()
         clearness = np.repeat(daily_clearness(params, seed), 24)
         ghi = clear * clearness
     split = pvlib.irradiance.erbs(ghi, zenith, mid)

@@ -122,8 +122,10 @@ class SupplyResult:
         return {key: value for key, value in pairs if value is not None}
 
     def dispatch_csv(self) -> str:
-        """The hourly dispatch [MW] as CSV text, one row per snapshot solved (``hour``: its
-        index). With representative days two columns lead: ``typical_day`` (its index, a day
+        """The hourly dispatch [MW; storage levels MWh] as CSV text, one row per snapshot solved
+        (``hour``: its timestamp in the full year; with representative days, the row's number,
+        since the typical days' timestamps are placeholders). With representative days two
+        columns lead: ``typical_day`` (its index, a day
         being :data:`~gigawatt.supply.periods.HOURS_PER_PERIOD` rows) and ``weight_h`` (the
         hours of the year the row stands for), so the rows are not mistaken for the year's
         first hours and weighted sums give annual energies [MWh].
@@ -133,7 +135,8 @@ class SupplyResult:
         frame = self.dispatch
         if self.dispatch_weight_h is not None:
             hours = np.arange(len(frame))
-            frame = frame.copy()
+            # the snapshots' timestamps are placeholders, not the calendar: rows are numbered
+            frame = frame.reset_index(drop=True)
             frame.insert(0, "weight_h", self.dispatch_weight_h)
             frame.insert(0, "typical_day", hours // HOURS_PER_PERIOD)
         return str(frame.to_csv(index_label="hour", lineterminator="\n"))
