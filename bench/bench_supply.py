@@ -64,22 +64,23 @@ Against the targets (cost error < 3%, capacities within 5%, solve time >= 8x les
   -1.0% and +2.6%, mixes 14-30% apart), and north-eu-cfe0.9 needs one refinement round (6x).
   Both get warning GW413 with the sizing's real-year cost.
 
-Measured 2026-12-02, round 7 (distribution-preserving typical days, IPX with crossover for
-coupled full years, least-short round kept; 24 days; CPU ratios full/reduced on the shared
-2-core machine, nothing else running):
+Measured 2026-12-02, round 7 (distribution-preserving typical days; IPX with crossover for
+every sizing with a row over all hours; the least short round kept; 24 days; CPU ratios
+full/reduced on the shared 2-core machine, nothing else running):
 
 | case | cost error | worst capacity error | near-optimal (3%) | solver | build+solver | total |
 |---|---|---|---|---|---|---|
-| var-cfe1 | -0.24% | 0.9% | inside | 2.0x | 1.1x | 1.7x |
-| var-gas-cfe0.9 | +1.51% | 14.3% (wind, flat optimum) | inside | 10.9x | 7.0x | 3.9x |
-| nuclear-heavy | 0.00% | 0.0% | inside | 3.2x | 1.4x | 1.4x |
-| gas-co2-cap | +0.54% | 1.1% | inside | 22.2x | 9.1x | 5.4x |
-| north-eu-cfe0.9 | +1.70% | 10.9% (battery) | OUTSIDE (0.03% short) | 1.7x | 1.3x | 0.9x |
-| north-eu-cfe1 | 0.00% | 0.0% | inside | 4.9x | 1.8x | 1.7x |
+| var-cfe1 | -0.24% | 0.9% | inside | 1.3x | 0.9x | 1.5x |
+| var-gas-cfe0.9 | +1.51% | 14.3% (wind, flat optimum) | inside | 15.9x | 8.6x | 4.3x |
+| nuclear-heavy | 0.00% | 0.0% | inside | 3.9x | 2.0x | 1.8x |
+| gas-co2-cap | +0.54% | 1.1% | inside | 18.9x | 8.4x | 4.8x |
+| north-eu-cfe0.9 | +1.70% | 10.9% (battery) | OUTSIDE (0.034% short) | 2.3x | 1.6x | 1.0x |
+| north-eu-cfe1 | 0.00% | 0.0% | inside | 5.3x | 2.0x | 1.8x |
 
-Full years (CPU s, solver/build+solver): var-cfe1 1.0/2.0, var-gas-cfe0.9 12.4/13.4 (18.1 with
-the dual simplex before), nuclear-heavy 0.8/1.6, gas-co2-cap 16.0/16.7 (17.6), north-eu-cfe0.9
-10.9/11.6 (12.4), north-eu-cfe1 0.9/1.5.
+Full years (CPU s, solver/build+solver): var-cfe1 0.6/1.6, var-gas-cfe0.9 12.6/13.5 (18.1 with
+the dual simplex before), nuclear-heavy 0.8/1.7, gas-co2-cap 14.1/14.7 (17.6), north-eu-cfe0.9
+11.0/11.7 (12.4), north-eu-cfe1 1.0/1.6. The reduced path's "total" also counts the profiles,
+tsam and the full-year check's dispatch of the sizing (1.3 s where it runs).
 
 Run all cases:   .venv/bin/python bench/bench_supply.py
 One case:        .venv/bin/python bench/bench_supply.py --case var-cfe1 [--days 24]

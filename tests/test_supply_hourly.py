@@ -12,7 +12,7 @@ from gigawatt.errors import InfeasibleError, UserInputError
 from gigawatt.supply.hourly import size_supply
 from gigawatt.supply.inputs import MODEL_YEAR_FRACTION, TechCosts
 from gigawatt.supply.model import (
-    FULL_YEAR_COUPLED_OPTIONS,
+    COUPLED_OPTIONS,
     FULL_YEAR_MIN_SNAPSHOTS,
     FULL_YEAR_OPTIONS,
     solve,
@@ -80,18 +80,18 @@ def test_full_year_uses_dual_simplex_with_devex_pricing() -> None:
     assert "solver" not in solver_options(FULL_YEAR_MIN_SNAPSHOTS - 1)  # HiGHS's exact default
 
 
-def test_full_year_sizing_with_a_row_over_all_hours_uses_interior_point_with_crossover() -> None:
+def test_sizing_with_a_row_over_all_hours_uses_interior_point_with_crossover() -> None:
     chosen = solver_options(FULL_YEAR_MIN_SNAPSHOTS, coupled=True)
     assert chosen["solver"] == "ipm"
     assert chosen["run_crossover"] == "on"  # a vertex: without it a 24-day model ended 4.6% high
-    assert "solver" not in solver_options(FULL_YEAR_MIN_SNAPSHOTS - 1, coupled=True)
+    assert solver_options(24, coupled=True)["solver"] == "ipm"  # representative days too
 
 
 @pytest.mark.parametrize(
     ("first", "limit", "retry"),
     [
         (FULL_YEAR_OPTIONS, "simplex_iteration_limit", "highs-ipm"),
-        (FULL_YEAR_COUPLED_OPTIONS, "ipm_iteration_limit", "highs-simplex"),
+        (COUPLED_OPTIONS, "ipm_iteration_limit", "highs-simplex"),
     ],
 )
 def test_a_method_without_answer_falls_back_to_the_other(

@@ -72,8 +72,9 @@ FULL_YEAR_OPTIONS: dict[str, Any] = {
     "simplex_strategy": 1,
     "simplex_dual_edge_weight_strategy": 1,
 }
-#: HiGHS options of a full-year *sizing* with a row over all hours (a CFE share with fossil
-#: plants or a grid, or a CO2 cap): the interior point method (IPX) with crossover to a vertex.
+#: HiGHS options of a *sizing* with a row over all hours (a CFE share with fossil plants or a
+#: grid, or a CO2 cap), full year or representative days: the interior point method (IPX) with
+#: crossover to a vertex.
 #: That row couples every hour, and the dual simplex needs ~1.6-1.9x the time: measured
 #: 2026-12-02 (500 MW flat, 8,760 h, HiGHS 1.15.1, the bench's cases; HiGHS run seconds on the
 #: shared 2-core machine, same optimum to 7 digits): var-gas-cfe0.9 dual Devex 18.6 s, dual
@@ -82,8 +83,11 @@ FULL_YEAR_OPTIONS: dict[str, Any] = {
 #: on: without it a 24-day model of north-eu-cfe0.9 ended "optimal" 4.6% above the simplex
 #: optimum. Held capacities (``fixed``) keep the dual simplex: their dispatch is faster there
 #: (0.64 s against 1.54 s on var-gas-cfe0.9), and so are the problems without such a row
-#: (var-cfe1: IPX 42.6 s).
-FULL_YEAR_COUPLED_OPTIONS: dict[str, Any] = {
+#: (var-cfe1: IPX 42.6 s). On the 24-day models (648-720 snapshots, HiGHS run s, two runs
+#: each, quiet machine): var-gas-cfe0.9 1.00-1.05 s with HiGHS's default against 0.70-0.79 s,
+#: north-eu-cfe0.9 0.95-0.97 against 0.58-0.60 s, gas-co2-cap 0.70-0.86 against 0.68-0.74 s;
+#: the same optima.
+COUPLED_OPTIONS: dict[str, Any] = {
     "solver": "ipm",
     "run_crossover": "on",
 }
@@ -131,10 +135,12 @@ LINOPY_SEMANTICS = "v1"
 
 def solver_options(n_snapshots: int, coupled: bool = False) -> dict[str, Any]:
     """HiGHS options for ``n_snapshots`` hours (see :data:`FULL_YEAR_MIN_SNAPSHOTS`);
-    ``coupled``: a sizing with a row over all hours (:data:`FULL_YEAR_COUPLED_OPTIONS`)."""
+    ``coupled``: a sizing with a row over all hours, at any size (:data:`COUPLED_OPTIONS`)."""
     chosen: dict[str, Any] = {"output_flag": False}
-    if n_snapshots >= FULL_YEAR_MIN_SNAPSHOTS:
-        chosen.update(FULL_YEAR_COUPLED_OPTIONS if coupled else FULL_YEAR_OPTIONS)
+    if coupled:
+        chosen.update(COUPLED_OPTIONS)
+    elif n_snapshots >= FULL_YEAR_MIN_SNAPSHOTS:
+        chosen.update(FULL_YEAR_OPTIONS)
     return {**chosen, **SOLVER_OPTIONS}
 
 
@@ -579,7 +585,7 @@ def solve(
         highs_s += _highs_run_time(model)
         retry = {
             FULL_YEAR_OPTIONS["solver"]: FULL_YEAR_FALLBACK_OPTIONS,
-            FULL_YEAR_COUPLED_OPTIONS["solver"]: COUPLED_FALLBACK_OPTIONS,
+            COUPLED_OPTIONS["solver"]: COUPLED_FALLBACK_OPTIONS,
         }.get(str(chosen.get("solver")))
         if (
             retry is not None
