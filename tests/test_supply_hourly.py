@@ -406,3 +406,18 @@ def test_co2_is_the_plants_energy_times_their_direct_intensity() -> None:
     assert cost_texts(r)["co2"].endswith("kt CO2/yr")
     clean = size_supply("100 MW", ["nuclear-ap1000"], "flat", days=2)
     assert clean.co2_kg_per_year == 0.0 and cost_texts(clean)["co2"] == "no CO2"
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--load", "NaN MW"), ("--load", "inf MW"), ("--co2-cap", "nan t")]
+)
+def test_cli_not_finite_quantity_names_its_option(
+    option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The attack's NaN load read "'NaN MW' is not a finite number", naming no option."""
+    argv = ["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--days", "2"]
+    argv = [*argv, option, value] if option != "--load" else [*argv[:1], *argv[3:], option, value]
+    assert main(argv) == 2
+    assert f"error: {option} {value!r} is not a finite number; e.g. {option} '" in (
+        capsys.readouterr().err
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -136,6 +137,10 @@ def base_sets(estimator: str, sets: list[str] | None) -> dict[str, str]:
     return base
 
 
+#: A NaN or infinity among an option's words (``NaN MW``, ``inf t``).
+_NOT_FINITE = re.compile(r"(?<![a-z])(nan|inf|infinity)(?![a-z])", re.IGNORECASE)
+
+
 def with_unit(option: str, text: str | None, dimension: str) -> str | None:
     """The value of a dimensioned option, refused when it is a bare number.
 
@@ -150,6 +155,11 @@ def with_unit(option: str, text: str | None, dimension: str) -> str | None:
     from gigawatt.dist import parse_dist
     from gigawatt.units import dimension_info
 
+    if _NOT_FINITE.search(text):  # "NaN MW": named here, not as a bare "'NaN MW'" later
+        raise UserInputError(
+            f"{option} {text!r} is not a finite number; e.g. {option} "
+            f"'{dimension_info(dimension).example}'"
+        )
     try:
         dist = parse_dist(text)
     except UserInputError:

@@ -288,6 +288,7 @@ def register(app: typer.Typer) -> None:
 
         if load is None and profile in {"flat", "inference", "training"}:
             raise UserInputError("give --load (e.g. 1GW) for a built-in profile")
+        load = with_unit("--load", load, "power")  # before the whole-unit rule reads it
         continuous_for_ranges = near_optimal is not None and integer is None
         if continuous_for_ranges:
             integer = False  # near-optimal ranges need a continuous sizing
@@ -330,7 +331,7 @@ def register(app: typer.Typer) -> None:
                     console(stderr=True).log(message)
 
             result = size_supply(
-                load=with_unit("--load", load, "power"),
+                load=load,
                 technologies=techs,
                 profile=profile,
                 site=site,
