@@ -482,7 +482,7 @@ def print_supply(result: SupplyResult) -> None:
         build = ""
         if built is not None and tid in result.capacity_built_w:
             build = (
-                f"{built} × {format_quantity(result.capacity_built_w[tid] / max(built, 1), 'W')}"
+                f"{built:,} × {format_quantity(result.capacity_built_w[tid] / max(built, 1), 'W')}"
             )
             if built == 0:
                 build = "0"

@@ -125,14 +125,14 @@ class SupplyResult:
         """The hourly dispatch [MW; storage levels MWh] as CSV text, one row per snapshot solved
         (``hour``: its timestamp in the full year; with representative days, the row's number,
         since the typical days' timestamps are placeholders). With representative days two
-        columns lead: ``typical_day`` (its index, a day
-        being :data:`~gigawatt.supply.periods.HOURS_PER_PERIOD` rows) and ``weight_h`` (the
-        hours of the year the row stands for), so the rows are not mistaken for the year's
-        first hours and weighted sums give annual energies [MWh].
+        columns lead: ``typical_day`` (its index, a day being
+        :data:`~gigawatt.supply.periods.HOURS_PER_PERIOD` rows) and ``weight_h`` (the hours of
+        the modelled 8,760-hour year the row stands for), so the rows are not mistaken for the
+        year's first hours and weighted sums give that year's energies [MWh].
         Raises ValueError where the result has no dispatch."""
         if self.dispatch is None:
             raise ValueError("this result has no dispatch")
-        frame = self.dispatch
+        frame = self.dispatch + 0.0  # an idle store's charge reads 0, not "-0.0"
         if self.dispatch_weight_h is not None:
             hours = np.arange(len(frame))
             # the snapshots' timestamps are placeholders, not the calendar: rows are numbered
