@@ -134,3 +134,13 @@ def test_cli_repeated_technology_counts_once(capsys: pytest.CaptureFixture[str])
     assert main([*base, "--tech", "nuclear-ap1000,nuclear-ap1000"]) == 0
     twice = capsys.readouterr().out
     assert '"integer": true' in once and '"integer": true' in twice
+
+
+@pytest.mark.parametrize(
+    ("path", "match"), [("-", "not standard output"), (".", "an empty name reads so")]
+)
+def test_dash_and_empty_outputs_are_refused(path: str, match: str) -> None:
+    """The attack's --dispatch - wrote a file named "-"; --dispatch "" read "'.' is a
+    directory"."""
+    with pytest.raises(UserInputError, match=match):
+        check_output_path(path, "--dispatch", "dispatch.csv")

@@ -41,6 +41,16 @@ def check_output_path(path: Path | str, option: str, example: str) -> Path:
     system refuses to look at it (call it before long work, so a bad path fails fast)."""
     if not str(path).strip():
         raise UserInputError(f"{option} is empty; give a file name like {example}")
+    if str(path) == ".":  # also what typer makes of an empty --dispatch ""
+        raise UserInputError(
+            f"{option} '.' is the current directory (an empty name reads so); give a file "
+            f"name like {example}"
+        )
+    if str(path) == "-":  # the shell convention for standard output, which is not offered
+        raise UserInputError(
+            f"{option} '-': output goes to a file, not standard output; give a file name like "
+            f"{example}"
+        )
     target = Path(path)
     name_max = _limit(target, "PC_NAME_MAX", NAME_MAX)
     path_max = _limit(target, "PC_PATH_MAX", PATH_MAX)
