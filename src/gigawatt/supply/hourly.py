@@ -300,8 +300,10 @@ def size_supply(
             f"{k}=True" for k, v in (("check_error", check_error), ("fallback", fallback)) if v
         ]
         if given:
+            from gigawatt.report.format import word_list
+
             raise UserInputError(
-                f"{' and '.join(given)} only work{'' if len(given) > 1 else 's'} with "
+                f"{word_list(given)} only work{'' if len(given) > 1 else 's'} with "
                 "representative days (days=N, e.g. days=24): without days=N the full "
                 "year is solved already"
             )
