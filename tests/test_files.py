@@ -111,6 +111,18 @@ def test_an_unwritable_folder_is_refused(tmp_path: Path) -> None:
         folder.chmod(0o700)
 
 
+def test_a_folder_that_refuses_new_files_is_refused_before_work(tmp_path: Path) -> None:
+    """The attack gave --report /sys/r.html: root passes os.access there, so the refusal
+    came after the whole solve. The folder is now tried with a hidden file, removed at once."""
+    sysfs = Path("/sys/kernel")
+    if not sysfs.is_dir():
+        pytest.skip("no /sys here")
+    with pytest.raises(UserInputError, match="cannot hold a new file"):
+        check_output_path(sysfs / "r.html", "--report", "supply.html")
+    check_output_path(tmp_path / "r.html", "--report", "supply.html")
+    assert list(tmp_path.iterdir()) == []  # the probe is gone
+
+
 def test_an_output_naming_an_input_is_refused(tmp_path: Path) -> None:
     """The attack replaced an 8,760-row --profile with a 72-row --dispatch, and a --weather
     file with the HTML report: an output that is an input file (any spelling) is refused."""

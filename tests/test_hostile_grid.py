@@ -69,6 +69,75 @@ def test_grid_file_valid_kg_per_mwh(tmp_path: Path) -> None:
     assert clean is None
 
 
+def test_fossil_max_hand_check() -> None:
+    """supply-grid-fossil-max, derived by hand: IPCC 2006 Table 2.2's upper lignite factor,
+    115,000 kg CO2/TJ of fuel, at 30% net efficiency, per kWh of electricity."""
+    from gigawatt.supply.profiles import supply_parameters
+
+    kwh_per_tj = 1e12 / 3.6e6  # 277,778
+    hand_g_per_kwh = 115_000 / 0.30 / kwh_per_tj * 1000
+    assert hand_g_per_kwh == pytest.approx(1380, rel=1e-3)
+    params = supply_parameters(catalog())
+    assert params["grid_fossil_max_kg_per_j"] * 3.6e6 * 1000 == pytest.approx(1380)
+    assert params["grid_clean_max_kg_per_j"] * 3.6e6 * 1000 == pytest.approx(180)
+
+
+@pytest.mark.parametrize(
+    ("clean", "g_per_kwh", "flagged"),
+    [
+        ("1.0", "800", True),  # the attack's file: all clean, coal-grade carbon
+        ("1.0", "150", False),  # life-cycle counting: under the PV utility maximum (180)
+        ("0.5", "900", True),  # above 0.5 x 1,380 + 0.5 x 180 = 780
+        ("0.5", "700", False),
+        ("0.0", "1300", False),  # an all-lignite hour
+    ],
+)
+def test_grid_file_clean_share_against_intensity(
+    tmp_path: Path, clean: str, g_per_kwh: str, flagged: bool
+) -> None:
+    """GW424: an hour whose intensity exceeds (1 - clean) x 1,380 + clean x 180 g/kWh."""
+    from gigawatt.supply.grid import GridOptions
+
+    first = f"{g_per_kwh},{clean}"
+    path = _csv(tmp_path, "carbon_intensity_g_per_kwh,clean_share", first, "400,0.5")
+    options = GridOptions(file=path)
+    options.link(catalog(), 100.0)
+    notes = [n["message"] for n in options.notes if n["code"] == "GW424"]
+    assert bool(notes) == flagged
+    if notes:
+        ceiling = (1 - float(clean)) * 1380 + float(clean) * 180
+        assert "in 1 hour the" in notes[0]
+        assert (
+            f"row 2: {float(clean):.0%} clean at {g_per_kwh} g/kWh; at most {ceiling:.0f}"
+            in (notes[0])
+        )
+
+
+def test_grid_and_grid_file_together_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file won silently over --grid; both together are refused before any work."""
+    from gigawatt.cli import main
+
+    path = _csv(tmp_path, "carbon_intensity_g_per_kwh", "400")
+    code = main(
+        [
+            "supply",
+            "--load",
+            "10MW",
+            "--tech",
+            "nuclear-ap1000",
+            "--grid",
+            "us-2023",
+            "--grid-file",
+            path,
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "--grid us-2023 and --grid-file" in err and "give one" in err
+
+
 # ---- absurd counts, prices, powers, WUE and steps (quantity rules; items 2 and 3) ----------
 
 

@@ -85,7 +85,8 @@ def check_output_path(path: Path | str, option: str, example: str) -> Path:
 def _check_folder(target: Path, option: str, shown: str, example: str) -> None:
     """Raise :class:`UserInputError` when the folder ``target`` would be written in cannot
     hold it: a file stands where a folder is needed (``report.html/x.html``), or the nearest
-    existing folder is not writable."""
+    existing folder is not writable or refuses a new file (tried with a hidden file, removed
+    at once: ``/sys`` passes ``os.access`` for root)."""
     import os
 
     folder = target.absolute().parent
@@ -105,9 +106,20 @@ def _check_folder(target: Path, option: str, shown: str, example: str) -> None:
             f"{option} {shown!r} is inside {str(folder)!r}, which is a file, not a folder; "
             f"give a path in a folder, e.g. {example}"
         )
-    if not os.access(folder, os.W_OK | os.X_OK):
+    reason = None if os.access(folder, os.W_OK | os.X_OK) else "is not writable"
+    if reason is None:
+        # root passes os.access everywhere, and /sys or /proc refuse new files all the
+        # same: creating (and removing) a hidden file is the check that holds
+        import tempfile
+
+        try:
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".gigawatt-probe-"):
+                pass
+        except OSError as exc:
+            reason = f"cannot hold a new file ({exc.strerror or exc})"
+    if reason is not None:
         raise UserInputError(
-            f"{option} {shown!r}: the folder {str(folder)!r} is not writable; give a path in a "
+            f"{option} {shown!r}: the folder {str(folder)!r} {reason}; give a path in a "
             f"folder you can write to, e.g. {example}"
         )
 

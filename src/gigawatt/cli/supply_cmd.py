@@ -423,6 +423,11 @@ def _grid_options(
             if value is not None:
                 raise UserInputError(f"{name} needs --grid ID or --grid-file FILE")
         return None
+    if grid is not None and grid_file is not None:  # the file won, silently
+        raise UserInputError(
+            f"--grid {grid} and --grid-file {grid_file} both describe the grid's carbon; give "
+            "one: --grid ID for a flat record, or --grid-file FILE for hourly data"
+        )
 
     def usd_per_mwh(name: str, text: str | None) -> float | None:
         text = with_unit(name, text, "cost per energy")  # a bare 80 would be 80 USD/J

@@ -142,6 +142,16 @@ class GridOptions:
             if clean is None:
                 clean = np.clip(1.0 - intensity / reference, 0.0, 1.0)
                 self.notes.append(_derived_note(reference))
+            else:
+                note = _contradiction_note(
+                    self.file,
+                    intensity,
+                    clean,
+                    params["grid_fossil_max_kg_per_j"] * J_PER_MWH,
+                    params["grid_clean_max_kg_per_j"] * J_PER_MWH,
+                )
+                if note is not None:
+                    self.notes.append(note)
         else:
             record = cat.typed(Grid, "us-2023" if self.grid is None else self.grid)
             kg_per_mwh = record.carbon_intensity_kg_per_j.central * J_PER_MWH
@@ -167,6 +177,36 @@ class GridOptions:
             "capacity_w": self.capacity_w,
             "export_price_usd_per_mwh": self.export_price_usd_per_mwh,
         }
+
+
+def _contradiction_note(
+    path: str | Path,
+    intensity_kg_per_mwh: np.ndarray,
+    clean: np.ndarray,
+    fossil_max_kg_per_mwh: float,
+    clean_max_kg_per_mwh: float,
+) -> dict[str, str] | None:
+    """Warning GW424 where a grid file's hourly intensity is more than its clean share
+    allows: above (1 - clean) x the dirtiest fossil power + clean x the dirtiest low-carbon
+    power (catalogue parameters ``supply-grid-fossil-max``, ``supply-grid-clean-max``), as in
+    a 100%-clean hour at 800 g/kWh; None where every hour is plausible. The two columns then
+    describe different power (or are swapped), and the CFE score and the CO2 cap disagree."""
+    ceiling = (1.0 - clean) * fossil_max_kg_per_mwh + clean * clean_max_kg_per_mwh
+    over = intensity_kg_per_mwh > ceiling
+    if not np.any(over):
+        return None
+    worst = int(np.argmax(intensity_kg_per_mwh - ceiling))
+    count = int(np.sum(over))
+    return {
+        "code": "GW424",
+        "message": f"--grid-file {path}: in {count:,} hour{'' if count == 1 else 's'} the "
+        "carbon intensity is "
+        f"more than the clean share allows (row {worst + 2}: {clean[worst]:.0%} clean at "
+        f"{intensity_kg_per_mwh[worst] / KG_PER_MWH_PER_G_PER_KWH:.0f} g/kWh; at most "
+        f"{ceiling[worst] / KG_PER_MWH_PER_G_PER_KWH:.0f}): the CFE score counts the "
+        "clean_share column and the CO2 cap the intensity column; check that both describe "
+        "the same hours of the same grid",
+    }
 
 
 def _derived_note(reference_kg_per_mwh: float) -> dict[str, str]:
