@@ -421,3 +421,25 @@ def test_cli_not_finite_quantity_names_its_option(
     assert f"error: {option} {value!r} is not a finite number; e.g. {option} '" in (
         capsys.readouterr().err
     )
+
+
+def test_cli_json_warnings_in_cli_words(capsys: pytest.CaptureFixture[str]) -> None:
+    """The trial read API words ("integer=True", "check_error=True") in --json: the JSON's
+    warnings are worded for the command line, as the terminal's and the report's are."""
+    import json
+
+    args = ["supply", "--load", "100MW", "--tech", "gas-ccgt,solar-pv", "--site", "35,-106"]
+    assert main([*args, "--days", "2", "--json"]) == 0
+    warnings = {w["code"]: w["message"] for w in json.loads(capsys.readouterr().out)["warnings"]}
+    assert "--integer sizes whole units" in warnings["GW421"]  # integer=True in the API
+    assert not any("=True" in m for m in warnings.values())
+
+
+def test_cli_verbose_steps_reach_a_log(capsys: pytest.CaptureFixture[str]) -> None:
+    """With stderr not a terminal (a log, CI) the steps were silent even with --verbose; now
+    --verbose says each step, and without it the log stays clean."""
+    args = ["supply", "--load", "100MW", "--tech", "nuclear-ap1000", "--days", "2"]
+    assert main([*args, "--verbose"]) == 0
+    assert "solving with HiGHS" in capsys.readouterr().err
+    assert main(args) == 0
+    assert "solving with HiGHS" not in capsys.readouterr().err

@@ -187,7 +187,7 @@ def console(stderr: bool = False) -> Console:
     """A Rich console (stderr for progress and messages when stdout carries JSON)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, log_path=False)  # no "file.py:335" column
 
 
 def emit_json(data: Any) -> None:

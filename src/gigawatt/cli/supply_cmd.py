@@ -277,7 +277,10 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         verbose: Annotated[
-            bool, typer.Option("--verbose", help="Show the solver's log on stderr.")
+            bool,
+            typer.Option(
+                "--verbose", help="Show each step and the solver's log on stderr (also in logs)."
+            ),
         ] = False,
         seed: SeedOpt = 0,
         catalog_files: CatalogOpt = None,
@@ -327,7 +330,8 @@ def register(app: typer.Typer) -> None:
         with progress("sizing supply", enabled=not json_out) as bar:
 
             def step(message: str) -> None:
-                if bar is not None:
+                # on a terminal beside the bar; in a log (stderr not a terminal) with --verbose
+                if bar is not None or verbose:
                     console(stderr=True).log(message)
 
             result = size_supply(
@@ -373,7 +377,13 @@ def register(app: typer.Typer) -> None:
                     written.unlink(missing_ok=True)
                 raise
         if json_out:
+            from gigawatt.cli import cli_wording
+
             data = result.to_dict()
+            # worded for this command line, as the terminal and the report word them
+            data["warnings"] = [
+                {**w, "message": cli_wording(w["message"])} for w in data.get("warnings", [])
+            ]
             if written is not None:
                 data["report"] = str(written)
             emit_json(data)

@@ -668,6 +668,8 @@ def size_supply(
         # refinement's tolerance falls back (the trial saw 0.15% unserved at CFE 1 kept);
         # without it, GW413 warns beyond UNRELIABLE_SHORTFALL
         threshold = REFINE_TOLERANCE if fallback else UNRELIABLE_SHORTFALL
+        # the shortfall counts fossil energy beyond a limit only where one is set
+        or_over = " (or over the fossil limit)" if cfe is not None or co2_cap_kg else ""
         if shortfall is not None and shortfall > threshold:
             if fallback:
                 step("representative days fall short in the full year: solving the full year")
@@ -677,7 +679,7 @@ def size_supply(
                         {
                             "code": "GW413",
                             "message": f"the {days}-day sizing left {shortfall:.2%} of the "
-                            f"year's load unserved (or over the fossil limit) when {how} "
+                            f"year's load unserved{or_over} when {how} "
                             "over the year, so the full year was solved instead",
                         }
                     )
@@ -694,7 +696,7 @@ def size_supply(
                         {
                             "code": "GW413",
                             "message": f"the {days}-day sizing leaves {shortfall:.2%} of the "
-                            f"load unserved (or over the fossil limit) when {how} over the "
+                            f"load unserved{or_over} when {how} over the "
                             "year, and the full-year solve asked for (fallback) "
                             + (
                                 "finds no sizing that meets the load every hour with these "
@@ -713,7 +715,7 @@ def size_supply(
                         "code": "GW413",
                         "message": f"estimated error: {how} over the full "
                         f"year, the {days}-day sizing leaves {shortfall:.2%} of the load "
-                        "unserved (or over the fossil limit); use more days=N or "
+                        f"unserved{or_over}; use more days=N or "
                         "fallback=True" + ("" if check_error else " or check_error=True"),
                     }
                 )
