@@ -60,6 +60,12 @@ def test_ghi_and_capacity_factor_headers() -> None:
     assert header_unit_scale("cf (%)", "wind capacity factor") == 0.01
     with pytest.raises(UserInputError, match="irradiance"):
         header_unit_scale("ghi (W)", "GHI (W/m²)")
+    # gigawatt's own NAME_UNIT_per_UNIT style (as carbon_intensity_g_per_kwh): the attack's
+    # ghi_w_per_m2 read as "m2", an area, and was refused
+    assert header_unit_scale("ghi_w_per_m2", "GHI (W/m²)") == 1.0
+    assert header_unit_scale("GHI_kW_per_m2", "GHI (W/m²)") == 1000.0
+    with pytest.raises(UserInputError, match="not understood as a power"):
+        header_unit_scale("power_w_per_m2", "load")
 
 
 def test_weather_in_local_standard_time_is_placed_by_its_timestamps(tmp_path: Path) -> None:

@@ -412,13 +412,18 @@ _POWER_TOKENS = {"w": 1.0, "kw": 1e3, "mw": 1e6, "gw": 1e9, "tw": 1e12}
 #: Expected dimension of each series' header unit, and the default unit when it names none.
 _HEADER_DIMENSIONS = {"load": ("power", 1e6, "MW")}
 _BRACKETED = re.compile(r"[(\[]([^()\[\]]{1,40})[)\]]\s*$")
+#: gigawatt's own header style, ``NAME_UNIT_per_UNIT`` (``ghi_w_per_m2``, as
+#: ``carbon_intensity_g_per_kwh``): the two words of a unit ratio.
+_POWER_CASE = {"w": "W", "kw": "kW", "mw": "MW", "gw": "GW", "tw": "TW"}
+_PER = re.compile(r"(?:.*[_\s])?([A-Za-z0-9]+)_per_([A-Za-z0-9]+)")
 
 
 def header_unit_scale(header: str, what: str, path: Path | str = "") -> float:
     """SI value of one unit of the value column named ``header``.
 
-    The unit may be written in brackets (``power (W)``, ``Power [kW]``, ``GHI (W/m²)``), or as
-    the last word (``load_mw``, ``power W``, ``MW``). A load header without a unit is in MW;
+    The unit may be written in brackets (``power (W)``, ``Power [kW]``, ``GHI (W/m²)``), as
+    the last word (``load_mw``, ``power W``, ``MW``), or as a ratio of the last words
+    (``ghi_w_per_m2``, ``ghi_kw_per_m2``). A load header without a unit is in MW;
     a GHI header in W/m²; a capacity factor is a fraction (``%`` is understood). A unit that
     is not understood, or that is not a power (load) / irradiance (GHI) / fraction, is an
     error naming the header: never a default.
@@ -429,6 +434,10 @@ def header_unit_scale(header: str, what: str, path: Path | str = "") -> float:
     text = header.strip()
     bracket = _BRACKETED.search(text)
     candidate = bracket[1].strip() if bracket else re.split(r"[\s_]+", text)[-1]
+    per = None if bracket else _PER.fullmatch(text)
+    if per is not None:  # ghi_w_per_m2 -> W/m2 (a lower-case power word as the unit's case)
+        top = _POWER_CASE.get(per[1].lower(), per[1])
+        candidate = f"{top}/{per[2]}"
     if not candidate:
         return default
     candidate = re.sub(r"(?<![A-Za-z])m2$", "m**2", candidate)
