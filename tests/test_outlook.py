@@ -486,3 +486,81 @@ def test_set_errors_speak_python_from_python_and_flags_from_the_cli(
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: --set: pue='0.5' is below 1"), err
     assert err.count("pue") == 2  # the node and the example, not three times
+
+
+# -- workload / busy capacity: a ratio of two independent views, not a utilisation -------------
+
+
+def test_rank_correlations_by_hand() -> None:
+    from gigawatt.outlook.estimate import rank_correlations
+
+    target = np.array([1.0, 2.0, 3.0, 4.0])
+    candidates = {
+        "z": np.array([1.0, 3.0, 2.0, 4.0]),  # d = 0, 1, -1, 0: 1 - 6 x 2 / (4 x 15) = 0.8
+        "y": np.array([4.0, 3.0, 2.0, 1.0]),  # reversed: -1
+        "x": np.array([10.0, 20.0, 30.0, 40.0]),  # same order: +1
+        "flat": np.array([5.0, 5.0, 5.0, 5.0]),  # does not vary: skipped
+        "point": np.array([3.0]),  # a point input: skipped
+    }
+    out = rank_correlations(target, candidates)
+    assert [name for name, _ in out] == ["x", "y", "z"]  # |rho| first, then the name
+    assert [rho for _, rho in out] == pytest.approx([1.0, -1.0, 0.8])
+
+
+def test_ratio_tail_warning_names_years_share_and_drivers() -> None:
+    from gigawatt.outlook.estimate import _reconciliation_warnings
+
+    def row(year: int, median: float, above: float) -> dict[str, object]:
+        return {"year": year, "implied_utilization": {"median": median, "fraction_above_1": above}}
+
+    # 5% exactly is the 90% interval's upper end at 100%: no warning; 6%, 19% and 35% are
+    rows = [
+        row(2025, 0.29, 0.05),
+        row(2030, 0.46, 0.06),
+        row(2031, 0.5, 0.19),
+        row(2035, 0.54, 0.35),
+    ]
+    warnings = _reconciliation_warnings(rows, [("training_growth_decay", 0.7)])
+    tail = [w for w in warnings if w.code == "GW703"]
+    assert len(tail) == 1 and not [w for w in warnings if w.code == "GW701"]
+    assert "in 2030-2031, 2035 (35% in 2035)" in tail[0].message
+    assert "training_growth_decay +0.70" in tail[0].message
+    assert "no utilisation" in tail[0].message
+    calm = _reconciliation_warnings([row(2025, 0.29, 0.05), row(2030, 0.46, 0.0)])
+    assert not [w for w in calm if w.code == "GW703"]
+
+
+def test_ratio_is_workload_over_busy_capacity_unclipped(cat) -> None:  # type: ignore[no-untyped-def]
+    # at central values, 2030: workload energy / (count x busy power x PUE x 1 yr), by hand
+    y = 2030
+    names = [
+        node("implied_utilization", y),
+        node("workload_total_j", y),
+        node("accelerator_count", y),
+        node("system_busy_power_w", y),
+        node("pue", y),
+    ]
+    out = _point(cat, names)
+    capacity = out[names[2]] * out[names[3]] * out[names[4]] * SECONDS_PER_YEAR
+    assert out[names[0]] == pytest.approx(out[names[1]] / capacity, rel=1e-12)
+    # 400 frontier runs (cited 1-4) need more than the fleet: the ratio passes 1, unclipped
+    big = _point(cat, names, frontier_runs=400.0)
+    assert big[names[0]] > 1.0
+    assert big[names[0]] == pytest.approx(
+        big[names[1]] / (big[names[2]] * big[names[3]] * big[names[4]] * SECONDS_PER_YEAR)
+    )
+
+
+def test_share_above_one_matches_the_samples_and_gw703(result: OutlookResult) -> None:
+    from gigawatt.outlook.estimate import TAIL_FRACTION
+
+    flagged = []
+    for row in result.rows:
+        samples = result.samples("implied_utilization", row["year"])
+        share = float(np.mean(samples > 1.0))
+        assert row["implied_utilization"]["fraction_above_1"] == share
+        if share > TAIL_FRACTION:
+            flagged.append(row["year"])
+    codes = [w.code for w in result.warnings]
+    assert ("GW703" in codes) == bool(flagged)
+    assert flagged  # the base scenario's 2035 tail reaches past 100% (about a third of samples)

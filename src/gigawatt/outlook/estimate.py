@@ -9,7 +9,7 @@ energy. Published outlooks are attached for comparison, never fitted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +85,11 @@ DEFAULT_DRIVER_YEAR = 2030
 #: Reconciliation thresholds on the median implied utilisation (GW701/GW702).
 UTILIZATION_HIGH = 1.0
 UTILIZATION_LOW = 0.2
+#: GW703: share of samples whose workload energy exceeds the fleet's busy capacity (ratio
+#: above 1) beyond which the warning fires: above 5% the 90% interval reaches past 100%.
+TAIL_FRACTION = 0.05
+#: Samples (the first ones) over which GW703 ranks the inputs by rank correlation.
+TAIL_DRIVER_SAMPLES = 10_000
 
 
 #: The percentiles every summary reports, as fractions.
@@ -355,6 +360,9 @@ def estimate_outlook(
         row: dict[str, Any] = {"year": y}
         for key, stem in QUANTITIES.items():
             row[key] = stats(evaluation[node(stem, y)])
+        # workload / busy capacity is a ratio of two independent views, not bounded by 1
+        ratio = evaluation[node("implied_utilization", y)]
+        row["implied_utilization"]["fraction_above_1"] = float(np.mean(ratio > 1.0))
         row["by_workload"] = {
             f"{w}_j": stats(evaluation[node(f"workload_{w}_j", y)]) for w in WORKLOADS
         }
@@ -362,7 +370,9 @@ def estimate_outlook(
             for key, stem in SUPPLY_QUANTITIES.items():
                 row[key] = stats(evaluation[node(stem, y)])
         rows.append(row)
-    warnings = _reconciliation_warnings(rows)
+    tail = tail_years(rows)
+    tail_drivers = _ratio_drivers(evaluation, tail[-1][0]) if tail and samples > 1 else []
+    warnings = _reconciliation_warnings(rows, tail_drivers)
     drivers: list[Driver] = []
     if sensitivity and samples > 1:
         target = node("facility_energy_j", driver_year)
@@ -423,16 +433,82 @@ def _report_nodes(graph: Graph) -> list[str]:
     return [name for name in graph.formulas if name.startswith(wanted)]
 
 
-def _reconciliation_warnings(rows: list[dict[str, Any]]) -> list[Warning_]:
+def rank_correlations(
+    target: FloatArray, candidates: Mapping[str, FloatArray], top: int = 3
+) -> list[tuple[str, float]]:
+    """Spearman rank correlation of each candidate with ``target``, largest magnitude first.
+
+    Ranks are averaged over ties (``scipy.stats.rankdata``); candidates that do not vary (a
+    point input, shape ``(1,)``) are skipped. Returns the ``top`` (name, rho) pairs.
+    """
+    from scipy.stats import rankdata
+
+    ranked = rankdata(target)
+    out = []
+    for name, values in candidates.items():
+        array = np.asarray(values, dtype=float)
+        if array.shape != ranked.shape or np.ptp(array) == 0.0:
+            continue
+        rho = float(np.corrcoef(ranked, rankdata(array))[0, 1])
+        out.append((name, rho))
+    return sorted(out, key=lambda item: (-abs(item[1]), item[0]))[:top]
+
+
+def _ratio_drivers(evaluation: Evaluation, year: int) -> list[tuple[str, float]]:
+    """Uncertain inputs most rank-correlated with workload / busy capacity in ``year``.
+
+    Over the first :data:`TAIL_DRIVER_SAMPLES` samples of the outlook's own evaluation (inputs
+    are redrawn exactly from their seeded streams), among the inputs upstream of the ratio.
+    """
+    target = node("implied_utilization", year)
+    upstream: set[str] = set()
+    for formula in evaluation.graph.plan([target], evaluation.inputs):
+        upstream.update(formula.inputs)
+    names = [n for n in uncertain_inputs(evaluation.inputs, exclude_kinds=()) if n in upstream]
+    m = min(evaluation.n, TAIL_DRIVER_SAMPLES)
+    return rank_correlations(evaluation[target][:m], {name: evaluation[name][:m] for name in names})
+
+
+def tail_years(rows: list[dict[str, Any]]) -> list[tuple[int, float]]:
+    """(year, share of samples) where workload / busy capacity > 1 in over TAIL_FRACTION."""
+    return [
+        (r["year"], r["implied_utilization"]["fraction_above_1"])
+        for r in rows
+        if r["implied_utilization"].get("fraction_above_1", 0.0) > TAIL_FRACTION
+    ]
+
+
+def _reconciliation_warnings(
+    rows: list[dict[str, Any]], tail_drivers: Sequence[tuple[str, float]] = ()
+) -> list[Warning_]:
+    """GW701/GW702 on the median of workload / busy capacity; GW703 on its upper tail.
+
+    ``tail_drivers``: (input, rank correlation) with the ratio in the last GW703 year.
+    """
     over = [r["year"] for r in rows if r["implied_utilization"]["median"] > UTILIZATION_HIGH]
     idle = [r["year"] for r in rows if r["implied_utilization"]["median"] < UTILIZATION_LOW]
+    tail = tail_years(rows)
     warnings = []
     if over:
         warnings.append(
             Warning_(
                 "GW701",
                 f"workloads need more than the installed fleet can deliver in {_span(over)} "
-                "(implied utilisation above 100%): shipments too low or energy per unit too high",
+                "(median workload / busy capacity above 100%): shipments too low or energy per "
+                "unit too high",
+            )
+        )
+    if tail:
+        last, share = tail[-1]
+        ranked = ", ".join(f"{name} {rho:+.2f}" for name, rho in tail_drivers)
+        warnings.append(
+            Warning_(
+                "GW703",
+                "workload energy exceeds the installed fleet's busy capacity in over "
+                f"{TAIL_FRACTION:.0%} of samples in {_span([y for y, _ in tail])} ({share:.0%} "
+                f"in {last}): the workload and fleet views are sampled independently and "
+                "disagree in their tails, where workload / busy capacity is no utilisation"
+                + (f"; rank correlation with it in {last}: {ranked}" if ranked else ""),
             )
         )
     if idle:
@@ -449,11 +525,14 @@ def _reconciliation_warnings(rows: list[dict[str, Any]]) -> list[Warning_]:
 
 
 def _span(years: list[int]) -> str:
-    if len(years) == 1:
-        return str(years[0])
-    if years == list(range(years[0], years[-1] + 1)):
-        return f"{years[0]}-{years[-1]}"
-    return ", ".join(str(y) for y in years)
+    """Sorted years as runs: ``[2022, 2023, 2028, 2029, 2030]`` -> ``2022-2023, 2028-2030``."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 def published_outlooks(cat: Catalog) -> list[dict[str, Any]]:

@@ -52,6 +52,21 @@ def _pct(value: float) -> str:
     return f"{value:.0%}" if value < 10 else f"{number(value)}x"  # 1.2kx, never 1e+03x
 
 
+def _tail_caption(rows: list[dict[str, Any]]) -> str:
+    """Where workload exceeds the fleet's busy capacity in over 5% of samples (GW703)."""
+    from gigawatt.outlook.estimate import TAIL_FRACTION, _span, tail_years
+
+    tail = tail_years(rows)
+    if not tail:
+        return ""
+    last, share = tail[-1]
+    return (
+        "Above 100% the two views, sampled independently, disagree: workload > capacity in "
+        f"over {TAIL_FRACTION:.0%} of samples in {_span([y for y, _ in tail])} ({share:.0%} "
+        f"in {last}; warning GW703)"
+    )
+
+
 def print_outlook(result: OutlookResult, out: Console) -> None:
     """Year tables (hardware view, workload view, supply), drivers, published outlooks.
 
@@ -124,18 +139,25 @@ def print_outlook(result: OutlookResult, out: Console) -> None:
             ]
         )
     inference = [k for k in _WORKLOAD_LABELS if k != "training_j"]  # the cells' order
+    caption = (
+        "share: training's share of the counted workloads' energy; wl/cap: workload energy / "
+        "the installed fleet's energy all busy, a utilisation only up to 100%"
+    )
+    tail = _tail_caption(result.rows)
+    if tail:
+        caption += f". {tail}"
     out.print(
         fit_table(
             [
                 Column("year", "left", keep=9),
                 *(Column(_WORKLOAD_LABELS[k], keep=_WORKLOAD_KEEP.get(k, 5)) for k in inference),
                 Column("train\n(share)", keep=9),
-                Column("util.\n(90%)", keep=6),
+                Column("wl/cap\n(90%)", keep=6),
             ],
             wl_rows,
             out.width,
-            title="Workload view (TWh/yr, medians) and implied utilisation",
-            caption="share: training's share of the counted workloads' energy",
+            title="Workload view (TWh/yr, medians) against the fleet's busy capacity",
+            caption=caption,
             pad_edge=False,
         )
     )
