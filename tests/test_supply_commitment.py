@@ -62,7 +62,10 @@ def test_auto_rule_picks_whole_units_only_for_a_quick_milp() -> None:
         tech("gas-ccgt"),
     )
     solar, wind, battery = tech("solar-pv"), tech("wind-onshore"), tech("battery-li-ion")
-    assert auto_whole_units([ap1000, solar, battery], 500e6, 12) == (True, None)
+    on, note = auto_whole_units([ap1000, solar, battery], 500e6, 12)
+    # said, never silent (trial, round 8: the full year's half reactor read as the same problem)
+    assert on and note is not None and "nuclear-ap1000 built in whole units" in note
+    assert "--continuous" in note and "4,464 unit-hours" in note and "\n" not in note
     # AP1000: 3 candidates x (336 + 48 x 24) h = 4,464, at most AUTO_MAX_WORK
     assert AUTO_MAX_WORK >= 3 * 1488
     # NuScale: ceil(500/77) + 2 = 9 candidates x 1,488 h = 13,392 > AUTO_MAX_WORK
@@ -437,9 +440,9 @@ def test_held_cycling_units_with_storage_read_back() -> None:
 def test_fallback_asked_for_solves_the_full_year_for_a_small_shortfall(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The trial's 0.15% of the load unserved at CFE 1 is below GW413's 0.5% warning, but
-    --fallback-full-year asks for a sizing that serves the year: beyond the refinement's
-    0.01% tolerance it solves the full year (and says so); without it, no GW413."""
+    """The trial's 0.15% of the load unserved at CFE 1: GW413 says so and points to
+    fallback=True (until round 8 it waited for 0.5%); with it, beyond the refinement's 0.01%
+    tolerance the full year is solved (and said), and GW411's days are gone."""
 
     def replay_says(*_args: Any, **_kwargs: Any) -> tuple[float, list[int]]:
         return 0.0015, []  # 0.15% short, no day to add
@@ -448,11 +451,14 @@ def test_fallback_asked_for_solves_the_full_year_for_a_small_shortfall(
     args = ("100 MW", ["nuclear-ap1000"], "flat")
     kept = size_supply(*args, cfe=1.0, days=2)
     assert kept.days == 2
-    assert not [w for w in kept.warnings if w["code"] == "GW413"]
+    (warned,) = [w["message"] for w in kept.warnings if w["code"] == "GW413"]
+    assert "leaves 0.15% of the load unserved" in warned and "fallback=True" in warned
+    assert "fossil limit" not in warned  # CFE 1 with nuclear alone: no fossil plant
     full = size_supply(*args, cfe=1.0, days=2, fallback=True)
     assert full.days is None  # the full year was solved
     (note,) = [w["message"] for w in full.warnings if w["code"] == "GW413"]
-    assert note.startswith("the 2-day sizing left 0.15% of the year's load unserved")
+    assert note.startswith("the 2-day sizing left 0.15% of the year's load unserved when")
+    assert not [w for w in full.warnings if w["code"] == "GW411"]
 
 
 def test_sampled_outages_are_named_as_a_driver() -> None:

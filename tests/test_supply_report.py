@@ -367,17 +367,20 @@ def test_grid_imports_are_in_the_report_and_its_costs_add_up(tmp_path: Path) -> 
 
 def test_a_short_sizing_is_flagged_next_to_the_headline_figures() -> None:
     """The trial read "90.0% carbon-free" on a plan the full-year check found 4.54% short:
-    above GW413's 0.5% threshold the report says so under the cards; below it, nothing."""
+    above GW413's 0.01% threshold (0.5% until round 8's trial met 0.05% short and 5.2% too
+    cheap, unflagged) the report says so under the cards; below it, nothing."""
     short = _text(render_supply_report(_synthetic(estimated_shortfall=0.0454)))
     assert "Caution: run hour by hour over the full year, this sizing leaves 4.54%" in short
-    fine = _text(render_supply_report(_synthetic(estimated_shortfall=0.001)))
+    small = _text(render_supply_report(_synthetic(estimated_shortfall=0.0005)))
+    assert "this sizing leaves 0.05%" in small
+    fine = _text(render_supply_report(_synthetic(estimated_shortfall=0.00005)))
     assert "Caution" not in fine
 
 
 def test_the_terminal_says_a_short_sizing_once(capsys: pytest.CaptureFixture[str]) -> None:
-    """Above GW413's 0.5% the caution line carries the shortfall, and the estimated-error line
-    that would repeat it is left out; below it only the estimated-error line. Without a CFE
-    share or CO2 cap neither mentions a fossil limit."""
+    """Above GW413's 0.01% the caution line carries the shortfall, and the full-year check's
+    line that would repeat it is left out; below it only that line. Without a fossil limit
+    neither mentions one."""
     from gigawatt.cli.supply_cmd import print_supply
 
     print_supply(_synthetic(estimated_shortfall=0.0454))
@@ -388,7 +391,10 @@ def test_the_terminal_says_a_short_sizing_once(capsys: pytest.CaptureFixture[str
         "load unserved;" in short
     )
     assert "fossil limit" not in short
-    print_supply(_synthetic(estimated_shortfall=0.001, choices={"cfe": 0.9}))
+    print_supply(_synthetic(estimated_shortfall=0.00008, choices={"cfe": 0.9}, fossil_limit=True))
     fine = " ".join(capsys.readouterr().out.split())
     assert "Caution" not in fine
-    assert "leaves 0.10% of the load unserved or over its fossil limit" in fine
+    assert "full-year check:" in fine and "not the cost: --check-error measures that" in fine
+    assert "leaves 0.01% of the load unserved or over its fossil limit" in fine
+    print_supply(_synthetic(estimated_shortfall=0.00008, choices={"cfe": 1.0}))
+    assert "fossil limit" not in capsys.readouterr().out  # CFE 1 with no fossil plant

@@ -537,8 +537,9 @@ def print_supply(result: SupplyResult) -> None:
     if result.estimated_shortfall is not None and not caution:  # the caution says it already
         _say(
             out,
-            "estimated error: run hour by hour over the full year, the sizing leaves "
-            f"{shortfall_words(result)} of the load {missed_words(result)}",
+            "full-year check: run hour by hour over the full year, the sizing leaves "
+            f"{shortfall_words(result)} of the load {missed_words(result)} (it checks serving "
+            "the load, not the cost: --check-error measures that)",
         )
     if result.near_optimal:
         near = result.near_optimal

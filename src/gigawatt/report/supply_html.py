@@ -167,7 +167,7 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
     if result.estimated_shortfall is not None:
         rows.append(
             (
-                "estimated error (full year, hour by hour)",
+                "full-year check (hour by hour; serving the load, not the cost)",
                 f"{shortfall_words(result)} {missed_words(result)}",
             )
         )

@@ -185,16 +185,25 @@ def auto_whole_units(
     chosen, with representative days, and the largest MILP the sizing can grow to
     (:attr:`MilpWork.max_work`, every exact day the refinement may add) is at most
     :data:`AUTO_MAX_WORK`, so no refinement round can take it past the threshold. Returns
-    the choice and, when modular firm technologies are sized continuously for the MILP's
-    size, a one-line note saying how to ask for whole units."""
+    the choice and a one-line note: with whole units, what they add and how the full year
+    differs; sized continuously for the MILP's size, how to ask for whole units."""
     firm = [t for t in techs if t.role == "firm" and t.modular]
     if not firm or days is None:
         return False, None
     n_variable = sum(t.role == "variable" for t in techs)
     size = milp_work(firm, peak_w, days, n_variable)
-    if size.max_work <= AUTO_MAX_WORK and max(size.candidates.values()) <= MAX_INTEGER_UNITS:
-        return True, None
     from gigawatt.report.format import word_list
+
+    if size.max_work <= AUTO_MAX_WORK and max(size.candidates.values()) <= MAX_INTEGER_UNITS:
+        # said, never silent: the trial compared this with the full year, which sizes
+        # fractions of a unit without outages, and read the two answers as one problem
+        return True, (
+            f"{word_list(list(size.candidates))} built in whole units, each with its own "
+            "sampled refuelling and forced outages (the default with --days where the "
+            f"mixed-integer problem stays small: up to {size.max_work:,.0f} unit-hours); "
+            "without --days, or with --continuous, it is sized in fractions of a unit with no "
+            "outages, a different and cheaper problem"
+        )
 
     return False, (
         f"{word_list(list(size.candidates))} sized continuously (fractions of a unit): as "

@@ -21,8 +21,11 @@ from gigawatt.supply.finance import SECONDS_PER_YEAR, capital_recovery_factor
 from gigawatt.supply.profiles import HOURS
 from gigawatt.units import J_PER_MWH, SECONDS_PER_HOUR
 
-__all__ = ["TechCosts", "UnitPlan", "tech_values"]
+__all__ = ["UNIT_SEPARATOR", "TechCosts", "UnitPlan", "tech_values", "unit_names"]
 
+#: Between a technology id and a unit's number in the names of whole units and of their
+#: availability series (``nuclear-ap1000#1``).
+UNIT_SEPARATOR = "#"
 #: Watts per megawatt (the model works in MW and MWh, results in SI).
 W_PER_MW = 1e6
 #: Share of the modelled 8,760 h in the Julian year used to annualise costs.
@@ -147,6 +150,11 @@ def tech_values(
             item[tid][f] = float(values[i])
         out.append(item)
     return out, sorted(dists)
+
+
+def unit_names(tid: str, count: int) -> list[str]:
+    """The names of ``count`` whole units of technology ``tid``: ``tid#1`` ... ``tid#count``."""
+    return [f"{tid}{UNIT_SEPARATOR}{i + 1}" for i in range(count)]
 
 
 @dataclass(frozen=True)

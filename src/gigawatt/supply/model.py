@@ -40,7 +40,7 @@ import numpy as np
 
 from gigawatt.supply.commitment import MIP_OPTIONS, below_minimum
 from gigawatt.supply.grid import GridLink
-from gigawatt.supply.inputs import MODEL_YEAR_FRACTION, TechCosts, UnitPlan
+from gigawatt.supply.inputs import MODEL_YEAR_FRACTION, TechCosts, UnitPlan, unit_names
 from gigawatt.supply.linking import DAY_FLEX, DayFlex, _link_periods
 
 if TYPE_CHECKING:
@@ -419,7 +419,7 @@ def solve(
             members[tid] = [tid]
             committed.append(tid)
         elif plan is not None:
-            names = [f"{tid}#{i + 1}" for i in range(len(plan.availability))]
+            names = unit_names(tid, len(plan.availability))
             profile = pd.DataFrame(
                 dict(zip(names, plan.availability, strict=True)), index=snapshots
             )
