@@ -320,3 +320,17 @@ def test_empty_grid_id_is_refused_not_replaced() -> None:
     with pytest.raises(UserInputError, match="unknown grid ''"):
         GridOptions(grid="").link(catalog(), 100.0)
     assert GridOptions(grid="us-2023").link(catalog(), 100.0).capacity_mw == 100.0
+
+
+def test_default_import_price_is_said(tmp_path: Path) -> None:
+    """The trial priced Nordic imports at the US industrial average with nothing said: the
+    default price gets GW426 naming it and its source; a price given silences it."""
+    from gigawatt.supply.grid import GridOptions
+
+    default = GridOptions(grid="us-2023")
+    link = default.link(catalog(), 100.0)
+    (note,) = [n["message"] for n in default.notes if n["code"] == "GW426"]
+    assert f"${link.import_price_usd_per_mwh:.0f}/MWh, the US industrial average" in note
+    given = GridOptions(grid="us-2023", import_price_usd_per_mwh=60.0)
+    given.link(catalog(), 100.0)
+    assert not [n for n in given.notes if n["code"] == "GW426"]

@@ -492,7 +492,7 @@ def test_set_errors_speak_python_from_python_and_flags_from_the_cli(
 
 
 def test_rank_correlations_by_hand() -> None:
-    from gigawatt.outlook.estimate import rank_correlations
+    from gigawatt.audit.sensitivity import rank_correlations
 
     target = np.array([1.0, 2.0, 3.0, 4.0])
     candidates = {

@@ -217,6 +217,20 @@ def test_monte_carlo_over_costs_reports_distribution_and_build_share() -> None:
     assert c["p5"] < c["median"] < c["p95"]
     assert mc["built_share"]["nuclear-ap1000"] == 1.0
     assert result.choices["set"] == {"overnight_cost_nuclear_ap1000_usd_per_w": "6 to 12 $/W"}
+    # 5 samples: a rank correlation must pass 1.96/sqrt(4) = 0.98 to be named
+    assert all(abs(rho) > 0.98 for _, rho in mc["drivers"])
+
+
+def test_monte_carlo_names_the_inputs_driving_the_cost() -> None:
+    """A gas plant alone for a flat load, by hand at central values: $1,580/kW x CRF(6.32%,
+    34.6 yr) 0.0717 + $22.1/kW-yr fixed O&M = $135/kW-yr, on 1/0.869 kW per kW of load over
+    8.766 MWh/kW-yr = $17.7/MWh; fuel $24.5/MWh, VOM $3.2/MWh: fuel is over half of ~$45/MWh
+    and its range (15-40 $/MWh) the widest, so it drives the spread most."""
+    result = size_supply("100 MW", ["gas-ccgt"], "flat", days=2, samples=30, seed=1)
+    mc = result.samples
+    assert mc is not None and mc["sampled"] >= 6
+    name, rho = mc["drivers"][0]
+    assert name == "fuel_cost_gas_ccgt_usd_per_j" and rho > 0.6
 
 
 def test_ramp_limit_forces_a_second_unit() -> None:

@@ -120,7 +120,7 @@ def test_cli_prints_storage_energy_in_watt_hours(capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     from gigawatt.units import format_quantity
 
-    assert f"battery-li-ion energy 0 Wh–{format_quantity(hi_j, 'Wh')}" in out
+    assert f"battery-li-ion energy 0–{format_quantity(hi_j, 'Wh')}" in out  # not '0 Wh–'
     assert "battery-li-ion power " in out
     # AP1000 could have been whole units: the run says it sized continuously, and how to ask
     assert "GW420 --near-optimal sizes capacity continuously" in out

@@ -253,9 +253,12 @@ def _synthetic(**changes: object) -> SupplyResult:
             "storage_charge_power_w": 3e8,
             "storage_energy_j": 800 * 3.6e9,
             "storage_hours_at_peak": 0.8,  # 800 MWh / 1,000 MW
+            "grid_capacity_w": 5e8,
             "outages": {
                 "nuclear-ap1000": {
                     "hours_with_a_unit_out": 1234.0,
+                    "unit_hours_out": 1500.0,
+                    "hours_with_two_out": 266.0,
                     "served_by": {"battery-li-ion": 0.3, "gas-ccgt": 0.7},
                 }
             },
@@ -313,9 +316,12 @@ def test_reserve_is_in_the_report_as_in_the_terminal(capsys: pytest.CaptureFixtu
     assert parts == [
         "firm capacity 1.2 GW for a peak load of 1 GW (20% above the peak)",
         "without its largest unit (400 MW) 800 MW firm, 20% short of the peak: no N-1 firm cover",
+        "a grid connection of 500 MW (imports at the grid mix of each hour, not firm capacity "
+        "on site)",
         "storage 200 MW out, 300 MW in, 800 MWh (0.8 h at peak load)",
-        "nuclear-ap1000: a built unit is out 1,234 h in the sampled year; in those hours "
-        "supply came from gas-ccgt 70%, battery-li-ion 30%",
+        # the trial: "a built unit is out" read as per unit, and overlaps were not given
+        "nuclear-ap1000: at least one built unit is out 1,234 h in the sampled year, two or "
+        "more at once 266 h; in those hours supply came from gas-ccgt 70%, battery-li-ion 30%",
     ]
     page = render_supply_report(result)
     listed = re.search(r'<ul id="reserve">(.*?)</ul>', page, re.S)
@@ -398,3 +404,35 @@ def test_the_terminal_says_a_short_sizing_once(capsys: pytest.CaptureFixture[str
     assert "leaves 0.01% of the load unserved or over its fossil limit" in fine
     print_supply(_synthetic(estimated_shortfall=0.00008, choices={"cfe": 1.0}))
     assert "fossil limit" not in capsys.readouterr().out  # CFE 1 with no fossil plant
+
+
+def test_cost_assumptions_are_stated_with_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    """The trial found no cost, range or source behind the report's figures, and --set and
+    --discount-rate changed the answer with nothing said. The value used for a range set by
+    the user is its centre: for '8 to 12 $/W' (a 90% lognormal) the geometric mean,
+    sqrt(8 x 12) = 9.798 $/W, shown $9,800/kW."""
+    from gigawatt.cli.supply_cmd import print_supply
+    from gigawatt.report.supply_text import assumption_rows, levers_words
+    from gigawatt.supply.hourly import size_supply
+
+    name = "overnight_cost_nuclear_ap1000_usd_per_w"
+    result = size_supply(
+        "100 MW", ["nuclear-ap1000"], "flat", overrides={name: "8 to 12 $/W"}, discount_rate=0.04
+    )
+    (row,) = [
+        r for r in result.assumptions["nuclear-ap1000"] if r["field"] == "overnight_cost_usd_per_w"
+    ]
+    assert row["set"] and row["value"] == pytest.approx((8 * 12) ** 0.5, rel=1e-3)
+    assert (row["low"], row["high"]) == pytest.approx((6.0, 12.0))  # the catalogue's range
+    assert "Department of Energy" in row["source"]
+    words = levers_words(result)
+    assert words.startswith(
+        "discount rate 4.00% (real); overnight cost of nuclear-ap1000 $9,800/kW"
+    )
+    assert "the centre of --set '8 to 12 $/W'" in words
+    rows = assumption_rows(result)
+    assert {r["parameter"] for r in rows} >= {"overnight cost", "fixed O&M", "fuel", "lifetime"}
+    page = render_supply_report(result)
+    assert '<table id="assumptions">' in page and "Department of Energy" in page
+    print_supply(result)
+    assert "assumptions: discount rate 4.00%" in " ".join(capsys.readouterr().out.split())

@@ -35,6 +35,7 @@ from gigawatt.graph import Graph, Input
 __all__ = [
     "Driver",
     "design_column",
+    "rank_correlations",
     "saltelli_sample",
     "sobol_base",
     "sobol_drivers",
@@ -87,6 +88,27 @@ class Driver:
             "value": self.value,
             "source": self.source,
         }
+
+
+def rank_correlations(
+    target: FloatArray, candidates: Mapping[str, FloatArray], top: int = 3
+) -> list[tuple[str, float]]:
+    """Spearman rank correlation of each candidate with ``target``, largest magnitude first.
+
+    Ranks are averaged over ties (``scipy.stats.rankdata``); candidates that do not vary (a
+    point input, shape ``(1,)``) are skipped. Returns the ``top`` (name, rho) pairs.
+    """
+    from scipy.stats import rankdata
+
+    ranked = rankdata(target)
+    out = []
+    for name, values in candidates.items():
+        array = np.asarray(values, dtype=float)
+        if array.shape != ranked.shape or np.ptp(array) == 0.0:
+            continue
+        rho = float(np.corrcoef(ranked, rankdata(array))[0, 1])
+        out.append((name, rho))
+    return sorted(out, key=lambda item: (-abs(item[1]), item[0]))[:top]
 
 
 def uncertain_inputs(

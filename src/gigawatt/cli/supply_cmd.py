@@ -165,7 +165,13 @@ def register(app: typer.Typer) -> None:
             typer.Option("--co2-cap", help="Direct CO2 per year, e.g. '100 kt' (t = tonne)."),
         ] = None,
         days: Annotated[
-            int | None, typer.Option("--days", help="Representative days (tsam) for a fast answer.")
+            int | None,
+            typer.Option(
+                "--days",
+                help="Representative days (tsam): faster only where the full year is slow (a "
+                "CFE share below 1 or CO2 cap with gas: ~12 s -> ~3 s); checked over the full "
+                "year.",
+            ),
         ] = None,
         check_error: Annotated[
             bool,
@@ -466,6 +472,7 @@ def print_supply(result: SupplyResult) -> None:
         caution_words,
         cost_texts,
         full_year_words,
+        levers_words,
         missed_words,
         outcome_words,
         reserve_parts,
@@ -523,6 +530,12 @@ def print_supply(result: SupplyResult) -> None:
     caution = caution_words(result)
     if caution:
         _say(out, caution)
+    levers = levers_words(result)
+    _say(
+        out,
+        (f"assumptions: {levers}; " if levers else "assumptions: ")
+        + "central catalogue costs otherwise (each value, range and source: --report or --json)",
+    )
     reserve = reserve_parts(result)
     if reserve:
         _say(out, "reserve: " + "; ".join(reserve))
@@ -543,13 +556,17 @@ def print_supply(result: SupplyResult) -> None:
         )
     if result.near_optimal:
         near = result.near_optimal
+
         # One line per range, labelled power or energy, so a range never wraps from its unit;
         # storage energy is already in joules (format_quantity's "Wh" converts it).
+        def span(lo: float, hi: float, unit: str) -> str:  # "0 W–257 MW" read oddly: 0–257 MW
+            low = "0" if lo == 0 else format_quantity(lo, unit)
+            return f"{low}–{'0' if hi == 0 else format_quantity(hi, unit)}"
+
         ranges = [
-            f"  {tid} power {format_quantity(lo, 'W')}–{format_quantity(hi, 'W')}"
-            for tid, (lo, hi) in near["capacity_w"].items()
+            f"  {tid} power {span(lo, hi, 'W')}" for tid, (lo, hi) in near["capacity_w"].items()
         ] + [
-            f"  {tid} energy {format_quantity(lo, 'Wh')}–{format_quantity(hi, 'Wh')}"
+            f"  {tid} energy {span(lo, hi, 'Wh')}"
             for tid, (lo, hi) in near["storage_energy_j"].items()
         ]
         out.print(
@@ -562,9 +579,17 @@ def print_supply(result: SupplyResult) -> None:
         mc = result.samples
         c = mc["cost_usd_per_mwh"]
         shares = ", ".join(f"{k} {v:.0%}" for k, v in mc["built_share"].items())
-        out.print(
-            f"Monte Carlo ({mc['solved']} of {mc['n']} solved): ${c['median']:,.1f}/MWh "
-            f"median, 90% interval ${c['p5']:,.1f}–${c['p95']:,.1f}; built in: {shares}"
+        drivers = ", ".join(f"{name} {rho:+.2f}" for name, rho in mc.get("drivers", []))
+        _say(
+            out,
+            f"Monte Carlo ({mc['solved']} of {mc['n']} solved, {mc.get('sampled', 0)} cited "
+            f"cost ranges sampled): ${c['median']:,.1f}/MWh median, 90% interval "
+            f"${c['p5']:,.1f}–${c['p95']:,.1f}; built in: {shares}"
+            + (
+                f"; driven most by (rank correlation): {drivers}"
+                if drivers
+                else "; no input stands out of the sampling noise (more --samples)"
+            ),
         )
     from typer._click.globals import get_current_context  # typer >= 0.20 vendors click
 
@@ -583,7 +608,9 @@ def _say(out: Console, text: str) -> None:
 
     from gigawatt.report.supply_text import NBSP
 
-    lines = textwrap.wrap(text, width=max(out.width, 40), break_long_words=False)
+    lines = textwrap.wrap(
+        text, width=max(out.width, 40), break_long_words=False, break_on_hyphens=False
+    )
     out.print("\n".join(lines).replace(NBSP, " "), markup=False, highlight=False, soft_wrap=True)
 
 

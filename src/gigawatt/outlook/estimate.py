@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gigawatt import __version__
-from gigawatt.audit.sensitivity import Driver, sobol_drivers, uncertain_inputs
+from gigawatt.audit.sensitivity import Driver, rank_correlations, sobol_drivers, uncertain_inputs
 from gigawatt.dist import Dist, FloatArray
 from gigawatt.errors import UserInputError
 from gigawatt.estimators import Estimator
@@ -431,27 +431,6 @@ def _report_nodes(graph: Graph) -> list[str]:
     """Nodes the report draws besides the outputs (cohorts, survival, additions by tech)."""
     wanted = ("accelerators_shipped_", "surviving_fraction_", "world_firm_additions_")
     return [name for name in graph.formulas if name.startswith(wanted)]
-
-
-def rank_correlations(
-    target: FloatArray, candidates: Mapping[str, FloatArray], top: int = 3
-) -> list[tuple[str, float]]:
-    """Spearman rank correlation of each candidate with ``target``, largest magnitude first.
-
-    Ranks are averaged over ties (``scipy.stats.rankdata``); candidates that do not vary (a
-    point input, shape ``(1,)``) are skipped. Returns the ``top`` (name, rho) pairs.
-    """
-    from scipy.stats import rankdata
-
-    ranked = rankdata(target)
-    out = []
-    for name, values in candidates.items():
-        array = np.asarray(values, dtype=float)
-        if array.shape != ranked.shape or np.ptp(array) == 0.0:
-            continue
-        rho = float(np.corrcoef(ranked, rankdata(array))[0, 1])
-        out.append((name, rho))
-    return sorted(out, key=lambda item: (-abs(item[1]), item[0]))[:top]
 
 
 def _ratio_drivers(evaluation: Evaluation, year: int) -> list[tuple[str, float]]:

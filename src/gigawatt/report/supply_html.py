@@ -16,6 +16,7 @@ from gigawatt.errors import UserInputError
 from gigawatt.report.format import fixed, percent
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 from gigawatt.report.supply_text import (
+    assumption_rows,
     caution_words,
     cost_texts,
     days_shown,
@@ -232,6 +233,7 @@ def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | N
         outcome=outcome_words(result),
         caution=caution_words(result),
         reserve=reserve_parts(result),
+        assumptions=assumption_rows(result),
         units_note=units_note(result),
         linked=bool(result.choices.get("linked_storage")),
         time_note=utc_offset_note(result),

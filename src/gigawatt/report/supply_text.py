@@ -15,9 +15,11 @@ if TYPE_CHECKING:
     from gigawatt.supply.result import SupplyResult
 
 __all__ = [
+    "assumption_rows",
     "cost_texts",
     "days_shown",
     "days_shown_words",
+    "levers_words",
     "outcome_words",
     "reserve_parts",
     "shortfall_words",
@@ -34,6 +36,19 @@ _METHODS = {
     "simplex": "HiGHS simplex",
     "ipm": "HiGHS interior point",
     "mip": "HiGHS branch and bound",
+}
+#: Each cost and performance field of a technology (:data:`~gigawatt.supply.inputs.COST_FIELDS`)
+#: as the assumptions table names it.
+_FIELD_WORDS = {
+    "overnight_cost_usd_per_w": "overnight cost",
+    "fixed_om_usd_per_w_per_s": "fixed O&M",
+    "variable_om_usd_per_j": "variable O&M",
+    "fuel_cost_usd_per_j": "fuel",
+    "lifetime_s": "lifetime",
+    "availability": "availability",
+    "storage_energy_cost_usd_per_j": "storage energy cost",
+    "round_trip_efficiency": "round-trip efficiency",
+    "direct_emissions_kg_per_j": "direct CO2",
 }
 #: A unit count within this of a whole number is whole (the integer optimum is p_nom = n ×
 #: unit size, so its count comes back as n to round-off).
@@ -191,6 +206,11 @@ def reserve_parts(result: SupplyResult) -> list[str]:
             )
             + (": N-1 firm cover" if margin >= 0 else ": no N-1 firm cover")
         )
+    if reserve.get("grid_capacity_w", 0) > 0:
+        parts.append(
+            f"a grid connection of {_quantity(reserve['grid_capacity_w'], 'W')} "
+            "(imports at the grid mix of each hour, not firm capacity on site)"
+        )
     if reserve.get("storage_energy_j", 0) > 0:
         parts.append(
             f"storage {_quantity(reserve['storage_power_w'], 'W')} out"
@@ -205,7 +225,10 @@ def reserve_parts(result: SupplyResult) -> list[str]:
         )
     for tid, hours in reserve.get("outages", {}).items():
         out_h = hours["hours_with_a_unit_out"]
-        part = f"{tid}: a built unit is out {out_h:,.0f} h in the sampled year"
+        part = f"{tid}: at least one built unit is out {out_h:,.0f} h in the sampled year"
+        if "hours_with_two_out" in hours and hours.get("unit_hours_out", 0) > out_h + 0.5:
+            # more than one unit out some time: how long two or more are out together
+            part += f", two or more at once {hours['hours_with_two_out']:,.0f} h"
         modelled = hours.get("modelled_hours_with_a_unit_out", out_h)
         if result.days and abs(modelled - out_h) >= 1:
             part += (
@@ -253,3 +276,56 @@ def caution_words(result: SupplyResult) -> str:
         f"load {missed_words(result)}; the figures above are those of the "
         "representative days (see GW413 below for what to do)."
     )
+
+
+def assumption_rows(result: SupplyResult) -> list[dict[str, str]]:
+    """The cost and performance values the sizing used, one row per technology and field
+    (:attr:`SupplyResult.assumptions`): ``technology``, ``parameter``, ``value`` (``as set``
+    where ``--set`` gave it), ``range`` (cited) and ``source`` (citation, locator, ``guess``).
+    [] for a result without them."""
+    from gigawatt.report.format import fmt, fmt_interval
+
+    rows = []
+    for tid, fields in result.assumptions.items():
+        for item in fields:
+            name = item["field"]
+            source = item["source"] + (f" ({item['locator']})" if item.get("locator") else "")
+            rows.append(
+                {
+                    "technology": tid,
+                    "parameter": _FIELD_WORDS.get(name, name),
+                    "value": fmt(item["value"], name) + (" as set" if item.get("set") else ""),
+                    "range": fmt_interval(item["low"], item["high"], name),
+                    "source": source + (" [a guess]" if item.get("guess") else ""),
+                }
+            )
+    return rows
+
+
+def levers_words(result: SupplyResult) -> str:
+    """The levers a sizing was run with, for the terminal (the trial saw --discount-rate and
+    --set change the answer with nothing said): ``discount rate 4.00% (real); overnight cost
+    of nuclear-ap1000 $9,800/kW (the centre of --set '8 to 12 $/W'; cited $6,000 –
+    $12,000/kW); costs for 2030 (see GW417)``."""
+    from gigawatt.report.format import fmt, fmt_interval
+
+    c = result.choices
+    parts = []
+    if c.get("discount_rate") is not None:
+        parts.append(f"discount rate {c['discount_rate']:.2%} (real)")
+    from gigawatt.supply.equivalents import TechNodes, tech_key
+
+    given = c.get("set") or {}
+    for tid, fields in result.assumptions.items():
+        for item in fields:
+            if item.get("set"):
+                name = item["field"]
+                text = given.get(TechNodes(tech_key(tid)).leaf(name))
+                how = f"the centre of --set {text!r}" if text else "as set"
+                parts.append(
+                    f"{_FIELD_WORDS.get(name, name)} of {tid} {fmt(item['value'], name)} ({how}; "
+                    f"cited {fmt_interval(item['low'], item['high'], name)})"
+                )
+    if c.get("year") is not None:
+        parts.append(f"costs for {c['year']} (see GW417)")
+    return "; ".join(parts)

@@ -131,6 +131,16 @@ class GridOptions:
                 f"--export-price {self.export_price_usd_per_mwh:g} USD/MWh is above the import "
                 f"price {price:g}: the site would buy to resell; give an export price <= import"
             )
+        if self.import_price_usd_per_mwh is None:  # said: the trial priced Nordic imports so
+            self.notes.append(
+                {
+                    "code": "GW426",
+                    "message": f"grid imports are priced at ${price:.0f}/MWh, the US industrial "
+                    "average (EIA Electric Power Monthly, 2023; parameter "
+                    "supply-grid-import-price), whatever the grid; give --grid-price for this "
+                    "grid's price",
+                }
+            )
         capacity_mw = peak_mw if self.capacity_w is None else self.capacity_w / 1e6
         if not (np.isfinite(capacity_mw) and capacity_mw >= 0):
             raise UserInputError(

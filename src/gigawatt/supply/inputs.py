@@ -21,7 +21,14 @@ from gigawatt.supply.finance import SECONDS_PER_YEAR, capital_recovery_factor
 from gigawatt.supply.profiles import HOURS
 from gigawatt.units import J_PER_MWH, SECONDS_PER_HOUR
 
-__all__ = ["UNIT_SEPARATOR", "TechCosts", "UnitPlan", "tech_values", "unit_names"]
+__all__ = [
+    "UNIT_SEPARATOR",
+    "TechCosts",
+    "UnitPlan",
+    "cost_assumptions",
+    "tech_values",
+    "unit_names",
+]
 
 #: Between a technology id and a unit's number in the names of whole units and of their
 #: availability series (``nuclear-ap1000#1``).
@@ -93,6 +100,40 @@ COST_FIELDS = (
     "round_trip_efficiency",
     "direct_emissions_kg_per_j",
 )
+
+
+def cost_assumptions(
+    techs: Sequence[Technology], values: Mapping[str, Mapping[str, float]]
+) -> dict[str, list[dict[str, Any]]]:
+    """The cost and performance values a sizing used, with their ranges and sources: per
+    technology id, one dict per catalogue field of :data:`COST_FIELDS` it has, in that
+    order: ``field``, ``value`` [SI] (the catalogue's central value, or ``values[tid][field]``
+    where ``--set`` gave one: then ``set`` is true), ``low`` and ``high`` [SI] (the cited
+    range), ``source`` (one-line citation), ``locator`` and ``guess``. The trial found the
+    report quoting costs with no figure or source behind them."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for t in techs:
+        rows = []
+        given = values.get(t.id, {})
+        for f in COST_FIELDS:
+            cited = getattr(t, f, None)
+            if cited is None:
+                continue
+            low, high = cited.bounds
+            rows.append(
+                {
+                    "field": f,
+                    "value": float(given.get(f, cited.central)),
+                    "low": float(low),
+                    "high": float(high),
+                    "set": f in given,
+                    "source": cited.source.cite(),
+                    "locator": cited.locator,
+                    "guess": bool(cited.guess),
+                }
+            )
+        out[t.id] = rows
+    return out
 
 
 def tech_values(

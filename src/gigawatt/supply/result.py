@@ -85,6 +85,9 @@ class SupplyResult:
     #: whether a fossil energy limit applies (a CFE share or CO2 cap next to a fossil plant or
     #: a grid link): the full-year check then counts fossil energy beyond it as short too
     fossil_limit: bool = False
+    #: the cost and performance values the sizing used, per technology, with their cited
+    #: ranges and sources (:func:`gigawatt.supply.inputs.cost_assumptions`)
+    assumptions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: with ``check_error``: the full-year optimum the error is measured against,
     #: ``{"cost_usd_per_mwh": float, "capacity_w": {tech: W}, "storage_energy_j": {tech: J}}``
     full_year: dict[str, Any] | None = None
@@ -181,6 +184,7 @@ class SupplyResult:
             "cost_usd_per_mwh": self.cost_usd_per_mwh,
             "cfe_share": self.cfe_share,
             "fossil_limit": self.fossil_limit,
+            "assumptions": self.assumptions,
             "curtailment_j": self.curtailment_j,
             "load_energy_j": self.load_energy_j,
             "mean_load_w": self.mean_load_w,
@@ -385,10 +389,13 @@ def _cover(
     capacity_w: dict[str, float],
     storage_j: dict[str, float],
     peak_mw: float,
+    whole: set[str],
 ) -> dict[str, Any]:
     """The cover the answer relies on beyond its firm capacity: ``largest_unit_w`` (the
-    largest built firm unit [W]; 0 without whole units), ``n_minus_1_margin`` (firm capacity
-    without that unit over the peak load, minus 1: ≥ 0 means N−1 firm cover), and the storage
+    largest built firm unit [W] of the technologies in ``whole``, sized in whole units; 0
+    without: a continuous optimum's capacity is what the cost pays for, not its units rounded
+    up, which the trial read as reserve), ``n_minus_1_margin`` (firm capacity without that
+    unit over the peak load, minus 1: ≥ 0 means N−1 firm cover), and the storage
     built: ``storage_power_w`` (discharge), ``storage_charge_power_w`` (charging: sized on its
     own, it can exceed the discharge power), ``storage_energy_j`` and ``storage_hours_at_peak``
     [h]."""
@@ -396,12 +403,14 @@ def _cover(
         (
             c.tech.unit_size_w.central
             for c in costs
-            if c.tech.role == "firm" and c.tech.modular and built_w.get(c.tech.id, 0.0) > 0
+            if c.tech.role == "firm" and c.tech.id in whole and built_w.get(c.tech.id, 0.0) > 0
         ),
         default=0.0,
     )
     firm_w = sum(
-        built_w.get(c.tech.id, capacity_w[c.tech.id]) for c in costs if c.tech.role == "firm"
+        built_w[c.tech.id] if c.tech.id in whole else capacity_w[c.tech.id]
+        for c in costs
+        if c.tech.role == "firm"
     )
     store_w = sum(capacity_w[c.tech.id] for c in costs if c.tech.role == "storage")
     store_j = sum(storage_j.values())
@@ -496,8 +505,8 @@ def _summarise(
         if not c.tech.carbon_free:
             fossil_mwh += gen_mwh
         co2_kg += gen_mwh * c.direct_kg_per_mwh
-        if c.tech.role == "firm":
-            firm_mw += built_w.get(tid, capacity_w[tid]) / W_PER_MW
+        if c.tech.role == "firm":  # what the cost pays for: whole units only where sized so
+            firm_mw += (built_w[tid] if tid in (plans or {}) else capacity_w[tid]) / W_PER_MW
         if c.tech.role == "variable":
             possible = series[tid] * mw
             curtail_mwh += float(
@@ -530,7 +539,9 @@ def _summarise(
         "peak_load_w": peak_mw * W_PER_MW,
         "firm_margin": firm_mw / peak_mw - 1.0 if peak_mw > 0 else 0.0,
     }
-    reserve.update(_cover(costs, solution, built_w, capacity_w, storage_j, peak_mw))
+    reserve.update(
+        _cover(costs, solution, built_w, capacity_w, storage_j, peak_mw, set(plans or {}))
+    )
     if plans:
         out_hours = {}
         for tid in plans:
@@ -546,6 +557,8 @@ def _summarise(
                     # in the sampled year (8,760 h) ...
                     "unit_hours_out": float(stack.sum()),
                     "hours_with_a_unit_out": float(stack.any(axis=0).sum()),
+                    # two or more built units out at once: what N-1 cover does not cover
+                    "hours_with_two_out": float((stack.sum(axis=0) >= 2).sum()),
                     # ... and in the snapshots the optimiser saw (typical days weighted by
                     # the days they stand for; equal to the above for a full year)
                     "modelled_hours_with_a_unit_out": float(np.sum(weights * seen.any(axis=0))),
@@ -579,8 +592,11 @@ def _summarise(
         aggregation_rmse=rmse,
         capacity_built_w=built_w,
         units_built=units_built,
-        cost_by_tech_usd_per_year={
-            k: v / MODEL_YEAR_FRACTION for k, v in solution["cost_by_tech"].items()
+        cost_by_tech_usd_per_year={  # a solver residue (-6.7e-10 USD) is 0 (trial, round 8)
+            k: 0.0
+            if abs(v) < NEGLIGIBLE_SHARE * abs(solution["objective"])
+            else v / MODEL_YEAR_FRACTION
+            for k, v in solution["cost_by_tech"].items()
         },
         reserve=reserve,
         grid_import_j=import_j,
