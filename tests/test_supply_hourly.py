@@ -359,7 +359,8 @@ def test_cli_dispatch_of_typical_days_carries_their_weights(tmp_path: Path) -> N
     frame = pd.read_csv(out)
     assert list(frame.columns[:3]) == ["hour", "typical_day", "weight_h"]
     assert frame["weight_h"].sum() == pytest.approx(8760.0)
-    assert (frame["weight_h"] * frame["load"]).sum() == pytest.approx(1000.0 * 8760)  # MWh
+    assert (frame["weight_h"] * frame["load_mw"]).sum() == pytest.approx(1000.0 * 8760)  # MWh
+    assert "nuclear-ap1000_mw" in frame.columns  # the unit in every name
     assert frame["typical_day"].tolist() == [h // 24 for h in range(len(frame))]
     assert frame["hour"].tolist() == list(range(len(frame)))  # numbered, not fake dates
 

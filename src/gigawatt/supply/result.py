@@ -136,7 +136,8 @@ class SupplyResult:
         return {key: value for key, value in pairs if value is not None}
 
     def dispatch_csv(self) -> str:
-        """The hourly dispatch [MW; storage levels MWh] as CSV text, one row per snapshot solved
+        """The hourly dispatch as CSV text, each column's unit in its name (``solar-pv_mw``,
+        ``battery-li-ion-level_mwh``, ``load_mw``), one row per snapshot solved
         (``hour``: its timestamp in the full year; with representative days, the row's number,
         since the typical days' timestamps are placeholders). With representative days two
         columns lead: ``typical_day`` (its index, a day being
@@ -147,6 +148,9 @@ class SupplyResult:
         if self.dispatch is None:
             raise ValueError("this result has no dispatch")
         frame = self.dispatch + 0.0  # an idle store's charge reads 0, not "-0.0"
+        # the unit in every column's name (the trial found none): storage levels in MWh, the
+        # rest (output, charging, load, imports, dumped surplus) in MW
+        frame.columns = [f"{c}_mwh" if c.endswith("-level") else f"{c}_mw" for c in frame.columns]
         if self.dispatch_weight_h is not None:
             hours = np.arange(len(frame))
             # the snapshots' timestamps are placeholders, not the calendar: rows are numbered
