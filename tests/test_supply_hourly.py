@@ -463,3 +463,15 @@ def test_synthetic_weather_is_named_as_a_driver() -> None:
     assert "compare seed=1, seed=2" in note and "weather=FILE" in note
     firm = size_supply("100 MW", ["nuclear-ap1000"], "flat", days=2)
     assert not [w for w in firm.warnings if w["code"] == "GW425"]
+
+
+def test_days_without_a_coupling_row_say_the_full_year_is_as_fast() -> None:
+    """The trial found --days no faster for CFE-1 mixes: without a CFE share or CO2 cap on a
+    fossil plant, GW427 says the full year is about as fast and exact."""
+    fast = size_supply("100 MW", ["nuclear-ap1000"], "flat", days=2)
+    (note,) = [w["message"] for w in fast.warnings if w["code"] == "GW427"]
+    assert note.startswith("representative days save little time here")
+    full = size_supply("100 MW", ["nuclear-ap1000"], "flat")
+    assert not [w for w in full.warnings if w["code"] == "GW427"]
+    coupled = size_supply("100 MW", ["nuclear-ap1000", "gas-ccgt"], "flat", cfe=0.5, days=2)
+    assert not [w for w in coupled.warnings if w["code"] == "GW427"]
