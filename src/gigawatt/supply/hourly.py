@@ -817,9 +817,10 @@ def size_supply(
                 "code": "GW425",
                 "message": f"{word_list(synthetic)}: one synthetic weather year (seed={seed}): "
                 + ", ".join(sketch[k] for k in ("solar", "wind") if k in kinds)
-                + "; the draw moved a 300 MW PV and battery plan from $273.1 to $245.3 and "
-                f"$241.0/MWh (seeds 0-2): compare seed={seed + 1}, seed={seed + 2}, or give "
-                "the site's measured year (weather=FILE, wind_file=FILE)",
+                + "; the draw moved a 300 MW PV and battery plan at CFE 1 (35,-106, full "
+                "year) from $273.0 to $258.0 and $245.2/MWh (seeds 0-2): compare "
+                f"seed={seed + 1}, seed={seed + 2}, or give the site's measured year "
+                "(weather=FILE, wind_file=FILE)",
             }
         )
     if link is not None and result.reserve:  # the trial saw "no N-1 firm cover" and no link

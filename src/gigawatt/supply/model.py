@@ -125,7 +125,7 @@ MODEL_KWARGS: dict[str, Any] = {"sparse": True}
 #: relaxed status lets it run anywhere from 0 to its availability, so the minimum does not
 #: bind). The default is linearized: on the 500 MW CFE-0.9 case with 12 days the integer
 #: commitment left a 30% gap after 45 s of HiGHS (the 0/1 build and hourly status together
-#: relax poorly) where the whole run took 24 s before; see docs/methodology/supply.md.
+#: relax poorly) where the whole run took 24 s before; see docs/methodology/supply-history.md.
 #: HiGHS's ``primal_solution_status`` of a feasible point (``kSolutionStatusFeasible``).
 FEASIBLE_SOLUTION_STATUS = 2
 UnitCommitment = Literal["integer", "linearized"]

@@ -276,7 +276,7 @@ def add_exact_days(periods: Periods, series: dict[str, np.ndarray], days: list[i
 #: How each cluster of days is represented (tsam's ``ClusterConfig.representation``): its
 #: days' distribution of every profile (Hoffmann, Kotzur and Stolten 2022, Applied Energy
 #: 315:119029), not its medoid day. Measured on the bench's six cases (24 days; see
-#: docs/methodology/supply.md): the largest cost error 1.7% against 3.0% with medoids, and
+#: docs/methodology/supply-history.md): the largest cost error 1.7% against 3.0% with medoids, and
 #: var-gas-cfe0.9 served within its fossil share without refinement rounds (medoids: 1.52%
 #: short, three rounds that cost more than the full year).
 REPRESENTATION: Literal["medoid", "distribution"] = "distribution"
