@@ -17,9 +17,11 @@ reduced sizing lies in the full year's ε-near-optimal set (ε = the 3% cost tar
 dispatched optimally over the full year it serves the load within the limits at ≤ (1 + ε) ×
 the full-year optimum. ``--ranges`` adds the full year's near-optimal range of each capacity
 (modelling to generate alternatives: two more full-year solves per capacity). Both run after
-and outside the timings. Where the full year is itself a ~2 s LP (var-cfe1, nuclear-heavy,
-north-eu-cfe1) the 8× target cannot be met while each PyPSA model costs ~2 s CPU to build:
-there the full year is the fast and exact path (docs/methodology/supply.md).
+and outside the timings. Where the full year is itself a ~1.5 s LP (var-cfe1, nuclear-heavy,
+north-eu-cfe1) the 8× target cannot be met while each PyPSA model costs ~0.7 s CPU to build
+(network 0.1-0.3 s, linopy model 0.5-0.6 s, whatever its size): there the full year is the
+fast and exact path, and warning GW427 says so (docs/methodology/supply.md; the history of
+these figures is in docs/methodology/supply-history.md).
 
 Measured 2026-12-01, session 4 (500 MW flat, 24 days, full year and reduced in one process
 per case, on the shared 2-core machine at load average 4-7, so CPU seconds are compared).

@@ -412,7 +412,7 @@ def test_cost_assumptions_are_stated_with_sources(capsys: pytest.CaptureFixture[
     the user is its centre: for '8 to 12 $/W' (a 90% lognormal) the geometric mean,
     sqrt(8 x 12) = 9.798 $/W, shown $9,800/kW."""
     from gigawatt.cli.supply_cmd import print_supply
-    from gigawatt.report.supply_text import assumption_rows, levers_words
+    from gigawatt.report.supply_text import assumption_rows, assumption_sources, levers_words
     from gigawatt.supply.hourly import size_supply
 
     name = "overnight_cost_nuclear_ap1000_usd_per_w"
@@ -434,5 +434,10 @@ def test_cost_assumptions_are_stated_with_sources(capsys: pytest.CaptureFixture[
     assert {r["parameter"] for r in rows} >= {"overnight cost", "fixed O&M", "fuel", "lifetime"}
     page = render_supply_report(result)
     assert '<table id="assumptions">' in page and "Department of Energy" in page
+    # each source listed once, the rows pointing to it by number
+    sources = assumption_sources(result)
+    title = sources[0].split(" https")[0]  # the page breaks URLs with <wbr>
+    assert len(sources) == len(set(sources)) and page.count(title) == 1
+    assert rows[0]["source"].startswith("[1]")
     print_supply(result)
     assert "assumptions: discount rate 4.00%" in " ".join(capsys.readouterr().out.split())

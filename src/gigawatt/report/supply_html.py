@@ -17,6 +17,7 @@ from gigawatt.report.format import fixed, percent
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 from gigawatt.report.supply_text import (
     assumption_rows,
+    assumption_sources,
     caution_words,
     cost_texts,
     days_shown,
@@ -234,6 +235,7 @@ def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | N
         caution=caution_words(result),
         reserve=reserve_parts(result),
         assumptions=assumption_rows(result),
+        assumption_sources=assumption_sources(result),
         units_note=units_note(result),
         linked=bool(result.choices.get("linked_storage")),
         time_note=utc_offset_note(result),

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "assumption_rows",
+    "assumption_sources",
     "cost_texts",
     "days_shown",
     "days_shown_words",
@@ -278,18 +279,32 @@ def caution_words(result: SupplyResult) -> str:
     )
 
 
+def assumption_sources(result: SupplyResult) -> list[str]:
+    """The citations of :attr:`SupplyResult.assumptions`, each once, in order of first use
+    (the ``[n]`` of :func:`assumption_rows` is its place here, from 1)."""
+    cited: list[str] = []
+    for fields in result.assumptions.values():
+        for item in fields:
+            if item["source"] not in cited:
+                cited.append(item["source"])
+    return cited
+
+
 def assumption_rows(result: SupplyResult) -> list[dict[str, str]]:
     """The cost and performance values the sizing used, one row per technology and field
     (:attr:`SupplyResult.assumptions`): ``technology``, ``parameter``, ``value`` (``as set``
-    where ``--set`` gave it), ``range`` (cited) and ``source`` (citation, locator, ``guess``).
-    [] for a result without them."""
+    where ``--set`` gave it), ``range`` (cited) and ``source`` (``[n]`` into
+    :func:`assumption_sources`, the locator, ``a guess``). [] for a result without them."""
     from gigawatt.report.format import fmt, fmt_interval
 
+    numbers = {cite: i + 1 for i, cite in enumerate(assumption_sources(result))}
     rows = []
     for tid, fields in result.assumptions.items():
         for item in fields:
             name = item["field"]
-            source = item["source"] + (f" ({item['locator']})" if item.get("locator") else "")
+            source = f"[{numbers[item['source']]}]" + (
+                f" {item['locator']}" if item.get("locator") else ""
+            )
             rows.append(
                 {
                     "technology": tid,
