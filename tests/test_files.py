@@ -156,3 +156,35 @@ def test_dash_and_empty_outputs_are_refused(path: str, match: str) -> None:
     directory"."""
     with pytest.raises(UserInputError, match=match):
         check_output_path(path, "--dispatch", "dispatch.csv")
+
+
+def test_outputs_of_one_command_are_written_all_or_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attack filled the disk under --dispatch: the CSV failed after the report had been
+    renamed over the user's earlier one, and the rollback deleted it. Now every partial is
+    written before any is renamed: the earlier report survives, and nothing is left over."""
+    import errno
+
+    from gigawatt.files import write_texts_atomic
+
+    report = tmp_path / "old.html"
+    report.write_text("an earlier report")
+    dispatch = tmp_path / "full" / "d.csv"
+    real = Path.write_text
+
+    def disk_full(self: Path, *args: object, **kwargs: object) -> int:
+        if self.name == ".d.csv.partial":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    items = [("new report", report, "--report", "r.html"), ("a,b", dispatch, "--dispatch", "d.csv")]
+    with pytest.raises(UserInputError, match=r"cannot write --dispatch .*No space left"):
+        write_texts_atomic(items)
+    assert report.read_text() == "an earlier report"
+    leftovers = [p.name for p in tmp_path.rglob("*") if p.name.endswith(".partial")]
+    assert leftovers == []
+    monkeypatch.setattr(Path, "write_text", real)
+    assert write_texts_atomic(items) == [report.resolve(), dispatch.resolve()]
+    assert report.read_text() == "new report" and dispatch.read_text() == "a,b"

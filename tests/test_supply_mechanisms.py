@@ -389,3 +389,36 @@ def test_a_continuous_fraction_of_a_unit_says_what_whole_units_add() -> None:
         "500 MW", ["nuclear-ap1000", "gas-ccgt"], "flat", days=2, integer=True, discount_rate=0.07
     )
     assert not [w for w in whole.warnings if w["code"] == "GW421"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "needle"),
+    [
+        # the attack: a store that made energy, a traceback, NaN costs
+        ("round_trip_efficiency_battery_li_ion", "1.5", "is above 1"),
+        ("round_trip_efficiency_battery_li_ion", "0", "is not above 0"),
+        ("round_trip_efficiency_battery_li_ion", "-0.5", "is below 0"),
+        # 50 MW of AP1000 for a 100 MW load
+        ("availability_nuclear_ap1000", "2", "is above 1"),
+        ("availability_gas_ccgt", "0.9 to 1.3", "outside the values an availability can take"),
+        ("lifetime_nuclear_ap1000_s", "0 yr", "is not above 0"),
+        ("direct_emissions_gas_ccgt_kg_per_j", "1e9 g/kWh", "is above 3 kg/kWh"),
+    ],
+)
+def test_set_values_outside_their_physics_are_refused(name: str, value: str, needle: str) -> None:
+    techs = ["battery-li-ion", "gas-ccgt", "nuclear-ap1000"]
+    with pytest.raises(UserInputError, match=needle):
+        size_supply("100 MW", techs, "flat", days=2, overrides={name: value})
+
+
+def test_availability_set_on_whole_units_is_said_unused() -> None:
+    """Whole units take their availability from sampled outages: the attack's availability 0
+    and 2 gave the same answer with nothing said. GW428 names the unused value."""
+    name = "availability_nuclear_ap1000"
+    result = size_supply(
+        "100 MW", ["nuclear-ap1000"], "flat", days=2, integer=True, overrides={name: "0.5"}
+    )
+    (note,) = [w["message"] for w in result.warnings if w["code"] == "GW428"]
+    assert note.startswith(f"{name} not used: whole units take their availability")
+    loose = size_supply("100 MW", ["nuclear-ap1000"], "flat", days=2, overrides={name: "0.5"})
+    assert not [w for w in loose.warnings if w["code"] == "GW428"]

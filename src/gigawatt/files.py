@@ -15,7 +15,13 @@ from pathlib import Path
 
 from gigawatt.errors import UserInputError
 
-__all__ = ["atomic_output", "check_distinct_outputs", "check_output_path", "write_text_atomic"]
+__all__ = [
+    "atomic_output",
+    "check_distinct_outputs",
+    "check_output_path",
+    "write_text_atomic",
+    "write_texts_atomic",
+]
 
 
 #: Longest file name and path the checks accept when the system does not say [bytes]
@@ -180,3 +186,34 @@ def write_text_atomic(text: str, path: Path | str, option: str, example: str) ->
     with atomic_output(path, option, example) as partial:
         partial.write_text(text, encoding="utf-8")
     return Path(path).resolve()
+
+
+def write_texts_atomic(items: Sequence[tuple[str, Path | str, str, str]]) -> list[Path]:
+    """Write several outputs of one command as one: ``(text, path, option, example)`` each.
+    Every text goes to its hidden ``.NAME.partial`` first; only when all are written are they
+    renamed over their targets, so a failure (a full disk, a folder that refuses files) leaves
+    every earlier file as it was and no partial behind. The attack lost an earlier report when
+    the dispatch CSV beside it could not be written: the report, already renamed, was removed.
+    Returns the resolved paths; errors as :func:`atomic_output`'s."""
+    targets = [check_output_path(path, option, example) for _text, path, option, example in items]
+    partials = [t.with_name(f".{t.name}.partial") for t in targets]
+    named = ""  # the output being written, for the message
+    try:
+        for (text, _path, option, _example), target, partial in zip(
+            items, targets, partials, strict=True
+        ):
+            named = f"{option} {str(target)!r}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(text, encoding="utf-8")
+        for (_text, _path, option, _example), target, partial in zip(
+            items, targets, partials, strict=True
+        ):
+            named = f"{option} {str(target)!r}"
+            partial.replace(target)
+    except OSError as exc:
+        raise UserInputError(f"cannot write {named}: {exc.strerror or exc}") from None
+    finally:
+        for partial in partials:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+    return [t.resolve() for t in targets]

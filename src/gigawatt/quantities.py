@@ -394,6 +394,25 @@ PREFIX_RULES: tuple[tuple[str, Rule], ...] = (
         for prefix in ("overnight_cost_", "fixed_om_", "variable_om_", "fuel_cost_")
     ),
     ("storage_energy_cost_", Rule("a cost", 0.0, None, hint="'190 to 320 USD/kWh'")),
+    # a technology's performance (supply --set): the attack set a battery's round-trip
+    # efficiency to 1.5 (a store that made energy), 0 (a traceback) and -0.5 (NaN costs), an
+    # AP1000's availability to 2 (50 MW for a 100 MW load) and a lifetime to 0
+    (
+        "round_trip_efficiency_",
+        Rule("a round-trip efficiency", 0.0, 1.0, low_open=True, hint="'0.83 to 0.87'"),
+    ),
+    ("availability_", Rule("an availability", 0.0, 1.0, low_open=True, hint="'0.92 to 0.94'")),
+    ("lifetime_", Rule("a lifetime", 0.0, None, low_open=True, hint="'30 to 40 yr'")),
+    (
+        "direct_emissions_",
+        Rule(
+            "a direct emission intensity",
+            0.0,
+            3.0 * _KG_PER_J_PER_KG_PER_KWH,  # as a grid's: coal is about 1 kg/kWh
+            hint="'330 to 370 g/kWh'",
+            display=("kg/kWh", _KG_PER_J_PER_KG_PER_KWH),
+        ),
+    ),
 )
 #: Rules by name suffix, tried after exact names and prefixes.
 SUFFIX_RULES: tuple[tuple[str, Rule], ...] = (

@@ -171,6 +171,8 @@ _OPTION_ALIASES = {
     "fallback": "--fallback-full-year",
     "total_params": "--params",
 }
+#: Keyword arguments whose False is a flag of its own: ``integer=False`` → ``--continuous``.
+_FALSE_FLAGS = {"integer": "--continuous"}
 _KEYWORD = re.compile(r"\b([a-z][a-z0-9_]*)=(\[[^\]]*\]|'[^']*'|[^\s,;)]+)")
 _OVERRIDE = re.compile(r"overrides=\{'([^']+)': ([^}]*)\}")
 _SETS = re.compile(r"^sets: ")
@@ -194,7 +196,8 @@ def cli_wording(message: str, command: object = None) -> str:
     while stack:
         cmd = stack.pop()
         for param in getattr(cmd, "params", []):
-            options.update(o for o in getattr(param, "opts", []) if o.startswith("--"))
+            for names in (getattr(param, "opts", []), getattr(param, "secondary_opts", [])):
+                options.update(o for o in names if o.startswith("--"))
         stack.extend(getattr(cmd, "commands", {}).values())
     message = _OVERRIDE.sub(lambda m: f"--set {m.group(1)}={m.group(2)}", message)
     message = _SETS.sub("--set: ", message)  # the outlook's ``sets`` argument
@@ -206,6 +209,8 @@ def cli_wording(message: str, command: object = None) -> str:
             return match.group(0)
         if value == "True":  # a flag: ``verbose=True`` → ``--verbose``
             return option
+        if value == "False" and _FALSE_FLAGS.get(name) in options:  # integer=False
+            return _FALSE_FLAGS[name]
         if value.startswith("["):
             value = ",".join(v.strip(" '") for v in value.strip("[]").split(","))
         return f"{option} {value.strip(chr(39))}"

@@ -367,21 +367,23 @@ def register(app: typer.Typer) -> None:
         if auto_note is not None:
             result.warnings.append({"code": "GW420", "message": auto_note})
         written: Path | None = None
-        if report is not None:  # first: a report that cannot be written leaves no dispatch file
+        outputs: list[tuple[str, Path | str, str, str]] = []
+        if report is not None:  # rendered first: a rendering error writes nothing
             from gigawatt.cli import cli_wording
-            from gigawatt.report.supply_html import write_supply_report
+            from gigawatt.report.page import finish_page
+            from gigawatt.report.supply_html import render_supply_report
 
-            written = write_supply_report(result, report, cli_wording)
+            page = finish_page(render_supply_report(result, cli_wording))
+            outputs.append((page, report, "--report", "supply.html"))
         if dispatch is not None and result.dispatch is not None:
-            from gigawatt.files import write_text_atomic
+            outputs.append((result.dispatch_csv(), dispatch, "--dispatch", "dispatch.csv"))
+        if outputs:
+            from gigawatt.files import write_texts_atomic
 
-            csv_text = result.dispatch_csv()
-            try:
-                write_text_atomic(csv_text, dispatch, "--dispatch", "dispatch.csv")
-            except BaseException:
-                if written is not None:  # nothing half-written: the report goes with it
-                    written.unlink(missing_ok=True)
-                raise
+            # all or none: a dispatch CSV that cannot be written leaves an earlier report
+            # in place (the attack lost one), and the other way round
+            paths = write_texts_atomic(outputs)
+            written = paths[0] if report is not None else None
         if json_out:
             from gigawatt.cli import cli_wording
 

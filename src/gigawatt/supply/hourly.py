@@ -422,6 +422,25 @@ def size_supply(
             plans[t.id] = UnitPlan(size_mw, tuple(profiles), stable, ramp, cycles)
             unit_series.update(zip(unit_names(t.id, len(profiles)), profiles, strict=True))
 
+    if plans:  # said, never silent: the attack's availability 0 and 2 gave the same answer
+        from gigawatt.supply.equivalents import TechNodes, tech_key
+
+        unused = [
+            node
+            for tid in plans
+            if (node := TechNodes(tech_key(tid)).leaf("availability")) in set_names
+        ]
+        if unused:
+            from gigawatt.report.format import word_list
+
+            warnings_out.append(
+                {
+                    "code": "GW428",
+                    "message": f"{word_list(unused)} not used: whole units take their "
+                    "availability from their own sampled refuelling and forced outages; size "
+                    "continuously (integer=False) for the set value to apply",
+                }
+            )
     series = {"load": load_w / W_PER_MW, **availability, **unit_series}
     if link is not None:
         series["_grid_clean"] = link.clean_share
