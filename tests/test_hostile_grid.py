@@ -334,3 +334,16 @@ def test_default_import_price_is_said(tmp_path: Path) -> None:
     given = GridOptions(grid="us-2023", import_price_usd_per_mwh=60.0)
     given.link(catalog(), 100.0)
     assert not [n for n in given.notes if n["code"] == "GW426"]
+
+
+def test_grid_file_must_be_a_regular_file(tmp_path: Path) -> None:
+    """The attack's FIFO hung the run and /dev/zero took 9.6 GB: --grid-file now goes through
+    the same regular-file, size and encoding checks as the other CSV inputs."""
+    import os
+
+    fifo = tmp_path / "grid.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(UserInputError, match="not a regular file"):
+        read_grid_file(fifo)
+    with pytest.raises(UserInputError, match="not a regular file"):
+        read_grid_file("/dev/zero")

@@ -470,3 +470,14 @@ def test_sampled_outages_are_named_as_a_driver() -> None:
     assert "(seed=3)" in note and "compare seed=4, seed=5" in note
     continuous = size_supply("500 MW", ["nuclear-ap1000"], "flat", days=2)
     assert not [w for w in continuous.warnings if w["code"] == "GW422"]
+
+
+def test_aliases_of_one_technology_count_once_in_the_whole_unit_rule() -> None:
+    """The attack's --tech nuclear,ap1000,vogtle named one AP1000 three ways: counted three
+    times, it flipped the default to continuous; resolved first, it is one technology."""
+    from gigawatt.catalog import catalog
+    from gigawatt.cli.supply_cmd import _auto_integer
+
+    once = _auto_integer(catalog(), ["nuclear-ap1000"], "100MW", 4)
+    assert _auto_integer(catalog(), ["nuclear", "ap1000", "vogtle"], "100MW", 4) == once
+    assert once[0] is True

@@ -415,7 +415,9 @@ def _auto_integer(
 
     if load is None or days is None:
         return False, None
-    chosen = [cat.typed(Technology, i) for i in techs]
+    # each technology once after its aliases resolve: the attack's nuclear,ap1000,vogtle (one
+    # AP1000) counted three times and flipped whole units to continuous
+    chosen = list({t.id: t for t in (cat.typed(Technology, i) for i in techs)}.values())
     item = load_input(load).value
     mean_w = float(np.median(item)) if isinstance(item, np.ndarray) else item.central
     return auto_whole_units(chosen, mean_w, days)

@@ -24,7 +24,7 @@ import numpy as np
 
 from gigawatt.errors import UserInputError
 from gigawatt.quantities import check_series
-from gigawatt.supply.profiles import HOURS, Site, supply_parameters
+from gigawatt.supply.profiles import HOURS, Site, read_csv_text, supply_parameters
 from gigawatt.units import J_PER_KWH, J_PER_MWH
 
 if TYPE_CHECKING:
@@ -58,12 +58,17 @@ def read_grid_file(path: str | Path) -> tuple[np.ndarray, np.ndarray | None]:
     Raises :class:`UserInputError` naming the file and the problem (missing column, wrong
     length, non-finite or negative values, a clean share outside [0, 1]).
     """
+    import io
+
     import pandas as pd
 
+    # a regular UTF-8 file of bounded size: a FIFO hung and /dev/zero filled the memory (attack)
+    text = read_csv_text(Path(path), "--grid-file")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (OSError, ValueError) as exc:
-        raise UserInputError(f"--grid-file {path}: cannot read it as CSV ({exc})") from exc
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserInputError(f"--grid-file {path}: cannot read it as CSV ({first})") from None
     cols = {c.strip().lower(): c for c in frame.columns}
     if "carbon_intensity_g_per_kwh" not in cols:
         raise UserInputError(

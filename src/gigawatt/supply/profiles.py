@@ -193,8 +193,11 @@ def _edge_hour_complete(samples: pd.DatetimeIndex, hour: pd.Timestamp, step: pd.
 MAX_CSV_BYTES = 200 * 2**20
 
 
-def _read_text(path: Path, what: str) -> str:
-    """The text of a regular, UTF-8 (BOM allowed) CSV file without NUL bytes."""
+def read_csv_text(path: Path, what: str) -> str:
+    """The text of a regular, UTF-8 (BOM allowed) CSV file without NUL bytes, at most
+    :data:`MAX_CSV_BYTES`. Raises :class:`UserInputError` naming ``path`` and ``what`` for a
+    missing file, a directory, a device or pipe (which would hang or fill the memory), a file
+    too large, binary or not UTF-8."""
     import stat
 
     try:
@@ -228,7 +231,7 @@ def _read_hourly(path: Path, what: str, allow_trace: bool, tile: bool) -> Hourly
 
     import pandas as pd
 
-    text = _read_text(path, what)
+    text = read_csv_text(path, what)
     if not text.strip():
         raise UserInputError(f"{path}: the {what} file is empty")
     try:
