@@ -8,6 +8,7 @@ stays fast.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import sys
@@ -37,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         with _one_line_warnings():
             returned = command.main(args=argv, prog_name="gigawatt", standalone_mode=False)
     except typer.Exit as exc:
+        if exc.exit_code == 130:  # Ctrl-C, in case typer raises it rather than returning it
+            print("interrupted", file=sys.stderr)
         return int(exc.exit_code or 0)
     except typer.Abort:
         print("aborted", file=sys.stderr)
@@ -58,6 +61,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        # writing the output failed (stdout on a full disk: /dev/full gave a traceback)
+        with contextlib.suppress(OSError):
+            print(f"error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     except Exception:  # an internal failure: show it, it is a bug to report
         import traceback
 
@@ -68,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    if returned == 130:  # typer's return for Ctrl-C, which left stderr empty (attack)
+        print("interrupted", file=sys.stderr)
     return returned if isinstance(returned, int) else 0
 
 
@@ -218,6 +230,8 @@ def cli_wording(message: str, command: object = None) -> str:
     return _KEYWORD.sub(flag, message)
 
 
+#: errno values of a failed write of the command's own output (no space, a closed stream).
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EBADF})
 #: BLAS threads for the command line. numpy's OpenBLAS starts one thread per core when it is
 #: imported (~0.05 s of every call here, on 2 cores; more on big machines), and gigawatt does
 #: no matrix algebra (the solvers bring their own threads). A value the user set is kept.
@@ -225,10 +239,22 @@ CLI_BLAS_THREADS = "1"
 
 
 def entry() -> None:
-    """Console-script entry point (one BLAS thread unless ``OPENBLAS_NUM_THREADS`` is set)."""
+    """Console-script entry point (one BLAS thread unless ``OPENBLAS_NUM_THREADS`` is set).
+
+    A closed standard stream (``>&-``, ``2>&-``) is None in Python: it is replaced by
+    ``/dev/null`` (the attack got two tracebacks), so the exit code still tells the outcome."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", CLI_BLAS_THREADS)
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 (for the whole run)
+            # the solver's banner is silenced by redirecting file descriptor 1: keep it valid
+            with contextlib.suppress(OSError):
+                fd = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(fd, 1 if name == "stdout" else 2)
+                os.close(fd)
     code = main()
-    sys.stdout.flush()
+    with contextlib.suppress(OSError):
+        sys.stdout.flush()
     if os.environ.get("GIGAWATT_DEBUG"):
         print(f"[gigawatt exit {code}]", file=sys.stderr)
     raise SystemExit(code)

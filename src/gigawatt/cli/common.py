@@ -184,10 +184,17 @@ def load_catalog(files: Sequence[Path] | None) -> Catalog:
 
 
 def console(stderr: bool = False) -> Console:
-    """A Rich console (stderr for progress and messages when stdout carries JSON)."""
+    """A Rich console (stderr for progress and messages when stdout carries JSON). A closed
+    pipe (``| head -1``) ends the command quietly with exit 0, as ``--json`` does: Rich's own
+    handler exits 1, the code of an internal failure (attack)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, log_path=False)  # no "file.py:335" column
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(stderr=stderr, highlight=False, log_path=False)  # no "file.py:335" column
 
 
 def emit_json(data: Any) -> None:

@@ -575,6 +575,10 @@ def solve(
             status, condition = model.solve(solver_name="highs", io_api="direct", **opts)
         except Exception as exc:
             return "error", f"{type(exc).__name__}: {exc}"
+        if str(condition) == "user_interrupt":
+            # HiGHS catches Ctrl-C itself and stops: raised as the user meant it, not taken
+            # for a stalled method and retried (the attack's Ctrl-C ran on to exit 0)
+            raise KeyboardInterrupt
         return str(status), str(condition)
 
     started = time.perf_counter()
