@@ -389,9 +389,15 @@ PREFIX_RULES: tuple[tuple[str, Rule], ...] = (
     ("chip_tdp_", PER_ACCELERATOR_POWER),  # the outlook's chip_tdp_2027_w: > 0 W
     # a technology's own costs (supply --set): spending, never a credit (credits and prices
     # such as the grid's export price keep their own names)
+    # each with an example in its own unit (the attack's fuel cost was shown '8 to 12 USD/W')
     *(
-        (prefix, Rule("a cost", 0.0, None, hint="'8 to 12 USD/W'; a cost cannot be negative"))
-        for prefix in ("overnight_cost_", "fixed_om_", "variable_om_", "fuel_cost_")
+        (prefix, Rule("a cost", 0.0, None, hint=f"{example}; a cost cannot be negative"))
+        for prefix, example in (
+            ("overnight_cost_", "'8 to 12 USD/W'"),
+            ("fixed_om_", "'20 to 40 USD/kW/yr'"),
+            ("variable_om_", "'2 to 5 USD/MWh'"),
+            ("fuel_cost_", "'15 to 40 USD/MWh'"),
+        )
     ),
     ("storage_energy_cost_", Rule("a cost", 0.0, None, hint="'190 to 320 USD/kWh'")),
     # a technology's performance (supply --set): the attack set a battery's round-trip

@@ -343,7 +343,8 @@ def size_supply(
         discount_rate = cat.get("parameter", "supply-discount-rate").value.central  # type: ignore[attr-defined]
     elif not (np.isfinite(discount_rate) and -0.5 < discount_rate < 1.0):
         raise UserInputError(
-            f"discount_rate={discount_rate}: a real rate per year, e.g. discount_rate=0.07 for 7%"
+            f"discount_rate={discount_rate}: a real rate per year above -0.5 and below 1, e.g. "
+            "discount_rate=0.07 for 7%"
         )
     value_sets, set_names = tech_values(techs, overrides, samples, seed)
     costs = [TechCosts.from_catalog(t, discount_rate, value_sets[0][t.id]) for t in techs]
