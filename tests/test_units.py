@@ -144,3 +144,20 @@ def test_join_range_writes_shared_unit_once() -> None:
         "6.27k – 20.9k tokens/person/day"
     )
     assert join_range("1.1", "1.56") == "1.1 – 1.56"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("100 mw", "'mw' is not a unit known here; write MW for megawatts"),
+        ("80 EUR/MWh", "'EUR' is not a unit known here; write USD or $"),
+        ("10 kt to 50 kt", "a single quantity is needed here, not a range"),
+    ],
+)
+def test_unit_errors_in_words_without_pint_classes(text: str, needle: str) -> None:
+    """The attack read pint's 'UndefinedUnitError' and 'ValueError: Unit expression cannot
+    have a scaling factor' in one-line errors: the reason is now in words, with the fix."""
+    with pytest.raises(UserInputError) as info:
+        parse_quantity(text)
+    message = str(info.value)
+    assert needle in message and "Error" not in message

@@ -408,7 +408,7 @@ def _convert_with_pint(magnitude: float, rest: str, original: str) -> tuple[floa
         q = registry.Quantity(magnitude, registry.parse_units(rest))
     except Exception as exc:  # pint raises many exception types for bad units
         raise UserInputError(
-            f"unknown unit in {original!r} ({exc.__class__.__name__}: {exc}); "
+            f"unknown unit in {original!r} ({_unit_reason(exc)}); "
             "units look like 'W', 'kWh', 'TB/s', 'TFLOP/s', 'tokens/day', '$/kWh'"
         ) from None
     value, unit = _si_unit_of(q)
@@ -418,6 +418,36 @@ def _convert_with_pint(magnitude: float, rest: str, original: str) -> tuple[floa
         unit = DIMENSIONS[dimension].si_unit
     _PINT_MEMO.put(key, [value, unit, dimension])
     return value, unit, dimension
+
+
+#: Unit words written in the wrong case or currency, and what to write (the attack met pint's
+#: "UndefinedUnitError" for '100 mw' and '80 EUR/MWh').
+_UNIT_SPELLING = {
+    "w": "W",
+    "kw": "kW",
+    "mw": "MW for megawatts",
+    "gw": "GW",
+    "tw": "TW",
+    "wh": "Wh",
+    "kwh": "kWh",
+    "mwh": "MWh",
+    "gwh": "GWh",
+    "twh": "TWh",
+    "eur": "USD or $ (costs are in US dollars: convert first)",
+    "gbp": "USD or $ (costs are in US dollars: convert first)",
+}
+
+
+def _unit_reason(exc: Exception) -> str:
+    """Why pint could not read a unit, in words, without its exception class."""
+    names = [str(n) for n in getattr(exc, "unit_names", None) or ()]
+    if names:
+        fixes = [_UNIT_SPELLING[n.lower()] for n in names if n.lower() in _UNIT_SPELLING]
+        known = ", ".join(repr(n) for n in names)
+        return f"{known} is not a unit known here" + (f"; write {fixes[0]}" if fixes else "")
+    if "scaling factor" in str(exc):
+        return "a single quantity is needed here, not a range such as '10 kt to 50 kt'"
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else "not a unit"
 
 
 def _article(dimension: str) -> str:
