@@ -119,3 +119,20 @@ def test_nul_bytes_and_special_files(tmp_path: Path) -> None:
         read_load_csv(path)
     with pytest.raises(UserInputError, match="not a regular file"):
         read_hourly_csv("/dev/zero", what="GHI (W/m²)")
+
+
+@pytest.mark.parametrize(
+    ("header", "count", "needle"),
+    [
+        (None, HOURS, "got 8759; the first line is read as the header"),  # bare numbers
+        ("load_mw", HOURS + 24, "got 8784; a leap year: drop 29 February"),
+    ],
+)
+def test_year_length_errors_say_why(
+    tmp_path: Path, header: str | None, count: int, needle: str
+) -> None:
+    path = tmp_path / "load.csv"
+    lines = ([header] if header else []) + ["100"] * count
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(UserInputError, match=needle):
+        read_load_csv(path)

@@ -327,8 +327,17 @@ def _checked(
     array: FloatArray, scale: float, path: Path, what: str, tiled: int | None, dropped: int
 ) -> HourlySeries:
     if array.shape[0] != HOURS:
+        hint = {
+            # the attack's 8,760 bare numbers: the first was read as the column's header
+            HOURS - 1: "; the first line is read as the header: give the column one, e.g. "
+            + _header_example(what),
+            # a leap year's 366 days
+            HOURS + 24: "; a leap year: drop 29 February (hours 1416-1439) for the modelled "
+            "8,760-hour year",
+        }.get(int(array.shape[0]), "")
         raise UserInputError(
-            f"{path}: expected one year of hourly {what} ({HOURS} hours), got {array.shape[0]}"
+            f"{path}: expected one year of hourly {what} ({HOURS} hours), got "
+            f"{array.shape[0]}{hint}"
         )
     if np.any(array < 0):
         row = int(np.flatnonzero(array < 0)[0])
