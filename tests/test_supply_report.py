@@ -441,3 +441,18 @@ def test_cost_assumptions_are_stated_with_sources(capsys: pytest.CaptureFixture[
     assert rows[0]["source"].startswith("[1]")
     print_supply(result)
     assert "assumptions: discount rate 4.00%" in " ".join(capsys.readouterr().out.split())
+
+
+def test_whole_units_named_as_sized_not_as_counted() -> None:
+    """The attack read "oklo-aurora-15, gas-ccgt built in whole units" beside GW414's
+    "oklo-aurora-15 ... sized continuously": a continuous count that lands whole (0) is not a
+    whole-unit sizing. The result's choices name the technologies the MILP sized."""
+    from gigawatt.report.supply_text import whole_unit_techs
+
+    result = _synthetic(
+        units={"nuclear-ap1000": 2.0, "wind-onshore": 37.0},
+        capacity_built_w={"nuclear-ap1000": 2.234e9, "wind-onshore": 37 * 3.29e6},
+        units_built={"nuclear-ap1000": 2, "wind-onshore": 37},
+        choices={"integer": True, "whole_unit_techs": ["nuclear-ap1000"]},
+    )
+    assert whole_unit_techs(result) == ["nuclear-ap1000"]  # wind's 37.0 is continuous

@@ -142,6 +142,9 @@ def whole_unit_techs(result: SupplyResult) -> list[str]:
     technologies stay continuous and are rounded up to build."""
     if not result.choices.get("integer"):
         return []
+    if "whole_unit_techs" in result.choices:  # as sized: a continuous count can land whole
+        # (the attack read oklo-aurora-15 "built in whole units" beside GW414's "continuously")
+        return [t for t in result.units if t in result.choices["whole_unit_techs"]]
     return [
         tid
         for tid, count in result.units.items()

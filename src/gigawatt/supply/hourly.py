@@ -871,6 +871,8 @@ def size_supply(
         "seed": seed,
         "discount_rate": discount_rate,
         "integer": bool(plans),
+        # the technologies the MILP sized in whole units (GW414's are continuous)
+        "whole_unit_techs": sorted(plans),
         "set": {name: str((overrides or {})[name]) for name in set_names},
         "grid": None if grid is None else grid.describe(),
         "year": year,
