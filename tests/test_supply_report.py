@@ -456,3 +456,24 @@ def test_whole_units_named_as_sized_not_as_counted() -> None:
         choices={"integer": True, "whole_unit_techs": ["nuclear-ap1000"]},
     )
     assert whole_unit_techs(result) == ["nuclear-ap1000"]  # wind's 37.0 is continuous
+
+
+def test_terminal_table_never_cuts_an_id_or_a_number(capsys: pytest.CaptureFixture[str]) -> None:
+    """At 80 columns the attack saw "nuclear-nuscale-us4…" and "398,540,888…": the table now
+    goes through the shared fitting, which drops a column before it cuts an id or number."""
+    import dataclasses
+
+    from gigawatt.cli.supply_cmd import print_supply
+
+    long_id = "nuclear-nuscale-us460"
+    base = _synthetic()
+    result = dataclasses.replace(
+        base,
+        technologies=[long_id, *base.technologies],
+        capacity_w={**base.capacity_w, long_id: 3.98e17},
+        cost_by_tech_usd_per_year={long_id: 3.98540888e14},
+    )
+    print_supply(result)
+    out = capsys.readouterr().out
+    assert long_id in out and "398,540,888" in out and "…" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80

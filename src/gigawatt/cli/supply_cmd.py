@@ -469,7 +469,6 @@ def _grid_options(
 def print_supply(result: SupplyResult) -> None:
     """The human-readable table of an hourly sizing: continuous optimum next to the whole
     units to build, storage, energy and cost by technology, then the headline figures."""
-    from rich.table import Table
 
     from gigawatt.report.format import fixed, percent
     from gigawatt.report.supply_text import (
@@ -484,20 +483,11 @@ def print_supply(result: SupplyResult) -> None:
         solver_words,
         units_note,
     )
+    from gigawatt.report.terminal import Column, fit_table
     from gigawatt.units import format_quantity
 
     note = units_note(result)
-    table = Table(
-        title=(
-            f"Hourly supply sizing ({outcome_words(result)}); "
-            f"mean load {format_quantity(result.mean_load_w, 'W')}"
-        ),
-        title_justify="left",
-        caption=note or None,
-        caption_justify="left",
-    )
-    for col in ("technology", "optimum", "build", "storage", "energy/yr", "$M/yr"):
-        table.add_column(col, justify="left" if col == "technology" else "right")
+    cells: list[list[str]] = []
     rows = list(result.technologies)
     extra = [k for k in result.cost_by_tech_usd_per_year if k not in rows]
     for tid in rows + extra:
@@ -513,15 +503,36 @@ def print_supply(result: SupplyResult) -> None:
             if built == 0:
                 build = "0"
         gen = result.grid_energy_j().get(tid, gen)
-        table.add_row(
-            tid,
-            _amount(result.capacity_w.get(tid), "W"),
-            build,
-            _amount(store, "Wh"),
-            _amount(gen, "Wh"),
-            "" if cost is None else fixed(cost / 1e6),  # a solver's -0.0 residue reads 0.0
+        cells.append(
+            [
+                tid,
+                _amount(result.capacity_w.get(tid), "W"),
+                build,
+                _amount(store, "Wh"),
+                _amount(gen, "Wh"),
+                "" if cost is None else fixed(cost / 1e6),  # a solver's -0.0 residue reads 0.0
+            ]
         )
     out = console()
+    # the shared fitting: a column is dropped before a number or an id is cut (the attack saw
+    # "398,540,888…" and "nuclear-nuscale-us4…" at 80 columns)
+    table = fit_table(
+        [
+            Column("technology", "left", keep=9),
+            Column("optimum", keep=9),
+            Column("build", keep=6),
+            Column("storage", keep=7),
+            Column("energy/yr", keep=8),
+            Column("$M/yr", keep=9),
+        ],
+        cells,
+        out.width,
+        title=(
+            f"Hourly supply sizing ({outcome_words(result)}); "
+            f"mean load {format_quantity(result.mean_load_w, 'W')}"
+        ),
+        caption=note or None,
+    )
     out.print(table)
     texts = cost_texts(result)
     _say(
