@@ -1305,8 +1305,16 @@ def _monte_carlo(
     built: dict[str, int] = {t.id: 0 for t in techs}
     capacity: dict[str, list[float]] = {t.id: [] for t in techs}
     failed = 0
+    import time
+
+    started = time.perf_counter()
     for i, values in enumerate(value_sets):
-        step(f"Monte Carlo sample {i + 1} of {len(value_sets)}")
+        left = ""
+        if i:  # each sample is a solve: say how long the rest will take (1,000 take ~1.5 h)
+            per_s = (time.perf_counter() - started) / i
+            left_min = per_s * (len(value_sets) - i) / 60
+            left = f" (about {left_min:.0f} min left)" if left_min >= 1 else ""
+        step(f"Monte Carlo sample {i + 1} of {len(value_sets)}{left}")
         sample_costs = [TechCosts.from_catalog(t, discount_rate, values[t.id]) for t in techs]
         out = run(sample_costs, full=False, quiet=True)
         if out["status"] != "ok":
