@@ -475,3 +475,14 @@ def test_days_without_a_coupling_row_say_the_full_year_is_as_fast() -> None:
     assert not [w for w in full.warnings if w["code"] == "GW427"]
     coupled = size_supply("100 MW", ["nuclear-ap1000", "gas-ccgt"], "flat", cfe=0.5, days=2)
     assert not [w for w in coupled.warnings if w["code"] == "GW427"]
+
+
+def test_a_load_range_is_sized_at_its_median_and_said() -> None:
+    """The attack's --load '1 to 2 GW' was sized at 1.41 GW (the geometric median of the 90%
+    lognormal: sqrt(1 x 2) = 1.414 GW) with nothing said: GW429 says so."""
+    result = size_supply("1 GW to 2 GW", ["nuclear-ap1000"], "flat", days=2)
+    assert result.mean_load_w == pytest.approx(2**0.5 * 1e9, rel=1e-3)
+    (note,) = [w["message"] for w in result.warnings if w["code"] == "GW429"]
+    assert "is a range" in note and "1.41 GW" in note
+    point = size_supply("1 GW", ["nuclear-ap1000"], "flat", days=2)
+    assert not [w for w in point.warnings if w["code"] == "GW429"]

@@ -155,6 +155,11 @@ def with_unit(option: str, text: str | None, dimension: str) -> str | None:
     from gigawatt.dist import parse_dist
     from gigawatt.units import dimension_info
 
+    if not text.strip():  # named here: the attack's --load '' read "got ''" with no option
+        raise UserInputError(
+            f"{option} is empty; e.g. {option} '{dimension_info(dimension).example}'"
+        )
+
     if _NOT_FINITE.search(text):  # "NaN MW": named here, not as a bare "'NaN MW'" later
         raise UserInputError(
             f"{option} {text!r} is not a finite number; e.g. {option} "

@@ -390,7 +390,12 @@ def _check_positive(what: str, value: Dist | FloatArray) -> None:
         low = float(value.ppf(np.array([0.001]))[0])
         bad = not bool(np.isfinite(low) and low > 0)
     if bad:
-        raise UserInputError(f"the {what} must be a positive power, got values down to {low:g} W")
+        from gigawatt.units import format_quantity
+
+        shown = format_quantity(low, "W") if np.isfinite(low) else f"{low:g} W"
+        raise UserInputError(
+            f"the {what} must be a positive power (e.g. '500 MW'), got values down to {shown}"
+        )
 
 
 #: Result keys (in order of preference) read as the facility's average power.

@@ -131,7 +131,6 @@ def _load_series(
 ) -> np.ndarray:
     """Hourly load [W]; a measured trace shorter than a year that was repeated to fill it
     adds warning GW412 to ``warnings``."""
-    from gigawatt.supply.equivalents import load_input
 
     if isinstance(profile, Path) or (isinstance(profile, str) and profile not in LOAD_SHAPES):
         if isinstance(profile, str) and not Path(profile).suffix:
@@ -157,17 +156,38 @@ def _load_series(
                 }
             )
         if load is not None:  # rescale the shape to the requested mean
-            mean = load_input(load).value
-            mean_w = float(np.median(mean)) if isinstance(mean, np.ndarray) else mean.central
+            mean_w = _central_load_w(load, warnings)
             series = series / series.mean() * mean_w if series.mean() > 0 else series
         if series.mean() <= 0:
             raise UserInputError(f"{profile}: the load is zero in every hour")
         return series
-    item = load_input(load)
-    mean_w = (
-        float(np.median(item.value)) if isinstance(item.value, np.ndarray) else item.value.central
-    )
+    mean_w = _central_load_w(load, warnings)
     return load_profile(str(profile), params, site.lon if site else 0.0) * mean_w
+
+
+def _central_load_w(load: Any, warnings: list[dict[str, str]] | None) -> float:
+    """The mean load [W] an hourly sizing solves: ``load``'s value, or the median of a range
+    or a demand result's samples, which adds warning GW429 (said: the attack's '1 to 2 GW'
+    was sized at 1.41 GW with nothing said)."""
+    from gigawatt.dist import Point
+    from gigawatt.supply.equivalents import load_input
+    from gigawatt.units import format_quantity
+
+    value = load_input(load).value
+    if isinstance(value, np.ndarray):
+        mean_w, spread = float(np.median(value)), bool(np.ptp(value) > 0)
+    else:
+        mean_w, spread = float(value.central), not isinstance(value, Point)
+    if spread and warnings is not None:
+        warnings.append(
+            {
+                "code": "GW429",
+                "message": f"the load {str(load)!r} is a range: the hourly sizing solves one "
+                f"load, its median {format_quantity(mean_w, 'W')}; size each end for the "
+                "spread (the annual equivalents, gigawatt equivalents, carry the range)",
+            }
+        )
+    return mean_w
 
 
 def _check_load(load_w: np.ndarray, what: str) -> None:
