@@ -204,7 +204,7 @@ def test_every_catalogue_number_lies_in_its_domain() -> None:
         ("utilization", "1.5", "fraction"),
         # round 4 attack: a negative plant cost gave "$-531.2/MWh"; a reasoning multiplier
         # below 1 was clamped to 1 without a word
-        ("overnight_cost_nuclear_ap1000_usd_per_w", "-5 USD/W", "a cost must be at least 0"),
+        ("overnight_cost_nuclear_ap1000_usd_per_w", "-5 USD/W", "an overnight cost must lie in"),
         ("storage_energy_cost_battery_li_ion_usd_per_j", "-1 USD/kWh", "a cost"),
         ("fuel_cost_gas_ccgt_usd_per_j", "uniform(-10 USD/MWh, -5 USD/MWh)", "a cost"),
         ("reasoning_token_multiplier", "0.5", "at least 1"),

@@ -191,3 +191,23 @@ def test_cli_explain_units(capsys: pytest.CaptureFixture[str]) -> None:
         "unit_size_nuclear_ap1000_w",
         "capacity_factor_nuclear_ap1000",
     }
+
+
+def test_capital_recovery_factor_of_very_long_lives_is_the_rate() -> None:
+    """The attack's 1e9-year lifetime overflowed (1 + r)^n to a NaN cost with exit 0: the
+    annuity of a positive rate is r / (1 - (1 + r)^-n), whose limit is r. By hand: 6.32% over
+    30 years is 0.0632 x 1.0632^30 / (1.0632^30 - 1) = 0.07515."""
+    import numpy as np
+
+    from gigawatt.supply.finance import capital_recovery_factor
+    from gigawatt.units import SECONDS_PER_YEAR
+
+    def crf(rate: float, years: float) -> float:
+        return float(
+            capital_recovery_factor(np.array([rate]), np.array([years * SECONDS_PER_YEAR]))[0]
+        )
+
+    assert crf(0.0632, 30) == pytest.approx(0.0632 * 1.0632**30 / (1.0632**30 - 1), rel=1e-12)
+    assert crf(0.0632, 1e9) == pytest.approx(0.0632, rel=1e-12)
+    assert crf(-0.2, 30) == pytest.approx(-0.2 * 0.8**30 / (0.8**30 - 1), rel=1e-9)
+    assert crf(0.0, 30) == pytest.approx(1 / 30)

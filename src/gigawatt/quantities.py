@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from gigawatt.dist import Dist, LogNormal, Normal, Point, Triangular, Uniform
 from gigawatt.errors import UserInputError
-from gigawatt.units import J_PER_KWH
+from gigawatt.units import J_PER_KWH, SECONDS_PER_YEAR
 
 __all__ = [
     "COUNTED_AS",
@@ -54,6 +54,7 @@ TAIL_TOLERANCE = 0.01
 
 #: kg/J of one kg/kWh (carbon intensities are written per kWh).
 _KG_PER_J_PER_KG_PER_KWH = 1.0 / J_PER_KWH
+_S_PER_YEAR = SECONDS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -393,11 +394,22 @@ PREFIX_RULES: tuple[tuple[str, Rule], ...] = (
     *(
         (prefix, Rule("a cost", 0.0, None, hint=f"{example}; a cost cannot be negative"))
         for prefix, example in (
-            ("overnight_cost_", "'8 to 12 USD/W'"),
             ("fixed_om_", "'20 to 40 USD/kW/yr'"),
             ("variable_om_", "'2 to 5 USD/MWh'"),
             ("fuel_cost_", "'15 to 40 USD/MWh'"),
         )
+    ),
+    # an overnight cost of at most 1,000 USD/W (a guess: a hundred times the dearest plant
+    # built; the trial's 1e30 USD/W failed inside the solver with "warning: unknown")
+    (
+        "overnight_cost_",
+        Rule(
+            "an overnight cost",
+            0.0,
+            1000.0,
+            hint="'8 to 12 USD/W'; a cost cannot be negative",
+            display=("USD/W", 1.0),
+        ),
     ),
     ("storage_energy_cost_", Rule("a cost", 0.0, None, hint="'190 to 320 USD/kWh'")),
     # a technology's performance (supply --set): the attack set a battery's round-trip
@@ -408,7 +420,18 @@ PREFIX_RULES: tuple[tuple[str, Rule], ...] = (
         Rule("a round-trip efficiency", 0.0, 1.0, low_open=True, hint="'0.83 to 0.87'"),
     ),
     ("availability_", Rule("an availability", 0.0, 1.0, low_open=True, hint="'0.92 to 0.94'")),
-    ("lifetime_", Rule("a lifetime", 0.0, None, low_open=True, hint="'30 to 40 yr'")),
+    # at most 200 years (a guess: twice the longest licence, 80 years, or a century-old dam)
+    (
+        "lifetime_",
+        Rule(
+            "a lifetime",
+            0.0,
+            200 * _S_PER_YEAR,
+            low_open=True,
+            hint="'30 to 40 yr'",
+            display=("yr", _S_PER_YEAR),
+        ),
+    ),
     (
         "direct_emissions_",
         Rule(

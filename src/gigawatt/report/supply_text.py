@@ -312,7 +312,9 @@ def assumption_rows(result: SupplyResult) -> list[dict[str, str]]:
                 {
                     "technology": tid,
                     "parameter": _FIELD_WORDS.get(name, name),
-                    "value": fmt(item["value"], name) + (" as set" if item.get("set") else ""),
+                    "value": fmt(item["value"], name)
+                    + (" as set" if item.get("set") else "")
+                    + (f" (not used: {item['not_used']})" if item.get("not_used") else ""),
                     "range": fmt_interval(item["low"], item["high"], name),
                     "source": source + (" [a guess]" if item.get("guess") else ""),
                 }
@@ -339,7 +341,10 @@ def levers_words(result: SupplyResult) -> str:
             if item.get("set"):
                 name = item["field"]
                 text = given.get(TechNodes(tech_key(tid)).leaf(name))
-                how = f"the centre of --set {text!r}" if text else "as set"
+                ranged = text is not None and (" to " in text or "(" in text)
+                how = f"the centre of --set {text!r}" if ranged else "as set"
+                if item.get("not_used"):
+                    how += f", not used: {item['not_used']}"
                 parts.append(
                     f"{_FIELD_WORDS.get(name, name)} of {tid} {fmt(item['value'], name)} ({how}; "
                     f"cited {fmt_interval(item['low'], item['high'], name)})"

@@ -51,14 +51,18 @@ COST_TRAJECTORY_FIELDS: dict[str, str] = {
 def capital_recovery_factor(discount_rate: FloatArray, lifetime_s: FloatArray) -> FloatArray:
     """Capital recovery factor [1/yr]: the annuity that repays 1 USD over the lifetime.
 
-    ``discount_rate`` [1/yr], ``lifetime_s`` [s]. Uses 1/n where the rate is (near) zero.
+    ``discount_rate`` [1/yr], ``lifetime_s`` [s]. Uses 1/n where the rate is (near) zero. A
+    positive rate uses r / (1 - (1 + r)^-n), which tends to r for long lives: the form
+    r (1 + r)^n / ((1 + r)^n - 1) overflowed to NaN beyond ~11,500 years at 6.32% (attack).
     """
     r = np.asarray(discount_rate, dtype=float)
     n = np.asarray(lifetime_s, dtype=float) / SECONDS_PER_YEAR
     small = np.abs(r) < 1e-9
     safe_r = np.where(small, 1.0, r)
-    growth = np.power(1.0 + safe_r, n)
-    annuity = safe_r * growth / (growth - 1.0)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # the unused branch
+        decay = np.power(1.0 + safe_r, -n)
+        growth = np.power(1.0 + safe_r, n)
+        annuity = np.where(safe_r > 0, safe_r / (1.0 - decay), safe_r * growth / (growth - 1.0))
     return np.asarray(np.where(small, 1.0 / n, annuity), dtype=float)
 
 

@@ -467,6 +467,7 @@ def size_supply(
         series["_grid_clean"] = link.clean_share
         series["_grid_intensity"] = link.intensity_kg_per_mwh
     variable = [c.tech.id for c in costs if c.tech.role == "variable"]
+    has_storage = any(c.tech.role == "storage" for c in costs)
     rmse = None
     periods: Periods | None = None
     if days:
@@ -474,7 +475,7 @@ def size_supply(
         periods = aggregate_periods(series, days, variable)
         reduced, weights = periods.series, periods.weights_h
         rmse = periods.rmse
-        warnings_out.append(_periods_note(days, periods, linked))
+        warnings_out.append(_periods_note(days, periods, linked, has_storage))
     else:
         reduced, weights = series, np.ones(HOURS)
 
@@ -718,7 +719,7 @@ def size_supply(
             reduced, weights = periods.series, periods.weights_h
             step(f"keeping the sizing of an earlier round: {shortfall:.2%} short")
         warnings_out = [
-            _periods_note(days or 0, periods, linked) if w["code"] == "GW411" else w
+            _periods_note(days or 0, periods, linked, has_storage) if w["code"] == "GW411" else w
             for w in warnings_out
         ]
         # the exact check, where it runs, decides the fallback: its figure is the optimal
@@ -775,15 +776,26 @@ def size_supply(
                         }
                     )
             else:
+                from gigawatt.report.format import fmt
+
+                # one GW413, not two with different advice (trial, round 8): the general
+                # note on limited plants gives way to this one, with its real-year cost
+                year_words = (
+                    f"; dispatched over the full year it costs "
+                    f"{fmt(year_cost, 'cost_usd_per_mwh')} served"
+                    if year_cost is not None
+                    else ""
+                )
+                year_note = None
                 warnings_out.append(
                     {
                         "code": "GW413",
                         "message": f"full-year check: {how} over the full year, the "
                         f"{days}-day sizing leaves {shortfall:.2%} of the load unserved"
-                        f"{or_over}, and a plan short of the year can also be several percent "
-                        "too cheap (trial: 0.05% short, 5.2% below the full year's cost); use "
-                        "fallback=True to solve the full year when the days fall short, or "
-                        "more days=N" + ("" if check_error else ", or check_error=True"),
+                        f"{or_over}{year_words}; a plan short of the year can also be several "
+                        "percent too cheap (trial: 0.05% short, 5.2% below the full year's "
+                        "cost): use fallback=True to solve the full year when the days fall "
+                        "short, or more days=N" + ("" if check_error else ", or check_error=True"),
                     }
                 )
         if year_note is not None:
@@ -859,8 +871,13 @@ def size_supply(
                 + ", ".join(sketch[k] for k in ("solar", "wind") if k in kinds)
                 + "; the draw moved a 300 MW PV and battery plan at CFE 1 (35,-106, full "
                 "year) from $273.0 to $258.0 and $245.2/MWh (seeds 0-2): compare "
-                f"seed={seed + 1}, seed={seed + 2}, or give the site's measured year "
-                "(weather=FILE, wind_file=FILE)",
+                f"seed={seed + 1}, seed={seed + 2}, or give the site's measured year ("
+                + ", ".join(
+                    f
+                    for k, f in (("solar", "weather=FILE"), ("wind", "wind_file=FILE"))
+                    if k in kinds
+                )
+                + ")",
             }
         )
     if link is not None and result.reserve:  # the trial saw "no N-1 firm cover" and no link
@@ -869,6 +886,10 @@ def size_supply(
     result.year_cost_usd_per_mwh = year_cost
     result.fossil_limit = limited
     result.assumptions = cost_assumptions(techs, used)
+    for tid in plans:  # whole units: their sampled outages stand for the availability (GW428)
+        for row in result.assumptions.get(tid, []):
+            if row["field"] == "availability":
+                row["not_used"] = "whole units take their own sampled outages instead"
     if "near_optimal_mw" in solution:
         result.near_optimal = {
             "slack": solution["near_optimal_slack"],
@@ -1067,8 +1088,11 @@ def _cost_year_note(
     return {"code": "GW417", "message": "; ".join(parts)}
 
 
-def _periods_note(days: int, periods: Periods, linked: bool) -> dict[str, str]:
-    """Warning GW411: how many representative and extreme days stand for the year."""
+def _periods_note(
+    days: int, periods: Periods, linked: bool, storage: bool = True
+) -> dict[str, str]:
+    """Warning GW411: how many representative and extreme days stand for the year (and, with
+    ``storage`` offered, how it is carried between them)."""
     extremes = (
         f" plus {periods.n_extreme} extreme or exact day{'' if periods.n_extreme == 1 else 's'} "
         "(kept for: "
@@ -1078,11 +1102,13 @@ def _periods_note(days: int, periods: Periods, linked: bool) -> dict[str, str]:
     )
     return {
         "code": "GW411",
-        "message": f"{days} representative days{extremes} stand for the year; "
+        "message": f"{days} representative days{extremes} stand for the year"
         + (
-            "storage is carried across days in calendar order (Kotzur et al. 2018)"
+            ""
+            if not storage  # the trial read "storage is carried" with none offered
+            else "; storage is carried across days in calendar order (Kotzur et al. 2018)"
             if linked
-            else "storage cycles within each day"
+            else "; storage cycles within each day"
         ),
     }
 

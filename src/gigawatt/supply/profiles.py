@@ -209,8 +209,11 @@ def read_csv_text(path: Path, what: str) -> str:
     if not stat.S_ISREG(info.st_mode):
         kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         raise UserInputError(f"{path}: {kind}; give the {what} as a CSV file")
-    with path.open("rb") as handle:
-        data = handle.read(MAX_CSV_BYTES + 1)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CSV_BYTES + 1)
+    except OSError as exc:  # /proc/self/mem: an input/output error (trial, round 8)
+        raise UserInputError(f"{path}: cannot read the {what} file ({exc.strerror})") from None
     if len(data) > MAX_CSV_BYTES:
         raise UserInputError(
             f"{path}: the {what} file is larger than {MAX_CSV_BYTES // 2**20} MiB; "
