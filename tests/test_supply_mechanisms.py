@@ -218,7 +218,7 @@ def test_monte_carlo_over_costs_reports_distribution_and_build_share() -> None:
     assert mc["built_share"]["nuclear-ap1000"] == 1.0
     assert result.choices["set"] == {"overnight_cost_nuclear_ap1000_usd_per_w": "6 to 12 $/W"}
     # 5 samples: a rank correlation must pass 1.96/sqrt(4) = 0.98 to be named
-    assert all(abs(rho) > 0.98 for _, rho in mc["drivers"])
+    assert all(abs(d["rho"]) > 0.98 for d in mc["drivers"])
 
 
 def test_monte_carlo_names_the_inputs_driving_the_cost() -> None:
@@ -229,8 +229,9 @@ def test_monte_carlo_names_the_inputs_driving_the_cost() -> None:
     result = size_supply("100 MW", ["gas-ccgt"], "flat", days=2, samples=30, seed=1)
     mc = result.samples
     assert mc is not None and mc["sampled"] >= 6
-    name, rho = mc["drivers"][0]
-    assert name == "fuel_cost_gas_ccgt_usd_per_j" and rho > 0.6
+    top = mc["drivers"][0]
+    assert top["name"] == "fuel_cost_gas_ccgt_usd_per_j" and top["rho"] > 0.6
+    assert (top["technology"], top["field"]) == ("gas-ccgt", "fuel_cost_usd_per_j")
 
 
 def test_ramp_limit_forces_a_second_unit() -> None:

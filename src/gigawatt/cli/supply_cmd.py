@@ -594,7 +594,13 @@ def print_supply(result: SupplyResult) -> None:
         mc = result.samples
         c = mc["cost_usd_per_mwh"]
         shares = ", ".join(f"{k} {v:.0%}" for k, v in mc["built_share"].items())
-        drivers = ", ".join(f"{name} {rho:+.2f}" for name, rho in mc.get("drivers", []))
+        from gigawatt.report.supply_text import field_words
+
+        # in words ("fuel of gas-ccgt"), not node names per joule (verification trial)
+        drivers = ", ".join(
+            f"{field_words(d['field'])} of {d['technology']} {d['rho']:+.2f}"
+            for d in mc.get("drivers", [])
+        )
         _say(
             out,
             f"Monte Carlo ({mc['solved']} of {mc['n']} solved, {mc.get('sampled', 0)} cited "

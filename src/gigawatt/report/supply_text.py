@@ -20,6 +20,7 @@ __all__ = [
     "cost_texts",
     "days_shown",
     "days_shown_words",
+    "field_words",
     "levers_words",
     "outcome_words",
     "reserve_parts",
@@ -280,6 +281,11 @@ def caution_words(result: SupplyResult) -> str:
         f"load {missed_words(result)}; the figures above are those of the "
         "representative days (see GW413 below for what to do)."
     )
+
+
+def field_words(field: str) -> str:
+    """A technology's cost or performance field in words: ``fuel_cost_usd_per_j`` -> ``fuel``."""
+    return _FIELD_WORDS.get(field, field)
 
 
 def assumption_sources(result: SupplyResult) -> list[str]:

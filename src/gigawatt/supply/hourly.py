@@ -1340,14 +1340,15 @@ def _monte_carlo(
     """One solve per sampled set of cost values: cost per MWh quantiles, how often each
     technology is built (more than :data:`NEGLIGIBLE_SHARE` of the mean load), how many cited
     ranges were sampled (``sampled``) and up to three that drive the cost most (``drivers``:
-    ``[(node name, Spearman rank correlation with the cost per MWh)]``, the names ``--set``
-    takes; only correlations beyond sampling noise, 1.96/sqrt(n - 1)), as the trial asked
-    which inputs the interval comes from."""
+    ``[{"name": node name (as ``--set`` takes it), "rho": Spearman rank correlation with
+    the cost per MWh, "technology", "field"}]``; only correlations beyond sampling noise,
+    1.96/sqrt(n - 1)), as the trial asked which inputs the interval comes from."""
     from gigawatt.audit.sensitivity import rank_correlations
     from gigawatt.supply.equivalents import TechNodes, tech_key
 
     costs_per_mwh: list[float] = []
     drawn: dict[str, list[float]] = {}
+    named: dict[str, tuple[str, str]] = {}  # node name -> (technology, field)
     built: dict[str, int] = {t.id: 0 for t in techs}
     capacity: dict[str, list[float]] = {t.id: [] for t in techs}
     failed = 0
@@ -1370,7 +1371,9 @@ def _monte_carlo(
         costs_per_mwh.append(out["objective"] / load_mwh)
         for tid, fields in values.items():
             for f, v in fields.items():
-                drawn.setdefault(TechNodes(tech_key(tid)).leaf(f), []).append(float(v))
+                node = TechNodes(tech_key(tid)).leaf(f)
+                named[node] = (tid, f)
+                drawn.setdefault(node, []).append(float(v))
         for t in techs:
             mw = out["p_nom"].get(t.id, 0.0)
             capacity[t.id].append(mw * W_PER_MW)
@@ -1385,7 +1388,10 @@ def _monte_carlo(
     drivers = [d for d in rank_correlations(arr, varied) if abs(d[1]) > noise] if ok > 2 else []
     return {
         "sampled": len(varied),
-        "drivers": [[name, rho] for name, rho in drivers],
+        "drivers": [
+            {"name": name, "rho": rho, "technology": named[name][0], "field": named[name][1]}
+            for name, rho in drivers
+        ],
         "n": len(value_sets),
         "solved": ok,
         "failed": failed,
