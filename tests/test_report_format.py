@@ -195,3 +195,11 @@ def test_word_list_reads_as_prose(items: list[str], text: str) -> None:
     from gigawatt.report.format import word_list
 
     assert word_list(items) == text
+
+
+def test_storage_energy_cost_reads_per_kwh() -> None:
+    """The report showed a battery's energy cost as "$247,000/MWh"; it is cited and read in
+    $/kWh: 247 USD/kWh = 247 / 3.6e6 USD/J."""
+    from gigawatt.report.format import fmt
+
+    assert fmt(247 / 3.6e6, "storage_energy_cost_battery_li_ion_usd_per_j") == "$247/kWh"

@@ -133,6 +133,8 @@ _BY_DIMENSION: dict[str, ReaderUnit] = {
 }
 
 #: Name suffixes whose reader unit differs from their dimension's (checked first).
+#: A store's energy capacity cost (storage_energy_cost_*): "$247/kWh", not "$247,000/MWh".
+_USD_PER_KWH = ReaderUnit("/kWh", 1.0 / J_PER_KWH, "money")
 _BY_SUFFIX: tuple[tuple[str, ReaderUnit], ...] = (
     ("_usd_per_w_per_s", _USD_PER_KW_YR),  # fixed O&M: planners read $/kW-yr
     ("_per_output_token_j", ReaderUnit("J/token")),  # energy per token spelled as an energy
@@ -163,6 +165,8 @@ def reader_unit(name: str, label: str | None = None) -> ReaderUnit:
     dimensionless value is a plain number. Remembered per (name, label): a report formats
     hundreds of numbers of a few nodes.
     """
+    if name.startswith("storage_energy_cost_"):  # a store's energy: read in $/kWh, as cited
+        return _USD_PER_KWH
     for suffix, unit in _BY_SUFFIX:
         if name.endswith(suffix):
             return unit
