@@ -486,3 +486,18 @@ def test_a_load_range_is_sized_at_its_median_and_said() -> None:
     assert "is a range" in note and "1.41 GW" in note
     point = size_supply("1 GW", ["nuclear-ap1000"], "flat", days=2)
     assert not [w for w in point.warnings if w["code"] == "GW429"]
+
+
+def test_dispatch_csv_shows_solver_residue_as_zero() -> None:
+    """The verification trial found -1.776e-15 in the CSV: values under 1e-6 of the mean
+    load read 0, as in the tables."""
+    import io
+
+    import pandas as pd
+
+    result = size_supply("100 MW", ["nuclear-ap1000"], "flat", days=2)
+    assert result.dispatch is not None
+    result.dispatch.iloc[0, 0] = -1.776e-15
+    frame = pd.read_csv(io.StringIO(result.dispatch_csv()))
+    values = frame.drop(columns=["hour", "typical_day", "weight_h"]).to_numpy()
+    assert not ((values != 0) & (abs(values) < 1e-3)).any()

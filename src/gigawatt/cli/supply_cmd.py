@@ -367,6 +367,7 @@ def register(app: typer.Typer) -> None:
         if auto_note is not None:
             result.warnings.append({"code": "GW420", "message": auto_note})
         written: Path | None = None
+        csv_written: Path | None = None
         outputs: list[tuple[str, Path | str, str, str]] = []
         if report is not None:  # rendered first: a rendering error writes nothing
             from gigawatt.cli import cli_wording
@@ -384,6 +385,8 @@ def register(app: typer.Typer) -> None:
             # in place (the attack lost one), and the other way round
             paths = write_texts_atomic(outputs)
             written = paths[0] if report is not None else None
+            if outputs[-1][2] == "--dispatch":
+                csv_written = paths[-1]
         if json_out:
             from gigawatt.cli import cli_wording
 
@@ -399,6 +402,8 @@ def register(app: typer.Typer) -> None:
         print_supply(result)
         if written is not None:
             console().print(f"report written to {written}")
+        if csv_written is not None:  # said, as the report is (verification trial)
+            console().print(f"dispatch written to {csv_written}")
 
 
 def _auto_integer(

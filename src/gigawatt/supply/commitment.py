@@ -208,7 +208,7 @@ def auto_whole_units(
     return False, (
         f"{word_list(list(size.candidates))} sized continuously (fractions of a unit): as "
         f"whole units they make a mixed-integer problem of up to {size.max_work:,.0f} "
-        "unit-hours with the exact days refinement may add, where up to "
+        "unit-hours (counting the exact days the refinement may add), and only up to "
         f"{AUTO_MAX_WORK:,.0f} solve quickly; add --integer to size whole units anyway"
     )
 

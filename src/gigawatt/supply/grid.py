@@ -175,7 +175,8 @@ class GridOptions:
             self.notes.append(
                 {
                     "code": "GW415",
-                    "message": f"grid {record.id}: a flat {kg_per_mwh:.0f} kg CO2/MWh every "
+                    "message": f"grid {record.id}: a flat "
+                    f"{kg_per_mwh / KG_PER_MWH_PER_G_PER_KWH:.0f} g CO2/kWh every "
                     f"hour ({record.year}, {record.scope}), counted {clean[0]:.0%} clean; "
                     "real grids vary by hour: give --grid-file for hourly CFE accounting",
                 }

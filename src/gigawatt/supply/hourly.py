@@ -922,11 +922,15 @@ def size_supply(
     result.warnings = warnings_out + result.warnings
     if cost_year_note is not None:
         result.warnings.append(cost_year_note)
-    if any(t.maturity in {"unproven", "first-of-a-kind"} for t in techs):
+    unproven = [t.id for t in techs if t.maturity in {"unproven", "first-of-a-kind"}]
+    if unproven:  # named (verification trial: "some technologies" said not which)
+        from gigawatt.report.format import word_list
+
         result.warnings.append(
             {
                 "code": "GW402",
-                "message": "some technologies have no commercial unit yet; their costs are guesses",
+                "message": f"{word_list(unproven)}: no commercial unit yet; the costs are "
+                "vendor targets or guesses",
             }
         )
     if samples:

@@ -148,6 +148,9 @@ class SupplyResult:
         if self.dispatch is None:
             raise ValueError("this result has no dispatch")
         frame = self.dispatch + 0.0  # an idle store's charge reads 0, not "-0.0"
+        # solver residue (-1.776e-15 MW in the verification trial's CSV) reads 0, as in tables
+        floor_mw = NEGLIGIBLE_SHARE * self.mean_load_w / W_PER_MW
+        frame = frame.where(frame.abs() >= floor_mw, 0.0) + 0.0
         # the unit in every column's name (the trial found none): storage levels in MWh, the
         # rest (output, charging, load, imports, dumped surplus) in MW
         frame.columns = [f"{c}_mwh" if c.endswith("-level") else f"{c}_mw" for c in frame.columns]
@@ -380,8 +383,9 @@ def check_feasibility(
         )
         hours = int(dark.sum())
         raise InfeasibleError(
-            f"no firm or storage technology to cover the {hours} hours (e.g. nights) when "
-            f"{', '.join(c.tech.id for c in allowed)} produce nothing, under {what}; "
+            f"no firm or storage technology to cover the {hours:,} hours (e.g. nights) when "
+            f"{', '.join(c.tech.id for c in allowed)} "
+            f"{'produces' if len(allowed) == 1 else 'produce'} nothing, under {what}; "
             "add battery-li-ion, a firm plant (nuclear-ap1000) or a lower cfe=SHARE"
         )
 
