@@ -347,3 +347,14 @@ def test_grid_file_must_be_a_regular_file(tmp_path: Path) -> None:
         read_grid_file(fifo)
     with pytest.raises(UserInputError, match="not a regular file"):
         read_grid_file("/dev/zero")
+
+
+def test_lifecycle_grid_imports_are_said_to_mix_boundaries() -> None:
+    """The trial's CO2 total added the Nordic grid's life-cycle intensity to gas's direct
+    emissions with nothing said: GW415 says so for a life-cycle record."""
+    from gigawatt.supply.grid import GridOptions
+
+    nordic = GridOptions(grid="nordics")
+    nordic.link(catalog(), 100.0)
+    (note,) = [n["message"] for n in nordic.notes if n["code"] == "GW415"]
+    assert "lifecycle" in note and "adds these life-cycle imports" in note

@@ -178,7 +178,14 @@ class GridOptions:
                     "message": f"grid {record.id}: a flat "
                     f"{kg_per_mwh / KG_PER_MWH_PER_G_PER_KWH:.0f} g CO2/kWh every "
                     f"hour ({record.year}, {record.scope}), counted {clean[0]:.0%} clean; "
-                    "real grids vary by hour: give --grid-file for hourly CFE accounting",
+                    "real grids vary by hour: give --grid-file for hourly CFE accounting"
+                    + (
+                        # the trial read one CO2 total over two boundaries, unsaid
+                        "; the CO2 total adds these life-cycle imports to the plants' direct "
+                        "emissions"
+                        if record.scope == "lifecycle"
+                        else ""
+                    ),
                 }
             )
             self.notes.append(_derived_note(reference))
