@@ -404,6 +404,10 @@ def test_a_continuous_fraction_of_a_unit_says_what_whole_units_add() -> None:
         ("availability_gas_ccgt", "0.9 to 1.3", "outside the values an availability can take"),
         ("lifetime_nuclear_ap1000_s", "0 yr", "is not above 0"),
         ("direct_emissions_gas_ccgt_kg_per_j", "1e9 g/kWh", "is above 3 kg/kWh"),
+        # the parameter named (verification trial: "'nan' is not a finite number" alone)
+        ("availability_nuclear_ap1000", "nan", "availability_nuclear_ap1000='nan': 'nan' is"),
+        ("lifetime_nuclear_ap1000_s", "1e9 yr", "is above 200 yr"),
+        ("overnight_cost_nuclear_ap1000_usd_per_w", "1e30 $/W", "is above 1000 USD/W"),
     ],
 )
 def test_set_values_outside_their_physics_are_refused(name: str, value: str, needle: str) -> None:

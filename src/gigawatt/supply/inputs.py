@@ -171,7 +171,11 @@ def tech_values(
                 f"{[t.id for t in techs]}{hint} "
                 f"(names are <field>_<technology><unit>, e.g. {next(iter(nodes), '')})"
             )
-        dists[name] = parse_node_value(name, raw)
+        try:
+            dists[name] = parse_node_value(name, raw)
+        except UserInputError as exc:  # named: "'nan' is not a finite number" said not which
+            text = str(exc)
+            raise UserInputError(text if name in text else f"{name}={raw!r}: {text}") from None
     count = max(samples, 1)
     rng = np.random.default_rng(seed)
     draws: dict[str, np.ndarray] = {}
