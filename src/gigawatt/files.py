@@ -182,10 +182,9 @@ def atomic_output(path: Path | str, option: str, example: str) -> Iterator[Path]
 
 def write_text_atomic(text: str, path: Path | str, option: str, example: str) -> Path:
     """Write ``text`` (UTF-8) to ``path`` atomically, creating its directories; returns the
-    resolved path. Errors name ``option`` and the operating system's reason."""
-    with atomic_output(path, option, example) as partial:
-        partial.write_text(text, encoding="utf-8")
-    return Path(path).resolve()
+    resolved path. Errors name ``option`` and the operating system's reason (one output of
+    :func:`write_texts_atomic`)."""
+    return write_texts_atomic([(text, path, option, example)])[0]
 
 
 def write_texts_atomic(items: Sequence[tuple[str, Path | str, str, str]]) -> list[Path]:

@@ -17,7 +17,7 @@ import typer
 
 from gigawatt.cli.common import CatalogOpt, JsonOpt, console, emit_json
 from gigawatt.errors import UserInputError
-from gigawatt.files import check_output_path, write_text_atomic
+from gigawatt.files import check_output_path, write_texts_atomic
 
 if TYPE_CHECKING:
     from gigawatt.measure.monitor import WindowResult
@@ -543,10 +543,20 @@ def runs_trace(
 
         page = render_trace_page(trace)
     written: dict[str, str | None] = {"output": None, "plot": None}
-    if csv_text is not None and output is not None:
-        written["output"] = str(write_text_atomic(csv_text, output, "--output", "trace.csv"))
-    if page is not None and plot is not None:
-        written["plot"] = str(write_text_atomic(page, plot, "--plot", "trace.html"))
+    items = [
+        (text, path, option, example)
+        for text, path, option, example in (
+            (csv_text, output, "--output", "trace.csv"),
+            (page, plot, "--plot", "trace.html"),
+        )
+        if text is not None and path is not None
+    ]
+    # all or none, as supply's report and dispatch: a plot that cannot be written leaves an
+    # earlier CSV as it was
+    for (_text, _path, option, _example), path in zip(
+        items, write_texts_atomic(items), strict=True
+    ):
+        written[option.removeprefix("--")] = str(path)
     summary = _trace_summary(trace, times, power)
     if json_:
         emit_json({**summary, **written})

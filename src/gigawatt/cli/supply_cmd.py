@@ -366,8 +366,6 @@ def register(app: typer.Typer) -> None:
             )
         if auto_note is not None:
             result.warnings.append({"code": "GW420", "message": auto_note})
-        written: Path | None = None
-        csv_written: Path | None = None
         outputs: list[tuple[str, Path | str, str, str]] = []
         if report is not None:  # rendered first: a rendering error writes nothing
             from gigawatt.cli import cli_wording
@@ -378,15 +376,13 @@ def register(app: typer.Typer) -> None:
             outputs.append((page, report, "--report", "supply.html"))
         if dispatch is not None and result.dispatch is not None:
             outputs.append((result.dispatch_csv(), dispatch, "--dispatch", "dispatch.csv"))
-        if outputs:
-            from gigawatt.files import write_texts_atomic
+        from gigawatt.files import write_texts_atomic
 
-            # all or none: a dispatch CSV that cannot be written leaves an earlier report
-            # in place (the attack lost one), and the other way round
-            paths = write_texts_atomic(outputs)
-            written = paths[0] if report is not None else None
-            if outputs[-1][2] == "--dispatch":
-                csv_written = paths[-1]
+        # all or none: a dispatch CSV that cannot be written leaves an earlier report in place
+        # (the attack lost one), and the other way round
+        paths = write_texts_atomic(outputs)
+        by_option = dict(zip((option for _t, _p, option, _e in outputs), paths, strict=True))
+        written, csv_written = by_option.get("--report"), by_option.get("--dispatch")
         if json_out:
             from gigawatt.cli import cli_wording
 
