@@ -408,20 +408,16 @@ def _auto_integer(
     """Whole units by default when a modular firm technology is chosen and its MILP is small
     enough to solve quickly (:func:`gigawatt.supply.commitment.auto_whole_units`), with the
     note to print when it is not."""
-    import numpy as np
-
     from gigawatt.catalog.technology import Technology
     from gigawatt.supply.commitment import auto_whole_units
-    from gigawatt.supply.equivalents import load_input
+    from gigawatt.supply.hourly import central_load_w
 
     if load is None or days is None:
         return False, None
     # each technology once after its aliases resolve: the attack's nuclear,ap1000,vogtle (one
     # AP1000) counted three times and flipped whole units to continuous
     chosen = list({t.id: t for t in (cat.typed(Technology, i) for i in techs)}.values())
-    item = load_input(load).value
-    mean_w = float(np.median(item)) if isinstance(item, np.ndarray) else item.central
-    return auto_whole_units(chosen, mean_w, days)
+    return auto_whole_units(chosen, central_load_w(load), days)
 
 
 def _grid_options(

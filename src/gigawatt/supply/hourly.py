@@ -70,7 +70,14 @@ from gigawatt.units import J_PER_MWH
 if TYPE_CHECKING:
     from gigawatt.catalog import Catalog
 
-__all__ = ["SupplyResult", "TechCosts", "check_feasibility", "size_supply", "solve"]
+__all__ = [
+    "SupplyResult",
+    "TechCosts",
+    "central_load_w",
+    "check_feasibility",
+    "size_supply",
+    "solve",
+]
 #: Largest load the model accepts [W]: capacities [MW] times annual costs (~1e5 USD/MW/yr)
 #: must stay far below HiGHS's infinity (1e20); 1 PW is ~300x the world's average
 #: electricity use (~3.4 TW, 30,000 TWh/yr: Ember Global Electricity Review 2024).
@@ -156,19 +163,20 @@ def _load_series(
                 }
             )
         if load is not None:  # rescale the shape to the requested mean
-            mean_w = _central_load_w(load, warnings)
+            mean_w = central_load_w(load, warnings)
             series = series / series.mean() * mean_w if series.mean() > 0 else series
         if series.mean() <= 0:
             raise UserInputError(f"{profile}: the load is zero in every hour")
         return series
-    mean_w = _central_load_w(load, warnings)
+    mean_w = central_load_w(load, warnings)
     return load_profile(str(profile), params, site.lon if site else 0.0) * mean_w
 
 
-def _central_load_w(load: Any, warnings: list[dict[str, str]] | None) -> float:
+def central_load_w(load: Any, warnings: list[dict[str, str]] | None = None) -> float:
     """The mean load [W] an hourly sizing solves: ``load``'s value, or the median of a range
-    or a demand result's samples, which adds warning GW429 (said: the attack's '1 to 2 GW'
-    was sized at 1.41 GW with nothing said)."""
+    or a demand result's samples, which adds warning GW429 to ``warnings`` (said: the
+    attack's '1 to 2 GW' was sized at 1.41 GW with nothing said). Raises
+    :class:`UserInputError` for a load that is not a positive power."""
     from gigawatt.dist import Point
     from gigawatt.supply.equivalents import load_input
     from gigawatt.units import format_quantity
