@@ -317,7 +317,7 @@ def assumption_rows(result: SupplyResult) -> list[dict[str, str]]:
             rows.append(
                 {
                     "technology": tid,
-                    "parameter": _FIELD_WORDS.get(name, name),
+                    "parameter": field_words(name),
                     "value": fmt(item["value"], name)
                     + (" as set" if item.get("set") else "")
                     + (f" (not used: {item['not_used']})" if item.get("not_used") else ""),
@@ -339,20 +339,18 @@ def levers_words(result: SupplyResult) -> str:
     parts = []
     if c.get("discount_rate") is not None:
         parts.append(f"discount rate {c['discount_rate']:.2%} (real)")
-    from gigawatt.supply.equivalents import TechNodes, tech_key
-
     given = c.get("set") or {}
     for tid, fields in result.assumptions.items():
         for item in fields:
             if item.get("set"):
                 name = item["field"]
-                text = given.get(TechNodes(tech_key(tid)).leaf(name))
+                text = given.get(item["name"])
                 ranged = text is not None and (" to " in text or "(" in text)
                 how = f"the centre of --set {text!r}" if ranged else "as set"
                 if item.get("not_used"):
                     how += f", not used: {item['not_used']}"
                 parts.append(
-                    f"{_FIELD_WORDS.get(name, name)} of {tid} {fmt(item['value'], name)} ({how}; "
+                    f"{field_words(name)} of {tid} {fmt(item['value'], name)} ({how}; "
                     f"cited {fmt_interval(item['low'], item['high'], name)})"
                 )
     if c.get("year") is not None:

@@ -451,25 +451,25 @@ def size_supply(
             plans[t.id] = UnitPlan(size_mw, tuple(profiles), stable, ramp, cycles)
             unit_series.update(zip(unit_names(t.id, len(profiles)), profiles, strict=True))
 
-    if plans:  # said, never silent: the attack's availability 0 and 2 gave the same answer
-        from gigawatt.supply.equivalents import TechNodes, tech_key
+    assumptions = cost_assumptions(techs, used)
+    unused = []  # availabilities set on whole units, whose sampled outages stand for them
+    for tid in plans:
+        for row in assumptions[tid]:
+            if row["field"] == "availability":
+                row["not_used"] = "whole units take their own sampled outages instead"
+                if row["set"]:
+                    unused.append(row["name"])
+    if unused:  # said, never silent: the attack's availability 0 and 2 gave the same answer
+        from gigawatt.report.format import word_list
 
-        unused = [
-            node
-            for tid in plans
-            if (node := TechNodes(tech_key(tid)).leaf("availability")) in set_names
-        ]
-        if unused:
-            from gigawatt.report.format import word_list
-
-            warnings_out.append(
-                {
-                    "code": "GW428",
-                    "message": f"{word_list(unused)} not used: whole units take their "
-                    "availability from their own sampled refuelling and forced outages; size "
-                    "continuously (integer=False) for the set value to apply",
-                }
-            )
+        warnings_out.append(
+            {
+                "code": "GW428",
+                "message": f"{word_list(unused)} not used: whole units take their "
+                "availability from their own sampled refuelling and forced outages; size "
+                "continuously (integer=False) for the set value to apply",
+            }
+        )
     series = {"load": load_w / W_PER_MW, **availability, **unit_series}
     if link is not None:
         series["_grid_clean"] = link.clean_share
@@ -893,11 +893,7 @@ def size_supply(
     result.estimated_shortfall = shortfall if days else None
     result.year_cost_usd_per_mwh = year_cost
     result.fossil_limit = limited
-    result.assumptions = cost_assumptions(techs, used)
-    for tid in plans:  # whole units: their sampled outages stand for the availability (GW428)
-        for row in result.assumptions.get(tid, []):
-            if row["field"] == "availability":
-                row["not_used"] = "whole units take their own sampled outages instead"
+    result.assumptions = assumptions
     if "near_optimal_mw" in solution:
         result.near_optimal = {
             "slack": solution["near_optimal_slack"],
@@ -1355,6 +1351,8 @@ def _monte_carlo(
     ``[{"name": node name (as ``--set`` takes it), "rho": Spearman rank correlation with
     the cost per MWh, "technology", "field"}]``; only correlations beyond sampling noise,
     1.96/sqrt(n - 1)), as the trial asked which inputs the interval comes from."""
+    import time
+
     from gigawatt.audit.sensitivity import rank_correlations
     from gigawatt.supply.equivalents import TechNodes, tech_key
 
@@ -1364,8 +1362,6 @@ def _monte_carlo(
     built: dict[str, int] = {t.id: 0 for t in techs}
     capacity: dict[str, list[float]] = {t.id: [] for t in techs}
     failed = 0
-    import time
-
     started = time.perf_counter()
     for i, values in enumerate(value_sets):
         left = ""

@@ -107,14 +107,18 @@ def cost_assumptions(
 ) -> dict[str, list[dict[str, Any]]]:
     """The cost and performance values a sizing used, with their ranges and sources: per
     technology id, one dict per catalogue field of :data:`COST_FIELDS` it has, in that
-    order: ``field``, ``value`` [SI] (the catalogue's central value, or ``values[tid][field]``
-    where ``--set`` gave one: then ``set`` is true), ``low`` and ``high`` [SI] (the cited
-    range), ``source`` (one-line citation), ``locator`` and ``guess``. The trial found the
-    report quoting costs with no figure or source behind them."""
+    order: ``field``, ``name`` (its node name, as ``--set`` takes it), ``value`` [SI] (the
+    catalogue's central value, or ``values[tid][field]`` where ``--set`` gave one: then
+    ``set`` is true), ``low`` and ``high`` [SI] (the cited range), ``source`` (one-line
+    citation), ``locator`` and ``guess``. The trial found the report quoting costs with no
+    figure or source behind them."""
+    from gigawatt.supply.equivalents import TechNodes, tech_key
+
     out: dict[str, list[dict[str, Any]]] = {}
     for t in techs:
         rows = []
         given = values.get(t.id, {})
+        names = TechNodes(tech_key(t.id))
         for f in COST_FIELDS:
             cited = getattr(t, f, None)
             if cited is None:
@@ -123,6 +127,7 @@ def cost_assumptions(
             rows.append(
                 {
                     "field": f,
+                    "name": names.leaf(f),
                     "value": float(given.get(f, cited.central)),
                     "low": float(low),
                     "high": float(high),
