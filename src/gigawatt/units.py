@@ -38,6 +38,7 @@ __all__ = [
     "J_PER_MWH",
     "J_PER_TWH",
     "J_PER_WH",
+    "POWER_UNIT_CASE",
     "SECONDS_PER_DAY",
     "SECONDS_PER_HOUR",
     "SECONDS_PER_YEAR",
@@ -420,19 +421,15 @@ def _convert_with_pint(magnitude: float, rest: str, original: str) -> tuple[floa
     return value, unit, dimension
 
 
+#: Power unit words in lower case and as written (``mw`` -> ``MW``: megawatts, the unit a
+#: planner means; CSV headers such as ``ghi_kw_per_m2`` read them so too).
+POWER_UNIT_CASE = {"w": "W", "kw": "kW", "mw": "MW", "gw": "GW", "tw": "TW"}
 #: Unit words written in the wrong case or currency, and what to write (the attack met pint's
 #: "UndefinedUnitError" for '100 mw' and '80 EUR/MWh').
 _UNIT_SPELLING = {
-    "w": "W",
-    "kw": "kW",
+    **POWER_UNIT_CASE,
+    **{f"{word}h": f"{unit}h" for word, unit in POWER_UNIT_CASE.items()},  # kwh -> kWh
     "mw": "MW for megawatts",
-    "gw": "GW",
-    "tw": "TW",
-    "wh": "Wh",
-    "kwh": "kWh",
-    "mwh": "MWh",
-    "gwh": "GWh",
-    "twh": "TWh",
     "eur": "USD or $ (costs are in US dollars: convert first)",
     "gbp": "USD or $ (costs are in US dollars: convert first)",
 }

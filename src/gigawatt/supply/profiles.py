@@ -429,7 +429,6 @@ _HEADER_DIMENSIONS = {"load": ("power", 1e6, "MW")}
 _BRACKETED = re.compile(r"[(\[]([^()\[\]]{1,40})[)\]]\s*$")
 #: gigawatt's own header style, ``NAME_UNIT_per_UNIT`` (``ghi_w_per_m2``, as
 #: ``carbon_intensity_g_per_kwh``): the two words of a unit ratio.
-_POWER_CASE = {"w": "W", "kw": "kW", "mw": "MW", "gw": "GW", "tw": "TW"}
 _PER = re.compile(r"(?:.*[_\s])?([A-Za-z0-9]+)_per_([A-Za-z0-9]+)")
 
 
@@ -443,7 +442,7 @@ def header_unit_scale(header: str, what: str, path: Path | str = "") -> float:
     is not understood, or that is not a power (load) / irradiance (GHI) / fraction, is an
     error naming the header: never a default.
     """
-    from gigawatt.units import parse_quantity
+    from gigawatt.units import POWER_UNIT_CASE, parse_quantity
 
     expect, default, _label = _HEADER_DIMENSIONS.get(what, _dimension_for(what))
     text = header.strip()
@@ -451,7 +450,7 @@ def header_unit_scale(header: str, what: str, path: Path | str = "") -> float:
     candidate = bracket[1].strip() if bracket else re.split(r"[\s_]+", text)[-1]
     per = None if bracket else _PER.fullmatch(text)
     if per is not None:  # ghi_w_per_m2 -> W/m2 (a lower-case power word as the unit's case)
-        top = _POWER_CASE.get(per[1].lower(), per[1])
+        top = POWER_UNIT_CASE.get(per[1].lower(), per[1])
         candidate = f"{top}/{per[2]}"
     if not candidate:
         return default

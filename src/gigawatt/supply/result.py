@@ -147,10 +147,10 @@ class SupplyResult:
         Raises ValueError where the result has no dispatch."""
         if self.dispatch is None:
             raise ValueError("this result has no dispatch")
-        frame = self.dispatch + 0.0  # an idle store's charge reads 0, not "-0.0"
-        # solver residue (-1.776e-15 MW in the verification trial's CSV) reads 0, as in tables
+        # solver residue (-1.776e-15 MW in the verification trial's CSV) reads 0, as in tables,
+        # and + 0.0 makes an idle store's charge 0, not "-0.0"
         floor_mw = NEGLIGIBLE_SHARE * self.mean_load_w / W_PER_MW
-        frame = frame.where(frame.abs() >= floor_mw, 0.0) + 0.0
+        frame = self.dispatch.where(self.dispatch.abs() >= floor_mw, 0.0) + 0.0
         # the unit in every column's name (the trial found none): storage levels in MWh, the
         # rest (output, charging, load, imports, dumped surplus) in MW
         frame.columns = [f"{c}_mwh" if c.endswith("-level") else f"{c}_mw" for c in frame.columns]
