@@ -54,7 +54,6 @@ TAIL_TOLERANCE = 0.01
 
 #: kg/J of one kg/kWh (carbon intensities are written per kWh).
 _KG_PER_J_PER_KG_PER_KWH = 1.0 / J_PER_KWH
-_S_PER_YEAR = SECONDS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -426,10 +425,10 @@ PREFIX_RULES: tuple[tuple[str, Rule], ...] = (
         Rule(
             "a lifetime",
             0.0,
-            200 * _S_PER_YEAR,
+            200 * SECONDS_PER_YEAR,
             low_open=True,
             hint="'30 to 40 yr'",
-            display=("yr", _S_PER_YEAR),
+            display=("yr", SECONDS_PER_YEAR),
         ),
     ),
     (
