@@ -836,6 +836,7 @@ def size_supply(
         solution, costs, reduced, weights, mean_w, days, error, rmse, plans, year=series
     )
     result.full_year = full_year
+    result.period_order = None if periods is None else np.asarray(periods.order, dtype=int)
     if plans:
         result.whole_units, notes = _whole_units_report(solution, plans, budget)
         warnings_out.extend(notes)

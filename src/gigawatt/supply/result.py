@@ -127,6 +127,10 @@ class SupplyResult:
     #: with representative days, the hours of the year each row of ``dispatch`` stands for,
     #: shape (rows,) [h] (its typical day's count of days × 1 h); None for the full year
     dispatch_weight_h: np.ndarray | None = None
+    #: with representative days, the typical day (its index among ``dispatch``'s days, a day
+    #: being :data:`~gigawatt.supply.periods.HOURS_PER_PERIOD` rows) standing for each day of
+    #: the modelled year in calendar order, shape (365,); None for the full year
+    period_order: np.ndarray | None = None
     data_version: str = ""
 
     def grid_energy_j(self) -> dict[str, float]:
