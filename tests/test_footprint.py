@@ -69,6 +69,14 @@ def test_inference_request_hand_derived() -> None:
     )
 
 
+def test_grid_without_water_record_warns_gw331() -> None:
+    """A grid given as a number has no off-site water record: GW331 (its own code; GW401 is
+    the supply equivalents' firmness warning)."""
+    codes = {w.code for w in _inference().warnings}
+    assert "GW331" in codes
+    assert "GW401" not in codes
+
+
 def test_zero_carbon_grid_leaves_only_embodied() -> None:
     f = _inference(grid="0 kg/kWh").to_dict()["footprint"]
     assert f["emissions_kgco2e"]["median"] == 0.0

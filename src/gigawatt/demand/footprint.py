@@ -641,7 +641,7 @@ def footprint_inputs(
     if grid_id != DEFAULT_GRID and not _has_record(cat, "grid_water_m3_per_j", grid_id):
         warnings.append(
             Warning_(
-                "GW401",
+                "GW331",
                 f"no off-site water record for grid {grid_id or 'given as a number'}: "
                 "water_offsite_l uses the generic range (set grid_water_m3_per_j to refine)",
             )
