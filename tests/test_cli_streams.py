@@ -73,3 +73,30 @@ def test_ctrl_c_says_interrupted_and_writes_nothing(tmp_path: Path) -> None:
     assert proc.returncode == 130
     assert err.decode().strip().splitlines()[-1] == "interrupted"
     assert not report.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_no_matplotlib_cache_note_where_its_directory_cannot_be_made(
+    tmp_path: Path, debug: bool
+) -> None:
+    """PyPSA imports matplotlib; with no writable config or cache directory its import wrote
+    "mkdir -p failed ..." and "Matplotlib created a temporary cache directory ... set the
+    MPLCONFIGDIR" to stderr around ``gigawatt supply``. ``GIGAWATT_DEBUG`` shows them again (the
+    check that this set-up does reach matplotlib's note)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")  # a directory under a file cannot be made, even by root
+    env = {k: v for k, v in os.environ.items() if k not in ("MPLCONFIGDIR", "GIGAWATT_DEBUG")}
+    env.update(
+        PYTHONPATH=SRC,
+        HOME=str(blocker),
+        XDG_CACHE_HOME=str(blocker / "cache"),
+        XDG_CONFIG_HOME=str(blocker / "config"),
+    )
+    if debug:
+        env["GIGAWATT_DEBUG"] = "1"
+    done = subprocess.run(
+        [*RUN, *SIZING], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert ("Matplotlib created a temporary" in done.stderr) == debug, done.stderr
+    assert ("mkdir -p failed" in done.stderr) == debug, done.stderr

@@ -107,10 +107,38 @@ def _one_line_warnings() -> Iterator[None]:
         shown.add(text)
         print(f"warning: {text}", file=sys.stderr)
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _quiet_matplotlib_dirs():
         warnings.simplefilter("always")
         warnings.showwarning = show
         yield
+
+
+@contextlib.contextmanager
+def _quiet_matplotlib_dirs() -> Iterator[None]:
+    """Hide matplotlib's notes on its config and cache directories unless ``GIGAWATT_DEBUG``
+    is set. PyPSA imports matplotlib (``gigawatt supply`` and what sizes with it); where the
+    default directory (``$XDG_CACHE_HOME`` or ``~/.cache``, ``$XDG_CONFIG_HOME`` or
+    ``~/.config``) cannot be written, its import logs "mkdir -p failed", then "Matplotlib
+    created a temporary cache directory ... set the MPLCONFIGDIR" to stderr. It then goes on
+    with a temporary directory it removes at exit, so those lines are noise to a user.
+    Every other matplotlib log record is left alone; ``MPLCONFIGDIR`` is not touched."""
+    if os.environ.get("GIGAWATT_DEBUG"):
+        yield
+        return
+    import logging
+
+    # matplotlib logs those notes on its top-level logger (``_log`` in matplotlib/__init__.py)
+    logger = logging.getLogger("matplotlib")
+    logger.addFilter(_not_a_dir_note)
+    try:
+        yield
+    finally:
+        logger.removeFilter(_not_a_dir_note)
+
+
+def _not_a_dir_note(record: Any) -> bool:
+    """False for a log record from matplotlib's choice of config or cache directory."""
+    return bool(record.funcName != "_get_config_or_cache_dir")
 
 
 #: The argument parser's reasons, reworded for one line (prefix of its message → our words).
