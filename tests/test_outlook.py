@@ -23,7 +23,7 @@ from gigawatt.outlook.demand import (
     outlook_inputs,
     year_average_surviving_fraction,
 )
-from gigawatt.outlook.estimate import OutlookResult, estimate_outlook
+from gigawatt.outlook.estimate import OutlookResult, estimate_outlook, year_runs
 from gigawatt.units import SECONDS_PER_HOUR, SECONDS_PER_YEAR
 
 YEAR_S = SECONDS_PER_YEAR
@@ -528,6 +528,31 @@ def test_ratio_tail_warning_names_years_share_and_drivers() -> None:
     assert "no utilisation" in tail[0].message
     calm = _reconciliation_warnings([row(2025, 0.29, 0.05), row(2030, 0.46, 0.0)])
     assert not [w for w in calm if w.code == "GW703"]
+
+
+@pytest.mark.parametrize(
+    ("years", "text"),
+    [
+        ([2022, 2023, 2028, 2029, 2030], "2022-2023, 2028-2030"),
+        ([2030], "2030"),
+        ([2035, 2030, 2031, 2030], "2030-2031, 2035"),  # any order; a repeat counts once
+        ([], ""),
+    ],
+)
+def test_year_runs(years: list[int], text: str) -> None:
+    assert year_runs(years) == text
+    assert year_runs(iter(years)) == text  # any iterable, read once
+
+
+def test_terminal_tail_caption_names_the_warnings_years() -> None:
+    """The report's GW703 caption and the warning write the years with the same function."""
+    from gigawatt.report.outlook_terminal import _tail_caption
+
+    rows = [
+        {"year": y, "implied_utilization": {"median": 0.5, "fraction_above_1": above}}
+        for y, above in [(2029, 0.01), (2030, 0.06), (2031, 0.19), (2035, 0.35)]
+    ]
+    assert "in 2030-2031, 2035 (35% in 2035; warning GW703)" in _tail_caption(rows)
 
 
 def test_ratio_is_workload_over_busy_capacity_unclipped(cat) -> None:  # type: ignore[no-untyped-def]

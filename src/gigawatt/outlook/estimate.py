@@ -9,7 +9,7 @@ energy. Published outlooks are attached for comparison, never fitted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -472,7 +472,7 @@ def _reconciliation_warnings(
         warnings.append(
             Warning_(
                 "GW701",
-                f"workloads need more than the installed fleet can deliver in {_span(over)} "
+                f"workloads need more than the installed fleet can deliver in {year_runs(over)} "
                 "(median workload / busy capacity above 100%): shipments too low or energy per "
                 "unit too high",
             )
@@ -484,7 +484,7 @@ def _reconciliation_warnings(
             Warning_(
                 "GW703",
                 "workload energy exceeds the installed fleet's busy capacity in over "
-                f"{TAIL_FRACTION:.0%} of samples in {_span([y for y, _ in tail])} ({share:.0%} "
+                f"{TAIL_FRACTION:.0%} of samples in {year_runs(y for y, _ in tail)} ({share:.0%} "
                 f"in {last}): the workload and fleet views are sampled independently and "
                 "disagree in their tails, where workload / busy capacity is no utilisation"
                 + (f"; rank correlation with it in {last}: {ranked}" if ranked else ""),
@@ -495,7 +495,7 @@ def _reconciliation_warnings(
             Warning_(
                 "GW702",
                 f"the cited workloads use under {UTILIZATION_LOW:.0%} of the fleet's busy "
-                f"capacity in {_span(idle)}: most of the installed accelerators' energy is not "
+                f"capacity in {year_runs(idle)}: most of the installed accelerators' energy is not "
                 "explained by the counted workloads (uncounted use, idle capacity, or low "
                 "per-unit figures)",
             )
@@ -503,10 +503,17 @@ def _reconciliation_warnings(
     return warnings
 
 
-def _span(years: list[int]) -> str:
-    """Sorted years as runs: ``[2022, 2023, 2028, 2029, 2030]`` -> ``2022-2023, 2028-2030``."""
+def year_runs(years: Iterable[int]) -> str:
+    """Calendar years written as runs of consecutive years, for a warning or a caption.
+
+    ``years``: calendar years (ints, e.g. the ``year`` of outlook rows), in any order;
+    duplicates count once. Returns one string: each run ``first-last`` (a lone year as itself),
+    runs in ascending order joined by ``", "``; ``""`` for no years.
+    ``[2022, 2023, 2028, 2029, 2030]`` -> ``"2022-2023, 2028-2030"``; ``[2030]`` -> ``"2030"``.
+    Used by the GW701-GW703 warnings and the terminal report's GW703 caption.
+    """
     runs: list[list[int]] = []
-    for y in years:
+    for y in sorted(set(years)):
         if runs and y == runs[-1][-1] + 1:
             runs[-1].append(y)
         else:

@@ -54,7 +54,7 @@ def _pct(value: float) -> str:
 
 def _tail_caption(rows: list[dict[str, Any]]) -> str:
     """Where workload exceeds the fleet's busy capacity in over 5% of samples (GW703)."""
-    from gigawatt.outlook.estimate import TAIL_FRACTION, _span, tail_years
+    from gigawatt.outlook.estimate import TAIL_FRACTION, tail_years, year_runs
 
     tail = tail_years(rows)
     if not tail:
@@ -62,7 +62,7 @@ def _tail_caption(rows: list[dict[str, Any]]) -> str:
     last, share = tail[-1]
     return (
         "Above 100% the two views, sampled independently, disagree: workload > capacity in "
-        f"over {TAIL_FRACTION:.0%} of samples in {_span([y for y, _ in tail])} ({share:.0%} "
+        f"over {TAIL_FRACTION:.0%} of samples in {year_runs(y for y, _ in tail)} ({share:.0%} "
         f"in {last}; warning GW703)"
     )
 
