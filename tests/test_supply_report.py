@@ -153,12 +153,21 @@ def _year(lat: float) -> SupplyResult:
 def test_full_year_shows_the_solstice_weeks(lat: float, summer_month: int) -> None:
     result = _year(lat)
     assert result.dispatch is not None
-    (summer_title, summer), (winter_title, winter) = dispatch_windows(result)
-    assert summer_title.startswith("summer") and winter_title.startswith("winter")
+    (summer_title, summer, summer_h), (winter_title, winter, winter_h) = dispatch_windows(result)
+    assert summer_title == "summer week (around the solstice)"
+    assert winter_title == "winter week (around the solstice)"
+    assert (summer, winter) == (summer_h, winter_h)  # a full year's rows are its hours
     for window, month in ((summer, summer_month), (winter, 18 - summer_month)):
         days = result.dispatch.index[window]
         assert len(days) == 7 * 24 and days[0].hour == 0  # a week from midnight
         assert pd.Timestamp(f"2023-{month:02d}-21") in days  # that contains the solstice
+    # the chart draws those hours at their own timestamps, no day labels or shading
+    from gigawatt.report.supply_figures import dispatch_figure
+
+    figure = dispatch_figure(result)
+    solar = [t for t in figure.data if t.name == "solar-pv"]
+    assert [list(t.x) for t in solar] == [list(result.dispatch.index[summer]), list(days)]
+    assert figure.layout.shapes == () and figure.layout.xaxis.title.text == "time (UTC)"
 
 
 def test_help_does_not_import_plotly() -> None:
@@ -274,9 +283,9 @@ def _text(page: str) -> str:
 
 
 def test_dispatch_title_counts_the_days_shown_not_the_days_asked() -> None:
-    result = _synthetic()
-    ((title, window),) = dispatch_windows(result)
-    assert window == slice(0, 38 * 24)
+    result = _synthetic()  # no period_order: only the days in sequence
+    ((title, window, hours),) = dispatch_windows(result)
+    assert window == slice(0, 38 * 24) and hours is None
     assert title == "12 representative days + 26 extreme or exact days (38 days), in sequence"
     text = _text(render_supply_report(result))
     assert "12 representative days + 26 extreme or exact days (38 days)" in text
@@ -284,6 +293,130 @@ def test_dispatch_title_counts_the_days_shown_not_the_days_asked() -> None:
     # without added days the count is the one asked for
     plain = _synthetic(dispatch=_synthetic().dispatch.iloc[: 12 * 24])  # type: ignore[union-attr]
     assert dispatch_windows(plain)[0][0] == "12 representative days, in sequence"
+
+
+def _calendar(lat: float) -> tuple[SupplyResult, np.ndarray]:
+    """A 3-day result holding 4 days (3 typical, one exact day for 20 June), whose every
+    column reads 100 × held day + hour of the day, and its hand-made period_order."""
+    order = np.arange(365) % 3
+    order[170] = 3  # 20 June (day 171 of the year, index 170) stands for itself
+    n = 4 * 24
+    code = 100.0 * (np.arange(n) // 24) + np.arange(n) % 24
+    techs = ["solar-pv", "battery-li-ion"]
+    columns = ["solar-pv", "battery-li-ion-discharge", "battery-li-ion-charge"]
+    frame = pd.DataFrame(
+        {**{c: code for c in columns}, "battery-li-ion-level": code, "load": code},
+        index=pd.date_range("2023-01-01", periods=n, freq="h"),  # placeholders, as solved
+    )
+    counts = np.bincount(order, minlength=4)
+    result = _synthetic(
+        technologies=techs,
+        capacity_w={"solar-pv": 1e9, "battery-li-ion": 1e8},
+        units={},
+        units_built={},
+        capacity_built_w={},
+        storage_energy_j={"battery-li-ion": 4e8 * 3600},
+        generation_j={"solar-pv": 1e15},
+        days=3,
+        dispatch=frame,
+        dispatch_weight_h=np.repeat(counts, 24).astype(float),
+        period_order=order,
+        choices={"site": [lat, -106.0], "linked_storage": True},
+    )
+    return result, order
+
+
+@pytest.mark.parametrize(("lat", "summer_month"), [(35.0, 6), (-33.9, 12)])
+def test_representative_days_show_the_solstice_weeks_by_their_typical_days(
+    lat: float, summer_month: int
+) -> None:
+    from gigawatt.report.supply_figures import calendar_rows, dispatch_figure
+    from gigawatt.supply.profiles import timestamps
+
+    result, order = _calendar(lat)
+    assert result.dispatch is not None
+    windows = dispatch_windows(result)
+    assert [w.title for w in windows] == [
+        "summer week (around the solstice): each date drawn by its typical day",
+        "winter week (around the solstice): each date drawn by its typical day",
+        "3 representative days + 1 extreme or exact day (4 days), in sequence",
+    ]
+    year = timestamps()
+    for window, month in zip(windows[:2], (summer_month, 18 - summer_month), strict=True):
+        assert window.hours is not None
+        stamps = year[window.hours]
+        assert len(stamps) == 7 * 24 and stamps[0].hour == 0  # a week from midnight
+        assert pd.Timestamp(f"2023-{month:02d}-21", tz="UTC") in stamps  # around the solstice
+        # hour h of each date is hour h of the typical day period_order gives that date
+        expected = [100.0 * order[t.dayofyear - 1] + t.hour for t in stamps]
+        assert list(result.dispatch.iloc[window.rows]["load"]) == expected
+        assert list(calendar_rows(result, window.hours)) == [
+            24 * order[t.dayofyear - 1] + t.hour for t in stamps
+        ]
+    assert windows[2].rows == slice(0, 4 * 24) and windows[2].hours is None
+    figure = dispatch_figure(result)
+    solar = [t for t in figure.data if t.name == "solar-pv"]
+    summer = windows[0]
+    assert summer.hours is not None
+    assert list(solar[0].x) == list(year[summer.hours])  # drawn on the calendar
+    assert list(solar[0].y) == [100.0 * order[t.dayofyear - 1] + t.hour for t in solar[0].x]
+    assert list(solar[2].x) == list(range(4 * 24))  # then the held days in sequence
+    # no storage level on the calendar weeks: a typical day's level does not run on
+    assert not any("level" in (t.name or "") for t in figure.data)
+    # under each date, the held day drawn for it and how many dates it stands for
+    june = figure.layout.xaxis if summer_month == 6 else figure.layout.xaxis2
+    under = list(june.ticktext)
+    assert "20 Jun<br>day 3, this date alone" in under
+    # 365 days: 122 with day 0, 122 with day 1, 121 with day 2 less 20 June
+    assert "21 Jun<br>typical day 0 (×122)" in under  # index 171: 171 % 3 == 0
+    # in sequence: each day's number over the dates it stands for, the exact day's date
+    assert list(figure.layout.xaxis3.ticktext) == [
+        "0<br>×122",
+        "1<br>×122",
+        "2<br>×120",
+        "3<br>20 Jun",
+    ]
+    load = [t for t in figure.data if t.name == "load"]
+    assert load[2].customdata[-1] == "day 3: 20 Jun alone"  # hover names each hour's day
+    assert load[2].customdata[0] == "typical day 0: 122 days of the year"
+    shaded = [s for s in figure.layout.shapes if s.type == "rect"]
+    assert [(s.x0, s.x1) for s in shaded] == [(71.5, 95.5)]  # the one-date day only
+
+
+def test_the_calendar_weeks_caption_says_what_is_drawn() -> None:
+    result, _ = _calendar(35.0)
+    text = _text(render_supply_report(result))
+    assert "The model solves 3 representative days + 1 extreme or exact day (4 days)" in text
+    assert "not the 365 dates one by one" in text
+    assert "show each date by the typical day that stands for it" in text
+    assert "its level is drawn for the days in sequence only, not on the calendar weeks" in text
+    assert "Shown one after another" not in text
+    # the storage chart stays on the days in sequence, labelled the same way
+    from gigawatt.report.supply_figures import storage_figure
+
+    storage = storage_figure(result)
+    assert storage is not None
+    assert list(storage.layout.xaxis.ticktext)[-1] == "3<br>20 Jun"
+    assert "not calendar order" in storage.layout.title.text
+
+
+def test_a_real_sizing_draws_each_date_from_its_typical_day(result: SupplyResult) -> None:
+    from gigawatt.report.supply_figures import day_counts
+    from gigawatt.supply.profiles import timestamps
+
+    assert result.dispatch is not None and result.period_order is not None
+    summer, winter, _sequence = dispatch_windows(result)
+    for window in (summer, winter):
+        assert window.hours is not None
+        shown = result.dispatch.iloc[window.rows].to_numpy()
+        for i, stamp in enumerate(timestamps()[window.hours][::24]):
+            k = int(result.period_order[stamp.dayofyear - 1])
+            day = result.dispatch.iloc[k * 24 : (k + 1) * 24].to_numpy()
+            np.testing.assert_array_equal(shown[i * 24 : (i + 1) * 24], day)
+    counts = day_counts(result)
+    assert counts is not None and counts.sum() == 365
+    assert result.dispatch_weight_h is not None
+    np.testing.assert_allclose(counts, result.dispatch_weight_h[::24])
 
 
 def test_whole_units_are_claimed_only_for_what_is_whole() -> None:

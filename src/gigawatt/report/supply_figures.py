@@ -1,16 +1,18 @@
 """Plotly figures of an hourly supply sizing (:class:`gigawatt.supply.result.SupplyResult`).
 
-Three charts: the stacked hourly dispatch with the load line (a summer and a winter week of a
-full-year solve, or every representative day of a ``--days`` solve), with storage charging
-drawn below zero; the storage state of charge [MWh]; and the annual energy of each technology
-with the curtailed energy. Values come straight from ``result.dispatch`` [MW, MWh] and
-``result.generation_j`` / ``result.curtailment_j`` [J per year]; nothing is re-modelled here.
+Three charts: the stacked hourly dispatch with the load line, with storage charging drawn
+below zero (a summer and a winter week; with ``--days`` the same weeks, each date drawn by the
+typical day that stands for it, then every day the model holds one after another, labelled
+with the days of the year it stands for); the storage state of charge [MWh]; and the annual
+energy of each technology with the curtailed energy. Values come straight from
+``result.dispatch`` [MW, MWh] and ``result.generation_j`` / ``result.curtailment_j`` [J per
+year]; nothing is re-modelled here.
 Times are the model's UTC hours (see :func:`gigawatt.supply.profiles.timestamps`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -22,6 +24,9 @@ if TYPE_CHECKING:
     from gigawatt.supply.result import SupplyResult
 
 __all__ = [
+    "DispatchWindow",
+    "calendar_rows",
+    "day_counts",
     "dispatch_figure",
     "dispatch_windows",
     "energy_figure",
@@ -52,6 +57,14 @@ _CURTAIL = "#c7c7c7"
 _WEEK_H = 7 * 24
 _JUNE_SOLSTICE_DOY = 172
 _DECEMBER_SOLSTICE_DOY = 355
+#: Width of a chart's plotting area on the report's 1280 px page [px], for thinning day labels.
+_PLOT_WIDTH_PX = 1000
+#: Shade of the held days that stand for one date of the year alone (extreme or exact days).
+_ONE_DATE_SHADE = "rgba(120, 140, 200, 0.12)"
+_SEQUENCE_AXIS = (
+    "the model's days in sequence: number (the CSV's typical_day) over ×days of the year it "
+    "stands for, or its date; shaded: one date each"
+)
 #: Energies below this share of the load's are the LP solver's round-off, shown as zero.
 _ROUND_OFF = 1e-9
 
@@ -101,21 +114,23 @@ def utc_offset_note(result: SupplyResult) -> str:
     )
 
 
-def dispatch_windows(result: SupplyResult) -> list[tuple[str, slice]]:
-    """The (title, hour slice) of each dispatch panel.
+class DispatchWindow(NamedTuple):
+    """One panel of the dispatch chart.
 
-    Full year: the weeks centred on the solstices (summer first; swapped south of the
-    equator). Representative days: one panel with every day the model holds in sequence
-    (the typical days, then any extreme or exact days; the title counts both).
+    ``title``: the panel's title; ``rows``: the positions in ``result.dispatch`` it draws, in
+    order (a slice, or an int array of shape (hours,)); ``hours``: the hours of the modelled
+    year it shows, in calendar order (a slice of :func:`gigawatt.supply.profiles.timestamps`),
+    or None for representative days drawn one after another.
     """
-    dispatch = result.dispatch
-    n = 0 if dispatch is None else len(dispatch)
-    if result.days:
-        from gigawatt.report.supply_text import days_shown_words
 
-        return [(f"{days_shown_words(result)}, in sequence", slice(0, n))]
-    if n < 365 * 24:
-        return [("all modelled hours", slice(0, n))]
+    title: str
+    rows: slice | np.ndarray
+    hours: slice | None
+
+
+def _solstice_weeks(result: SupplyResult, n: int) -> list[tuple[str, slice]]:
+    """(title, hour slice of an ``n``-hour year) of the weeks centred on the solstices:
+    summer first, swapped south of the equator."""
 
     def week(doy: int) -> slice:
         start = (doy - 1 - 3) * 24  # midnight three days before the middle day
@@ -132,10 +147,205 @@ def dispatch_windows(result: SupplyResult) -> list[tuple[str, slice]]:
     ]
 
 
-def _x_values(frame: pd.DataFrame, result: SupplyResult) -> Any:
-    """Timestamps for a full year (UTC); hours since the first typical day otherwise."""
+def calendar_rows(result: SupplyResult, hours: slice) -> np.ndarray:
+    """With representative days, the rows of ``result.dispatch`` that stand for ``hours`` of
+    the modelled year (a slice of its 8,760 hours): hour h of date d is row
+    ``period_order[d] × 24 + h``. Shape (hours,), int. Raises ValueError without
+    ``period_order``."""
+    if result.period_order is None:
+        raise ValueError("the result carries no period_order (a full-year run?)")
+    hour = np.arange(hours.start, hours.stop)
+    order = np.asarray(result.period_order, dtype=int)
+    return np.asarray(order[hour // 24] * 24 + hour % 24, dtype=int)
+
+
+def dispatch_windows(result: SupplyResult) -> list[DispatchWindow]:
+    """The panels of the dispatch chart.
+
+    Full year: the weeks centred on the solstices (summer first; swapped south of the
+    equator). Representative days: the same two weeks, each date drawn by the typical day
+    that stands for it (:attr:`~gigawatt.supply.result.SupplyResult.period_order`; the model
+    does not solve these dates one by one), then every day the model holds one after another
+    (the typical days, then any extreme or exact days; the title counts both). Without
+    ``period_order`` only the days one after another.
+    """
+    dispatch = result.dispatch
+    n = 0 if dispatch is None else len(dispatch)
     if result.days:
+        from gigawatt.report.supply_text import days_shown_words
+
+        sequence = DispatchWindow(f"{days_shown_words(result)}, in sequence", slice(0, n), None)
+        order = result.period_order
+        if order is None or len(order) < 365:
+            return [sequence]
+        weeks = [
+            DispatchWindow(
+                f"{title}: each date drawn by its typical day", calendar_rows(result, hours), hours
+            )
+            for title, hours in _solstice_weeks(result, 365 * 24)
+        ]
+        return [*weeks, sequence]
+    if n < 365 * 24:
+        return [DispatchWindow("all modelled hours", slice(0, n), slice(0, n))]
+    return [DispatchWindow(title, hours, hours) for title, hours in _solstice_weeks(result, n)]
+
+
+def day_counts(result: SupplyResult) -> np.ndarray | None:
+    """With representative days, how many days of the modelled year each day of
+    ``result.dispatch`` stands for, shape (days held,) [days] (from ``period_order``, else
+    from ``dispatch_weight_h``); None for a full year."""
+    if not result.days or result.dispatch is None:
+        return None
+    n_days = len(result.dispatch) // 24
+    if result.period_order is not None:
+        return np.bincount(np.asarray(result.period_order, dtype=int), minlength=n_days)
+    if result.dispatch_weight_h is not None:
+        weights = np.asarray(result.dispatch_weight_h, dtype=float)[: n_days * 24 : 24]
+        return np.asarray(np.rint(weights), dtype=int)
+    return None
+
+
+def _one_date(result: SupplyResult, counts: np.ndarray | None) -> dict[int, pd.Timestamp]:
+    """The date of each held day that stands for one date of the year alone (an extreme or
+    exact day), where ``period_order`` says which."""
+    if counts is None or result.period_order is None:
+        return {}
+    from gigawatt.supply.profiles import timestamps
+
+    midnights = timestamps()[::24]
+    order = np.asarray(result.period_order, dtype=int)
+    return {int(order[d]): midnights[d] for d in range(len(order)) if counts[order[d]] == 1}
+
+
+def _date_words(stamp: pd.Timestamp) -> str:
+    """``9 Jan``: a date without the model's placeholder year."""
+    return f"{stamp.day} {stamp:%b}"
+
+
+def _day_words(k: int, counts: np.ndarray | None, dates: dict[int, pd.Timestamp]) -> str:
+    """Held day ``k`` as hover text: its number and what it stands for."""
+    if k in dates:
+        return f"day {k}: {_date_words(dates[k])} alone"
+    if counts is None:
+        return f"day {k}"
+    return f"typical day {k}: {int(counts[k])} days of the year"
+
+
+def _sequence_ticks(
+    n_days: int, counts: np.ndarray | None, dates: dict[int, pd.Timestamp]
+) -> tuple[list[float], list[str]]:
+    """Tick positions [h] and two-line labels for days one after another: the day's number
+    over ``×n`` (the days of the year it stands for) or its date where it stands for one.
+    Thinned so labels (10 px type) stay about 34 px apart at 1280 px: typical days first,
+    then the rest."""
+    spacing = max(1, int(np.ceil(n_days * 34 / _PLOT_WIDTH_PX)))
+    candidates = sorted(range(n_days), key=lambda k: (k in dates, k))
+    placed: list[int] = []
+    for k in candidates:
+        if all(abs(k - j) >= spacing for j in placed):
+            placed.append(k)
+    placed.sort()
+    labels = []
+    for k in placed:
+        if k in dates:
+            below = _date_words(dates[k])
+        elif counts is not None:
+            below = f"×{int(counts[k])}"
+        else:
+            below = ""
+        labels.append(f"{k}<br>{below}")
+    return [k * 24 + 11.5 for k in placed], labels
+
+
+def _one_date_runs(n_days: int, dates: dict[int, pd.Timestamp]) -> list[tuple[int, int]]:
+    """(first, last) held days of each run of days standing for one date alone."""
+    runs: list[tuple[int, int]] = []
+    for k in range(n_days):
+        if k in dates:
+            if runs and runs[-1][1] == k - 1:
+                runs[-1] = (runs[-1][0], k)
+            else:
+                runs.append((k, k))
+    return runs
+
+
+def _mark_days_in_sequence(
+    fig: Any, result: SupplyResult, n_hours: int, cell: dict[str, int] | None = None
+) -> None:
+    """Day boundaries, labels and shaded one-date days on an axis of days one after another
+    (``cell``: the subplot's row and col, or None for a single plot)."""
+    where = cell or {}
+    counts = day_counts(result)
+    dates = _one_date(result, counts)
+    n_days = n_hours // 24
+    if n_days * 20 <= _PLOT_WIDTH_PX:  # narrower than 20 px a day, the lines are a hatch
+        for day in range(1, n_days):
+            fig.add_vline(x=day * 24 - 0.5, line={"color": "#bbb", "dash": "dot"}, **where)
+    for first, last in _one_date_runs(n_days, dates):
+        fig.add_vrect(
+            x0=first * 24 - 0.5,
+            x1=last * 24 + 23.5,
+            fillcolor=_ONE_DATE_SHADE,
+            line_width=0,
+            layer="below",
+            **where,
+        )
+    tickvals, ticktext = _sequence_ticks(n_days, counts, dates)
+    fig.update_xaxes(
+        title_text=_SEQUENCE_AXIS if counts is not None else "hour, days one after another",
+        tickmode="array",
+        tickvals=tickvals,
+        ticktext=ticktext,
+        tickangle=0,
+        tickfont={"size": 10},
+        range=[-0.5, n_hours - 0.5],
+        **where,
+    )
+
+
+def _mark_calendar_days(fig: Any, result: SupplyResult, hours: slice, row: int) -> None:
+    """Midnights and, under each date, the typical day drawn for it, on a calendar week of a
+    representative-day result."""
+    from gigawatt.supply.profiles import timestamps
+
+    counts = day_counts(result)
+    dates = _one_date(result, counts)
+    order = np.asarray(result.period_order, dtype=int)
+    stamps = timestamps()[hours]
+    first_day = hours.start // 24
+    tickvals, ticktext = [], []
+    for i in range(len(stamps) // 24):
+        k = int(order[first_day + i])
+        if i:
+            fig.add_vline(x=stamps[i * 24], line={"color": "#bbb", "dash": "dot"}, row=row, col=1)
+        tickvals.append(stamps[i * 24 + 12])
+        if k in dates:
+            under = f"day {k}, this date alone"
+        elif counts is not None:
+            under = f"typical day {k} (×{int(counts[k])})"
+        else:
+            under = f"typical day {k}"
+        ticktext.append(f"{_date_words(stamps[i * 24])}<br>{under}")
+    fig.update_xaxes(
+        title_text="date (UTC hours); under it, the model's day drawn for it",
+        tickmode="array",
+        tickvals=tickvals,
+        ticktext=ticktext,
+        tickangle=0,
+        row=row,
+        col=1,
+    )
+
+
+def _x_values(frame: pd.DataFrame, result: SupplyResult, hours: slice | None) -> Any:
+    """Timestamps (UTC) of calendar ``hours``; hours since the first held day for days one
+    after another (``hours`` None)."""
+    if hours is None:
         return np.arange(len(frame))
+    if result.days:  # the typical days' own timestamps are placeholders: the calendar's
+        from gigawatt.supply.profiles import timestamps
+
+        return timestamps()[hours]
     return frame.index
 
 
@@ -145,8 +355,21 @@ def _clip(values: Any) -> np.ndarray:
     return np.where(np.abs(array) < 1e-6, 0.0, array)
 
 
+def _held_days(window: DispatchWindow, result: SupplyResult) -> np.ndarray | None:
+    """With representative days, the held day each plotted hour is drawn from, shape
+    (hours,); None for a full year."""
+    if not result.days or result.dispatch is None:
+        return None
+    rows = np.arange(len(result.dispatch))[window.rows]
+    return np.asarray(rows // 24, dtype=int)
+
+
 def dispatch_figure(result: SupplyResult) -> Any:
-    """Stacked hourly supply [MW] with the load line; storage charging stacked below zero."""
+    """Stacked hourly supply [MW] with the load line; storage charging stacked below zero.
+
+    One panel per :func:`dispatch_windows` entry, x in UTC timestamps for calendar weeks and
+    in hours since the first held day for days one after another. With representative days
+    the calendar weeks put each date's typical day under it and its hover names the day."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
@@ -156,7 +379,7 @@ def dispatch_figure(result: SupplyResult) -> Any:
     fig = make_subplots(
         rows=len(windows),
         cols=1,
-        subplot_titles=[title for title, _ in windows],
+        subplot_titles=[w.title for w in windows],
         vertical_spacing=0.14 if len(windows) > 1 else 0.08,
     )
     gens = [g for g in _generator_ids(result) if g in result.dispatch.columns]
@@ -165,10 +388,13 @@ def dispatch_figure(result: SupplyResult) -> Any:
         for s in _storage_ids(result)
         if f"{s}-discharge" in result.dispatch.columns and _built(s, result)
     ]
-    for row, (_title, window) in enumerate(windows, start=1):
-        frame = result.dispatch.iloc[window]
-        x = _x_values(frame, result)
+    counts = day_counts(result)
+    dates = _one_date(result, counts)
+    for row, window in enumerate(windows, start=1):
+        frame = result.dispatch.iloc[window.rows]
+        x = _x_values(frame, result, window.hours)
         first = row == 1
+        # storage levels are not drawn here: see storage_figure
         for i, g in enumerate(gens):
             fig.add_trace(
                 go.Scatter(
@@ -234,6 +460,7 @@ def dispatch_figure(result: SupplyResult) -> Any:
                 row=row,
                 col=1,
             )
+        held = _held_days(window, result)
         fig.add_trace(
             go.Scatter(
                 x=x,
@@ -243,26 +470,23 @@ def dispatch_figure(result: SupplyResult) -> Any:
                 showlegend=first,
                 mode="lines",
                 line={"color": _LOAD, "width": 2.2},
-                hovertemplate="load: %{y:,.0f} MW<extra></extra>",
+                customdata=None
+                if held is None
+                else [_day_words(int(k), counts, dates) for k in held],
+                hovertemplate="load: %{y:,.0f} MW"
+                + ("" if held is None else " (%{customdata})")
+                + "<extra></extra>",
             ),
             row=row,
             col=1,
         )
         fig.update_yaxes(title_text="MW", zeroline=True, zerolinecolor="#888", row=row, col=1)
-        if result.days:
-            for day in range(1, len(frame) // 24):
-                fig.add_vline(
-                    x=day * 24 - 0.5, line={"color": "#bbb", "dash": "dot"}, row=row, col=1
-                )
-            fig.update_xaxes(
-                title_text="hour (UTC), days one after another",
-                tickmode="linear",
-                dtick=6 if len(frame) <= 24 * 8 else 24,
-                row=row,
-                col=1,
-            )
-        else:
+        if not result.days:
             fig.update_xaxes(title_text="time (UTC)", row=row, col=1)
+        elif window.hours is None:
+            _mark_days_in_sequence(fig, result, len(frame), {"row": row, "col": 1})
+        else:
+            _mark_calendar_days(fig, result, window.hours, row)
     fig.update_layout(
         title="Hourly dispatch: supply stacked above zero, storage charging and grid export "
         "below, load as a line",
@@ -283,7 +507,14 @@ def dispatch_figure(result: SupplyResult) -> Any:
 
 def storage_figure(result: SupplyResult) -> Any | None:
     """Stored energy [MWh] of each storage technology over the modelled hours (None without
-    any storage capacity built)."""
+    any storage capacity built): the full year, or every held day one after another.
+
+    With representative days the level stays on the days in sequence and is not put on the
+    calendar weeks: without linked storage each typical day starts and ends at the same level
+    of its own, and with it the level the result holds is each typical day's mean over the
+    dates it stands for (the day-to-day carry is not kept), so pasting typical days' levels
+    onto consecutive dates would draw a state of charge that jumps at every midnight and that
+    no date of the year has."""
     import plotly.graph_objects as go
 
     if result.dispatch is None:
@@ -296,7 +527,7 @@ def storage_figure(result: SupplyResult) -> Any | None:
     if not built:
         return None
     frame = result.dispatch
-    x = _x_values(frame, result)
+    x = _x_values(frame, result, None if result.days else slice(0, len(frame)))
     fig = go.Figure()
     for i, s in enumerate(built):
         capacity_mwh = result.storage_energy_j[s] / J_PER_MWH
@@ -317,22 +548,22 @@ def storage_figure(result: SupplyResult) -> Any | None:
             annotation_text=f"{s} capacity {capacity_mwh:,.0f} MWh",
             annotation_position="top left",
         )
-    if result.days:
-        for day in range(1, len(frame) // 24):
-            fig.add_vline(x=day * 24 - 0.5, line={"color": "#bbb", "dash": "dot"})
     fig.update_layout(
         title=(
-            "Storage state of charge over the representative days"
+            "Storage state of charge over the days the model holds, one after another "
+            "(not calendar order)"
             if result.days
             else "Storage state of charge over the year"
         ),
-        xaxis_title="hour (UTC), days one after another" if result.days else "time (UTC)",
+        xaxis_title="time (UTC)",
         yaxis_title="MWh stored",
         template="plotly_white",
-        height=360,
+        height=400 if result.days else 360,
         showlegend=len(built) > 1,
-        margin={"t": 60, "b": 50, "l": 70, "r": 20},
+        margin={"t": 60, "b": 90 if result.days else 50, "l": 70, "r": 20},
     )
+    if result.days:
+        _mark_days_in_sequence(fig, result, len(frame))
     return fig
 
 

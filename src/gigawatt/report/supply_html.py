@@ -201,6 +201,7 @@ def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | N
     from gigawatt import __version__
     from gigawatt.report.supply_figures import (
         dispatch_figure,
+        dispatch_windows,
         energy_figure,
         storage_figure,
         utc_offset_note,
@@ -238,6 +239,7 @@ def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | N
         assumption_sources=assumption_sources(result),
         units_note=units_note(result),
         linked=bool(result.choices.get("linked_storage")),
+        calendar_weeks=any(w.hours is not None for w in dispatch_windows(result)),
         time_note=utc_offset_note(result),
         plotly_js=get_plotlyjs(),
         methodology=METHODOLOGY_VERSION,
