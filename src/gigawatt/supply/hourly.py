@@ -18,6 +18,7 @@ import numpy as np
 
 from gigawatt.catalog.technology import Technology
 from gigawatt.errors import InfeasibleError, UserInputError
+from gigawatt.supply.certificate import replay_certificate
 from gigawatt.supply.commitment import (
     COMMIT_TIME_LIMIT_S,
     EXTRA_CANDIDATE_UNITS,
@@ -578,7 +579,16 @@ def size_supply(
     year_mwh = float(np.sum(series["load"]))
 
     def dispatch_year(sized: dict[str, Any]) -> dict[str, Any]:
-        """The sizing ``sized`` held and dispatched optimally over the full year."""
+        """The sizing ``sized`` held and dispatched optimally over the full year: the
+        least-fossil dispatch where it misses nothing (a certificate: then no dispatch does
+        better, and it costs what the optimal one does), else the full-year LP."""
+        if link is None:
+            found = replay_certificate(sized, costs, series, cfe, co2_cap_kg)
+            # measured (bench, 24 days): the same fossil energy and objective as the LP to
+            # 1e-11 on var-gas-cfe0.9 and gas-co2-cap, in ~30 ms against ~1.4 s of CPU
+            if found is not None and found["shortfall_mwh"] / year_mwh <= REFINE_TOLERANCE:
+                step("the least-fossil dispatch over the full year serves the load")
+                return found
         step("dispatching the sizing hour by hour over the full year")
         return run(costs, full=True, quiet=True, fixed=sized)
 
@@ -678,6 +688,11 @@ def size_supply(
                 # 1.52% short, no day added); the last round's dispatch is year_check's
                 dispatched = dispatch_year(solution)
                 if dispatched["status"] != "ok":
+                    break
+                if dispatched["condition"] == "replayed":  # certified: nothing short
+                    shortfall = dispatched["shortfall_mwh"] / year_mwh
+                    best = (shortfall, solution, periods, dispatched)
+                    checked_all = True
                     break
                 shortfall, short_days = _dispatch_days_to_refine(
                     dispatched,
