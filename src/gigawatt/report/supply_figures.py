@@ -481,8 +481,8 @@ def dispatch_figure(result: SupplyResult) -> Any:
             col=1,
         )
         fig.update_yaxes(title_text="MW", zeroline=True, zerolinecolor="#888", row=row, col=1)
-        if not result.days:
-            fig.update_xaxes(title_text="time (UTC)", row=row, col=1)
+        if not result.days:  # "18 Jun", as the days' weeks: the year is a placeholder
+            fig.update_xaxes(title_text="time (UTC)", tickformat="%d %b", row=row, col=1)
         elif window.hours is None:
             _mark_days_in_sequence(fig, result, len(frame), {"row": row, "col": 1})
         else:
@@ -564,6 +564,8 @@ def storage_figure(result: SupplyResult) -> Any | None:
     )
     if result.days:
         _mark_days_in_sequence(fig, result, len(frame))
+    else:  # months, without the placeholder year ("Jan 2023")
+        fig.update_xaxes(tickformat="%b")
     return fig
 
 
