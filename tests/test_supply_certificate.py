@@ -4,6 +4,7 @@ comparison with the held-capacity LP on random small systems, and the same sizin
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -11,9 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gigawatt.catalog import catalog
+from gigawatt.catalog.technology import Technology
 from gigawatt.supply import certificate, hourly
+from gigawatt.supply.inputs import MODEL_YEAR_FRACTION, TechCosts
 from gigawatt.supply.model import solve
 from gigawatt.supply.periods import replay_least_fossil
+from gigawatt.units import J_PER_MWH
 from test_supply_model import _costs
 
 
@@ -110,3 +115,94 @@ def test_certified_sizings_match_the_lp_checked_ones(monkeypatch: pytest.MonkeyP
     assert certified.estimated_shortfall == pytest.approx(solved.estimated_shortfall, abs=1e-6)
     assert certified.year_cost_usd_per_mwh == pytest.approx(solved.year_cost_usd_per_mwh, rel=1e-6)
     assert certified.cost_usd_per_mwh == solved.cost_usd_per_mwh
+
+
+def _hand_case(objective_usd: float) -> tuple[Any, ...]:
+    """4 h, lossless store: 100 MW of load, sun of 200 MW in hour 0 only, a store of 100 MW
+    and 100 MWh (its cost 1e6 USD/yr), 70 MW of gas available; the sizing's cost given."""
+    costs = [dataclasses.replace(c, round_trip_efficiency=1.0) for c in _costs()]
+    load = np.full(4, 100.0)
+    avail = {
+        "solar-pv": np.array([1.0, 0.0, 0.0, 0.0]),
+        "wind-onshore": np.zeros(4),
+        "gas-ccgt": np.full(4, 0.7),
+    }
+    p_nom = {"solar-pv": 200.0, "wind-onshore": 0.0, "gas-ccgt": 100.0, "battery-li-ion": 100.0}
+    held: dict[str, Any] = {
+        "p_nom": p_nom,
+        "e_nom": {"battery-li-ion": 100.0},
+        "charge_p_nom": {"battery-li-ion": 100.0},
+        "objective": objective_usd,
+        "cost_by_tech": {tid: 1.0e6 if tid == "battery-li-ion" else 1.0 for tid in p_nom},
+    }
+    return costs, load, avail, held
+
+
+def test_a_top_up_scales_the_cheapest_clean_technology_until_the_year_is_served() -> None:
+    """Hand case (:func:`_hand_case`) at CFE 0.55: at most 180 MWh of gas. The store holds
+    100 MWh, so gas must make 200: 20 MWh over. More sun alone cannot charge more (the store
+    is full), a bigger store alone has nothing more to store; both scaled by 1.2 store 120
+    MWh and leave 180 MWh to gas: served. The held-capacity LP agrees."""
+    costs, load, avail, held = _hand_case(1.0e9)
+    series = {"load": load, **avail}
+    short = certificate.replay_certificate(held, costs, series, 0.55, None)
+    assert short is not None and short["shortfall_mwh"] == pytest.approx(20.0)
+    found = certificate.top_up(held, costs, series, 0.55, None)
+    assert found is not None
+    assert set(found.techs) == {"solar-pv", "wind-onshore", "battery-li-ion"}
+    solar_capital = costs[0].capital_usd_per_mw_year * MODEL_YEAR_FRACTION * 200.0
+    most = 1 + certificate.TOP_UP_MAX_SHARE * 1.0e9 / (solar_capital + 1.0e6)
+    assert found.factor == pytest.approx(1.2, abs=(most - 1) / 2**certificate.TOP_UP_STEPS)
+    assert found.factor >= 1.2 - 1e-9  # never below what serves
+    assert found.added_usd_per_year == pytest.approx((found.factor - 1) * (solar_capital + 1.0e6))
+    assert found.sizing["objective"] == pytest.approx(1.0e9 + found.added_usd_per_year)
+    assert found.sizing["e_nom"]["battery-li-ion"] == pytest.approx(100.0 * found.factor)
+    assert held["p_nom"]["solar-pv"] == 200.0  # the sizing given is not changed
+    lp = solve(costs, load, avail, np.ones(4), 0.55, None, fixed=found.sizing)
+    assert lp["shortfall_mwh"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_no_top_up_beyond_its_cost_limit() -> None:
+    """The same case with the top-up's 20% of sun and store costing more than 1% of the
+    sizing: none is made."""
+    costs, load, avail, held = _hand_case(1.0e7)
+    assert certificate.top_up(held, costs, {"load": load, **avail}, 0.55, None) is None
+
+
+def test_a_short_sizing_is_topped_up_and_the_lp_confirms_it_serves_the_year(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The 4-day CFE 0.8 case of tests/test_supply_model.py, which the LP's rounds leave
+    short: the least-fossil dispatch tops it up instead (GW430, JSON ``top_up``), and the
+    topped-up capacities held in the full-year LP serve every hour within the share."""
+    techs = ["solar-pv", "battery-li-ion", "gas-ccgt"]
+    seen: list[Any] = []  # the full year's series the certificate was given
+
+    def spy(*args: Any) -> Any:
+        seen.append(args[2])
+        return certificate.replay_certificate(*args)
+
+    monkeypatch.setattr(hourly, "replay_certificate", spy)
+    r = hourly.size_supply("100 MW", techs, "flat", site="35,-106", cfe=0.8, days=4)
+    assert r.top_up is not None and r.to_dict()["top_up"] == r.top_up
+    assert r.top_up["shortfall_before"] > hourly.REFINE_TOLERANCE
+    assert r.estimated_shortfall is not None
+    assert r.estimated_shortfall <= certificate.SERVED_SHARE
+    (note,) = [w["message"] for w in r.warnings if w["code"] == "GW430"]
+    assert f"{r.top_up['factor'] - 1:.2%}" in note and "serves every hour" in note
+    assert not [w for w in r.warnings if "unserved" in w["message"] and w["code"] == "GW413"]
+    # independently: the capacities shown, held over the full year in the LP
+    costs = [
+        TechCosts.from_catalog(catalog().typed(Technology, t), r.choices["discount_rate"])
+        for t in techs
+    ]
+    store = "battery-li-ion"
+    held = {
+        "p_nom": {t: r.capacity_w[t] / 1e6 for t in techs},
+        "e_nom": {store: r.storage_energy_j[store] / J_PER_MWH},
+        "charge_p_nom": {store: r.reserve["storage_charge_power_w"] / 1e6},
+    }
+    year = seen[-1]
+    load, avail = year["load"], {t: year[t] for t in techs if t != store}
+    lp = solve(costs, load, avail, np.ones(load.shape[0]), 0.8, None, fixed=held)
+    assert lp["shortfall_mwh"] <= 1e-6 * load.sum()

@@ -177,9 +177,13 @@ def test_day_shifts_keep_the_fossil_limit_and_match_a_hand_case() -> None:
 
 @pytest.fixture(scope="module")
 def cfe_days() -> hourly.SupplyResult:
-    """A 4-day CFE 0.8 sizing with a battery (storage linked across days)."""
+    """A 4-day CFE 0.8 sizing with a battery (storage linked across days), its full-year
+    check the held-capacity LP alone (no least-fossil certificate or top-up: see
+    tests/test_supply_certificate.py for those on this case)."""
     techs = ["solar-pv", "battery-li-ion", "gas-ccgt"]
-    return hourly.size_supply("100 MW", techs, "flat", site="35,-106", cfe=0.8, days=4)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hourly, "replay_certificate", lambda *_a, **_k: None)
+        return hourly.size_supply("100 MW", techs, "flat", site="35,-106", cfe=0.8, days=4)
 
 
 def test_days_real_year_shortfall_is_one_figure_and_its_cost_is_per_mwh_served(

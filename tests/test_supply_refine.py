@@ -63,6 +63,9 @@ def test_exact_dispatch_drives_refinement_where_the_greedy_replay_finds_nothing(
     tests/test_supply_model.py). With the exact dispatch driving the rounds, days are added
     and the last round's dispatch (the one the result reports, not solved again) is short by
     less than the first; the greedy replay is not run."""
+    # the LP's rounds alone: no least-fossil certificate or top-up (which serve this case;
+    # tests/test_supply_certificate.py)
+    monkeypatch.setattr(hourly, "replay_certificate", lambda *_a, **_k: None)
     errors: list[float] = []
     rank = hourly._dispatch_days_to_refine
 
@@ -101,6 +104,9 @@ def test_refinement_keeps_the_least_short_round(monkeypatch: pytest.MonkeyPatch)
     an earlier one (north-eu-cfe0.9: 0.86%, 0.03%, then 0.11%). With the check's errors
     scripted as 2%, 0.1%, 0.5%, 0.3% over the four rounds, the second round's sizing is kept:
     its own full-year dispatch is what the result reports, and its days, not the later ones."""
+    # the LP's rounds alone: no least-fossil certificate or top-up (which serve this case;
+    # tests/test_supply_certificate.py)
+    monkeypatch.setattr(hourly, "replay_certificate", lambda *_a, **_k: None)
     scripted = iter([0.02, 0.001, 0.005, 0.003])
     real: list[float] = []
     added: list[int] = []

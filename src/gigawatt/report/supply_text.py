@@ -92,10 +92,12 @@ def outcome_words(result: SupplyResult) -> str:
 def shortfall_words(result: SupplyResult) -> str:
     """The full-year check's shortfall as a share of the load, never a bare residue:
     ``0.17%``, ``less than 0.01%`` or ``none`` ("" when not estimated)."""
+    from gigawatt.supply.certificate import SERVED_SHARE
+
     share = result.estimated_shortfall
     if share is None:
         return ""
-    if share <= 0:
+    if share <= SERVED_SHARE:  # nothing, to rounding (a top-up's aim)
         return "none"
     return "less than 0.01%" if share < 0.5e-4 else f"{share:.2%}"
 
@@ -125,14 +127,16 @@ def days_shown(result: SupplyResult) -> tuple[int, int]:
 def days_shown_words(result: SupplyResult) -> str:
     """What a representative-day chart shows, from the result's own dispatch: ``12
     representative days + 26 extreme or exact days (38 days)`` ("" for a full year)."""
+    from gigawatt.report.format import count_unit
+
     typical, shown = days_shown(result)
     if not shown:
         return ""
     added = shown - typical
     if added <= 0:
-        return f"{typical} representative days"
+        return count_unit(typical, "representative day")
     return (
-        f"{typical} representative days + {added} extreme or exact "
+        f"{count_unit(typical, 'representative day')} + {added} extreme or exact "
         f"{'day' if added == 1 else 'days'} ({shown} days)"
     )
 

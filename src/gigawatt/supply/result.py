@@ -82,6 +82,12 @@ class SupplyResult:
     #: computed). With the fossil energy at its limit in both, it differs from
     #: ``cost_usd_per_mwh`` only by the load left unserved (``estimated_shortfall``)
     year_cost_usd_per_mwh: float | None = None
+    #: with representative days: where the refined sizing was still short of the full year
+    #: and a little more of one clean technology (or of all) served it (see
+    #: :func:`gigawatt.supply.certificate.top_up`): ``technologies`` scaled, their
+    #: ``factor`` [1], the ``added_usd_per_year`` [USD/yr] and the ``shortfall_before`` [1 of
+    #: the load]; None where no top-up was made
+    top_up: dict[str, Any] | None = None
     #: whether a fossil energy limit applies (a CFE share or CO2 cap next to a fossil plant or
     #: a grid link): the full-year check then counts fossil energy beyond it as short too
     fossil_limit: bool = False
@@ -206,6 +212,7 @@ class SupplyResult:
             "aggregation_profile_rmse": self.aggregation_rmse,
             "estimated_shortfall": self.estimated_shortfall,
             "year_cost_usd_per_mwh": self.year_cost_usd_per_mwh,
+            "top_up": self.top_up,
             "reserve": self.reserve,
             "whole_units": self.whole_units,
             "grid_import_j": self.grid_import_j,
