@@ -651,7 +651,7 @@ def size_supply(
                 "code": "GW413",
                 "message": f"{count_unit(days or 0, 'representative day')} approximate how a "
                 "plant whose energy is limited (a CO2 cap or a fossil share) is used from "
-                "day to day; in our six test cases (24 days) such sizings cost up to 1.7% more "
+                "day to day; in our six test cases (24 days) such sizings cost up to 1.8% more "
                 "than the "
                 "full-year optimum"
                 + (
