@@ -82,9 +82,9 @@ def test_the_certificate_never_misses_less_than_the_optimal_dispatch(
 ) -> None:
     """On random held sizings (72 h), the least-fossil dispatch misses at least what the
     held-capacity LP's optimal dispatch misses (it is one dispatch the LP may choose); where
-    it misses nothing its cost is the LP's, or at most 0.5% above it (measured on 40 such
-    systems: fossil energy equal to 1e-9 on 5 of 9 served in full, at most 0.4% above on
-    the rest)."""
+    it misses nothing its cost is the LP's (measured on 200 such systems at CFE 0.5: the
+    same fossil energy to 1e-9 on all 44 served in full; before each of its two reserves
+    wrapped around the year on its own, 4 of 9 of 40 burned up to 0.4% more)."""
     costs = _costs()
     load, avail, held = _system(seed)
     co2 = None if cfe is not None else 1.0e5
@@ -95,7 +95,7 @@ def test_the_certificate_never_misses_less_than_the_optimal_dispatch(
     assert found["shortfall_mwh"] >= lp["shortfall_mwh"] - 1e-6 * load.sum()
     if found["shortfall_mwh"] <= 1e-9 * load.sum():
         assert lp["objective"] <= found["objective"] * (1 + 1e-9)
-        assert found["objective"] <= lp["objective"] * 1.005
+        assert found["objective"] <= lp["objective"] * (1 + 1e-7)
 
 
 def test_certified_sizings_match_the_lp_checked_ones(monkeypatch: pytest.MonkeyPatch) -> None:

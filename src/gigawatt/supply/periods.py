@@ -281,8 +281,9 @@ def replay_least_fossil(
 
     Measured against the optimal dispatch of the held sizing (the full-year LP): the same
     fossil energy to 1e-11 of the load on the bench's var-gas-cfe0.9 and gas-co2-cap 24-day
-    sizings, none shed; where the LP sheds load or exceeds a limit (north-eu-cfe0.9), more
-    (0.96% of the load short against 0.86%). Any feasible dispatch misses at least what the
+    sizings, none shed, and to 1e-9 on all 44 of 200 random 72-hour systems served in full;
+    where the LP sheds load or exceeds a limit (north-eu-cfe0.9), more (0.96% of the load
+    short against 0.86%). Any feasible dispatch misses at least what the
     optimal one does, so what this one misses is an upper bound.
     """
     eta = float(np.sqrt(round_trip_efficiency)) if round_trip_efficiency > 0 else 1.0
@@ -290,13 +291,13 @@ def replay_least_fossil(
     fossil_cap = np.asarray(fossil_mw, dtype=float).tolist()
     power, energy, charge = storage_power_mw, storage_energy_mwh, charge_power_mw
     tolerance = 1e-9 * max(energy, 1.0)
-    start = end_need = 0.0
+    start = end_need = end_clean = 0.0
     for _pass in range(CYCLIC_PASSES):
         # kept for the hours after: with the fossil plants' spare capacity charging (the
         # least level that avoids shedding), and with clean surplus alone (the level that
         # avoids passing fossil energy through the store)
         needed = _reserve_levels(net, fossil_cap, True, power, energy, eta, charge, end_need)
-        clean = _reserve_levels(net, fossil_cap, False, power, energy, eta, charge, end_need)
+        clean = _reserve_levels(net, fossil_cap, False, power, energy, eta, charge, end_clean)
         level = start
         fossil = [0.0] * len(net)
         unserved = [0.0] * len(net)
@@ -326,9 +327,13 @@ def replay_least_fossil(
                 level += extra * eta
                 burn += extra
             fossil[t] = burn
-        if abs(level - start) <= tolerance and abs(needed[0] - end_need) <= tolerance:
+        if (
+            abs(level - start) <= tolerance
+            and abs(needed[0] - end_need) <= tolerance
+            and abs(clean[0] - end_clean) <= tolerance
+        ):
             return np.asarray(unserved), np.asarray(fossil)
-        start, end_need = level, needed[0]
+        start, end_need, end_clean = level, needed[0], clean[0]
     return None
 
 
