@@ -466,7 +466,10 @@ def test_sampled_outages_are_named_as_a_driver() -> None:
     to $370.6/MWh between seeds. GW422 names the draw and the seeds to compare."""
     result = size_supply("500 MW", ["nuclear-ap1000"], "flat", days=2, integer=True, seed=3)
     (note,) = [w["message"] for w in result.warnings if w["code"] == "GW422"]
-    assert note.startswith("nuclear-ap1000: the units' refuelling and forced outages are one")
+    assert note.startswith(
+        "nuclear-ap1000: the units' scheduled (refuelling or maintenance) and forced outages "
+        "are one"
+    )
     assert "(seed=3)" in note and "compare seed=4, seed=5" in note
     continuous = size_supply("500 MW", ["nuclear-ap1000"], "flat", days=2)
     assert not [w for w in continuous.warnings if w["code"] == "GW422"]

@@ -447,7 +447,7 @@ def test_reserve_is_in_the_report_as_in_the_terminal(capsys: pytest.CaptureFixtu
     result = _synthetic()
     parts = [p.replace("\u00a0", " ") for p in reserve_parts(result)]
     assert parts == [
-        "firm capacity 1.2 GW for a peak load of 1 GW (20% above the peak)",
+        "firm capacity 1.2 GW (nameplate) for a peak load of 1 GW (20% above the peak)",
         "without its largest unit (400 MW) 800 MW firm, 20% short of the peak: no N-1 firm cover",
         "a grid connection of 500 MW (imports at the grid mix of each hour, not firm capacity "
         "on site)",

@@ -28,6 +28,7 @@ from gigawatt.report.supply_text import (
     reserve_parts,
     shortfall_words,
     solver_words,
+    top_up_words,
     units_note,
     whole_unit_techs,
 )
@@ -170,7 +171,8 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
         rows.append(
             (
                 "full-year check (hour by hour; serving the load, not the cost)",
-                f"{shortfall_words(result)} {missed_words(result)}",
+                f"{shortfall_words(result)} {missed_words(result)}"
+                + (f", {top_up_words(result)}" if result.top_up else ""),
             )
         )
     for key, value in result.grid_energy_j().items():

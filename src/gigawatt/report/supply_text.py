@@ -102,6 +102,20 @@ def shortfall_words(result: SupplyResult) -> str:
     return "less than 0.01%" if share < 0.5e-4 else f"{share:.2%}"
 
 
+def top_up_words(result: SupplyResult) -> str:
+    """Where a top-up made the sizing serve the year: ``after battery-li-ion was scaled up by
+    0.46% (GW430)``; "" otherwise (a fresh-user trial read "none unserved" next to GW430's
+    "left 0.04%" and took them for a contradiction)."""
+    if not result.top_up:
+        return ""
+    from gigawatt.report.format import word_list
+
+    techs = word_list(list(result.top_up["technologies"]))
+    return f"after {techs} {'was' if len(result.top_up['technologies']) == 1 else 'were'} " + (
+        f"scaled up by {result.top_up['factor'] - 1.0:.2%} (GW430)"
+    )
+
+
 def missed_words(result: SupplyResult) -> str:
     """What the full-year check counts: ``unserved``, and ``or over its fossil limit`` where a
     CFE share or CO2 cap limits a fossil plant or grid imports (the trial read the latter in
@@ -197,7 +211,7 @@ def reserve_parts(result: SupplyResult) -> list[str]:
     peak = _quantity(reserve["peak_load_w"], "W")
     firm_w = reserve["firm_capacity_w"]
     parts = [
-        f"firm capacity {_quantity(firm_w, 'W')} for a peak load of {peak} "
+        f"firm capacity {_quantity(firm_w, 'W')} (nameplate) for a peak load of {peak} "
         f"({_signed_share(reserve['firm_margin'], 'the peak')})"
         if firm_w > 0
         else f"no firm capacity built for a peak load of {peak}"

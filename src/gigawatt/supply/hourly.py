@@ -623,8 +623,6 @@ def size_supply(
             }
             return None, None, whole_note
         elif exact_check:
-            from gigawatt.report.format import fmt
-
             if dispatched is None:
                 dispatched = dispatch_year(sized)
             missed = ""
@@ -661,7 +659,7 @@ def size_supply(
                 )
                 + (
                     f"this sizing, dispatched hour by hour over the full year, {missed}"
-                    f"costs {fmt(year_cost, 'cost_usd_per_mwh')} served; "
+                    f"costs ${year_cost:,.1f}/MWh served; "
                     if year_cost is not None
                     else ""
                 )
@@ -829,13 +827,10 @@ def size_supply(
                         }
                     )
             else:
-                from gigawatt.report.format import fmt
-
                 # one GW413, not two with different advice (trial, round 8): the general
                 # note on limited plants gives way to this one, with its real-year cost
                 year_words = (
-                    f"; dispatched over the full year it costs "
-                    f"{fmt(year_cost, 'cost_usd_per_mwh')} served"
+                    f"; dispatched over the full year it costs ${year_cost:,.1f}/MWh served"
                     if year_cost is not None
                     else ""
                 )
@@ -899,7 +894,8 @@ def size_supply(
             warnings_out.append(
                 {
                     "code": "GW422",
-                    "message": f"{word_list(outaged)}: the units' refuelling and forced outages "
+                    "message": f"{word_list(outaged)}: the units' scheduled (refuelling or "
+                    "maintenance) and forced outages "
                     f"are one sampled year (seed={seed}); where built units are out at the "
                     "same time the cover they need, and so the cost, changes with the draw: "
                     f"compare seed={seed + 1}, seed={seed + 2}",
@@ -1010,7 +1006,7 @@ def _top_up_note(
     """GW430: the representative-day sizing was short of the year and ``found`` topped it up
     (``before``: its least-fossil dispatch's shortfall [1 of the load]; ``year_mwh``: the
     year's load [MWh])."""
-    from gigawatt.report.format import fmt, word_list
+    from gigawatt.report.format import word_list
 
     stores = {c.tech.id for c in costs if c.tech.role == "storage"}
     what = word_list([f"{tid} (power and energy)" if tid in stores else tid for tid in found.techs])
@@ -1018,12 +1014,11 @@ def _top_up_note(
     share = found.added_usd_per_year / (found.sizing["objective"] - found.added_usd_per_year)
     return {
         "code": "GW430",
-        "message": f"full-year check: dispatched hour by hour over the full year with the "
-        f"least fossil energy, the {days}-day sizing left {before:.2%} of the load unserved or "
-        f"over its fossil limit; with {what} scaled up by {found.factor - 1.0:.2%} "
-        f"(+{fmt(added, 'cost_usd_per_mwh')}, {share:.2%} of the cost) that dispatch serves "
-        "every hour within the limits: the plan shown; use fallback=True for the full year's "
-        "optimum",
+        "message": f"top-up: dispatched hour by hour over the full year with the least fossil "
+        f"energy, the {days}-day sizing left {before:.2%} of the load unserved or over its "
+        f"fossil limit; with {what} scaled up by {found.factor - 1.0:.2%} (+${added:,.2f}/MWh, "
+        f"{share:.2%} of the cost) that dispatch serves every hour within the limits: the "
+        "plan shown (not the full year's optimum: fallback=True solves it)",
     }
 
 
