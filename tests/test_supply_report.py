@@ -610,3 +610,20 @@ def test_terminal_table_never_cuts_an_id_or_a_number(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert long_id in out and "398,540,888" in out and "…" not in out
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_the_full_year_optimum_of_whole_units_says_so() -> None:
+    """``check_error`` solves the same problem over the full year: with whole units that is
+    the whole-unit problem, far from a continuous run without days (a trial read $536.0 and
+    $93.7/MWh for the same flags), so its words say "whole units"; continuous ones do not."""
+    from gigawatt.report.supply_text import full_year_words
+
+    full = {
+        "cost_usd_per_mwh": 536.0,
+        "capacity_w": {"solar-pv": 2.0e9, "nuclear-ap1000": 0.0},
+        "storage_energy_j": {},
+    }
+    whole = _synthetic(full_year=full, choices={"whole_unit_techs": ["nuclear-ap1000"]})
+    assert full_year_words(whole) == "whole units, $536.0/MWh; solar-pv 2\xa0GW"
+    continuous = _synthetic(full_year=full, choices={"whole_unit_techs": []})
+    assert full_year_words(continuous) == "$536.0/MWh; solar-pv 2\xa0GW"

@@ -272,7 +272,9 @@ def reserve_parts(result: SupplyResult) -> list[str]:
 def full_year_words(result: SupplyResult) -> str:
     """The full-year optimum that ``check_error`` measured against ("" without it):
     ``$128.4/MWh; solar-pv 2.02 GW, wind-onshore 386 MW, battery-li-ion 483 MW / 6 GWh``
-    (technologies it builds nothing of left out)."""
+    (technologies it builds nothing of left out); with whole units ``whole units, $536.0/MWh;
+    ...``: the same whole-unit problem over the full year, not the continuous sizing a run
+    without days gives (a fresh-user trial read $536.0 here and $93.7/MWh from such a run)."""
     full = result.full_year
     if not full:
         return ""
@@ -282,7 +284,10 @@ def full_year_words(result: SupplyResult) -> str:
         if watts > 0:
             part = f"{tid} {_quantity(watts, 'W')}"
             parts.append(part + (f" / {_quantity(stored, 'Wh')}" if stored else ""))
-    return f"${full['cost_usd_per_mwh']:,.1f}/MWh; " + (", ".join(parts) or "nothing built")
+    whole = "whole units, " if result.choices.get("whole_unit_techs") else ""
+    return f"{whole}${full['cost_usd_per_mwh']:,.1f}/MWh; " + (
+        ", ".join(parts) or "nothing built"
+    )
 
 
 def caution_words(result: SupplyResult) -> str:
