@@ -285,9 +285,7 @@ def full_year_words(result: SupplyResult) -> str:
             part = f"{tid} {_quantity(watts, 'W')}"
             parts.append(part + (f" / {_quantity(stored, 'Wh')}" if stored else ""))
     whole = "whole units, " if result.choices.get("whole_unit_techs") else ""
-    return f"{whole}${full['cost_usd_per_mwh']:,.1f}/MWh; " + (
-        ", ".join(parts) or "nothing built"
-    )
+    return f"{whole}${full['cost_usd_per_mwh']:,.1f}/MWh; " + (", ".join(parts) or "nothing built")
 
 
 def caution_words(result: SupplyResult) -> str:
