@@ -428,6 +428,12 @@ def test_whole_units_are_claimed_only_for_what_is_whole() -> None:
         "nuclear-ap1000 built in whole units (the integer optimum); wind-onshore: a "
         "continuous unit count, rounded up to build; solar-pv: sized in MW (no unit size)"
     )
+    # a technology not built is not described (a trial read wind "rounded up" with no wind)
+    unbuilt = _synthetic(capacity_w={**result.capacity_w, "wind-onshore": 0.0})
+    assert units_note(unbuilt) == (
+        "nuclear-ap1000 built in whole units (the integer optimum); solar-pv: sized in MW (no "
+        "unit size)"
+    )
     page = render_supply_report(result)
     table = _capacity_table(page)
     assert table["nuclear-ap1000"][1] == "2"  # the integer optimum, no decimals

@@ -172,11 +172,13 @@ def whole_unit_techs(result: SupplyResult) -> list[str]:
 
 
 def units_note(result: SupplyResult) -> str:
-    """Which unit counts are whole and which are rounded up, naming the technologies; which
-    are sized in MW only (no unit size). "" when no technology is counted in units."""
-    whole = whole_unit_techs(result)
-    rounded = [t for t in result.technologies if t in result.units and t not in whole]
-    no_units = [t for t in result.technologies if t not in result.units]
+    """Which unit counts are whole and which are rounded up, naming the technologies built;
+    which are sized in MW only (no unit size). "" when no technology built is counted in
+    units (a trial read "wind-onshore: a continuous unit count, rounded up" with no wind)."""
+    built = [t for t in result.technologies if result.capacity_w.get(t, 0.0) > 0]
+    whole = [t for t in whole_unit_techs(result) if t in built]
+    rounded = [t for t in built if t in result.units and t not in whole]
+    no_units = [t for t in built if t not in result.units]
     parts = []
     if whole:
         parts.append(f"{', '.join(whole)} built in whole units (the integer optimum)")
