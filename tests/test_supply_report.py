@@ -633,3 +633,16 @@ def test_the_full_year_optimum_of_whole_units_says_so() -> None:
     assert full_year_words(whole) == "whole units, $536.0/MWh; solar-pv 2\xa0GW"
     continuous = _synthetic(full_year=full, choices={"whole_unit_techs": []})
     assert full_year_words(continuous) == "$536.0/MWh; solar-pv 2\xa0GW"
+
+
+def test_the_dispatch_chart_leaves_out_generators_not_built() -> None:
+    """A technology the sizing built none of has no series and no legend entry (a trial saw
+    nuclear-ap1000 listed with none built)."""
+    from gigawatt.report.supply_figures import dispatch_figure
+
+    result = _synthetic()
+    assert result.capacity_w["wind-onshore"] > 0
+    built = {trace.name for trace in dispatch_figure(result).data}
+    assert "wind-onshore" in built
+    unbuilt = _synthetic(capacity_w={**result.capacity_w, "wind-onshore": 0.0})
+    assert "wind-onshore" not in {trace.name for trace in dispatch_figure(unbuilt).data}

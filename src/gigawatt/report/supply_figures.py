@@ -382,7 +382,14 @@ def dispatch_figure(result: SupplyResult) -> Any:
         subplot_titles=[w.title for w in windows],
         vertical_spacing=0.14 if len(windows) > 1 else 0.08,
     )
-    gens = [g for g in _generator_ids(result) if g in result.dispatch.columns]
+    # generators built (a trial saw nuclear-ap1000 in the legend with none built)
+    floor_w = _ROUND_OFF * result.mean_load_w
+    gens = [
+        g
+        for g in _generator_ids(result)
+        if g in result.dispatch.columns
+        and (g == "grid-import" or result.capacity_w.get(g, 0.0) > floor_w)
+    ]
     stores = [  # storage built (none: no empty legend entries)
         s
         for s in _storage_ids(result)
