@@ -485,7 +485,7 @@ def test_time_limit_is_said_in_words_in_both(capsys: pytest.CaptureFixture[str])
     print_supply(result)
     terminal = re.sub(r"\s+", " ", capsys.readouterr().out)
     assert f"({words})" in terminal and "time_limit" not in terminal
-    assert "by HiGHS branch and bound" in terminal and "highs-mip" not in terminal
+    assert "HiGHS branch and bound " in terminal and "highs-mip" not in terminal
 
 
 def test_grid_imports_are_in_the_report_and_its_costs_add_up(tmp_path: Path) -> None:

@@ -518,7 +518,7 @@ def print_supply(result: SupplyResult) -> None:
     table = fit_table(
         [
             Column("technology", "left", keep=9),
-            Column("optimum", keep=9),
+            Column("plan" if result.top_up else "optimum", keep=9),
             Column("build", keep=6),
             Column("storage", keep=7),
             Column("energy/yr", keep=8),
@@ -589,7 +589,9 @@ def print_supply(result: SupplyResult) -> None:
             for tid, (lo, hi) in near["storage_energy_j"].items()
         ]
         out.print(
-            f"near-optimal (plans costing at most {near['slack']:.1%} above the optimum):",
+            f"near-optimal (plans costing at most {near['slack']:.1%} above the optimum"
+            + (" of the days, before the top-up" if result.top_up else "")
+            + "):",
             no_wrap=True,
         )
         for line in ranges:

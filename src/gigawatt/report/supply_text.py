@@ -79,13 +79,17 @@ def cost_texts(result: SupplyResult) -> dict[str, str]:
 
 def outcome_words(result: SupplyResult) -> str:
     """How the solve finished, in words: ``optimal``, or ``stopped at the time limit, within
-    2.3% of optimal`` when HiGHS stopped a whole-unit solve early with a proven gap."""
+    2.3% of optimal`` when HiGHS stopped a whole-unit solve early with a proven gap; ``,
+    then topped up`` where a top-up scaled the optimum (an attack read "optimal" next to
+    GW430's "not the full year's optimum")."""
     from gigawatt.supply.result import condition_words
 
     words = condition_words(result.condition)
     gap = result.whole_units.get("mip_gap")
     if result.condition != "optimal" and gap is not None and gap != float("inf"):
         words += f", within {gap:.1%} of optimal"
+    if result.top_up:
+        words += ", then topped up (GW430)"
     return words
 
 

@@ -123,9 +123,10 @@ def replay_certificate(
 TOP_UP_MAX_SHARE = 0.01
 #: What a top-up leaves short at most [1 of the load]: nothing, to rounding.
 SERVED_SHARE = 1e-9
-#: Bisection steps of the top-up factor between 1 and its most (precision 1/2**steps of that
-#: span).
-TOP_UP_STEPS = 8
+#: The top-up factor's precision [1]: its bisection stops once the interval is this narrow
+#: (an attack: a fixed 8 steps between 1 and the most could overshoot a cheap technology's
+#: scale by (most - 1)/256, a few percent of its capacity).
+TOP_UP_PRECISION = 1e-3
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ def top_up(
         if check(most) is None:
             continue
         low, high = 1.0, most
-        for _step in range(TOP_UP_STEPS):
+        while high - low > TOP_UP_PRECISION:
             middle = 0.5 * (low + high)
             low, high = (low, middle) if check(middle) is not None else (middle, high)
         found = check(high)

@@ -942,7 +942,7 @@ def size_supply(
             "technologies": list(found.techs),
             "factor": found.factor,
             "added_usd_per_year": found.added_usd_per_year / MODEL_YEAR_FRACTION,
-            "shortfall_before": before,
+            "least_fossil_shortfall_before": before,
         }
     result.fossil_limit = limited
     result.assumptions = assumptions

@@ -85,8 +85,10 @@ class SupplyResult:
     #: with representative days: where the refined sizing was still short of the full year
     #: and a little more of one clean technology (or of all) served it (see
     #: :func:`gigawatt.supply.certificate.top_up`): ``technologies`` scaled, their
-    #: ``factor`` [1], the ``added_usd_per_year`` [USD/yr] and the ``shortfall_before`` [1 of
-    #: the load]; None where no top-up was made
+    #: ``factor`` [1], the ``added_usd_per_year`` [USD/yr] and the
+    #: ``least_fossil_shortfall_before`` [1 of the load: the least-fossil dispatch's, an upper
+    #: bound on the optimal dispatch's (an attack measured 0.29% against the LP's 0.247%)];
+    #: None where no top-up was made
     top_up: dict[str, Any] | None = None
     #: whether a fossil energy limit applies (a CFE share or CO2 cap next to a fossil plant or
     #: a grid link): the full-year check then counts fossil energy beyond it as short too
