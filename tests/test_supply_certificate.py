@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gigawatt.catalog import catalog
@@ -77,6 +77,7 @@ def _system(seed: int, hours: int = 72) -> tuple[Any, ...]:
 
 @settings(max_examples=12, deadline=None)
 @given(seed=st.integers(0, 10_000), cfe=st.sampled_from([None, 0.5, 0.7]))
+@example(seed=1557, cfe=None)  # declines (CI, round 10)
 def test_the_certificate_never_misses_less_than_the_optimal_dispatch(
     seed: int, cfe: float | None
 ) -> None:
@@ -91,11 +92,27 @@ def test_the_certificate_never_misses_less_than_the_optimal_dispatch(
     lp = solve(costs, load, avail, np.ones(load.shape[0]), cfe, co2, fixed=held)
     assert lp["status"] == "ok"
     found = certificate.replay_certificate(held, costs, {"load": load, **avail}, cfe, co2)
-    assert found is not None
+    if found is None:  # declined: the store's level did not settle (see the test below)
+        return
     assert found["shortfall_mwh"] >= lp["shortfall_mwh"] - 1e-6 * load.sum()
     if found["shortfall_mwh"] <= 1e-9 * load.sum():
         assert lp["objective"] <= found["objective"] * (1 + 1e-9)
         assert found["objective"] <= lp["objective"] * (1 + 1e-7)
+
+
+def test_the_least_fossil_dispatch_settles_on_most_random_systems() -> None:
+    """Where the store's level at the end of the year does not return to its start within
+    :data:`~gigawatt.supply.periods.CYCLIC_PASSES` wraps, the certificate declines (and the
+    LP is solved): on these 72-hour systems a large store drifts slowly (seed 1557, 486 MWh
+    for 100 MW, settles after 20-50 wraps; CI met it, round 10). Measured: 47 of seeds
+    0-1,999 decline; here at most 5 of 0-99, so the property above is not left vacuous."""
+    costs = _costs()
+    declined = 0
+    for seed in range(100):
+        load, avail, held = _system(seed)
+        series = {"load": load, **avail}
+        declined += certificate.replay_certificate(held, costs, series, None, 1.0e5) is None
+    assert declined <= 5
 
 
 def test_certified_sizings_match_the_lp_checked_ones(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -224,3 +241,40 @@ def test_a_topped_up_plan_is_not_called_the_optimum(
     assert "Hourly supply sizing (optimal, then topped up (GW430))" in out
     assert " plan " in out.splitlines()[2] and "optimum" not in out.splitlines()[2]
     assert "above the optimum of the days, before the top-up):" in out
+
+
+def test_monte_carlo_samples_are_checked_and_topped_up_as_the_central_sizing_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same short 4-day CFE 0.8 case with 4 cost samples: each sample's sizing is checked
+    over the full year, and the short ones are topped up where 1% more cost serves the year
+    (their cost then includes the capital added). Without the top-up the same samples are
+    counted short, by more than the refinement's tolerance, and cost no more: a short sample
+    was entering the interval too cheap (round 9)."""
+    techs = ["solar-pv", "battery-li-ion", "gas-ccgt"]
+
+    def run() -> dict[str, Any]:
+        r = hourly.size_supply("100 MW", techs, "flat", site="35,-106", cfe=0.8, days=4, samples=4)
+        assert r.samples is not None and r.samples["solved"] == 4
+        return r.samples
+
+    topped = run()
+    counts = topped["full_year"]
+    assert counts["served"] + counts["topped"] + counts["short"] + counts["unchecked"] == 4
+    assert counts["topped"] >= 1 and counts["unchecked"] == 0
+    # the samples' top-up only: the central sizing's moves the days the samples are solved on
+    sampling = [False]
+    real_top_up, real_monte_carlo = hourly.top_up, hourly._monte_carlo
+
+    def monte_carlo(*args: Any) -> Any:
+        sampling[0] = True
+        return real_monte_carlo(*args)
+
+    monkeypatch.setattr(hourly, "_monte_carlo", monte_carlo)
+    monkeypatch.setattr(hourly, "top_up", lambda *args: None if sampling[0] else real_top_up(*args))
+    plain = run()
+    assert plain["full_year"]["short"] == counts["topped"] + counts["short"]
+    assert plain["full_year"]["worst_shortfall"] > hourly.REFINE_TOLERANCE
+    for q in ("p5", "median", "p95"):
+        assert topped["cost_usd_per_mwh"][q] >= plain["cost_usd_per_mwh"][q]
+    assert topped["cost_usd_per_mwh"]["mean"] > plain["cost_usd_per_mwh"]["mean"]

@@ -600,7 +600,7 @@ def print_supply(result: SupplyResult) -> None:
         mc = result.samples
         c = mc["cost_usd_per_mwh"]
         shares = ", ".join(f"{k} {v:.0%}" for k, v in mc["built_share"].items())
-        from gigawatt.report.supply_text import field_words
+        from gigawatt.report.supply_text import field_words, samples_year_words
 
         # in words ("fuel of gas-ccgt"), not node names per joule (verification trial)
         drivers = ", ".join(
@@ -611,7 +611,9 @@ def print_supply(result: SupplyResult) -> None:
             out,
             f"Monte Carlo ({mc['solved']} of {mc['n']} solved, {mc.get('sampled', 0)} cited "
             f"cost ranges sampled): ${c['median']:,.1f}/MWh median, 90% interval "
-            f"${c['p5']:,.1f}–${c['p95']:,.1f}; built in: {shares}"
+            f"${c['p5']:,.1f}–${c['p95']:,.1f}; "
+            + (f"{year}; " if (year := samples_year_words(result)) else "")
+            + f"built in: {shares}"
             + (
                 f"; driven most by (rank correlation): {drivers}"
                 if drivers

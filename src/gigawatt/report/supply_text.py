@@ -310,6 +310,28 @@ def caution_words(result: SupplyResult) -> str:
     )
 
 
+def samples_year_words(result: SupplyResult) -> str:
+    """How the Monte Carlo samples' sizings fared over the full year (each checked as the
+    central one is, see :func:`gigawatt.supply.hourly._monte_carlo`): ``over the full year
+    4 served, 2 topped up (GW430), 1 short by up to 0.31% (its cost too low)``; "" where
+    none was checked (the full year solved, whole units, a grid link)."""
+    counts = (result.samples or {}).get("full_year")
+    if not counts or counts["unchecked"] == sum(
+        counts[k] for k in ("served", "topped", "short", "unchecked")
+    ):
+        return ""
+    parts = [f"{counts['served']} served"] if counts["served"] else []
+    if counts["topped"]:
+        parts.append(f"{counts['topped']} topped up (GW430)")
+    if counts["short"]:
+        parts.append(
+            f"{counts['short']} short by up to {counts['worst_shortfall']:.2%} (its cost too low)"
+        )
+    if counts["unchecked"]:
+        parts.append(f"{counts['unchecked']} not checked")
+    return "over the full year " + ", ".join(parts)
+
+
 def field_words(field: str) -> str:
     """A technology's cost or performance field in words: ``fuel_cost_usd_per_j`` -> ``fuel``."""
     return _FIELD_WORDS.get(field, field)
