@@ -422,7 +422,7 @@ def test_typed_set_values_need_a_unit_where_prefixes_matter() -> None:
     [
         (["outlook", "--samples", "0"], "--samples '0' must be at least 1"),
         (["inference", "--batch", "1e9"], "--batch '1e9' is not a whole number"),
-        (["supply", "--discount-rate", "5%"], "e.g. --discount-rate 0.05"),
+        (["supply", "--discount-rate", "five"], "--discount-rate 'five': a real discount rate"),
         (["media", "--accelerators=x"], "--accelerators 'x' is not a whole number"),
         (["fleet"], "Missing option '--count'"),
         (["inference", "--bogus", "3"], "No such option: --bogus"),
@@ -450,3 +450,21 @@ def test_library_warnings_are_hidden_ours_are_one_line(
     assert code == 0
     assert "power of 2" not in err and "UserWarning" not in err
     assert err.count("warning: shipment_growth_initial=900%/yr is unusual") == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        # by hand: -300 $/kWh = -300 / 3.6e6 $/J = -8.33e-5 $/J, quoted back in $/kWh
+        ("storage_energy_cost_battery_li_ion_usd_per_j", "uniform(-300, 0) $/kWh", "-300 USD/kWh"),
+        # -10 $/MWh = -2.78e-9 $/J
+        ("fuel_cost_gas_ccgt_usd_per_j", "uniform(-10, 20) $/MWh", "-10 USD/MWh"),
+        ("variable_om_gas_ccgt_usd_per_j", "-2 $/MWh", "below 0 USD/MWh"),
+        # -20 $/kW/yr = -20 / (1e3 x 3.15576e7 s) $/W/s
+        ("fixed_om_gas_ccgt_usd_per_w_per_s", "uniform(-20, 30) $/kW/yr", "-20 USD/kW/yr"),
+    ],
+)
+def test_a_negative_cost_is_quoted_in_its_own_unit(name: str, value: str, fragment: str) -> None:
+    """The attack (round 10) saw ``reaches -8.33333e-05`` for a storage cost set in $/kWh."""
+    with pytest.raises(UserInputError, match=re.escape(fragment)):
+        parse_node_value(name, value)

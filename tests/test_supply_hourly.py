@@ -357,12 +357,13 @@ def test_cli_dispatch_of_typical_days_carries_their_weights(tmp_path: Path) -> N
     args = ["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--days", "3"]
     assert main([*args, "--continuous", "--dispatch", str(out), "--json"]) == 0
     frame = pd.read_csv(out)
-    assert list(frame.columns[:3]) == ["hour", "typical_day", "weight_h"]
+    assert list(frame.columns[:4]) == ["row", "typical_day", "hour_of_day", "weight_h"]
     assert frame["weight_h"].sum() == pytest.approx(8760.0)
     assert (frame["weight_h"] * frame["load_mw"]).sum() == pytest.approx(1000.0 * 8760)  # MWh
     assert "nuclear-ap1000_mw" in frame.columns  # the unit in every name
     assert frame["typical_day"].tolist() == [h // 24 for h in range(len(frame))]
-    assert frame["hour"].tolist() == list(range(len(frame)))  # numbered, not fake dates
+    assert frame["row"].tolist() == list(range(len(frame)))  # numbered, not fake dates
+    assert frame["hour_of_day"].tolist() == [h % 24 for h in range(len(frame))]
 
 
 def test_check_error_reports_the_full_year_optimum(capsys: pytest.CaptureFixture[str]) -> None:
@@ -499,5 +500,5 @@ def test_dispatch_csv_shows_solver_residue_as_zero() -> None:
     assert result.dispatch is not None
     result.dispatch.iloc[0, 0] = -1.776e-15
     frame = pd.read_csv(io.StringIO(result.dispatch_csv()))
-    values = frame.drop(columns=["hour", "typical_day", "weight_h"]).to_numpy()
+    values = frame.drop(columns=["row", "typical_day", "hour_of_day", "weight_h"]).to_numpy()
     assert not ((values != 0) & (abs(values) < 1e-3)).any()

@@ -187,6 +187,7 @@ def test_replay_counts_unserved_energy_by_hand() -> None:
         (["--set", "overnight_cost_nuclear_ap100_usd_per_w=8"], "did you mean"),
         (["--discount-rate", "5"], "discount-rate"),
         (["--samples", "-1"], "samples"),
+        (["--samples", "1"], "2 and 1000"),  # one sample is no distribution
     ],
 )
 def test_cli_levers_refuse_bad_input_before_solving(
@@ -427,3 +428,50 @@ def test_availability_set_on_whole_units_is_said_unused() -> None:
     assert note.startswith(f"{name} not used: whole units take their availability")
     loose = size_supply("100 MW", ["nuclear-ap1000"], "flat", days=2, overrides={name: "0.5"})
     assert not [w for w in loose.warnings if w["code"] == "GW428"]
+
+
+def test_the_monte_carlo_line_says_what_it_samples_and_leaves_out() -> None:
+    """The terminal's Monte Carlo line (a fresh-user trial, round 10): it names what is not
+    sampled (the weather or outage draw), gives the samples' range rather than a 90% interval
+    below 20 kept samples (1 / 0.05: fewer put the 5th and 95th percentiles at the sample's
+    ends), and says short samples are left out, with the shortfall's unit."""
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from gigawatt.report.supply_text import MIN_SAMPLES_FOR_INTERVAL, samples_words
+
+    def line(kept: int, short: int) -> str:
+        mc = {
+            "n": kept + short,
+            "solved": kept + short,
+            "kept": kept,
+            "sampled": 3,
+            "drivers": [],
+            "built_share": {"solar-pv": 1.0},
+            "cost_usd_per_mwh": {
+                "median": 130.0,
+                "p5": 121.0,
+                "p95": 139.0,
+                "mean": 130.0,
+                "min": 118.0,
+                "max": 141.0,
+            },
+            "full_year": {
+                "served": kept - 1,
+                "topped": 1,
+                "short": short,
+                "unchecked": 0,
+                "worst_shortfall": 0.0117 if short else 0.0,
+            },
+        }
+        return samples_words(cast(Any, SimpleNamespace(samples=mc)))
+
+    few = line(6, 1)
+    assert "not the weather or outage draw" in few
+    assert "range of the 6 samples $118.0–$141.0 (too few for a 90% interval" in few
+    assert "1 short by up to 1.17% of the load, left out (its cost too low)" in few
+    assert "7 of 7 solved" in few
+    many = line(MIN_SAMPLES_FOR_INTERVAL, 5)
+    assert "90% interval $121.0–$139.0" in many and "range of" not in many
+    assert "5 short by up to 1.17% of the load, left out (their cost too low)" in many
+    assert line(0, 3).count("no sample serves the year") == 1

@@ -3,6 +3,8 @@ and the bad inputs the option refuses."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -133,3 +135,29 @@ def test_cli_refuses_a_bad_slack(value: str, capsys: pytest.CaptureFixture[str])
     code = main(["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--near-optimal", value])
     assert code == 2
     assert "near" in capsys.readouterr().err
+
+
+def test_the_discount_rate_takes_a_percentage_as_the_slack_does(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--discount-rate 8%`` is 0.08, as ``--near-optimal 1%`` is 0.01 (a trial had the first
+    refused and the second taken); a word is one line naming the option. The printed lines
+    end in no space (warnings were wrapped with trailing spaces), and the solver line gives
+    the whole run's time next to the plan's solves."""
+    import json
+
+    from gigawatt.cli import main
+
+    monkeypatch.setenv("COLUMNS", "80")
+    args = ["supply", "--load", "100MW", "--tech", "nuclear-ap1000", "--days", "2"]
+    args += ["--continuous"]
+    assert main([*args, "--discount-rate", "8%", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["choices"]["discount_rate"] == pytest.approx(0.08)
+    assert data["elapsed_s"] >= data["solve_time_s"] > 0
+    assert main([*args, "--discount-rate", "eight"]) == 2
+    assert "--discount-rate 'eight'" in capsys.readouterr().err
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "GW4" in out and not [line for line in out.splitlines() if line.endswith(" ")]
+    assert re.search(r"\(the plan's solves alone; [\d.]+ s in all\)", out.replace("\n", " "))

@@ -3,6 +3,7 @@ written atomically, and drawn by a real headless browser."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -61,10 +62,16 @@ def test_capacity_and_cost_figures_equal_the_result(result: SupplyResult, page: 
     table = _capacity_table(page)
     assert list(table) == TECHS
     for tid, cells in table.items():
-        capacity_mw, units, _build, storage_mwh, _hours, energy_gwh, _cf, _cost = (
+        capacity_mw, units, _build, storage_mwh, _hours, energy_gwh, cf, available, _cost = (
             (float(c.replace(",", "")) if "(" not in c else c) if c and c != "—" else None
             for c in cells
         )
+        # a variable source's available capacity factor (its weather's) next to the delivered
+        # one, which curtailment can only lower (a trial quoted 0.08 for desert PV)
+        assert (available is None) == (tid != "solar-pv")
+        if available is not None:
+            assert available == pytest.approx(result.available_capacity_factor[tid], abs=0.005)
+            assert 0.15 < available < 0.35 and cf is not None and cf <= available + 0.005
         assert (cells[1] == "—") == (tid not in result.units)  # "—": sized in MW, no units
         assert capacity_mw == pytest.approx(result.capacity_w[tid] / 1e6, abs=0.05)
         if tid in result.units:
@@ -646,3 +653,41 @@ def test_the_dispatch_chart_leaves_out_generators_not_built() -> None:
     assert "wind-onshore" in built
     unbuilt = _synthetic(capacity_w={**result.capacity_w, "wind-onshore": 0.0})
     assert "wind-onshore" not in {trace.name for trace in dispatch_figure(unbuilt).data}
+
+
+def test_the_monte_carlo_result_is_in_the_report(result: SupplyResult) -> None:
+    """The report carries the Monte Carlo line the terminal prints (the attack, round 10,
+    found --samples' result in the JSON only: a long run saved as --report lost it)."""
+    import dataclasses
+
+    mc = {
+        "n": 3,
+        "solved": 3,
+        "kept": 2,
+        "sampled": 5,
+        "drivers": [],
+        "built_share": {t: 1.0 for t in TECHS},
+        "cost_usd_per_mwh": {
+            "median": 101.5,
+            "p5": 98.0,
+            "p95": 107.0,
+            "mean": 102.0,
+            "min": 97.5,
+            "max": 108.0,
+        },
+        "full_year": {
+            "served": 1,
+            "topped": 1,
+            "short": 1,
+            "unchecked": 0,
+            "exact": 0,
+            "worst_shortfall": 0.002,
+        },
+    }
+    page = render_supply_report(dataclasses.replace(result, samples=mc))
+    found = re.search(r'<p id="monte-carlo"><b>(.*?)</b>', page, re.S)
+    assert found is not None
+    text = html.unescape(found.group(1))
+    assert "$101.5/MWh median, range of the 2 samples $97.5–$108.0" in text
+    assert "1 short by up to 0.20% of the load, left out" in text
+    assert 'id="monte-carlo"' not in render_supply_report(result)

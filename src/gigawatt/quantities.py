@@ -390,12 +390,23 @@ PREFIX_RULES: tuple[tuple[str, Rule], ...] = (
     # a technology's own costs (supply --set): spending, never a credit (credits and prices
     # such as the grid's export price keep their own names)
     # each with an example in its own unit (the attack's fuel cost was shown '8 to 12 USD/W')
+    # and its value shown in that unit (the attack saw "reaches -8.33333e-05" for $/kWh)
     *(
-        (prefix, Rule("a cost", 0.0, None, hint=f"{example}; a cost cannot be negative"))
-        for prefix, example in (
-            ("fixed_om_", "'20 to 40 USD/kW/yr'"),
-            ("variable_om_", "'2 to 5 USD/MWh'"),
-            ("fuel_cost_", "'15 to 40 USD/MWh'"),
+        (
+            prefix,
+            Rule(
+                "a cost",
+                0.0,
+                None,
+                hint=f"{example}; a cost cannot be negative",
+                display=(unit, si),
+            ),
+        )
+        for prefix, example, unit, si in (
+            ("fixed_om_", "'20 to 40 USD/kW/yr'", "USD/kW/yr", 1.0 / (1e3 * SECONDS_PER_YEAR)),
+            ("variable_om_", "'2 to 5 USD/MWh'", "USD/MWh", 1.0 / (1e3 * J_PER_KWH)),
+            ("fuel_cost_", "'15 to 40 USD/MWh'", "USD/MWh", 1.0 / (1e3 * J_PER_KWH)),
+            ("storage_energy_cost_", "'190 to 320 USD/kWh'", "USD/kWh", 1.0 / J_PER_KWH),
         )
     ),
     # an overnight cost of at most 1,000 USD/W (a guess: a hundred times the dearest plant
@@ -410,7 +421,6 @@ PREFIX_RULES: tuple[tuple[str, Rule], ...] = (
             display=("USD/W", 1.0),
         ),
     ),
-    ("storage_energy_cost_", Rule("a cost", 0.0, None, hint="'190 to 320 USD/kWh'")),
     # a technology's performance (supply --set): the attack set a battery's round-trip
     # efficiency to 1.5 (a store that made energy), 0 (a traceback) and -0.5 (NaN costs), an
     # AP1000's availability to 2 (50 MW for a 100 MW load) and a lifetime to 0

@@ -216,11 +216,11 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         discount_rate: Annotated[
-            float | None,
+            str | None,
             typer.Option(
                 "--discount-rate",
-                help="Real discount rate per year, e.g. 0.07 (default: the catalogue's central "
-                "6.32%, the geometric mean of its 4-10% range).",
+                help="Real discount rate per year, e.g. 0.07 or 7% (default: the "
+                "catalogue's central 6.32%, the geometric mean of its 4-10% range).",
             ),
         ] = None,
         sets: Annotated[
@@ -296,6 +296,9 @@ def register(app: typer.Typer) -> None:
         """Size the cheapest supply hour by hour (PyPSA + HiGHS) for a datacentre load."""
         from gigawatt.supply.hourly import size_supply
 
+        # the share options first: a typo is said before anything is read or solved
+        rate = _share("--discount-rate", discount_rate, "a real discount rate")
+        slack = _share("--near-optimal", near_optimal, "a cost slack")
         if load is None and profile in {"flat", "inference", "training"}:
             raise UserInputError("give --load (e.g. 1GW) for a built-in profile")
         load = with_unit("--load", load, "power")  # before the whole-unit rule reads it
@@ -355,7 +358,7 @@ def register(app: typer.Typer) -> None:
                 wind_file=wind_file,
                 cat=cat,
                 on_step=step,
-                discount_rate=discount_rate,
+                discount_rate=rate,
                 overrides=parse_sets(sets),
                 integer=integer,
                 grid=grid_options,
@@ -363,7 +366,7 @@ def register(app: typer.Typer) -> None:
                 samples=samples,
                 verbose=verbose,
                 year=year,
-                near_optimal=_slack(near_optimal),
+                near_optimal=slack,
             )
         if auto_note is not None:
             result.warnings.append({"code": "GW420", "message": auto_note})
@@ -526,13 +529,17 @@ def print_supply(result: SupplyResult) -> None:
         ],
         cells,
         out.width,
-        title=(
-            f"Hourly supply sizing ({outcome_words(result)}); "
-            f"mean load {format_quantity(result.mean_load_w, 'W')}"
-        ),
-        caption=note or None,
+    )
+    # title and note printed as lines of their own: rich pads a table's to its width with
+    # trailing spaces (trial, round 10)
+    _say(
+        out,
+        f"Hourly supply sizing ({outcome_words(result)}); "
+        f"mean load {format_quantity(result.mean_load_w, 'W')}",
     )
     out.print(table)
+    if note:
+        _say(out, note)
     texts = cost_texts(result)
     _say(
         out,
@@ -540,7 +547,8 @@ def print_supply(result: SupplyResult) -> None:
         f"{texts['cfe']} carbon-free (hour by hour); {texts['co2']}; "
         f"curtailed {texts['curtailed']}; "
         # the solver's own time: a trial read "solved in 25.9 s" for a 108 s run
-        f"{solver_words(result.solver)} {result.solve_time_s:.1f} s (the solves alone)",
+        f"{solver_words(result.solver)} {result.solve_time_s:.1f} s (the plan's solves alone"
+        + (f"; {result.elapsed_s:.1f} s in all)" if result.elapsed_s is not None else ")"),
     )
     caution = caution_words(result)
     if caution:
@@ -597,29 +605,9 @@ def print_supply(result: SupplyResult) -> None:
         for line in ranges:
             out.print(line, no_wrap=True, overflow="ignore", soft_wrap=True)
     if result.samples:
-        mc = result.samples
-        c = mc["cost_usd_per_mwh"]
-        shares = ", ".join(f"{k} {v:.0%}" for k, v in mc["built_share"].items())
-        from gigawatt.report.supply_text import field_words, samples_year_words
+        from gigawatt.report.supply_text import samples_words
 
-        # in words ("fuel of gas-ccgt"), not node names per joule (verification trial)
-        drivers = ", ".join(
-            f"{field_words(d['field'])} of {d['technology']} {d['rho']:+.2f}"
-            for d in mc.get("drivers", [])
-        )
-        _say(
-            out,
-            f"Monte Carlo ({mc['solved']} of {mc['n']} solved, {mc.get('sampled', 0)} cited "
-            f"cost ranges sampled): ${c['median']:,.1f}/MWh median, 90% interval "
-            f"${c['p5']:,.1f}–${c['p95']:,.1f}; "
-            + (f"{year}; " if (year := samples_year_words(result)) else "")
-            + f"built in: {shares}"
-            + (
-                f"; driven most by (rank correlation): {drivers}"
-                if drivers
-                else "; no input stands out of the sampling noise (more --samples)"
-            ),
-        )
+        _say(out, samples_words(result))
     from typer._click.globals import get_current_context  # typer >= 0.20 vendors click
 
     from gigawatt.cli import cli_wording
@@ -627,33 +615,45 @@ def print_supply(result: SupplyResult) -> None:
     context = get_current_context(silent=True)  # the API words its warnings in Python
     command = context.find_root().command if context else None
     for warning in result.warnings:
-        out.print(f"[yellow]{warning['code']}[/yellow] {cli_wording(warning['message'], command)}")
+        _say(out, cli_wording(warning["message"], command), code=warning["code"])
 
 
-def _say(out: Console, text: str) -> None:
+def _say(out: Console, text: str, code: str | None = None) -> None:
     """Print ``text`` wrapped at the console's width at ASCII spaces only, so the no-break
-    spaces between numbers and units (:data:`gigawatt.report.supply_text.NBSP`) hold."""
+    spaces between numbers and units (:data:`gigawatt.report.supply_text.NBSP`) hold, and no
+    line ends in a space (a trial saw rich's wrapping leave them on warnings); ``code``: a
+    warning code put first, in yellow."""
     import textwrap
+
+    from rich.markup import escape
 
     from gigawatt.report.supply_text import NBSP
 
+    lead = f"{code} " if code else ""
     lines = textwrap.wrap(
-        text, width=max(out.width, 40), break_long_words=False, break_on_hyphens=False
+        lead + text, width=max(out.width, 40), break_long_words=False, break_on_hyphens=False
     )
-    out.print("\n".join(lines).replace(NBSP, " "), markup=False, highlight=False, soft_wrap=True)
+    body = "\n".join(lines).replace(NBSP, " ")
+    if code:
+        out.print(
+            f"[yellow]{code}[/yellow]{escape(body[len(code) :])}", highlight=False, soft_wrap=True
+        )
+    else:
+        out.print(body, markup=False, highlight=False, soft_wrap=True)
 
 
-def _slack(text: str | None) -> float | None:
-    """``--near-optimal`` as a share [1]: ``1%`` or ``0.01`` (None when not given). Raises
-    :class:`UserInputError` naming the value when it is not a number."""
+def _share(option: str, text: str | None, what: str) -> float | None:
+    """A share option [1] written ``1%`` or ``0.01`` (None when not given): ``--near-optimal``
+    and ``--discount-rate`` alike (a trial had ``8%`` refused by one and taken by the other).
+    Raises :class:`UserInputError` naming the value when it is not a number; the range is the
+    API's to check."""
     if text is None:
         return None
     raw = text.strip()
     try:
-        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+        return float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
     except ValueError:
-        raise UserInputError(f"--near-optimal {text!r}: a cost slack such as 1% or 0.01") from None
-    return value
+        raise UserInputError(f"{option} {text!r}: {what} such as 1% or 0.01") from None
 
 
 def _amount(value: float | None, unit: str) -> str:

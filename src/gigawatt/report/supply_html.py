@@ -26,6 +26,7 @@ from gigawatt.report.supply_text import (
     missed_words,
     outcome_words,
     reserve_parts,
+    samples_words,
     shortfall_words,
     solver_words,
     top_up_words,
@@ -48,8 +49,9 @@ __all__ = [
 
 
 def capacity_rows(result: SupplyResult) -> list[dict[str, str]]:
-    """One row per technology: capacity [MW], units, storage [MWh], energy [GWh/yr] and the
-    capacity factor (energy / (capacity × year)), as the report prints them. Units: a whole
+    """One row per technology: capacity [MW], units, storage [MWh], energy [GWh/yr], the
+    delivered capacity factor (energy / (capacity × year)) and, for a variable source, the
+    available one (its weather's, before curtailment), as the report prints them. Units: a whole
     number for the integer optimum, two decimals for a continuous count, "—" for a
     technology sized in MW (no unit size)."""
     rows = []
@@ -82,6 +84,9 @@ def capacity_rows(result: SupplyResult) -> list[dict[str, str]]:
                 "hours": "" if store is None or mw <= 0 else f"{store / J_PER_MWH / mw:,.1f}",
                 "energy_gwh": "" if gen is None else f"{gen / J_PER_GWH:,.1f}",
                 "capacity_factor": "" if factor is None else f"{factor:.2f}",
+                "available_cf": ""
+                if tid not in result.available_capacity_factor
+                else f"{result.available_capacity_factor[tid]:.2f}",
             }
         )
     rows.extend(_grid_rows(result))
@@ -107,6 +112,7 @@ def _grid_rows(result: SupplyResult) -> list[dict[str, str]]:
                 "hours": "",
                 "energy_gwh": f"{energy_j / J_PER_GWH:,.1f}",
                 "capacity_factor": "",
+                "available_cf": "",
             }
         )
     return rows
@@ -236,6 +242,8 @@ def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | N
         shown_days=days_shown(result)[1],
         outcome=outcome_words(result),
         caution=caution_words(result),
+        # the Monte Carlo result (the attack saw --samples' in the JSON only)
+        samples=samples_words(result),
         reserve=reserve_parts(result),
         assumptions=assumption_rows(result),
         assumption_sources=assumption_sources(result),

@@ -310,26 +310,80 @@ def caution_words(result: SupplyResult) -> str:
     )
 
 
+#: The fewest samples whose 5th and 95th percentiles lie inside the sample rather than at its
+#: ends (1 / 0.05): below it the terminal gives the samples' range, not a 90% interval (a
+#: fresh-user trial saw 6 samples give $122.0-$139.7 and 20 give $110.9-$146.5).
+MIN_SAMPLES_FOR_INTERVAL = 20
+
+
 def samples_year_words(result: SupplyResult) -> str:
     """How the Monte Carlo samples' sizings fared over the full year (each checked as the
     central one is, see :func:`gigawatt.supply.hourly._monte_carlo`): ``over the full year
-    4 served, 2 topped up (GW430), 1 short by up to 0.31% (its cost too low)``; "" where
-    none was checked (the full year solved, whole units, a grid link)."""
+    4 served, 2 topped up (GW430), 1 short by up to 0.31% of the load, left out (its cost too
+    low)``; "" where the full year was solved (``exact``: nothing to check)."""
     counts = (result.samples or {}).get("full_year")
-    if not counts or counts["unchecked"] == sum(
-        counts[k] for k in ("served", "topped", "short", "unchecked")
-    ):
+    if not counts or not any(counts[k] for k in ("served", "topped", "short", "unchecked")):
         return ""
     parts = [f"{counts['served']} served"] if counts["served"] else []
     if counts["topped"]:
         parts.append(f"{counts['topped']} topped up (GW430)")
     if counts["short"]:
         parts.append(
-            f"{counts['short']} short by up to {counts['worst_shortfall']:.2%} (its cost too low)"
+            f"{counts['short']} short by up to {counts['worst_shortfall']:.2%} of the load, "
+            f"left out ({'its' if counts['short'] == 1 else 'their'} cost too low)"
         )
-    if counts["unchecked"]:
-        parts.append(f"{counts['unchecked']} not checked")
+    if counts["unchecked"]:  # said, never silent: their cost may be too low (the attack)
+        parts.append(
+            f"{counts['unchecked']} not checked (whole units, a grid link, or a mix the "
+            "least-fossil check does not cover: their cost may be too low)"
+        )
     return "over the full year " + ", ".join(parts)
+
+
+def samples_words(result: SupplyResult) -> str:
+    """The Monte Carlo line of the command-line summary (``""`` without samples): how many
+    samples, what was sampled (the cost ranges, not the weather or outage draw), the median
+    and 90% interval of the cost per MWh (the samples' range below
+    :data:`MIN_SAMPLES_FOR_INTERVAL`), how the samples fared over the full year, how often
+    each technology is built and the inputs that drive the cost."""
+    from gigawatt.report.format import count_unit
+
+    mc = result.samples
+    if not mc:
+        return ""
+    c = mc["cost_usd_per_mwh"]
+    kept = mc.get("kept", mc["solved"])
+    shares = ", ".join(f"{k} {v:.0%}" for k, v in mc["built_share"].items())
+    # in words ("fuel of gas-ccgt"), not node names per joule (verification trial)
+    drivers = ", ".join(
+        f"{field_words(d['field'])} of {d['technology']} {d['rho']:+.2f}"
+        for d in mc.get("drivers", [])
+    )
+    if not kept:
+        spread = "no sample serves the year"
+    elif kept < MIN_SAMPLES_FOR_INTERVAL:
+        spread = (
+            f"${c['median']:,.1f}/MWh median, range of the {count_unit(kept, 'sample')} "
+            f"${c['min']:,.1f}–${c['max']:,.1f} (too few for a 90% interval: "
+            f"--samples {MIN_SAMPLES_FOR_INTERVAL} or more)"
+        )
+    else:
+        spread = f"${c['median']:,.1f}/MWh median, 90% interval ${c['p5']:,.1f}–${c['p95']:,.1f}"
+    year = samples_year_words(result)
+    return (
+        f"Monte Carlo ({mc['solved']} of {mc['n']} solved; {mc.get('sampled', 0)} cited cost "
+        "ranges sampled, not the weather or outage draw): "
+        + spread
+        + (f"; {year}" if year else "")
+        + (f"; built in: {shares}" if kept else "")
+        + (
+            f"; driven most by (rank correlation): {drivers}"
+            if drivers
+            else "; no input stands out of the sampling noise (more --samples)"
+            if kept
+            else ""
+        )
+    )
 
 
 def field_words(field: str) -> str:

@@ -285,10 +285,13 @@ def size_supply(
     not finite or beyond :data:`MAX_LOAD_W`) and :class:`InfeasibleError` when no sizing can
     meet the load (named before solving where possible).
     """
+    import time
+
     from gigawatt.catalog import catalog
     from gigawatt.supply.profiles import parse_site
     from gigawatt.units import parse_quantity
 
+    started_s = time.perf_counter()
     step = on_step or (lambda _msg: None)
     cat = cat or catalog()
     if year is not None:  # once, from the whole catalogue, before any work
@@ -359,9 +362,11 @@ def size_supply(
                 f"near_optimal={near_optimal:g} needs a continuous sizing: "
                 "drop integer=True (whole units)"
             )
-    if samples < 0 or samples > MAX_SAMPLES:
+    if samples < 0 or samples == 1 or samples > MAX_SAMPLES:
+        # one sample is no distribution (the attack saw "90% interval $282.3-$282.3")
         raise UserInputError(
-            f"samples={samples}: must lie between 0 and {MAX_SAMPLES} (each sample is one solve)"
+            f"samples={samples}: must be 0 (none) or lie between 2 and {MAX_SAMPLES} (each "
+            "sample is one solve; 20 or more give a 90% interval)"
         )
     site_obj = parse_site(site) if isinstance(site, str) else site
     if any(t.category == "solar" for t in techs) and site_obj is None and weather is None:
@@ -921,8 +926,11 @@ def size_supply(
                 "code": "GW425",
                 "message": f"{word_list(synthetic)}: one synthetic weather year (seed={seed}): "
                 + ", ".join(sketch[k] for k in ("solar", "wind") if k in kinds)
-                + "; the draw moved a 300 MW PV and battery plan at CFE 1 (35,-106, full "
-                "year) from $273.0 to $258.0 and $245.2/MWh (seeds 0-2): compare "
+                # the plan named (trial, round 10: "300 MW PV" read as the PV's size)
+                + "; at CFE 1 (35,-106, full year) the draw moved the cost of serving a "
+                "flat load with PV and a battery from $273.0 to $258.0 and $245.2/MWh, "
+                "with wind offered too from $273.0 to $222.8 and $224.9/MWh (seeds 0-2), "
+                "and the Monte Carlo interval (samples=N) does not include it: compare "
                 f"seed={seed + 1}, seed={seed + 2}, or give the site's measured year ("
                 + ", ".join(
                     f
@@ -1002,8 +1010,11 @@ def size_supply(
             state "served", "topped" (scaled up as GW430 does; its cost includes the
             capital added), "short" (by ``shortfall`` of the load [1]: its cost understates
             a plan that serves the year) or "unchecked" (whole units, a grid link, or a
-            fossil limit the least-fossil certificate does not cover)."""
-            if not days or plans or link is not None:
+            fossil limit the least-fossil certificate does not cover), or "exact" (the full
+            year solved: nothing to check)."""
+            if not days:
+                return out, "exact", 0.0
+            if plans or link is not None:
                 return out, "unchecked", 0.0
             if not limited:  # the greedy replay, the central sizing's own full-year check
                 unserved_mw, _ = _replay(out, the_costs, series, plans, link)
@@ -1023,6 +1034,7 @@ def size_supply(
         result.samples = _monte_carlo(
             value_sets, techs, discount_rate, run_sample, settle_sample, step, load_w, mean_w
         )
+    result.elapsed_s = time.perf_counter() - started_s
     return result
 
 
@@ -1456,20 +1468,26 @@ def _monte_carlo(
     Each sample's sizing is checked over the full year by ``settle`` (see the caller's
     ``settle_sample``), topped up where the central sizing would be, so the interval is on
     the headline's basis: ``full_year`` counts the samples ``served``, ``topped`` up,
-    ``short`` (with ``worst_shortfall`` [1 of the load]) and ``unchecked``. Before (round 9)
-    a sample short of the year entered the interval at its days' cost, too cheap."""
+    ``short`` (with ``worst_shortfall`` [1 of the load]), ``unchecked`` and ``exact`` (full
+    year solved). A short sample is
+    left out of the distribution (its plan does not serve the year, so its cost is too low;
+    before round 10 it entered the interval at its days' cost): ``solved`` counts it,
+    ``kept`` does not; the quantiles, ``built_share`` and ``drivers`` are over the kept.
+    ``cost_usd_per_mwh`` [USD/MWh]: ``median``, ``p5``, ``p95``, ``mean``, ``min``, ``max``.
+    The weather and outage draws (``seed``) are not sampled."""
     import time
 
     from gigawatt.audit.sensitivity import rank_correlations
     from gigawatt.supply.equivalents import TechNodes, tech_key
 
     costs_per_mwh: list[float] = []
-    drawn: dict[str, list[float]] = {}
+    drawn: dict[str, list[float]] = {}  # the kept samples' values, for the correlations
+    every: dict[str, list[float]] = {}  # every sample's, for the count of ranges sampled
     named: dict[str, tuple[str, str]] = {}  # node name -> (technology, field)
     built: dict[str, int] = {t.id: 0 for t in techs}
     capacity: dict[str, list[float]] = {t.id: [] for t in techs}
     failed = 0
-    states = {"served": 0, "topped": 0, "short": 0, "unchecked": 0}
+    states = {"served": 0, "topped": 0, "short": 0, "unchecked": 0, "exact": 0}
     worst = 0.0
     started = time.perf_counter()
     for i, values in enumerate(value_sets):
@@ -1479,6 +1497,11 @@ def _monte_carlo(
             left_min = per_s * (len(value_sets) - i) / 60
             left = f" (about {left_min:.0f} min left)" if left_min >= 1 else ""
         step(f"Monte Carlo sample {i + 1} of {len(value_sets)}{left}")
+        for tid, fields in values.items():
+            for f, v in fields.items():
+                node = TechNodes(tech_key(tid)).leaf(f)
+                named[node] = (tid, f)
+                every.setdefault(node, []).append(float(v))
         sample_costs = [TechCosts.from_catalog(t, discount_rate, values[t.id]) for t in techs]
         out = run(sample_costs, full=False, quiet=True)
         if out["status"] != "ok":
@@ -1486,21 +1509,19 @@ def _monte_carlo(
             continue
         out, state, short = settle(sample_costs, out)
         states[state] += 1
-        if state == "short":
+        if state == "short":  # left out: a plan short of the year costs too little
             worst = max(worst, short)
+            continue
         load_mwh = float(np.sum(out["dispatch"]["load"].to_numpy() * _weights_of(out)))
         costs_per_mwh.append(out["objective"] / load_mwh)
-        for tid, fields in values.items():
-            for f, v in fields.items():
-                node = TechNodes(tech_key(tid)).leaf(f)
-                named[node] = (tid, f)
-                drawn.setdefault(node, []).append(float(v))
+        for node, values_drawn in every.items():
+            drawn.setdefault(node, []).append(values_drawn[-1])
         for t in techs:
             mw = out["p_nom"].get(t.id, 0.0)
             capacity[t.id].append(mw * W_PER_MW)
             if mw * W_PER_MW > NEGLIGIBLE_SHARE * mean_w:
                 built[t.id] += 1
-    ok = len(costs_per_mwh)
+    ok = len(costs_per_mwh)  # the samples in the distribution (solved, not short)
     arr = np.array(costs_per_mwh) if ok else np.array([np.nan])
     varied = {k: np.array(v) for k, v in drawn.items() if np.ptp(v) > 0}
     # a rank correlation of n independent samples has a standard error of about 1/sqrt(n - 1)
@@ -1508,20 +1529,24 @@ def _monte_carlo(
     noise = 1.96 / np.sqrt(ok - 1) if ok > 2 else np.inf
     drivers = [d for d in rank_correlations(arr, varied) if abs(d[1]) > noise] if ok > 2 else []
     return {
-        "sampled": len(varied),
+        # the inputs drawn from a range, over every sample drawn (kept or not)
+        "sampled": int(sum(np.ptp(v) > 0 for v in every.values())),
         "drivers": [
             {"name": name, "rho": rho, "technology": named[name][0], "field": named[name][1]}
             for name, rho in drivers
         ],
         "n": len(value_sets),
-        "solved": ok,
+        "solved": ok + states["short"],
         "failed": failed,
         "full_year": {**states, "worst_shortfall": worst},
+        "kept": ok,
         "cost_usd_per_mwh": {
             "median": float(np.median(arr)),
             "p5": float(np.percentile(arr, 5)),
             "p95": float(np.percentile(arr, 95)),
             "mean": float(np.mean(arr)),
+            "min": float(np.min(arr)),
+            "max": float(np.max(arr)),
         },
         "built_share": {tid: (n / ok if ok else 0.0) for tid, n in built.items()},
         "capacity_w_median": {

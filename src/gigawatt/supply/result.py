@@ -69,6 +69,9 @@ class SupplyResult:
     solver_cpu_s: float | None = None
     #: HiGHS's own run time [s, wall clock], all rounds together
     highs_run_s: float | None = None
+    #: the whole sizing's wall time [s]: profiles, aggregation, every solve, the full-year
+    #: checks, Monte Carlo samples (``solve_time_s`` is the central plan's solves alone)
+    elapsed_s: float | None = None
     aggregation_error: float | None = None
     aggregation_rmse: float | None = None
     #: with representative days: share of the year's load the sizing leaves unserved, and
@@ -111,6 +114,11 @@ class SupplyResult:
     units_built: dict[str, int] = field(default_factory=dict)
     #: annual cost by technology [USD/yr] (capital + fixed O&M + energy; grid import/export)
     cost_by_tech_usd_per_year: dict[str, float] = field(default_factory=dict)
+    #: each variable technology's available capacity factor [1]: the mean of its hourly
+    #: availability over the full year (the weather's), before curtailment; the delivered
+    #: one is ``generation_j`` over capacity times a year (a trial quoted 0.08 delivered for
+    #: desert PV whose weather gives 0.25)
+    available_capacity_factor: dict[str, float] = field(default_factory=dict)
     #: the reserve the answer relies on: firm capacity beyond the peak load [W] and the hours
     #: when units are out (integer mode with outages)
     reserve: dict[str, Any] = field(default_factory=dict)
@@ -150,10 +158,11 @@ class SupplyResult:
     def dispatch_csv(self) -> str:
         """The hourly dispatch as CSV text, each column's unit in its name (``solar-pv_mw``,
         ``battery-li-ion-level_mwh``, ``load_mw``), one row per snapshot solved
-        (``hour``: its timestamp in the full year; with representative days, the row's number,
-        since the typical days' timestamps are placeholders). With representative days two
-        columns lead: ``typical_day`` (its index, a day being
-        :data:`~gigawatt.supply.periods.HOURS_PER_PERIOD` rows) and ``weight_h`` (the hours of
+        (``hour``: its timestamp in the full year). With representative days the typical
+        days' timestamps are placeholders, so the first column is ``row`` (the row's number)
+        and three columns follow: ``typical_day`` (its index, a day being
+        :data:`~gigawatt.supply.periods.HOURS_PER_PERIOD` rows), ``hour_of_day`` (0-23) and
+        ``weight_h`` (the hours of
         the modelled 8,760-hour year the row stands for), so the rows are not mistaken for the
         year's first hours and weighted sums give that year's energies [MWh].
         Raises ValueError where the result has no dispatch."""
@@ -166,13 +175,17 @@ class SupplyResult:
         # the unit in every column's name (the trial found none): storage levels in MWh, the
         # rest (output, charging, load, imports, dumped surplus) in MW
         frame.columns = [f"{c}_mwh" if c.endswith("-level") else f"{c}_mw" for c in frame.columns]
+        label = "hour"
         if self.dispatch_weight_h is not None:
-            hours = np.arange(len(frame))
-            # the snapshots' timestamps are placeholders, not the calendar: rows are numbered
+            rows = np.arange(len(frame))
+            # the snapshots' timestamps are placeholders, not the calendar: rows are numbered,
+            # and called rows (a trial read "hour" 24 as 1 January 01:00)
             frame = frame.reset_index(drop=True)
             frame.insert(0, "weight_h", self.dispatch_weight_h)
-            frame.insert(0, "typical_day", hours // HOURS_PER_PERIOD)
-        return str(frame.to_csv(index_label="hour", lineterminator="\n"))
+            frame.insert(0, "hour_of_day", rows % HOURS_PER_PERIOD)
+            frame.insert(0, "typical_day", rows // HOURS_PER_PERIOD)
+            label = "row"
+        return str(frame.to_csv(index_label=label, lineterminator="\n"))
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON schema (SI units by key suffix; dispatch omitted)."""
@@ -193,6 +206,8 @@ class SupplyResult:
                 row["units_built"] = self.units_built[tid]
             if tid in self.cost_by_tech_usd_per_year:
                 row["cost_usd_per_year"] = self.cost_by_tech_usd_per_year[tid]
+            if tid in self.available_capacity_factor:
+                row["available_capacity_factor"] = self.available_capacity_factor[tid]
             techs.append(row)
         return {
             "estimator": "supply",
@@ -225,6 +240,7 @@ class SupplyResult:
             "samples": self.samples,
             "near_optimal": self.near_optimal,
             "solve_time_s": self.solve_time_s,
+            "elapsed_s": self.elapsed_s,
             "solver": self.solver,
             "choices": self.choices,
             "warnings": self.warnings,
@@ -627,6 +643,11 @@ def _summarise(
         aggregation_rmse=rmse,
         capacity_built_w=built_w,
         units_built=units_built,
+        available_capacity_factor={
+            c.tech.id: float(np.mean(year[c.tech.id]))
+            for c in costs
+            if c.tech.role == "variable" and c.tech.id in year
+        },
         cost_by_tech_usd_per_year={  # a solver residue (-6.7e-10 USD) is 0 (trial, round 8)
             k: 0.0
             if abs(v) < NEGLIGIBLE_SHARE * abs(solution["objective"])
@@ -669,7 +690,7 @@ def _rounding_notes(
         notes.append(
             {
                 "code": "GW421",
-                "message": f"{tid}: the cost is for the continuous optimum, "
+                "message": f"{tid}: the cost is for the continuous sizing, "
                 f"{format_quantity(capacity_w[tid], 'W')} ({capacity_w[tid] / size_w:.2f} of a "
                 f"{format_quantity(size_w, 'W')} unit); building "
                 f"{n} whole unit{'' if n == 1 else 's'} adds "
