@@ -136,6 +136,29 @@ def test_cfe_without_clean_technology_is_infeasible() -> None:
         size_supply("1 GW", ["gas-ccgt"], "flat", cfe=0.5)
 
 
+def test_an_infeasible_sizing_names_the_value_the_user_set() -> None:
+    """An attack (round 10) set a battery's round-trip efficiency to 0.03 and was told only to
+    relax the CFE share: the value set is named too, in the CLI's words."""
+    from gigawatt.catalog import catalog
+    from gigawatt.catalog.technology import Technology
+    from gigawatt.cli import cli_wording
+    from gigawatt.supply.hourly import _no_sizing_message
+
+    techs = [catalog().typed(Technology, t) for t in ("solar-pv", "battery-li-ion")]
+    message = _no_sizing_message(
+        {"condition": "infeasible"},
+        techs,
+        np.full(24, 1e8),
+        0.9,
+        None,
+        None,
+        overrides={"round_trip_efficiency_battery_li_ion": 0.03},
+    )
+    assert "relax cfe=SHARE" in message
+    assert message.endswith("overrides={'round_trip_efficiency_battery_li_ion': 0.03}, may be why")
+    assert "--set round_trip_efficiency_battery_li_ion=0.03, may be why" in cli_wording(message)
+
+
 def test_storage_alone_is_infeasible() -> None:
     with pytest.raises(InfeasibleError, match="storage alone"):
         size_supply("1 GW", ["battery-li-ion"], "flat")

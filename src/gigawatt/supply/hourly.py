@@ -677,7 +677,9 @@ def size_supply(
     solution = run(costs, full=False, ranges=True)
     if solution["status"] != "ok":
         raise InfeasibleError(
-            _no_sizing_message(solution, techs, load_w, cfe, co2_cap, link, sorted(plans))
+            _no_sizing_message(
+                solution, techs, load_w, cfe, co2_cap, link, sorted(plans), overrides
+            )
         )
     shortfall = None
     year_cost = None
@@ -1241,9 +1243,12 @@ def _no_sizing_message(
     co2_cap: Any,
     link: GridLink | None,
     whole_units: Sequence[str] = (),
+    overrides: Mapping[str, Any] | None = None,
 ) -> str:
     """One line saying which inputs the solver found no sizing for, and why; ``whole_units``:
-    the technologies built as whole units (their candidates' sampled outages can be why)."""
+    the technologies built as whole units (their candidates' sampled outages can be why);
+    ``overrides``: the values the user set, named as a possible cause (an attack set a
+    battery's round-trip efficiency to 0.03 and was told to relax the CFE share)."""
     from gigawatt.units import format_quantity
 
     what = (
@@ -1267,10 +1272,15 @@ def _no_sizing_message(
                 "leave hours the other technologies cannot cover; size continuously (drop "
                 "integer=True), or add storage or another firm technology"
             )
+        set_words = "".join(
+            f"; the value set, overrides={{'{name}': {value}}}, may be why"
+            for name, value in list((overrides or {}).items())[:1]
+        )
         return (
             f"no sizing of {what} meets the load every hour under these constraints; "
             + (f"relax {' or '.join(relax)}, or " if relax else "")
             + "add firm or storage technologies"
+            + set_words
         )
     if "unbounded" in condition:
         return (
