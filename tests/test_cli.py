@@ -117,3 +117,20 @@ def test_claims_table_gives_the_statement_the_width(
     header = next(line for line in lines if "statement" in line)
     assert len(header) - header.index("statement") >= 30
     assert all(len(line) <= 80 for line in lines)
+
+
+def test_python_dash_m_runs_the_command_line() -> None:
+    """``python -m gigawatt`` is the ``gigawatt`` script: the same help, exit 0, and a bad
+    option is one line and exit 2."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    run = [sys.executable, "-m", "gigawatt"]
+    done = subprocess.run([*run, "--help"], env=env, capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0 and b"supply" in done.stdout
+    bad = [*run, "supply", "--load", "100MW", "--samples", "1"]
+    done = subprocess.run(bad, env=env, capture_output=True, timeout=60, check=False)
+    assert done.returncode == 2 and done.stderr.decode().count("\n") == 1
