@@ -475,3 +475,14 @@ def test_the_monte_carlo_line_says_what_it_samples_and_leaves_out() -> None:
     assert "90% interval $121.0–$139.0" in many and "range of" not in many
     assert "5 short by up to 1.17% of the load, left out (their cost too low)" in many
     assert line(0, 3).count("no sample serves the year") == 1
+    # one kept sample has no spread (a check saw "range of the 1 sample $135.8-$135.8")
+    assert "$130.0/MWh from the only sample kept, no spread" in line(1, 1)
+    # unchecked samples are said, with the reason that applies (the attack found them silent)
+    from gigawatt.report.supply_text import samples_year_words
+
+    counts = {"served": 0, "topped": 0, "short": 0, "unchecked": 2, "exact": 0}
+    unchecked = {"full_year": {**counts, "worst_shortfall": 0.0, "unchecked_why": "a grid link"}}
+    words = samples_year_words(cast(Any, SimpleNamespace(samples=unchecked)))
+    assert words == "over the full year 2 not checked (a grid link: their cost may be too low)"
+    exact = {"full_year": {**counts, "unchecked": 0, "exact": 2, "worst_shortfall": 0.0}}
+    assert samples_year_words(cast(Any, SimpleNamespace(samples=exact))) == ""

@@ -429,14 +429,14 @@ def test_a_real_sizing_draws_each_date_from_its_typical_day(result: SupplyResult
 def test_whole_units_are_claimed_only_for_what_is_whole() -> None:
     from gigawatt.report.supply_text import units_note
 
-    result = _synthetic()
+    result = _synthetic(condition="optimal")
     note = units_note(result)
     assert note == (
         "nuclear-ap1000 built in whole units (the integer optimum); wind-onshore: a "
         "continuous unit count, rounded up to build; solar-pv: sized in MW (no unit size)"
     )
     # a technology not built is not described (a trial read wind "rounded up" with no wind)
-    unbuilt = _synthetic(capacity_w={**result.capacity_w, "wind-onshore": 0.0})
+    unbuilt = _synthetic(condition="optimal", capacity_w={**result.capacity_w, "wind-onshore": 0.0})
     assert units_note(unbuilt) == (
         "nuclear-ap1000 built in whole units (the integer optimum); solar-pv: sized in MW (no "
         "unit size)"
@@ -449,8 +449,13 @@ def test_whole_units_are_claimed_only_for_what_is_whole() -> None:
     assert note in _text(page)
     assert "Modular firm plants are built as whole units" not in page
     # --continuous: no count is claimed whole, even one that lands on a whole number
-    loose = _synthetic(choices={"integer": False})
+    loose = _synthetic(condition="optimal", choices={"integer": False})
     assert "whole units (the integer optimum)" not in units_note(loose)
+    # stopped at the time limit: the best found, a plan, not an optimum (a check, round 10)
+    stopped = _synthetic(condition="time_limit")
+    assert "nuclear-ap1000 built in whole units (the best found)" in units_note(stopped)
+    assert "units (plan)" in render_supply_report(stopped)
+    assert "units (optimum)" in page
 
 
 def test_reserve_is_in_the_report_as_in_the_terminal(capsys: pytest.CaptureFixture[str]) -> None:
@@ -651,7 +656,7 @@ def test_the_dispatch_chart_leaves_out_generators_not_built() -> None:
     assert result.capacity_w["wind-onshore"] > 0
     built = {trace.name for trace in dispatch_figure(result).data}
     assert "wind-onshore" in built
-    unbuilt = _synthetic(capacity_w={**result.capacity_w, "wind-onshore": 0.0})
+    unbuilt = _synthetic(condition="optimal", capacity_w={**result.capacity_w, "wind-onshore": 0.0})
     assert "wind-onshore" not in {trace.name for trace in dispatch_figure(unbuilt).data}
 
 

@@ -479,6 +479,7 @@ def print_supply(result: SupplyResult) -> None:
         levers_words,
         missed_words,
         outcome_words,
+        plan_word,
         reserve_parts,
         shortfall_words,
         solver_words,
@@ -521,7 +522,7 @@ def print_supply(result: SupplyResult) -> None:
     table = fit_table(
         [
             Column("technology", "left", keep=9),
-            Column("plan" if result.top_up else "optimum", keep=9),
+            Column(plan_word(result), keep=9),
             Column("build", keep=6),
             Column("storage", keep=7),
             Column("energy/yr", keep=8),

@@ -25,6 +25,7 @@ from gigawatt.report.supply_text import (
     full_year_words,
     missed_words,
     outcome_words,
+    plan_word,
     reserve_parts,
     samples_words,
     shortfall_words,
@@ -241,6 +242,7 @@ def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | N
         days_shown=days_shown_words(result),
         shown_days=days_shown(result)[1],
         outcome=outcome_words(result),
+        plan_word=plan_word(result),
         caution=caution_words(result),
         # the Monte Carlo result (the attack saw --samples' in the JSON only)
         samples=samples_words(result),

@@ -175,6 +175,13 @@ def whole_unit_techs(result: SupplyResult) -> list[str]:
     ]
 
 
+def plan_word(result: SupplyResult) -> str:
+    """``optimum`` where the plan shown is the solver's proven optimum, ``plan`` where it was
+    topped up (GW430) or the whole-unit solve stopped at its time limit (a check read "the
+    integer optimum" under "stopped at the time limit, within 2.1% of optimal")."""
+    return "optimum" if result.condition == "optimal" and not result.top_up else "plan"
+
+
 def units_note(result: SupplyResult) -> str:
     """Which unit counts are whole and which are rounded up, naming the technologies built;
     which are sized in MW only (no unit size). "" when no technology built is counted in
@@ -185,7 +192,8 @@ def units_note(result: SupplyResult) -> str:
     no_units = [t for t in built if t not in result.units]
     parts = []
     if whole:
-        parts.append(f"{', '.join(whole)} built in whole units (the integer optimum)")
+        best = "the integer optimum" if result.condition == "optimal" else "the best found"
+        parts.append(f"{', '.join(whole)} built in whole units ({best})")
     if rounded:
         parts.append(f"{', '.join(rounded)}: a continuous unit count, rounded up to build")
     if no_units and parts:
@@ -333,10 +341,11 @@ def samples_year_words(result: SupplyResult) -> str:
             f"left out ({'its' if counts['short'] == 1 else 'their'} cost too low)"
         )
     if counts["unchecked"]:  # said, never silent: their cost may be too low (the attack)
-        parts.append(
-            f"{counts['unchecked']} not checked (whole units, a grid link, or a mix the "
-            "least-fossil check does not cover: their cost may be too low)"
+        why = counts.get(
+            "unchecked_why",
+            "whole units, a grid link, or a mix the least-fossil check does not cover",
         )
+        parts.append(f"{counts['unchecked']} not checked ({why}: their cost may be too low)")
     return "over the full year " + ", ".join(parts)
 
 
@@ -361,6 +370,8 @@ def samples_words(result: SupplyResult) -> str:
     )
     if not kept:
         spread = "no sample serves the year"
+    elif kept == 1:  # no spread (a check saw "range of the 1 sample $135.8-$135.8")
+        spread = f"${c['median']:,.1f}/MWh from the only sample kept, no spread"
     elif kept < MIN_SAMPLES_FOR_INTERVAL:
         spread = (
             f"${c['median']:,.1f}/MWh median, range of the {count_unit(kept, 'sample')} "

@@ -932,7 +932,7 @@ def size_supply(
                 + "; at CFE 1 (35,-106, full year) the draw moved the cost of serving a "
                 "flat load with PV and a battery from $273.0 to $258.0 and $245.2/MWh, "
                 "with wind offered too from $273.0 to $222.8 and $224.9/MWh (seeds 0-2), "
-                "and the Monte Carlo interval (samples=N) does not include it: compare "
+                "and the Monte Carlo (samples=N) does not sample it: compare "
                 f"seed={seed + 1}, seed={seed + 2}, or give the site's measured year ("
                 + ", ".join(
                     f
@@ -1035,6 +1035,14 @@ def size_supply(
 
         result.samples = _monte_carlo(
             value_sets, techs, discount_rate, run_sample, settle_sample, step, load_w, mean_w
+        )
+        # why a sample could not be checked: the same for all but a declined certificate
+        result.samples["full_year"]["unchecked_why"] = (
+            "whole units"
+            if plans
+            else "a grid link"
+            if link is not None
+            else "a mix the least-fossil check does not cover"
         )
     result.elapsed_s = time.perf_counter() - started_s
     return result
