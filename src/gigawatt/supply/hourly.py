@@ -1037,13 +1037,14 @@ def size_supply(
             value_sets, techs, discount_rate, run_sample, settle_sample, step, load_w, mean_w
         )
         # why a sample could not be checked: the same for all but a declined certificate
-        result.samples["full_year"]["unchecked_why"] = (
-            "whole units"
-            if plans
-            else "a grid link"
-            if link is not None
-            else "a mix the least-fossil check does not cover"
-        )
+        if result.samples["full_year"]["unchecked"]:
+            result.samples["full_year"]["unchecked_why"] = (
+                "whole units"
+                if plans
+                else "a grid link"
+                if link is not None
+                else "a mix the least-fossil check does not cover"
+            )
     result.elapsed_s = time.perf_counter() - started_s
     return result
 
