@@ -247,8 +247,9 @@ def test_monte_carlo_samples_are_checked_and_topped_up_as_the_central_sizing_is(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The same short 4-day CFE 0.8 case with 4 cost samples: each sample's sizing is checked
-    over the full year, and the short ones are topped up where 1% more cost serves the year
-    (their cost then includes the capital added); the rest are left out of the distribution
+    over the full year, and the short ones are topped up where up to 5% more cost serves the
+    year (in place of the central sizing's rounds; their cost then includes the capital
+    added); the rest are left out of the distribution
     (a short sample was entering the interval too cheap, round 9). Without the samples'
     top-up the same samples are counted short, by more than the refinement's tolerance."""
     techs = ["solar-pv", "battery-li-ion", "gas-ccgt"]
@@ -262,6 +263,7 @@ def test_monte_carlo_samples_are_checked_and_topped_up_as_the_central_sizing_is(
     counts = topped["full_year"]
     assert counts["served"] + counts["topped"] + counts["short"] + counts["unchecked"] == 4
     assert counts["topped"] >= 1 and counts["unchecked"] == 0
+    assert 0 < counts["most_added_share"] <= certificate.SAMPLE_TOP_UP_MAX_SHARE
     # the samples' top-up only: the central sizing's moves the days the samples are solved on
     sampling = [False]
     real_top_up, real_monte_carlo = hourly.top_up, hourly._monte_carlo

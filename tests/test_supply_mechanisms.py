@@ -462,13 +462,15 @@ def test_the_monte_carlo_line_says_what_it_samples_and_leaves_out() -> None:
                 "short": short,
                 "unchecked": 0,
                 "worst_shortfall": 0.0117 if short else 0.0,
+                "most_added_share": 0.025,
             },
         }
         return samples_words(cast(Any, SimpleNamespace(samples=mc)))
 
     few = line(6, 1)
     assert "not the weather or outage draw" in few
-    assert "range of the 6 samples $118.0–$141.0 (too few for a 90% interval" in few
+    assert "range of the 6 samples kept $118.0–$141.0 (too few for a 90% interval" in few
+    assert "1 topped up (GW430, adding up to 2.5% to their cost)" in few
     assert "1 short by up to 1.17% of the load, left out (its cost too low)" in few
     assert "7 of 7 solved" in few
     many = line(MIN_SAMPLES_FOR_INTERVAL, 5)

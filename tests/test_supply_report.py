@@ -693,6 +693,6 @@ def test_the_monte_carlo_result_is_in_the_report(result: SupplyResult) -> None:
     found = re.search(r'<p id="monte-carlo"><b>(.*?)</b>', page, re.S)
     assert found is not None
     text = html.unescape(found.group(1))
-    assert "$101.5/MWh median, range of the 2 samples $97.5–$108.0" in text
+    assert "$101.5/MWh median, range of the 2 samples kept $97.5–$108.0" in text
     assert "1 short by up to 0.20% of the load, left out" in text
     assert 'id="monte-carlo"' not in render_supply_report(result)

@@ -334,7 +334,12 @@ def samples_year_words(result: SupplyResult) -> str:
         return ""
     parts = [f"{counts['served']} served"] if counts["served"] else []
     if counts["topped"]:
-        parts.append(f"{counts['topped']} topped up (GW430)")
+        added = counts.get("most_added_share")
+        parts.append(
+            f"{counts['topped']} topped up (GW430"
+            + (f", adding up to {added:.1%} to their cost" if added else "")
+            + ")"
+        )
     if counts["short"]:
         parts.append(
             f"{counts['short']} short by up to {counts['worst_shortfall']:.2%} of the load, "
@@ -375,8 +380,9 @@ def samples_words(result: SupplyResult) -> str:
     elif kept < MIN_SAMPLES_FOR_INTERVAL:
         spread = (
             f"${c['median']:,.1f}/MWh median, range of the {count_unit(kept, 'sample')} "
-            f"${c['min']:,.1f}–${c['max']:,.1f} (too few for a 90% interval: "
-            f"--samples {MIN_SAMPLES_FOR_INTERVAL} or more)"
+            + ("kept " if kept < mc["solved"] else "")
+            + f"${c['min']:,.1f}–${c['max']:,.1f} (too few for a 90% interval, which needs "
+            f"{MIN_SAMPLES_FOR_INTERVAL}: more --samples)"
         )
     else:
         spread = f"${c['median']:,.1f}/MWh median, 90% interval ${c['p5']:,.1f}–${c['p95']:,.1f}"

@@ -19,7 +19,13 @@ import numpy as np
 from gigawatt.catalog.technology import Technology
 from gigawatt.errors import InfeasibleError, UserInputError
 from gigawatt.report.format import count_unit
-from gigawatt.supply.certificate import SERVED_SHARE, TopUp, replay_certificate, top_up
+from gigawatt.supply.certificate import (
+    SAMPLE_TOP_UP_MAX_SHARE,
+    SERVED_SHARE,
+    TopUp,
+    replay_certificate,
+    top_up,
+)
 from gigawatt.supply.commitment import (
     COMMIT_TIME_LIMIT_S,
     EXTRA_CANDIDATE_UNITS,
@@ -1008,12 +1014,14 @@ def size_supply(
             the_costs: Sequence[TechCosts], out: dict[str, Any]
         ) -> tuple[dict[str, Any], str, float]:
             """A sample's representative-day sizing checked over the full year as the
-            central one is, without its refinement rounds: ``(sizing, state, shortfall)``,
-            state "served", "topped" (scaled up as GW430 does; its cost includes the
-            capital added), "short" (by ``shortfall`` of the load [1]: its cost understates
-            a plan that serves the year) or "unchecked" (whole units, a grid link, or a
-            fossil limit the least-fossil certificate does not cover), or "exact" (the full
-            year solved: nothing to check)."""
+            central one is, without its refinement rounds: ``(sizing, state, figure)``,
+            state "served", "topped" (scaled up as GW430 does, by up to
+            :data:`SAMPLE_TOP_UP_MAX_SHARE` of its cost, in place of the rounds; its cost
+            includes the capital added, ``figure`` [1 of the cost]), "short" (by ``figure``
+            of the load [1]: its cost understates a plan that serves the year) or
+            "unchecked" (whole units, a grid link, or a fossil limit the least-fossil
+            certificate does not cover), or "exact" (the full year solved: nothing to
+            check)."""
             if not days:
                 return out, "exact", 0.0
             if plans or link is not None:
@@ -1028,10 +1036,10 @@ def size_supply(
             short = checked["shortfall_mwh"] / year_mwh
             if short <= REFINE_TOLERANCE:
                 return out, "served", short
-            found = top_up(out, the_costs, series, cfe, co2_cap_kg)
+            found = top_up(out, the_costs, series, cfe, co2_cap_kg, SAMPLE_TOP_UP_MAX_SHARE)
             if found is None:
                 return out, "short", short
-            return found.sizing, "topped", short
+            return found.sizing, "topped", found.added_usd_per_year / float(out["objective"])
 
         result.samples = _monte_carlo(
             value_sets, techs, discount_rate, run_sample, settle_sample, step, load_w, mean_w
@@ -1486,11 +1494,12 @@ def _monte_carlo(
 
     Each sample's sizing is checked over the full year by ``settle`` (see the caller's
     ``settle_sample``), topped up where the central sizing would be, so the interval is on
-    the headline's basis: ``full_year`` counts the samples ``served``, ``topped`` up,
-    ``short`` (with ``worst_shortfall`` [1 of the load]), ``unchecked`` and ``exact`` (full
-    year solved). A short sample is
-    left out of the distribution (its plan does not serve the year, so its cost is too low;
-    before round 10 it entered the interval at its days' cost): ``solved`` counts it,
+    the headline's basis: ``full_year`` counts the samples ``served``, ``topped`` up (with
+    ``most_added_share``, the largest top-up [1 of the sample's cost]), ``short`` (with
+    ``worst_shortfall`` [1 of the load]), ``unchecked`` and ``exact`` (full year solved). A
+    short sample is left out of the distribution (its plan does not serve the year, so its
+    cost is too low; before round 10 it entered the interval at its days' cost): ``solved``
+    counts it,
     ``kept`` does not; the quantiles, ``built_share`` and ``drivers`` are over the kept.
     ``cost_usd_per_mwh`` [USD/MWh]: ``median``, ``p5``, ``p95``, ``mean``, ``min``, ``max``.
     The weather and outage draws (``seed``) are not sampled."""
@@ -1507,7 +1516,7 @@ def _monte_carlo(
     capacity: dict[str, list[float]] = {t.id: [] for t in techs}
     failed = 0
     states = {"served": 0, "topped": 0, "short": 0, "unchecked": 0, "exact": 0}
-    worst = 0.0
+    worst = most_added = 0.0
     started = time.perf_counter()
     for i, values in enumerate(value_sets):
         left = ""
@@ -1526,10 +1535,12 @@ def _monte_carlo(
         if out["status"] != "ok":
             failed += 1
             continue
-        out, state, short = settle(sample_costs, out)
+        out, state, figure = settle(sample_costs, out)
         states[state] += 1
+        if state == "topped":
+            most_added = max(most_added, figure)
         if state == "short":  # left out: a plan short of the year costs too little
-            worst = max(worst, short)
+            worst = max(worst, figure)
             continue
         load_mwh = float(np.sum(out["dispatch"]["load"].to_numpy() * _weights_of(out)))
         costs_per_mwh.append(out["objective"] / load_mwh)
@@ -1557,7 +1568,7 @@ def _monte_carlo(
         "n": len(value_sets),
         "solved": ok + states["short"],
         "failed": failed,
-        "full_year": {**states, "worst_shortfall": worst},
+        "full_year": {**states, "worst_shortfall": worst, "most_added_share": most_added},
         "kept": ok,
         "cost_usd_per_mwh": {
             "median": float(np.median(arr)),
