@@ -1010,6 +1010,9 @@ def size_supply(
         def run_sample(the_costs: Sequence[TechCosts], full: bool, quiet: bool) -> dict[str, Any]:
             return run(the_costs, full, quiet, budget=MilpBudget(budget.total_s))
 
+        # a whole-unit or grid-linked plan is not checked (no certificate covers it)
+        not_checked = "whole units" if plans else "a grid link" if link is not None else None
+
         def settle_sample(
             the_costs: Sequence[TechCosts], out: dict[str, Any]
         ) -> tuple[dict[str, Any], str, float]:
@@ -1024,7 +1027,7 @@ def size_supply(
             check)."""
             if not days:
                 return out, "exact", 0.0
-            if plans or link is not None:
+            if not_checked:
                 return out, "unchecked", 0.0
             if not limited:  # the greedy replay, the central sizing's own full-year check
                 unserved_mw, _ = _replay(out, the_costs, series, plans, link)
@@ -1044,14 +1047,9 @@ def size_supply(
         result.samples = _monte_carlo(
             value_sets, techs, discount_rate, run_sample, settle_sample, step, load_w, mean_w
         )
-        # why a sample could not be checked: the same for all but a declined certificate
-        if result.samples["full_year"]["unchecked"]:
+        if result.samples["full_year"]["unchecked"]:  # else: certificates declined
             result.samples["full_year"]["unchecked_why"] = (
-                "whole units"
-                if plans
-                else "a grid link"
-                if link is not None
-                else "a mix the least-fossil check does not cover"
+                not_checked or "a mix the least-fossil check does not cover"
             )
     result.elapsed_s = time.perf_counter() - started_s
     return result
@@ -1499,8 +1497,7 @@ def _monte_carlo(
     ``worst_shortfall`` [1 of the load]), ``unchecked`` and ``exact`` (full year solved). A
     short sample is left out of the distribution (its plan does not serve the year, so its
     cost is too low; before round 10 it entered the interval at its days' cost): ``solved``
-    counts it,
-    ``kept`` does not; the quantiles, ``built_share`` and ``drivers`` are over the kept.
+    counts it, ``kept`` does not; the quantiles, ``built_share`` and ``drivers`` are over the kept.
     ``cost_usd_per_mwh`` [USD/MWh]: ``median``, ``p5``, ``p95``, ``mean``, ``min``, ``max``.
     The weather and outage draws (``seed``) are not sampled."""
     import time
