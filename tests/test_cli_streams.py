@@ -100,3 +100,18 @@ def test_no_matplotlib_cache_note_where_its_directory_cannot_be_made(
     assert done.returncode == 0, done.stderr
     assert ("Matplotlib created a temporary" in done.stderr) == debug, done.stderr
     assert ("mkdir -p failed" in done.stderr) == debug, done.stderr
+
+
+def test_console_lines_never_end_in_spaces_but_partial_lines_pass_through() -> None:
+    """The console's stream trims the spaces Rich pads lines with, before a line's end and its
+    colour codes; a progress line without its end (carriage returns) is written as it is."""
+    import io
+
+    from gigawatt.cli.common import _TrimmedLines
+
+    sink = io.StringIO()
+    trimmed = _TrimmedLines(sink)
+    assert trimmed.write("a table   \n  \n\x1b[1mtitle  \x1b[0m\n") == 30
+    assert trimmed.write("\r 40%   ") == 8
+    assert sink.getvalue() == "a table\n\n\x1b[1mtitle\x1b[0m\n\r 40%   "
+    assert trimmed.getvalue() == sink.getvalue()  # everything else is the stream's

@@ -188,10 +188,35 @@ def load_catalog(files: Sequence[Path] | None) -> Catalog:
     return cat
 
 
+#: Spaces (and any colour codes after them) that end a line: Rich pads tables, their titles
+#: and wrapped text to the width, so a saved or piped output had up to 21 lines ending in
+#: spaces (``gigawatt audit edunov-2023``; trial, round 10).
+_TRAILING_SPACES = re.compile(r" +((?:\x1b\[[0-9;]*m)*)(?=\n)")
+
+
+class _TrimmedLines:
+    """A text stream that passes everything through to ``stream`` but the spaces that end a
+    line. Rich writes each printed block whole, so a line's end is in the same write; a
+    partial line (a progress bar's carriage returns) is passed through untouched. Every
+    other attribute (``isatty``, ``fileno``, ``encoding``) is the stream's, so Rich sees the
+    same terminal."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(_TRAILING_SPACES.sub(r"\1", text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def console(stderr: bool = False) -> Console:
-    """A Rich console (stderr for progress and messages when stdout carries JSON). A closed
-    pipe (``| head -1``) ends the command quietly with exit 0, as ``--json`` does: Rich's own
-    handler exits 1, the code of an internal failure (attack)."""
+    """A Rich console (stderr for progress and messages when stdout carries JSON) whose lines
+    never end in spaces. A closed pipe (``| head -1``) ends the command quietly with exit 0,
+    as ``--json`` does: Rich's own handler exits 1, the code of an internal failure
+    (attack)."""
     from rich.console import Console
 
     class _Console(Console):
@@ -199,7 +224,12 @@ def console(stderr: bool = False) -> Console:
             self.quiet = True
             raise BrokenPipeError
 
-    return _Console(stderr=stderr, highlight=False, log_path=False)  # no "file.py:335" column
+    stream = sys.stderr if stderr else sys.stdout
+    return _Console(
+        file=_TrimmedLines(stream),  # type: ignore[arg-type]
+        highlight=False,
+        log_path=False,  # no "file.py:335" column
+    )
 
 
 def emit_json(data: Any) -> None:
