@@ -274,7 +274,16 @@ def test_monte_carlo_samples_are_checked_and_topped_up_as_the_central_sizing_is(
 
     monkeypatch.setattr(hourly, "_monte_carlo", monte_carlo)
     monkeypatch.setattr(hourly, "top_up", lambda *args: None if sampling[0] else real_top_up(*args))
+    # without the samples' top-up, their one refinement round (exact days, solved again)
+    # serves some of the same samples ...
+    rounds = run()
+    assert rounds["full_year"]["refined"] >= 1
+    assert rounds["full_year"]["short"] <= counts["topped"] + counts["short"]
+    assert rounds["full_year"]["served"] >= counts["served"]
+    # ... and without either, each is counted short
+    monkeypatch.setattr(hourly, "SAMPLE_REFINE_ROUNDS", 0)
     plain = run()
+    assert plain["full_year"]["refined"] == 0
     assert plain["full_year"]["short"] == counts["topped"] + counts["short"]
     assert plain["full_year"]["worst_shortfall"] > hourly.REFINE_TOLERANCE
     # short samples are left out of the distribution (their cost is too low), topped up kept

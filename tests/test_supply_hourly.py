@@ -320,8 +320,8 @@ def test_supply_result_repr_shows_monte_carlo_cost_interval() -> None:
         ({"technologies": ["nuclear-ap1000"], "cfe": 1.5}, "cfe=1.5:", "--cfe 1.5:"),
         (
             {"technologies": ["nuclear-ap1000"], "discount_rate": 5.0},
-            "discount_rate=5.0:",
-            "--discount-rate 5.0:",
+            "discount_rate=5.0 (500%):",  # in percent too: the attack's 800% read as 8.0
+            "--discount-rate 5.0 (500%):",
         ),
         ({"technologies": ["nuclear-ap1000"], "samples": -1}, "samples=-1:", "--samples -1:"),
         (

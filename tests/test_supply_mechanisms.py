@@ -5,6 +5,7 @@ price and clean share, cost by technology, residues and input checks."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -431,17 +432,19 @@ def test_availability_set_on_whole_units_is_said_unused() -> None:
 
 
 def test_the_monte_carlo_line_says_what_it_samples_and_leaves_out() -> None:
-    """The terminal's Monte Carlo line (a fresh-user trial, round 10): it names what is not
-    sampled (the weather or outage draw), gives the samples' range rather than a 90% interval
+    """The terminal's Monte Carlo line (a fresh-user trial, round 10): it names what is
+    sampled and what not (the weather year with representative days, the outage draw of
+    whole units), gives the samples' range rather than a 90% interval
     below 20 kept samples (1 / 0.05: fewer put the 5th and 95th percentiles at the sample's
     ends), and says short samples are left out, with the shortfall's unit."""
     from types import SimpleNamespace
-    from typing import Any, cast
+    from typing import cast
 
     from gigawatt.report.supply_text import MIN_SAMPLES_FOR_INTERVAL, samples_words
 
-    def line(kept: int, short: int) -> str:
+    def line(kept: int, short: int, whole_units: bool = False, **weather: Any) -> str:
         mc = {
+            **weather,
             "n": kept + short,
             "solved": kept + short,
             "kept": kept,
@@ -465,10 +468,17 @@ def test_the_monte_carlo_line_says_what_it_samples_and_leaves_out() -> None:
                 "most_added_share": 0.025,
             },
         }
-        return samples_words(cast(Any, SimpleNamespace(samples=mc)))
+        units = {"nuclear-ap1000": {}} if whole_units else {}
+        return samples_words(cast(Any, SimpleNamespace(samples=mc, whole_units=units)))
 
-    few = line(6, 1)
-    assert "not the weather or outage draw" in few
+    few = line(6, 1, weather_fixed="representative days")
+    assert "3 cited cost ranges sampled, not the weather year (sampled without --days)" in few
+    assert "not the weather year (sampled without --days) or the outage draw" in line(
+        6, 1, whole_units=True, weather_fixed="representative days"
+    )
+    assert "3 cited cost ranges and the weather year (seeds 0–6) sampled)" in line(
+        6, 1, weather_seeds=[0, 6]
+    )
     assert "range of the 6 samples kept $118.0–$141.0 (too few for a 90% interval" in few
     assert "1 topped up (GW430, adding up to 2.5% to their cost)" in few
     assert "1 short by up to 1.17% of the load, left out (its cost too low)" in few
@@ -488,3 +498,32 @@ def test_the_monte_carlo_line_says_what_it_samples_and_leaves_out() -> None:
     assert words == "over the full year 2 not checked (a grid link: their cost may be too low)"
     exact = {"full_year": {**counts, "unchecked": 0, "exact": 2, "worst_shortfall": 0.0}}
     assert samples_year_words(cast(Any, SimpleNamespace(samples=exact))) == ""
+
+
+def test_full_year_samples_draw_one_weather_year_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``samples=N`` on the full year draws sample i's synthetic weather with seed + i (the
+    weather moved the desert CFE-1 cost by 18%, GW425). Checked independently: with every
+    cost held at its central value, the samples' costs are the full-year optima of seeds 0
+    and 1 solved on their own. With representative days the weather stays the sizing's, and
+    the result says so."""
+    from gigawatt.supply import hourly
+
+    def central_only(techs: Any, overrides: Any, samples: int, seed: int) -> Any:
+        sets, names = tech_values(techs, overrides, 0, seed)
+        return sets * max(samples, 1), names
+
+    monkeypatch.setattr(hourly, "tech_values", central_only)
+    args: dict[str, Any] = {"site": "35.0,-106.0", "cfe": 1.0}
+    techs = ["solar-pv", "battery-li-ion"]
+    drawn = size_supply("100 MW", techs, "flat", samples=2, **args)
+    assert drawn.samples is not None and drawn.samples["weather_seeds"] == [0, 1]
+    own = [size_supply("100 MW", techs, "flat", seed=s, **args).cost_usd_per_mwh for s in (0, 1)]
+    assert abs(own[0] - own[1]) > 0.01 * own[0]  # the draw moves the cost
+    cost = drawn.samples["cost_usd_per_mwh"]
+    assert [cost["min"], cost["max"]] == pytest.approx(sorted(own), rel=1e-6)
+    assert drawn.samples["full_year"]["exact"] == 2
+    days = size_supply("100 MW", techs, "flat", samples=2, days=4, **args)
+    assert days.samples is not None and "weather_seeds" not in days.samples
+    assert days.samples["weather_fixed"] == "representative days"
+    gw425 = next(w["message"] for w in days.warnings if w["code"] == "GW425")
+    assert "samples it only on the full year" in gw425

@@ -157,6 +157,8 @@ def test_the_discount_rate_takes_a_percentage_as_the_slack_does(
     assert data["elapsed_s"] >= data["solve_time_s"] > 0
     assert main([*args, "--discount-rate", "eight"]) == 2
     assert "--discount-rate 'eight'" in capsys.readouterr().err
+    assert main([*args, "--discount-rate", "800%"]) == 2  # named as written, not only as 8.0
+    assert "--discount-rate 8.0 (800%):" in capsys.readouterr().err
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "GW4" in out and not [line for line in out.splitlines() if line.endswith(" ")]

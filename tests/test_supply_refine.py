@@ -46,13 +46,13 @@ def test_days_ranked_by_departure_from_the_typical_day_skipping_exact_days(
         "shortfall_mwh": 30.0,
     }
     monkeypatch.setattr(hourly, "REFINE_EXACT_DAYS_PER_ROUND", 2)
-    error, days = _dispatch_days_to_refine(dispatched, reduced, periods, [gas], None)
+    error, days = _dispatch_days_to_refine(dispatched, reduced, periods, [gas], None, 100.0)
     assert error == pytest.approx(0.30, rel=1e-12)
     assert days == [0, 1, 2]
     # within the limits the fossil energy is no error: only unserved energy ranks days
     dispatched["excess"] = {"cfe": 0.0}
     dispatched["unserved_mw"] = np.array([0, 0, 0, 0, 0, 0, 4.0, 0, 0, 0])
-    assert _dispatch_days_to_refine(dispatched, reduced, periods, [gas], None)[1] == [2, 3]
+    assert _dispatch_days_to_refine(dispatched, reduced, periods, [gas], None, 100.0)[1] == [2, 3]
 
 
 def test_exact_dispatch_drives_refinement_where_the_greedy_replay_finds_nothing(

@@ -51,6 +51,8 @@ _FIELD_WORDS = {
     "storage_energy_cost_usd_per_j": "storage energy cost",
     "round_trip_efficiency": "round-trip efficiency",
     "direct_emissions_kg_per_j": "direct CO2",
+    # a Monte Carlo sample's weather year (hourly.WEATHER_NODE): its mean availability
+    "available_capacity_factor": "the weather year's capacity factor",
 }
 #: A unit count within this of a whole number is whole (the integer optimum is p_nom = n ×
 #: unit size, so its count comes back as n to round-off).
@@ -356,7 +358,8 @@ def samples_year_words(result: SupplyResult) -> str:
 
 def samples_words(result: SupplyResult) -> str:
     """The Monte Carlo line of the command-line summary (``""`` without samples): how many
-    samples, what was sampled (the cost ranges, not the weather or outage draw), the median
+    samples, what was sampled (the cost ranges, and the weather year where it is synthetic;
+    never the outage draw of whole units), the median
     and 90% interval of the cost per MWh (the samples' range below
     :data:`MIN_SAMPLES_FOR_INTERVAL`), how the samples fared over the full year, how often
     each technology is built and the inputs that drive the cost."""
@@ -387,9 +390,17 @@ def samples_words(result: SupplyResult) -> str:
     else:
         spread = f"${c['median']:,.1f}/MWh median, 90% interval ${c['p5']:,.1f}–${c['p95']:,.1f}"
     year = samples_year_words(result)
+    seeds = mc.get("weather_seeds")
+    drawn = f" and the weather year (seeds {seeds[0]}–{seeds[1]})" if seeds else ""
+    fixed = [
+        *(["the weather year (sampled without --days)"] if mc.get("weather_fixed") else []),
+        *(["the outage draw"] if result.whole_units else []),
+    ]
     return (
         f"Monte Carlo ({mc['solved']} of {mc['n']} solved; {mc.get('sampled', 0)} cited cost "
-        "ranges sampled, not the weather or outage draw): "
+        f"ranges{drawn} sampled"
+        + (f", not {' or '.join(fixed)}" if fixed else "")
+        + "): "
         + spread
         + (f"; {year}" if year else "")
         + (f"; built in: {shares}" if kept else "")

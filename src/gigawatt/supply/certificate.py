@@ -47,7 +47,8 @@ def replay_certificate(
     [MWh] and ``charge_p_nom`` [MW] of a solve), in the form of a held-capacity solve's
     result (see :func:`gigawatt.supply.model.solve` with ``fixed``): ``status`` ``"ok"``,
     ``condition`` ``"replayed"``, ``objective`` [USD per modelled year, an upper bound on the
-    optimal dispatch's], ``unserved_mw`` (shape (8760,)), ``unserved_mwh``, ``excess``
+    optimal dispatch's], ``unserved_mw`` and ``fossil_mw`` (the fossil plant's output; shape
+    (8760,) each), ``unserved_mwh``, ``excess``
     (fossil energy beyond the CFE share [MWh], CO2 beyond the cap [kg]) and
     ``shortfall_mwh`` (unserved plus the excesses, the CO2 as MWh of the fossil plant; an
     upper bound on the optimal dispatch's). ``series``: ``load`` and each technology's
@@ -118,6 +119,7 @@ def replay_certificate(
         "condition": "replayed",
         "objective": objective,
         "unserved_mw": unserved_mw,
+        "fossil_mw": burnt_mw,
         "unserved_mwh": unserved_mwh,
         "excess": excess,
         "shortfall_mwh": shortfall_mwh,
