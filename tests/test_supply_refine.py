@@ -155,3 +155,19 @@ def test_unit_outage_series_do_not_choose_the_typical_days() -> None:
     # the unit's availability is still represented: its yearly mean, 1 - 30/365
     mean = np.sum(units.weights_h * units.series["nuclear-ap1000#1"]) / HOURS
     assert mean == pytest.approx(1 - 30 / 365, rel=1e-6)
+
+
+def test_days_short_of_the_year_fall_back_where_nothing_limits_fossil_energy() -> None:
+    """With no CFE share or CO2 cap on a fossil plant, the full year solves about as fast as
+    the days (GW427), so days that end short of the year after the rounds fall back to it
+    without fallback=True (round 11: at 24 days, weather seed 2 ended 0.12% short and 8.8%
+    too cheap). Checked against the full year solved on its own: the same optimum."""
+    techs = ["solar-pv", "wind-onshore", "battery-li-ion"]
+    args = {"site": "35.0,-106.0", "cfe": 1.0, "seed": 1}
+    days = size_supply("100 MW", techs, "flat", days=4, **args)
+    full = size_supply("100 MW", techs, "flat", **args)
+    gw413 = [w["message"] for w in days.warnings if w["code"] == "GW413"]
+    assert len(gw413) == 1 and "so the full year was solved instead" in gw413[0]
+    assert "as fast as the days" in gw413[0]
+    assert days.choices["days"] is None and days.estimated_shortfall is None
+    assert days.cost_usd_per_mwh == pytest.approx(full.cost_usd_per_mwh, rel=1e-6)

@@ -202,7 +202,8 @@ def register(app: typer.Typer) -> None:
                 "--fallback-full-year",
                 help="With --days: solve the full year when the full-year check finds the "
                 "representative-day sizing short (over 0.01% of the load unserved or over its "
-                "fossil limit).",
+                "fossil limit). Always on where nothing limits fossil energy and units are "
+                "continuous (the full year is as fast there).",
             ),
         ] = False,
         integer: Annotated[

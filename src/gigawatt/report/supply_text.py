@@ -332,9 +332,12 @@ def samples_year_words(result: SupplyResult) -> str:
     4 served, 2 topped up (GW430), 1 short by up to 0.31% of the load, left out (its cost too
     low)``; "" where the full year was solved (``exact``: nothing to check)."""
     counts = (result.samples or {}).get("full_year")
-    if not counts or not any(counts[k] for k in ("served", "topped", "short", "unchecked")):
+    checked = ("served", "topped", "short", "unchecked", "full")
+    if not counts or not any(counts.get(k) for k in checked):
         return ""
     parts = [f"{counts['served']} served"] if counts["served"] else []
+    if counts.get("full"):  # absent before round 11
+        parts.append(f"{counts['full']} short, solved on the full year instead")
     if counts["topped"]:
         added = counts.get("most_added_share")
         parts.append(
