@@ -86,6 +86,7 @@ tsam and the full-year check's dispatch of the sizing (1.3 s where it runs).
 
 Run all cases:   .venv/bin/python bench/bench_supply.py
 One case:        .venv/bin/python bench/bench_supply.py --case var-cfe1 [--days 24]
+Weather years:   .venv/bin/python bench/bench_supply.py --seeds 3   (seeds 0-2, round 11)
 With ranges:     .venv/bin/python bench/bench_supply.py --case var-cfe1 --ranges
 """
 
@@ -142,15 +143,16 @@ RANGE_TOLERANCE = 1e-3
 
 
 def run_case(
-    name: str, days: int, load: str, slack: float = 0.0, ranges: bool = False
+    name: str, days: int, load: str, slack: float = 0.0, ranges: bool = False, seed: int = 0
 ) -> dict[str, float]:
-    """Solve one case on the full year and on ``days`` representative days; return errors and
-    times. ``slack`` > 0: also check whether the reduced sizing lies in the full year's
-    near-optimal set (see :func:`near_optimal_check`); ``ranges``: and compute the full year's
-    near-optimal capacity ranges (two more full-year solves per capacity)."""
+    """Solve one case on the full year and on ``days`` representative days, in the weather
+    year of ``seed``; return errors and times. ``slack`` > 0: also check whether the reduced
+    sizing lies in the full year's near-optimal set (see :func:`near_optimal_check`);
+    ``ranges``: and compute the full year's near-optimal capacity ranges (two more full-year
+    solves per capacity)."""
     from gigawatt.supply.hourly import size_supply
 
-    spec = CASES[name]
+    spec = {**CASES[name], "seed": seed}
     t0, c0 = time.perf_counter(), time.process_time()
     full = size_supply(load, profile="flat", **spec)
     full_wall, full_cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -172,8 +174,10 @@ def run_case(
                 worst, worst_tech = err, tid
     solve_full = (full.build_cpu_s or 0) + (full.solver_cpu_s or 0)
     solve_agg = (agg.build_cpu_s or 0) + (agg.solver_cpu_s or 0)
+    fell_back = agg.choices["days"] is None  # the days fell short: the full year solved
     print(
-        f"{name:16s} days={days:3d} cost full {full.cost_usd_per_mwh:7.2f} agg "
+        f"{name:16s} seed={seed} days={days:3d}{' (fell back)' if fell_back else ''} "
+        f"cost full {full.cost_usd_per_mwh:7.2f} agg "
         f"{agg.cost_usd_per_mwh:7.2f} $/MWh error {cost_error:+6.2%} | capacity error "
         f"{worst:6.2%} ({worst_tech}) | est. shortfall {agg.estimated_shortfall or 0.0:.2%} | "
         f"solver cpu {full.solver_cpu_s or 0:5.2f}/{agg.solver_cpu_s or 0:5.2f} s = "
@@ -186,8 +190,8 @@ def run_case(
     )
     inside = None
     bounds: dict[str, Any] = {}
-    if slack > 0:
-        inside, bounds = near_optimal_check(name, days, load, slack, full, agg, ranges)
+    if slack > 0 and not fell_back:
+        inside, bounds = near_optimal_check(name, days, load, slack, full, agg, ranges, seed)
     for tid in full.technologies:
         extra = ""
         if tid in bounds.get("capacity_w", {}):
@@ -206,6 +210,7 @@ def run_case(
             f"agg {agg.capacity_w[tid] / 1e6:9.1f} MW{extra}"
         )
     return {
+        "fell_back": float(fell_back),
         "near_optimal": float("nan") if inside is None else float(inside),
         "cost_error": cost_error,
         "capacity_error": worst,
@@ -217,7 +222,14 @@ def run_case(
 
 
 def near_optimal_check(
-    name: str, days: int, load: str, slack: float, full: Any, agg: Any, ranges: bool
+    name: str,
+    days: int,
+    load: str,
+    slack: float,
+    full: Any,
+    agg: Any,
+    ranges: bool,
+    seed: int = 0,
 ) -> tuple[bool, dict[str, Any]]:
     """Whether the ``days``-day sizing lies in the full year's ``slack``-near-optimal set: held
     and dispatched optimally over the full year, it serves the load within the CFE share or
@@ -228,7 +240,7 @@ def near_optimal_check(
     two full-year solves per capacity, slow on the gas cases). Run outside the timings."""
     from gigawatt.supply.hourly import size_supply
 
-    spec = CASES[name]
+    spec = {**CASES[name], "seed": seed}
     held = size_supply(load, profile="flat", days=days, near_optimal=slack, **spec)
     year = held.year_cost_usd_per_mwh or float("nan")
     short = held.estimated_shortfall or 0.0
@@ -275,6 +287,12 @@ def main() -> None:
         help="also compute the full year's near-optimal capacity ranges (slow: two full-year "
         "solves per capacity)",
     )
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        help="weather years to run each case in: seeds 0..N-1 (default 1: seed 0 only)",
+    )
     args = parser.parse_args()
 
     import highspy  # noqa: F401  (import costs outside every timing)
@@ -282,21 +300,24 @@ def main() -> None:
     import tsam  # noqa: F401
 
     rows = {
-        name: run_case(name, args.days, args.load, args.near_optimal, args.ranges)
+        (name, seed): run_case(name, args.days, args.load, args.near_optimal, args.ranges, seed)
         for name in args.case or list(CASES)
+        for seed in range(args.seeds)
     }
     print(
-        "\n| case | cost error | worst capacity error | near-optimal "
-        f"({args.near_optimal:.0%}) | solver | build+solver | total |\n" + "|---" * 7 + "|"
+        "\n| case | seed | cost error | worst capacity error | near-optimal "
+        f"({args.near_optimal:.0%}) | solver | build+solver | total |\n" + "|---" * 8 + "|"
     )
-    for name, r in rows.items():
+    for (name, seed), r in rows.items():
         near = (
-            "-"
+            "fell back"
+            if r["fell_back"]
+            else "-"
             if r["near_optimal"] != r["near_optimal"]
             else ("inside" if r["near_optimal"] else "OUTSIDE")
         )
         print(
-            f"| {name} | {r['cost_error']:+.2%} | {r['capacity_error']:.1%} | {near} | "
+            f"| {name} | {seed} | {r['cost_error']:+.2%} | {r['capacity_error']:.1%} | {near} | "
             f"{r['solver_ratio']:.1f}x | {r['solve_ratio']:.1f}x | {r['cpu_ratio']:.1f}x |"
         )
 

@@ -115,3 +115,10 @@ def test_console_lines_never_end_in_spaces_but_partial_lines_pass_through() -> N
     assert trimmed.write("\r 40%   ") == 8
     assert sink.getvalue() == "a table\n\n\x1b[1mtitle\x1b[0m\n\r 40%   "
     assert trimmed.getvalue() == sink.getvalue()  # everything else is the stream's
+    # while a progress bar runs, Rich writes to the file behind its proxy of stderr: trimmed
+    # too (the attack saw the step lines padded in a terminal)
+    behind = io.StringIO()
+    proxy = io.StringIO()
+    proxy.rich_proxied_file = behind  # type: ignore[attr-defined]
+    _TrimmedLines(proxy).rich_proxied_file.write("step   \n")
+    assert behind.getvalue() == "step\n"

@@ -476,8 +476,8 @@ def test_the_monte_carlo_line_says_what_it_samples_and_leaves_out() -> None:
     assert "not the weather year (sampled without --days) or the outage draw" in line(
         6, 1, whole_units=True, weather_fixed="representative days"
     )
-    assert "3 cited cost ranges and the weather year (seeds 0–6) sampled)" in line(
-        6, 1, weather_seeds=[0, 6]
+    assert "3 cited cost ranges and the weather year of solar-pv (seeds 0-6) sampled)" in line(
+        6, 1, weather_drawn=["solar-pv"], weather_seed_first=0, weather_seed_last=6
     )
     assert "range of the 6 samples kept $118.0–$141.0 (too few for a 90% interval" in few
     assert "1 topped up (GW430, adding up to 2.5% to their cost)" in few
@@ -516,14 +516,15 @@ def test_full_year_samples_draw_one_weather_year_each(monkeypatch: pytest.Monkey
     args: dict[str, Any] = {"site": "35.0,-106.0", "cfe": 1.0}
     techs = ["solar-pv", "battery-li-ion"]
     drawn = size_supply("100 MW", techs, "flat", samples=2, **args)
-    assert drawn.samples is not None and drawn.samples["weather_seeds"] == [0, 1]
+    assert drawn.samples is not None and drawn.samples["weather_drawn"] == ["solar-pv"]
+    assert [drawn.samples["weather_seed_first"], drawn.samples["weather_seed_last"]] == [0, 1]
     own = [size_supply("100 MW", techs, "flat", seed=s, **args).cost_usd_per_mwh for s in (0, 1)]
     assert abs(own[0] - own[1]) > 0.01 * own[0]  # the draw moves the cost
     cost = drawn.samples["cost_usd_per_mwh"]
     assert [cost["min"], cost["max"]] == pytest.approx(sorted(own), rel=1e-6)
     assert drawn.samples["full_year"]["exact"] == 2
     days = size_supply("100 MW", techs, "flat", samples=2, days=4, **args)
-    assert days.samples is not None and "weather_seeds" not in days.samples
+    assert days.samples is not None and "weather_drawn" not in days.samples
     assert days.samples["weather_fixed"] == "representative days"
     gw425 = next(w["message"] for w in days.warnings if w["code"] == "GW425")
     assert "samples it only on the full year" in gw425

@@ -209,7 +209,10 @@ class _TrimmedLines:
         return len(text)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
+        value = getattr(self._stream, name)
+        # a stream Rich has swapped for its proxy while a progress bar runs: Rich writes to the
+        # file behind it, which must be trimmed too (the attack saw padded step lines)
+        return _TrimmedLines(value) if name == "rich_proxied_file" else value
 
 
 def console(stderr: bool = False) -> Console:

@@ -244,7 +244,8 @@ def register(app: typer.Typer) -> None:
             int,
             typer.Option(
                 "--samples",
-                help="Monte Carlo over the cost ranges: one solve per sample (use with --days).",
+                help="Monte Carlo over the cost ranges, and on the full year (no --days) "
+                "the synthetic weather year too: one solve per sample.",
             ),
         ] = 0,
         near_optimal: Annotated[

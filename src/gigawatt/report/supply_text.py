@@ -393,8 +393,12 @@ def samples_words(result: SupplyResult) -> str:
     else:
         spread = f"${c['median']:,.1f}/MWh median, 90% interval ${c['p5']:,.1f}–${c['p95']:,.1f}"
     year = samples_year_words(result)
-    seeds = mc.get("weather_seeds")
-    drawn = f" and the weather year (seeds {seeds[0]}–{seeds[1]})" if seeds else ""
+    drawn = (  # named: a file's year is not drawn (attack: wind drawn, solar from a file)
+        f" and the weather year of {', '.join(mc['weather_drawn'])} (seeds "
+        f"{mc['weather_seed_first']}-{mc['weather_seed_last']})"
+        if mc.get("weather_drawn")
+        else ""
+    )
     fixed = [
         *(["the weather year (sampled without --days)"] if mc.get("weather_fixed") else []),
         *(["the outage draw"] if result.whole_units else []),
