@@ -956,13 +956,9 @@ def size_supply(
                     f"compare seed={seed + 1}, seed={seed + 2}",
                 }
             )
-    synthetic = [
-        t.id
-        for t in techs
-        if result.capacity_w.get(t.id, 0.0) > 0
-        and (weather is None if t.category == "solar" else not wind_file)
-        and t.role == "variable"
-    ]
+    # the Monte Carlo draws a weather year per sample only on the full year (days final here)
+    weather_sampled = drawn_weather if samples and not days else []
+    synthetic = [tid for tid in drawn_weather if result.capacity_w.get(tid, 0.0) > 0]
     if synthetic:  # the weather draw is a driver too: never hidden (trial, round 8)
         from gigawatt.report.format import word_list
 
@@ -982,7 +978,7 @@ def size_supply(
                 "with wind offered too from $273.0 to $222.8 and $224.9/MWh (seeds 0-2); "
                 + (
                     "the Monte Carlo draws one weather year per sample into its interval"
-                    if samples and not days
+                    if weather_sampled
                     else "the Monte Carlo samples it only on the full year (without days=N)"
                     if samples
                     else "samples=N on the full year draws one weather year per sample"
@@ -1070,26 +1066,24 @@ def size_supply(
             cost ranges: GW425); with representative days the sizing's own year and days.
             Why not days clustered afresh per weather year: measured (desert, CFE 1, 24
             days, 20 samples), 17 samples stayed short of their year after three rounds."""
-            if i == 0 or not drawn_weather or days:
+            if i == 0 or not weather_sampled:
                 return series, periods
             drawn = weather_year(seed + i)
-            return {**series, **{tid: drawn[tid] for tid in drawn_weather}}, None
+            return {**series, **{tid: drawn[tid] for tid in weather_sampled}}, None
 
         # a whole-unit or grid-linked plan is not checked (no certificate covers it)
         not_checked = "whole units" if plans else "a grid link" if link is not None else None
-
-        refined_samples = 0  # samples that took a refinement round of their own
 
         def settle_sample(
             the_costs: Sequence[TechCosts],
             out: dict[str, Any],
             year: tuple[dict[str, np.ndarray], Periods | None],
-        ) -> tuple[dict[str, Any], str, float]:
+        ) -> tuple[dict[str, Any], str, float, bool]:
             """A sample's representative-day sizing checked over its full weather year as the
-            central one is: ``(sizing, state, figure)``, state "served", "topped" (scaled up
-            as GW430 does, by up to :data:`SAMPLE_TOP_UP_MAX_SHARE` of its cost; its cost
-            includes the capital added, ``figure`` [1 of the cost]), "short" (by ``figure``
-            of the load [1]: its cost understates a plan that serves the year) or
+            central one is: ``(sizing, state, figure, refined)``, state "served", "topped"
+            (scaled up as GW430 does, by up to :data:`SAMPLE_TOP_UP_MAX_SHARE` of its cost;
+            its cost includes the capital added, ``figure`` [1 of the cost]), "short" (by
+            ``figure`` of the load [1]: its cost understates a plan that serves the year) or
             "unchecked" (whole units, a grid link, or a fossil limit the least-fossil
             certificate does not cover), "exact" (the full year solved: nothing to check)
             or "full" (short by ``figure`` with nothing limiting fossil energy, so the full
@@ -1098,35 +1092,37 @@ def size_supply(
             neither serves nor a top-up suffices, up to :data:`SAMPLE_REFINE_ROUNDS` rounds
             add the year's worst days as exact days and solve again, as the central sizing's
             rounds do (a top-up scales whole technologies: measured, a sample 0.03% short
-            needed 7.6% of its cost)."""
-            nonlocal refined_samples
+            needed 7.6% of its cost); ``refined``: whether it took such a round."""
             if not days:
-                return out, "exact", 0.0
+                return out, "exact", 0.0, False
             if not_checked:
-                return out, "unchecked", 0.0
+                return out, "unchecked", 0.0, False
             year_series, year_periods = year
             if not limited:  # the greedy replay, the central sizing's own check ...
                 unserved_mw, _ = _replay(out, the_costs, year_series, plans, link)
                 short = float(np.sum(unserved_mw)) / year_mwh
                 if short <= REFINE_TOLERANCE:
-                    return out, "served", short
+                    return out, "served", short, False
                 # ... and its fallback: with nothing limiting fossil energy the full year
                 # solves about as fast as the days (GW427), and exactly
                 full = run_sample(the_costs, True, True, (year_series, None))
-                return (full, "full", short) if full["status"] == "ok" else (out, "short", short)
+                if full["status"] == "ok":
+                    return full, "full", short, False
+                return out, "short", short, False
+            refined = False
             for round_ in range(SAMPLE_REFINE_ROUNDS + 1):
                 checked = replay_certificate(out, the_costs, year_series, cfe, co2_cap_kg)
                 if checked is None:
-                    return out, "unchecked", 0.0
+                    return out, "unchecked", 0.0, refined
                 short = checked["shortfall_mwh"] / year_mwh
                 if short <= REFINE_TOLERANCE:
-                    return out, "served", short
+                    return out, "served", short, refined
                 found = top_up(
                     out, the_costs, year_series, cfe, co2_cap_kg, SAMPLE_TOP_UP_MAX_SHARE
                 )
                 if found is not None:
                     added = found.added_usd_per_year / float(out["objective"])
-                    return found.sizing, "topped", added
+                    return found.sizing, "topped", added, refined
                 assert year_periods is not None  # days given: representative days
                 _, short_days = _dispatch_days_to_refine(
                     checked, out, year_periods, the_costs, None, year_mwh
@@ -1134,12 +1130,11 @@ def size_supply(
                 if round_ == SAMPLE_REFINE_ROUNDS or not short_days:
                     break
                 year_periods = add_exact_days(year_periods, year_series, short_days)
-                refined = run_sample(the_costs, False, True, (year_series, year_periods))
-                if refined["status"] != "ok":
+                again = run_sample(the_costs, False, True, (year_series, year_periods))
+                if again["status"] != "ok":
                     break
-                refined_samples += round_ == 0
-                out = refined
-            return out, "short", short
+                out, refined = again, True
+            return out, "short", short, refined
 
         result.samples = _monte_carlo(
             value_sets,
@@ -1151,12 +1146,11 @@ def size_supply(
             load_w,
             mean_w,
             sample_year,
-            drawn_weather,
+            weather_sampled,
         )
-        result.samples["full_year"]["refined"] = refined_samples
-        if drawn_weather and not days:
+        if weather_sampled:
             # the sources whose weather each sample draws, and the first and last seed drawn
-            result.samples["weather_drawn"] = drawn_weather
+            result.samples["weather_drawn"] = weather_sampled
             result.samples["weather_seed_first"] = seed
             result.samples["weather_seed_last"] = seed + len(value_sets) - 1
         elif drawn_weather:  # said, never silent: the weather moves the cost (GW425)
@@ -1613,7 +1607,7 @@ def _monte_carlo(
     run: Callable[..., dict[str, Any]],
     settle: Callable[
         [Sequence[TechCosts], dict[str, Any], tuple[dict[str, np.ndarray], Any]],
-        tuple[dict[str, Any], str, float],
+        tuple[dict[str, Any], str, float, bool],
     ],
     step: Callable[[str], None],
     load_w: np.ndarray,
@@ -1628,7 +1622,9 @@ def _monte_carlo(
     ranges were sampled (``sampled``) and up to three that drive the cost most (``drivers``:
     ``[{"name": node name (as ``--set`` takes it), "rho": Spearman rank correlation with
     the cost per MWh, "technology", "field"}]``; only correlations beyond sampling noise,
-    1.96/sqrt(n - 1)), as the trial asked which inputs the interval comes from. A drawn
+    z/sqrt(n - 1) with z the normal quantile that keeps the chance of naming any input by
+    chance at :data:`DRIVER_FALSE_ALARM` over all k inputs tested, Bonferroni: 2.87 for
+    k = 12), as the trial asked which inputs the interval comes from. A drawn
     weather year enters the correlations by each source's available capacity factor that
     year (name :data:`WEATHER_NODE` + technology, field ``available_capacity_factor``; not a node
     ``--set`` takes).
@@ -1638,7 +1634,8 @@ def _monte_carlo(
     the headline's basis: ``full_year`` counts the samples ``served``, ``topped`` up (with
     ``most_added_share``, the largest top-up [1 of the sample's cost]), ``short`` (with
     ``worst_shortfall`` [1 of the load]), ``unchecked``, ``exact`` (full year solved) and
-    ``full`` (days short with nothing limiting fossil energy: full year solved instead). A
+    ``full`` (days short with nothing limiting fossil energy: full year solved instead), and
+    ``refined``, the samples that took a refinement round of their own (in any state). A
     short sample is left out of the distribution (its plan does not serve the year, so its
     cost is too low; before round 10 it entered the interval at its days' cost): ``solved``
     counts it, ``kept`` does not; the quantiles, ``built_share`` and ``drivers`` are over the kept.
@@ -1658,6 +1655,7 @@ def _monte_carlo(
     capacity: dict[str, list[float]] = {t.id: [] for t in techs}
     failed = 0
     states = {"served": 0, "topped": 0, "short": 0, "unchecked": 0, "exact": 0, "full": 0}
+    refined = 0
     worst = most_added = 0.0
     started = time.perf_counter()
     for i, values in enumerate(value_sets):
@@ -1682,8 +1680,9 @@ def _monte_carlo(
         if out["status"] != "ok":
             failed += 1
             continue
-        out, state, figure = settle(sample_costs, out, year)
+        out, state, figure, took_round = settle(sample_costs, out, year)
         states[state] += 1
+        refined += took_round
         if state == "topped":
             most_added = max(most_added, figure)
         if state == "short":  # left out: a plan short of the year costs too little
@@ -1722,7 +1721,12 @@ def _monte_carlo(
         "n": len(value_sets),
         "solved": ok + states["short"],
         "failed": failed,
-        "full_year": {**states, "worst_shortfall": worst, "most_added_share": most_added},
+        "full_year": {
+            **states,
+            "refined": refined,
+            "worst_shortfall": worst,
+            "most_added_share": most_added,
+        },
         "kept": ok,
         "cost_usd_per_mwh": {
             "median": float(np.median(arr)),
