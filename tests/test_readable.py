@@ -175,6 +175,21 @@ def test_short_repr_and_notebook_table() -> None:
     assert ("nuclear-ap1000", "units") in eq.to_frame().index
 
 
+def test_every_command_line_of_the_main_help_is_whole(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A trial saw most command lines of ``gigawatt --help`` cut mid-phrase ("(gpu,...")."""
+    from gigawatt.cli.app import COMMAND_OF, SHORT_HELP
+
+    assert set(SHORT_HELP) == set(COMMAND_OF)
+    text = _run(["--help"], 80, monkeypatch, capsys)
+    listed = text.split("Commands:", 1)[1].splitlines()[1:]
+    assert len(listed) == len(COMMAND_OF) and not any("..." in line for line in listed)
+    for line in listed:
+        name = line.split()[0]
+        assert line.split(None, 1)[1] == SHORT_HELP[name] and len(line) <= 80
+
+
 def test_help_has_no_bool_metavars_and_wraps_at_words(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -17,6 +17,7 @@ from gigawatt.supply.commitment import (
     COMMITTABLE_WORK_FACTOR,
     MIP_OPTIONS,
     MilpBudget,
+    WholeUnitsDefault,
     auto_whole_units,
     below_minimum,
     milp_work,
@@ -62,35 +63,38 @@ def test_auto_rule_picks_whole_units_only_for_a_quick_milp() -> None:
         tech("gas-ccgt"),
     )
     solar, wind, battery = tech("solar-pv"), tech("wind-onshore"), tech("battery-li-ion")
-    on, note = auto_whole_units([ap1000, solar, battery], 500e6, 12)
+    choice = auto_whole_units([ap1000, solar, battery], 500e6, 12)
+    on, note = choice.integer, choice.note
     # said, never silent (trial, round 8: the full year's half reactor read as the same problem)
-    assert on and note is not None and "nuclear-ap1000 built in whole units" in note
+    assert on and note is not None and "nuclear-ap1000 offered in whole units" in note
     assert "--continuous" in note and "4,464 unit-hours" in note and "\n" not in note
     # AP1000: 3 candidates x (336 + 48 x 24) h = 4,464, at most AUTO_MAX_WORK
     assert AUTO_MAX_WORK >= 3 * 1488
     # NuScale: ceil(500/77) + 2 = 9 candidates x 1,488 h = 13,392 > AUTO_MAX_WORK
-    on, note = auto_whole_units([nuscale, solar, battery], 500e6, 12)
+    choice = auto_whole_units([nuscale, solar, battery], 500e6, 12)
+    on, note = choice.integer, choice.note
     assert not on and note is not None and "nuclear-nuscale-us460" in note
     assert AUTO_MAX_WORK < 9 * 1488 and "13,392" in note
     # the gas case of issue 14 (138 s CPU with whole units): continuous, with a note
-    on, note = auto_whole_units([solar, wind, battery, gas], 500e6, 12)
+    choice = auto_whole_units([solar, wind, battery, gas], 500e6, 12)
+    on, note = choice.integer, choice.note
     assert not on and note is not None
     assert "add --integer" in note and "\n" not in note
     # the trial case that ran 534 s (PV + Li-ion + gas, --days 4): its first MILP is small,
     # 3 x 4 x (4 + 2) x 24 = 1,728, but refinement can grow it to 3 x 4 x 1,296 = 15,552
     assert milp_work([gas], 500e6, 4, n_variable=1).work == pytest.approx(1728.0)
-    assert auto_whole_units([solar, battery, gas], 500e6, 4)[0] is False
+    assert auto_whole_units([solar, battery, gas], 500e6, 4).integer is False
     # AP1000 with 24 days (the trial's run: 12.6 s with whole units): grown by 48 days
     # 3 x 74 x 24 = 5,328, whole units; with 70 days first MILP 3 x 72 x 24 = 5,184 below the
     # limit, grown 3 x 120 x 24 = 8,640 above it: continuous, since a round could take it past
-    assert auto_whole_units([ap1000, solar, battery], 500e6, 24)[0] is True
+    assert auto_whole_units([ap1000, solar, battery], 500e6, 24).integer is True
     grows = milp_work([ap1000], 500e6, 70, n_variable=1)
     assert grows.work == pytest.approx(5184.0) and grows.max_work == pytest.approx(8640.0)
     assert grows.work < AUTO_MAX_WORK < grows.max_work
-    assert auto_whole_units([ap1000, solar, battery], 500e6, 70)[0] is False
+    assert auto_whole_units([ap1000, solar, battery], 500e6, 70).integer is False
     # the full year, or no modular firm technology: continuous, silently
-    assert auto_whole_units([ap1000], 500e6, None) == (False, None)
-    assert auto_whole_units([solar, battery], 500e6, 12) == (False, None)
+    assert auto_whole_units([ap1000], 500e6, None) == WholeUnitsDefault(False)
+    assert auto_whole_units([solar, battery], 500e6, 12) == WholeUnitsDefault(False)
 
 
 def test_mip_options_name_highs_options_with_a_gap_and_time_limit() -> None:
@@ -485,4 +489,34 @@ def test_aliases_of_one_technology_count_once_in_the_whole_unit_rule() -> None:
 
     once = _auto_integer(catalog(), ["nuclear-ap1000"], "100MW", 4)
     assert _auto_integer(catalog(), ["nuclear", "ap1000", "vogtle"], "100MW", 4) == once
-    assert once[0] is True
+    assert once.integer is True
+
+
+def test_the_whole_unit_default_joins_the_rounding_note_it_repeats() -> None:
+    """A trial read GW421 ("--integer sizes whole units") and GW420 ("add --integer to size
+    whole units anyway") on one gas plant as a duplicate: where every technology sized
+    continuously has its rounding note, the reason joins it; a whole-unit offer with nothing
+    built says so."""
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from gigawatt.cli.supply_cmd import _note_whole_units_default
+
+    gas = tech("gas-ccgt")
+    choice = auto_whole_units([tech("solar-pv"), tech("wind-onshore"), gas], 500e6, 12)
+    rounding = {"code": "GW421", "message": "gas-ccgt: the cost is ...; integer=True sizes"}
+    result = SimpleNamespace(warnings=[dict(rounding)], units_built={})
+    _note_whole_units_default(cast(Any, result), choice)
+    assert [w["code"] for w in result.warnings] == ["GW421"]
+    assert result.warnings[0]["message"].endswith(
+        f"(not the default here: {choice.why_continuous})"
+    )
+    assert "((" not in result.warnings[0]["message"] and "))" not in result.warnings[0]["message"]
+    alone = SimpleNamespace(warnings=[], units_built={})  # no rounding note: GW420 as before
+    _note_whole_units_default(cast(Any, alone), choice)
+    assert alone.warnings == [{"code": "GW420", "message": choice.note}]
+    offered = auto_whole_units([tech("nuclear-ap1000"), tech("solar-pv")], 500e6, 12)
+    for built, tail in ((0, True), (1, False)):
+        out = SimpleNamespace(warnings=[], units_built={"nuclear-ap1000": built})
+        _note_whole_units_default(cast(Any, out), offered)
+        assert out.warnings[0]["message"].endswith("; none is built here") is tail

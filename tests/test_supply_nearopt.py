@@ -124,6 +124,11 @@ def test_cli_prints_storage_energy_in_watt_hours(capsys: pytest.CaptureFixture[s
 
     assert f"battery-li-ion energy 0–{format_quantity(hi_j, 'Wh')}" in out  # not '0 Wh–'
     assert "battery-li-ion power " in out
+    # one unit said once where both ends share it: "6.21–6.95 GW", not "6.21 GW–6.95 GW"
+    lo_w, hi_w = near["capacity_w"]["nuclear-ap1000"]
+    low, high = format_quantity(lo_w, "W"), format_quantity(hi_w, "W")
+    assert lo_w > 0 and low.split()[-1] == high.split()[-1]  # the case this checks
+    assert f"nuclear-ap1000 power {low.split()[0]}–{high}" in out
     # AP1000 could have been whole units: the run says it sized continuously, and how to ask
     assert "GW420 --near-optimal sizes capacity continuously" in out
 

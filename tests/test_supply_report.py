@@ -466,7 +466,7 @@ def test_reserve_is_in_the_report_as_in_the_terminal(capsys: pytest.CaptureFixtu
     parts = [p.replace("\u00a0", " ") for p in reserve_parts(result)]
     assert parts == [
         "firm capacity 1.2 GW (nameplate) for a peak load of 1 GW (20% above the peak)",
-        "without its largest unit (400 MW) 800 MW firm, 20% short of the peak: no N-1 firm cover",
+        "without its largest unit (400 MW) 800 MW firm, 20% below the peak: no N-1 firm cover",
         "a grid connection of 500 MW (imports at the grid mix of each hour, not firm capacity "
         "on site)",
         "storage 200 MW out, 300 MW in, 800 MWh (0.8 h at peak load)",
@@ -474,6 +474,15 @@ def test_reserve_is_in_the_report_as_in_the_terminal(capsys: pytest.CaptureFixtu
         "nuclear-ap1000: at least one built unit is out 1,234 h in the sampled year, two or "
         "more at once 266 h; in those hours supply came from gas-ccgt 70%, battery-li-ion 30%",
     ]
+    # below the peak with storage: what the hours above it rely on is said (a trial read
+    # "29% short of the peak" beside 473 MW of storage as an alarm)
+    below = _synthetic()
+    below.reserve = {**below.reserve, "firm_margin": -0.29}
+    assert (
+        reserve_parts(below)[0]
+        .replace("\u00a0", " ")
+        .endswith("(29% below the peak: the hours above it rely on storage and variable supply)")
+    )
     page = render_supply_report(result)
     listed = re.search(r'<ul id="reserve">(.*?)</ul>', page, re.S)
     assert listed is not None

@@ -177,8 +177,8 @@ def test_cost_year_outside_the_cited_span_is_refused() -> None:
     techs, dated, kept, sources = apply_cost_year([_tech("gas-ccgt"), _tech("solar-pv")], 2030)
     assert (dated, kept) == (["solar-pv"], ["gas-ccgt"])
     assert sources == [
-        "NREL Annual Technology Baseline 2024 cost trajectories, advanced to conservative "
-        "(2022 dollars)"
+        "NREL Annual Technology Baseline 2024 cost trajectories, the advanced to the "
+        "conservative scenario (2022 dollars)"
     ]
     assert techs[0] == _tech("gas-ccgt")
 

@@ -45,6 +45,28 @@ COMMAND_OF = {
     "outlook": "gigawatt.cli.outlook_cmd",
 }
 
+#: Each command's line in ``gigawatt --help``: click cuts a longer one with "..." at 61
+#: characters (80 columns less the indent and the longest name), and a trial saw most lines
+#: cut mid-phrase ("(gpu,...", "one generated..."); the first line of each docstring stays
+#: the command's own help. ``tests/test_readable.py`` checks every one fits.
+SHORT_HELP = {
+    "catalog": "Catalogue records, with the source of every number.",
+    "inference": "Energy per token and per request of serving an LLM.",
+    "training": "Energy, emissions, duration and power of a training run.",
+    "fleet": "Power and yearly energy of an accelerator fleet.",
+    "compare": "Compare inference: models x accelerators x batch x precision.",
+    "media": "Energy, carbon, water and cost of a generated image or video.",
+    "equivalents": "How many reactors, SMRs, solar or wind farms a load needs.",
+    "supply": "Size the cheapest supply for a load hour by hour.",
+    "buildout": "Firm clean power that could serve AI per year.",
+    "audit": "Audit a public claim: reproduce, re-estimate, verdict.",
+    "claims": "List the built-in claims that gigawatt audit can check.",
+    "measure": "Run a command and measure the energy of every device.",
+    "calibrate": "Fit the inference estimator's MBU and MFU to measurements.",
+    "outlook": "AI electricity demand year by year against supply.",
+    "runs": "Stored measurements: list, show, trace, export, import.",
+}
+
 #: The help options, in the order help lists them; a call that shows help converts no value.
 HELP_OPTION_NAMES = ("-h", "--help")
 
@@ -99,6 +121,8 @@ def build_app(args: Sequence[str] | None = None) -> Any:
         app.registered_commands = [c for c in app.registered_commands if _name(c) == invoked]
         app.registered_groups = [g for g in app.registered_groups if g.name == invoked]
     command = typer.main.get_command(app)
+    for name, sub in getattr(command, "commands", {}).items():
+        sub.short_help = SHORT_HELP.get(name, sub.short_help)
     _plain_metavars(command)
     shows_help = args is not None and (not args or bool(set(HELP_OPTION_NAMES) & set(args)))
     if not shows_help:  # help converts no value: nothing to gain

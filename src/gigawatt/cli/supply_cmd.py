@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from gigawatt.catalog import Catalog
+    from gigawatt.supply.commitment import WholeUnitsDefault
     from gigawatt.supply.grid import GridOptions
     from gigawatt.supply.result import SupplyResult
 
@@ -157,7 +158,9 @@ def register(app: typer.Typer) -> None:
         cfe: Annotated[
             float | None,
             typer.Option(
-                "--cfe", help="Share of load met by carbon-free supply every hour (1.0 = 24/7)."
+                "--cfe",
+                help="Share of the year's load met by carbon-free supply, counted hour by "
+                "hour (1.0 = 24/7, every hour); default: no such limit.",
             ),
         ] = None,
         co2_cap: Annotated[
@@ -330,15 +333,19 @@ def register(app: typer.Typer) -> None:
         cat = load_catalog(catalog_files)
         techs = _tech_list(tech) or []
         grid_options = _grid_options(grid, grid_file, grid_price, grid_capacity, export_price)
-        auto_note = None
-        if continuous_for_ranges and any(_auto_integer(cat, techs, load, days)):
+        from gigawatt.supply.commitment import WholeUnitsDefault
+
+        auto = WholeUnitsDefault(False)
+        if continuous_for_ranges and _auto_integer(cat, techs, load, days).note:
             # said, never silent: whole units were in question, and the sizing is continuous
-            auto_note = (
-                "--near-optimal sizes capacity continuously (its ranges need a continuous "
-                "model); for whole units run again without it, with --integer"
+            auto = WholeUnitsDefault(
+                False,
+                note="--near-optimal sizes capacity continuously (its ranges need a continuous "
+                "model); for whole units run again without it, with --integer",
             )
         if integer is None:  # whole units by default only for the small, reduced problem
-            integer, auto_note = _auto_integer(cat, techs, load, days)
+            auto = _auto_integer(cat, techs, load, days)
+            integer = auto.integer
         with progress("sizing supply", enabled=not json_out) as bar:
 
             def step(message: str) -> None:
@@ -370,8 +377,7 @@ def register(app: typer.Typer) -> None:
                 year=year,
                 near_optimal=slack,
             )
-        if auto_note is not None:
-            result.warnings.append({"code": "GW420", "message": auto_note})
+        _note_whole_units_default(result, auto)
         outputs: list[tuple[str, Path | str, str, str]] = []
         if report is not None:  # rendered first: a rendering error writes nothing
             from gigawatt.cli import cli_wording
@@ -408,18 +414,39 @@ def register(app: typer.Typer) -> None:
             console().print(f"dispatch written to {csv_written}")
 
 
+def _note_whole_units_default(result: SupplyResult, auto: WholeUnitsDefault) -> None:
+    """Warning GW420: how the default for ``--integer`` sized the modular firm technologies.
+    Where each one sized continuously already has its rounding note (GW421, which ends in
+    how to size whole units), the reason joins that note instead of a second warning (a
+    trial read GW421 and GW420 on one gas plant as a duplicate); where whole units were
+    offered and none is built, the note says so (a trial read "built in whole units" beside
+    a plan without nuclear)."""
+    if auto.note is None:
+        return
+    rounding = [w for w in result.warnings if w["code"] == "GW421"]
+    named = {w["message"].split(":", 1)[0]: w for w in rounding}
+    if auto.why_continuous and auto.techs and all(t in named for t in auto.techs):
+        for t in auto.techs:
+            named[t]["message"] += f" (not the default here: {auto.why_continuous})"
+        return
+    note = auto.note
+    if auto.integer and not any(result.units_built.get(t, 0) for t in auto.techs):
+        note += "; none is built here"
+    result.warnings.append({"code": "GW420", "message": note})
+
+
 def _auto_integer(
     cat: Catalog, techs: list[str], load: str | None, days: int | None
-) -> tuple[bool, str | None]:
+) -> WholeUnitsDefault:
     """Whole units by default when a modular firm technology is chosen and its MILP is small
     enough to solve quickly (:func:`gigawatt.supply.commitment.auto_whole_units`), with the
     note to print when it is not."""
     from gigawatt.catalog.technology import Technology
-    from gigawatt.supply.commitment import auto_whole_units
+    from gigawatt.supply.commitment import WholeUnitsDefault, auto_whole_units
     from gigawatt.supply.hourly import central_load_w
 
     if load is None or days is None:
-        return False, None
+        return WholeUnitsDefault(False)
     # each technology once after its aliases resolve: the attack's nuclear,ap1000,vogtle (one
     # AP1000) counted three times and flipped whole units to continuous
     chosen = list({t.id: t for t in (cat.typed(Technology, i) for i in techs)}.values())
@@ -591,7 +618,11 @@ def print_supply(result: SupplyResult) -> None:
         # storage energy is already in joules (format_quantity's "Wh" converts it).
         def span(lo: float, hi: float, unit: str) -> str:  # "0 W–257 MW" read oddly: 0–257 MW
             low = "0" if lo == 0 else format_quantity(lo, unit)
-            return f"{low}–{'0' if hi == 0 else format_quantity(hi, unit)}"
+            high = "0" if hi == 0 else format_quantity(hi, unit)
+            low_number, _, low_unit = low.rpartition(" ")
+            if low_unit == high.rpartition(" ")[2]:  # one unit: 6.21–6.95 GW (a trial)
+                low = low_number
+            return f"{low}–{high}"
 
         ranges = [
             f"  {tid} power {span(lo, hi, 'W')}" for tid, (lo, hi) in near["capacity_w"].items()

@@ -212,8 +212,8 @@ def _quantity(value: float, unit: str) -> str:
 
 
 def _signed_share(margin: float, what: str) -> str:
-    """``8% above the peak`` / ``100% short of the peak``."""
-    return f"{margin:.0%} above {what}" if margin >= 0 else f"{-margin:.0%} short of {what}"
+    """``8% above the peak`` / ``29% below the peak``."""
+    return f"{margin:.0%} above {what}" if margin >= 0 else f"{-margin:.0%} below {what}"
 
 
 def reserve_parts(result: SupplyResult) -> list[str]:
@@ -226,9 +226,16 @@ def reserve_parts(result: SupplyResult) -> list[str]:
         return []
     peak = _quantity(reserve["peak_load_w"], "W")
     firm_w = reserve["firm_capacity_w"]
+    # what the hours above the firm capacity rely on, said where it is storage (a trial read
+    # "29% short of the peak" beside 473 MW of storage as an alarm)
+    relies = (
+        ": the hours above it rely on storage and variable supply"
+        if reserve["firm_margin"] < 0 and reserve.get("storage_energy_j", 0) > 0
+        else ""
+    )
     parts = [
         f"firm capacity {_quantity(firm_w, 'W')} (nameplate) for a peak load of {peak} "
-        f"({_signed_share(reserve['firm_margin'], 'the peak')})"
+        f"({_signed_share(reserve['firm_margin'], 'the peak')}{relies})"
         if firm_w > 0
         else f"no firm capacity built for a peak load of {peak}"
     ]
@@ -329,8 +336,8 @@ MIN_SAMPLES_FOR_INTERVAL = 20
 def samples_year_words(result: SupplyResult) -> str:
     """How the Monte Carlo samples' sizings fared over the full year (each checked as the
     central one is, see :func:`gigawatt.supply.hourly._monte_carlo`): ``over the full year
-    4 served, 2 topped up (GW430), 1 short by up to 0.31% of the load, left out (its cost too
-    low)``; "" where the full year was solved (``exact``: nothing to check)."""
+    4 served, 2 topped up (more clean capacity …), 1 short by up to 0.31% of the load, left
+    out (its cost too low)``; "" where the full year was solved (``exact``: nothing to check)."""
     counts = (result.samples or {}).get("full_year")
     checked = ("served", "topped", "short", "unchecked", "full")
     if not counts or not any(counts.get(k) for k in checked):
@@ -340,8 +347,10 @@ def samples_year_words(result: SupplyResult) -> str:
         parts.append(f"{counts['full']} short, solved on the full year instead")
     if counts["topped"]:
         added = counts.get("most_added_share")
+        # in words, not "(GW430, ...)": GW430 is printed only where the headline was topped
+        # up (a trial looked for it in vain)
         parts.append(
-            f"{counts['topped']} topped up (GW430"
+            f"{counts['topped']} topped up (more clean capacity until the year is served"
             + (f", adding up to {added:.1%} to their cost" if added else "")
             + ")"
         )
@@ -399,15 +408,19 @@ def samples_words(result: SupplyResult) -> str:
         if mc.get("weather_drawn")
         else ""
     )
+    # one level of brackets: a trial could not parse "(…, not the weather year (sampled …))"
     fixed = [
-        *(["the weather year (sampled without --days)"] if mc.get("weather_fixed") else []),
+        *(
+            ["the weather year, drawn per sample only without --days"]
+            if mc.get("weather_fixed")
+            else []
+        ),
         *(["the outage draw"] if result.whole_units else []),
     ]
     return (
-        f"Monte Carlo ({mc['solved']} of {mc['n']} solved; {mc.get('sampled', 0)} cited cost "
-        f"ranges{drawn} sampled"
-        + (f", not {' or '.join(fixed)}" if fixed else "")
-        + "): "
+        f"Monte Carlo over {count_unit(mc.get('sampled', 0), 'cited cost range')}{drawn}"
+        + (f" (not {'; not '.join(fixed)})" if fixed else "")
+        + f", {mc['solved']} of {mc['n']} solved: "
         + spread
         + (f"; {year}" if year else "")
         + (f"; built in: {shares}" if kept else "")

@@ -35,6 +35,7 @@ __all__ = [
     "MIP_OPTIONS",
     "MilpBudget",
     "MilpWork",
+    "WholeUnitsDefault",
     "auto_whole_units",
     "below_minimum",
     "cycles",
@@ -178,38 +179,60 @@ def milp_work(
     return MilpWork(candidates, snapshots, unit_weight * snapshots, grown, unit_weight * grown)
 
 
+@dataclass(frozen=True)
+class WholeUnitsDefault:
+    """The CLI's default for ``--integer`` (:func:`auto_whole_units`): ``integer``, the
+    choice; ``techs``, the modular firm technologies it concerns; ``note``, the one line to
+    print (None where no such technology or no ``--days``); ``why_continuous``, the reason
+    they are sized continuously ("" with whole units), for a note that already names them
+    (GW421) to carry instead of a second warning."""
+
+    integer: bool
+    techs: tuple[str, ...] = ()
+    note: str | None = None
+    why_continuous: str = ""
+
+
 def auto_whole_units(
     techs: Sequence[Technology], peak_w: float, days: int | None
-) -> tuple[bool, str | None]:
+) -> WholeUnitsDefault:
     """The CLI's default for ``--integer``: whole units when a modular firm technology is
     chosen, with representative days, and the largest MILP the sizing can grow to
     (:attr:`MilpWork.max_work`, every exact day the refinement may add) is at most
     :data:`AUTO_MAX_WORK`, so no refinement round can take it past the threshold. Returns
-    the choice and a one-line note: with whole units, what they add and how the full year
-    differs; sized continuously for the MILP's size, how to ask for whole units."""
+    the choice with a one-line note: with whole units, what they add and how the full year
+    differs; sized continuously for the MILP's size, why and how to ask for whole units."""
     firm = [t for t in techs if t.role == "firm" and t.modular]
     if not firm or days is None:
-        return False, None
+        return WholeUnitsDefault(False)
     n_variable = sum(t.role == "variable" for t in techs)
     size = milp_work(firm, peak_w, days, n_variable)
     from gigawatt.report.format import word_list
 
+    names = tuple(size.candidates)
     if size.max_work <= AUTO_MAX_WORK and max(size.candidates.values()) <= MAX_INTEGER_UNITS:
         # said, never silent: the trial compared this with the full year, which sizes
         # fractions of a unit without outages, and read the two answers as one problem
-        return True, (
-            f"{word_list(list(size.candidates))} built in whole units, each with its own "
+        return WholeUnitsDefault(
+            True,
+            names,
+            f"{word_list(list(names))} offered in whole units, each with its own "
             "sampled refuelling and forced outages (the default with --days where the "
             f"mixed-integer problem stays small: up to {size.max_work:,.0f} unit-hours); "
             "without --days, or with --continuous, it is sized in fractions of a unit with no "
-            "outages, a different and cheaper problem"
+            "outages, a different and cheaper problem",
         )
-
-    return False, (
-        f"{word_list(list(size.candidates))} sized continuously (fractions of a unit): as "
-        f"whole units they make a mixed-integer problem of up to {size.max_work:,.0f} "
-        "unit-hours (counting the exact days the refinement may add), and only up to "
-        f"{AUTO_MAX_WORK:,.0f} solve quickly; add --integer to size whole units anyway"
+    why = (
+        f"as whole units they make a mixed-integer problem of up to {size.max_work:,.0f} "
+        "unit-hours, counting the exact days the refinement may add, and only up to "
+        f"{AUTO_MAX_WORK:,.0f} solve quickly"
+    )
+    return WholeUnitsDefault(
+        False,
+        names,
+        f"{word_list(list(names))} sized continuously (fractions of a unit): {why}; add "
+        "--integer to size whole units anyway",
+        why,
     )
 
 

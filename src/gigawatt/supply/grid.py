@@ -236,7 +236,8 @@ def _derived_note(reference_kg_per_mwh: float) -> dict[str, str]:
     return {
         "code": "GW416",
         "message": "the grid's clean share is derived from its carbon intensity "
-        f"(1 - intensity / {reference_kg_per_mwh:.0f} kg/MWh, an all-coal reference): it "
+        f"(1 - intensity / {reference_kg_per_mwh / KG_PER_MWH_PER_G_PER_KWH:.0f} g/kWh, an "
+        "all-coal reference): it "
         "overstates the clean share of gas-heavy grids; a --grid-file clean_share column "
         "avoids this",
     }
