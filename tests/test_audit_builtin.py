@@ -119,6 +119,29 @@ def test_cli_claims_lists_builtins(capsys: pytest.CaptureFixture[str]) -> None:
     assert "edunov-2023" in capsys.readouterr().out
 
 
+def test_a_point_claim_and_point_inputs_are_not_shown_as_ranges() -> None:
+    """A trial read the claimed row's interval "1 x demand/supply" under its value "1 x
+    demand/supply", and "9.09 (their ranges: 9.09)": a point is said to be one, once."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    from gigawatt.audit.engine import run_audit
+    from gigawatt.report.terminal import print_audit
+
+    audit = run_audit(
+        "altman-2024-breakthrough", n=200, sensitivity_n=16, break_even_n=200, sweep_n=200
+    )
+    assert audit.claim_low == audit.claim_high  # the case this checks
+    buffer = io.StringIO()
+    print_audit(audit, Console(file=buffer, width=80, color_system=None))
+    text = re.sub(r"\s+", " ", buffer.getvalue())
+    assert "a point, no range" in text
+    assert "(their ranges: 9.09 x demand/supply)" not in text
+    assert "= 9.09 x demand/supply vs claimed 1 x demand/supply" in text
+
+
 def test_long_driver_and_input_tables_fold_without_losing_rows() -> None:
     """The Altman report listed 63 drivers and 97 inputs per claim (a 42,000 px page): the
     first ten drivers stay open, the rest and the input table fold into <details>, and

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gigawatt.report.figures import log_ticks
 from gigawatt.report.format import number
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 from gigawatt.units import J_PER_TWH
@@ -49,6 +50,20 @@ _WORKLOADS = {
 #: Marker colours of the published outlooks: none is the fan's blue (#1f77b4).
 _PUBLISHED_COLOURS = ("#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#ff7f0e", "#17becf")
 _SCOPE_SYMBOL = {"ai": "diamond", "all-datacentres": "square", "datacentres-crypto-ai": "x"}
+#: The fan chart's log axis reaches this factor beyond its lowest and highest value [1].
+_FAN_MARGIN = 1.25
+#: Legend type size [px] (10 px was read as too small).
+_LEGEND_FONT_PX = 13
+
+
+def _marker_extent(trace: Any) -> list[float]:
+    """A published outlook's marker as drawn [TWh/yr]: its value and error bar's ends (none
+    for a line)."""
+    if trace.mode != "markers":
+        return []
+    central = float(trace.y[0])
+    bars = trace.error_y
+    return [central, central + float(bars.array[0]), central - float(bars.arrayminus[0])]
 
 
 def _fan_figure(result: OutlookResult) -> Any:
@@ -124,11 +139,32 @@ def _fan_figure(result: OutlookResult) -> Any:
                 "<extra></extra>",
             )
         )
+    # the range spans the 90% band and the published ranges (plotly's log autorange clipped
+    # the band's last years); ticks 1-2-5 per decade, labelled as plain numbers (the trial
+    # saw only 10, 100, 1000 labelled and minor ticks reading "2" and "5")
+    shown_twh = [
+        v
+        for v in [*col("p5"), *col("p95"), *(y for t in fig.data for y in _marker_extent(t))]
+        if v > 0
+    ]
+    bottom, top = min(shown_twh) / _FAN_MARGIN, max(shown_twh) * _FAN_MARGIN
+    ticks, _ = log_ticks(bottom, top, most=10)
+    log_axis = {
+        "yaxis.type": "log",
+        "yaxis.range": [float(np.log10(bottom)), float(np.log10(top))],
+        "yaxis.tickmode": "array",
+    }
     fig.update_layout(
         title="AI electricity, TWh per year (published outlooks marked, bars: their ranges; "
         "scopes differ)",
-        yaxis_title="TWh/yr",
-        yaxis_type="log",  # the 90% band grows ~10x by 2035: linear squashes the early years
+        yaxis={
+            "title": "AI electricity [TWh per year]",
+            "type": "log",  # the 90% band grows ~10x by 2035: linear squashes the early years
+            "range": log_axis["yaxis.range"],
+            "tickmode": "array",
+            "tickvals": ticks,
+            "ticktext": [f"{t:,g}" for t in ticks],
+        },
         updatemenus=[
             {
                 "type": "buttons",
@@ -138,14 +174,31 @@ def _fan_figure(result: OutlookResult) -> Any:
                 "xanchor": "left",
                 "showactive": True,
                 "buttons": [
-                    {"label": "log", "method": "relayout", "args": [{"yaxis.type": "log"}]},
-                    {"label": "linear", "method": "relayout", "args": [{"yaxis.type": "linear"}]},
+                    {"label": "log", "method": "relayout", "args": [log_axis]},
+                    {
+                        "label": "linear",
+                        "method": "relayout",
+                        "args": [
+                            {
+                                "yaxis.type": "linear",
+                                "yaxis.autorange": True,
+                                "yaxis.tickmode": "auto",
+                            }
+                        ],
+                    },
                 ],
             }
         ],
         xaxis_title="year",
-        height=460,
-        legend={"font": {"size": 10}},
+        height=600,
+        # below the plot: beside it, the published outlooks' long names took half its width
+        legend={
+            "font": {"size": _LEGEND_FONT_PX},
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.15,
+            "x": 0,
+        },
     )
     return fig
 
@@ -257,7 +310,7 @@ def _supply_figure(result: OutlookResult) -> Any:
         "(GW of firm average power, medians)",
         yaxis_title="GW",
         height=440,
-        legend={"font": {"size": 10}},
+        legend={"font": {"size": _LEGEND_FONT_PX}},
     )
     return fig
 

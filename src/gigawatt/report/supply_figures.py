@@ -3,7 +3,8 @@
 Three charts: the stacked hourly dispatch with the load line, with storage charging drawn
 below zero (a summer and a winter week; with ``--days`` the same weeks, each date drawn by the
 typical day that stands for it, then every day the model holds one after another, labelled
-with the days of the year it stands for); the storage state of charge [MWh]; and the annual
+with the days of the year it stands for); the storage state of charge [MWh] (hourly, or over
+more hours than the chart has pixels each day's range and mean); and the annual
 energy of each technology with the curtailed energy. Values come straight from
 ``result.dispatch`` [MW, MWh] and ``result.generation_j`` / ``result.curtailment_j`` [J per
 year]; nothing is re-modelled here.
@@ -65,6 +66,8 @@ _SEQUENCE_AXIS = (
     "the model's days in sequence: number (the CSV's typical_day) over ×days of the year it "
     "stands for, or its date; shaded: one date each"
 )
+#: Top of the energy chart's y axis over its tallest bar or load line [1]: room for the labels.
+_ENERGY_HEADROOM = 1.15
 #: Energies below this share of the load's are the LP solver's round-off, shown as zero.
 _ROUND_OFF = 1e-9
 
@@ -514,7 +517,9 @@ def dispatch_figure(result: SupplyResult) -> Any:
 
 def storage_figure(result: SupplyResult) -> Any | None:
     """Stored energy [MWh] of each storage technology over the modelled hours (None without
-    any storage capacity built): the full year, or every held day one after another.
+    any storage capacity built): the full year, or every held day one after another. Hourly
+    where the hours fit the chart's width; beyond, each day's lowest-to-highest level as a band
+    and its mean as a line (8,760 hourly swings drew a solid block).
 
     With representative days the level stays on the days in sequence and is not put on the
     calendar weeks: without linked storage each typical day starts and ends at the same level
@@ -535,23 +540,29 @@ def storage_figure(result: SupplyResult) -> Any | None:
         return None
     frame = result.dispatch
     x = _x_values(frame, result, None if result.days else slice(0, len(frame)))
+    daily = len(frame) > _PLOT_WIDTH_PX  # more hours than pixels: hourly swings fill a block
     fig = go.Figure()
     for i, s in enumerate(built):
         capacity_mwh = result.storage_energy_j[s] / J_PER_MWH
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=np.clip(np.asarray(frame[f"{s}-level"], dtype=float), 0.0, None),
-                name=f"{s} stored energy",
-                mode="lines",
-                fill="tozeroy",
-                line={"width": 1, "color": tech_colour(s, i)},
-                hovertemplate=f"{s}: %{{y:,.0f}} MWh<extra></extra>",
+        colour = tech_colour(s, i)
+        level = np.clip(np.asarray(frame[f"{s}-level"], dtype=float), 0.0, None)
+        if daily:
+            _add_daily_band(fig, x, level, s, colour)
+        else:
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=level,
+                    name=f"{s} stored energy",
+                    mode="lines",
+                    fill="tozeroy",
+                    line={"width": 1, "color": colour},
+                    hovertemplate=f"{s}: %{{y:,.0f}} MWh<extra></extra>",
+                )
             )
-        )
         fig.add_hline(
             y=capacity_mwh,
-            line={"color": tech_colour(s, i), "dash": "dash"},
+            line={"color": colour, "dash": "dash"},
             annotation_text=f"{s} capacity {capacity_mwh:,.0f} MWh",
             annotation_position="top left",
         )
@@ -561,12 +572,13 @@ def storage_figure(result: SupplyResult) -> Any | None:
             "(not calendar order)"
             if result.days
             else "Storage state of charge over the year"
+            + (": each day's range (band) and mean (line)" if daily else "")
         ),
-        xaxis_title="time (UTC)",
+        xaxis_title="date (UTC)" if daily and not result.days else "time (UTC)",
         yaxis_title="MWh stored",
         template="plotly_white",
         height=400 if result.days else 360,
-        showlegend=len(built) > 1,
+        showlegend=len(built) > 1 or daily,
         margin={"t": 60, "b": 90 if result.days else 50, "l": 70, "r": 20},
     )
     if result.days:
@@ -574,6 +586,60 @@ def storage_figure(result: SupplyResult) -> Any | None:
     else:  # months, without the placeholder year ("Jan 2023")
         fig.update_xaxes(tickformat="%b")
     return fig
+
+
+def _add_daily_band(fig: Any, x: Any, level: np.ndarray, storage_id: str, colour: str) -> None:
+    """Each day's lowest-to-highest stored energy [MWh] of ``level`` (hourly, shape (hours,))
+    as a shaded band and its mean as a line, at each day's midday hour of ``x``."""
+    import plotly.graph_objects as go
+
+    n_days = len(level) // 24
+    days = level[: n_days * 24].reshape(n_days, 24)
+    low, high, mean = days.min(axis=1), days.max(axis=1), days.mean(axis=1)
+    noon = x[12 : n_days * 24 : 24]
+    fig.add_trace(  # the band's upper edge (no legend), then its lower edge filled up to it
+        go.Scatter(
+            x=noon,
+            y=high,
+            mode="lines",
+            line={"width": 0, "color": colour},
+            legendgroup=storage_id,
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=noon,
+            y=low,
+            name=f"{storage_id} daily range (lowest to highest)",
+            mode="lines",
+            fill="tonexty",
+            fillcolor=_rgba(colour, 0.3),
+            line={"width": 0, "color": colour},
+            legendgroup=storage_id,
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=noon,
+            y=mean,
+            name=f"{storage_id} daily mean",
+            mode="lines",
+            line={"width": 1.5, "color": colour},
+            legendgroup=storage_id,
+            customdata=np.column_stack([low, high]),
+            hovertemplate=f"{storage_id}: mean %{{y:,.0f}} MWh, range %{{customdata[0]:,.0f}}"
+            "–%{customdata[1]:,.0f} MWh<extra></extra>",
+        )
+    )
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    """``#rrggbb`` as ``rgba(r, g, b, alpha)``."""
+    r, g, b = (int(colour[k : k + 2], 16) for k in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"
 
 
 def _energy_unit(largest_j: float) -> tuple[float, str]:
@@ -586,7 +652,8 @@ def _energy_unit(largest_j: float) -> tuple[float, str]:
 
 def energy_figure(result: SupplyResult) -> Any:
     """Annual energy [per year] of each generating technology, the curtailed energy, and the
-    load's annual energy as a reference line."""
+    load's annual energy as a reference line, labelled in the right margin; the y axis reaches
+    :data:`_ENERGY_HEADROOM` times the tallest bar or the load line."""
     import plotly.graph_objects as go
 
     made = {**result.generation_j, **result.grid_energy_j()}
@@ -606,19 +673,25 @@ def energy_figure(result: SupplyResult) -> Any:
             hovertemplate=f"%{{x}}: %{{y:,.4g}} {unit}/yr<extra></extra>",
         )
     )
+    load = result.load_energy_j / factor
+    # the label in the right margin, beside its line: above it, it sat on the last bar
     fig.add_hline(
-        y=result.load_energy_j / factor,
+        y=load,
         line={"color": _LOAD, "dash": "dash"},
-        annotation_text=f"load {result.load_energy_j / factor:,.3g} {unit}/yr",
-        annotation_position="top right",
+        annotation_text=f"load<br>{load:,.3g} {unit}/yr",
+        annotation_position="right",
+        annotation_align="left",
     )
+    # autorange leaves out the load line (a trial saw it above the top tick) and crowds
+    # the bars' labels: the range is set to the tallest of both, plus room for the labels
+    top = max([*values, load]) * _ENERGY_HEADROOM
     fig.update_layout(
         title="Annual energy by technology, and what was curtailed",
         yaxis_title=f"{unit} per year",
         template="plotly_white",
         height=380,
         showlegend=False,
-        yaxis={"rangemode": "tozero"},
-        margin={"t": 60, "b": 50, "l": 70, "r": 20},
+        yaxis={"range": [0.0, top if top > 0 else 1.0]},
+        margin={"t": 60, "b": 50, "l": 70, "r": 110},
     )
     return fig

@@ -16,6 +16,7 @@ from gigawatt.errors import UserInputError
 from gigawatt.report.format import fixed, percent
 from gigawatt.report.page import chart_html, check_report_path, template_env, write_page
 from gigawatt.report.supply_text import (
+    MIN_SAMPLES_FOR_INTERVAL,
     assumption_rows,
     assumption_sources,
     caution_words,
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 __all__ = [
     "capacity_rows",
     "cost_texts",  # re-exported from gigawatt.report.supply_text
+    "method_words",
+    "monte_carlo_card",
     "render_supply_report",
     "write_supply_report",
 ]
@@ -202,6 +205,46 @@ def _grid_words(grid: dict[str, Any] | None) -> str:
     return ", ".join(parts)
 
 
+def monte_carlo_card(result: SupplyResult) -> dict[str, str] | None:
+    """The Monte Carlo cost beside the headline's [USD/MWh]: ``value`` (the median,
+    ``$91.2/MWh``), ``interval`` (the 90% interval, ``$85.0–$99.1/MWh``) and ``basis`` (what
+    was drawn and how many samples were kept: ``over 8 cited cost ranges; 20 of 20 samples
+    kept``); None without samples or with fewer kept than
+    :data:`~gigawatt.report.supply_text.MIN_SAMPLES_FOR_INTERVAL` (no 90% interval)."""
+    from gigawatt.report.format import count_unit
+
+    mc = result.samples
+    if not mc:
+        return None
+    kept = mc.get("kept", mc["solved"])
+    if kept < MIN_SAMPLES_FOR_INTERVAL:
+        return None
+    c = mc["cost_usd_per_mwh"]
+    ranges = (
+        count_unit(mc["sampled"], "cited cost range")
+        if "sampled" in mc
+        else "the cited cost ranges"
+    )
+    weather = " and weather years" if mc.get("weather_drawn") else ""
+    return {
+        "value": f"${c['median']:,.1f}/MWh",
+        "interval": f"${c['p5']:,.1f}–${c['p95']:,.1f}/MWh",
+        "basis": f"over {ranges}{weather}; {kept} of {count_unit(mc['n'], 'sample')} kept",
+    }
+
+
+def method_words(result: SupplyResult) -> str:
+    """The footer's name of the method: ``one-bus linear capacity expansion``, or
+    ``one-bus mixed-integer capacity expansion (whole units of nuclear-ap1000)`` where
+    whole units were sized (:attr:`~gigawatt.supply.result.SupplyResult.whole_units`)."""
+    if not result.whole_units:
+        return "one-bus linear capacity expansion"
+    whole = whole_unit_techs(result)
+    return "one-bus mixed-integer capacity expansion" + (
+        f" (whole units of {', '.join(whole)})" if whole else ""
+    )
+
+
 def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | None = None) -> str:
     """The report as one HTML string (plotly.js inlined). ``wording``: rewrites the warnings
     (the API words them in Python; the CLI passes :func:`gigawatt.cli.cli_wording`)."""
@@ -246,6 +289,8 @@ def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | N
         caution=caution_words(result),
         # the Monte Carlo result (the attack saw --samples' in the JSON only)
         samples=samples_words(result),
+        monte_carlo=monte_carlo_card(result),
+        method=method_words(result),
         reserve=reserve_parts(result),
         assumptions=assumption_rows(result),
         assumption_sources=assumption_sources(result),

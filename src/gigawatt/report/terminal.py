@@ -397,10 +397,15 @@ def print_audit(audit: Audit, out: Console, brief: bool = False, verbose: bool =
     closes = "[green]closes[/]" if audit.closes else "[red]does not close[/]"
     if audit.verdict.is_threshold:
         closes = "the claim holds" if audit.closes else "the claim fails"
+    value = fmt(audit.reproduction_value, name, label)
+    spread = fmt_interval(lo, hi, name, label, PROSE)
     out.print(
-        f"Their arithmetic: {name} = [bold]{fmt(audit.reproduction_value, name, label)}[/] "
-        f"(their ranges: {fmt_interval(lo, hi, name, label, PROSE)}) vs claimed "
-        f"{fmt_interval(audit.claim_low, audit.claim_high, name, label, PROSE)}: {closes}"
+        f"Their arithmetic: {name} = [bold]{value}[/] "
+        # their inputs' corners, where they span more than the value (a trial read "9.09 (their
+        # ranges: 9.09)" as noise)
+        + (f"(their ranges: {spread}) " if spread != value else "")
+        + f"vs claimed {fmt_interval(audit.claim_low, audit.claim_high, name, label, PROSE)}: "
+        f"{closes}"
     )
 
     est = audit.verdict.estimate
@@ -413,7 +418,10 @@ def print_audit(audit: Audit, out: Console, brief: bool = False, verbose: bool =
         [
             f"{name} (claimed)",
             fmt(audit.claim_central, name, label),
-            fmt_interval(audit.claim_low, audit.claim_high, name, label),
+            # a point claim has no interval: said, not its value twice (a trial)
+            fmt_interval(audit.claim_low, audit.claim_high, name, label)
+            if audit.claim_low != audit.claim_high
+            else "a point, no range",
         ],
     ]
     for row in audit.assumption_rows():
