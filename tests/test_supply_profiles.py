@@ -221,7 +221,7 @@ def test_weather_file_ghi_above_the_top_of_the_atmosphere_is_refused(tmp_path: P
     path = tmp_path / "ghi.csv"
     path.write_text("ghi\n" + "\n".join(f"{v:g}" for v in ghi) + "\n")
     with pytest.raises(
-        UserInputError, match=r"GHI 5,000.0 W/m² at hour 4000 is above 1,41\d.\d W/m²"
+        UserInputError, match=r"GHI 5,000 W/m² at hour 4000 is above 1,41\d.\d W/m²"
     ):
         solar_profile(Site(35.0, -106.0), params, weather=path)
     ghi[4000] = 0.0

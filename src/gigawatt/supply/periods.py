@@ -154,6 +154,7 @@ def aggregate_periods(
             out[col] = np.full(HOURS_PER_PERIOD * len(clusters), float(series[col][0]))
     weights = np.repeat([float(counts[k]) for k in clusters], HOURS_PER_PERIOD)
     order = np.array([position[int(k)] for k in result.cluster_assignments], dtype=int)
+    _one_day_clusters_exact(out, series, order)
     rmse_by_column = getattr(result.accuracy, "rmse", None)
     rmse = (
         float(np.mean(np.asarray(rmse_by_column, dtype=float)))
@@ -162,6 +163,30 @@ def aggregate_periods(
     )
     n_extreme = max(0, len(clusters) - n_periods)
     return Periods(out, weights, order, HOURS_PER_PERIOD, n_extreme, rmse, tuple(extreme_names))
+
+
+def _one_day_clusters_exact(
+    out: dict[str, np.ndarray], series: dict[str, np.ndarray], order: np.ndarray
+) -> None:
+    """Set each typical period that stands for one day alone to that day's own profiles, in
+    place (``out``: name -> (24 * periods,); ``series``: name -> (8,760,); ``order``: the
+    typical period of each day).
+
+    Why: tsam 4.1.1's distribution representation sorts a cluster's values to build its
+    duration curve and then orders them by the cluster's mean profile; for a cluster of one
+    day the sort runs on a view of that day's own data (``numpy`` reshapes the one-member
+    slice without a copy), so the mean profile it orders by is already sorted and the day
+    comes out in ascending order, hours lost (measured: at 100 days 22 clusters held one day
+    each, every one sorted; at 365 days all were, and the attack's desert CFE-0.9 sizing cost
+    $130.7/MWh against the full year's $128.4). Clusters of two days or more are unaffected,
+    and at up to 48 days the only one-day clusters were the extreme days tsam appends
+    exactly."""
+    p = HOURS_PER_PERIOD
+    members = np.bincount(order, minlength=len(out["load"]) // p)
+    for k in np.flatnonzero(members == 1):
+        day = int(np.flatnonzero(order == k)[0])
+        for name, values in out.items():
+            values[k * p : (k + 1) * p] = series[name][day * p : (day + 1) * p]
 
 
 def replay_unserved(

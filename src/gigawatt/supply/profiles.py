@@ -80,9 +80,13 @@ def parse_site(text: str) -> Site:
             f"--site expects two numbers LAT,LON, e.g. 35.0,-106.0; got {text!r}"
         ) from None
     if not (np.isfinite(lat) and -90 <= lat <= 90):
-        raise UserInputError(f"latitude must lie in [-90, 90] degrees; got {lat} in {text!r}")
+        raise UserInputError(
+            f"--site {text}: the latitude must lie in [-90, 90] degrees; got {lat}"
+        )
     if not (np.isfinite(lon) and -180 <= lon <= 180):
-        raise UserInputError(f"longitude must lie in [-180, 180] degrees; got {lon} in {text!r}")
+        raise UserInputError(
+            f"--site {text}: the longitude must lie in [-180, 180] degrees; got {lon}"
+        )
     return Site(lat, lon)
 
 
@@ -541,7 +545,8 @@ def _check_ghi(ghi: FloatArray, top_w_per_m2: Any, weather: str | Path) -> None:
     hour = int(np.argmax(ghi))
     if ghi[hour] > top:
         raise UserInputError(
-            f"{weather}: GHI {ghi[hour]:,.1f} W/m² at hour {hour} is above {top:,.1f} W/m², the "
+            # :.4g: the attack's 1e308 printed 300 digits
+            f"{weather}: GHI {ghi[hour]:,.4g} W/m² at hour {hour} is above {top:,.1f} W/m², the "
             "sun's irradiance above the atmosphere; give hourly mean GHI in W/m² (not Wh/m² "
             "per day)"
         )
