@@ -64,7 +64,7 @@ def test_ghi_and_capacity_factor_headers() -> None:
     # ghi_w_per_m2 read as "m2", an area, and was refused
     assert header_unit_scale("ghi_w_per_m2", "GHI (W/m²)") == 1.0
     assert header_unit_scale("GHI_kW_per_m2", "GHI (W/m²)") == 1000.0
-    with pytest.raises(UserInputError, match="not understood as a power"):
+    with pytest.raises(UserInputError, match=r"reads as the unit .W/m\*\*2., which is not a power"):
         header_unit_scale("power_w_per_m2", "load")
 
 

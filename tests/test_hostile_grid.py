@@ -358,3 +358,12 @@ def test_lifecycle_grid_imports_are_said_to_mix_boundaries() -> None:
     nordic.link(catalog(), 100.0)
     (note,) = [n["message"] for n in nordic.notes if n["code"] == "GW415"]
     assert "lifecycle" in note and "adds these life-cycle imports" in note
+
+
+def test_an_empty_grid_file_is_said_to_be_empty(tmp_path: Path) -> None:
+    """The attack's empty --grid-file read pandas' own "No columns to parse from file"."""
+    empty = tmp_path / "grid.csv"
+    empty.write_text("")
+    with pytest.raises(UserInputError, match=r"grid\.csv is empty; give a header") as info:
+        read_grid_file(empty)
+    assert "No columns" not in str(info.value)

@@ -220,3 +220,21 @@ def test_year_note_says_a_set_cost_replaces_the_trajectory() -> None:
     )
     (note,) = [w for w in result.warnings if w["code"] == "GW417"]
     assert f"the values you set replace 2040's for {name}" in note["message"]
+
+
+def test_a_set_range_is_quoted_once_in_its_error() -> None:
+    """The attack read "…='2 to 1 $/W': '2 to 1 $/W': low end is above the high end"."""
+    from gigawatt.errors import UserInputError
+    from gigawatt.supply.hourly import size_supply
+
+    with pytest.raises(UserInputError) as info:
+        size_supply(
+            "100 MW",
+            ["solar-pv", "battery-li-ion"],
+            "flat",
+            site="35,-106",
+            days=2,
+            overrides={"overnight_cost_solar_pv_usd_per_w": "2 to 1 $/W"},
+        )
+    assert str(info.value).count("2 to 1 $/W") == 1
+    assert "low end is above the high end" in str(info.value)

@@ -64,6 +64,11 @@ def read_grid_file(path: str | Path) -> tuple[np.ndarray, np.ndarray | None]:
 
     # a regular UTF-8 file of bounded size: a FIFO hung and /dev/zero filled the memory (attack)
     text = read_csv_text(Path(path), "--grid-file")
+    if not text.strip():  # said here: pandas' "No columns to parse from file" leaked (attack)
+        raise UserInputError(
+            f"--grid-file {path} is empty; give a header and 8,760 hourly rows with a "
+            "carbon_intensity_g_per_kwh column"
+        )
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (OSError, ValueError) as exc:

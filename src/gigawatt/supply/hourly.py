@@ -195,8 +195,8 @@ def central_load_w(load: Any, warnings: list[dict[str, str]] | None = None) -> f
 
     try:  # the option named in the error (attack: "'nanMW' is not a finite number")
         value = load_input(load).value
-    except UserInputError as error:
-        raise UserInputError(f"load={str(load)!r}: {error}") from None
+    except UserInputError as exc:
+        raise UserInputError(f"load={str(load)!r}: {exc}") from None
     if isinstance(value, np.ndarray):
         mean_w, spread = float(np.median(value)), bool(np.ptp(value) > 0)
     else:
@@ -349,8 +349,8 @@ def size_supply(
                 if isinstance(co2_cap, str)
                 else float(co2_cap)
             )
-        except UserInputError as error:
-            raise UserInputError(f"co2_cap={co2_cap!r}: {error}") from None
+        except UserInputError as exc:
+            raise UserInputError(f"co2_cap={co2_cap!r}: {exc}") from None
         if not np.isfinite(co2_cap_kg) or co2_cap_kg < 0:
             raise UserInputError(
                 f"co2_cap={co2_cap!r}: a finite mass >= 0 per year, e.g. co2_cap='100kt'"

@@ -180,6 +180,8 @@ def tech_values(
             dists[name] = parse_node_value(name, raw)
         except UserInputError as exc:  # named: "'nan' is not a finite number" said not which
             text = str(exc)
+            # the value said once: the attack read "…='2 to 1 $/W': '2 to 1 $/W': low end …"
+            text = text.removeprefix(f"{raw!r}: ")
             raise UserInputError(text if name in text else f"{name}={raw!r}: {text}") from None
     count = max(samples, 1)
     rng = np.random.default_rng(seed)

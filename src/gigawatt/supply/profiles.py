@@ -472,13 +472,14 @@ def header_unit_scale(header: str, what: str, path: Path | str = "") -> float:
         return 1.0
     try:
         return parse_quantity(f"1 {candidate}", expect).value
-    except UserInputError as exc:
+    except UserInputError:
         if bracket is None and not _looks_like_unit(candidate):
             return default  # a plain word ('load', 'value', 'ghi'): no unit given
+        # pint's dimension ("[mass] / [length] / [time] ** 2") left out: the attack's header
+        # 'bar' (a column name) read as the pressure unit, and the hint is to rename it
         raise UserInputError(
-            f"{path}: the column header {header!r} names the unit {candidate!r}, which is not "
-            f"understood as {_article_for(expect)} ({exc}); write e.g. "
-            f"{_header_example(what)!r}"
+            f"{path}: the column header {header!r} reads as the unit {candidate!r}, which is "
+            f"not {_article_for(expect)}; write e.g. {_header_example(what)!r}"
         ) from None
 
 
@@ -580,6 +581,8 @@ def _check_ghi_site(
             f"{GHI_PEAK_MIN_SHARE:.0%} of the clear-sky peak at {site.lat:g},{site.lon:g} "
             f"({peak_clear:,.0f} W/m²); is it in kW/m²? name the unit in the header, e.g. "
             "'GHI [kW/m2]'"
+            # a wind capacity-factor file given as --weather read as kW/m² alone (attack)
+            + ("; or, if it is a wind capacity factor, give it as --wind-file" if peak <= 1 else "")
         )
     night = zenith > NIGHT_ZENITH_DEG
     lit = night & (ghi > NIGHT_GHI_MAX_W_PER_M2)
