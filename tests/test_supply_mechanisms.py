@@ -506,6 +506,10 @@ def test_the_monte_carlo_line_says_what_it_samples_and_leaves_out() -> None:
     assert "3 cited cost ranges and the weather year of solar-pv (seeds 0-6), 7 of" in line(
         6, 1, weather_drawn=["solar-pv"], weather_seed_first=0, weather_seed_last=6
     )
+    # a file's year is said, not drawn (the attack: nothing in the samples said so)
+    assert "(not the measured weather year of solar-pv, one year), 7 of 7" in line(
+        6, 1, weather_measured=["solar-pv"]
+    )
     # one level of brackets (a trial could not parse the nested ones)
     assert all(
         "((" not in text and "))" not in text

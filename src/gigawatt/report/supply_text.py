@@ -415,6 +415,11 @@ def samples_words(result: SupplyResult) -> str:
             if mc.get("weather_fixed")
             else []
         ),
+        *(
+            [f"the measured weather year of {', '.join(mc['weather_measured'])}, one year"]
+            if mc.get("weather_measured")
+            else []
+        ),
         *(["the outage draw"] if result.whole_units else []),
     ]
     return (

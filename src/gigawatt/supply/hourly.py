@@ -1165,6 +1165,13 @@ def size_supply(
             result.samples["weather_seed_last"] = seed + len(value_sets) - 1
         elif drawn_weather:  # said, never silent: the weather moves the cost (GW425)
             result.samples["weather_fixed"] = "representative days"
+        # a file's year is one measured year, the same in every sample (the attack found
+        # nothing in the samples saying so)
+        measured = [
+            c.tech.id for c in costs if c.tech.role == "variable" and c.tech.id not in drawn_weather
+        ]
+        if measured:
+            result.samples["weather_measured"] = measured
         if result.samples["full_year"]["unchecked"]:  # else: certificates declined
             result.samples["full_year"]["unchecked_why"] = (
                 not_checked or "a mix the least-fossil check does not cover"
