@@ -560,6 +560,9 @@ def test_full_year_samples_draw_one_weather_year_each(monkeypatch: pytest.Monkey
     cost = drawn.samples["cost_usd_per_mwh"]
     assert [cost["min"], cost["max"]] == pytest.approx(sorted(own), rel=1e-6)
     assert drawn.samples["full_year"]["exact"] == 2
+    assert "measured" not in str(drawn.samples)  # no file: nothing measured
+    gw425 = next(w["message"] for w in drawn.warnings if w["code"] == "GW425")
+    assert "draws one weather year of solar-pv per sample into its interval" in gw425
     days = size_supply("100 MW", techs, "flat", samples=2, days=4, **args)
     assert days.samples is not None and "weather_drawn" not in days.samples
     assert days.samples["weather_fixed"] == "representative days"
