@@ -433,7 +433,8 @@ def test_a_continuous_fraction_of_a_unit_says_what_whole_units_add() -> None:
         ("lifetime_nuclear_ap1000_s", "0 yr", "is not above 0"),
         ("direct_emissions_gas_ccgt_kg_per_j", "1e9 g/kWh", "is above 3 kg/kWh"),
         # the parameter named (verification trial: "'nan' is not a finite number" alone)
-        ("availability_nuclear_ap1000", "nan", "availability_nuclear_ap1000='nan': 'nan' is"),
+        # ... as the option takes it: overrides= in the API, --set on the command line
+        ("availability_nuclear_ap1000", "nan", "{'availability_nuclear_ap1000': 'nan'}: 'nan' is"),
         ("lifetime_nuclear_ap1000_s", "1e9 yr", "is above 200 yr"),
         ("overnight_cost_nuclear_ap1000_usd_per_w", "1e30 $/W", "is above 1000 USD/W"),
     ],
@@ -507,7 +508,7 @@ def test_the_monte_carlo_line_says_what_it_samples_and_leaves_out() -> None:
         6, 1, weather_drawn=["solar-pv"], weather_seed_first=0, weather_seed_last=6
     )
     # a file's year is said, not drawn (the attack: nothing in the samples said so)
-    assert "(not the measured weather year of solar-pv, one year), 7 of 7" in line(
+    assert "(not the weather year of solar-pv, measured), 7 of 7" in line(
         6, 1, weather_measured=["solar-pv"]
     )
     # one level of brackets (a trial could not parse the nested ones)

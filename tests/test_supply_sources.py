@@ -238,3 +238,36 @@ def test_a_set_range_is_quoted_once_in_its_error() -> None:
         )
     assert str(info.value).count("2 to 1 $/W") == 1
     assert "low end is above the high end" in str(info.value)
+
+
+def test_a_weather_file_error_names_its_option(capsys: pytest.CaptureFixture[str]) -> None:
+    """A check read "error: /tmp/x.csv: ..." with no option named: the file's error reads
+    "--weather FILE: ..." on the command line (``weather='FILE'`` in the API)."""
+    from pathlib import Path
+    from tempfile import TemporaryDirectory
+
+    from gigawatt.cli import main
+
+    with TemporaryDirectory() as folder:
+        path = Path(folder) / "w.csv"
+        path.write_text("ghi\n" + "\n".join("0" if h != 4000 else "5000" for h in range(8760)))
+        args = ["supply", "--load", "100MW", "--tech", "solar-pv,battery-li-ion"]
+        assert main([*args, "--site", "35,-106", "--days", "2", "--weather", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert (
+        err.startswith(f"error: --weather {path}: GHI 5,000 W/m² at hour 4000") and "\n" not in err
+    )
+
+
+def test_365_days_are_the_full_year() -> None:
+    """Every day its own representative day is the year (the attack's --days 365 cost 1.8%
+    more before the one-day clusters were fixed, and took about 4x the full year's time): it
+    is solved as the full year, with GW431 saying so, and costs what the full year costs."""
+    from gigawatt.supply.hourly import size_supply
+
+    techs = ["nuclear-ap1000", "gas-ccgt"]
+    days = size_supply("100 MW", techs, "flat", days=365, co2_cap=1e8, check_error=True)
+    full = size_supply("100 MW", techs, "flat", co2_cap=1e8)
+    assert days.choices["days"] is None
+    assert [w["code"] for w in days.warnings].count("GW431") == 1
+    assert days.cost_usd_per_mwh == pytest.approx(full.cost_usd_per_mwh, rel=1e-9)

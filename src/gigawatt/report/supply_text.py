@@ -416,7 +416,7 @@ def samples_words(result: SupplyResult) -> str:
             else []
         ),
         *(
-            [f"the measured weather year of {', '.join(mc['weather_measured'])}, one year"]
+            [f"the weather year of {', '.join(mc['weather_measured'])}, measured"]
             if mc.get("weather_measured")
             else []
         ),

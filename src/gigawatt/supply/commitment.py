@@ -220,7 +220,7 @@ def auto_whole_units(
             "sampled refuelling and forced outages (the default with --days where the "
             f"mixed-integer problem stays small: up to {size.max_work:,.0f} unit-hours); "
             "without --days, or with --continuous, it is sized in fractions of a unit with no "
-            "outages, a different and cheaper problem",
+            "outages, a different problem with a lower cost",
         )
     why = (
         f"as whole units they make a mixed-integer problem of up to {size.max_work:,.0f} "

@@ -179,10 +179,14 @@ def tech_values(
         try:
             dists[name] = parse_node_value(name, raw)
         except UserInputError as exc:  # named: "'nan' is not a finite number" said not which
-            text = str(exc)
-            # the value said once: the attack read "…='2 to 1 $/W': '2 to 1 $/W': low end …"
-            text = text.removeprefix(f"{raw!r}: ")
-            raise UserInputError(text if name in text else f"{name}={raw!r}: {text}") from None
+            # the option and the value said once, in the API's words (the CLI's: "--set
+            # name='…'"): the attack read "…='2 to 1 $/W': '2 to 1 $/W': low end …", no --set
+            text, option = str(exc), f"overrides={{'{name}': {raw!r}}}"
+            if text.startswith(f"{name}={raw!r}"):
+                text = option + text.removeprefix(f"{name}={raw!r}")
+            else:
+                text = f"{option}: {text.removeprefix(f'{raw!r}: ')}"
+            raise UserInputError(text) from None
     count = max(samples, 1)
     rng = np.random.default_rng(seed)
     draws: dict[str, np.ndarray] = {}
