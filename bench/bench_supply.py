@@ -84,6 +84,10 @@ the dual simplex before), nuclear-heavy 0.8/1.7, gas-co2-cap 14.1/14.7 (17.6), n
 11.0/11.7 (12.4), north-eu-cfe1 1.0/1.6. The reduced path's "total" also counts the profiles,
 tsam and the full-year check's dispatch of the sizing (1.3 s where it runs).
 
+Weather years 0-5 (round 12; docs/methodology/supply.md has the table): the fossil-limited
+cases at 24 days cost at most +1.08% (var-gas-cfe0.9), +0.54% (gas-co2-cap) and +4.18%
+(north-eu-cfe0.9, seed 2; +2.27% at 48 days, the worst of seeds 0-5 there).
+
 Run all cases:   .venv/bin/python bench/bench_supply.py
 One case:        .venv/bin/python bench/bench_supply.py --case var-cfe1 [--days 24]
 Weather years:   .venv/bin/python bench/bench_supply.py --seeds 3   (seeds 0-2, round 11)
