@@ -589,3 +589,26 @@ def test_share_above_one_matches_the_samples_and_gw703(result: OutlookResult) ->
     codes = [w.code for w in result.warnings]
     assert ("GW703" in codes) == bool(flagged)
     assert flagged  # the base scenario's 2035 tail reaches past 100% (about a third of samples)
+
+
+def test_published_outlooks_are_met_at_their_own_boundary(result: OutlookResult) -> None:
+    """A check read de Vries' 2027 IT-only 85.4-134 TWh beside our facility 272: an IT row
+    shows our IT energy (IT power x the Julian year; by hand, facility / PUE), marked IT."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    from gigawatt.report.outlook_terminal import _print_published
+    from gigawatt.units import SECONDS_PER_YEAR
+
+    buffer = io.StringIO()
+    _print_published(result, Console(file=buffer, width=120, color_system=None))
+    rows = [line for line in buffer.getvalue().splitlines() if "de Vries" in line]
+    assert len(rows) == 1 and "│ IT " in rows[0]
+    it_twh = result.year(2027)["it_power_w"]["median"] * SECONDS_PER_YEAR / 3.6e15
+    facility_twh = result.year(2027)["facility_energy_j"]["median"] / 3.6e15
+    assert it_twh < facility_twh
+    shown = re.search(r"│\s*([\d.,]+) IT │", rows[0])
+    assert shown is not None
+    assert float(shown.group(1).replace(",", "")) == pytest.approx(it_twh, rel=0.01)

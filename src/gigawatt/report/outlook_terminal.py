@@ -231,13 +231,22 @@ def _print_published(result: OutlookResult, out: Console) -> None:
     shown = [p for p in result.published if result.years.first <= p["year"] <= result.years.last]
     if not shown:
         return
+    from gigawatt.demand.fleet import energy_per_year_j
     from gigawatt.report.terminal import Column, fit_table
 
     rows = []
     by_year = {row["year"]: row for row in result.rows}
     for item in sorted(shown, key=lambda p: (p["year"], p["scope"])):
         energy: dict[str, Any] = item["energy_j"]
-        ours = by_year[item["year"]]["facility_energy_j"]["median"] / J_PER_TWH
+        row = by_year[item["year"]]
+        # ours at the outlook's own boundary: an IT-only figure beside our facility energy
+        # read as a gap of a PUE (a check: de Vries 2027, IT, 85.4-134 against 272)
+        at_it = item["boundary"] == "it" and "it_power_w" in row
+        ours = (
+            float(energy_per_year_j(row["it_power_w"]["median"])) / J_PER_TWH
+            if at_it
+            else row["facility_energy_j"]["median"] / J_PER_TWH
+        )
         text = _n(energy["central"] / J_PER_TWH)
         if energy["low"] != energy["high"]:
             text = f"{_n(energy['low'] / J_PER_TWH)}–{_n(energy['high'] / J_PER_TWH)}"
@@ -247,7 +256,7 @@ def _print_published(result: OutlookResult, out: Console) -> None:
                 text,
                 _SCOPES.get(item["scope"], item["scope"]),
                 _BOUNDARIES.get(item["boundary"], item["boundary"]),
-                _n(ours),
+                _n(ours) + (" IT" if at_it else ""),
                 # with the year published: a trial could not tell IEA's 2030 945 (2025) and
                 # 950 (its 2026 update) apart
                 item["publisher"].split(" (")[0]
