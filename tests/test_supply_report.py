@@ -705,3 +705,14 @@ def test_the_monte_carlo_result_is_in_the_report(result: SupplyResult) -> None:
     assert "$101.5/MWh median, range of the 2 samples kept $97.5–$108.0" in text
     assert "1 short by up to 0.20% of the load, left out" in text
     assert 'id="monte-carlo"' not in render_supply_report(result)
+
+
+def test_report_warnings_keep_each_option_on_one_line() -> None:
+    """A check saw GW425's "--seed 1" broken after its dashes in the browser: each option is
+    a no-wrap span, and the rest of the message is still escaped."""
+    result = _synthetic()
+    result.warnings = [{"code": "GW425", "message": "compare --seed 1 or <b>--wind-file</b>"}]
+    page = render_supply_report(result)
+    assert '<span class="flag">--seed</span> 1' in page
+    assert '&lt;b&gt;<span class="flag">--wind-file</span>&lt;/b&gt;' in page
+    assert ".flag { white-space: nowrap; }" in page

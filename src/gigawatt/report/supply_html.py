@@ -9,6 +9,7 @@ capacity table, the dispatch, storage and energy charts, warnings and the method
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,8 @@ from gigawatt.units import J_PER_GWH, J_PER_MWH, SECONDS_PER_HOUR
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from markupsafe import Markup
 
     from gigawatt.supply.result import SupplyResult
 
@@ -245,6 +248,19 @@ def method_words(result: SupplyResult) -> str:
     )
 
 
+#: A command-line option in a warning (``--seed``, ``--wind-file``).
+_FLAG = re.compile(r"--[a-z][a-z0-9-]*")
+
+
+def _flags_unbroken(message: str) -> Markup:
+    """``message`` escaped for HTML, each option kept on one line (a check saw "--seed 1"
+    broken after its dashes: browsers may break after a hyphen)."""
+    from markupsafe import Markup, escape
+
+    text = str(escape(message))
+    return Markup(_FLAG.sub(lambda m: f'<span class="flag">{m.group(0)}</span>', text))
+
+
 def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | None = None) -> str:
     """The report as one HTML string (plotly.js inlined). ``wording``: rewrites the warnings
     (the API words them in Python; the CLI passes :func:`gigawatt.cli.cli_wording`)."""
@@ -270,7 +286,10 @@ def render_supply_report(result: SupplyResult, wording: Callable[[str], str] | N
     env = template_env()
     has_storage = any(t in result.storage_energy_j for t in result.technologies)
     warnings = [
-        {"code": w["code"], "message": wording(w["message"]) if wording else w["message"]}
+        {
+            "code": w["code"],
+            "message": _flags_unbroken(wording(w["message"]) if wording else w["message"]),
+        }
         for w in result.warnings
     ]
     return env.get_template("supply.html.j2").render(
