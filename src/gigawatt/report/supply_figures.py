@@ -637,8 +637,10 @@ def _add_daily_band(fig: Any, x: Any, level: np.ndarray, storage_id: str, colour
 
 
 def _rgba(colour: str, alpha: float) -> str:
-    """``#rrggbb`` as ``rgba(r, g, b, alpha)``."""
-    r, g, b = (int(colour[k : k + 2], 16) for k in (1, 3, 5))
+    """``#rrggbb`` as ``rgba(r, g, b, alpha)`` (plotly's own hex parser)."""
+    from plotly.colors import hex_to_rgb
+
+    r, g, b = hex_to_rgb(colour)
     return f"rgba({r}, {g}, {b}, {alpha})"
 
 

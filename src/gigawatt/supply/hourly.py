@@ -1187,9 +1187,7 @@ def size_supply(
             result.samples["weather_fixed"] = "representative days"
         # a file's year is one measured year, the same in every sample (the attack found
         # nothing in the samples saying so)
-        measured = [
-            c.tech.id for c in costs if c.tech.role == "variable" and c.tech.id not in drawn_weather
-        ]
+        measured = [tid for tid in variable if tid not in drawn_weather]
         if measured:
             result.samples["weather_measured"] = measured
         if result.samples["full_year"]["unchecked"]:  # else: certificates declined
