@@ -123,6 +123,7 @@ def test_certified_sizings_match_the_lp_checked_ones(monkeypatch: pytest.MonkeyP
         "site": "35.0,-106.0",
         "cfe": 0.9,
         "days": 6,
+        "polish": False,  # the days' own path, checked both ways
     }
     steps: list[str] = []
     certified = hourly.size_supply("100 MW", on_step=steps.append, **args)
@@ -200,7 +201,8 @@ def test_a_short_sizing_is_topped_up_and_the_lp_confirms_it_serves_the_year(
         return certificate.replay_certificate(*args)
 
     monkeypatch.setattr(hourly, "replay_certificate", spy)
-    r = hourly.size_supply("100 MW", techs, "flat", site="35,-106", cfe=0.8, days=4)
+    # polish=False: the days' own path (with it, tests/test_supply_polish.py)
+    r = hourly.size_supply("100 MW", techs, "flat", site="35,-106", cfe=0.8, days=4, polish=False)
     assert r.top_up is not None and r.to_dict()["top_up"] == r.top_up
     assert r.top_up["least_fossil_shortfall_before"] > hourly.REFINE_TOLERANCE
     assert r.estimated_shortfall is not None

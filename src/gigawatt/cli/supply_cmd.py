@@ -209,6 +209,16 @@ def register(app: typer.Typer) -> None:
                 "continuous (the full year is as fast there).",
             ),
         ] = False,
+        polish: Annotated[
+            bool,
+            typer.Option(
+                "--polish/--no-polish",
+                help="With --days: where the first sizing falls short of the full year and "
+                "no small top-up serves it, re-optimise its capacities over the full year "
+                "(each plan dispatched hour by hour; GW432) instead of adding exact days. "
+                "The answer is then that plan's full-year dispatch.",
+            ),
+        ] = True,
         integer: Annotated[
             bool | None,
             typer.Option(
@@ -372,6 +382,7 @@ def register(app: typer.Typer) -> None:
                 integer=integer,
                 grid=grid_options,
                 fallback=fallback,
+                polish=polish,
                 samples=samples,
                 verbose=verbose,
                 year=year,

@@ -83,9 +83,13 @@ def outcome_words(result: SupplyResult) -> str:
     """How the solve finished, in words: ``optimal``, or ``stopped at the time limit, within
     2.3% of optimal`` when HiGHS stopped a whole-unit solve early with a proven gap; ``,
     then topped up`` where a top-up scaled the optimum (an attack read "optimal" next to
-    GW430's "not the full year's optimum")."""
+    GW430's "not the full year's optimum"); ``re-optimised over the full year (GW432)``
+    where the days' capacities were (the dispatch's LP is optimal, the plan a local
+    optimum)."""
     from gigawatt.supply.result import condition_words
 
+    if result.polish:
+        return "re-optimised over the full year (GW432)"
     words = condition_words(result.condition)
     gap = result.whole_units.get("mip_gap")
     if result.condition != "optimal" and gap is not None and gap != float("inf"):
@@ -180,8 +184,10 @@ def whole_unit_techs(result: SupplyResult) -> list[str]:
 def plan_word(result: SupplyResult) -> str:
     """``optimum`` where the plan shown is the solver's proven optimum, ``plan`` where it was
     topped up (GW430) or the whole-unit solve stopped at its time limit (a check read "the
-    integer optimum" under "stopped at the time limit, within 2.1% of optimal")."""
-    return "optimum" if result.condition == "optimal" and not result.top_up else "plan"
+    integer optimum" under "stopped at the time limit, within 2.1% of optimal"), or
+    re-optimised over the full year from the days' plan (GW432: a local optimum)."""
+    proven = result.condition == "optimal" and not result.top_up and not result.polish
+    return "optimum" if proven else "plan"
 
 
 def units_note(result: SupplyResult) -> str:

@@ -55,6 +55,7 @@ from gigawatt.supply.periods import (
     aggregate_periods,
     replay_unserved,
 )
+from gigawatt.supply.polish import Polished, polish_capacities
 from gigawatt.supply.profiles import (
     HOURS,
     LOAD_SHAPES,
@@ -268,6 +269,7 @@ def size_supply(
     solver_options_extra: dict[str, Any] | None = None,
     year: int | None = None,
     near_optimal: float | None = None,
+    polish: bool = True,
 ) -> SupplyResult:
     """Size the cheapest supply for an hourly load (see the module docstring).
 
@@ -293,6 +295,11 @@ def size_supply(
     and most over the plans costing at most (1 + ε) times the optimum of the model solved
     (the full year, or the representative days), two more solves per capacity; with
     ``days`` also ``year_cost_usd_per_mwh``, the sizing held and dispatched over the full year.
+    ``polish``: with ``days``, where the first sizing's least-fossil dispatch over the full
+    year falls short of it (one store, one fossil plant, no grid, continuous units, no
+    ``near_optimal`` or ``fallback``), re-optimise its capacities over the full year
+    (:func:`gigawatt.supply.polish.polish_capacities`) instead of adding exact days; the
+    result is then that plan's full-year dispatch (``days`` None, ``polish`` set, GW432).
 
     Raises :class:`UserInputError` for bad input (unknown technology or node, CFE outside
     [0, 1], a negative CO2 cap, ``days`` outside 1–365, solar without a site, a load that is
@@ -716,9 +723,16 @@ def size_supply(
                 "message": f"{count_unit(days or 0, 'representative day')} approximate how a "
                 "plant whose energy is limited (a CO2 cap or a fossil share) is used from "
                 "day to day; in our three test cases with such a plant, each in weather years "
-                "0-5, these sizings cost up to 4.2% more than the full-year optimum at 24 days "
-                "and 2.3% at 48 (northern Europe, CFE 0.9), and up to 8.8% more at 12 (seed "
-                "0: fewer days are not closer, nor always faster)"
+                + (
+                    "0-5, the sizings whose days served the year (or took a top-up of under "
+                    "1%) cost up to 1.5% more than the full-year optimum at 24 days (0.7% at 48, "
+                    "seeds 0-2); where the days fall short, the capacities are re-optimised "
+                    "over the full year instead (GW432)"
+                    if polish and near_optimal is None and not fallback
+                    else "0-5, these sizings cost up to 4.2% more than the full-year optimum at "
+                    "24 days and 2.3% at 48 (northern Europe, CFE 0.9), and up to 8.8% more at "
+                    "12 (seed 0: fewer days are not closer, nor always faster)"
+                )
                 + (
                     " and a flat optimum can swap one variable source for another by 17%; "
                     if len(variable) > 1
@@ -745,6 +759,8 @@ def size_supply(
         )
     shortfall = None
     year_cost = None
+    adopted_polish: dict[str, Any] | None = None
+    days_polished: Periods | None = None  # the days, where the sizing was polished
     if periods is not None:
         dispatched = None
         # the least short round so far: (shortfall, solution, periods, its dispatch)
@@ -752,6 +768,11 @@ def size_supply(
         # the exact shortfall before a top-up, and the top-up (None where none was made)
         topped: tuple[float, TopUp] | None = None
         checked_all = False
+        # the capacities re-optimised over the full year (round 0, where the certificate
+        # applies and the days fall short), and their full-year dispatch once adopted
+        polished: Polished | None = None
+        adopted: dict[str, Any] | None = None
+        polish_s = (0.0, 0.0)  # its wall and CPU seconds
         for round_ in range(REFINE_ROUNDS + 1):
             if exact_check:
                 # the exact check drives the rounds: the greedy replay can find nothing short
@@ -774,6 +795,22 @@ def size_supply(
                         # by the least-fossil dispatch without another round or the LP
                         # (north-eu-cfe0.9: 0.04% short, +0.35% of battery, +0.06% of cost)
                         found = top_up(solution, costs, series, cfe, co2_cap_kg)
+                    # where no top-up serves, the days do not stand for this year: their
+                    # capacities re-optimised over it, each plan checked by the least-fossil
+                    # dispatch, in place of the rounds (round 13: north-eu-cfe0.9, seeds 0-5,
+                    # +0.01% to +0.62% against -0.55% to +4.18%)
+                    polish_now = polish and near_optimal is None and not fallback
+                    if (
+                        found is None
+                        and shortfall > REFINE_TOLERANCE
+                        and round_ == 0
+                        and polish_now
+                    ):
+                        adopted, polished, polish_s = _polish_over_year(
+                            solution, costs, series, cfe, co2_cap_kg, shortfall, run, step
+                        )
+                        if adopted is not None:
+                            break
                     if found is not None:
                         step(
                             f"the least-fossil dispatch over the full year is {shortfall:.2%} "
@@ -830,109 +867,136 @@ def size_supply(
             for key in _ROUND_TIME_KEYS:
                 refined[key] += solution[key]  # report all rounds' time
             solution = refined
-        if checked_all and best is not None and best[0] < (shortfall or 0.0):
-            # representative days are not nested, so a round can end shorter of the year than
-            # an earlier one (measured: north-eu-cfe0.9 0.86%, 0.03%, then 0.11%): the least
-            # short sizing is kept, with every round's time
-            spent = {key: solution[key] for key in _ROUND_TIME_KEYS}
-            shortfall, solution, periods, dispatched = best
-            solution = {**solution, **spent}
-            reduced, weights = periods.series, periods.weights_h
-            step(f"keeping the sizing of an earlier round: {shortfall:.2%} short")
-        warnings_out = [
-            _periods_note(days or 0, periods, linked, has_storage) if w["code"] == "GW411" else w
-            for w in warnings_out
-        ]
-        # the exact check, where it runs, decides the fallback: its figure is the optimal
-        # full-year dispatch of the held sizing; the greedy replay's is an estimate
-        exact_shortfall, year_cost, year_note = year_check(solution, dispatched)
-        how = "replayed hour by hour"
-        if exact_shortfall is not None:
-            shortfall, how = exact_shortfall, "dispatched optimally hour by hour"
-        # fallback=True asks for a sizing that serves the year: any shortfall beyond the
-        # refinement's tolerance falls back (the trial saw 0.15% unserved at CFE 1 kept);
-        # without it, GW413 warns beyond UNRELIABLE_SHORTFALL
-        # ... and where nothing limits fossil energy, with continuous units, the full year is
-        # as fast as the days (GW427): a short sizing falls back on its own. Measured (desert
-        # CFE 1, PV + wind + battery, 24 days, seeds 0-5): seeds 1, 2, 4, 5 ended 0.02-0.12%
-        # short after the rounds and 0.6-8.8% too cheap (seed 2: $205.0 against $224.9/MWh)
-        falls_back = fallback or not (limited or plans)
-        threshold = REFINE_TOLERANCE if falls_back else UNRELIABLE_SHORTFALL
-        # the shortfall counts fossil energy beyond a limit only where one is set
-        or_over = " (or over the fossil limit)" if limited else ""
-        if shortfall is not None and shortfall > threshold:
-            if falls_back:
-                step("representative days fall short in the full year: solving the full year")
-                full_solution = run(costs, full=True, ranges=True)
-                if full_solution["status"] == "ok":
+        if adopted is not None:
+            # the re-optimised plan, dispatched over the full year: the days stand for the
+            # year no more (as in a fallback), and their note gives way to the polish's
+            assert polished is not None
+            for key in _ROUND_TIME_KEYS:
+                adopted[key] += solution[key]  # report the days' time too
+            adopted["solve_time_s"] += polish_s[0]
+            adopted["solver_cpu_s"] += polish_s[1]
+            warnings_out = [w for w in warnings_out if w["code"] != "GW411"]
+            warnings_out.append(_polish_note(days or 0, polished, adopted, year_mwh))
+            days_polished = periods
+            solution, periods, reduced, weights = adopted, None, series, np.ones(HOURS)
+            shortfall = adopted["shortfall_mwh"] / year_mwh
+            adopted_polish = {
+                "days": days,
+                "start_shortfall": polished.start_shortfall,
+                "start_cost_usd_per_mwh": polished.start_usd_per_mwh,
+                "plans": polished.plans,
+                "method": "COBYLA (scipy) on the capacities, each plan dispatched over the "
+                "full year by the least-fossil dispatch",
+            }
+            days = None
+        else:
+            if checked_all and best is not None and best[0] < (shortfall or 0.0):
+                # representative days are not nested, so a round can end shorter of the year than
+                # an earlier one (measured: north-eu-cfe0.9 0.86%, 0.03%, then 0.11%): the least
+                # short sizing is kept, with every round's time
+                spent = {key: solution[key] for key in _ROUND_TIME_KEYS}
+                shortfall, solution, periods, dispatched = best
+                solution = {**solution, **spent}
+                reduced, weights = periods.series, periods.weights_h
+                step(f"keeping the sizing of an earlier round: {shortfall:.2%} short")
+            warnings_out = [
+                _periods_note(days or 0, periods, linked, has_storage)
+                if w["code"] == "GW411"
+                else w
+                for w in warnings_out
+            ]
+            # the exact check, where it runs, decides the fallback: its figure is the optimal
+            # full-year dispatch of the held sizing; the greedy replay's is an estimate
+            exact_shortfall, year_cost, year_note = year_check(solution, dispatched)
+            how = "replayed hour by hour"
+            if exact_shortfall is not None:
+                shortfall, how = exact_shortfall, "dispatched optimally hour by hour"
+            # fallback=True asks for a sizing that serves the year: any shortfall beyond the
+            # refinement's tolerance falls back (the trial saw 0.15% unserved at CFE 1 kept);
+            # without it, GW413 warns beyond UNRELIABLE_SHORTFALL
+            # ... and where nothing limits fossil energy, with continuous units, the full year is
+            # as fast as the days (GW427): a short sizing falls back on its own. Measured (desert
+            # CFE 1, PV + wind + battery, 24 days, seeds 0-5): seeds 1, 2, 4, 5 ended 0.02-0.12%
+            # short after the rounds and 0.6-8.8% too cheap (seed 2: $205.0 against $224.9/MWh)
+            falls_back = fallback or not (limited or plans)
+            threshold = REFINE_TOLERANCE if falls_back else UNRELIABLE_SHORTFALL
+            # the shortfall counts fossil energy beyond a limit only where one is set
+            or_over = " (or over the fossil limit)" if limited else ""
+            if shortfall is not None and shortfall > threshold:
+                if falls_back:
+                    step("representative days fall short in the full year: solving the full year")
+                    full_solution = run(costs, full=True, ranges=True)
+                    if full_solution["status"] == "ok":
+                        warnings_out.append(
+                            {
+                                "code": "GW413",
+                                "message": f"the {days}-day sizing left {shortfall:.2%} of the "
+                                f"year's load unserved{or_over} when {how} "
+                                "over the year, so the full year was solved instead"
+                                + (
+                                    ""
+                                    if fallback
+                                    else " (with nothing limiting fossil energy it solves about "
+                                    "as fast as the days; a plan short of the year can be several "
+                                    "percent too cheap)"
+                                ),
+                            }
+                        )
+                        solution, periods, reduced, weights = (
+                            full_solution,
+                            None,
+                            series,
+                            np.ones(HOURS),
+                        )
+                        # the days no longer stand for the year (the trial saw GW411 kept)
+                        warnings_out = [w for w in warnings_out if w["code"] != "GW411"]
+                        days = None
+                        year_cost = year_note = None
+                    else:  # said, never silent: the full year was tried and gave no answer
+                        warnings_out.append(
+                            {
+                                "code": "GW413",
+                                "message": f"the {days}-day sizing leaves {shortfall:.2%} of the "
+                                f"load unserved{or_over} when {how} over the "
+                                "year, and the full-year solve "
+                                + ("asked for (fallback) " if fallback else "tried instead ")
+                                + (
+                                    "finds no sizing that meets the load every hour with these "
+                                    "technologies and limits: the reduced sizing is shown; "
+                                    "relax the CFE share or the CO2 cap, or add technologies "
+                                    "(e.g. storage)"
+                                    if full_solution.get("condition") in NO_SOLUTION_CONDITIONS
+                                    else f"{condition_words(str(full_solution.get('condition')))} "
+                                    "without an answer: the reduced sizing is shown; try more "
+                                    "days" + (", or continuous sizing" if plans else "")
+                                ),
+                            }
+                        )
+                else:
+                    # one GW413, not two with different advice (trial, round 8): the general
+                    # note on limited plants gives way to this one, with its real-year cost
+                    year_words = (
+                        f"; dispatched over the full year it costs ${year_cost:,.1f}/MWh served"
+                        if year_cost is not None
+                        else ""
+                    )
+                    year_note = None
                     warnings_out.append(
                         {
                             "code": "GW413",
-                            "message": f"the {days}-day sizing left {shortfall:.2%} of the "
-                            f"year's load unserved{or_over} when {how} "
-                            "over the year, so the full year was solved instead"
-                            + (
-                                ""
-                                if fallback
-                                else " (with nothing limiting fossil energy it solves about "
-                                "as fast as the days; a plan short of the year can be several "
-                                "percent too cheap)"
-                            ),
+                            "message": f"full-year check: {how} over the full year, the "
+                            f"{days}-day sizing leaves {shortfall:.2%} of the load unserved"
+                            f"{or_over}{year_words}; a plan short of the year can also be several "
+                            "percent too cheap (trial: 0.05% short, 5.2% below the full year's "
+                            "cost): use fallback=True to solve the full year when the days fall "
+                            "short, or more days=N"
+                            + ("" if check_error else ", or check_error=True"),
                         }
                     )
-                    solution, periods, reduced, weights = (
-                        full_solution,
-                        None,
-                        series,
-                        np.ones(HOURS),
-                    )
-                    # the days no longer stand for the year (the trial saw GW411 kept)
-                    warnings_out = [w for w in warnings_out if w["code"] != "GW411"]
-                    days = None
-                    year_cost = year_note = None
-                else:  # said, never silent: the full year was tried and gave no answer
-                    warnings_out.append(
-                        {
-                            "code": "GW413",
-                            "message": f"the {days}-day sizing leaves {shortfall:.2%} of the "
-                            f"load unserved{or_over} when {how} over the "
-                            "year, and the full-year solve "
-                            + ("asked for (fallback) " if fallback else "tried instead ")
-                            + (
-                                "finds no sizing that meets the load every hour with these "
-                                "technologies and limits: the reduced sizing is shown; relax the "
-                                "CFE share or the CO2 cap, or add technologies (e.g. storage)"
-                                if full_solution.get("condition") in NO_SOLUTION_CONDITIONS
-                                else f"{condition_words(str(full_solution.get('condition')))} "
-                                "without an answer: the reduced sizing is shown; try more "
-                                "days" + (", or continuous sizing" if plans else "")
-                            ),
-                        }
-                    )
-            else:
-                # one GW413, not two with different advice (trial, round 8): the general
-                # note on limited plants gives way to this one, with its real-year cost
-                year_words = (
-                    f"; dispatched over the full year it costs ${year_cost:,.1f}/MWh served"
-                    if year_cost is not None
-                    else ""
-                )
-                year_note = None
-                warnings_out.append(
-                    {
-                        "code": "GW413",
-                        "message": f"full-year check: {how} over the full year, the "
-                        f"{days}-day sizing leaves {shortfall:.2%} of the load unserved"
-                        f"{or_over}{year_words}; a plan short of the year can also be several "
-                        "percent too cheap (trial: 0.05% short, 5.2% below the full year's "
-                        "cost): use fallback=True to solve the full year when the days fall "
-                        "short, or more days=N" + ("" if check_error else ", or check_error=True"),
-                    }
-                )
-        if year_note is not None:
-            warnings_out.append(year_note)
-        if topped is not None and periods is not None:
-            warnings_out.append(_top_up_note(days or 0, *topped, year_mwh, costs))
+            if year_note is not None:
+                warnings_out.append(year_note)
+            if topped is not None and periods is not None:
+                warnings_out.append(_top_up_note(days or 0, *topped, year_mwh, costs))
     if near_optimal is not None and periods is not None and days and year_cost is None:
         # the sizing held and dispatched over the full year: whether it lies in the full
         # year's near-optimal set is its real-year cost against (1 + ε) x the full optimum
@@ -944,7 +1008,7 @@ def size_supply(
         solution = _commit_held(solution, plans, costs, run, step, full=periods is None)
     error = None
     full_year = None
-    if check_error and days:
+    if check_error and (days or adopted_polish):
         step("solving the full year to measure the aggregation error")
         full = run(costs, full=True)
         if full["status"] == "ok":
@@ -985,7 +1049,11 @@ def size_supply(
                 }
             )
     # the Monte Carlo draws a weather year per sample only on the full year (days final here)
-    weather_sampled = drawn_weather if samples and not days else []
+    # the days the Monte Carlo samples are solved on: the central sizing's, kept where it
+    # was re-optimised over the full year
+    sample_days = adopted_polish["days"] if adopted_polish else days
+    sample_periods = days_polished if adopted_polish else periods
+    weather_sampled = drawn_weather if samples and not sample_days else []
     synthetic = [tid for tid in drawn_weather if result.capacity_w.get(tid, 0.0) > 0]
     if synthetic:  # the weather draw is a driver too: never hidden (trial, round 8)
         from gigawatt.report.format import word_list
@@ -1025,7 +1093,7 @@ def size_supply(
         )
     if link is not None and result.reserve:  # the trial saw "no N-1 firm cover" and no link
         result.reserve["grid_capacity_w"] = link.capacity_mw * W_PER_MW
-    result.estimated_shortfall = shortfall if days else None
+    result.estimated_shortfall = shortfall if days or adopted_polish else None
     result.year_cost_usd_per_mwh = year_cost
     if periods is not None and topped is not None:
         before, found = topped
@@ -1048,6 +1116,8 @@ def size_supply(
                 for t, lo_hi in solution["near_optimal_mwh"].items()
             },
         }
+    if adopted_polish is not None:
+        result.polish = adopted_polish
     result.choices = {
         "technologies": [t.id for t in techs],
         "profile": str(profile),
@@ -1097,7 +1167,7 @@ def size_supply(
             Why not days clustered afresh per weather year: measured (desert, CFE 1, 24
             days, 20 samples), 17 samples stayed short of their year after three rounds."""
             if i == 0 or not weather_sampled:
-                return series, periods
+                return series, sample_periods
             drawn = weather_year(seed + i)
             return {**series, **{tid: drawn[tid] for tid in weather_sampled}}, None
 
@@ -1123,7 +1193,7 @@ def size_supply(
             add the year's worst days as exact days and solve again, as the central sizing's
             rounds do (a top-up scales whole technologies: measured, a sample 0.03% short
             needed 7.6% of its cost); ``refined``: whether it took such a round."""
-            if not days:
+            if not sample_days:
                 return out, "exact", 0.0, False
             if not_checked:
                 return out, "unchecked", 0.0, False
@@ -1386,6 +1456,60 @@ def _cost_year_note(
             f"keep{'s' if len(kept) == 1 else ''} today's catalogue costs"
         )
     return {"code": "GW417", "message": "; ".join(parts)}
+
+
+def _polish_over_year(
+    solution: dict[str, Any],
+    costs: Sequence[TechCosts],
+    series: Mapping[str, np.ndarray],
+    cfe: float | None,
+    co2_cap_kg: float | None,
+    shortfall: float,
+    run: Callable[..., dict[str, Any]],
+    step: Callable[[str], None],
+) -> tuple[dict[str, Any] | None, Polished | None, tuple[float, float]]:
+    """The representative-day ``solution``, ``shortfall`` [1 of the load] short of the full
+    year by its least-fossil dispatch, re-optimised over the full year
+    (:func:`~gigawatt.supply.polish.polish_capacities`) and that plan dispatched over the
+    full year by ``run`` (the held-capacity LP): ``(its dispatch, the polish, (wall, CPU)
+    seconds of the polish)``, the first two None where no plan that serves the year was
+    found."""
+    import time
+
+    step(
+        f"the least-fossil dispatch over the full year is {shortfall:.2%} short: "
+        "re-optimising the capacities over the full year (COBYLA)"
+    )
+    wall_s, cpu_s = time.perf_counter(), time.process_time()
+    polished = polish_capacities(solution, costs, series, cfe, co2_cap_kg)
+    spent = (time.perf_counter() - wall_s, time.process_time() - cpu_s)
+    if polished is None:
+        return None, None, spent
+    step(f"{polished.plans} plans checked; dispatching the best over the full year")
+    held = run(costs, full=True, quiet=True, fixed=polished.sizing)
+    year_mwh = float(np.sum(series["load"]))
+    if held["status"] != "ok" or held["shortfall_mwh"] > REFINE_TOLERANCE * year_mwh:
+        return None, None, spent
+    return held, polished, spent
+
+
+def _polish_note(
+    days: int, polished: Polished, adopted: Mapping[str, Any], year_mwh: float
+) -> dict[str, str]:
+    """Warning GW432: the ``days``-day sizing fell short of the full year and its capacities
+    were re-optimised over it (``polished``); ``adopted``, that plan's full-year dispatch
+    (``objective`` [USD per modelled year]); ``year_mwh`` the year's load [MWh]."""
+    cost = float(adopted["objective"]) / year_mwh
+    return {
+        "code": "GW432",
+        "message": f"the {days}-day sizing left {polished.start_shortfall:.2%} of the year's "
+        "load unserved or over the fossil limit when dispatched hour by hour over the full "
+        f"year, so its capacities were re-optimised over the full year ({polished.plans} "
+        f"plans, each dispatched hour by hour): ${cost:,.1f}/MWh, and the dispatch shown is "
+        "the full year's. A local optimum: in our test cases with a fossil limit, weather "
+        "years 0-5, such plans cost up to 0.62% more than the full-year optimum (the days' "
+        "own sizings up to 4.2%); check_error=True measures it",
+    }
 
 
 def _periods_note(

@@ -93,6 +93,13 @@ class SupplyResult:
     #: bound on the optimal dispatch's (an attack measured 0.29% against the LP's 0.247%)];
     #: None where no top-up was made
     top_up: dict[str, Any] | None = None
+    #: where the representative-day sizing fell short of the full year and its capacities
+    #: were re-optimised over the full year (see :func:`gigawatt.supply.polish.polish_capacities`;
+    #: the result is then that plan's full-year dispatch, ``days`` None): ``days`` asked for,
+    #: ``start_shortfall`` [1 of the load] and ``start_cost_usd_per_mwh`` [USD/MWh] of the
+    #: days' plan over the year (least-fossil dispatch), ``plans`` checked, ``method``;
+    #: None where not
+    polish: dict[str, Any] | None = None
     #: whether a fossil energy limit applies (a CFE share or CO2 cap next to a fossil plant or
     #: a grid link): the full-year check then counts fossil energy beyond it as short too
     fossil_limit: bool = False
@@ -230,6 +237,7 @@ class SupplyResult:
             "estimated_shortfall": self.estimated_shortfall,
             "year_cost_usd_per_mwh": self.year_cost_usd_per_mwh,
             "top_up": self.top_up,
+            "polish": self.polish,
             "reserve": self.reserve,
             "whole_units": self.whole_units,
             "grid_import_j": self.grid_import_j,
