@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pytest
 
 from gigawatt.catalog import catalog
 from gigawatt.catalog.technology import Technology
@@ -26,3 +29,19 @@ def outage_weeks(units: int) -> tuple[np.ndarray, ...]:
         profile[i * WEEK_H : (i + 1) * WEEK_H] = 0.0
         profiles.append(profile)
     return tuple(profiles)
+
+
+def no_sample_top_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take the top-up away from the Monte Carlo samples only: the central sizing's stays (it
+    moves the days the samples are solved on)."""
+    from gigawatt.supply import hourly
+
+    sampling = [False]
+    real_top_up, real_monte_carlo = hourly.top_up, hourly._monte_carlo
+
+    def monte_carlo(*args: Any) -> Any:
+        sampling[0] = True
+        return real_monte_carlo(*args)
+
+    monkeypatch.setattr(hourly, "_monte_carlo", monte_carlo)
+    monkeypatch.setattr(hourly, "top_up", lambda *args: None if sampling[0] else real_top_up(*args))

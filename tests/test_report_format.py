@@ -174,6 +174,7 @@ def test_supply_report_inputs_never_e_notation() -> None:
         aggregation_error=None,
         estimated_shortfall=None,
         top_up=None,
+        polish=None,
         grid_energy_j=dict,  # no grid link
     )
     rows = dict(_input_rows(result))  # type: ignore[arg-type]

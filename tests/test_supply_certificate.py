@@ -19,6 +19,7 @@ from gigawatt.supply.inputs import MODEL_YEAR_FRACTION, TechCosts
 from gigawatt.supply.model import solve
 from gigawatt.supply.periods import replay_least_fossil
 from gigawatt.units import J_PER_MWH
+from supply_cases import no_sample_top_up
 from test_supply_model import _costs
 
 
@@ -240,7 +241,7 @@ def test_a_topped_up_plan_is_not_called_the_optimum(
     argv += ["--site", "35,-106", "--cfe", "0.8", "--days", "4", "--continuous"]
     assert main([*argv, "--near-optimal", "1%"]) == 0
     out = capsys.readouterr().out
-    assert "Hourly supply sizing (optimal, then topped up (GW430))" in out
+    assert "Hourly supply sizing (optimal over 4 representative days, then topped up" in out
     assert " plan " in out.splitlines()[2] and "optimum" not in out.splitlines()[2]
     assert "above the optimum of the days, before the top-up):" in out
 
@@ -257,7 +258,9 @@ def test_monte_carlo_samples_are_checked_and_topped_up_as_the_central_sizing_is(
     techs = ["solar-pv", "battery-li-ion", "gas-ccgt"]
 
     def run() -> dict[str, Any]:
-        r = hourly.size_supply("100 MW", techs, "flat", site="35,-106", cfe=0.8, days=4, samples=4)
+        r = hourly.size_supply(  # the days' own path (polished samples: test_supply_polish)
+            "100 MW", techs, "flat", site="35,-106", cfe=0.8, days=4, samples=4, polish=False
+        )
         assert r.samples is not None and r.samples["solved"] == 4
         return r.samples
 
@@ -267,15 +270,7 @@ def test_monte_carlo_samples_are_checked_and_topped_up_as_the_central_sizing_is(
     assert counts["topped"] >= 1 and counts["unchecked"] == 0
     assert 0 < counts["most_added_share"] <= certificate.SAMPLE_TOP_UP_MAX_SHARE
     # the samples' top-up only: the central sizing's moves the days the samples are solved on
-    sampling = [False]
-    real_top_up, real_monte_carlo = hourly.top_up, hourly._monte_carlo
-
-    def monte_carlo(*args: Any) -> Any:
-        sampling[0] = True
-        return real_monte_carlo(*args)
-
-    monkeypatch.setattr(hourly, "_monte_carlo", monte_carlo)
-    monkeypatch.setattr(hourly, "top_up", lambda *args: None if sampling[0] else real_top_up(*args))
+    no_sample_top_up(monkeypatch)
     # without the samples' top-up, their one refinement round (exact days, solved again)
     # serves some of the same samples ...
     rounds = run()

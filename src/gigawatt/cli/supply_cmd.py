@@ -173,8 +173,8 @@ def register(app: typer.Typer) -> None:
                 "--days",
                 help="Representative days (tsam): faster only where the full year is slow (a "
                 "CFE share below 1 or CO2 cap with gas: ~12-15 s of solving -> ~2-6 s at 24 "
-                "days); checked over the full year. Fewer days are not always faster or "
-                "closer.",
+                "days); checked over the full year, and re-optimised over it where they "
+                "fall short (--polish). Fewer days are not always faster or closer.",
             ),
         ] = None,
         check_error: Annotated[
@@ -214,9 +214,11 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--polish/--no-polish",
                 help="With --days: where the first sizing falls short of the full year and "
-                "no small top-up serves it, re-optimise its capacities over the full year "
-                "(each plan dispatched hour by hour; GW432) instead of adding exact days. "
-                "The answer is then that plan's full-year dispatch.",
+                "no top-up of at most 1% of its cost serves it, re-optimise its capacities "
+                "over the full year (each plan dispatched hour by hour; GW432) instead of "
+                "adding exact days; the answer is then that plan's full-year dispatch. Not "
+                "with --near-optimal or --fallback-full-year, a grid link, whole units, or "
+                "more than one store or fossil plant.",
             ),
         ] = True,
         integer: Annotated[

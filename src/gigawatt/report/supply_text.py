@@ -83,17 +83,21 @@ def outcome_words(result: SupplyResult) -> str:
     """How the solve finished, in words: ``optimal``, or ``stopped at the time limit, within
     2.3% of optimal`` when HiGHS stopped a whole-unit solve early with a proven gap; ``,
     then topped up`` where a top-up scaled the optimum (an attack read "optimal" next to
-    GW430's "not the full year's optimum"); ``re-optimised over the full year (GW432)``
+    GW430's "not the full year's optimum"); ``re-optimised over the full year, see GW432``
     where the days' capacities were (the dispatch's LP is optimal, the plan a local
-    optimum)."""
+    optimum); with representative days, ``over 24 representative days`` (a trial read
+    "optimal" beside a +4.18% error against the full year)."""
+    from gigawatt.report.format import count_unit
     from gigawatt.supply.result import condition_words
 
     if result.polish:
-        return "re-optimised over the full year (GW432)"
+        return "re-optimised over the full year, see GW432"
     words = condition_words(result.condition)
     gap = result.whole_units.get("mip_gap")
     if result.condition != "optimal" and gap is not None and gap != float("inf"):
         words += f", within {gap:.1%} of optimal"
+    if result.days:
+        words += f" over {count_unit(result.days, 'representative day')}"
     if result.top_up:
         words += ", then topped up (GW430)"
     return words
@@ -345,7 +349,7 @@ def samples_year_words(result: SupplyResult) -> str:
     4 served, 2 topped up (more clean capacity …), 1 short by up to 0.31% of the load, left
     out (its cost too low)``; "" where the full year was solved (``exact``: nothing to check)."""
     counts = (result.samples or {}).get("full_year")
-    checked = ("served", "topped", "short", "unchecked", "full")
+    checked = ("served", "topped", "polished", "short", "unchecked", "full")
     if not counts or not any(counts.get(k) for k in checked):
         return ""
     parts = [f"{counts['served']} served"] if counts["served"] else []
@@ -360,6 +364,8 @@ def samples_year_words(result: SupplyResult) -> str:
             + (f", adding up to {added:.1%} to their cost" if added else "")
             + ")"
         )
+    if counts.get("polished"):  # absent before round 13
+        parts.append(f"{counts['polished']} short, their capacities re-optimised over the year")
     if counts["short"]:
         parts.append(
             f"{counts['short']} short by up to {counts['worst_shortfall']:.2%} of the load, "

@@ -97,8 +97,9 @@ class SupplyResult:
     #: were re-optimised over the full year (see :func:`gigawatt.supply.polish.polish_capacities`;
     #: the result is then that plan's full-year dispatch, ``days`` None): ``days`` asked for,
     #: ``start_shortfall`` [1 of the load] and ``start_cost_usd_per_mwh`` [USD/MWh] of the
-    #: days' plan over the year (least-fossil dispatch), ``plans`` checked, ``method``;
-    #: None where not
+    #: days' plan over the year (least-fossil dispatch), ``plans`` checked, ``method``, and
+    #: the search's ``wall_s`` and ``cpu_s`` [s] (not in ``solve_time_s``, HiGHS's); None
+    #: where not
     polish: dict[str, Any] | None = None
     #: whether a fossil energy limit applies (a CFE share or CO2 cap next to a fossil plant or
     #: a grid link): the full-year check then counts fossil energy beyond it as short too
