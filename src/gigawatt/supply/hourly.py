@@ -295,9 +295,10 @@ def size_supply(
     and most over the plans costing at most (1 + ε) times the optimum of the model solved
     (the full year, or the representative days), two more solves per capacity; with
     ``days`` also ``year_cost_usd_per_mwh``, the sizing held and dispatched over the full year.
-    ``polish``: with ``days``, where the first sizing's least-fossil dispatch over the full
-    year falls short of it (one store, one fossil plant, no grid, continuous units, no
-    ``near_optimal`` or ``fallback``), re-optimise its capacities over the full year
+    ``polish``: with ``days``, where a round's sizing falls short of the full year by its
+    least-fossil dispatch, by at most :data:`~gigawatt.supply.polish.POLISH_MAX_START_SHORTFALL`
+    (one store, one fossil plant, no grid, continuous units, no ``near_optimal`` or
+    ``fallback``), and no 1% top-up serves it, re-optimise its capacities over the full year
     (:func:`gigawatt.supply.polish.polish_capacities`) instead of adding exact days; the
     result is then that plan's full-year dispatch (``days`` None, ``polish`` set, GW432).
 
@@ -731,7 +732,7 @@ def size_supply(
                     "took a top-up of under 1%) cost up to 1.5% more than the full-year optimum "
                     "(0.7% at 48); where the days fall short, the capacities are re-optimised "
                     "over the full year instead (GW432)"
-                    if polish and near_optimal is None and not fallback
+                    if polish_now
                     else "0-5, these sizings cost up to 4.2% more than the full-year optimum at "
                     "24 days and 2.3% at 48 (northern Europe, CFE 0.9), and up to 8.8% more at "
                     "12 (seed 0: fewer days are not closer, nor always faster)"
@@ -771,9 +772,11 @@ def size_supply(
         # the exact shortfall before a top-up, and the top-up (None where none was made)
         topped: tuple[float, TopUp] | None = None
         checked_all = False
-        # the capacities re-optimised over the full year (round 0, where the certificate
-        # applies and the days fall short), and their full-year dispatch once adopted
+        # the capacities re-optimised over the full year (at the first round within
+        # POLISH_MAX_START_SHORTFALL of the year, where the certificate applies and no top-up
+        # serves), and their full-year dispatch once adopted
         polished: Polished | None = None
+        kept_days_said = False  # GW432's note that near_optimal keeps the days
         adopted: dict[str, Any] | None = None
         polish_s = (0.0, 0.0)  # its wall and CPU seconds
         for round_ in range(REFINE_ROUNDS + 1):
@@ -813,20 +816,23 @@ def size_supply(
                         )
                         if adopted is not None:
                             break
-                    elif unserved_first and near and polish and near_optimal is not None:
-                        polish = False  # said once, below; the rounds go on as they were
-                        # said, never silent: a trial saw +4.18% beside ranges, no word why
-                        warnings_out.append(
-                            {
-                                "code": "GW432",
-                                "message": f"the {days}-day sizing left {shortfall:.2%} of "
-                                "the year's load unserved or over the fossil limit; its "
-                                "capacities are not re-optimised over the full year with "
-                                f"near_optimal={near_optimal:g} (the ranges are the days' "
-                                "model's): without it they would be (in our 24-day test "
-                                "cases then at most 0.62% above the full-year optimum)",
-                            }
-                        )
+                    elif unserved_first and near and polish and not kept_days_said:
+                        # near_optimal keeps the days (or fallback, which says its own):
+                        # said once, never silent (a trial saw +4.18% beside ranges, no word
+                        # why); the rounds go on as they were
+                        kept_days_said = True
+                        if near_optimal is not None:
+                            warnings_out.append(
+                                {
+                                    "code": "GW432",
+                                    "message": f"the {days}-day sizing left {shortfall:.2%} of "
+                                    "the year's load unserved or over the fossil limit; its "
+                                    "capacities are not re-optimised over the full year with "
+                                    f"near_optimal={near_optimal:g} (the ranges are the days' "
+                                    "model's): without it they would be (in our 24-day test "
+                                    "cases then at most 0.62% above the full-year optimum)",
+                                }
+                            )
                     if found is not None:
                         step(
                             f"the least-fossil dispatch over the full year is {shortfall:.2%} "
