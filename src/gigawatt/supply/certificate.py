@@ -48,7 +48,8 @@ def replay_certificate(
     result (see :func:`gigawatt.supply.model.solve` with ``fixed``): ``status`` ``"ok"``,
     ``condition`` ``"replayed"``, ``objective`` [USD per modelled year, an upper bound on the
     optimal dispatch's], ``unserved_mw`` and ``fossil_mw`` (the fossil plant's output; shape
-    (8760,) each), ``unserved_mwh``, ``excess``
+    (8760,) each), ``unserved_mwh``, ``fossil_mwh`` (its sum), ``fossil_allowed_mwh`` (what
+    the tightest limit allows, inf without one), ``excess``
     (fossil energy beyond the CFE share [MWh], CO2 beyond the cap [kg]) and
     ``shortfall_mwh`` (unserved plus the excesses, the CO2 as MWh of the fossil plant; an
     upper bound on the optimal dispatch's). ``series``: ``load`` and each technology's
@@ -93,11 +94,14 @@ def replay_certificate(
     load_mwh = float(load.sum())
     burnt_mwh = float(burnt_mw.sum())
     excess: dict[str, float] = {}
+    allowed_mwh = np.inf  # the fossil energy the tightest limit allows
     if cfe is not None:
         excess["cfe"] = max(0.0, burnt_mwh - (1.0 - cfe) * load_mwh)
+        allowed_mwh = (1.0 - cfe) * load_mwh
     intensity = gas.direct_kg_per_mwh
     if co2_cap_kg is not None and intensity > 0:
         excess["co2"] = max(0.0, burnt_mwh * intensity - co2_cap_kg * MODEL_YEAR_FRACTION)
+        allowed_mwh = min(allowed_mwh, co2_cap_kg * MODEL_YEAR_FRACTION / intensity)
     unserved_mwh = float(unserved_mw.sum())
     shortfall_mwh = (
         unserved_mwh
@@ -121,6 +125,8 @@ def replay_certificate(
         "unserved_mw": unserved_mw,
         "fossil_mw": burnt_mw,
         "unserved_mwh": unserved_mwh,
+        "fossil_mwh": burnt_mwh,
+        "fossil_allowed_mwh": allowed_mwh,
         "excess": excess,
         "shortfall_mwh": shortfall_mwh,
     }

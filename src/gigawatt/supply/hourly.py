@@ -1075,7 +1075,8 @@ def size_supply(
     # the Monte Carlo draws a weather year per sample only on the full year (days final here)
     # the days the Monte Carlo samples are solved on: the central sizing's, kept where it
     # was re-optimised over the full year
-    sample_days = adopted_polish["days"] if adopted_polish else days
+    # the days asked for (also where the answer became the full year's: polish)
+    sample_days = days_asked = adopted_polish["days"] if adopted_polish else days
     sample_periods = days_polished if adopted_polish else periods
     weather_sampled = drawn_weather if samples and not sample_days else []
     synthetic = [tid for tid in drawn_weather if result.capacity_w.get(tid, 0.0) > 0]
@@ -1148,8 +1149,7 @@ def size_supply(
         "site": None if site_obj is None else [site_obj.lat, site_obj.lon],
         "cfe": cfe,
         "co2_cap_kg_per_year": co2_cap_kg,
-        # the days asked for, also where the answer became the full year's (polish)
-        "days": adopted_polish["days"] if adopted_polish else days,
+        "days": days_asked,
         "linked_storage": bool(days and linked),
         "seed": seed,
         "discount_rate": discount_rate,

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from gigawatt.supply.certificate import SERVED_SHARE, replay_certificate, top_up
-from gigawatt.supply.inputs import MODEL_YEAR_FRACTION, TechCosts
+from gigawatt.supply.inputs import TechCosts
 
 __all__ = ["POLISH_MAX_START_SHORTFALL", "POLISH_STEP", "Polished", "polish_capacities"]
 
@@ -131,38 +131,29 @@ def polish_capacities(
                 out["charge_p_nom"][tid] = sizing["charge_p_nom"][tid] * factor
         return out
 
-    intensity = max((c.direct_kg_per_mwh for c in costs), default=0.0)
-    limits = []  # the fossil energy [MWh] each limit allows
-    if cfe is not None:
-        limits.append((1.0 - cfe) * load_mwh)
-    if co2_cap_kg is not None and intensity > 0:
-        limits.append(co2_cap_kg * MODEL_YEAR_FRACTION / intensity)
-    allowed_mwh = min(limits, default=np.inf)
-    checked: dict[tuple[float, ...], tuple[float, np.ndarray]] = {}
-
-    def evaluate(log_scale: np.ndarray) -> tuple[float, np.ndarray]:
-        """The plan's cost [USD/MWh] and its margins [1 of the load], each >= 0 where it
+    def cost_and_margins(found: Mapping[str, Any] | None) -> tuple[float, np.ndarray]:
+        """A plan's cost [USD/MWh] and its margins [1 of the load], each >= 0 where it
         serves: the fossil energy left under the limit (signed, so that COBYLA sees how far
         inside or outside a plan lies) and the load unserved (negated)."""
-        key = tuple(float(z) for z in log_scale)
+        if found is None:
+            return np.inf, np.full(2, -np.inf)
+        allowed = found["fossil_allowed_mwh"]
+        under = (allowed - found["fossil_mwh"]) / load_mwh if np.isfinite(allowed) else 0.0
+        return found["objective"] / load_mwh, np.array([under, -found["unserved_mwh"] / load_mwh])
+
+    z = np.zeros(len(dims))
+    checked = {tuple(float(v) for v in z): cost_and_margins(start)}  # the start, checked
+
+    def evaluate(log_scale: np.ndarray) -> tuple[float, np.ndarray]:
+        """:func:`cost_and_margins` of the plan ``log_scale`` sets, each plan checked once."""
+        key = tuple(float(v) for v in log_scale)
         if key not in checked:
             found = replay_certificate(plan(log_scale), costs, series, cfe, co2_cap_kg)
-            if found is None:
-                checked[key] = (np.inf, np.full(2, -np.inf))
-            else:
-                burnt_mwh = float(np.sum(found["fossil_mw"]))
-                margins = np.array(
-                    [
-                        (allowed_mwh - burnt_mwh) / load_mwh if np.isfinite(allowed_mwh) else 0.0,
-                        -found["unserved_mwh"] / load_mwh,
-                    ]
-                )
-                checked[key] = (found["objective"] / load_mwh, margins)
+            checked[key] = cost_and_margins(found)
         return checked[key]
 
     # COBYLA can stop at a kink far from the optimum (a week-long system: +10.7% after one
     # pass, +0.12% after two): passes from the last answer until one gains too little
-    z = np.zeros(len(dims))
     cost = evaluate(z)[0]
     idle = 0  # passes in a row that gained too little
     for i in range(POLISH_PASSES):
