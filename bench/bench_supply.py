@@ -14,6 +14,8 @@ Round 13: where the first sizing falls short of its year and no top-up serves it
 capacities are re-optimised over the full year (``gigawatt.supply.polish``); such rows say
 "(polished)", and their near-optimal check is their own cost error (they are full-year plans
 already). The round-13 table is in docs/methodology/supply.md ("Polishing over the full year").
+Round 14: the polish's dispatches compiled by numba and no LP after it; its table is there too
+("Polishing over the full year, round 14").
 
 Near-optimal check (round 5, on by default, ``--near-optimal 0`` skips it): where the optimum
 is flat (the CFE-0.9 cases trade wind for solar at almost equal cost) the optimal capacities

@@ -17,7 +17,7 @@ from gigawatt.catalog.technology import Technology
 from gigawatt.supply import certificate, hourly
 from gigawatt.supply.inputs import MODEL_YEAR_FRACTION, TechCosts
 from gigawatt.supply.model import solve
-from gigawatt.supply.periods import replay_least_fossil
+from gigawatt.supply.periods import least_fossil_flows
 from gigawatt.units import J_PER_MWH
 from supply_cases import no_sample_top_up
 from test_supply_model import _costs
@@ -30,11 +30,14 @@ def test_the_store_keeps_clean_energy_for_what_the_gas_plant_cannot_cover() -> N
     fossil energy, the 300 MWh of deficit less the 100 MWh stored: 200 MWh."""
     load = np.full(4, 100.0)
     sun = np.array([200.0, 0.0, 0.0, 0.0])
-    out = replay_least_fossil(load, sun, np.full(4, 70.0), 100.0, 100.0, 1.0, 100.0)
-    assert out is not None
-    unserved, fossil = out
-    np.testing.assert_allclose(unserved, 0.0, atol=1e-9)
-    np.testing.assert_allclose(fossil, [0.0, 60.0, 70.0, 70.0], atol=1e-9)
+    flows = least_fossil_flows(load, sun, np.full(4, 70.0), 100.0, 100.0, 1.0, 100.0)
+    assert flows is not None
+    np.testing.assert_allclose(flows["unserved_mw"], 0.0, atol=1e-9)
+    np.testing.assert_allclose(flows["fossil_mw"], [0.0, 60.0, 70.0, 70.0], atol=1e-9)
+    # ... and by hand: 100 MWh in, then 40, 30 and 30 out
+    np.testing.assert_allclose(flows["charge_mw"], [100.0, 0.0, 0.0, 0.0], atol=1e-9)
+    np.testing.assert_allclose(flows["discharge_mw"], [0.0, 40.0, 30.0, 30.0], atol=1e-9)
+    np.testing.assert_allclose(flows["level_mwh"], [100.0, 60.0, 30.0, 0.0], atol=1e-9)
 
 
 def test_gas_charges_the_store_as_late_as_possible_through_its_losses() -> None:
@@ -44,11 +47,11 @@ def test_gas_charges_the_store_as_late_as_possible_through_its_losses() -> None:
     latest hour with spare gas), none in hour 0. Fossil energy: 4 x 70 less 20 from the
     store, plus 20 / 0.81 charged = 284.69 MWh."""
     load = np.full(4, 70.0)
-    out = replay_least_fossil(
+    out = least_fossil_flows(
         load, np.zeros(4), np.array([100.0, 100.0, 60.0, 60.0]), 100.0, 100.0, 0.81, 100.0
     )
     assert out is not None
-    unserved, fossil = out
+    unserved, fossil = out["unserved_mw"], out["fossil_mw"]
     np.testing.assert_allclose(unserved, 0.0, atol=1e-9)
     np.testing.assert_allclose(fossil, [70.0, 70.0 + 20.0 / 0.81, 60.0, 60.0], atol=1e-9)
     assert fossil.sum() == pytest.approx(284.691, abs=1e-3)
@@ -99,6 +102,48 @@ def test_the_certificate_never_misses_less_than_the_optimal_dispatch(
     if found["shortfall_mwh"] <= 1e-9 * load.sum():
         assert lp["objective"] <= found["objective"] * (1 + 1e-9)
         assert found["objective"] <= lp["objective"] * (1 + 1e-7)
+        _check_replayed(
+            certificate.replayed_solution(held, costs, {"load": load, **avail}, found),
+            held,
+            costs,
+            load,
+            avail,
+            lp,
+        )
+
+
+def _check_replayed(
+    answer: dict[str, Any],
+    held: dict[str, Any],
+    costs: list[Any],
+    load: np.ndarray,
+    avail: dict[str, np.ndarray],
+    lp: dict[str, Any],
+) -> None:
+    """The replayed dispatch as an answer: the LP's cost, by technology too; each hour's
+    energy balance; every flow within its capacity; the store's level as its flows make it,
+    around the year."""
+    frame = answer["dispatch"]
+    tol = 1e-6 * float(load.max())
+    assert sum(answer["cost_by_tech"].values()) == pytest.approx(answer["objective"], rel=1e-12)
+    assert answer["objective"] == pytest.approx(lp["objective"], rel=1e-7)
+    for tid, usd in lp["cost_by_tech"].items():  # the same capital; the same fuel, to rounding
+        assert answer["cost_by_tech"][tid] == pytest.approx(usd, rel=1e-6, abs=1e-3)
+    gens = ["solar-pv", "wind-onshore", "gas-ccgt"]
+    supplied = frame[gens].sum(axis=1) + frame["battery-li-ion-discharge"]
+    np.testing.assert_allclose(supplied - frame["battery-li-ion-charge"], load, atol=tol)
+    for tid in gens:
+        assert (frame[tid] >= -tol).all()
+        assert (frame[tid] <= avail[tid] * held["p_nom"][tid] + tol).all()
+    store = next(c for c in costs if c.tech.id == "battery-li-ion")
+    eta = float(np.sqrt(store.round_trip_efficiency))
+    charge, out = frame["battery-li-ion-charge"], frame["battery-li-ion-discharge"]
+    level = frame["battery-li-ion-level"].to_numpy()
+    assert (charge <= held["charge_p_nom"]["battery-li-ion"] + tol).all()
+    assert (out <= held["p_nom"]["battery-li-ion"] + tol).all()
+    assert level.min() >= -tol and level.max() <= held["e_nom"]["battery-li-ion"] + tol
+    before = np.roll(level, 1)  # cyclic: the first hour starts where the last ended
+    np.testing.assert_allclose(level, before + eta * charge - out / eta, atol=1e-6 * level.max())
 
 
 def test_the_least_fossil_dispatch_settles_on_most_random_systems() -> None:

@@ -112,6 +112,40 @@ def test_polish_lowers_the_cost_of_an_overbuilt_plan() -> None:
     assert found.check["shortfall_mwh"] <= certificate.SERVED_SHARE * load.sum()
 
 
+def test_a_start_far_short_of_the_week_is_polished_further_by_cobyqa(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Weeks of seeds 0-5 at CFE 0.8, each started from the LP optimum with half its PV and
+    wind and four times the store's power in (35-39% short, far: more than
+    :data:`~gigawatt.supply.polish.POLISH_FAR_SHORTFALL`): COBYLA's passes, then COBYQA's,
+    end within 0.6% of the optimum each, and closer on average than COBYLA's alone (measured:
+    +0.02% to +0.44%, mean 0.19%, against +0.27% to +1.00%, mean 0.59%)."""
+    costs = _costs()
+    errors: dict[bool, list[float]] = {True: [], False: []}
+    far_shortfall = polish.POLISH_FAR_SHORTFALL
+    for seed in range(6):
+        load, avail = _week(seed)
+        series = {"load": load, **avail}
+        optimum = solve(costs, load, avail, np.ones(load.shape[0]), 0.8, None)
+        start = {
+            **optimum,
+            "p_nom": {
+                k: v * (0.5 if k in ("solar-pv", "wind-onshore") else 1.0)
+                for k, v in optimum["p_nom"].items()
+            },
+            "charge_p_nom": {k: 4 * v for k, v in optimum["charge_p_nom"].items()},
+        }
+        for cobyqa in (True, False):
+            far = far_shortfall if cobyqa else np.inf
+            monkeypatch.setattr(polish, "POLISH_FAR_SHORTFALL", far)
+            found = polish.polish_capacities(start, costs, series, 0.8, None)
+            assert found is not None and found.start_shortfall > 0.3
+            assert found.check["shortfall_mwh"] <= certificate.SERVED_SHARE * load.sum()
+            errors[cobyqa].append(found.cost_usd_per_mwh * load.sum() / optimum["objective"] - 1)
+    assert max(errors[True]) <= 0.006
+    assert np.mean(errors[True]) < np.mean(errors[False]) - 0.002
+
+
 def test_polish_declines_a_mix_the_certificate_does_not_cover() -> None:
     """A mix without one fossil plant is not certified: None, and the caller keeps its own
     path."""
@@ -147,6 +181,8 @@ def test_days_short_of_the_year_are_polished_over_it() -> None:
     assert r.estimated_shortfall is not None and r.estimated_shortfall <= 1e-6
     assert r.aggregation_error is not None and -1e-6 <= r.aggregation_error < 0.03
     assert r.dispatch is not None and len(r.dispatch) == 8760
+    # the plan's least-fossil dispatch, no LP's; the time is the days' solver's
+    assert r.condition == "replayed" and r.solver.startswith("highs")
     plain = hourly.size_supply("100 MW", techs, "flat", polish=False, **args)
     assert plain.polish is None and plain.top_up is not None and plain.days == 4
 

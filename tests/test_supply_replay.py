@@ -5,6 +5,12 @@ test_supply_hourly.py were written against."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -42,8 +48,8 @@ def test_the_compiled_replays_match_their_python_to_the_bit(seed: int) -> None:
     compiled = replay.least_fossil(net, fossil, power, energy, eta, charge, CYCLIC_PASSES)
     python = replay.least_fossil.py_func(net, fossil, power, energy, eta, charge, CYCLIC_PASSES)
     assert compiled[0] == python[0]
-    np.testing.assert_array_equal(compiled[1], python[1])
-    np.testing.assert_array_equal(compiled[2], python[2])
+    for a, b in zip(compiled[1:], python[1:], strict=True):  # every hourly flow
+        np.testing.assert_array_equal(a, b)
     for charges in (True, False):  # the backward pass least_fossil.py_func calls compiled
         levels = replay.reserve_levels(net, fossil, charges, power, energy, eta, charge, 5.0)
         levels_python = replay.reserve_levels.py_func(
@@ -53,4 +59,56 @@ def test_the_compiled_replays_match_their_python_to_the_bit(seed: int) -> None:
     greedy = replay.greedy(net, fossil, power, energy, eta, charge, 2)
     greedy_python = replay.greedy.py_func(net, fossil, power, energy, eta, charge, 2)
     for a, b in zip(greedy, greedy_python, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+_HAND_CASE = """
+import numpy as np
+from gigawatt.supply.periods import least_fossil_flows
+out = least_fossil_flows(np.full(4, 100.0), np.array([200.0, 0, 0, 0]), np.full(4, 70.0),
+                         100.0, 100.0, 1.0, 100.0)
+print(out["fossil_mw"].tolist())
+"""
+
+
+def test_a_corrupt_cache_is_compiled_again_not_raised(tmp_path: Path) -> None:
+    """Numba's cache files overwritten with garbage between two runs (an attack, round 14:
+    every replay then raised ``UnpicklingError`` until the files were deleted): the second
+    run compiles afresh and gives the hand case's dispatch (test_supply_certificate.py)."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "PYTHONPATH": "src"}
+
+    def once() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", _HAND_CASE], env=env, capture_output=True, text=True
+        )
+
+    first = once()
+    assert first.returncode == 0, first.stderr
+    cached = [p for p in tmp_path.rglob("*") if p.suffix in {".nbi", ".nbc"}]
+    assert cached  # the run saved its compiled loops there
+    for path in cached:
+        path.write_bytes(b"\x80garbage" * 10)
+    second = once()
+    assert second.returncode == 0, second.stderr
+    assert second.stdout == first.stdout == "[0.0, 60.0, 70.0, 70.0]\n"
+
+
+def test_no_writable_cache_location_compiles_each_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where numba finds nowhere to cache (a read-only install and no home: "no locator
+    available", a traceback at import in an attack, round 14), the loops are compiled
+    without a cache, and give the same dispatch."""
+    import numba
+
+    real = numba.njit
+
+    def no_locator(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("cache"):
+            raise RuntimeError("cannot cache function: no locator available")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(numba, "njit", no_locator)
+    loop = replay.compiled(replay.greedy.py_func)
+    net, fossil, power, energy, eta, charge = _system(7)
+    out = loop(net, fossil, power, energy, eta, charge, 2)
+    for a, b in zip(out, replay.greedy(net, fossil, power, energy, eta, charge, 2), strict=True):
         np.testing.assert_array_equal(a, b)

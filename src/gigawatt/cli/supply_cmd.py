@@ -526,6 +526,7 @@ def print_supply(result: SupplyResult) -> None:
         shortfall_words,
         solver_words,
         top_up_words,
+        unbroken_quantity,
         units_note,
     )
     from gigawatt.report.terminal import Column, fit_table
@@ -578,7 +579,7 @@ def print_supply(result: SupplyResult) -> None:
     _say(
         out,
         f"Hourly supply sizing ({outcome_words(result)}); "
-        f"mean load {format_quantity(result.mean_load_w, 'W')}",
+        f"mean load {unbroken_quantity(result.mean_load_w, 'W')}",
     )
     out.print(table)
     if note:

@@ -26,6 +26,7 @@ __all__ = [
     "reserve_parts",
     "shortfall_words",
     "solver_words",
+    "unbroken_quantity",
     "units_note",
     "whole_unit_techs",
 ]
@@ -84,7 +85,7 @@ def outcome_words(result: SupplyResult) -> str:
     2.3% of optimal`` when HiGHS stopped a whole-unit solve early with a proven gap; ``,
     then topped up`` where a top-up scaled the optimum (an attack read "optimal" next to
     GW430's "not the full year's optimum"); ``re-optimised over the full year, see GW432``
-    where the days' capacities were (the dispatch's LP is optimal, the plan a local
+    where the days' capacities were (the dispatch is optimal, the plan a local
     optimum); with representative days, ``over 24 representative days`` (a trial read
     "optimal" beside a +4.18% error against the full year)."""
     from gigawatt.report.format import count_unit
@@ -213,7 +214,7 @@ def units_note(result: SupplyResult) -> str:
     return "; ".join(parts)
 
 
-def _quantity(value: float, unit: str) -> str:
+def unbroken_quantity(value: float, unit: str) -> str:
     """``16.3 GWh`` with a no-break space, so a wrapped line never parts a number from its
     unit (the terminal wraps at ASCII spaces only; see ``gigawatt.cli.supply_cmd``)."""
     from gigawatt.units import format_quantity
@@ -234,7 +235,7 @@ def reserve_parts(result: SupplyResult) -> list[str]:
     reserve = result.reserve
     if not reserve:
         return []
-    peak = _quantity(reserve["peak_load_w"], "W")
+    peak = unbroken_quantity(reserve["peak_load_w"], "W")
     firm_w = reserve["firm_capacity_w"]
     # what the hours above the firm capacity rely on, said where it is storage (a trial read
     # "29% short of the peak" beside 473 MW of storage as an alarm)
@@ -244,7 +245,7 @@ def reserve_parts(result: SupplyResult) -> list[str]:
         else ""
     )
     parts = [
-        f"firm capacity {_quantity(firm_w, 'W')} (nameplate) for a peak load of {peak} "
+        f"firm capacity {unbroken_quantity(firm_w, 'W')} (nameplate) for a peak load of {peak} "
         f"({_signed_share(reserve['firm_margin'], 'the peak')}{relies})"
         if firm_w > 0
         else f"no firm capacity built for a peak load of {peak}"
@@ -254,9 +255,9 @@ def reserve_parts(result: SupplyResult) -> list[str]:
         margin = reserve["n_minus_1_margin"]
         left_w = firm_w - largest_w
         parts.append(
-            f"without its largest unit ({_quantity(largest_w, 'W')}) "
+            f"without its largest unit ({unbroken_quantity(largest_w, 'W')}) "
             + (
-                f"{_quantity(left_w, 'W')} firm, {_signed_share(margin, 'the peak')}"
+                f"{unbroken_quantity(left_w, 'W')} firm, {_signed_share(margin, 'the peak')}"
                 if left_w > 0
                 else "no firm capacity is left"
             )
@@ -264,19 +265,19 @@ def reserve_parts(result: SupplyResult) -> list[str]:
         )
     if reserve.get("grid_capacity_w", 0) > 0:
         parts.append(
-            f"a grid connection of {_quantity(reserve['grid_capacity_w'], 'W')} "
+            f"a grid connection of {unbroken_quantity(reserve['grid_capacity_w'], 'W')} "
             "(imports at the grid mix of each hour, not firm capacity on site)"
         )
     if reserve.get("storage_energy_j", 0) > 0:
         parts.append(
-            f"storage {_quantity(reserve['storage_power_w'], 'W')} out"
+            f"storage {unbroken_quantity(reserve['storage_power_w'], 'W')} out"
             + (
-                f", {_quantity(reserve['storage_charge_power_w'], 'W')} in"
+                f", {unbroken_quantity(reserve['storage_charge_power_w'], 'W')} in"
                 if reserve.get("storage_charge_power_w")
                 else ""
             )
             + ", "
-            f"{_quantity(reserve['storage_energy_j'], 'Wh')} "
+            f"{unbroken_quantity(reserve['storage_energy_j'], 'Wh')} "
             f"({reserve['storage_hours_at_peak']:.1f} h at peak load)"
         )
     for tid, hours in reserve.get("outages", {}).items():
@@ -315,8 +316,8 @@ def full_year_words(result: SupplyResult) -> str:
     for tid, watts in full["capacity_w"].items():
         stored = full["storage_energy_j"].get(tid)
         if watts > 0:
-            part = f"{tid} {_quantity(watts, 'W')}"
-            parts.append(part + (f" / {_quantity(stored, 'Wh')}" if stored else ""))
+            part = f"{tid} {unbroken_quantity(watts, 'W')}"
+            parts.append(part + (f" / {unbroken_quantity(stored, 'Wh')}" if stored else ""))
     whole = "whole units, " if result.choices.get("whole_unit_techs") else ""
     return f"{whole}${full['cost_usd_per_mwh']:,.1f}/MWh; " + (", ".join(parts) or "nothing built")
 

@@ -4,7 +4,7 @@ A representative-day sizing whose fossil energy a CFE share or a CO2 cap limits 
 holding its capacities and dispatching them optimally over the full year (a PyPSA LP of 8,760
 snapshots, ~1.4 s of CPU: as much as the 24-day sizing itself). Where the plan has variable
 plants, at most one store, one fossil plant and no grid link, the least-fossil dispatch of
-:func:`~gigawatt.supply.periods.replay_least_fossil` is one feasible answer of that LP (~1 ms
+:func:`~gigawatt.supply.periods.least_fossil_flows` is one feasible answer of that LP (~1 ms
 compiled by numba, ~30 ms as Python). Whatever it misses (unserved energy plus fossil energy
 beyond the limits) is at least what the optimal dispatch misses, which may choose it; so where
 it misses nothing, neither does the optimal dispatch, and the LP need not be solved: the
@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from gigawatt.supply.inputs import MODEL_YEAR_FRACTION, TechCosts
-from gigawatt.supply.periods import replay_least_fossil
+from gigawatt.supply.periods import least_fossil_flows
 
 __all__ = [
     "SAMPLE_TOP_UP_MAX_SHARE",
@@ -32,6 +32,7 @@ __all__ = [
     "TOP_UP_MAX_SHARE",
     "TopUp",
     "replay_certificate",
+    "replayed_solution",
     "top_up",
 ]
 
@@ -44,22 +45,23 @@ def replay_certificate(
     co2_cap_kg: float | None,
 ) -> dict[str, Any] | None:
     """The least-fossil full-year dispatch of the held ``sizing`` (``p_nom`` [MW], ``e_nom``
-    [MWh] and ``charge_p_nom`` [MW] of a solve), in the form of a held-capacity solve's
-    result (see :func:`gigawatt.supply.model.solve` with ``fixed``): ``status`` ``"ok"``,
-    ``condition`` ``"replayed"``, ``objective`` [USD per modelled year, an upper bound on the
-    optimal dispatch's], ``unserved_mw`` and ``fossil_mw`` (the fossil plant's output; shape
-    (8760,) each), ``unserved_mwh``, ``fossil_mwh`` (its sum), ``fossil_allowed_mwh`` (what
-    the tightest limit allows, inf without one), ``excess``
-    (fossil energy beyond the CFE share [MWh], CO2 beyond the cap [kg]) and
-    ``shortfall_mwh`` (unserved plus the excesses, the CO2 as MWh of the fossil plant; an
-    upper bound on the optimal dispatch's). ``series``: ``load`` and each technology's
-    availability over the full year, shape (8760,) each [MW and 1].
+    [MWh] and ``charge_p_nom`` [MW] of a solve), in the form of a held-capacity solve's result
+    (see :func:`gigawatt.supply.model.solve` with ``fixed``): ``status`` ``"ok"``, ``condition``
+    ``"replayed"``, ``objective`` [USD per modelled year, an upper bound on the optimal
+    dispatch's], ``unserved_mw`` and ``fossil_mw`` (the fossil plant's output; shape (8760,)
+    each), ``flows`` (every hourly flow, see
+    :func:`~gigawatt.supply.periods.least_fossil_flows`), ``unserved_mwh``, ``fossil_mwh`` (its
+    sum), ``fossil_allowed_mwh`` (what the tightest limit allows, inf without one), ``excess``
+    (fossil energy beyond the CFE share [MWh], CO2 beyond the cap [kg]) and ``shortfall_mwh``
+    (unserved plus the excesses, the CO2 as MWh of the fossil plant; an upper bound on the
+    optimal dispatch's). ``series``: ``load`` and each technology's availability over the full
+    year, shape (8760,) each [MW and 1].
 
     Returns None where the dispatch is not known to be feasible for the LP, or its cost not
     known to be the LP's: a grid link, whole units, more than one store or fossil plant, a
     carbon-free firm plant, a variable plant with a variable cost, or a store whose level does
     not return to its start over the year (see
-    :func:`~gigawatt.supply.periods.replay_least_fossil`).
+    :func:`~gigawatt.supply.periods.least_fossil_flows`).
     """
     storage = [c for c in costs if c.tech.role == "storage"]
     fossil = [c for c in costs if c.tech.role != "storage" and not c.tech.carbon_free]
@@ -87,10 +89,10 @@ def replay_certificate(
         tid = storage[0].tech.id
         power, energy = sizing["p_nom"][tid], sizing["e_nom"][tid]
         charge, rte = sizing["charge_p_nom"][tid], storage[0].round_trip_efficiency
-    replay = replay_least_fossil(load, variable_mw, gas_mw, power, energy, rte, charge)
-    if replay is None:
+    flows = least_fossil_flows(load, variable_mw, gas_mw, power, energy, rte, charge)
+    if flows is None:
         return None
-    unserved_mw, burnt_mw = replay
+    unserved_mw, burnt_mw = flows["unserved_mw"], flows["fossil_mw"]
     load_mwh = float(load.sum())
     burnt_mwh = float(burnt_mw.sum())
     excess: dict[str, float] = {}
@@ -124,11 +126,94 @@ def replay_certificate(
         "objective": objective,
         "unserved_mw": unserved_mw,
         "fossil_mw": burnt_mw,
+        "flows": flows,
         "unserved_mwh": unserved_mwh,
         "fossil_mwh": burnt_mwh,
         "fossil_allowed_mwh": allowed_mwh,
         "excess": excess,
         "shortfall_mwh": shortfall_mwh,
+    }
+
+
+def replayed_solution(
+    sizing: Mapping[str, Any],
+    costs: Sequence[TechCosts],
+    series: Mapping[str, np.ndarray],
+    check: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The held ``sizing``'s least-fossil full-year dispatch (``check``, its
+    :func:`replay_certificate`, which serves the year) in the form of a held-capacity solve's
+    result (see :func:`gigawatt.supply.model.solve`): ``p_nom``, ``charge_p_nom`` [MW],
+    ``e_nom`` [MWh], ``objective`` and ``cost_by_tech`` [USD per modelled year], ``dispatch``
+    (a frame of 8,760 hourly rows [MW; a store's level in MWh], the columns of a solve's),
+    ``shortfall_mwh``, ``status`` ``"ok"``, ``condition`` ``"replayed"`` and no solver time.
+
+    Where the plan serves the year the least-fossil dispatch burns the least fuel any
+    dispatch can, so its cost is the held-capacity LP's (measured: the same objective to the
+    dollar) and that LP need not be solved (~2 s of CPU on a full year). Variable output the
+    load and the store do not take is curtailed from each variable plant in proportion to
+    what it could make (the LP may curtail another way at the same cost)."""
+    import pandas as pd
+
+    from gigawatt.supply.model import snapshot_index
+
+    flows = check["flows"]
+    load = np.asarray(series["load"], dtype=float)
+    variable = [c for c in costs if c.tech.role == "variable"]
+    possible = {c.tech.id: series[c.tech.id] * sizing["p_nom"][c.tech.id] for c in variable}
+    total = np.sum(list(possible.values()), axis=0) if possible else np.zeros_like(load)
+    # the balance of each hour: variable + fossil + discharge + unserved = load + charge
+    used = np.clip(
+        load
+        + flows["charge_mw"]
+        - flows["fossil_mw"]
+        - flows["discharge_mw"]
+        - flows["unserved_mw"],
+        0.0,
+        total,
+    )
+    share = np.divide(used, total, out=np.zeros_like(used), where=total > 0)
+    columns: dict[str, np.ndarray] = {tid: mw * share for tid, mw in possible.items()}
+    cost_by_tech = {  # variable plants here have no variable cost (replay_certificate)
+        c.tech.id: c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION * sizing["p_nom"][c.tech.id]
+        for c in variable
+    }
+    for c in costs:
+        tid = c.tech.id
+        if c.tech.role == "storage":
+            charge, power = sizing["charge_p_nom"][tid], sizing["p_nom"][tid]
+            columns[f"{tid}-discharge"] = flows["discharge_mw"]
+            columns[f"{tid}-charge"] = flows["charge_mw"]
+            columns[f"{tid}-level"] = flows["level_mwh"]
+            cost_by_tech[tid] = MODEL_YEAR_FRACTION * (
+                c.capital_usd_per_mw_year / 2 * (charge + power)
+                + c.energy_usd_per_mwh_year * sizing["e_nom"][tid]
+            )
+        elif c.tech.role != "variable":  # the one fossil plant
+            columns[tid] = flows["fossil_mw"]
+            cost_by_tech[tid] = c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION * sizing["p_nom"][
+                tid
+            ] + c.marginal_usd_per_mwh * float(np.sum(flows["fossil_mw"]))
+    columns["load"] = load
+    return {
+        **{key: sizing[key] for key in ("p_nom", "charge_p_nom", "e_nom")},
+        "unit_p_nom": {},
+        "units_built": {},
+        "weights_h": np.ones(load.shape[0]),
+        "objective": check["objective"],
+        "cost_by_tech": cost_by_tech,
+        "dispatch": pd.DataFrame(columns, index=snapshot_index(load.shape[0])),
+        "unserved_mw": check["unserved_mw"],
+        "unserved_mwh": check["unserved_mwh"],
+        "excess": check["excess"],
+        "shortfall_mwh": check["shortfall_mwh"],
+        "status": "ok",
+        "condition": "replayed",
+        "solver": "least-fossil dispatch",
+        "solve_time_s": 0.0,
+        "highs_run_s": 0.0,
+        "build_cpu_s": 0.0,
+        "solver_cpu_s": 0.0,
     }
 
 

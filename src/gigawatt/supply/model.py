@@ -46,7 +46,7 @@ from gigawatt.supply.linking import DAY_FLEX, DayFlex, _link_periods
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["solve", "solver_options"]
+__all__ = ["snapshot_index", "solve", "solver_options"]
 #: Penalty on unserved energy and on fossil energy beyond a limit when held capacities are
 #: dispatched over the full year (``fixed``) [USD/MWh]: not a cost estimate (no value of lost
 #: load is claimed), only far above every cost in the model (~100 USD/MWh) so the check LP
@@ -207,6 +207,14 @@ def _highs_run_time(model: Any) -> float:
         return 0.0
 
 
+def snapshot_index(hours: int) -> pd.DatetimeIndex:
+    """The model's hourly snapshots: ``hours`` hours from 2023-01-01 (a model year's labels,
+    not the weather year's)."""
+    import pandas as pd
+
+    return pd.date_range("2023-01-01", periods=hours, freq="h")
+
+
 @_linopy_v1
 def solve(
     costs: Sequence[TechCosts],
@@ -285,7 +293,7 @@ def solve(
         clock = now
 
     n_snap = load_mw.shape[0]
-    snapshots = pd.date_range("2023-01-01", periods=n_snap, freq="h")
+    snapshots = snapshot_index(n_snap)
     weight_array = np.asarray(weights_h, dtype=float)
     load_mwh = float(np.sum(weight_array * load_mw))
     network = pypsa.Network(**NETWORK_KWARGS)

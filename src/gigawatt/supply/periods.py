@@ -36,7 +36,7 @@ __all__ = [
     "Periods",
     "add_exact_days",
     "aggregate_periods",
-    "replay_least_fossil",
+    "least_fossil_flows",
     "replay_shortfall",
     "replay_unserved",
 ]
@@ -212,12 +212,13 @@ def replay_unserved(
     ``storage_power_mw``: discharge power to the grid; ``charge_power_mw``: charging power
     drawn from the grid (default: the same).
     """
-    from gigawatt.supply.replay import greedy
+    from gigawatt.supply.replay import greedy, run
 
     charge_mw = storage_power_mw if charge_power_mw is None else charge_power_mw
     eta = float(np.sqrt(round_trip_efficiency)) if round_trip_efficiency > 0 else 1.0
     net = variable_mw + clean_firm_mw - load_mw  # surplus (+) or deficit (-) before storage
-    unserved, fossil = greedy(
+    unserved, fossil = run(
+        greedy,
         _floats(net),
         _floats(fossil_mw),
         float(storage_power_mw),
@@ -229,7 +230,7 @@ def replay_unserved(
     return unserved, fossil
 
 
-#: Passes over the year :func:`replay_least_fossil` runs at most for the store's level (and
+#: Passes over the year :func:`least_fossil_flows` runs at most for the store's level (and
 #: the level its rule keeps in reserve) to return to where it started: each pass starts where
 #: the last ended; a store that empties or fills at some hour repeats its year from the
 #: second pass.
@@ -242,7 +243,7 @@ def _floats(values: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(values, dtype=np.float64)
 
 
-def replay_least_fossil(
+def least_fossil_flows(
     load_mw: np.ndarray,
     variable_mw: np.ndarray,
     fossil_mw: np.ndarray,
@@ -250,11 +251,13 @@ def replay_least_fossil(
     storage_energy_mwh: float,
     round_trip_efficiency: float,
     charge_power_mw: float,
-) -> tuple[np.ndarray, np.ndarray] | None:
+) -> dict[str, np.ndarray] | None:
     """A dispatch of one store and fossil plants over the year that burns as little fossil
-    energy as serving the load allows: (unserved power, fossil output) of each hour [MW],
-    shape (hours,) each; None where the store's level has not returned to its start within
-    :data:`CYCLIC_PASSES` passes (the full-year model's store is cyclic).
+    energy as serving the load allows: each hour's ``unserved_mw``, ``fossil_mw`` (the fossil
+    plants' output, to the load and to the store), ``charge_mw`` (drawn into the store) and
+    ``discharge_mw`` (delivered from it) [MW], and ``level_mwh``, the store's level at the
+    end of the hour [MWh], shape (hours,) each; None where the store's level has not returned
+    to its start within :data:`CYCLIC_PASSES` passes (the full-year model's store is cyclic).
 
     Variable output serves the load first and each surplus charges the store. A deficit is drawn
     from the store down to the level the later hours need from it (see
@@ -276,10 +279,11 @@ def replay_least_fossil(
     short against 0.86%). Any feasible dispatch misses at least what the
     optimal one does, so what this one misses is an upper bound.
     """
-    from gigawatt.supply.replay import least_fossil
+    from gigawatt.supply.replay import least_fossil, run
 
     eta = float(np.sqrt(round_trip_efficiency)) if round_trip_efficiency > 0 else 1.0
-    cyclic, unserved, fossil = least_fossil(
+    cyclic, *flows = run(
+        least_fossil,
         _floats(np.asarray(variable_mw, dtype=float) - load_mw),
         _floats(fossil_mw),
         float(storage_power_mw),
@@ -288,7 +292,8 @@ def replay_least_fossil(
         float(charge_power_mw),
         CYCLIC_PASSES,
     )
-    return (unserved, fossil) if cyclic else None
+    names = ("unserved_mw", "fossil_mw", "charge_mw", "discharge_mw", "level_mwh")
+    return dict(zip(names, flows, strict=True)) if cyclic else None
 
 
 def replay_shortfall(

@@ -10,7 +10,7 @@ north-eu-cfe0.9's polish): 0.32 ms a replay against 29 ms, the same dispatch to 
 
 The rules each loop follows are documented where they are used:
 :func:`gigawatt.supply.periods.replay_unserved` and
-:func:`gigawatt.supply.periods.replay_least_fossil`. Arrays are float64 of shape (hours,)
+:func:`gigawatt.supply.periods.least_fossil_flows`. Arrays are float64 of shape (hours,)
 [MW]; scalars are float [MW, MWh, 1].
 """
 
@@ -21,19 +21,40 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 
-__all__ = ["compiled", "greedy", "least_fossil", "reserve_levels"]
+__all__ = ["compiled", "greedy", "least_fossil", "reserve_levels", "run"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+_T = TypeVar("_T")
 
 
 def compiled(func: _F) -> _F:
-    """``func`` compiled by numba in nopython mode and cached on disk, or ``func`` itself
-    where numba is not installed (the pure-Python one stays at ``.py_func``)."""
+    """``func`` compiled by numba in nopython mode and cached on disk (compiled afresh in
+    each process where no cache location is writable: a read-only install and no home), or
+    ``func`` itself where numba is not installed (the pure-Python one stays at
+    ``.py_func``)."""
     try:
         import numba
     except ImportError:  # the supply extra brings it; without it, the same loops in Python
         return func
-    return cast(_F, numba.njit(cache=True)(func))
+    try:
+        return cast(_F, numba.njit(cache=True)(func))
+    except RuntimeError:  # "no locator available" (an attack, round 14: a traceback at import)
+        return cast(_F, numba.njit(func))
+
+
+def run(kernel: Callable[..., _T], *args: Any) -> _T:
+    """``kernel(*args)``; where that fails, the compiled loops' caches are emptied and it runs
+    once more, compiled afresh: a cache file numba cannot read (cut short, corrupt, or another
+    version's) made every replay fail (an attack, round 14: ``UnpicklingError`` at each run
+    until the files were deleted). A failure not of the cache fails again and is raised."""
+    try:
+        return kernel(*args)
+    except Exception:
+        for loop in (greedy, reserve_levels, least_fossil):
+            cache = getattr(loop, "_cache", None)  # numba's Dispatcher; absent as Python
+            if cache is not None:
+                cache.flush()  # an empty index: the next call compiles and saves anew
+        return kernel(*args)
 
 
 @compiled
@@ -114,15 +135,20 @@ def least_fossil(
     eta: float,
     charge_cap: float,
     passes: int,
-) -> tuple[bool, np.ndarray, np.ndarray]:
-    """(cyclic, unserved, fossil) [MW] of the least-fossil replay: ``cyclic`` is whether the
-    store's level (and the levels it keeps in reserve) returned to where they started within
-    ``passes`` years, each from the last one's end."""
+) -> tuple[bool, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(cyclic, unserved, fossil, charge, discharge, level) of the least-fossil replay:
+    ``cyclic`` is whether the store's level (and the levels it keeps in reserve) returned to
+    where they started within ``passes`` years, each from the last one's end; the fossil
+    plants' output (to the load and to the store), the power drawn into the store and
+    delivered from it [MW] each hour, and the store's level at the end of each hour [MWh]."""
     hours = net.shape[0]
     tolerance = 1e-9 * max(energy, 1.0)
     start = end_need = end_clean = 0.0
     unserved = np.zeros(hours)
     fossil = np.zeros(hours)
+    charged_mw = np.zeros(hours)
+    drawn_mw = np.zeros(hours)
+    levels = np.zeros(hours)
     for _pass in range(passes):
         # kept for the hours after: with the fossil plants' spare capacity charging (the
         # least level that avoids shedding), and with clean surplus alone (the level that
@@ -132,6 +158,8 @@ def least_fossil(
         level = start
         unserved[:] = 0.0
         fossil[:] = 0.0
+        charged_mw[:] = 0.0
+        drawn_mw[:] = 0.0
         for t in range(hours):
             n = net[t]
             spare = fossil_cap[t]
@@ -143,6 +171,9 @@ def least_fossil(
                     burn = min(spare, charge_cap - charged, (after - level) / eta)
                     level += burn * eta
                     fossil[t] = burn
+                    charged += burn
+                charged_mw[t] = charged
+                levels[t] = level
                 continue
             deficit = -n
             drawn = min(deficit, power, max(0.0, level - max(after, clean[t + 1])) * eta)
@@ -154,16 +185,20 @@ def least_fossil(
                 more = min(deficit, power - drawn, level * eta)
                 level -= more / eta
                 unserved[t] = deficit - more
+                drawn += more
             elif drawn == 0 and level < after:  # spare fossil capacity charges
                 extra = min(spare - burn, charge_cap, (after - level) / eta)
                 level += extra * eta
                 burn += extra
+                charged_mw[t] = extra
             fossil[t] = burn
+            drawn_mw[t] = drawn
+            levels[t] = level
         if (
             abs(level - start) <= tolerance
             and abs(needed[0] - end_need) <= tolerance
             and abs(clean[0] - end_clean) <= tolerance
         ):
-            return True, unserved, fossil
+            return True, unserved, fossil, charged_mw, drawn_mw, levels
         start, end_need, end_clean = level, needed[0], clean[0]
-    return False, unserved, fossil
+    return False, unserved, fossil, charged_mw, drawn_mw, levels
