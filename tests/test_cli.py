@@ -14,7 +14,10 @@ from gigawatt.cli import main
 from gigawatt.cli.common import parse_sets
 from gigawatt.errors import UserInputError
 
-HEAVY = ["pypsa", "pvlib", "dask", "duckdb", "plotly", "SALib", "pint", "pynvml", "linopy", "scipy"]
+HEAVY = [
+    *("pypsa", "pvlib", "dask", "duckdb", "plotly", "SALib", "pint", "pynvml", "linopy", "scipy"),
+    "numba",
+]
 
 
 def test_help_does_not_import_heavy_libraries() -> None:
