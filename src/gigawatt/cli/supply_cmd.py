@@ -644,11 +644,11 @@ def print_supply(result: SupplyResult) -> None:
             f"  {tid} energy {span(lo, hi, 'Wh')}"
             for tid, (lo, hi) in near["storage_energy_j"].items()
         ]
-        out.print(
+        _say(  # wrapped, not cut (an attack saw "... of the days, before t" at 80 columns)
+            out,
             f"near-optimal (plans costing at most {near['slack']:.1%} above the optimum"
             + (" of the days, before the top-up" if result.top_up else "")
             + "):",
-            no_wrap=True,
         )
         for line in ranges:
             out.print(line, no_wrap=True, overflow="ignore", soft_wrap=True)
