@@ -48,14 +48,14 @@ def replay_certificate(
     [MWh] and ``charge_p_nom`` [MW] of a solve), in the form of a held-capacity solve's result
     (see :func:`gigawatt.supply.model.solve` with ``fixed``): ``status`` ``"ok"``, ``condition``
     ``"replayed"``, ``objective`` [USD per modelled year, an upper bound on the optimal
-    dispatch's], ``unserved_mw`` and ``fossil_mw`` (the fossil plant's output; shape (8760,)
-    each), ``flows`` (every hourly flow, see
-    :func:`~gigawatt.supply.periods.least_fossil_flows`), ``unserved_mwh``, ``fossil_mwh`` (its
-    sum), ``fossil_allowed_mwh`` (what the tightest limit allows, inf without one), ``excess``
-    (fossil energy beyond the CFE share [MWh], CO2 beyond the cap [kg]) and ``shortfall_mwh``
-    (unserved plus the excesses, the CO2 as MWh of the fossil plant; an upper bound on the
-    optimal dispatch's). ``series``: ``load`` and each technology's availability over the full
-    year, shape (8760,) each [MW and 1].
+    dispatch's] and ``cost_by_tech`` (its parts, the fuel with the fossil plant),
+    ``unserved_mw`` and ``fossil_mw`` (the fossil plant's output; shape (8760,) each), ``flows``
+    (every hourly flow, see :func:`~gigawatt.supply.periods.least_fossil_flows`),
+    ``unserved_mwh``, ``fossil_mwh`` (its sum), ``fossil_allowed_mwh`` (what the tightest limit
+    allows, inf without one), ``excess`` (fossil energy beyond the CFE share [MWh], CO2 beyond
+    the cap [kg]) and ``shortfall_mwh`` (unserved plus the excesses, the CO2 as MWh of the
+    fossil plant; an upper bound on the optimal dispatch's). ``series``: ``load`` and each
+    technology's availability over the full year, shape (8760,) each [MW and 1].
 
     Returns None where the dispatch is not known to be feasible for the LP, or its cost not
     known to be the LP's: a grid link, whole units, more than one store or fossil plant, a
@@ -112,18 +112,24 @@ def replay_certificate(
     )
     # the objective as the held-capacity LP counts it: every capacity's annual cost and the
     # fossil plant's fuel and O&M on what it burns (variable plants have none here)
-    objective = gas.marginal_usd_per_mwh * burnt_mwh
-    for c in (*variable, *fossil):
-        objective += c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION * sizing["p_nom"][c.tech.id]
+    capital = {
+        c.tech.id: c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION * sizing["p_nom"][c.tech.id]
+        for c in (*variable, *fossil)
+    }
     if storage:
         c = storage[0]
-        objective += MODEL_YEAR_FRACTION * (
+        capital[c.tech.id] = MODEL_YEAR_FRACTION * (
             c.capital_usd_per_mw_year / 2 * (charge + power) + c.energy_usd_per_mwh_year * energy
         )
+    fuel = gas.marginal_usd_per_mwh * burnt_mwh
+    objective = fuel
+    for usd in capital.values():  # summed in the order of before: the same objective to the bit
+        objective += usd
     return {
         "status": "ok",
         "condition": "replayed",
         "objective": objective,
+        "cost_by_tech": {**capital, gas.tech.id: capital[gas.tech.id] + fuel},
         "unserved_mw": unserved_mw,
         "fossil_mw": burnt_mw,
         "flows": flows,
@@ -174,26 +180,14 @@ def replayed_solution(
     )
     share = np.divide(used, total, out=np.zeros_like(used), where=total > 0)
     columns: dict[str, np.ndarray] = {tid: mw * share for tid, mw in possible.items()}
-    cost_by_tech = {  # variable plants here have no variable cost (replay_certificate)
-        c.tech.id: c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION * sizing["p_nom"][c.tech.id]
-        for c in variable
-    }
     for c in costs:
         tid = c.tech.id
         if c.tech.role == "storage":
-            charge, power = sizing["charge_p_nom"][tid], sizing["p_nom"][tid]
             columns[f"{tid}-discharge"] = flows["discharge_mw"]
             columns[f"{tid}-charge"] = flows["charge_mw"]
             columns[f"{tid}-level"] = flows["level_mwh"]
-            cost_by_tech[tid] = MODEL_YEAR_FRACTION * (
-                c.capital_usd_per_mw_year / 2 * (charge + power)
-                + c.energy_usd_per_mwh_year * sizing["e_nom"][tid]
-            )
         elif c.tech.role != "variable":  # the one fossil plant
             columns[tid] = flows["fossil_mw"]
-            cost_by_tech[tid] = c.capital_usd_per_mw_year * MODEL_YEAR_FRACTION * sizing["p_nom"][
-                tid
-            ] + c.marginal_usd_per_mwh * float(np.sum(flows["fossil_mw"]))
     columns["load"] = load
     return {
         **{key: sizing[key] for key in ("p_nom", "charge_p_nom", "e_nom")},
@@ -201,7 +195,7 @@ def replayed_solution(
         "units_built": {},
         "weights_h": np.ones(load.shape[0]),
         "objective": check["objective"],
-        "cost_by_tech": cost_by_tech,
+        "cost_by_tech": dict(check["cost_by_tech"]),
         "dispatch": pd.DataFrame(columns, index=snapshot_index(load.shape[0])),
         "unserved_mw": check["unserved_mw"],
         "unserved_mwh": check["unserved_mwh"],
