@@ -176,6 +176,16 @@ def test_storage_alone_is_infeasible() -> None:
         ({"technologies": ["nuclear-ap1000"], "days": 0}, "days"),
         ({"technologies": ["nuclear-ap1000"], "check_error": True}, "check_error=True only"),
         ({"technologies": ["nuclear-ap1000"], "fallback": True}, "fallback=True only works"),
+        ({"technologies": ["nuclear-ap1000"], "polish": False}, "polish=False only works"),
+        ({"technologies": ["nuclear-ap1000"], "polish": True}, "polish=True only works"),
+        (
+            {"technologies": ["nuclear-ap1000"], "days": 4, "polish": True, "fallback": True},
+            "polish=True cannot run here: fallback=True",
+        ),
+        (
+            {"technologies": ["nuclear-ap1000"], "days": 4, "polish": True, "near_optimal": 0.01},
+            "polish=True cannot run here: near_optimal keeps",
+        ),
     ],
 )
 def test_bad_input(kwargs: dict[str, object], match: str) -> None:
@@ -364,6 +374,18 @@ def test_cli_check_error_without_days_is_refused(capsys: pytest.CaptureFixture[s
     )
 
 
+def test_cli_polish_where_it_cannot_run_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """--no-polish without --days, and --polish beside an option that keeps it from running,
+    were accepted and ignored (attack, round 14): one line each, exit 2."""
+    argv = ["supply", "--load", "1GW", "--tech", "nuclear-ap1000"]
+    assert main([*argv, "--no-polish"]) == 2
+    assert "error: --no-polish only works with representative days" in capsys.readouterr().err
+    assert main([*argv, "--days", "4", "--polish", "--fallback-full-year"]) == 2
+    err = capsys.readouterr().err
+    assert "error: --polish cannot run here: --fallback-full-year solves the full year" in err
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_cli_bad_days_names_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--days", "400"])
     assert code == 2
@@ -393,7 +415,7 @@ def test_check_error_reports_the_full_year_optimum(capsys: pytest.CaptureFixture
     """Nuclear alone for 1 GW flat (continuous): every day is alike, so the 2 days and the full
     year have the same optimum, 1 GW over the catalogue's availability (central 0.929: 1.076
     GW of AP1000, by hand), and the cost error is 0. The check gives that optimum's cost and
-    capacities (JSON ``full_year_check``, and the terminal line)."""
+    capacities (JSON ``full_year_optimum``, and the terminal line)."""
     r = size_supply("1 GW", ["nuclear-ap1000"], "flat", days=2, check_error=True)
     assert r.aggregation_error == pytest.approx(0.0, abs=1e-9)
     assert r.full_year is not None
@@ -405,7 +427,7 @@ def test_check_error_reports_the_full_year_optimum(capsys: pytest.CaptureFixture
     assert ap1000.availability is not None
     expected_w = 1e9 / ap1000.availability.central
     assert r.full_year["capacity_w"]["nuclear-ap1000"] == pytest.approx(expected_w, rel=1e-6)
-    assert r.to_dict()["full_year_check"] == r.full_year
+    assert r.to_dict()["full_year_optimum"] == r.full_year
     argv = ["supply", "--load", "1GW", "--tech", "nuclear-ap1000", "--days", "2", "--continuous"]
     assert main([*argv, "--check-error"]) == 0
     out = " ".join(capsys.readouterr().out.split())

@@ -202,7 +202,8 @@ def test_near_optimal_ranges_keep_the_days_and_say_so() -> None:
     )
     assert r.polish is None and r.days == 4
     (note,) = [w["message"] for w in r.warnings if w["code"] == "GW432"]
-    assert "not re-optimised over the full year with near_optimal=0.01" in note
+    assert "not re-optimised over the full year when near-optimal ranges" in note
+    assert "a cost slack of 1%" in note
 
 
 def test_monte_carlo_samples_short_of_the_year_are_polished(

@@ -212,7 +212,7 @@ _OPTION_ALIASES = {
     "total_params": "--params",
 }
 #: Keyword arguments whose False is a flag of its own: ``integer=False`` → ``--continuous``.
-_FALSE_FLAGS = {"integer": "--continuous"}
+_FALSE_FLAGS = {"integer": "--continuous", "polish": "--no-polish"}
 _KEYWORD = re.compile(r"\b([a-z][a-z0-9_]*)=(\[[^\]]*\]|'[^']*'|[^\s,;)]+)")
 _OVERRIDE = re.compile(r"overrides=\{'([^']+)': ([^}]*)\}")
 _SETS = re.compile(r"^sets: ")

@@ -210,17 +210,18 @@ def register(app: typer.Typer) -> None:
             ),
         ] = False,
         polish: Annotated[
-            bool,
+            bool | None,
             typer.Option(
                 "--polish/--no-polish",
                 help="With --days: where the first sizing falls short of the full year and "
                 "no top-up of at most 1% of its cost serves it, re-optimise its capacities "
                 "over the full year (each plan dispatched hour by hour; GW432) instead of "
-                "adding exact days; the answer is then that plan's full-year dispatch. Not "
-                "with --near-optimal or --fallback-full-year, a grid link, whole units, or "
-                "more than one store or fossil plant.",
+                "adding exact days; the answer is then that plan's full-year dispatch. On by "
+                "default; not with --near-optimal or --fallback-full-year, a grid link, "
+                "whole units, or more than one store or fossil plant.",
+                show_default=False,
             ),
-        ] = True,
+        ] = None,
         integer: Annotated[
             bool | None,
             typer.Option(

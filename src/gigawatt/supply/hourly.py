@@ -270,7 +270,7 @@ def size_supply(
     solver_options_extra: dict[str, Any] | None = None,
     year: int | None = None,
     near_optimal: float | None = None,
-    polish: bool = True,
+    polish: bool | None = None,
 ) -> SupplyResult:
     """Size the cheapest supply for an hourly load (see the module docstring).
 
@@ -301,7 +301,9 @@ def size_supply(
     ``near_optimal`` or ``fallback``) and no 1% top-up serves it, re-optimise its capacities
     over the full year (:func:`gigawatt.supply.polish.polish_capacities`) instead of adding
     exact days; the result is then that plan's full-year least-fossil dispatch (``days``
-    None, ``polish`` set, GW432).
+    None, ``polish`` set, GW432). None (the default) is on where it can run; ``False`` keeps
+    the rounds of exact days. Given without ``days``, or ``True`` with ``fallback`` or
+    ``near_optimal`` (which keep it from running), it raises :class:`UserInputError`.
 
     Raises :class:`UserInputError` for bad input (unknown technology or node, CFE outside
     [0, 1], a negative CO2 cap, ``days`` outside 1–365, solar without a site, a load that is
@@ -369,11 +371,13 @@ def size_supply(
         raise UserInputError(f"days={days}: must lie between 1 and {HOURS // 24}")
     whole_year = days == HOURS // HOURS_PER_PERIOD
     if whole_year:  # every day its own representative day is the year: solved as the year
-        days, check_error, fallback = None, False, False
+        days, check_error, fallback, polish = None, False, False, None
     if days is None:  # said, never silent: each compares or replaces representative days
         given = [
             f"{k}=True" for k, v in (("check_error", check_error), ("fallback", fallback)) if v
         ]
+        if polish is not None:  # either way: on or off, it acts on days only
+            given.append(f"polish={polish}")
         if given:
             from gigawatt.report.format import word_list
 
@@ -381,6 +385,19 @@ def size_supply(
                 f"{word_list(given)} only work{'' if len(given) > 1 else 's'} with "
                 "representative days (days=N, e.g. days=24): without days=N the full "
                 "year is solved already"
+            )
+    if polish:  # asked for by name where it cannot run: said, not ignored (attack, round 14)
+        instead = (
+            "fallback=True solves the full year where the days fall short"
+            if fallback
+            else "near_optimal keeps the days' sizing (its ranges are the days' model's)"
+            if near_optimal is not None
+            else None
+        )
+        if instead is not None:
+            raise UserInputError(
+                f"polish=True cannot run here: {instead}; drop one of the two (polish is on "
+                "by default where it can run)"
             )
     if near_optimal is not None:
         from gigawatt.supply.nearopt import NEAR_OPTIMAL_MAX
@@ -642,7 +659,7 @@ def size_supply(
     exact_check = limited and not plans
     # days short of the year re-optimised over it (polish; the ranges of near_optimal are
     # the days' model's, and fallback asks for the full year instead)
-    polish_now = polish and near_optimal is None and not fallback
+    polish_now = polish is not False and near_optimal is None and not fallback
     if days and not limited and not plans:
         # said (trial, round 8: "--days is not faster"): with no row over all hours the full
         # year is a sparse LP HiGHS solves about as fast as the days and their check
@@ -673,7 +690,7 @@ def size_supply(
         return run(costs, full=True, quiet=True, fixed=sized)
 
     optimum_hint = (
-        "see the full-year check (check_error=True) for the optimum"
+        "see the full-year optimum (check_error=True) below"
         if check_error
         else "use check_error=True, or solve the full year without days=N, for the optimum"
     )
@@ -815,7 +832,7 @@ def size_supply(
                         )
                         if adopted is not None:
                             break
-                    elif unserved_first and polish and not kept_days_said:
+                    elif unserved_first and polish is not False and not kept_days_said:
                         # near_optimal keeps the days (or fallback, which says its own):
                         # said once, never silent (a trial saw +4.18% beside ranges, no word
                         # why); the rounds go on as they were
@@ -827,10 +844,12 @@ def size_supply(
                                     "message": f"the first {days}-day sizing left "
                                     f"{shortfall:.2%} of "
                                     "the year's load unserved or over the fossil limit; its "
-                                    "capacities are not re-optimised over the full year with "
-                                    f"near_optimal={near_optimal:g} (the ranges are the days' "
-                                    "model's): without it they would be (in our 24-day test "
-                                    "cases then at most 0.85% above the full-year optimum)",
+                                    "capacities are not re-optimised over the full year "
+                                    "when near-optimal ranges are asked for (a cost slack "
+                                    f"of {near_optimal * 100:g}%; the ranges are the days' "
+                                    "model's): "
+                                    "without them they would be (in our 24-day test cases "
+                                    "then at most 0.85% above the full-year optimum)",
                                 }
                             )
                     if found is not None:

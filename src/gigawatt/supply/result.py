@@ -232,7 +232,7 @@ class SupplyResult:
             "mean_load_w": self.mean_load_w,
             "days": self.days,
             "aggregation_cost_error": self.aggregation_error,
-            "full_year_check": self.full_year,
+            "full_year_optimum": self.full_year,
             "co2_kg_per_year": self.co2_kg_per_year,
             "aggregation_profile_rmse": self.aggregation_rmse,
             "estimated_shortfall": self.estimated_shortfall,
