@@ -170,6 +170,30 @@ def test_extreme_days_are_kept_and_order_covers_the_year() -> None:
     assert periods.weights_h.sum() == pytest.approx(8760)
 
 
+def test_the_days_do_not_depend_on_the_size_of_a_flat_load() -> None:
+    """A flat load of 1 kW (0.001 MW) made by scaling a profile has a pandas std of ~7e-17,
+    not 0: it counted as varying, gained a "peak load" extreme day, and 1 kW and 500 MW of
+    one system got other days (round 15: $130.40 against $130.37/MWh). Any flat load, of any
+    size, leaves the days to the weather: the same order, weights and availabilities."""
+    rng = np.random.default_rng(2)
+    hours = np.arange(8760)
+    solar = np.clip(np.sin((hours % 24 - 6) / 12 * np.pi), 0, None)
+    solar = solar * rng.uniform(0.1, 1, 365).repeat(24)
+    wind = rng.uniform(0, 1, 8760)
+    runs = []
+    for mw in (500.0, 0.001, 3e-6):
+        load = np.full(8760, 1.0) * (mw / 1.0)
+        load = load / load.mean() * mw  # the rounding a profile scaled to a load leaves
+        series = {"load": load, "solar-pv": solar, "wind-onshore": wind}
+        runs.append(aggregate_periods(series, 8, ["solar-pv", "wind-onshore"]))
+    for other in runs[1:]:
+        np.testing.assert_array_equal(other.order, runs[0].order)
+        np.testing.assert_array_equal(other.weights_h, runs[0].weights_h)
+        np.testing.assert_array_equal(other.series["solar-pv"], runs[0].series["solar-pv"])
+        assert other.extreme_names == runs[0].extreme_names
+    assert "peak load" not in runs[0].extreme_names
+
+
 @pytest.mark.parametrize("days", [100, 365])
 def test_a_day_standing_for_itself_keeps_its_hours(days: int) -> None:
     """The attack's 365-day sizing cost 1.8% more than the full year: tsam 4.1.1 gave a

@@ -86,6 +86,17 @@ def _residual(series: dict[str, np.ndarray], variable: list[str]) -> np.ndarray:
     return np.asarray(load / mean_load - supply, dtype=float)
 
 
+#: Spread (max - min) of a profile, relative to its largest magnitude, below which it is
+#: constant for the clustering: far above float rounding (~1e-16), far below any real change.
+CONSTANT_SPREAD = 1e-9
+
+
+def _varies(values: np.ndarray) -> bool:
+    """Whether a profile changes over the year beyond rounding (:data:`CONSTANT_SPREAD`)."""
+    scale = float(np.max(np.abs(values))) if values.size else 0.0
+    return bool(values.size) and float(np.ptp(values)) > CONSTANT_SPREAD * scale
+
+
 def aggregate_periods(
     series: dict[str, np.ndarray],
     n_periods: int,
@@ -111,7 +122,11 @@ def aggregate_periods(
     frame = pd.DataFrame(series, index=timestamps().tz_localize(None))
     if variable:
         frame[_RESIDUAL] = _residual(series, variable)
-    varying = [c for c in frame.columns if frame[c].std() > 0]
+    # a profile that never changes does not choose days: pandas' std of a constant column is
+    # rounding noise above 0 (6.7e-17 for a flat 1 kW load, 8.4e-14 for a constant
+    # availability), which made a flat 1 kW load "vary", with a "peak load" day of its own, so
+    # that 1 kW and 500 MW of the same system got other days (round 15)
+    varying = [c for c in frame.columns if _varies(frame[c].to_numpy(dtype=float))]
     config = None
     extreme_names: list[str] = []
     if extremes and varying:
