@@ -16,6 +16,9 @@ capacities are re-optimised over the full year (``gigawatt.supply.polish``); suc
 already). The round-13 table is in docs/methodology/supply.md ("Polishing over the full year").
 Round 14: the polish's dispatches compiled by numba and no LP after it; its table is there too
 ("Polishing over the full year, round 14").
+Round 15: rerun in a fresh environment, 12 and 16 days, and the full year's 0.5% near-optimal
+ranges ("Round 15: a fresh environment, fewer days, and how flat the optimum is"); the
+summary table marks polished rows.
 
 Near-optimal check (round 5, on by default, ``--near-optimal 0`` skips it): where the optimum
 is flat (the CFE-0.9 cases trade wind for solar at almost equal cost) the optimal capacities
@@ -230,6 +233,7 @@ def run_case(
         )
     return {
         "fell_back": float(fell_back),
+        "polished": float(polished),
         "near_optimal": float("nan") if inside is None else float(inside),
         "cost_error": cost_error,
         "capacity_error": worst,
@@ -335,8 +339,10 @@ def main() -> None:
             if r["near_optimal"] != r["near_optimal"]
             else ("inside" if r["near_optimal"] else "OUTSIDE")
         )
+        mark = " (polished)" if r["polished"] else ""
         print(
-            f"| {name} | {seed} | {r['cost_error']:+.2%} | {r['capacity_error']:.1%} | {near} | "
+            f"| {name} | {seed}{mark} | {r['cost_error']:+.2%} | {r['capacity_error']:.1%} | "
+            f"{near} | "
             f"{r['solver_ratio']:.1f}x | {r['solve_ratio']:.1f}x | {r['cpu_ratio']:.1f}x |"
         )
 

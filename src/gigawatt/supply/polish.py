@@ -63,6 +63,8 @@ POLISH_METHODS = (("COBYLA", 600), ("COBYQA", 3000))
 #: - the bench's 24-day starts, 0.1-1.0% short (north-eu-cfe0.9 and var-gas-cfe0.9, weather
 #:   years 0-5, the polished ones): COBYLA alone +0.02% to +0.85% in 0.2-1.1 s, the answer
 #:   5.6-9.7x faster than the full year; with COBYQA +0.00% to +0.20%, 1-6 s more, 3-5x.
+#:   Round 15, a fresh environment (scipy 1.17.1, HiGHS 1.15.1): +0.00% to +1.26%, 5.6-9.1x;
+#:   COBYLA stops elsewhere on these flat optima as the libraries change.
 #:
 #: A chosen setting: near the year, speed over a few tenths of a percent.
 POLISH_FAR_SHORTFALL = 0.02
