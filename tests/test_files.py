@@ -135,17 +135,18 @@ def test_an_output_naming_an_input_is_refused(tmp_path: Path) -> None:
     check_distinct_outputs({"--report": tmp_path / "r.html"}, inputs)  # its own file: fine
 
 
-def test_cli_repeated_technology_counts_once(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_repeated_technology_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     """nuclear-ap1000 twice in --tech doubled the whole-unit rule's estimate and flipped the
-    default to continuous: the list is deduplicated, so both spellings answer alike."""
+    default to continuous; deduplicated since, but silently, and a repeat may be a typo for
+    another id (attack, round 15): it is refused, as is an empty item."""
     from gigawatt.cli import main
 
     base = ["supply", "--load", "1GW", "--days", "2", "--json"]
-    assert main([*base, "--tech", "nuclear-ap1000"]) == 0
-    once = capsys.readouterr().out
-    assert main([*base, "--tech", "nuclear-ap1000,nuclear-ap1000"]) == 0
-    twice = capsys.readouterr().out
-    assert '"integer": true' in once and '"integer": true' in twice
+    assert main([*base, "--tech", "nuclear-ap1000,nuclear-ap1000"]) == 2
+    err = capsys.readouterr().err
+    assert "nuclear-ap1000 given twice" in err and err.count("\n") == 1
+    assert main([*base, "--tech", "nuclear-ap1000,,solar-pv"]) == 2
+    assert "comma-separated ids" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

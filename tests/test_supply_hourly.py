@@ -9,6 +9,7 @@ import pytest
 
 from gigawatt.cli import main
 from gigawatt.errors import InfeasibleError, UserInputError
+from gigawatt.supply.grid import GridOptions
 from gigawatt.supply.hourly import size_supply
 from gigawatt.supply.inputs import MODEL_YEAR_FRACTION, TechCosts
 from gigawatt.supply.model import (
@@ -185,6 +186,37 @@ def test_storage_alone_is_infeasible() -> None:
         (
             {"technologies": ["nuclear-ap1000"], "days": 4, "polish": True, "near_optimal": 0.01},
             "polish=True cannot run here: near_optimal keeps",
+        ),
+        # where the least-fossil dispatch cannot check its plans (the attack: --polish with
+        # --integer or --grid ran, rc 0, with nothing said)
+        (
+            {
+                "technologies": ["nuclear-ap1000", "solar-pv"],
+                "site": "35,-106",
+                "days": 4,
+                "polish": True,
+            },
+            r"polish=True cannot run here \(no fossil plant\)",
+        ),
+        (
+            {
+                "technologies": ["solar-pv", "gas-ccgt"],
+                "site": "35,-106",
+                "days": 4,
+                "polish": True,
+                "integer": True,
+            },
+            r"polish=True cannot run here \(whole units",
+        ),
+        (
+            {
+                "technologies": ["solar-pv", "gas-ccgt"],
+                "site": "35,-106",
+                "days": 4,
+                "polish": True,
+                "grid": GridOptions(grid="us-2023"),
+            },
+            r"polish=True cannot run here \(a grid link\)",
         ),
     ],
 )

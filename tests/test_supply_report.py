@@ -721,3 +721,27 @@ def test_report_warnings_keep_each_option_on_one_line() -> None:
     assert '<span class="flag">--seed</span> 1' in page
     assert '&lt;b&gt;<span class="flag">--wind-file</span>&lt;/b&gt;' in page
     assert ".flag { white-space: nowrap; }" in page
+
+
+def test_a_polished_plan_says_its_days_and_both_costs(capsys: pytest.CaptureFixture[str]) -> None:
+    """A plan of 12 days re-optimised over the full year says so in words in the heading and
+    the inputs (a trial saw "Result: ..., see GW432" and "time resolution: 8,760 hours" beside
+    its --days 12), and where the full-year dispatch was costed apart from the days' figure
+    both costs are printed (the trial saw $123.3/MWh in the headline, $124.3 in GW413)."""
+    from gigawatt.cli.supply_cmd import print_supply
+
+    polished = _synthetic(condition="optimal", days=None, polish={"days": 12})
+    words = "re-optimised over the full year from 12 representative days (GW432)"
+    page = render_supply_report(polished)
+    assert f'<h2 id="result">Result: {words}</h2>' in page
+    assert "8,760 hours (the plan of 12 representative days, re-optimised over the full year" in (
+        _text(page)
+    )
+    both = _synthetic(condition="optimal", year_cost_usd_per_mwh=101.04)
+    year = "the days'; $101.0/MWh dispatched over the full year"
+    assert f"cost per MWh of load ({year})" in html.unescape(_text(render_supply_report(both)))
+    print_supply(both)
+    assert f"cost: $100.0/MWh ({year})," in re.sub(r"\s+", " ", capsys.readouterr().out)
+    # equal once rounded: one figure
+    same = _synthetic(condition="optimal", year_cost_usd_per_mwh=100.04)
+    assert "dispatched over the full year" not in _text(render_supply_report(same))

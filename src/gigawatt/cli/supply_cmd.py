@@ -45,14 +45,20 @@ TechOpt = Annotated[
 def _tech_list(text: str | None) -> list[str] | None:
     if text is None:
         return None
-    # each once, in the order given: a repeated id would count its units twice in the
-    # whole-unit rule (the attack's nuclear-ap1000,nuclear-ap1000 flipped it to continuous)
-    items = list(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
-    if not items:
+    given = [t.strip() for t in text.split(",")]
+    if not any(given) or not all(given):  # "solar-pv,,battery-li-ion": one was left out?
         raise UserInputError(
             f"--tech expects comma-separated ids, e.g. nuclear-ap1000,solar-pv; got {text!r}"
         )
-    return items
+    # each once: a repeated id would count its units twice in the whole-unit rule (the
+    # attack's nuclear-ap1000,nuclear-ap1000 flipped it to continuous), and was dropped
+    # without a word until round 15 (the attack again: a typo for another id?)
+    twice = sorted({t for t in given if given.count(t) > 1})
+    if twice:
+        raise UserInputError(
+            f"--tech {text}: {', '.join(twice)} given twice; name each technology once"
+        )
+    return given
 
 
 def register(app: typer.Typer) -> None:
@@ -493,20 +499,25 @@ def _grid_options(
             "one: --grid ID for a flat record, or --grid-file FILE for hourly data"
         )
 
-    def usd_per_mwh(name: str, text: str | None) -> float | None:
-        text = with_unit(name, text, "cost per energy")  # a bare 80 would be 80 USD/J
+    def quantity(name: str, text: str | None, dimension: str) -> float | None:
+        """The option's value in SI, its parse errors named by the option (the attack read
+        "expected a power such as '700 W', got a mass '300 kg'" with no option)."""
+        text = with_unit(name, text, dimension)  # a bare 300 would be 300 W, 80 USD/J
         if text is None:
             return None
-        return parse_quantity(text, "cost per energy").value * J_PER_MWH
+        try:
+            return parse_quantity(text, dimension).value
+        except UserInputError as exc:
+            raise UserInputError(f"{name} {text!r}: {exc}") from None
 
-    capacity = with_unit("--grid-capacity", capacity, "power")  # a bare 300 would be 300 W
-
+    import_usd_per_j = quantity("--grid-price", price, "cost per energy")
+    export_usd_per_j = quantity("--export-price", export_price, "cost per energy")
     return GridOptions(
         grid=grid,
         file=grid_file,
-        import_price_usd_per_mwh=usd_per_mwh("--grid-price", price),
-        capacity_w=None if capacity is None else parse_quantity(capacity, "power").value,
-        export_price_usd_per_mwh=usd_per_mwh("--export-price", export_price),
+        import_price_usd_per_mwh=None if import_usd_per_j is None else import_usd_per_j * J_PER_MWH,
+        capacity_w=quantity("--grid-capacity", capacity, "power"),
+        export_price_usd_per_mwh=None if export_usd_per_j is None else export_usd_per_j * J_PER_MWH,
     )
 
 
@@ -588,7 +599,9 @@ def print_supply(result: SupplyResult) -> None:
     texts = cost_texts(result)
     _say(
         out,
-        f"cost: {texts['per_mwh']}, {texts['per_year']}; "
+        f"cost: {texts['per_mwh']}"
+        + (f" ({texts['year_per_mwh']})" if texts["year_per_mwh"] else "")
+        + f", {texts['per_year']}; "
         f"{texts['cfe']} carbon-free (hour by hour); {texts['co2']}; "
         f"curtailed {texts['curtailed']}; "
         # the solver's own time: a trial read "solved in 25.9 s" for a 108 s run

@@ -153,6 +153,11 @@ def _input_rows(result: SupplyResult) -> list[tuple[str, str]]:
                 else "storage cyclic within each day"
             )
             if result.days
+            # polished: the days chose the plan, the year dispatched it (a trial saw only
+            # "8,760 hours" beside its --days 12)
+            else f"8,760 hours (the plan of {result.polish['days']} representative days, "
+            "re-optimised over the full year: GW432)"
+            if result.polish
             else "8,760 hours",
         ),
         ("discount rate", "—" if c.get("discount_rate") is None else f"{c['discount_rate']:.2%}"),

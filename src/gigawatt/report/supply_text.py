@@ -62,14 +62,25 @@ _WHOLE_TOLERANCE = 1e-6
 
 def cost_texts(result: SupplyResult) -> dict[str, str]:
     """The headline figures as printed: ``$88.0/MWh``, ``$771M``, ``90.0%``, curtailment and
-    CO2 (``106 kt CO2/yr``, direct and grid imports, or ``no CO2``)."""
+    CO2 (``106 kt CO2/yr``, direct and grid imports, or ``no CO2``). Where the sizing's
+    full-year dispatch was costed (``year_cost_usd_per_mwh``) and rounds otherwise, the
+    ``year_per_mwh`` says so (``the days'; $124.3/MWh dispatched over the full year``),
+    else it is empty."""
     from gigawatt.report.format import fmt
     from gigawatt.report.supply_figures import negligible_as_zero  # numpy only
 
     curtailed = negligible_as_zero(result.curtailment_j, result)
     curtailed_share = curtailed / result.load_energy_j if result.load_energy_j else 0.0
+    per_mwh = f"${result.cost_usd_per_mwh:,.1f}/MWh"
+    year = result.year_cost_usd_per_mwh
+    # the days' figure beside the plan's own over the year: a trial read "$123.3/MWh" in the
+    # headline and "$124.3/MWh served" in GW413 and could not tell which to quote
+    both = year is not None and f"${year:,.1f}/MWh" != per_mwh
     return {
-        "per_mwh": f"${result.cost_usd_per_mwh:,.1f}/MWh",
+        "per_mwh": per_mwh,
+        "year_per_mwh": f"the days'; ${year:,.1f}/MWh dispatched over the full year"
+        if both
+        else "",
         "per_year": f"{fmt(result.cost_usd_per_year, 'cost_usd')} per year",
         "cfe": f"{100 * result.cfe_share:.1f}%",
         "curtailed": "none" if curtailed == 0 else f"{fmt(curtailed, 'curtailment_j')}/yr",
@@ -84,15 +95,16 @@ def outcome_words(result: SupplyResult) -> str:
     """How the solve finished, in words: ``optimal``, or ``stopped at the time limit, within
     2.3% of optimal`` when HiGHS stopped a whole-unit solve early with a proven gap; ``,
     then topped up`` where a top-up scaled the optimum (an attack read "optimal" next to
-    GW430's "not the full year's optimum"); ``re-optimised over the full year, see GW432``
-    where the days' capacities were (the dispatch is optimal, the plan a local
-    optimum); with representative days, ``over 24 representative days`` (a trial read
-    "optimal" beside a +4.18% error against the full year)."""
+    GW430's "not the full year's optimum"); ``re-optimised over the full year from 24
+    representative days (GW432)`` where the days' capacities were (the dispatch is optimal,
+    the plan a local optimum); with representative days, ``over 24 representative days``
+    (a trial read "optimal" beside a +4.18% error against the full year)."""
     from gigawatt.report.format import count_unit
     from gigawatt.supply.result import condition_words
 
-    if result.polish:
-        return "re-optimised over the full year, see GW432"
+    if result.polish:  # the trial read a bare "see GW432" as the report's heading
+        asked = count_unit(int(result.polish["days"]), "representative day")
+        return f"re-optimised over the full year from {asked} (GW432)"
     words = condition_words(result.condition)
     gap = result.whole_units.get("mip_gap")
     if result.condition != "optimal" and gap is not None and gap != float("inf"):

@@ -31,10 +31,32 @@ __all__ = [
     "SERVED_SHARE",
     "TOP_UP_MAX_SHARE",
     "TopUp",
+    "replay_blocker",
     "replay_certificate",
     "replayed_solution",
     "top_up",
 ]
+
+
+def replay_blocker(costs: Sequence[TechCosts]) -> str | None:
+    """Why the least-fossil dispatch cannot stand for the LP's for this mix of ``costs``, in
+    words (None where it can): the dispatch knows one fossil plant, variable sources and at
+    most one store (a grid link and whole units are the caller's to rule out)."""
+    storage = [c for c in costs if c.tech.role == "storage"]
+    fossil = [c for c in costs if c.tech.role != "storage" and not c.tech.carbon_free]
+    variable = [c for c in costs if c.tech.role == "variable"]
+    if len(storage) > 1:
+        return "more than one store"
+    if len(fossil) != 1:
+        return "no fossil plant" if not fossil else "more than one fossil plant"
+    if len(variable) + len(storage) + len(fossil) != len(costs):
+        return "a carbon-free firm plant"
+    # a variable cost on variable output: the LP curtails to save it, where this dispatch uses
+    # all it can (the attack, round 9: $90.0 against the LP's $87.9/MWh with a PV variable O&M
+    # of 20 $/MWh set)
+    if any(c.marginal_usd_per_mwh > 0 for c in variable):
+        return "a variable cost on a variable source"
+    return None
 
 
 def replay_certificate(
@@ -63,20 +85,11 @@ def replay_certificate(
     not return to its start over the year (see
     :func:`~gigawatt.supply.periods.least_fossil_flows`).
     """
+    if sizing.get("unit_p_nom") or replay_blocker(costs) is not None:
+        return None
     storage = [c for c in costs if c.tech.role == "storage"]
     fossil = [c for c in costs if c.tech.role != "storage" and not c.tech.carbon_free]
     variable = [c for c in costs if c.tech.role == "variable"]
-    if (
-        sizing.get("unit_p_nom")
-        or len(storage) > 1
-        or len(fossil) != 1
-        or len(variable) + len(storage) + len(fossil) != len(costs)
-        # a variable cost on variable output: the LP curtails to save it, where this dispatch
-        # uses all it can (the attack, round 9: $90.0 against the LP's $87.9/MWh with a PV
-        # variable O&M of 20 $/MWh set)
-        or any(c.marginal_usd_per_mwh > 0 for c in variable)
-    ):
-        return None
     load = np.asarray(series["load"], dtype=float)
     variable_mw = np.zeros_like(load)
     for c in variable:

@@ -32,6 +32,14 @@ if TYPE_CHECKING:
 
 __all__ = ["GridLink", "GridOptions", "read_grid_file"]
 
+#: Highest grid import or export price accepted [USD/MWh]: a bound on input, not a price. 20
+#: times the highest US wholesale offer cap ($5,000/MWh, ERCOT, since 2022); at 1e30 the
+#: solve failed with "could not size" and no word of the price (attack, round 15).
+MAX_PRICE_USD_PER_MWH = 1e5
+#: Largest grid connection accepted, in multiples of the load's peak [1]: a bound on input (a
+#: link beyond the peak only matters for exports); 1e30 W was taken silently (attack, round 15).
+MAX_CAPACITY_PER_PEAK = 1000
+
 #: kg CO2 per MWh in one g CO2 per kWh.
 KG_PER_MWH_PER_G_PER_KWH = 1.0
 
@@ -134,12 +142,18 @@ class GridOptions:
             ("--grid-price", price),
             ("--export-price", self.export_price_usd_per_mwh),
         ):
-            if value is not None and not (np.isfinite(value) and value >= 0):
-                raise UserInputError(f"{name} must be a finite price >= 0 USD/MWh; got {value}")
+            if value is not None and not (
+                np.isfinite(value) and 0 <= value <= MAX_PRICE_USD_PER_MWH
+            ):
+                raise UserInputError(
+                    f"{name} {value:,.6g} USD/MWh: a price from 0 to "
+                    f"{MAX_PRICE_USD_PER_MWH:,.0f} USD/MWh, e.g. {name} '80 USD/MWh'"
+                )
         if self.export_price_usd_per_mwh is not None and self.export_price_usd_per_mwh > price:
             raise UserInputError(
-                f"--export-price {self.export_price_usd_per_mwh:g} USD/MWh is above the import "
-                f"price {price:g}: the site would buy to resell; give an export price <= import"
+                f"--export-price {self.export_price_usd_per_mwh:,.2f} USD/MWh is above the "
+                f"import price {price:,.2f} USD/MWh: the site would buy to resell; give an "
+                "export price <= import"
             )
         if self.import_price_usd_per_mwh is None:  # said: the trial priced Nordic imports so
             self.notes.append(
@@ -152,9 +166,11 @@ class GridOptions:
                 }
             )
         capacity_mw = peak_mw if self.capacity_w is None else self.capacity_w / 1e6
-        if not (np.isfinite(capacity_mw) and capacity_mw >= 0):
+        if not (np.isfinite(capacity_mw) and 0 <= capacity_mw <= MAX_CAPACITY_PER_PEAK * peak_mw):
             raise UserInputError(
-                f"--grid-capacity must be a finite power >= 0; got {capacity_mw} MW"
+                f"--grid-capacity {capacity_mw:,.6g} MW: a power from 0 to "
+                f"{MAX_CAPACITY_PER_PEAK:,} times the load's peak ({peak_mw:,.6g} MW), "
+                "e.g. --grid-capacity '300 MW'"
             )
         reference = params["grid_fossil_reference_kg_per_j"] * J_PER_MWH
         if self.file is not None:

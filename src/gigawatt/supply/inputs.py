@@ -169,12 +169,18 @@ def tech_values(
     dists = {}
     for name, raw in (overrides or {}).items():
         if name not in nodes:
-            close = difflib.get_close_matches(name, list(nodes), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            # the closest name alone, or the pattern: a trial got 286 characters with a
+            # Python list and three guesses
+            close = difflib.get_close_matches(name, list(nodes), n=1)
+            hint = (
+                f"did you mean {close[0]}?"
+                if close
+                else f"names are <quantity>_<technology>_<unit>, e.g. {next(iter(nodes), '')} "
+                "(each run lists its names under assumptions)"
+            )
             raise UserInputError(
-                f"overrides={{'{name}': {raw}}}: no such supply parameter for "
-                f"{[t.id for t in techs]}{hint} "
-                f"(names are <field>_<technology><unit>, e.g. {next(iter(nodes), '')})"
+                f"overrides={{'{name}': {raw}}}: no supply parameter of that name for "
+                f"{', '.join(t.id for t in techs)}; {hint}"
             )
         try:
             dists[name] = parse_node_value(name, raw)

@@ -4,8 +4,11 @@ Each candidate unit of a firm technology gets its own hourly availability (1 run
 sampled with a seeded generator from the technology's cited outage parameters:
 
 - refuelling (``refuelling_interval_s``, ``refuelling_outage_s``): a unit refuelled every
-  ``I`` months has a refuelling outage in a given year with probability 12/I; it starts at a
-  uniformly drawn hour and lasts a duration drawn from the cited range;
+  ``I`` months has a refuelling outage in a given year with probability 12/I; it lasts a
+  duration drawn from the cited range and starts at an hour drawn uniformly among those that
+  keep it clear of the earlier units' refuelling (planned outages are scheduled by the
+  operator, so one owner's units are refuelled one at a time); only where no such start is
+  left may two overlap;
 - forced outages (``forced_outage_rate``, ``forced_outage_duration_s``): events of the cited
   mean duration ``D`` arrive at random hours, their number Poisson with mean
   ``EFOR × 8760 h / D`` (so the expected share of hours out is about the EFOR).
@@ -43,6 +46,12 @@ def sample_unit_availability(
         level = tech.availability.central if tech.availability else 1.0
         return [np.full(hours, level) for _ in range(n_units)]
     out: list[np.ndarray] = []
+    # Refuelling is planned: US plants refuel every 18-24 months, timed by the operator to the
+    # spring and fall (EIA, Today in Energy, 9 Oct 2019), so one owner refuels its units one at
+    # a time. A chosen setting (a rule, no number): drawn independently, two of three AP1000s
+    # shared a refuelling month (238 h with two out) and a 1 GW CFE-1 plan with whole units
+    # needed three units or none (round 15 trial). Forced outages still fall independently.
+    refuelling = np.zeros(hours, dtype=bool)  # the hours earlier units' refuelling takes
     for _ in range(n_units):
         profile = np.ones(hours)
         if tech.refuelling_interval_s is not None and tech.refuelling_outage_s is not None:
@@ -50,7 +59,13 @@ def sample_unit_availability(
             if rng.random() < min(1.0, SECONDS_PER_YEAR / interval_s):
                 outage_s = float(rng.uniform(*tech.refuelling_outage_s.bounds))
                 length = round(outage_s / SECONDS_PER_HOUR)
-                _cut(profile, int(rng.integers(hours)), length)
+                starts = _clear_starts(refuelling, length)
+                if starts.size == 0:  # the year is full: they overlap
+                    start = int(rng.integers(hours))
+                else:  # uniform among the clear starts
+                    start = int(starts[rng.integers(starts.size)])
+                _cut(profile, start, length)
+                refuelling[(start + np.arange(length)) % hours] = True
         if tech.forced_outage_rate is not None and tech.forced_outage_duration_s is not None:
             rate = float(rng.uniform(*tech.forced_outage_rate.bounds))
             length = max(1, round(tech.forced_outage_duration_s.central / SECONDS_PER_HOUR))
@@ -58,6 +73,18 @@ def sample_unit_availability(
                 _cut(profile, int(rng.integers(hours)), length)
         out.append(profile)
     return out
+
+
+def _clear_starts(taken: np.ndarray, length: int) -> np.ndarray:
+    """The start hours (shape (k,)) of a ``length``-hour window, wrapping at the end of the
+    year like :func:`_cut`, that miss every ``True`` hour of ``taken`` (shape (hours,))."""
+    hours = taken.shape[0]
+    if length >= hours:
+        return np.zeros(0, dtype=int)
+    # taken hours in each window, by a running sum over the year followed by its start
+    counts = np.concatenate(([0], np.cumsum(np.concatenate((taken, taken)))))
+    inside = counts[length : length + hours] - counts[:hours]
+    return np.flatnonzero(inside == 0)
 
 
 def _cut(profile: np.ndarray, start: int, length: int) -> None:

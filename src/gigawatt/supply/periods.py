@@ -170,6 +170,7 @@ def aggregate_periods(
     weights = np.repeat([float(counts[k]) for k in clusters], HOURS_PER_PERIOD)
     order = np.array([position[int(k)] for k in result.cluster_assignments], dtype=int)
     _one_day_clusters_exact(out, series, order)
+    _units_as_hourly_means(out, series, order)
     rmse_by_column = getattr(result.accuracy, "rmse", None)
     rmse = (
         float(np.mean(np.asarray(rmse_by_column, dtype=float)))
@@ -178,6 +179,30 @@ def aggregate_periods(
     )
     n_extreme = max(0, len(clusters) - n_periods)
     return Periods(out, weights, order, HOURS_PER_PERIOD, n_extreme, rmse, tuple(extreme_names))
+
+
+def _units_as_hourly_means(
+    out: dict[str, np.ndarray], series: dict[str, np.ndarray], order: np.ndarray
+) -> None:
+    """Set each whole unit's availability (``tid#i``) in each typical period to the mean, hour
+    by hour, of its days, in place (shapes as :func:`_one_day_clusters_exact`).
+
+    Why: the distribution representation sorts each profile on its own, so the hours a unit is
+    out land at the same hours of a typical day for every unit: two AP1000s whose refuelling
+    never overlaps (8,760 h with at most one out) had 822 weighted hours with less than one
+    unit available in 12 typical days, and a 1 GW CFE-1 plan bought a 977 MW battery for them
+    (+6.9% on the full year, round 15). A mean of the same days keeps each unit's hours out
+    (the weighted mean is the year's) and never puts two units out where no day has them."""
+    p = HOURS_PER_PERIOD
+    periods = len(out["load"]) // p
+    for name in out:
+        if UNIT_SEPARATOR not in name:
+            continue
+        days = series[name].reshape(-1, p)
+        sums = np.zeros((periods, p))
+        np.add.at(sums, order, days)
+        counts = np.bincount(order, minlength=periods)[:, None]
+        out[name] = np.where(counts > 0, sums / np.maximum(counts, 1), 1.0).reshape(-1)
 
 
 def _one_day_clusters_exact(

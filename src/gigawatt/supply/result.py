@@ -612,7 +612,12 @@ def _summarise(
             ]
             if names:
                 stack = np.array([year[name] for name in names]) < 0.5
-                seen = np.array([series[name] for name in names]) < 0.5
+                # the share of each unit out in each modelled hour: 0 or 1 over the full
+                # year; in typical days the mean of their days (periods), so a typical hour
+                # holds part of an outage (round 15: "< 0.5" there counted 24 h of 2,245)
+                normal = np.array([[max(float(np.max(year[name])), 1e-12)] for name in names])
+                share_out = np.clip(1 - np.array([series[name] for name in names]) / normal, 0, 1)
+                seen = share_out > 1e-9
                 out_hours[tid] = {
                     # in the sampled year (8,760 h) ...
                     "unit_hours_out": float(stack.sum()),
@@ -621,7 +626,10 @@ def _summarise(
                     "hours_with_two_out": float((stack.sum(axis=0) >= 2).sum()),
                     # ... and in the snapshots the optimiser saw (typical days weighted by
                     # the days they stand for; equal to the above for a full year)
-                    "modelled_hours_with_a_unit_out": float(np.sum(weights * seen.any(axis=0))),
+                    # (a typical hour counts the share of a unit out, at most one hour)
+                    "modelled_hours_with_a_unit_out": float(
+                        np.sum(weights * np.minimum(share_out.sum(axis=0), 1.0))
+                    ),
                     # what supplied the load in those modelled hours (shares of the supply)
                     "served_by": _served_by(dispatch, weights, np.asarray(seen.any(axis=0))),
                 }
