@@ -185,7 +185,14 @@ def test_storage_alone_is_infeasible() -> None:
         ),
         (
             {"technologies": ["nuclear-ap1000"], "days": 4, "polish": True, "near_optimal": 0.01},
-            "polish=True cannot run here: near_optimal keeps",
+            "polish=True cannot run here: near_optimal=0.01",
+        ),
+        # the attack, round 15: aliases of one technology merged without a word, and
+        # --set discount_rate=7% read "--set --discount-rate 7%: no supply parameter"
+        ({"technologies": ["gas", "ccgt"]}, "gas and ccgt both name gas-ccgt"),
+        (
+            {"technologies": ["nuclear-ap1000"], "overrides": {"discount_rate": "7%"}},
+            "the discount rate is an option of its own",
         ),
         # where the least-fossil dispatch cannot check its plans (the attack: --polish with
         # --integer or --grid ran, rc 0, with nothing said)

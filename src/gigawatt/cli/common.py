@@ -124,6 +124,11 @@ def parse_sets(values: Sequence[str] | None) -> dict[str, str]:
             raise UserInputError(
                 f"--set expects NAME=VALUE, e.g. --set pue='1.1 to 1.4'; got {item!r}"
             )
+        if name.strip() in overrides:  # the last one won without a word (attack, round 15)
+            raise UserInputError(
+                f"--set {name.strip()} given twice ({overrides[name.strip()]!s} and "
+                f"{dist.strip()}); give each name once"
+            )
         overrides[name.strip()] = TypedValue(dist.strip())
     return overrides
 

@@ -223,8 +223,9 @@ def register(app: typer.Typer) -> None:
                 "no top-up of at most 1% of its cost serves it, re-optimise its capacities "
                 "over the full year (each plan dispatched hour by hour; GW432) instead of "
                 "adding exact days; the answer is then that plan's full-year dispatch. On by "
-                "default; not with --near-optimal or --fallback-full-year, a grid link, "
-                "whole units, or more than one store or fossil plant.",
+                "default where it can run: one fossil plant, variable sources and at most one "
+                "store; not with a carbon-free firm plant, a grid link, whole units, "
+                "--near-optimal or --fallback-full-year.",
                 show_default=False,
             ),
         ] = None,

@@ -229,7 +229,7 @@ def _check_load(load_w: np.ndarray, what: str) -> None:
         shown = (
             "a non-finite value"
             if not np.isfinite(peak)
-            else (f"{peak:.3g} W" if peak > MAX_LOAD_W else format_quantity(peak, "W"))
+            else (f"{peak:.7g} W" if peak > MAX_LOAD_W else format_quantity(peak, "W"))
         )
         raise UserInputError(
             f"the load {what} peaks at {shown}, beyond what the hourly sizing can solve "
@@ -331,10 +331,16 @@ def size_supply(
             "e.g. technologies=['nuclear-ap1000', 'solar-pv', 'battery-li-ion']"
         )
     techs: list[Technology] = []
+    named_as: dict[str, str] = {}  # technology id -> the name it was given as
     for ident in technologies:
         tech = cat.typed(Technology, ident)
-        if tech not in techs:
-            techs.append(tech)
+        if tech.id in named_as:  # "gas,ccgt": merged without a word until round 15 (attack)
+            raise UserInputError(
+                f"technologies={','.join(technologies)}: {named_as[tech.id]} and {ident} both "
+                f"name {tech.id}; give each technology once"
+            )
+        named_as[tech.id] = ident
+        techs.append(tech)
     cost_year_note = None
     if year is not None:
         from gigawatt.supply.equivalents import TechNodes, tech_key
@@ -392,7 +398,8 @@ def size_supply(
         instead = (
             "fallback=True solves the full year where the days fall short"
             if fallback
-            else "near_optimal keeps the days' sizing (its ranges are the days' model's)"
+            else f"near_optimal={_with_percent(near_optimal)} keeps the days' sizing (its "
+            "ranges are the days' model's)"
             if near_optimal is not None
             else None
         )
@@ -1594,10 +1601,20 @@ def _periods_note(
 ) -> dict[str, str]:
     """Warning GW411: how many representative and extreme days stand for the year (and, with
     ``storage`` offered, how it is carried between them)."""
+    # tsam keeps a day picked for two extremes once: said, as the reasons then outnumber the
+    # days (a trial counted 13 reasons beside "12 extreme or exact days")
+    reasons = sum(int(n.split()[0]) if n[:1].isdigit() else 1 for n in periods.extreme_names)
+    shared = reasons - periods.n_extreme
     extremes = (
         f" plus {periods.n_extreme} extreme or exact day{'' if periods.n_extreme == 1 else 's'} "
         "(kept for: "
-        f"{', '.join(periods.extreme_names)})"
+        f"{', '.join(periods.extreme_names)}"
+        + (
+            f"; {'one day' if shared == 1 else f'{shared} days'} kept for two of these"
+            if shared > 0
+            else ""
+        )
+        + ")"
         if periods.n_extreme
         else ""
     )

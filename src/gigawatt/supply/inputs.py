@@ -168,6 +168,11 @@ def tech_values(
                 nodes[names.leaf(f)] = (t.id, f)
     dists = {}
     for name, raw in (overrides or {}).items():
+        if name == "discount_rate":  # the attack's --set discount_rate=7% read garbled
+            raise UserInputError(
+                "the discount rate is an option of its own, not a technology parameter: "
+                "e.g. discount_rate=0.07 for 7%"
+            )
         if name not in nodes:
             # the closest name alone, or the pattern: a trial got 286 characters with a
             # Python list and three guesses
