@@ -233,6 +233,7 @@ def test_reserve_states_n_minus_1_and_what_served_the_outage_hours() -> None:
     outage = reserve["outages"]["nuclear-ap1000"]
     assert outage["hours_with_a_unit_out"] == hours
     assert outage["served_by"] == {"nuclear-ap1000": pytest.approx(1.0, rel=1e-6)}
+    assert outage["served_by_two_out"] == {}  # one unit out at a time: no such hour
 
 
 def _held_gas(dark_load_mw: float, first_unit_out: bool) -> dict[str, Any]:

@@ -475,6 +475,17 @@ def test_reserve_is_in_the_report_as_in_the_terminal(capsys: pytest.CaptureFixtu
         "nuclear-ap1000: at least one built unit is out 1,234 h in the sampled year, two or "
         "more at once 266 h; in those hours supply came from gas-ccgt 70%, battery-li-ion 30%",
     ]
+    # what the hours with two out were served by, where given (a trial read "battery 0%"
+    # beside a battery bought for the 8 hours two units were out)
+    two = _synthetic()
+    outages = two.reserve["outages"]["nuclear-ap1000"]  # type: ignore[index]
+    two.reserve = {
+        **two.reserve,
+        "outages": {"nuclear-ap1000": {**outages, "served_by_two_out": {"battery-li-ion": 1.0}}},
+    }
+    assert reserve_parts(two)[-1].endswith(
+        "gas-ccgt 70%, battery-li-ion 30%; with two or more out, from battery-li-ion 100%"
+    )
     # below the peak with storage: what the hours above it rely on is said (a trial read
     # "29% short of the peak" beside 473 MW of storage as an alarm)
     below = _synthetic()

@@ -306,13 +306,21 @@ def reserve_parts(result: SupplyResult) -> list[str]:
             )
         served = hours.get("served_by", {})
         if served:
-            part += "; in those hours supply came from " + ", ".join(
-                f"{k} {v:.0%}" for k, v in sorted(served.items(), key=lambda kv: -kv[1])
-            )
+            part += "; in those hours supply came from " + _shares(served)
         else:
             part += " (covered by the other units, storage or backup)"
+        if hours.get("served_by_two_out"):
+            part += "; with two or more out, from " + _shares(hours["served_by_two_out"])
         parts.append(part)
     return parts
+
+
+def _shares(served: dict[str, float]) -> str:
+    """``nuclear-ap1000 77%, battery-li-ion 23%``: the largest share first; a share that
+    rounds to 0% is left out (a trial read "battery-li-ion 0%")."""
+    return ", ".join(
+        f"{k} {v:.0%}" for k, v in sorted(served.items(), key=lambda kv: -kv[1]) if v >= 0.005
+    )
 
 
 def full_year_words(result: SupplyResult) -> str:

@@ -632,6 +632,12 @@ def _summarise(
                     ),
                     # what supplied the load in those modelled hours (shares of the supply)
                     "served_by": _served_by(dispatch, weights, np.asarray(seen.any(axis=0))),
+                    # ... and in those with more than one unit's worth out, the cover N-1
+                    # does not give (a trial read "battery 0%" beside a battery bought for
+                    # the 8 hours two units were out); empty where there are none
+                    "served_by_two_out": _served_by(
+                        dispatch, weights, np.asarray(share_out.sum(axis=0) > 1 + 1e-9)
+                    ),
                 }
         reserve["outages"] = out_hours
     cost_per_year = per_mwh * mean_w * SECONDS_PER_YEAR / J_PER_MWH
