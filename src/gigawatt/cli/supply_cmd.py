@@ -528,6 +528,7 @@ def print_supply(result: SupplyResult) -> None:
 
     from gigawatt.report.format import fixed, percent
     from gigawatt.report.supply_text import (
+        NBSP,
         caution_words,
         cost_texts,
         full_year_words,
@@ -597,7 +598,11 @@ def print_supply(result: SupplyResult) -> None:
     out.print(table)
     if note:
         _say(out, note)
-    texts = cost_texts(result)
+    # each figure unbroken at the wrap (a trial read "348 kt" / "CO2/yr" and "9.8" / "s");
+    # the full-year phrase wraps as words
+    texts = {
+        k: v if k == "year_per_mwh" else v.replace(" ", NBSP) for k, v in cost_texts(result).items()
+    }
     _say(
         out,
         f"cost: {texts['per_mwh']}"
@@ -606,8 +611,9 @@ def print_supply(result: SupplyResult) -> None:
         f"{texts['cfe']} carbon-free (hour by hour); {texts['co2']}; "
         f"curtailed {texts['curtailed']}; "
         # the solver's own time: a trial read "solved in 25.9 s" for a 108 s run
-        f"{solver_words(result.solver)} {result.solve_time_s:.1f} s (the plan's solves alone"
-        + (f"; {result.elapsed_s:.1f} s in all)" if result.elapsed_s is not None else ")"),
+        f"{solver_words(result.solver)} {result.solve_time_s:.1f}{NBSP}s (the plan's solves "
+        "alone"
+        + (f"; {result.elapsed_s:.1f}{NBSP}s in all)" if result.elapsed_s is not None else ")"),
     )
     caution = caution_words(result)
     if caution:
