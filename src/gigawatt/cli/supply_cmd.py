@@ -511,14 +511,16 @@ def _grid_options(
         except UserInputError as exc:
             raise UserInputError(f"{name} {text!r}: {exc}") from None
 
-    import_usd_per_j = quantity("--grid-price", price, "cost per energy")
-    export_usd_per_j = quantity("--export-price", export_price, "cost per energy")
+    def usd_per_mwh(name: str, text: str | None) -> float | None:
+        usd_per_j = quantity(name, text, "cost per energy")
+        return None if usd_per_j is None else usd_per_j * J_PER_MWH
+
     return GridOptions(
         grid=grid,
         file=grid_file,
-        import_price_usd_per_mwh=None if import_usd_per_j is None else import_usd_per_j * J_PER_MWH,
+        import_price_usd_per_mwh=usd_per_mwh("--grid-price", price),
         capacity_w=quantity("--grid-capacity", capacity, "power"),
-        export_price_usd_per_mwh=None if export_usd_per_j is None else export_usd_per_j * J_PER_MWH,
+        export_price_usd_per_mwh=usd_per_mwh("--export-price", export_price),
     )
 
 

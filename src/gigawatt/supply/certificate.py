@@ -38,13 +38,22 @@ __all__ = [
 ]
 
 
+def _by_role(
+    costs: Sequence[TechCosts],
+) -> tuple[list[TechCosts], list[TechCosts], list[TechCosts]]:
+    """``costs`` as (stores, fossil plants, variable sources); a carbon-free firm plant is in
+    none of them."""
+    storage = [c for c in costs if c.tech.role == "storage"]
+    fossil = [c for c in costs if c.tech.role != "storage" and not c.tech.carbon_free]
+    variable = [c for c in costs if c.tech.role == "variable"]
+    return storage, fossil, variable
+
+
 def replay_blocker(costs: Sequence[TechCosts]) -> str | None:
     """Why the least-fossil dispatch cannot stand for the LP's for this mix of ``costs``, in
     words (None where it can): the dispatch knows one fossil plant, variable sources and at
     most one store (a grid link and whole units are the caller's to rule out)."""
-    storage = [c for c in costs if c.tech.role == "storage"]
-    fossil = [c for c in costs if c.tech.role != "storage" and not c.tech.carbon_free]
-    variable = [c for c in costs if c.tech.role == "variable"]
+    storage, fossil, variable = _by_role(costs)
     if len(storage) > 1:
         return "more than one store"
     if len(fossil) != 1:
@@ -87,9 +96,7 @@ def replay_certificate(
     """
     if sizing.get("unit_p_nom") or replay_blocker(costs) is not None:
         return None
-    storage = [c for c in costs if c.tech.role == "storage"]
-    fossil = [c for c in costs if c.tech.role != "storage" and not c.tech.carbon_free]
-    variable = [c for c in costs if c.tech.role == "variable"]
+    storage, fossil, variable = _by_role(costs)
     load = np.asarray(series["load"], dtype=float)
     variable_mw = np.zeros_like(load)
     for c in variable:

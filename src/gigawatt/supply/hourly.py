@@ -54,9 +54,10 @@ from gigawatt.supply.periods import (
     Periods,
     add_exact_days,
     aggregate_periods,
+    reason_count,
     replay_unserved,
 )
-from gigawatt.supply.polish import Polished, polish_capacities
+from gigawatt.supply.polish import POLISHED_EXCESS_MAX, Polished, polish_capacities
 from gigawatt.supply.profiles import (
     HOURS,
     LOAD_SHAPES,
@@ -870,7 +871,8 @@ def size_supply(
                                     f"of {near_optimal * 100:g}%; the ranges are the days' "
                                     "model's): "
                                     "without them they would be (in our 24-day test cases "
-                                    "then at most 1.3% above the full-year optimum)",
+                                    f"then at most {POLISHED_EXCESS_MAX:.1%} above the "
+                                    "full-year optimum)",
                                 }
                             )
                     if found is not None:
@@ -1590,7 +1592,8 @@ def _polish_note(
         f"re-optimised over the full year ({polished.plans} plans, each dispatched hour by "
         f"hour): ${cost:,.1f}/MWh, and the dispatch shown is the full year's. A local "
         "optimum: in our test cases with a fossil limit (24 days, weather years 0-5) such "
-        "plans cost up to 1.3% more than the full-year optimum (the days' own sizings up to "
+        f"plans cost up to {POLISHED_EXCESS_MAX:.1%} more than the full-year optimum (the "
+        "days' own sizings up to "
         "4.2%); from 2-6 days, within 2% in 8 of 9 and 4.7% in one"
         + ("" if check_error else "; check_error=True measures it"),
     }
@@ -1603,8 +1606,7 @@ def _periods_note(
     ``storage`` offered, how it is carried between them)."""
     # tsam keeps a day picked for two extremes once: said, as the reasons then outnumber the
     # days (a trial counted 13 reasons beside "12 extreme or exact days")
-    reasons = sum(int(n.split()[0]) if n[:1].isdigit() else 1 for n in periods.extreme_names)
-    shared = reasons - periods.n_extreme
+    shared = reason_count(periods.extreme_names) - periods.n_extreme
     extremes = (
         f" plus {periods.n_extreme} extreme or exact day{'' if periods.n_extreme == 1 else 's'} "
         "(kept for: "

@@ -65,7 +65,7 @@ def sample_unit_availability(
                 else:  # uniform among the clear starts
                     start = int(starts[rng.integers(starts.size)])
                 _cut(profile, start, length)
-                refuelling[(start + np.arange(length)) % hours] = True
+                refuelling |= profile == 0  # its only outage so far: the refuelling
         if tech.forced_outage_rate is not None and tech.forced_outage_duration_s is not None:
             rate = float(rng.uniform(*tech.forced_outage_rate.bounds))
             length = max(1, round(tech.forced_outage_duration_s.central / SECONDS_PER_HOUR))

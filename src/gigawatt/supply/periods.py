@@ -37,6 +37,7 @@ __all__ = [
     "add_exact_days",
     "aggregate_periods",
     "least_fossil_flows",
+    "reason_count",
     "replay_shortfall",
     "replay_unserved",
 ]
@@ -389,7 +390,7 @@ def add_exact_days(periods: Periods, series: dict[str, np.ndarray], days: list[i
     if added:  # one entry for every round of refinement: "18 days ...", not "16 ..., 2 ..."
         earlier = 0
         if names and names[-1].endswith(_REFINED):
-            earlier = int(names[-1].split()[0])
+            earlier = reason_count(names[-1:])
             names = names[:-1]
         names = (*names, f"{earlier + added}{_REFINED}")
         # the units' means again, without the days now standing for themselves: else their
@@ -416,3 +417,10 @@ REFINE_DAYS_PER_ROUND = 8
 
 #: How :func:`add_exact_days` names the days it added (after their count).
 _REFINED = " days the full-year check found short"
+
+
+def reason_count(names: tuple[str, ...]) -> int:
+    """How many days the reasons ``names`` (:attr:`Periods.extreme_names`) keep: one per
+    extreme, and the count of ``"18 days the full-year check found short"``; more than
+    ``n_extreme`` where tsam kept one day for two extremes."""
+    return sum(int(n.split()[0]) if n.endswith(_REFINED) else 1 for n in names)
