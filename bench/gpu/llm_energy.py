@@ -190,6 +190,17 @@ def over_budget(elapsed_s: float, expected_s: float, budget_s: float) -> bool:
     return elapsed_s + expected_s > budget_s
 
 
+def keep_going(
+    window_s: float, elapsed_s: float, generate_s: float, min_seconds: float, budget_s: float
+) -> bool:
+    """Whether a window of ``window_s`` [s] so far needs another generation of ``generate_s``.
+
+    It does while it holds less than ``min_seconds`` [s] of generation and the next one
+    ends within ``budget_s`` [s] of the run's start (``elapsed_s`` [s] so far).
+    """
+    return window_s < min_seconds and not over_budget(elapsed_s, generate_s, budget_s)
+
+
 #: A Llama small enough to generate 128 tokens on a CPU in a second (smoke runs only).
 TINY: dict[str, Any] = {
     **MODELS["llama-1b"],
@@ -333,10 +344,23 @@ def run(
                     sync=sync,
                     metadata=metadata,
                 ) as w:
-                    for _ in range(repeats):
+                    # the warm-up's time includes one-off kernel setup, so ``repeats`` can fall
+                    # short of ``min_seconds``: generate on until the window holds that much,
+                    # while the next generation still fits in the budget
+                    window_started = time.monotonic()
+                    done = 0
+                    while done < repeats or keep_going(
+                        time.monotonic() - window_started,
+                        time.monotonic() - started,
+                        (time.monotonic() - window_started) / done,
+                        min_seconds,
+                        budget_s,
+                    ):
                         out = model.generate(prompt, **kwargs)
+                        done += 1
                         new_tokens = int(out.shape[1]) - PROMPT_TOKENS
                         w.add_tokens(prompt=batch * PROMPT_TOKENS, output=batch * new_tokens)
+                    repeats = done
             res = w.result
             assert res is not None
             dev = res.devices[0]

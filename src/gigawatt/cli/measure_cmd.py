@@ -703,10 +703,30 @@ def calibrate_command(
         list[str] | None, typer.Option("--window", help="Use only these window ids (repeatable).")
     ] = None,
     catalog_files: CatalogOpt = None,
+    fit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fit",
+            help="Leaves to fit (repeatable or comma-separated; default mbu,mfu,"
+            "power_fraction_full; also step_overhead_s, overhead_activity). A host-bound stack "
+            "(no CUDA graphs) fits better with step_overhead_s added.",
+        ),
+    ] = None,
 ) -> None:
-    """Fit the inference estimator's efficiency factors (MBU, MFU, power fraction) to stored
-    windows with tokens and a known model/accelerator/batch; write a catalogue overlay."""
-    from gigawatt.measure.calibrate import calibrate, default_overlay_path
+    """Fit the inference estimator's efficiency factors (MBU, MFU, power fraction; or the
+    leaves --fit names) to stored windows with tokens and a known model/accelerator/batch;
+    write a catalogue overlay."""
+    from gigawatt.measure.calibrate import (
+        PARAMETERS,
+        calibrate,
+        check_parameters,
+        default_overlay_path,
+    )
+
+    parameters = (
+        tuple(name.strip() for item in fit for name in item.split(",")) if fit else PARAMETERS
+    )
+    check_parameters(parameters)
 
     target = _store(store)
     if not target.path.exists():
@@ -714,7 +734,11 @@ def calibrate_command(
             f"no measurement store at {target.path}; record windows with tokens first"
         )
     report = calibrate(
-        target, output or default_overlay_path(), window_ids=window, catalog_files=catalog_files
+        target,
+        output or default_overlay_path(),
+        window_ids=window,
+        catalog_files=catalog_files,
+        parameters=parameters,
     )
     if json_:
         emit_json(report)

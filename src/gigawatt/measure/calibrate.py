@@ -6,11 +6,19 @@ Each usable window (complete, with measured GPU energy, output tokens and the me
 ``y = GPU energy / output tokens`` [J/token]. The estimator predicts the same quantity at the
 gpu boundary as ``gpu_energy_per_output_token_with_prefill_j`` (prefill included, as in the
 window). The leaves ``mbu``, ``mfu`` and ``power_fraction_full`` (see
-:mod:`gigawatt.demand.inference`) are fitted by bounded least squares on
-``log(predicted) - log(measured)`` (scipy ``least_squares``, trust-region reflective), in log
-space and bounded to (0.01, 1], with a weak prior pulling each leaf toward its catalogue
-central value (weight :data:`PRIOR_WEIGHT` per log unit) so that leaves the data cannot
-identify (e.g. ``mfu`` when every window is memory-bound) stay at their defaults.
+:mod:`gigawatt.demand.inference`), or any of :data:`FITTABLE` the caller names, are fitted
+by bounded least squares on ``log(predicted) - log(measured)`` (scipy ``least_squares``,
+trust-region reflective), in log space within each leaf's bounds in :data:`FITTABLE`, with a
+weak prior pulling each leaf toward its catalogue central value (weight :data:`PRIOR_WEIGHT`
+per log unit) so that leaves the data cannot identify (e.g. ``mfu`` when every window is
+memory-bound) stay at their defaults.
+
+A host-bound stack (Hugging Face ``generate`` without CUDA graphs: on an H200, 12 ms per
+decode step of Llama 3.2 1B at batch 1 against the estimator's 2.3 ms, at half its power;
+``bench/gpu/results/``) is described by the host-side ``step_overhead_s``, not by a low MBU
+alone: add it to ``parameters``. Energy alone fixes only the energy of a host gap,
+``step_overhead_s x (idle + overhead_activity x range)``, so ``overhead_activity`` (fittable
+too) trades off against it; fit one of the two.
 
 The result is a user catalogue overlay (kind ``parameter``, replacing the built-in records of
 those nodes) whose source names the measurement windows; the estimator's error against every
@@ -36,6 +44,7 @@ if TYPE_CHECKING:
     from gigawatt.measure.store import Store
 
 __all__ = [
+    "FITTABLE",
     "PARAMETERS",
     "CalibrationPoint",
     "calibrate",
@@ -44,13 +53,22 @@ __all__ = [
     "usable_points",
 ]
 
-#: Leaves fitted, in order.
+#: Leaves fitted by default, in order.
 PARAMETERS = ("mbu", "mfu", "power_fraction_full")
+#: Leaves that can be fitted: (lower bound, upper bound, SI unit or "" for a fraction). The
+#: fractions' lower bound keeps the log-space fit finite; 1 us to 1 s spans every host step
+#: time the catalogue's sources report (0.5-10 ms) with room on both sides. Fit settings, not
+#: physical figures.
+FITTABLE: dict[str, tuple[float, float, str]] = {
+    "mbu": (0.01, 1.0, ""),
+    "mfu": (0.01, 1.0, ""),
+    "power_fraction_full": (0.01, 1.0, ""),
+    "overhead_activity": (0.01, 1.0, ""),
+    "step_overhead_s": (1e-6, 1.0, "s"),
+}
 #: Weight of the prior residual (log(value / catalogue central)) relative to one window's
 #: log error: a fit setting, not a physical figure.
 PRIOR_WEIGHT = 0.1
-#: Lower bound of every fitted fraction (upper bound 1).
-LOWER_BOUND = 0.01
 
 
 @dataclass(frozen=True)
@@ -142,10 +160,16 @@ def _predict(inputs: dict[str, Input], p: CalibrationPoint, values: dict[str, fl
 def fit(
     points: Sequence[CalibrationPoint], cat: Catalog, parameters: Sequence[str] = PARAMETERS
 ) -> tuple[dict[str, float], dict[str, float], list[dict[str, str]]]:
-    """(fitted values, catalogue central values, skipped points) for ``parameters``."""
+    """(fitted values, catalogue central values, skipped points) for ``parameters``.
+
+    Raises:
+        UserInputError: a name outside :data:`FITTABLE`, a name given twice, or fewer usable
+            points than parameters.
+    """
     import numpy as np
     from scipy.optimize import least_squares
 
+    check_parameters(parameters)
     usable: list[tuple[CalibrationPoint, dict[str, Input]]] = []
     skipped: list[dict[str, str]] = []
     for p in points:
@@ -163,11 +187,31 @@ def fit(
         pred = np.log([_predict(inp, p, values) for p, inp in usable])
         return np.concatenate([pred - log_y, PRIOR_WEIGHT * (x - x0)])
 
-    lower = math.log(LOWER_BOUND)
-    x_start = np.clip(x0, lower + 1e-9, -1e-9)
-    solution = least_squares(residuals, x_start, bounds=(lower, 0.0), method="trf")
+    lower = np.log([FITTABLE[n][0] for n in parameters])
+    upper = np.log([FITTABLE[n][1] for n in parameters])
+    x_start = np.clip(x0, lower + 1e-9, upper - 1e-9)
+    solution = least_squares(residuals, x_start, bounds=(lower, upper), method="trf")
     fitted = {n: float(v) for n, v in zip(parameters, np.exp(solution.x), strict=True)}
     return fitted, defaults, skipped
+
+
+def check_parameters(parameters: Sequence[str]) -> None:
+    """Refuse names outside :data:`FITTABLE`, repeats and an empty list (UserInputError)."""
+    import difflib
+
+    known = ", ".join(FITTABLE)
+    if not parameters:
+        raise UserInputError(f"--fit names no parameter; choose from {known}")
+    for name in parameters:
+        if name not in FITTABLE:
+            close = difflib.get_close_matches(name, list(FITTABLE), n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise UserInputError(
+                f"--fit {name!r} is not a fitted parameter; {hint}choose from {known}"
+            )
+    repeated = sorted({n for n in parameters if list(parameters).count(n) > 1})
+    if repeated:
+        raise UserInputError(f"--fit names {', '.join(repeated)} twice; give each parameter once")
 
 
 def _central(inp: Input) -> float:
@@ -218,6 +262,7 @@ def write_overlay(
     import yaml
 
     from gigawatt.demand.common import parameter
+    from gigawatt.report.format import fmt
 
     ids = ", ".join(p.window_id for p in points)
     hardware = sorted({f"{p.accelerators}x {p.accelerator}" for p in points})
@@ -244,11 +289,12 @@ def write_overlay(
                 **({"applies_to": applies_to} if applies_to else {}),
                 "description": (
                     f"Fitted by gigawatt calibrate on {', '.join(hardware)} serving "
-                    f"{', '.join(models)}; {scope} (was {defaults[node]:.4g}). "
+                    f"{', '.join(models)}; {scope} (was {fmt(defaults[node], node)}). "
                     "Use this overlay only with that serving stack."
                 ),
                 "value": {
-                    "value": round(value, 6),
+                    "value": float(f"{value:.6g}"),
+                    **({"unit": FITTABLE[node][2]} if FITTABLE[node][2] else {}),
                     "source": "gigawatt-calibration",
                     "note": f"least squares on log J/output token over {len(points)} windows",
                 },
@@ -299,6 +345,7 @@ def calibrate(
             "to fit; "
             "count them with m.add_tokens(...) or gigawatt measure --output-tokens N"
         )
+    check_parameters(parameters)
     _check_enough(len(points), parameters, skipped)
     cat = catalog(list(catalog_files or ()))
     fitted, defaults, refused = fit(points, cat, parameters)
