@@ -114,3 +114,10 @@ def test_committed_predictions_match_the_estimator_now() -> None:
         assert committed[(acc, name, batch)]["median"] == pytest.approx(fresh, rel=1e-9), (
             "bench/gpu/predictions.json is stale: run python bench/gpu/llm_energy.py --precompute"
         )
+
+
+def test_both_stacks_are_named_in_rows_and_metadata() -> None:
+    """--stack picks one of STACKS; its description goes into each window's metadata."""
+    script = _script_module()
+    assert set(script.STACKS) == {"eager", "compiled"}
+    assert "static cache" in script.STACKS["compiled"]  # what turns on generate's compile

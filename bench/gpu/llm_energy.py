@@ -164,11 +164,24 @@ def build_model(cfg: dict[str, Any], device: str) -> Any:
         torch.set_default_dtype(torch.float32)
 
 
-def generate_kwargs(prompt: Any, output_tokens: int = OUTPUT_TOKENS) -> dict[str, Any]:
+#: The two stacks measured: Hugging Face ``generate`` as it comes, and with a static KV
+#: cache, which on a GPU makes ``generate`` compile the decode step with torch.compile
+#: (mode "reduce-overhead": CUDA graphs, so no per-kernel launch from Python).
+STACKS = {
+    "eager": "transformers generate (eager)",
+    "compiled": "transformers generate (static cache, torch.compile reduce-overhead)",
+}
+
+
+def generate_kwargs(
+    prompt: Any, output_tokens: int = OUTPUT_TOKENS, stack: str = "eager"
+) -> dict[str, Any]:
     """Greedy generation of exactly ``output_tokens`` tokens (no early stop at EOS)."""
     import torch
 
+    static = {"cache_implementation": "static"} if stack == "compiled" else {}
     return {
+        **static,
         "max_new_tokens": output_tokens,
         "min_new_tokens": output_tokens,
         "do_sample": False,
@@ -237,7 +250,7 @@ def smoke_clock_device() -> Any:
     return SmokeClock()
 
 
-def smoke(device: str = "cpu") -> dict[str, Any]:
+def smoke(device: str = "cpu", stack: str = "eager") -> dict[str, Any]:
     """The whole measuring loop of :func:`run` on a tiny Llama on the CPU with a clock
     standing in for the GPU (checks the script, not energy): every row must come back with
     exactly OUTPUT_TOKENS new tokens per sequence, and J/token = 100 W / tokens per second."""
@@ -248,6 +261,7 @@ def smoke(device: str = "cpu") -> dict[str, Any]:
         devices=[smoke_clock_device()],
         device=device,
         configs={"tiny": TINY},
+        stack=stack,
     )
     ok = all(
         r.get("output_tokens_per_request") == OUTPUT_TOKENS
@@ -266,6 +280,7 @@ def run(
     devices: list[Any] | None = None,
     device: str = "cuda",
     configs: dict[str, dict[str, Any]] | None = None,
+    stack: str = "eager",
 ) -> list[dict[str, Any]]:
     """Measure every (model, batch) in order; a configuration that would end past
     ``budget_s`` [s] from the start is skipped (its row says so) rather than overrunning.
@@ -273,7 +288,7 @@ def run(
     generation time (batches only grow) and after it from its own; ``store``: a DuckDB
     path to keep the windows with calibration metadata (needs duckdb on the GPU box).
     ``devices``, ``device`` and ``configs`` replace the NVML GPU, "cuda" and :data:`MODELS`
-    in smoke runs."""
+    in smoke runs; ``stack`` one of :data:`STACKS`."""
     import torch
 
     from gigawatt.measure.devices import discover_nvml
@@ -285,6 +300,12 @@ def run(
     if not gpus:
         raise SystemExit(f"no measurable NVIDIA GPU: {[d.reason for d in discover_nvml()]}")
     sync = torch.cuda.synchronize if device == "cuda" else None
+    if stack == "compiled":
+        # one compiled decode step per (model, batch): 8 shapes reach dynamo's default limit
+        # of 8 recompiles, past which it would fall back to eager without failing
+        for name in ("recompile_limit", "cache_size_limit"):
+            if hasattr(torch._dynamo.config, name):
+                setattr(torch._dynamo.config, name, 64)
     monitor = Monitor(gpus, rate_hz=10)
     acc = accelerator_id(gpus[0].name)
     predictions = load_predictions()
@@ -316,7 +337,7 @@ def run(
                 skip(name, batch)
                 continue
             prompt = torch.randint(0, cfg["vocab_size"], (batch, PROMPT_TOKENS), device=device)
-            kwargs = generate_kwargs(prompt)
+            kwargs = generate_kwargs(prompt, stack=stack)
             with torch.inference_mode():
                 t0 = time.monotonic()
                 model.generate(prompt, **kwargs)  # warm-up (kernels, allocator)
@@ -336,7 +357,7 @@ def run(
                     "precision": "bf16",
                     "prompt_tokens": PROMPT_TOKENS,
                     "output_tokens": OUTPUT_TOKENS,
-                    "stack": "transformers generate (eager)",
+                    "stack": STACKS[stack],
                 }
                 with monitor.window(
                     f"{name}-b{batch}",
@@ -375,6 +396,7 @@ def run(
                     "model": name,
                     "params": param_count(cfg),
                     "batch": batch,
+                    "stack": stack,
                     "repeats": repeats,
                     "output_tokens_per_request": new_tokens,
                     "duration_s": round(res.duration_s, 3),
@@ -424,9 +446,15 @@ def main() -> None:
         action="store_true",
         help="build a tiny Llama on the CPU and generate once (checks torch/transformers; no GPU)",
     )
+    parser.add_argument(
+        "--stack",
+        default="eager",
+        choices=list(STACKS),
+        help="eager generate, or compiled: static KV cache + torch.compile with CUDA graphs",
+    )
     args = parser.parse_args()
     if args.smoke:
-        print(json.dumps(smoke("cpu")))
+        print(json.dumps(smoke("cpu", args.stack)))
         return
     if args.precompute:
         precompute()
@@ -462,7 +490,9 @@ def main() -> None:
         except ImportError:
             raise SystemExit("--store needs duckdb on this machine (add its wheel)") from None
     started = time.monotonic()
-    rows = run(args.models, args.batches, args.min_seconds, args.budget_s, args.store)
+    rows = run(
+        args.models, args.batches, args.min_seconds, args.budget_s, args.store, stack=args.stack
+    )
     print(
         json.dumps(
             {
