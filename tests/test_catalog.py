@@ -162,6 +162,10 @@ def test_user_record_overrides_builtin(tmp_path: Path) -> None:
             "expected a dimensionless",
         ),
         (GOOD.replace("id: my-dc", "id: My DC"), "must be lowercase kebab-case"),
+        (
+            GOOD.replace("{low: 1.05, high: 1.15}", "{low: 1.05, high: 1.15, dollar_year: 2022}"),
+            "dollar_year is for costs",
+        ),
     ],
 )
 def test_bad_files_give_one_line_errors(tmp_path: Path, text: str, fragment: str) -> None:
@@ -216,3 +220,37 @@ def test_every_data_file_ships_in_the_wheel() -> None:
     assert data_files
     missing = [f for f in data_files if not any(fnmatch.fnmatch(f, pat) for pat in patterns)]
     assert missing == []
+
+
+def test_dollar_year_restates_costs_in_the_catalogues_dollars() -> None:
+    """ATB 2024's trajectories state 2022 dollars; loaded, they are in 2024 dollars.
+
+    Hand check with BLS CPI-U annual averages (1982-84=100): 2022 292.655, 2024 313.689;
+    313.689 / 292.655 = 1.07187. Utility PV in 2024, ATB advanced: 1,366.0 USD2022/kW x
+    1.07187 = 1,464.2 USD2024/kW = 1.4642 USD/W."""
+    from gigawatt.catalog import catalog
+    from gigawatt.catalog.dollars import catalogue_dollar_year, dollar_factor
+
+    assert catalogue_dollar_year() == 2024
+    assert dollar_factor(2022) == pytest.approx(1.07187, abs=1e-5)
+    assert dollar_factor(2024) == 1.0
+    pv = catalog([]).get("technology", "solar-pv").capex_by_year_usd_per_w
+    assert pv is not None
+    assert pv[2024].low == pytest.approx(1.4642, abs=1e-4)
+    assert pv[2024].dollar_year == 2022
+    assert "restated in 2024 dollars with CPI-U" in (pv[2024].note or "")
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ({"low": 1.0, "high": 2.0, "dollar_year": 1990}, r"dollar_year 1990: no CPI-U .*2015-2024"),
+        ({"dist": "lognormal(1, 0.1)", "dollar_year": 2022}, "not 'dist'"),
+        ({"value": 1.0, "dollar_year": "2022"}, "must be a year like 2022"),
+    ],
+)
+def test_dollar_year_errors_name_the_value(raw: dict[str, object], fragment: str) -> None:
+    from gigawatt.catalog.schema import _convert_cited
+
+    with pytest.raises(ValueError, match=fragment):
+        _convert_cited({**raw, "source": "x"}, "cost per power")

@@ -122,17 +122,22 @@ def test_ccgt_minimum_load_keeps_a_second_unit_off() -> None:
 
 KW_W = 1000.0
 KWH_J = 3.6e6
+#: ATB states 2022 dollars; the catalogue restates them in 2024 dollars with BLS CPI-U annual
+#: averages (1982-84=100): 313.689 (2024) / 292.655 (2022).
+USD2022 = 313.689 / 292.655
 
 
 def test_atb_cost_years_convert_from_usd_per_kw() -> None:
     """ATB 2024 utility PV 2030: advanced 953.2, conservative 1180.1 $/kW (2022 $) =
-    0.9532-1.1801 $/W; nuclear 2040: 3000-7500 $/kW = 3.0-7.5 $/W."""
+    0.9532-1.1801 $/W, x 1.07187 = 1.0217-1.2649 $/W in 2024 dollars; nuclear 2040:
+    3000-7500 $/kW = 3.0-7.5 $/W (2022 $) = 3.2156-8.0390 $/W."""
     from gigawatt.supply.finance import technology_for_year
 
     pv = technology_for_year(_tech("solar-pv"), 2030).overnight_cost_usd_per_w
-    assert pv.bounds == pytest.approx((953.2 / KW_W, 1180.1 / KW_W))
+    assert pv.bounds == pytest.approx((953.2 / KW_W * USD2022, 1180.1 / KW_W * USD2022))
+    assert pv.bounds == pytest.approx((1.0217, 1.2649), abs=1e-4)
     nuclear = technology_for_year(_tech("nuclear-ap1000"), 2040).overnight_cost_usd_per_w
-    assert nuclear.bounds == pytest.approx((3.0, 7.5))
+    assert nuclear.bounds == pytest.approx((3.0 * USD2022, 7.5 * USD2022))
 
 
 def test_atb_battery_split_from_two_and_four_hour_costs() -> None:
@@ -149,10 +154,10 @@ def test_atb_battery_split_from_two_and_four_hour_costs() -> None:
     battery = technology_for_year(_tech("battery-li-ion"), 2024)
     assert battery.storage_energy_cost_usd_per_j is not None
     energy_low, energy_high = battery.storage_energy_cost_usd_per_j.bounds
-    assert energy_low == pytest.approx((1308.28 - 777.11) / 2 / KWH_J, rel=1e-4)
-    assert energy_high == pytest.approx(408.28 / KWH_J)
+    assert energy_low == pytest.approx((1308.28 - 777.11) / 2 / KWH_J * USD2022, rel=1e-4)
+    assert energy_high == pytest.approx(408.28 / KWH_J * USD2022)
     power_low, _ = battery.overnight_cost_usd_per_w.bounds
-    assert power_low == pytest.approx((2 * 777.11 - 1308.28) / KW_W, rel=1e-4)
+    assert power_low == pytest.approx((2 * 777.11 - 1308.28) / KW_W * USD2022, rel=1e-4)
 
 
 def test_cost_year_interpolates_between_cited_years() -> None:
@@ -162,10 +167,10 @@ def test_cost_year_interpolates_between_cited_years() -> None:
     from gigawatt.supply.finance import technology_for_year
 
     pv = technology_for_year(_tech("solar-pv"), 2032).overnight_cost_usd_per_w
-    assert pv.bounds[0] == pytest.approx(815.64 / KW_W)
+    assert pv.bounds[0] == pytest.approx(815.64 / KW_W * USD2022)
     assert pv.year == 2032
     nuclear = technology_for_year(_tech("nuclear-ap1000"), 2032).overnight_cost_usd_per_w
-    assert nuclear.bounds == pytest.approx((4.75, 7.75))
+    assert nuclear.bounds == pytest.approx((4.75 * USD2022, 7.75 * USD2022))
 
 
 def test_cost_year_outside_the_cited_span_is_refused() -> None:
@@ -178,7 +183,7 @@ def test_cost_year_outside_the_cited_span_is_refused() -> None:
     assert (dated, kept) == (["solar-pv"], ["gas-ccgt"])
     assert sources == [
         "NREL Annual Technology Baseline 2024 cost trajectories, the advanced to the "
-        "conservative scenario (2022 dollars)"
+        "conservative scenario (2022 dollars), restated in 2024 dollars with CPI-U"
     ]
     assert techs[0] == _tech("gas-ccgt")
 

@@ -116,6 +116,12 @@ def catalog_key(files: Sequence[Path], max_bytes: int) -> CatalogKey | None:
         key.update(blob)
         data.update(path.name.encode())
         data.update(blob)
+    # the price index restates costs given in another year's dollars while loading
+    from gigawatt.catalog.dollars import DOLLARS_FILE
+
+    dollars = DOLLARS_FILE.read_bytes()
+    key.update(dollars)
+    data.update(dollars)
     return CatalogKey(key.hexdigest()[:24], data.hexdigest()[:12])
 
 

@@ -70,6 +70,11 @@ class Cited(Model):
     source: Source
     locator: str | None = None
     year: int | None = None
+    dollar_year: int | None = field(
+        default=None,
+        description="year of the US dollars the source states (costs); the loader restates "
+        "the number in the catalogue's dollar year (gigawatt.catalog.dollars)",
+    )
     note: str | None = None
     guess: bool = False
     dimension: str = "dimensionless number"
@@ -142,8 +147,29 @@ def _convert_cited(raw: dict[str, Any], dimension: str | None) -> dict[str, Any]
                 raw[key] = parse_quantity(f"{raw[key]} {unit}", dim).value
     if raw.get("dist") is not None:
         parse_dist(raw["dist"], dim if dimension else None)  # checks syntax and dimension
+    if raw.get("dollar_year") is not None:
+        _restate_dollars(raw)
     raw["dimension"] = dim
     return raw
+
+
+def _restate_dollars(raw: dict[str, Any]) -> None:
+    """Multiply a cost given in ``dollar_year`` dollars into the catalogue's dollar year."""
+    from gigawatt.catalog.dollars import catalogue_dollar_year, dollar_factor
+
+    year = raw["dollar_year"]
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise ValueError(f"dollar_year must be a year like 2022, got {year!r}")
+    if raw.get("dist") is not None:
+        raise ValueError("dollar_year needs 'value' or 'low'/'high', not 'dist'")
+    factor = dollar_factor(year)
+    base = catalogue_dollar_year()
+    for key in ("value", "low", "high"):
+        if raw.get(key) is not None:
+            raw[key] = float(raw[key]) * factor
+    if year != base:
+        said = f"{year} dollars restated in {base} dollars with CPI-U (x{factor:.4f})"
+        raw["note"] = f"{raw['note']}; {said}" if raw.get("note") else said
 
 
 class Record(Model):
@@ -250,6 +276,8 @@ def _cite_value_unchecked(
         raw = dict(value)
         if "source" not in raw and source is not None:
             raw["source"] = source
+        if raw.get("dollar_year") is not None and "usd" not in name:
+            raise ValueError(f"dollar_year is for costs (fields in USD), not {name!r}")
         return _convert_cited(raw, dimension)
     return value
 

@@ -12,7 +12,9 @@ Cost years (``supply --year``): a technology whose catalogue record has a cost t
 (``capex_by_year_usd_per_w``, ``energy_capex_by_year_usd_per_j``: a cited
 range per year, e.g. NREL ATB 2024 advanced to conservative) takes that year's range, each
 bound interpolated linearly between the two nearest cited years; other technologies keep
-today's catalogue costs (:func:`apply_cost_year`).
+today's catalogue costs (:func:`apply_cost_year`). A trajectory's ``dollar_year`` (ATB: 2022)
+was restated in the catalogue's dollar year (2024) when the catalogue loaded
+(:mod:`gigawatt.catalog.dollars`), so the years compare in one currency.
 """
 
 from __future__ import annotations
@@ -175,6 +177,17 @@ def apply_cost_year(
         (dated if cost_year_span(t) else kept).append(t.id)
         for field in COST_TRAJECTORY_FIELDS:
             for cited in (getattr(t, field) or {}).values():
-                if cited.source.title not in sources:
-                    sources.append(cited.source.title)
+                label = cited.source.title + _restated(cited)
+                if label not in sources:
+                    sources.append(label)
     return out, dated, kept, sources
+
+
+def _restated(cited: Cited) -> str:
+    """ ", restated in 2024 dollars with CPI-U" where the source's dollars are of another year."""
+    from gigawatt.catalog.dollars import catalogue_dollar_year
+
+    base = catalogue_dollar_year()
+    if cited.dollar_year is None or cited.dollar_year == base:
+        return ""
+    return f", restated in {base} dollars with CPI-U"
