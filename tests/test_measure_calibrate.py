@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from gigawatt.catalog import catalog
 from gigawatt.cli import main
@@ -157,7 +158,9 @@ def test_fit_recovers_host_overhead_leaves(tmp_path: Path) -> None:
     assert fitted["step_overhead_s"] == pytest.approx(0.005, rel=0.15)
     text = (tmp_path / "cal.yaml").read_text()
     assert "unit: s" in text  # a dimensioned leaf is written with its unit
-    assert "(was 1.41 ms)" in text  # the default it replaces, with its unit
+    records = {r["node"]: r for r in yaml.safe_load(text)["records"]}
+    # the value it replaces, with its unit
+    assert "catalogue gave 1.41 ms before" in records["step_overhead_s"]["description"]
 
 
 def _h200_store(tmp_path: Path) -> Store:
@@ -203,3 +206,56 @@ def test_cli_refuses_an_unknown_or_repeated_fit_leaf(
     assert main([*argv, "--fit", "mbu", "--fit", "mbu"]) == 2
     assert "twice" in capsys.readouterr().err
     assert not (tmp_path / "o.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("energy_j", "meta", "reason"),
+    [
+        (float("nan"), {}, "GPU energy nan J"),
+        (-5.0, {}, "GPU energy -5.0 J"),
+        (10.0, {"batch": "eight"}, "metadata batch 'eight'"),
+        (10.0, {"batch": 1.5}, "metadata batch 1.5"),
+        (10.0, {"accelerators": 0}, "metadata accelerators 0"),
+        (10.0, {"output_tokens": "many"}, "metadata output_tokens 'many'"),
+    ],
+)
+def test_a_window_with_bad_numbers_is_skipped_with_its_reason(
+    store: Store, tmp_path: Path, energy_j: float, meta: dict[str, object], reason: str
+) -> None:
+    """The attack stored these through the Python API; each crashed the fit with a traceback."""
+    bad = gpu_window(
+        "bad", energy_j, 10.0, 8, {"model": "llama-3.1-8b", "accelerator": "h100-sxm", **meta}
+    )
+    bad.metadata.setdefault("batch", 8)
+    store.save_window(bad)
+    report = calibrate(store, tmp_path / "cal.yaml")
+    assert [s["window_id"] for s in report["skipped"]] == ["bad"]
+    assert report["skipped"][0]["reason"].startswith(reason)
+    assert len(report["windows"]) == 4
+
+
+def test_output_never_replaces_the_store_or_a_file_calibrate_did_not_write(
+    store: Store, tmp_path: Path
+) -> None:
+    with pytest.raises(UserInputError, match="that is the measurement store"):
+        calibrate(store, store.path)
+    other = tmp_path / "notes.yaml"
+    other.write_text("mine\n")
+    with pytest.raises(UserInputError, match="calibrate did not write it"):
+        calibrate(store, other)
+    assert other.read_text() == "mine\n"
+    overlay = tmp_path / "cal.yaml"
+    calibrate(store, overlay)
+    calibrate(store, overlay)  # a previous overlay is replaced
+
+
+def test_a_leaf_on_its_bound_is_reported(tmp_path: Path) -> None:
+    """On the H200 rows the default fit pushes power_fraction_full to its bound of 1."""
+    report = calibrate(_h200_store(tmp_path), tmp_path / "a.yaml")
+    assert report["parameters"]["power_fraction_full"]["at_bound"] == "upper"
+    assert report["parameters"]["mbu"]["at_bound"] is None
+
+
+def test_both_host_leaves_are_refused_together(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(UserInputError, match="fit one of the two"):
+        calibrate(store, tmp_path / "x.yaml", parameters=("step_overhead_s", "overhead_activity"))

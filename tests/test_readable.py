@@ -519,6 +519,8 @@ def test_calibrate_table_reads_at_80_columns_without_e_notation(
                 },
             ],
             "overlay": "o.yaml",
+            "rms_log_error": {"before": 3.1, "after": 0.01},
+            "skipped": [],
         }
 
     monkeypatch.setattr(calibrate_module, "calibrate", fake_calibrate)

@@ -183,7 +183,8 @@ def test_cost_year_outside_the_cited_span_is_refused() -> None:
     assert (dated, kept) == (["solar-pv"], ["gas-ccgt"])
     assert sources == [
         "NREL Annual Technology Baseline 2024 cost trajectories, the advanced to the "
-        "conservative scenario (2022 dollars), restated in 2024 dollars with CPI-U"
+        "conservative scenario (2022 dollars); its 2022 dollars restated in 2024 dollars "
+        "with CPI-U"
     ]
     assert techs[0] == _tech("gas-ccgt")
 

@@ -260,9 +260,14 @@ def _cite_value_unchecked(
     if isinstance(value, str) and not is_map:  # "700 W", "600 W to 800 W", "1e400"
         value = {"dist": value}
     if is_map and isinstance(value, dict) and not _looks_cited(value):
-        return {
-            k: _cite_value_unchecked(v, name, dimension, source, False) for k, v in value.items()
-        }
+        out = {}
+        for k, v in value.items():
+            try:
+                out[k] = _cite_value_unchecked(v, name, dimension, source, False)
+            except ValueError as exc:  # name the entry: the attack saw only the record's line
+                said = str(exc).removeprefix(f"{name}: ")
+                raise ValueError(f"{name}[{k}]: {said}") from None
+        return out
     if isinstance(value, bool):
         raise ValueError(f"{name}: expected a number, got {value!r}")
     if isinstance(value, int | float):

@@ -733,10 +733,13 @@ def calibrate_command(
         raise UserInputError(
             f"no measurement store at {target.path}; record windows with tokens first"
         )
+    windows = [w.strip() for item in window for w in item.split(",")] if window else None
+    if windows is not None and not all(windows):
+        raise UserInputError(f"--window {','.join(window or [])!r} names an empty window id")
     report = calibrate(
         target,
         output or default_overlay_path(),
-        window_ids=window,
+        window_ids=windows,
         catalog_files=catalog_files,
         parameters=parameters,
     )
@@ -750,8 +753,8 @@ def calibrate_command(
     keys = ("measured_j_per_token", "before_j_per_token", "after_j_per_token")
     unit, cell = column_format([r[k] for r in rows for k in keys], keys[0])  # one prefix
     columns = [
-        Column("window", "left", keep=9),
-        Column("model", "left", keep=4),
+        Column("window", "left", keep=4),
+        Column("model", "left", keep=9),
         Column("accelerator", "left", keep=3),
         Column("batch", keep=7),
         Column(f"measured\n{unit}", keep=9),
@@ -777,6 +780,13 @@ def calibrate_command(
     out = console()
     title = "calibration: GPU energy per output token, estimated vs measured"
     out.print(fit_table(columns, cells, out.width, title=title))
+    rms = report["rms_log_error"]
+    out.print(f"RMS log error {rms['before']:.2f} before, {rms['after']:.2f} after")
     for node, value in report["parameters"].items():
-        out.print(f"{node} = {fmt(value['after'], node)} (was {fmt(value['before'], node)})")
+        bound = f"; at its {value['at_bound']} bound" if value.get("at_bound") else ""
+        out.print(f"{node} = {fmt(value['after'], node)} (was {fmt(value['before'], node)}{bound})")
+    for skip in report["skipped"][:5]:
+        out.print(f"skipped {skip['window_id']}: {skip['reason']}")
+    if len(report["skipped"]) > 5:
+        out.print(f"skipped {len(report['skipped']) - 5} more windows (all: --json)")
     out.print(f"wrote {report['overlay']}; use it with --catalog {report['overlay']}")

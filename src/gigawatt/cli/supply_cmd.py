@@ -624,7 +624,9 @@ def print_supply(result: SupplyResult) -> None:
     _say(
         out,
         (f"assumptions: {levers}; " if levers else "assumptions: ")
-        + "central catalogue costs otherwise (each value, range and source: --report or --json)",
+        + "central catalogue costs"
+        + (" otherwise" if levers else "")
+        + " (each value, range and source: --report or --json)",
     )
     reserve = reserve_parts(result)
     if reserve:

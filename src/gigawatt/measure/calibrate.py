@@ -66,6 +66,10 @@ FITTABLE: dict[str, tuple[float, float, str]] = {
     "overhead_activity": (0.01, 1.0, ""),
     "step_overhead_s": (1e-6, 1.0, "s"),
 }
+#: The first line of every overlay calibrate writes: the only existing file it replaces.
+OVERLAY_HEADER = "# Written by `gigawatt calibrate`"
+
+
 #: Weight of the prior residual (log(value / catalogue central)) relative to one window's
 #: log error: a fit setting, not a physical figure.
 PRIOR_WEIGHT = 0.1
@@ -112,6 +116,7 @@ def usable_points(
             missing = [k for k in ("model", "accelerator", "batch") if meta.get(k) in (None, "")]
             if missing:
                 why = f"metadata lacks {', '.join(missing)}"
+        why = why or _bad_numbers(w, meta)
         if why:
             skipped.append({"window_id": str(w.get("window_id")), "reason": why})
             continue
@@ -132,6 +137,33 @@ def usable_points(
             )
         )
     return points, skipped
+
+
+def _whole(value: Any) -> bool:
+    """A count: a positive whole number (1, 8.0), not a bool, NaN, text or 1.5."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and value >= 1 and float(value).is_integer()
+
+
+def _positive(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and value > 0
+
+
+def _bad_numbers(window: dict[str, Any], meta: dict[str, Any]) -> str | None:
+    """Why a window's numbers cannot be an observation (the attack stored batch "eight",
+    NaN energy and 0 accelerators through the Python API), or None."""
+    if not _positive(window.get("gpu_energy_j")):
+        return f"GPU energy {window.get('gpu_energy_j')!r} J is not a positive finite number"
+    for key in ("batch", "accelerators"):
+        if key in meta and meta[key] is not None and not _whole(meta[key]):
+            return f"metadata {key} {meta[key]!r} is not a whole number >= 1"
+    for key in ("prompt_tokens", "output_tokens"):
+        if meta.get(key) is not None and not _positive(meta[key]):
+            return f"metadata {key} {meta[key]!r} is not a positive number of tokens"
+    return None
 
 
 def _inputs(cat: Catalog, p: CalibrationPoint) -> dict[str, Input]:
@@ -195,6 +227,17 @@ def fit(
     return fitted, defaults, skipped
 
 
+def at_bound(name: str, value: float) -> str | None:
+    """ "lower" or "upper" where a fitted ``value`` sits on its bound in :data:`FITTABLE`
+    (within 1e-6 in log space): the data push past what the leaf allows."""
+    low, high, _ = FITTABLE[name]
+    if abs(math.log(value / high)) < 1e-6:
+        return "upper"
+    if abs(math.log(value / low)) < 1e-6:
+        return "lower"
+    return None
+
+
 def check_parameters(parameters: Sequence[str]) -> None:
     """Refuse names outside :data:`FITTABLE`, repeats and an empty list (UserInputError)."""
     import difflib
@@ -204,11 +247,20 @@ def check_parameters(parameters: Sequence[str]) -> None:
         raise UserInputError(f"--fit names no parameter; choose from {known}")
     for name in parameters:
         if name not in FITTABLE:
-            close = difflib.get_close_matches(name, list(FITTABLE), n=1)
-            hint = f"did you mean {close[0]}? " if close else ""
+            shown = name if len(name) <= 40 else name[:40] + "..."
+            if any(sep in name.strip() for sep in (" ", ";", "\t")):
+                hint = "separate names with commas, e.g. --fit mbu,step_overhead_s; "
+            else:
+                close = difflib.get_close_matches(name.lower(), list(FITTABLE), n=1)
+                hint = f"did you mean {close[0]}? " if close else ""
             raise UserInputError(
-                f"--fit {name!r} is not a fitted parameter; {hint}choose from {known}"
+                f"--fit {shown!r} is not a fitted parameter; {hint}choose from {known}"
             )
+    if {"step_overhead_s", "overhead_activity"} <= set(parameters):
+        raise UserInputError(
+            "--fit step_overhead_s and overhead_activity together: energy alone fixes only a "
+            "host gap's energy, their product, so fit one of the two"
+        )
     repeated = sorted({n for n in parameters if list(parameters).count(n) > 1})
     if repeated:
         raise UserInputError(f"--fit names {', '.join(repeated)} twice; give each parameter once")
@@ -289,7 +341,8 @@ def write_overlay(
                 **({"applies_to": applies_to} if applies_to else {}),
                 "description": (
                     f"Fitted by gigawatt calibrate on {', '.join(hardware)} serving "
-                    f"{', '.join(models)}; {scope} (was {fmt(defaults[node], node)}). "
+                    f"{', '.join(models)}; {scope} (the catalogue gave "
+                    f"{fmt(defaults[node], node)} before this fit). "
                     "Use this overlay only with that serving stack."
                 ),
                 "value": {
@@ -313,12 +366,35 @@ def write_overlay(
         "records": records,
     }
     write_text_atomic(
-        "# Written by `gigawatt calibrate`; use with --catalog or $GIGAWATT_CATALOG.\n"
+        f"{OVERLAY_HEADER}; use with --catalog or $GIGAWATT_CATALOG.\n"
         + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
         path,
         "--output",
         "calibration.yaml",
     )
+
+
+def _check_output(output: Path, store: Store) -> None:
+    """Refuse an ``output`` that would replace the store or any file calibrate did not write
+    (the attack: ``-o`` onto the store's own file turned every measurement into YAML)."""
+    try:
+        same_store = output.resolve() == Path(store.path).resolve()
+        first = ""
+        if output.is_file():
+            with output.open("rb") as handle:
+                first = handle.read(len(OVERLAY_HEADER)).decode("utf-8", "replace")
+    except OSError:
+        return  # the write reports an unreadable or unwritable path in one line
+    if same_store:
+        raise UserInputError(
+            f"--output {output}: that is the measurement store; give another file, e.g. "
+            "calibration.yaml"
+        )
+    if output.is_file() and first != OVERLAY_HEADER:
+        raise UserInputError(
+            f"--output {output}: the file exists and calibrate did not write it; give a new "
+            "file or a calibration overlay to replace"
+        )
 
 
 def calibrate(
@@ -346,6 +422,7 @@ def calibrate(
             "count them with m.add_tokens(...) or gigawatt measure --output-tokens N"
         )
     check_parameters(parameters)
+    _check_output(output, store)
     _check_enough(len(points), parameters, skipped)
     cat = catalog(list(catalog_files or ()))
     fitted, defaults, refused = fit(points, cat, parameters)
@@ -377,7 +454,10 @@ def calibrate(
         return math.sqrt(sum(math.log(1 + r[key]) ** 2 for r in rows) / len(rows))
 
     return {
-        "parameters": {n: {"before": defaults[n], "after": fitted[n]} for n in parameters},
+        "parameters": {
+            n: {"before": defaults[n], "after": fitted[n], "at_bound": at_bound(n, fitted[n])}
+            for n in parameters
+        },
         "windows": rows,
         "skipped": skipped,
         "rms_log_error": {"before": rms_log("before_error"), "after": rms_log("after_error")},

@@ -165,7 +165,8 @@ def reader_unit(name: str, label: str | None = None) -> ReaderUnit:
     dimensionless value is a plain number. Remembered per (name, label): a report formats
     hundreds of numbers of a few nodes.
     """
-    if name.startswith("storage_energy_cost_"):  # a store's energy: read in $/kWh, as cited
+    # a store's energy: read in $/kWh, as cited (its ATB trajectory too: a trial read $/MWh)
+    if name.startswith(("storage_energy_cost_", "energy_capex_by_year_")):
         return _USD_PER_KWH
     for suffix, unit in _BY_SUFFIX:
         if name.endswith(suffix):

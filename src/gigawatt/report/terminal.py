@@ -676,6 +676,8 @@ def print_record(record: Any, out: Console) -> None:
     """A catalogue record: field, value in reader units, source number and locator; sources."""
     from rich.markup import escape
 
+    from gigawatt.catalog.dollars import catalogue_dollar_year
+
     out.print(f"[bold]{escape(record.name)}[/bold]  ({record.kind} {record.id})")
     if record.aliases:
         out.print(f"aliases: {', '.join(record.aliases)}")
@@ -684,8 +686,13 @@ def print_record(record: Any, out: Console) -> None:
     sources = Sources()
     rows = []
     guesses = False
+    restated: set[int] = set()
     for name, cited in record.cited_fields().items():
         value = cited_text(name, cited)
+        if cited.dollar_year is not None and cited.dollar_year != catalogue_dollar_year():
+            # restated when loaded: a trial read ATB's 2024 row as 2022 dollars
+            value += "*"
+            restated.add(cited.dollar_year)
         if cited.guess:
             value += " [yellow]guess[/yellow]"
             guesses = True
@@ -703,6 +710,9 @@ def print_record(record: Any, out: Console) -> None:
     caption = "values in reader units (--json gives SI)"
     if guesses:
         caption += "; guess: a labelled guess, not a published figure"
+    if restated:
+        years = ", ".join(str(y) for y in sorted(restated))
+        caption += f"; *: the source's {years} dollars in {catalogue_dollar_year()} dollars (CPI-U)"
     columns = [
         Column("field", "left", keep=9),
         Column("value", "left", keep=9, wrap=True),

@@ -184,10 +184,11 @@ def apply_cost_year(
 
 
 def _restated(cited: Cited) -> str:
-    """ ", restated in 2024 dollars with CPI-U" where the source's dollars are of another year."""
+    """The clause GW417 adds where the source's dollars are of another year than the
+    catalogue's: "; its 2022 dollars restated in 2024 dollars with CPI-U"."""
     from gigawatt.catalog.dollars import catalogue_dollar_year
 
     base = catalogue_dollar_year()
     if cited.dollar_year is None or cited.dollar_year == base:
         return ""
-    return f", restated in {base} dollars with CPI-U"
+    return f"; its {cited.dollar_year} dollars restated in {base} dollars with CPI-U"
