@@ -277,3 +277,17 @@ def test_365_days_are_the_full_year() -> None:
     assert days.choices["days"] is None
     assert [w["code"] for w in days.warnings].count("GW431") == 1
     assert days.cost_usd_per_mwh == pytest.approx(full.cost_usd_per_mwh, rel=1e-9)
+
+
+def test_a_restated_cost_says_so_in_the_assumptions() -> None:
+    """--year's costs come from ATB's 2022 dollars; the JSON's assumption row says how they
+    were restated (the attack read "(2022 dollars)" beside a 2024-dollar value)."""
+    from gigawatt.supply.finance import apply_cost_year
+    from gigawatt.supply.inputs import cost_assumptions
+
+    techs, *_ = apply_cost_year([_tech("solar-pv"), _tech("gas-ccgt")], 2032)  # interpolated
+    rows = cost_assumptions(techs, {})
+    pv = next(r for r in rows["solar-pv"] if r["field"] == "overnight_cost_usd_per_w")
+    assert pv["dollars"] == "its 2022 dollars restated in 2024 dollars with CPI-U"
+    gas = next(r for r in rows["gas-ccgt"] if r["field"] == "overnight_cost_usd_per_w")
+    assert gas["dollars"] is None

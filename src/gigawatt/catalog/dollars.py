@@ -16,7 +16,13 @@ import functools
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DOLLARS_FILE", "catalogue_dollar_year", "dollar_factor", "price_index_source"]
+__all__ = [
+    "DOLLARS_FILE",
+    "catalogue_dollar_year",
+    "dollar_factor",
+    "price_index_source",
+    "restated_words",
+]
 
 #: The CPI table with its citation and the catalogue's dollar year.
 DOLLARS_FILE = Path(__file__).with_name("dollars.yaml")
@@ -60,3 +66,13 @@ def dollar_factor(dollar_year: int) -> float:
             f"({min(index)}-{max(index)}); give a year in that span"
         )
     return index[table["base"]] / index[dollar_year]
+
+
+def restated_words(dollar_year: int | None) -> str:
+    """ "its 2022 dollars restated in 2024 dollars with CPI-U" for a cost whose source states
+    another year's dollars than the catalogue's; "" for one in the catalogue's or without a
+    dollar year."""
+    base = catalogue_dollar_year()
+    if dollar_year is None or dollar_year == base:
+        return ""
+    return f"its {dollar_year} dollars restated in {base} dollars with CPI-U"

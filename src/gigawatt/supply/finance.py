@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from gigawatt.catalog.dollars import restated_words
 from gigawatt.catalog.schema import Cited
 from gigawatt.catalog.technology import Technology
 from gigawatt.dist import FloatArray
@@ -108,6 +109,7 @@ def cited_for_year(points: Mapping[int, Cited], year: int) -> Cited:
         year=year,
         note=f"interpolated linearly between the cited years {before} and {after}",
         dimension=a.dimension,
+        dollar_year=a.dollar_year,
     )
 
 
@@ -177,18 +179,8 @@ def apply_cost_year(
         (dated if cost_year_span(t) else kept).append(t.id)
         for field in COST_TRAJECTORY_FIELDS:
             for cited in (getattr(t, field) or {}).values():
-                label = cited.source.title + _restated(cited)
+                words = restated_words(cited.dollar_year)
+                label = cited.source.title + (f"; {words}" if words else "")
                 if label not in sources:
                     sources.append(label)
     return out, dated, kept, sources
-
-
-def _restated(cited: Cited) -> str:
-    """The clause GW417 adds where the source's dollars are of another year than the
-    catalogue's: "; its 2022 dollars restated in 2024 dollars with CPI-U"."""
-    from gigawatt.catalog.dollars import catalogue_dollar_year
-
-    base = catalogue_dollar_year()
-    if cited.dollar_year is None or cited.dollar_year == base:
-        return ""
-    return f"; its {cited.dollar_year} dollars restated in {base} dollars with CPI-U"

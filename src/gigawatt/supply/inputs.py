@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from gigawatt.catalog.dollars import restated_words
 from gigawatt.catalog.technology import Technology
 from gigawatt.errors import UserInputError
 from gigawatt.supply.finance import SECONDS_PER_YEAR, capital_recovery_factor
@@ -110,7 +111,8 @@ def cost_assumptions(
     order: ``field``, ``name`` (its node name, as ``--set`` takes it), ``value`` [SI] (the
     catalogue's central value, or ``values[tid][field]`` where ``--set`` gave one: then
     ``set`` is true), ``low`` and ``high`` [SI] (the cited range), ``source`` (one-line
-    citation), ``locator`` and ``guess``. The trial found the report quoting costs with no
+    citation), ``locator``, ``guess`` and ``dollars`` (how a cost from another year's dollars
+    was restated, or None). The trial found the report quoting costs with no
     figure or source behind them."""
     from gigawatt.supply.equivalents import TechNodes, tech_key
 
@@ -135,6 +137,9 @@ def cost_assumptions(
                     "source": cited.source.cite(),
                     "locator": cited.locator,
                     "guess": bool(cited.guess),
+                    # a cost from another year's dollars says so (the attack: the JSON read
+                    # "(2022 dollars)" beside a value already in 2024 dollars)
+                    "dollars": restated_words(cited.dollar_year) or None,
                 }
             )
         out[t.id] = rows
