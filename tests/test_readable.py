@@ -544,3 +544,12 @@ def test_point_estimate_has_one_value_column(
     assert "90% interval" not in text
     assert "value" in text
     assert "J/token" in text
+
+
+def test_a_parameter_record_reads_in_its_nodes_unit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The attack saw a calibrated step overhead shown as "0.00489": a parameter's ``value``
+    is formatted by its node's name (step_overhead_s: ms), as the estimators print it."""
+    text = _run(["catalog", "parameter", "inference-step-overhead"], 80, monkeypatch, capsys)
+    assert "0.5 – 4 ms" in text

@@ -687,8 +687,9 @@ def print_record(record: Any, out: Console) -> None:
     rows = []
     guesses = False
     restated: set[int] = set()
+    node = getattr(record, "node", None)  # a parameter's value reads in its node's unit
     for name, cited in record.cited_fields().items():
-        value = cited_text(name, cited)
+        value = cited_text(node if name == "value" and isinstance(node, str) else name, cited)
         if cited.dollar_year is not None and cited.dollar_year != catalogue_dollar_year():
             # restated when loaded: a trial read ATB's 2024 row as 2022 dollars
             value += "*"
