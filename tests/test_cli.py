@@ -138,3 +138,20 @@ def test_python_dash_m_runs_the_command_line() -> None:
     bad = [*run, "supply", "--load", "100MW", "--samples", "1"]
     done = subprocess.run(bad, env=env, capture_output=True, timeout=60, check=False)
     assert done.returncode == 2 and done.stderr.decode().count("\n") == 1
+
+
+def test_an_option_given_twice_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """Click keeps the last of a repeated single-value option silently (the attack: `--year
+    2030 --year 2040` sized for 2040); options that repeat on purpose and a measured command's
+    own arguments after `--` pass."""
+    argv = ["supply", "--load", "100MW", "--year", "2030", "--year=2040", "--tech", "solar-pv"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err == "error: --year given 2 times (2030, 2040); give it once\n"
+    from gigawatt.cli import _repeated_option
+    from gigawatt.cli.app import build_app
+
+    args = ["supply", "--set", "a=1", "--set", "b=2"]
+    assert _repeated_option(build_app(args), args) is None  # --set repeats on purpose
+    args = ["measure", "--", "python", "-c", "pass", "--", "x"]
+    assert _repeated_option(build_app(args), args) is None

@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     from gigawatt.errors import UserInputError
 
     command = build_app(args)  # only the invoked command's module, when args name one
+    repeated = _repeated_option(command, args)
+    if repeated:
+        print(f"error: {repeated}", file=sys.stderr)
+        return 2
     try:
         # without standalone mode, a command's typer.Exit(code) comes back as the return value
         with _one_line_warnings():
@@ -81,6 +85,39 @@ def main(argv: list[str] | None = None) -> int:
     if returned == 130:  # typer's return for Ctrl-C, which left stderr empty (attack)
         print("interrupted", file=sys.stderr)
     return returned if isinstance(returned, int) else 0
+
+
+def _repeated_option(command: Any, args: list[str]) -> str | None:
+    """ "--year given twice (2030, 2040); give it once" where an option that takes one value
+    is given more than once, or None. Click keeps the last silently (the attack: `--year 2030
+    --year 2040` sized for 2040). Options that repeat on purpose (``multiple``: --set, --tech
+    lists, --window) and anything after ``--`` (a measured command's own arguments) pass."""
+    # typer vendors its own click: duck-typed (a group has ``commands``, an option is
+    # ``param_type_name`` "option")
+    node, rest = command, list(args)
+    while rest and rest[0] in getattr(node, "commands", {}):
+        node, rest = node.commands[rest[0]], rest[1:]
+    by_opt: dict[str, Any] = {}
+    for param in getattr(node, "params", []):
+        option = getattr(param, "param_type_name", "") == "option"
+        if option and not param.multiple and not getattr(param, "count", False):
+            for opt in (*param.opts, *param.secondary_opts):
+                by_opt[opt] = param
+    seen: dict[str, list[str]] = {}
+    tokens = rest[: rest.index("--")] if "--" in rest else rest
+    for i, token in enumerate(tokens):
+        name, _, inline = token.partition("=")
+        param = by_opt.get(name)
+        if param is None:
+            continue
+        value = inline or (tokens[i + 1] if not param.is_flag and i + 1 < len(tokens) else name)
+        seen.setdefault(param.name, []).append(value)
+    for name, values in seen.items():
+        if len(values) > 1:
+            opt = next(o for o, p in by_opt.items() if p.name == name and o.startswith("--"))
+            shown = ", ".join(v if len(v) <= 30 else v[:30] + "..." for v in values[:3])
+            return f"{opt} given {len(values)} times ({shown}); give it once"
+    return None
 
 
 @contextlib.contextmanager
