@@ -256,6 +256,14 @@ def test_a_leaf_on_its_bound_is_reported(tmp_path: Path) -> None:
     assert report["parameters"]["mbu"]["at_bound"] is None
 
 
+def test_a_fit_with_few_windows_per_leaf_says_so(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Four windows for three leaves: the terminal warns that the errors say little."""
+    assert main(["calibrate", "--store", str(store.path), "-o", str(tmp_path / "o.yaml")]) == 0
+    assert "fewer than two windows per fitted leaf" in capsys.readouterr().out
+
+
 def test_both_host_leaves_are_refused_together(store: Store, tmp_path: Path) -> None:
     with pytest.raises(UserInputError, match="fit one of the two"):
         calibrate(store, tmp_path / "x.yaml", parameters=("step_overhead_s", "overhead_activity"))

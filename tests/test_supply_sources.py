@@ -291,3 +291,17 @@ def test_a_restated_cost_says_so_in_the_assumptions() -> None:
     assert pv["dollars"] == "its 2022 dollars restated in 2024 dollars with CPI-U"
     gas = next(r for r in rows["gas-ccgt"] if r["field"] == "overnight_cost_usd_per_w")
     assert gas["dollars"] is None
+
+
+def test_setting_a_trajectory_points_to_year_and_the_cost_it_would_override() -> None:
+    """The attack's --set capex_by_year_solar_pv_usd_per_w=1 got "did you mean
+    fuel_cost_solar_pv_usd_per_j?"."""
+    from gigawatt.errors import UserInputError
+    from gigawatt.supply.inputs import tech_values
+
+    techs = [_tech("solar-pv"), _tech("battery-li-ion")]
+    with pytest.raises(UserInputError, match="overnight_cost_solar_pv_usd_per_w to override"):
+        tech_values(techs, {"capex_by_year_solar_pv_usd_per_w": "1"}, 0, 0)
+    name = "energy_capex_by_year_battery_li_ion_usd_per_j"
+    with pytest.raises(UserInputError, match="storage_energy_cost_battery_li_ion_usd_per_j"):
+        tech_values(techs, {name: "1"}, 0, 0)

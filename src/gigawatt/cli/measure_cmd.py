@@ -785,6 +785,11 @@ def calibrate_command(
     for node, value in report["parameters"].items():
         bound = f"; at its {value['at_bound']} bound" if value.get("at_bound") else ""
         out.print(f"{node} = {fmt(value['after'], node)} (was {fmt(value['before'], node)}{bound})")
+    if report.get("windows_per_leaf", 2.0) < 2:
+        out.print(
+            "note: fewer than two windows per fitted leaf, so the fit can pass through (nearly) "
+            "every window and its errors say little; add windows of other batches or models"
+        )
     for skip in report["skipped"][:5]:
         out.print(f"skipped {skip['window_id']}: {skip['reason']}")
     if len(report["skipped"]) > 5:

@@ -461,6 +461,9 @@ def calibrate(
         "windows": rows,
         "skipped": skipped,
         "rms_log_error": {"before": rms_log("before_error"), "after": rms_log("after_error")},
+        # as many windows as leaves: the fit can pass through every one (the attack fitted
+        # five leaves to five windows without a word)
+        "windows_per_leaf": len(rows) / len(parameters),
         "overlay": str(output),
         "boundary": "gpu",
     }

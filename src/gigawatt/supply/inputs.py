@@ -183,7 +183,14 @@ def tech_values(
             # Python list and three guesses
             close = difflib.get_close_matches(name, list(nodes), n=1)
             hint = (
-                f"did you mean {close[0]}?"
+                # a cost trajectory is chosen by year (the attack got a fuel-cost name)
+                "a cost year's figures come from the trajectory with year=YYYY; set "
+                + name.replace("energy_capex_by_year_", "storage_energy_cost_").replace(
+                    "capex_by_year_", "overnight_cost_"
+                )
+                + " to override one cost"
+                if "capex_by_year_" in name
+                else f"did you mean {close[0]}?"
                 if close
                 else f"names are <quantity>_<technology>_<unit>, e.g. {next(iter(nodes), '')} "
                 "(each run lists its names under assumptions)"
