@@ -20,8 +20,8 @@ __all__ = [
     "DOLLARS_FILE",
     "catalogue_dollar_year",
     "dollar_factor",
-    "price_index_source",
     "restated_words",
+    "restatement",
 ]
 
 #: The CPI table with its citation and the catalogue's dollar year.
@@ -45,12 +45,6 @@ def catalogue_dollar_year() -> int:
     return int(_table()["base"])
 
 
-def price_index_source() -> str:
-    """One-line citation of the price index."""
-    src = _table()["source"]
-    return f"{src['publisher']} ({src['year']}). {src['title']}. {src['url']}"
-
-
 def dollar_factor(dollar_year: int) -> float:
     """Multiplier from ``dollar_year`` US dollars to the catalogue's dollar year (CPI-U).
 
@@ -68,11 +62,17 @@ def dollar_factor(dollar_year: int) -> float:
     return index[table["base"]] / index[dollar_year]
 
 
-def restated_words(dollar_year: int | None) -> str:
-    """ "its 2022 dollars restated in 2024 dollars with CPI-U" for a cost whose source states
+def restatement(dollar_year: int | None) -> str:
+    """ "2022 dollars restated in 2024 dollars with CPI-U" for a cost whose source states
     another year's dollars than the catalogue's; "" for one in the catalogue's or without a
     dollar year."""
     base = catalogue_dollar_year()
     if dollar_year is None or dollar_year == base:
         return ""
-    return f"its {dollar_year} dollars restated in {base} dollars with CPI-U"
+    return f"{dollar_year} dollars restated in {base} dollars with CPI-U"
+
+
+def restated_words(dollar_year: int | None) -> str:
+    """:func:`restatement` as a clause about a cost: "its 2022 dollars restated ..." or ""."""
+    said = restatement(dollar_year)
+    return f"its {said}" if said else ""

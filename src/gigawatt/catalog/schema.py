@@ -155,7 +155,7 @@ def _convert_cited(raw: dict[str, Any], dimension: str | None) -> dict[str, Any]
 
 def _restate_dollars(raw: dict[str, Any]) -> None:
     """Multiply a cost given in ``dollar_year`` dollars into the catalogue's dollar year."""
-    from gigawatt.catalog.dollars import catalogue_dollar_year, dollar_factor
+    from gigawatt.catalog.dollars import dollar_factor, restatement
 
     year = raw["dollar_year"]
     if isinstance(year, bool) or not isinstance(year, int):
@@ -163,12 +163,12 @@ def _restate_dollars(raw: dict[str, Any]) -> None:
     if raw.get("dist") is not None:
         raise ValueError("dollar_year needs 'value' or 'low'/'high', not 'dist'")
     factor = dollar_factor(year)
-    base = catalogue_dollar_year()
     for key in ("value", "low", "high"):
         if raw.get(key) is not None:
             raw[key] = float(raw[key]) * factor
-    if year != base:
-        said = f"{year} dollars restated in {base} dollars with CPI-U (x{factor:.4f})"
+    said = restatement(year)
+    if said:
+        said += f" (x{factor:.4f})"
         raw["note"] = f"{raw['note']}; {said}" if raw.get("note") else said
 
 

@@ -98,9 +98,11 @@ def _repeated_option(command: Any, args: list[str]) -> str | None:
     while rest and rest[0] in getattr(node, "commands", {}):
         node, rest = node.commands[rest[0]], rest[1:]
     by_opt: dict[str, Any] = {}
+    label: dict[str, str] = {}  # each option's name as its message gives it (the longest)
     for param in getattr(node, "params", []):
         option = getattr(param, "param_type_name", "") == "option"
         if option and not param.multiple and not getattr(param, "count", False):
+            label[param.name] = max(param.opts, key=len)
             for opt in (*param.opts, *param.secondary_opts):
                 by_opt[opt] = param
     seen: dict[str, list[str]] = {}
@@ -114,9 +116,8 @@ def _repeated_option(command: Any, args: list[str]) -> str | None:
         seen.setdefault(param.name, []).append(value)
     for name, values in seen.items():
         if len(values) > 1:
-            opt = next(o for o, p in by_opt.items() if p.name == name and o.startswith("--"))
             shown = ", ".join(v if len(v) <= 30 else v[:30] + "..." for v in values[:3])
-            return f"{opt} given {len(values)} times ({shown}); give it once"
+            return f"{label[name]} given {len(values)} times ({shown}); give it once"
     return None
 
 

@@ -688,6 +688,12 @@ def runs_import_codecarbon(
 # -- calibrate -------------------------------------------------------------------------------
 
 
+def _comma_items(values: list[str]) -> list[str]:
+    """The items of a repeatable option that also takes comma-separated lists, stripped
+    (``--fit mbu,mfu --fit power_fraction_full``); empty items kept for the caller to refuse."""
+    return [item.strip() for value in values for item in value.split(",")]
+
+
 def calibrate_command(
     json_: JsonOpt = False,
     store: StoreOpt = None,
@@ -723,9 +729,7 @@ def calibrate_command(
         default_overlay_path,
     )
 
-    parameters = (
-        tuple(name.strip() for item in fit for name in item.split(",")) if fit else PARAMETERS
-    )
+    parameters = tuple(_comma_items(fit)) if fit else PARAMETERS
     check_parameters(parameters)
 
     target = _store(store)
@@ -733,7 +737,7 @@ def calibrate_command(
         raise UserInputError(
             f"no measurement store at {target.path}; record windows with tokens first"
         )
-    windows = [w.strip() for item in window for w in item.split(",")] if window else None
+    windows = _comma_items(window) if window else None
     if windows is not None and not all(windows):
         raise UserInputError(f"--window {','.join(window or [])!r} names an empty window id")
     report = calibrate(

@@ -139,17 +139,16 @@ def usable_points(
     return points, skipped
 
 
-def _whole(value: Any) -> bool:
-    """A count: a positive whole number (1, 8.0), not a bool, NaN, text or 1.5."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    return math.isfinite(value) and value >= 1 and float(value).is_integer()
-
-
 def _positive(value: Any) -> bool:
+    """A positive finite number, not a bool, NaN or text."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
     return math.isfinite(value) and value > 0
+
+
+def _whole(value: Any) -> bool:
+    """A count: a positive whole number (1, 8.0), not 0.5 or 1.5."""
+    return _positive(value) and value >= 1 and float(value).is_integer()
 
 
 def _bad_numbers(window: dict[str, Any], meta: dict[str, Any]) -> str | None:
@@ -379,8 +378,9 @@ def _check_output(output: Path, store: Store) -> None:
     (the attack: ``-o`` onto the store's own file turned every measurement into YAML)."""
     try:
         same_store = output.resolve() == Path(store.path).resolve()
+        exists = output.is_file()
         first = ""
-        if output.is_file():
+        if exists:
             with output.open("rb") as handle:
                 first = handle.read(len(OVERLAY_HEADER)).decode("utf-8", "replace")
     except OSError:
@@ -390,7 +390,7 @@ def _check_output(output: Path, store: Store) -> None:
             f"--output {output}: that is the measurement store; give another file, e.g. "
             "calibration.yaml"
         )
-    if output.is_file() and first != OVERLAY_HEADER:
+    if exists and first != OVERLAY_HEADER:
         raise UserInputError(
             f"--output {output}: the file exists and calibrate did not write it; give a new "
             "file or a calibration overlay to replace"

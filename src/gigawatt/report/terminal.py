@@ -676,7 +676,7 @@ def print_record(record: Any, out: Console) -> None:
     """A catalogue record: field, value in reader units, source number and locator; sources."""
     from rich.markup import escape
 
-    from gigawatt.catalog.dollars import catalogue_dollar_year
+    from gigawatt.catalog.dollars import catalogue_dollar_year, restatement
 
     out.print(f"[bold]{escape(record.name)}[/bold]  ({record.kind} {record.id})")
     if record.aliases:
@@ -690,7 +690,7 @@ def print_record(record: Any, out: Console) -> None:
     node = getattr(record, "node", None)  # a parameter's value reads in its node's unit
     for name, cited in record.cited_fields().items():
         value = cited_text(node if name == "value" and isinstance(node, str) else name, cited)
-        if cited.dollar_year is not None and cited.dollar_year != catalogue_dollar_year():
+        if restatement(cited.dollar_year):
             # restated when loaded: a trial read ATB's 2024 row as 2022 dollars
             value += "*"
             restated.add(cited.dollar_year)

@@ -18,7 +18,11 @@ import numpy as np
 from gigawatt.catalog.dollars import restated_words
 from gigawatt.catalog.technology import Technology
 from gigawatt.errors import UserInputError
-from gigawatt.supply.finance import SECONDS_PER_YEAR, capital_recovery_factor
+from gigawatt.supply.finance import (
+    COST_TRAJECTORY_FIELDS,
+    SECONDS_PER_YEAR,
+    capital_recovery_factor,
+)
 from gigawatt.supply.profiles import HOURS
 from gigawatt.units import J_PER_MWH, SECONDS_PER_HOUR
 
@@ -27,6 +31,7 @@ __all__ = [
     "TechCosts",
     "UnitPlan",
     "cost_assumptions",
+    "cost_of_trajectory",
     "tech_values",
     "unit_names",
 ]
@@ -146,6 +151,17 @@ def cost_assumptions(
     return out
 
 
+def cost_of_trajectory(name: str) -> str | None:
+    """The cost node a cost-trajectory node stands in for by year, by
+    :data:`~gigawatt.supply.finance.COST_TRAJECTORY_FIELDS` (capex_by_year_solar_pv_usd_per_w
+    -> overnight_cost_solar_pv_usd_per_w), or None for another name."""
+    for trajectory, cost in COST_TRAJECTORY_FIELDS.items():
+        prefix, target = trajectory.split("_usd")[0], cost.split("_usd")[0]
+        if name.startswith(prefix + "_"):
+            return target + name.removeprefix(prefix)
+    return None
+
+
 def tech_values(
     techs: Sequence[Technology],
     overrides: Mapping[str, Any] | None = None,
@@ -182,14 +198,12 @@ def tech_values(
             # the closest name alone, or the pattern: a trial got 286 characters with a
             # Python list and three guesses
             close = difflib.get_close_matches(name, list(nodes), n=1)
+            cost = cost_of_trajectory(name)
             hint = (
                 # a cost trajectory is chosen by year (the attack got a fuel-cost name)
                 "a cost year's figures come from the trajectory with year=YYYY; set "
-                + name.replace("energy_capex_by_year_", "storage_energy_cost_").replace(
-                    "capex_by_year_", "overnight_cost_"
-                )
-                + " to override one cost"
-                if "capex_by_year_" in name
+                f"{cost} to override one cost"
+                if cost
                 else f"did you mean {close[0]}?"
                 if close
                 else f"names are <quantity>_<technology>_<unit>, e.g. {next(iter(nodes), '')} "
